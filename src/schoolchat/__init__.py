@@ -1,0 +1,1 @@
+"""schoolchat: real-time messaging for schools and learning platforms."""

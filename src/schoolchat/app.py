@@ -1,0 +1,68 @@
+"""The ASGI application: wiring settings, database, bus and every domain's routes together."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from schoolchat.auth.api import router as auth_router
+from schoolchat.config import Settings
+from schoolchat.conversations.api import router as conversations_router
+from schoolchat.db import Database
+from schoolchat.errors import install_error_handlers
+from schoolchat.messages.api import router as messages_router
+from schoolchat.people.api import router as people_router
+from schoolchat.realtime.api import router as realtime_router
+from schoolchat.realtime.bus import Bus, MemoryBus
+from schoolchat.realtime.hub import Hub
+from schoolchat.realtime.hub import router as hub_router
+from schoolchat.realtime.redis_bus import RedisBus
+from schoolchat.realtime.retention import prune_forever
+from schoolchat.services import Services
+
+
+def create_app(settings: Settings | None = None, *, db: Database | None = None, bus: Bus | None = None) -> FastAPI:
+    settings = settings or Settings()
+    settings.check_secret()
+    db = db or Database(settings.effective_database_url)
+    if bus is None:
+        bus = RedisBus(settings.redis_url, db) if settings.redis_url else MemoryBus()
+    services = Services(settings, db, bus)
+    hub = Hub(services)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await services.bus.start()
+        await hub.start()
+        pruner = asyncio.create_task(prune_forever(services.db, timedelta(days=settings.event_retention_days),
+                                                   settings.event_prune_interval_seconds))
+        try:
+            yield
+        finally:
+            pruner.cancel()
+            await hub.stop()
+            await services.bus.stop()
+            await services.db.dispose()
+
+    app = FastAPI(
+        title="schoolchat",
+        version="0.1.0",
+        summary="Real-time messaging for schools: 1:1, group, course and project conversations.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.state.hub = hub
+    install_error_handlers(app)
+    for router in (auth_router, people_router, conversations_router, messages_router, realtime_router,
+                   hub_router):
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,1 @@
+"""Authentication: passwords, session cookies, bearer tokens and CSRF."""

@@ -1,0 +1,69 @@
+"""Issuing and revoking credentials (session cookies and bearer tokens).
+
+Tokens are random; the database keeps only HMAC-SHA256(secret key, token), so a leaked table grants nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import insert, select, update
+
+from schoolchat.auth.models import auth_tokens
+from schoolchat.auth.passwords import verify_password
+from schoolchat.auth.queries import token_hash
+from schoolchat.db import Database, Tx
+from schoolchat.db.types import utcnow
+from schoolchat.errors import ApiError
+from schoolchat.people.models import users
+from schoolchat.realtime import log
+from schoolchat.realtime.bus import Bus
+from schoolchat.realtime.events import EventType
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    csrf_token: str | None
+    user_id: int
+
+
+async def issue_token(db: Database, secret_key: str, username: str, password: str, *, kind: str,
+                      lifetime: timedelta) -> IssuedToken:
+    """Check a username and password and hand out a new credential of ``kind`` ("session" or "bearer")."""
+    async with db.read() as conn:
+        row = (
+            await conn.execute(
+                select(users.c.id, users.c.password_hash, users.c.is_active).where(users.c.username == username)
+            )
+        ).first()
+    if not verify_password(row.password_hash if row else None, password) or not row or not row.is_active:
+        raise ApiError(401, "invalid_credentials", "The username or password is incorrect.")
+    async with db.write() as tx:
+        return await insert_token(tx, secret_key, row.id, kind=kind, lifetime=lifetime)
+
+
+async def insert_token(tx: Tx, secret_key: str, user_id: int, *, kind: str, lifetime: timedelta) -> IssuedToken:
+    """Store a new random credential for a user whose identity is already established."""
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(24) if kind == "session" else None
+    now = utcnow()
+    await tx.conn.execute(
+        insert(auth_tokens).values(
+            token_hash=token_hash(secret_key, token), user_id=user_id, kind=kind, csrf_token=csrf,
+            created_at=now, expires_at=now + lifetime,
+        )
+    )
+    return IssuedToken(token, csrf, user_id)
+
+
+async def revoke(db: Database, bus: Bus, token_id: int) -> None:
+    """Revoke a credential; the hub closes the sockets it opened (in every process) when the event arrives."""
+    async with db.write() as tx:
+        user_id = (await tx.conn.execute(
+            update(auth_tokens).where(auth_tokens.c.id == token_id, auth_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=utcnow()).returning(auth_tokens.c.user_id))).scalar_one_or_none()
+        if user_id is not None:
+            await log.append(tx, bus, EventType.SESSION_ENDED, {"token_id": token_id}, user_id=user_id)

@@ -1,0 +1,55 @@
+"""FastAPI dependencies that authenticate a request (cookie or bearer token) and enforce CSRF on cookie writes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from schoolchat.auth.actor import Actor
+from schoolchat.auth.queries import authenticate, csrf_matches
+from schoolchat.errors import ApiError
+from schoolchat.policy.decision import require
+from schoolchat.policy.messaging import may_use_messaging
+from schoolchat.services import ServicesDep
+
+SESSION_COOKIE = "schoolchat_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def presented_token(request: Request) -> tuple[str, bool] | None:
+    """The raw token and whether it came from the session cookie; a bearer header wins over a cookie."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip(), False
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return (cookie, True) if cookie else None
+
+
+async def current_actor(request: Request, services: ServicesDep) -> Actor:
+    presented = presented_token(request)
+    if presented is None:
+        raise ApiError(401, "unauthenticated", "Please log in.")
+    token, via_cookie = presented
+    found = await authenticate(services.db, services.settings.secret_key, token, via_cookie=via_cookie)
+    if found is None:
+        raise ApiError(401, "unauthenticated", "Your session has ended. Please log in again.")
+    if via_cookie and request.method not in SAFE_METHODS and not csrf_matches(
+        found.csrf_token, request.headers.get(CSRF_HEADER)
+    ):
+        raise ApiError(403, "csrf_failed", f"The request is missing a valid {CSRF_HEADER} header.")
+    return found.actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+async def messaging_actor(actor: CurrentActor) -> Actor:
+    """The caller, when messaging is enabled for them (§6.4): a disabled user neither sends nor receives."""
+    require(may_use_messaging(actor.messaging_disabled))
+    return actor
+
+
+MessagingActor = Annotated[Actor, Depends(messaging_actor)]

@@ -1,0 +1,63 @@
+"""Who is calling: checking a presented token and loading the actor behind it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from schoolchat.auth.actor import Actor
+from schoolchat.auth.models import auth_tokens
+from schoolchat.db import Database
+from schoolchat.db.types import utcnow
+from schoolchat.people.models import org_roles, users
+
+
+def token_hash(secret_key: str, token: str) -> str:
+    return hmac.new(secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+async def load_actor(conn: AsyncConnection, user_id: int, *, token_id: int | None = None,
+                     via_cookie: bool = False) -> Actor | None:
+    user = (
+        await conn.execute(
+            select(users.c.id, users.c.username, users.c.name, users.c.messaging_disabled, users.c.mass_messaging,
+                   users.c.is_active, users.c.avatar_url).where(users.c.id == user_id)
+        )
+    ).first()
+    if user is None or not user.is_active:
+        return None
+    roles = dict((await conn.execute(select(org_roles.c.org_id, org_roles.c.role)
+                                     .where(org_roles.c.user_id == user_id))).all())
+    return Actor(user.id, user.username, user.name, user.messaging_disabled, user.mass_messaging, roles,
+                 user.avatar_url, token_id, via_cookie)
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    actor: Actor
+    csrf_token: str | None
+
+
+async def authenticate(db: Database, secret_key: str, token: str, *, via_cookie: bool) -> Authenticated | None:
+    """The actor behind a raw token, or None when it is unknown, expired, revoked or of the wrong kind."""
+    kind = "session" if via_cookie else "bearer"
+    async with db.read() as conn:
+        row = (
+            await conn.execute(
+                select(auth_tokens.c.id, auth_tokens.c.user_id, auth_tokens.c.csrf_token, auth_tokens.c.expires_at)
+                .where(auth_tokens.c.token_hash == token_hash(secret_key, token), auth_tokens.c.kind == kind,
+                       auth_tokens.c.revoked_at.is_(None))
+            )
+        ).first()
+        if row is None or row.expires_at <= utcnow():
+            return None
+        actor = await load_actor(conn, row.user_id, token_id=row.id, via_cookie=via_cookie)
+    return Authenticated(actor, row.csrf_token) if actor else None
+
+
+def csrf_matches(expected: str | None, given: str | None) -> bool:
+    return bool(expected and given and hmac.compare_digest(expected, given))

@@ -1,0 +1,1 @@
+"""Conversations of the five kinds, their participants and their settings."""

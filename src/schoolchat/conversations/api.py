@@ -1,0 +1,193 @@
+"""Routes for the conversation list, starting conversations, settings, participants and unread state."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from schoolchat.auth.deps import MessagingActor
+from schoolchat.conversations import actions, queries
+from schoolchat.conversations.schemas import (
+    AddParticipants,
+    ConversationOut,
+    ConversationPage,
+    ErrorOut,
+    ParticipantOut,
+    ParticipantsOut,
+    RecipientOptionsOut,
+    RecipientSelection,
+    Rename,
+    StartConversation,
+    StartedOut,
+)
+from schoolchat.errors import ApiError
+from schoolchat.messages import actions as message_actions
+from schoolchat.messages.schemas import BadgeOut, MarkRead, UnreadOut
+from schoolchat.people import selection
+from schoolchat.people.queries import UserSummary
+from schoolchat.policy.decision import Denied
+from schoolchat.policy.recipients import Mode, Scenario
+from schoolchat.services import ServicesDep
+
+router = APIRouter(prefix="/api", tags=["conversations"])
+
+OUTCOMES = {
+    Scenario.SINGLE_PERSON: "One conversation with this person.",
+    Scenario.SEVERAL_PEOPLE: "Choose a group conversation or individual messages.",
+    Scenario.SMALL_SPACE: "Choose a group conversation or individual messages.",
+    Scenario.LARGE_SPACE: "Course conversation only.",
+    Scenario.LARGE_SPACE_PLUS_OTHERS: "Cannot send to more than 300 recipients.",
+    Scenario.OVER_LIMIT: "Choose a group conversation or individual messages; more than 300 recipients "
+                         "cannot be sent to.",
+}
+
+
+def _encode_cursor(at: datetime, conversation_id: int) -> str:
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{conversation_id}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, _, conversation_id = raw.partition("|")
+        parsed = datetime.fromisoformat(at)
+        if parsed.tzinfo is None:
+            raise ValueError("cursor without a time zone")
+        return parsed, int(conversation_id)
+    except ValueError as exc:
+        raise ApiError(422, "invalid_cursor", "The cursor is not valid.", {"field": "cursor"}) from exc
+
+
+def _error(denied: Denied | None) -> ErrorOut | None:
+    return ErrorOut(code=denied.code, message=denied.message, details=denied.details) if denied is not None else None
+
+
+@router.get("/conversations", response_model=ConversationPage, summary="The caller's conversations, newest first")
+async def list_conversations(
+    actor: MessagingActor, services: ServicesDep,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 30,
+) -> ConversationPage:
+    before = _decode_cursor(cursor) if cursor else None
+    async with services.db.read() as conn:
+        rows = await queries.list_page(conn, actor.id, limit + 1, before)
+        described = await queries.describe(conn, rows[:limit], actor.id)
+    next_cursor = _encode_cursor(rows[limit - 1].last_activity_at, rows[limit - 1].id) if len(rows) > limit else None
+    return ConversationPage(conversations=[ConversationOut(**item) for item in described], next_cursor=next_cursor)
+
+
+@router.post("/recipients/options", response_model=RecipientOptionsOut,
+             summary="§6.3: whether to offer group or individual messages for this selection")
+async def recipient_options(body: RecipientSelection, actor: MessagingActor, services: ServicesDep
+                            ) -> RecipientOptionsOut:
+    async with services.db.read() as conn:
+        options = await selection.options_for(conn, actor.id, body.to_recipients())
+    modes = [Mode.GROUP, Mode.INDIVIDUAL] if options.choice_offered else []
+    return RecipientOptionsOut(scenario=options.scenario, choice_offered=options.choice_offered, modes=modes,
+                               unique_count=options.unique_count, outcome=OUTCOMES[options.scenario],
+                               error=_error(options.error), error_on_send=_error(options.error_on_send))
+
+
+@router.post("/conversations", response_model=StartedOut, status_code=201,
+             summary="Start a conversation (§5.1), optionally with a first message")
+async def start_conversation(body: StartConversation, actor: MessagingActor, services: ServicesDep,
+                             response: Response) -> StartedOut:
+    recipients = body.recipients.to_recipients()
+    if body.message is not None:
+        sent = await message_actions.send_new(services, actor, recipients, mode=body.mode, name=body.name,
+                                              body=body.message.body,
+                                              client_message_id=body.message.client_message_id)
+        if sent.duplicate:
+            response.status_code = 200
+        conversation_id, created, message = sent.conversation_id, sent.conversation_created, sent.message
+        duplicate, feedback = sent.duplicate, sent.feedback
+    else:
+        opened = await actions.start(services, actor, recipients, body.mode, body.name)
+        conversation_id, created, message, duplicate, feedback = (opened.conversation_id, opened.created, None,
+                                                                  False, opened.feedback)
+        if not created:
+            response.status_code = 200
+    async with services.db.read() as conn:
+        described = await queries.describe_one(conn, actor.id, conversation_id)
+    return StartedOut(conversation=ConversationOut(**described), created=created, message=message,
+                      duplicate=duplicate, feedback=feedback)
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut)
+async def get_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
+    async with services.db.read() as conn:
+        return ConversationOut(**await queries.describe_one(conn, actor.id, conversation_id))
+
+
+@router.patch("/conversations/{conversation_id}", response_model=ConversationOut, summary="Rename a group")
+async def rename_conversation(conversation_id: int, body: Rename, actor: MessagingActor, services: ServicesDep
+                              ) -> ConversationOut:
+    await actions.rename(services, actor, conversation_id, body.name)
+    return await get_conversation(conversation_id, actor, services)
+
+
+async def _participants(services: ServicesDep, actor_id: int, conversation_id: int) -> list[ParticipantOut]:
+    async with services.db.read() as conn:
+        access = await queries.get_access(conn, actor_id, conversation_id)
+        found = await queries.participants(conn, access, actor_id)
+    return [ParticipantOut(id=p.id, name=p.name, title=p.title, avatar_url=p.avatar_url,
+                           initials=UserSummary(p.id, p.name, p.title, p.avatar_url, False).initials, role=p.role,
+                           formal=p.formal, messaging_disabled=p.messaging_disabled, relationship=p.relationship)
+            for p in found]
+
+
+@router.get("/conversations/{conversation_id}/participants", response_model=ParticipantsOut,
+            summary="Participants with avatar, name, title, role and your relationship to them (§4.2)")
+async def list_participants(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> ParticipantsOut:
+    return ParticipantsOut(participants=await _participants(services, actor.id, conversation_id))
+
+
+@router.post("/conversations/{conversation_id}/participants", response_model=ParticipantsOut,
+             summary="Add participants to a group (§5.3)")
+async def add_participants(conversation_id: int, body: AddParticipants, actor: MessagingActor,
+                           services: ServicesDep) -> ParticipantsOut:
+    added, feedback = await actions.add_participants(services, actor, conversation_id, body.user_ids)
+    return ParticipantsOut(participants=await _participants(services, actor.id, conversation_id), added=added,
+                           feedback=feedback)
+
+
+@router.post("/conversations/{conversation_id}/leave", status_code=204, summary="Leave a group conversation")
+async def leave_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> Response:
+    await actions.leave(services, actor, conversation_id)
+    return Response(status_code=204)
+
+
+@router.post("/conversations/{conversation_id}/close", response_model=ConversationOut, summary="§5.7: close")
+async def close_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
+    await actions.set_closed(services, actor, conversation_id, True)
+    return await get_conversation(conversation_id, actor, services)
+
+
+@router.post("/conversations/{conversation_id}/reopen", response_model=ConversationOut, summary="§5.7: reopen")
+async def reopen_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
+    await actions.set_closed(services, actor, conversation_id, False)
+    return await get_conversation(conversation_id, actor, services)
+
+
+@router.post("/conversations/{conversation_id}/read", response_model=UnreadOut,
+             summary="Move the read cursor forward (to the newest message when no seq is given)")
+async def mark_read(conversation_id: int, actor: MessagingActor, services: ServicesDep,
+                    body: MarkRead | None = None) -> UnreadOut:
+    state = await message_actions.mark_read(services, actor, conversation_id, body.up_to_seq if body else None)
+    return UnreadOut(conversation_id=state.conversation_id, unread=state.unread, total=state.total)
+
+
+@router.post("/conversations/{conversation_id}/unread", response_model=UnreadOut, summary="§4.2: mark as unread")
+async def mark_unread(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> UnreadOut:
+    state = await message_actions.mark_conversation_unread(services, actor, conversation_id)
+    return UnreadOut(conversation_id=state.conversation_id, unread=state.unread, total=state.total)
+
+
+@router.get("/unread", response_model=BadgeOut, summary="§3.1: the badge total and the unread count per conversation")
+async def badge(actor: MessagingActor, services: ServicesDep) -> BadgeOut:
+    async with services.db.read() as conn:
+        counts = await queries.unread_counts(conn, actor.id)
+    return BadgeOut(total=sum(counts.values()), conversations=counts)

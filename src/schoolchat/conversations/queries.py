@@ -1,0 +1,240 @@
+"""Reads about conversations, always through the caller's membership: what is not yours is not found."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from schoolchat.conversations.models import conversations, individual_recipients, memberships
+from schoolchat.errors import not_found
+from schoolchat.messages.models import messages
+from schoolchat.people.models import space_members, spaces, users
+from schoolchat.people.queries import school_roles
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """A conversation as one member sees it: its row and the caller's membership."""
+
+    conversation: Any  # Row of ``conversations``
+    formal: bool
+    active: bool
+    last_read_seq: int
+
+    @property
+    def id(self) -> int:
+        return self.conversation.id
+
+    @property
+    def kind(self) -> str:
+        return self.conversation.kind
+
+
+async def get_access(conn: AsyncConnection, user_id: int, conversation_id: int, *,
+                     allow_former: bool = False) -> Access:
+    """The caller's view of a conversation; 404 alike for unknown ids and conversations they are not in.
+
+    ``allow_former`` also admits people who left or were removed, so a send can tell them why it fails.
+    """
+    row = (
+        await conn.execute(
+            select(conversations, memberships.c.formal, memberships.c.active, memberships.c.last_read_seq)
+            .join(memberships, memberships.c.conversation_id == conversations.c.id)
+            .where(conversations.c.id == conversation_id, memberships.c.user_id == user_id)
+        )
+    ).first()
+    if row is None or not (row.active or allow_former):
+        raise not_found("conversation")
+    return Access(row, row.formal, row.active, row.last_read_seq)
+
+
+async def list_page(conn: AsyncConnection, user_id: int, limit: int,
+                    before: tuple[datetime, int] | None) -> list[Any]:
+    """The caller's conversations, newest activity first, keyset-paginated on (last activity, id)."""
+    query = (
+        select(conversations, memberships.c.last_read_seq, memberships.c.formal)
+        .join(memberships, memberships.c.conversation_id == conversations.c.id)
+        .where(memberships.c.user_id == user_id, memberships.c.active.is_(True))
+        .order_by(conversations.c.last_activity_at.desc(), conversations.c.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(tuple_(conversations.c.last_activity_at, conversations.c.id) < tuple_(*before))
+    return list((await conn.execute(query)).all())
+
+
+async def unread_counts(conn: AsyncConnection, user_id: int, conversation_ids: Iterable[int] | None = None
+                        ) -> dict[int, int]:
+    """Messages by others after the caller's read cursor, per conversation (only those with any)."""
+    conditions = [memberships.c.user_id == user_id, memberships.c.active.is_(True),
+                  conversations.c.last_seq > memberships.c.last_read_seq]
+    if conversation_ids is not None:
+        conditions.append(memberships.c.conversation_id.in_(sorted(set(conversation_ids))))
+    query = (
+        select(messages.c.conversation_id, func.count())
+        .select_from(memberships)
+        .join(conversations, conversations.c.id == memberships.c.conversation_id)
+        .join(messages, and_(messages.c.conversation_id == memberships.c.conversation_id,
+                             messages.c.seq > memberships.c.last_read_seq))
+        .where(*conditions, messages.c.sender_id != user_id)
+        .group_by(messages.c.conversation_id)
+    )
+    return dict((await conn.execute(query)).all())
+
+
+async def active_member_ids(conn: AsyncConnection, conversation_id: int) -> list[int]:
+    rows = await conn.execute(select(memberships.c.user_id).where(
+        memberships.c.conversation_id == conversation_id, memberships.c.active.is_(True)))
+    return list(rows.scalars())
+
+
+async def formal_member_names(conn: AsyncConnection, conversation_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
+    """Formal, active members (id, name) of each conversation, for naming 1:1s and unnamed groups."""
+    if not conversation_ids:
+        return {}
+    rows = await conn.execute(
+        select(memberships.c.conversation_id, users.c.id, users.c.name)
+        .join(users, users.c.id == memberships.c.user_id)
+        .where(memberships.c.conversation_id.in_(sorted(set(conversation_ids))),
+               memberships.c.active.is_(True), memberships.c.formal.is_(True))
+        .order_by(memberships.c.conversation_id, users.c.name, users.c.id)
+    )
+    names: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for conversation_id, member_id, name in rows:
+        names[conversation_id].append((member_id, name))
+    return names
+
+
+async def live_space_conversation(conn: AsyncConnection, space_id: int) -> Any | None:
+    return (await conn.execute(select(conversations).where(
+        conversations.c.space_id == space_id, conversations.c.status != "deleted"))).first()
+
+
+async def direct_conversation(conn: AsyncConnection, direct_key: str) -> Any | None:
+    return (await conn.execute(select(conversations).where(conversations.c.direct_key == direct_key))).first()
+
+
+async def individual_targets(conn: AsyncConnection, conversation_id: int) -> list[tuple[int, int]]:
+    """(recipient id, their 1:1 conversation id) for a "Sent to X people" conversation."""
+    rows = await conn.execute(
+        select(individual_recipients.c.user_id, individual_recipients.c.direct_conversation_id)
+        .where(individual_recipients.c.conversation_id == conversation_id)
+        .order_by(individual_recipients.c.user_id))
+    return list(rows.all())
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    id: int
+    name: str
+    title: str
+    avatar_url: str | None
+    role: str
+    formal: bool
+    messaging_disabled: bool
+    relationship: list[dict[str, Any]]
+
+
+async def participants(conn: AsyncConnection, access: Access, viewer_id: int) -> list[Participant]:
+    """Everyone active in the conversation, with their role and the viewer's relationship to them (§4.2)."""
+    conversation = access.conversation
+    rows = (await conn.execute(
+        select(users.c.id, users.c.name, users.c.title, users.c.avatar_url, users.c.messaging_disabled,
+               memberships.c.formal)
+        .join(memberships, memberships.c.user_id == users.c.id)
+        .where(memberships.c.conversation_id == conversation.id, memberships.c.active.is_(True))
+        .order_by(users.c.name, users.c.id)
+    )).all()
+    ids = [row.id for row in rows]
+    roles = await _roles_here(conn, conversation.space_id, ids)
+    relations = await _relationships(conn, viewer_id, ids)
+    return [
+        Participant(row.id, row.name, row.title, row.avatar_url, roles.get(row.id, "student"), row.formal,
+                    row.messaging_disabled, relations.get(row.id, []))
+        for row in rows
+    ]
+
+
+async def _roles_here(conn: AsyncConnection, space_id: int | None, user_ids: list[int]) -> dict[int, str]:
+    """A participant's role in the course/project of the conversation, else their highest school role."""
+    roles = await school_roles(conn, user_ids)
+    if space_id is not None:
+        rows = await conn.execute(select(space_members.c.user_id, space_members.c.role)
+                                  .where(space_members.c.space_id == space_id))
+        roles.update(dict(rows.all()))
+    return roles
+
+
+async def _relationships(conn: AsyncConnection, viewer_id: int, user_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Courses and projects the viewer shares with each participant, and both roles there."""
+    mine = select(space_members.c.space_id, space_members.c.role).where(
+        space_members.c.user_id == viewer_id).subquery()
+    rows = await conn.execute(
+        select(space_members.c.user_id, spaces.c.id, spaces.c.kind, spaces.c.name, mine.c.role,
+               space_members.c.role)
+        .join(mine, mine.c.space_id == space_members.c.space_id)
+        .join(spaces, spaces.c.id == space_members.c.space_id)
+        .where(space_members.c.user_id.in_(user_ids), space_members.c.user_id != viewer_id)
+        .order_by(spaces.c.name)
+    )
+    relations: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for user_id, space_id, kind, name, your_role, their_role in rows:
+        relations[user_id].append({"space_id": space_id, "kind": kind, "name": name, "your_role": your_role,
+                                   "their_role": their_role, "text": _relationship_text(kind, name, your_role,
+                                                                                         their_role)})
+    return relations
+
+
+def _relationship_text(kind: str, name: str, your_role: str, their_role: str) -> str:
+    if your_role == "teacher" and their_role == "student":
+        return f"You are their teacher in {name}"
+    if your_role == "student" and their_role == "teacher":
+        return f"Your teacher in {name}"
+    if your_role == their_role == "teacher":
+        return f"You both teach {name}"
+    return f"You are both in the {kind} {name}"
+
+
+def _status_notice(status: str) -> str | None:
+    return {"closed": "Closed conversation", "deleted": "Deleted conversation"}.get(status)
+
+
+def _display_name(row: Any, viewer_id: int, members: list[tuple[int, str]]) -> str:
+    if row.kind in ("direct", "group") and not (row.kind == "group" and row.name):
+        others = [name for member_id, name in members if member_id != viewer_id]
+        if not others:
+            return "Only you"
+        shown = ", ".join(others[:3])
+        return shown if len(others) <= 3 else f"{shown} and {len(others) - 3} more"
+    return row.name or ""
+
+
+async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -> list[dict[str, Any]]:
+    """Conversation rows (joined with the viewer's membership) as list entries: name, preview, unread."""
+    ids = [row.id for row in rows]
+    unnamed = [row.id for row in rows if row.kind == "direct" or (row.kind == "group" and not row.name)]
+    members = await formal_member_names(conn, unnamed)
+    unread = await unread_counts(conn, viewer_id, ids)
+    return [
+        {
+            "id": row.id, "kind": row.kind, "name": _display_name(row, viewer_id, members.get(row.id, [])),
+            "custom_name": row.name if row.kind == "group" else None, "status": row.status,
+            "status_notice": _status_notice(row.status), "space_id": row.space_id, "created_at": row.created_at,
+            "last_activity_at": row.last_activity_at, "last_seq": row.last_seq, "read_seq": row.last_read_seq,
+            "unread": unread.get(row.id, 0), "formal": row.formal,
+            "preview": {"text": row.last_message_preview, "sender_id": row.last_message_sender_id}
+            if row.last_message_preview is not None else None,
+        }
+        for row in rows
+    ]
+
+
+async def describe_one(conn: AsyncConnection, viewer_id: int, conversation_id: int) -> dict[str, Any]:
+    access = await get_access(conn, viewer_id, conversation_id)
+    return (await describe(conn, [access.conversation], viewer_id))[0]

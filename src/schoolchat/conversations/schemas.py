@@ -1,0 +1,109 @@
+"""API shapes for conversations, recipient options and participants."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from schoolchat.messages.schemas import NewMessage
+from schoolchat.people.selection import Recipients
+from schoolchat.policy.recipients import Mode
+
+MAX_SELECTION = 1000
+
+
+class RecipientSelection(BaseModel):
+    """What was picked in "Add recipients": people, courses and projects, by id."""
+
+    people: list[int] = Field(default_factory=list, max_length=MAX_SELECTION)
+    courses: list[int] = Field(default_factory=list, max_length=50)
+    projects: list[int] = Field(default_factory=list, max_length=50)
+
+    def to_recipients(self) -> Recipients:
+        return Recipients(tuple(self.people), tuple(self.courses), tuple(self.projects))
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class RecipientOptionsOut(BaseModel):
+    scenario: str
+    choice_offered: bool = Field(description="Whether to offer 'Group conversation' and 'Individual messages'.")
+    modes: list[Mode]
+    unique_count: int = Field(description="Distinct recipients, the sender excluded.")
+    outcome: str
+    error: ErrorOut | None = Field(None, description="Shown at once; sending is not possible.")
+    error_on_send: ErrorOut | None = Field(None, description="Shown after a sending attempt (§6.3, last row).")
+
+
+class StartConversation(BaseModel):
+    recipients: RecipientSelection
+    mode: Mode | None = Field(None, description="Required when the recipient options offer a choice.")
+    name: str | None = Field(None, max_length=1000, description="Optional name of a new group conversation.")
+    message: NewMessage | None = Field(None, description="An optional first message.")
+
+
+class Preview(BaseModel):
+    text: str
+    sender_id: int | None
+
+
+class ConversationOut(BaseModel):
+    id: int
+    kind: str
+    name: str = Field(description="The conversation's name, or its participants' names.")
+    custom_name: str | None
+    status: str
+    status_notice: str | None = Field(None, description="'Closed conversation' and the like, for everyone to see.")
+    space_id: int | None
+    created_at: datetime
+    last_activity_at: datetime
+    last_seq: int
+    read_seq: int
+    unread: int
+    preview: Preview | None
+    formal: bool = Field(True, description="False for a teacher present through a report, not as a participant.")
+
+
+class ConversationPage(BaseModel):
+    conversations: list[ConversationOut]
+    next_cursor: str | None
+
+
+class StartedOut(BaseModel):
+    conversation: ConversationOut
+    created: bool
+    message: dict[str, Any] | None = None
+    duplicate: bool = False
+    feedback: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Rename(BaseModel):
+    name: str = Field(max_length=1000)
+
+
+class AddParticipants(BaseModel):
+    user_ids: list[int] = Field(min_length=1, max_length=300)
+
+
+class ParticipantOut(BaseModel):
+    id: int
+    name: str
+    title: str
+    avatar_url: str | None
+    initials: str
+    role: str
+    formal: bool
+    messaging_disabled: bool
+    relationship: list[dict[str, Any]]
+
+
+class ParticipantsOut(BaseModel):
+    participants: list[ParticipantOut]
+    added: list[int] = Field(default_factory=list)
+    feedback: list[dict[str, Any]] = Field(default_factory=list)

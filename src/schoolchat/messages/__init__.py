@@ -1,0 +1,1 @@
+"""Messages: send, edit, delete, forward, rendering, and unread cursors."""

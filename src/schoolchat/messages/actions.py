@@ -1,0 +1,328 @@
+"""Sending, editing, deleting and forwarding messages, and moving read cursors.
+
+Every public action is one transaction that appends its events. A send with a ``client_message_id`` that was
+already used by the same sender returns the original message instead of writing a second one (also after a
+restart: the pair is unique in the database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from schoolchat.auth.actor import Actor
+from schoolchat.conversations import actions as conversation_actions
+from schoolchat.conversations import queries as conversation_queries
+from schoolchat.conversations.models import conversations, memberships
+from schoolchat.db import Tx
+from schoolchat.db.engine import is_unique_violation
+from schoolchat.db.types import utcnow
+from schoolchat.errors import ApiError
+from schoolchat.messages import queries
+from schoolchat.messages.models import messages
+from schoolchat.messages.render import preview, render
+from schoolchat.people import selection
+from schoolchat.people.selection import Recipients
+from schoolchat.people.models import users
+from schoolchat.policy import texts
+from schoolchat.policy.decision import Denied, require
+from schoolchat.policy.messages import may_delete_own, may_edit, may_forward
+from schoolchat.policy.messaging import SendFacts, may_send, may_use_messaging, send_feedback
+from schoolchat.policy.recipients import Mode, plan_send
+from schoolchat.realtime import log
+from schoolchat.realtime.events import EventType
+from schoolchat.services import Services
+from schoolchat.validation import message_body
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    message_id: int
+    sender_name: str
+
+
+@dataclass
+class Sent:
+    message: dict[str, Any]
+    conversation_id: int
+    conversation_created: bool = False
+    duplicate: bool = False
+    feedback: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UnreadState:
+    conversation_id: int
+    unread: int
+    total: int
+
+
+# ---- building blocks -----------------------------------------------------------------------------------------
+
+
+async def _append(tx: Tx, services: Services, conversation_id: int, sender: Actor, body: str, *,
+                  client_message_id: str | None, now: datetime, forwarded: Forwarded | None) -> dict[str, Any]:
+    """Write one message at the conversation's next ``seq``; the sender's cursor moves past it."""
+    seq = (await tx.conn.execute(
+        update(conversations).where(conversations.c.id == conversation_id)
+        .values(last_seq=conversations.c.last_seq + 1, last_activity_at=now, last_message_preview=preview(body),
+                last_message_sender_id=sender.id)
+        .returning(conversations.c.last_seq))).scalar_one()
+    html = render(body)
+    message_id = (await tx.conn.execute(insert(messages).values(
+        conversation_id=conversation_id, seq=seq, sender_id=sender.id, client_message_id=client_message_id,
+        body=body, body_html=html, created_at=now,
+        forwarded_from_id=forwarded.message_id if forwarded else None,
+        forwarded_from_name=forwarded.sender_name if forwarded else None,
+    ).returning(messages.c.id))).scalar_one()
+    await tx.conn.execute(update(memberships).where(memberships.c.conversation_id == conversation_id,
+                                                    memberships.c.user_id == sender.id)
+                          .values(last_read_seq=seq))
+    wire = {
+        "id": message_id, "conversation_id": conversation_id, "seq": seq,
+        "sender": {"id": sender.id, "name": sender.name, "avatar_url": sender.avatar_url},
+        "client_message_id": client_message_id, "body": body, "html": html, "created_at": now.isoformat(),
+        "edited_at": None, "deleted": None,
+        "forwarded_from": {"message_id": forwarded.message_id, "sender_name": forwarded.sender_name}
+        if forwarded else None,
+    }
+    await log.append(tx, services.bus, EventType.MESSAGE_CREATED, {"conversation_id": conversation_id,
+                                                                   "message": wire},
+                     conversation_id=conversation_id)
+    return wire
+
+
+async def _fan_out(tx: Tx, services: Services, sender: Actor, targets: Sequence[tuple[int, int]], body: str,
+                   now: datetime, forwarded: Forwarded | None) -> list[dict[str, Any]]:
+    """A message in a "Sent to X people" conversation is also written into each recipient's own 1:1."""
+    disabled = dict((await tx.conn.execute(select(users.c.id, users.c.name).where(
+        users.c.id.in_([user_id for user_id, _ in targets]), users.c.messaging_disabled.is_(True)))).all())
+    for user_id, direct_id in targets:
+        if user_id not in disabled:
+            await _append(tx, services, direct_id, sender, body, client_message_id=None, now=now, forwarded=forwarded)
+    return [{"user_id": user_id, "code": "cannot_deliver", "message": texts.cannot_deliver(name)}
+            for user_id, name in sorted(disabled.items())]
+
+
+async def _disabled_member_names(tx: Tx, conversation_id: int, except_id: int) -> list[str]:
+    rows = await tx.conn.execute(
+        select(users.c.name).join(memberships, memberships.c.user_id == users.c.id)
+        .where(memberships.c.conversation_id == conversation_id, memberships.c.active.is_(True),
+               memberships.c.user_id != except_id, users.c.messaging_disabled.is_(True))
+        .order_by(users.c.name))
+    return list(rows.scalars())
+
+
+async def _replay(tx: Tx, actor: Actor, client_message_id: str | None, body: str,
+                  conversation_id: int | None) -> Sent | None:
+    """The original answer to a retried send, or 409 when the id was used for something else."""
+    if client_message_id is None:
+        return None
+    original = await queries.by_client_id(tx.conn, actor.id, client_message_id)
+    if original is None:
+        return None
+    if original.body != body or (conversation_id is not None and original.conversation_id != conversation_id):
+        raise ApiError(409, "client_message_id_reused",
+                       "This client_message_id was already used for a different message.",
+                       {"client_message_id": client_message_id, "message_id": original.id})
+    return Sent(queries.to_wire(original), original.conversation_id, duplicate=True)
+
+
+async def _idempotent(services: Services, actor: Actor, client_message_id: str | None, body: str,
+                      conversation_id: int | None, attempt: Any) -> Sent:
+    """Run a send; if a concurrent retry won the race for the same client id, answer with its message."""
+    try:
+        async with services.db.write() as tx:
+            replay = await _replay(tx, actor, client_message_id, body, conversation_id)
+            return replay if replay is not None else await attempt(tx)
+    except IntegrityError as exc:
+        if client_message_id is None or not is_unique_violation(exc):
+            raise
+        async with services.db.write() as tx:
+            replay = await _replay(tx, actor, client_message_id, body, conversation_id)
+        if replay is None:
+            raise
+        return replay
+
+
+# ---- public actions ------------------------------------------------------------------------------------------
+
+
+async def send(services: Services, actor: Actor, conversation_id: int, body: str, client_message_id: str | None,
+               *, forwarded: Forwarded | None = None) -> Sent:
+    """§5.2: send into an existing conversation."""
+    body = message_body(body, services.settings.max_message_length)
+    require(may_use_messaging(actor.messaging_disabled))
+
+    async def attempt(tx: Tx) -> Sent:
+        access = await conversation_queries.get_access(tx.conn, actor.id, conversation_id, allow_former=True)
+        conversation = access.conversation
+        partner = await _direct_partner(tx, conversation_id, actor.id) if access.kind == "direct" else None
+        require(may_send(SendFacts(
+            kind=access.kind, status=conversation.status, sender_disabled=actor.messaging_disabled,
+            sender_is_active_member=access.active,
+            sender_is_creator=conversation.created_by == actor.id,
+            disabled_direct_partner=partner.name if partner is not None and partner.messaging_disabled else None,
+        )))
+        now = utcnow()
+        wire = await _append(tx, services, conversation_id, actor, body, client_message_id=client_message_id,
+                             now=now, forwarded=forwarded)
+        if access.kind == "individual":
+            targets = await conversation_queries.individual_targets(tx.conn, conversation_id)
+            feedback = await _fan_out(tx, services, actor, targets, body, now, forwarded)
+        else:
+            feedback = [{"code": "cannot_receive" if access.kind != "group" else "cannot_participate",
+                         "message": text}
+                        for text in send_feedback(access.kind, await _disabled_member_names(tx, conversation_id,
+                                                                                           actor.id))]
+        return Sent(wire, conversation_id, feedback=feedback)
+
+    return await _idempotent(services, actor, client_message_id, body, conversation_id, attempt)
+
+
+async def send_new(services: Services, actor: Actor, recipients: Recipients, *, mode: Mode | None,
+                   name: str | None, body: str, client_message_id: str | None,
+                   forwarded: Forwarded | None = None) -> Sent:
+    """§5.1: send to a selection of recipients, opening the conversation §6.3 decides on."""
+    body = message_body(body, services.settings.max_message_length)
+    require(may_use_messaging(actor.messaging_disabled))
+
+    async def attempt(tx: Tx) -> Sent:
+        chosen_people, spaces = await selection.resolve(tx.conn, actor.id, recipients.people, recipients.courses,
+                                                        recipients.projects)
+        plan = plan_send(actor.id, chosen_people, spaces, mode)
+        if isinstance(plan, Denied):
+            raise plan.error()
+        now = utcnow()
+        opened = await conversation_actions.open_for_plan(tx, services, actor, plan, name, now)
+        access = await conversation_queries.get_access(tx.conn, actor.id, opened.conversation_id)
+        require(may_send(SendFacts(kind=access.kind, status=access.conversation.status,
+                                   sender_disabled=False, sender_is_active_member=True, sender_is_creator=True)))
+        wire = await _append(tx, services, opened.conversation_id, actor, body,
+                             client_message_id=client_message_id, now=now, forwarded=forwarded)
+        feedback = list(opened.feedback)
+        if opened.direct_targets:
+            await _fan_out(tx, services, actor, opened.direct_targets, body, now, forwarded)
+        elif access.kind in ("course", "project"):
+            feedback += [{"code": "cannot_receive", "message": text} for text in send_feedback(
+                access.kind, await _disabled_member_names(tx, opened.conversation_id, actor.id))]
+        return Sent(wire, opened.conversation_id, conversation_created=opened.created, feedback=feedback)
+
+    return await _idempotent(services, actor, client_message_id, body, None, attempt)
+
+
+async def _direct_partner(tx: Tx, conversation_id: int, user_id: int) -> Any:
+    return (await tx.conn.execute(
+        select(users.c.id, users.c.name, users.c.messaging_disabled)
+        .join(memberships, memberships.c.user_id == users.c.id)
+        .where(memberships.c.conversation_id == conversation_id, memberships.c.user_id != user_id))).first()
+
+
+async def edit(services: Services, actor: Actor, message_id: int, body: str) -> dict[str, Any]:
+    """§4.3: edit your own message; it is marked edited, with the time."""
+    body = message_body(body, services.settings.max_message_length)
+    async with services.db.write() as tx:
+        row = await queries.get_visible(tx.conn, actor.id, message_id)
+        access = await conversation_queries.get_access(tx.conn, actor.id, row.conversation_id)
+        require(may_edit(is_author=row.sender_id == actor.id, deleted=row.deleted_at is not None,
+                         conversation_status=access.conversation.status))
+        now = utcnow()
+        await tx.conn.execute(update(messages).where(messages.c.id == message_id)
+                              .values(body=body, body_html=render(body), edited_at=now))
+        if row.seq == access.conversation.last_seq:
+            await tx.conn.execute(update(conversations).where(conversations.c.id == row.conversation_id)
+                                  .values(last_message_preview=preview(body)))
+        wire = queries.to_wire(await queries.get_visible(tx.conn, actor.id, message_id))
+        await log.append(tx, services.bus, EventType.MESSAGE_EDITED,
+                         {"conversation_id": row.conversation_id, "message": wire},
+                         conversation_id=row.conversation_id)
+    return wire
+
+
+async def delete_own(services: Services, actor: Actor, message_id: int) -> dict[str, Any]:
+    """§4.3: delete your own message; its content is removed and a notice keeps its place."""
+    async with services.db.write() as tx:
+        row = await queries.get_visible(tx.conn, actor.id, message_id)
+        require(may_delete_own(is_author=row.sender_id == actor.id, deleted=row.deleted_at is not None))
+        await tx.conn.execute(update(messages).where(messages.c.id == message_id)
+                              .values(body="", body_html="", deleted_at=utcnow(), deleted_by=actor.id))
+        wire = queries.to_wire(await queries.get_visible(tx.conn, actor.id, message_id))
+        await tx.conn.execute(update(conversations).where(conversations.c.id == row.conversation_id,
+                                                          conversations.c.last_seq == row.seq)
+                              .values(last_message_preview=wire["deleted"]["notice"]))
+        await log.append(tx, services.bus, EventType.MESSAGE_DELETED,
+                         {"conversation_id": row.conversation_id, "message": wire},
+                         conversation_id=row.conversation_id)
+    return wire
+
+
+async def forward(services: Services, actor: Actor, message_id: int, *, conversation_id: int | None,
+                  recipients: Recipients | None, mode: Mode | None, name: str | None,
+                  client_message_id: str | None) -> Sent:
+    """§4.3: forward a message you can see, to a conversation you are in or to new recipients; it is attributed."""
+    async with services.db.read() as conn:
+        source = await queries.get_visible(conn, actor.id, message_id)
+    require(may_forward(deleted=source.deleted_at is not None))
+    forwarded = Forwarded(source.id, source.forwarded_from_name or source.sender_name)
+    if conversation_id is not None:
+        return await send(services, actor, conversation_id, source.body, client_message_id, forwarded=forwarded)
+    if recipients is None:
+        raise ApiError(422, "invalid_request", "Choose a conversation or recipients to forward to.",
+                       {"fields": [{"field": "conversation_id", "message": "required without recipients"}]})
+    return await send_new(services, actor, recipients, mode=mode, name=name, body=source.body,
+                          client_message_id=client_message_id, forwarded=forwarded)
+
+
+async def _move_cursor(services: Services, actor: Actor, conversation_id: int, target: Any) -> UnreadState:
+    """Set the caller's read cursor (``target`` picks the new seq from the access) and report unread counts."""
+    async with services.db.write() as tx:
+        access = await conversation_queries.get_access(tx.conn, actor.id, conversation_id)
+        new_seq = max(0, min(await target(tx, access), access.conversation.last_seq))
+        if new_seq != access.last_read_seq:
+            await tx.conn.execute(update(memberships).where(memberships.c.conversation_id == conversation_id,
+                                                            memberships.c.user_id == actor.id)
+                                  .values(last_read_seq=new_seq))
+        counts = await conversation_queries.unread_counts(tx.conn, actor.id)
+        state = UnreadState(conversation_id, counts.get(conversation_id, 0), sum(counts.values()))
+        if new_seq != access.last_read_seq:
+            await log.append(tx, services.bus, EventType.UNREAD_CHANGED,
+                             {"conversation_id": conversation_id, "read_seq": new_seq, "unread": state.unread,
+                              "total": state.total},
+                             conversation_id=conversation_id, user_id=actor.id)
+    return state
+
+
+async def mark_read(services: Services, actor: Actor, conversation_id: int, up_to_seq: int | None) -> UnreadState:
+    """Reading moves the cursor forward (never back): up to ``up_to_seq``, or to the newest message."""
+
+    async def target(_: Tx, access: conversation_queries.Access) -> int:
+        wanted = access.conversation.last_seq if up_to_seq is None else up_to_seq
+        return max(access.last_read_seq, wanted)
+
+    return await _move_cursor(services, actor, conversation_id, target)
+
+
+async def mark_conversation_unread(services: Services, actor: Actor, conversation_id: int) -> UnreadState:
+    """§4.2: the newest message from someone else becomes unread again."""
+
+    async def target(tx: Tx, access: conversation_queries.Access) -> int:
+        latest = await queries.latest_seq_from_others(tx.conn, conversation_id, actor.id)
+        return access.last_read_seq if latest is None else min(access.last_read_seq, latest - 1)
+
+    return await _move_cursor(services, actor, conversation_id, target)
+
+
+async def mark_message_unread(services: Services, actor: Actor, message_id: int) -> UnreadState:
+    """§4.3: this message and everything after it become unread."""
+    async with services.db.read() as conn:
+        row = await queries.get_visible(conn, actor.id, message_id)
+
+    async def target(_: Tx, __: conversation_queries.Access) -> int:
+        return row.seq - 1
+
+    return await _move_cursor(services, actor, row.conversation_id, target)

@@ -1,0 +1,87 @@
+"""Routes for message history, sending, editing, deleting, forwarding and marking unread."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+
+from schoolchat.auth.deps import MessagingActor
+from schoolchat.conversations import queries as conversation_queries
+from schoolchat.conversations.schemas import RecipientSelection
+from schoolchat.messages import actions, queries
+from schoolchat.messages.actions import Sent
+from schoolchat.messages.schemas import CLIENT_ID_PATTERN, EditMessage, HistoryPage, NewMessage, SentOut, UnreadOut
+from schoolchat.policy.recipients import Mode
+from schoolchat.services import ServicesDep
+
+router = APIRouter(prefix="/api", tags=["messages"])
+
+
+class ForwardMessage(BaseModel):
+    conversation_id: int | None = Field(None, description="Forward into this conversation…")
+    recipients: RecipientSelection | None = Field(None, description="…or to new recipients (§5.1 rules apply).")
+    mode: Mode | None = None
+    name: str | None = Field(None, max_length=1000)
+    client_message_id: str | None = Field(None, pattern=CLIENT_ID_PATTERN)
+
+
+def _sent(sent: Sent, response: Response) -> SentOut:
+    response.status_code = 200 if sent.duplicate else 201
+    return SentOut(message=sent.message, conversation_id=sent.conversation_id,
+                   conversation_created=sent.conversation_created, duplicate=sent.duplicate, feedback=sent.feedback)
+
+
+@router.get("/conversations/{conversation_id}/messages", response_model=HistoryPage,
+            summary="History, newest first; pass next_before_seq back to page further")
+async def history(conversation_id: int, actor: MessagingActor, services: ServicesDep,
+                  before_seq: Annotated[int | None, Query(ge=1)] = None,
+                  limit: Annotated[int, Query(ge=1, le=200)] = 50) -> HistoryPage:
+    async with services.db.read() as conn:
+        await conversation_queries.get_access(conn, actor.id, conversation_id)
+        rows = await queries.history(conn, conversation_id, before_seq, limit)
+    items = [queries.to_wire(row) for row in rows]
+    next_before = items[-1]["seq"] if len(items) == limit and items[-1]["seq"] > 1 else None
+    return HistoryPage(messages=items, next_before_seq=next_before)
+
+
+@router.post("/conversations/{conversation_id}/messages", response_model=SentOut, status_code=201,
+             summary="Send a message (§5.2); a retry with the same client_message_id returns the original (200)")
+async def send(conversation_id: int, body: NewMessage, actor: MessagingActor, services: ServicesDep,
+               response: Response) -> SentOut:
+    return _sent(await actions.send(services, actor, conversation_id, body.body, body.client_message_id), response)
+
+
+@router.get("/messages/{message_id}", response_model=dict[str, Any])
+async def get_message(message_id: int, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
+    async with services.db.read() as conn:
+        return queries.to_wire(await queries.get_visible(conn, actor.id, message_id))
+
+
+@router.patch("/messages/{message_id}", response_model=dict[str, Any], summary="Edit your own message (§4.3)")
+async def edit(message_id: int, body: EditMessage, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
+    return await actions.edit(services, actor, message_id, body.body)
+
+
+@router.delete("/messages/{message_id}", response_model=dict[str, Any], summary="Delete your own message (§4.3)")
+async def delete(message_id: int, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
+    return await actions.delete_own(services, actor, message_id)
+
+
+@router.post("/messages/{message_id}/forward", response_model=SentOut, status_code=201,
+             summary="Forward a message (§4.3), attributed to its author")
+async def forward(message_id: int, body: ForwardMessage, actor: MessagingActor, services: ServicesDep,
+                  response: Response) -> SentOut:
+    recipients = body.recipients.to_recipients() if body.recipients else None
+    sent = await actions.forward(services, actor, message_id, conversation_id=body.conversation_id,
+                                 recipients=recipients, mode=body.mode, name=body.name,
+                                 client_message_id=body.client_message_id)
+    return _sent(sent, response)
+
+
+@router.post("/messages/{message_id}/unread", response_model=UnreadOut,
+             summary="Mark as unread (§4.3): this message and the ones after it")
+async def mark_unread(message_id: int, actor: MessagingActor, services: ServicesDep) -> UnreadOut:
+    state = await actions.mark_message_unread(services, actor, message_id)
+    return UnreadOut(conversation_id=state.conversation_id, unread=state.unread, total=state.total)

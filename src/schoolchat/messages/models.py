@@ -1,0 +1,33 @@
+"""The messages table.
+
+``seq`` numbers messages within their conversation (1, 2, 3, …); read cursors and history pages are keyed on
+it. ``(sender_id, client_message_id)`` is unique, which is what makes a retried send return the original.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+
+from schoolchat.db.metadata import metadata
+from schoolchat.db.types import UTCDateTime
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("sender_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("client_message_id", String(64), nullable=True),
+    Column("body", Text, nullable=False),
+    Column("body_html", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("edited_at", UTCDateTime, nullable=True),
+    Column("deleted_at", UTCDateTime, nullable=True),
+    Column("deleted_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("forwarded_from_id", Integer, ForeignKey("messages.id", ondelete="SET NULL"), nullable=True),
+    Column("forwarded_from_name", String(120), nullable=True),
+    UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
+    UniqueConstraint("sender_id", "client_message_id", name="uq_messages_sender_client_message_id"),
+    Index("ix_messages_conversation_seq_sender", "conversation_id", "seq", "sender_id"),
+)

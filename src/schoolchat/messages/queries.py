@@ -1,0 +1,83 @@
+"""Reads of messages: history pages and single messages, only within conversations the caller is in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from schoolchat.conversations.models import memberships
+from schoolchat.errors import not_found
+from schoolchat.messages.models import messages
+from schoolchat.people.models import users
+from schoolchat.policy import texts
+
+_deleter = users.alias("deleter")
+_COLUMNS = (messages, users.c.name.label("sender_name"), users.c.avatar_url.label("sender_avatar_url"),
+            _deleter.c.name.label("deleted_by_name"))
+
+
+def _joined() -> Any:
+    return (select(*_COLUMNS)
+            .join(users, users.c.id == messages.c.sender_id)
+            .outerjoin(_deleter, _deleter.c.id == messages.c.deleted_by))
+
+
+def deletion_notice(sender_id: int, deleted_by: int | None, deleted_by_name: str | None) -> str:
+    """The text shown in place of a deleted message: its author's own deletion, or a moderator's (§5.5)."""
+    if deleted_by is None or deleted_by == sender_id:
+        return "This message was deleted."
+    return texts.removed_by(deleted_by_name or "a moderator")
+
+
+def to_wire(row: Row[Any] | Any) -> dict[str, Any]:
+    """A message as clients see it; a deleted message keeps its place but not its content."""
+    deleted = row.deleted_at is not None
+    return {
+        "id": row.id,
+        "conversation_id": row.conversation_id,
+        "seq": row.seq,
+        "sender": {"id": row.sender_id, "name": row.sender_name, "avatar_url": row.sender_avatar_url},
+        "client_message_id": row.client_message_id,
+        "body": None if deleted else row.body,
+        "html": None if deleted else row.body_html,
+        "created_at": row.created_at.isoformat(),
+        "edited_at": row.edited_at.isoformat() if row.edited_at else None,
+        "deleted": {"at": row.deleted_at.isoformat(), "by": row.deleted_by,
+                    "notice": deletion_notice(row.sender_id, row.deleted_by, row.deleted_by_name)}
+        if deleted else None,
+        "forwarded_from": {"message_id": row.forwarded_from_id, "sender_name": row.forwarded_from_name}
+        if row.forwarded_from_name else None,
+    }
+
+
+async def history(conn: AsyncConnection, conversation_id: int, before_seq: int | None, limit: int) -> list[Any]:
+    """Newest first, keyset-paginated on ``seq``; the caller's access is checked by the route."""
+    query = _joined().where(messages.c.conversation_id == conversation_id)
+    if before_seq is not None:
+        query = query.where(messages.c.seq < before_seq)
+    return list((await conn.execute(query.order_by(messages.c.seq.desc()).limit(limit))).all())
+
+
+async def get_visible(conn: AsyncConnection, user_id: int, message_id: int) -> Any:
+    """One message, if the caller is an active member of its conversation; else 404."""
+    row = (await conn.execute(
+        _joined()
+        .join(memberships, memberships.c.conversation_id == messages.c.conversation_id)
+        .where(messages.c.id == message_id, memberships.c.user_id == user_id, memberships.c.active.is_(True))
+    )).first()
+    if row is None:
+        raise not_found("message")
+    return row
+
+
+async def by_client_id(conn: AsyncConnection, sender_id: int, client_message_id: str) -> Any | None:
+    return (await conn.execute(_joined().where(messages.c.sender_id == sender_id,
+                                               messages.c.client_message_id == client_message_id))).first()
+
+
+async def latest_seq_from_others(conn: AsyncConnection, conversation_id: int, user_id: int) -> int | None:
+    return (await conn.execute(
+        select(messages.c.seq).where(messages.c.conversation_id == conversation_id, messages.c.sender_id != user_id)
+        .order_by(messages.c.seq.desc()).limit(1))).scalar_one_or_none()

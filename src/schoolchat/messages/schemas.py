@@ -1,0 +1,48 @@
+"""API shapes for messages, sends and unread state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+CLIENT_ID_PATTERN = r"^[A-Za-z0-9._:\-]{1,64}$"
+
+
+class NewMessage(BaseModel):
+    body: str = Field(max_length=100_000, description="Plain text; web links are shown as links.")
+    client_message_id: str | None = Field(
+        None, pattern=CLIENT_ID_PATTERN,
+        description="Chosen by the client; a retry with the same id returns the original message.")
+
+
+class EditMessage(BaseModel):
+    body: str = Field(max_length=100_000)
+
+
+class SentOut(BaseModel):
+    message: dict[str, Any]
+    conversation_id: int
+    conversation_created: bool
+    duplicate: bool = Field(description="True when this answers a retry: nothing new was written.")
+    feedback: list[dict[str, Any]] = Field(default_factory=list, description="§6.4 feedback on disabled recipients.")
+
+
+class HistoryPage(BaseModel):
+    messages: list[dict[str, Any]]
+    next_before_seq: int | None
+
+
+class MarkRead(BaseModel):
+    up_to_seq: int | None = Field(None, ge=0)
+
+
+class UnreadOut(BaseModel):
+    conversation_id: int
+    unread: int
+    total: int
+
+
+class BadgeOut(BaseModel):
+    total: int
+    conversations: dict[int, int]

@@ -1,0 +1,178 @@
+"""Administration of people, organisations, courses and projects.
+
+Enrolment drives conversation membership: joining a course or project joins its live conversation, leaving it
+leaves the conversation, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from schoolchat.auth.actor import Actor
+from schoolchat.auth.passwords import hash_password
+from schoolchat.conversations import actions as conversation_actions
+from schoolchat.conversations import queries as conversation_queries
+from schoolchat.db import Tx
+from schoolchat.db.engine import is_unique_violation
+from schoolchat.db.types import utcnow
+from schoolchat.db.upsert import upsert
+from schoolchat.errors import ApiError
+from schoolchat.people import queries
+from schoolchat.people.models import org_roles, orgs, space_members, spaces, users
+from schoolchat.policy.admin import may_administer, may_administer_user
+from schoolchat.policy.decision import require
+from schoolchat.services import Services
+from schoolchat.validation import display_name
+
+
+async def _require_org_admin(tx: Tx, actor: Actor, org_id: int, what: str = "organisation") -> None:
+    require(may_administer(actor.roles, await queries.org_chain(tx.conn, org_id), what))
+
+
+async def _require_user_admin(tx: Tx, actor: Actor, user_id: int) -> None:
+    require(may_administer_user(actor.roles, await queries.user_org_chains(tx.conn, user_id)))
+
+
+async def _space_org(tx: Tx, space_id: int) -> int:
+    org_id = (await tx.conn.execute(select(spaces.c.org_id).where(spaces.c.id == space_id))).scalar_one_or_none()
+    if org_id is None:
+        raise ApiError(404, "not_found", "The course or project was not found.", {"object": "space"})
+    return org_id
+
+
+# ---- building blocks (also used by the demo seed and the command line) ----------------------------------------
+
+
+async def insert_user(tx: Tx, *, username: str, password_hash: str, name: str, title: str = "",
+                      avatar_url: str | None = None) -> int:
+    try:
+        async with tx.conn.begin_nested():
+            return (await tx.conn.execute(insert(users).values(
+                username=username, password_hash=password_hash, name=display_name(name, "name"),
+                title=display_name(title, "title") if title else "", avatar_url=avatar_url, created_at=utcnow(),
+            ).returning(users.c.id))).scalar_one()
+    except IntegrityError as exc:
+        if is_unique_violation(exc):
+            raise ApiError(409, "username_taken", "This username is already taken.", {"field": "username"}) from exc
+        raise
+
+
+async def insert_org(tx: Tx, *, name: str, kind: str, parent_id: int | None) -> int:
+    return (await tx.conn.execute(insert(orgs).values(name=display_name(name, "name", 200), kind=kind,
+                                                      parent_id=parent_id).returning(orgs.c.id))).scalar_one()
+
+
+async def put_role(tx: Tx, user_id: int, org_id: int, role: str) -> None:
+    await upsert(tx.conn, org_roles, [{"user_id": user_id, "org_id": org_id, "role": role}],
+                 key=["user_id", "org_id"], update=["role"])
+
+
+async def insert_space(tx: Tx, *, kind: str, name: str, org_id: int, description: str = "") -> int:
+    return (await tx.conn.execute(insert(spaces).values(kind=kind, name=display_name(name, "name", 200),
+                                                        org_id=org_id, description=description)
+                                  .returning(spaces.c.id))).scalar_one()
+
+
+async def enroll(tx: Tx, services: Services, space_id: int, user_ids: list[int], role: str, *,
+                 by: int | None) -> None:
+    """Put people in a course or project (or change their role); they join its live conversation at once."""
+    await upsert(tx.conn, space_members, [{"space_id": space_id, "user_id": user_id, "role": role}
+                                          for user_id in user_ids],
+                 key=["space_id", "user_id"], update=["role"])
+    live = await conversation_queries.live_space_conversation(tx.conn, space_id)
+    if live is not None:
+        await conversation_actions.add_members(tx, services, live.id, user_ids, by=by, now=utcnow())
+
+
+async def unenroll(tx: Tx, services: Services, space_id: int, user_id: int, *, by: int | None) -> None:
+    """Take someone out of a course or project; they leave its live conversation at once."""
+    await tx.conn.execute(delete(space_members).where(space_members.c.space_id == space_id,
+                                                      space_members.c.user_id == user_id))
+    live = await conversation_queries.live_space_conversation(tx.conn, space_id)
+    if live is not None:
+        await conversation_actions.remove_members(tx, services, live.id, [user_id], by=by, reason="unenrolled",
+                                                  now=utcnow())
+
+
+# ---- public actions ------------------------------------------------------------------------------------------
+
+
+async def create_org(services: Services, actor: Actor, *, name: str, kind: str, parent_id: int) -> int:
+    async with services.db.write() as tx:
+        await _require_org_admin(tx, actor, parent_id)
+        return await insert_org(tx, name=name, kind=kind, parent_id=parent_id)
+
+
+async def rename_org(services: Services, actor: Actor, org_id: int, name: str) -> None:
+    async with services.db.write() as tx:
+        await _require_org_admin(tx, actor, org_id)
+        await tx.conn.execute(update(orgs).where(orgs.c.id == org_id).values(name=display_name(name, "name", 200)))
+
+
+async def create_user(services: Services, actor: Actor, *, username: str, password: str, name: str, title: str,
+                      avatar_url: str | None, org_id: int, role: str) -> int:
+    password_hash = hash_password(password)
+    async with services.db.write() as tx:
+        await _require_org_admin(tx, actor, org_id)
+        user_id = await insert_user(tx, username=username, password_hash=password_hash, name=name, title=title,
+                                    avatar_url=avatar_url)
+        await put_role(tx, user_id, org_id, role)
+        return user_id
+
+
+async def update_user(services: Services, actor: Actor, user_id: int, changes: dict[str, Any]) -> None:
+    """Change profile fields, the messaging switch (§6.4), the mass messaging privilege, password or activity."""
+    values = dict(changes)
+    if "name" in values:
+        values["name"] = display_name(values["name"], "name")
+    if "title" in values:
+        values["title"] = display_name(values["title"], "title") if values["title"] else ""
+    if "password" in values:
+        values["password_hash"] = hash_password(values.pop("password"))
+    async with services.db.write() as tx:
+        await _require_user_admin(tx, actor, user_id)
+        if values:
+            await tx.conn.execute(update(users).where(users.c.id == user_id).values(**values))
+
+
+async def set_role(services: Services, actor: Actor, user_id: int, org_id: int, role: str | None) -> None:
+    """Give someone a role in an org the actor administers, or (``None``) take it away."""
+    async with services.db.write() as tx:
+        await _require_org_admin(tx, actor, org_id)
+        await _require_user_admin(tx, actor, user_id)
+        if role is None:
+            await tx.conn.execute(delete(org_roles).where(org_roles.c.user_id == user_id,
+                                                          org_roles.c.org_id == org_id))
+        else:
+            await put_role(tx, user_id, org_id, role)
+
+
+async def create_space(services: Services, actor: Actor, *, kind: str, name: str, org_id: int,
+                       description: str) -> int:
+    async with services.db.write() as tx:
+        await _require_org_admin(tx, actor, org_id)
+        return await insert_space(tx, kind=kind, name=name, org_id=org_id, description=description)
+
+
+async def rename_space(services: Services, actor: Actor, space_id: int, name: str) -> None:
+    async with services.db.write() as tx:
+        await _require_org_admin(tx, actor, await _space_org(tx, space_id), "course or project")
+        name = display_name(name, "name", 200)
+        await tx.conn.execute(update(spaces).where(spaces.c.id == space_id).values(name=name))
+        live = await conversation_queries.live_space_conversation(tx.conn, space_id)
+        if live is not None:
+            await conversation_actions.set_name(tx, services, live.id, name, by=actor.id)
+
+
+async def set_space_member(services: Services, actor: Actor, space_id: int, user_id: int, role: str | None) -> None:
+    """Enrol someone in a course or project with a role, or (``None``) take them out."""
+    async with services.db.write() as tx:
+        await _require_org_admin(tx, actor, await _space_org(tx, space_id), "course or project")
+        await _require_user_admin(tx, actor, user_id)
+        if role is None:
+            await unenroll(tx, services, space_id, user_id, by=actor.id)
+        else:
+            await enroll(tx, services, space_id, [user_id], role, by=actor.id)

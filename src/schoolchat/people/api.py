@@ -1,0 +1,126 @@
+"""Routes: who am I, the recipient search of §5.1, and the admin API for people, orgs, courses and projects."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from schoolchat.auth.deps import CurrentActor, MessagingActor
+from schoolchat.people import actions, queries
+from schoolchat.people.schemas import (
+    CreatedOut,
+    MeOut,
+    OrgIn,
+    OrgRename,
+    PersonOut,
+    RecipientSearchOut,
+    RoleIn,
+    SpaceHit,
+    SpaceIn,
+    SpaceMemberIn,
+    SpaceRename,
+    UserChanges,
+    UserIn,
+)
+from schoolchat.services import ServicesDep
+
+router = APIRouter(prefix="/api", tags=["people"])
+
+
+def _person(summary: queries.UserSummary) -> PersonOut:
+    return PersonOut(id=summary.id, name=summary.name, title=summary.title, avatar_url=summary.avatar_url,
+                     initials=summary.initials, messaging_disabled=summary.messaging_disabled)
+
+
+@router.get("/me", response_model=MeOut)
+async def me(actor: CurrentActor, services: ServicesDep) -> MeOut:
+    async with services.db.read() as conn:
+        spaces = await queries.space_roles_of(conn, actor.id)
+    return MeOut(id=actor.id, username=actor.username, name=actor.name, avatar_url=actor.avatar_url,
+                 messaging_disabled=actor.messaging_disabled, mass_messaging=actor.mass_messaging,
+                 roles=actor.roles, spaces=spaces)  # type: ignore[arg-type]
+
+
+@router.get("/recipients", response_model=RecipientSearchOut,
+            summary="§5.1 'Add recipients': people, courses and projects by name that the caller may address")
+async def search_recipients(actor: MessagingActor, services: ServicesDep,
+                            q: Annotated[str, Query(min_length=1, max_length=100)],
+                            limit: Annotated[int, Query(ge=1, le=50)] = 20) -> RecipientSearchOut:
+    async with services.db.read() as conn:
+        people = await queries.search_people(conn, actor.id, q, limit)
+        spaces = await queries.search_spaces(conn, actor.id, q, limit)
+    hits = [SpaceHit(id=i, kind=kind, name=name, participant_count=n) for i, kind, name, n in spaces]  # type: ignore[arg-type]
+    return RecipientSearchOut(people=[_person(p) for p in people],
+                              courses=[hit for hit in hits if hit.kind == "course"],
+                              projects=[hit for hit in hits if hit.kind == "project"])
+
+
+admin = APIRouter(prefix="/api/admin", tags=["administration"])
+
+
+@admin.post("/orgs", response_model=CreatedOut, status_code=201, summary="Create a school or department")
+async def create_org(body: OrgIn, actor: CurrentActor, services: ServicesDep) -> CreatedOut:
+    return CreatedOut(id=await actions.create_org(services, actor, name=body.name, kind=body.kind,
+                                                  parent_id=body.parent_id))
+
+
+@admin.patch("/orgs/{org_id}", status_code=204)
+async def rename_org(org_id: int, body: OrgRename, actor: CurrentActor, services: ServicesDep) -> Response:
+    await actions.rename_org(services, actor, org_id, body.name)
+    return Response(status_code=204)
+
+
+@admin.post("/users", response_model=CreatedOut, status_code=201, summary="Create a person with a role in an org")
+async def create_user(body: UserIn, actor: CurrentActor, services: ServicesDep) -> CreatedOut:
+    return CreatedOut(id=await actions.create_user(
+        services, actor, username=body.username, password=body.password, name=body.name, title=body.title,
+        avatar_url=body.avatar_url, org_id=body.org_id, role=body.role))
+
+
+@admin.patch("/users/{user_id}", status_code=204,
+             summary="Change a person: profile, messaging disabled (§6.4), mass messaging privilege, password")
+async def update_user(user_id: int, body: UserChanges, actor: CurrentActor, services: ServicesDep) -> Response:
+    await actions.update_user(services, actor, user_id, body.model_dump(exclude_unset=True))
+    return Response(status_code=204)
+
+
+@admin.put("/users/{user_id}/roles/{org_id}", status_code=204)
+async def put_role(user_id: int, org_id: int, body: RoleIn, actor: CurrentActor, services: ServicesDep) -> Response:
+    await actions.set_role(services, actor, user_id, org_id, body.role)
+    return Response(status_code=204)
+
+
+@admin.delete("/users/{user_id}/roles/{org_id}", status_code=204)
+async def delete_role(user_id: int, org_id: int, actor: CurrentActor, services: ServicesDep) -> Response:
+    await actions.set_role(services, actor, user_id, org_id, None)
+    return Response(status_code=204)
+
+
+@admin.post("/spaces", response_model=CreatedOut, status_code=201, summary="Create a course or project")
+async def create_space(body: SpaceIn, actor: CurrentActor, services: ServicesDep) -> CreatedOut:
+    return CreatedOut(id=await actions.create_space(services, actor, kind=body.kind, name=body.name,
+                                                    org_id=body.org_id, description=body.description))
+
+
+@admin.patch("/spaces/{space_id}", status_code=204)
+async def rename_space(space_id: int, body: SpaceRename, actor: CurrentActor, services: ServicesDep) -> Response:
+    await actions.rename_space(services, actor, space_id, body.name)
+    return Response(status_code=204)
+
+
+@admin.put("/spaces/{space_id}/members/{user_id}", status_code=204,
+           summary="Enrol someone (their course conversation membership follows)")
+async def put_space_member(space_id: int, user_id: int, body: SpaceMemberIn, actor: CurrentActor,
+                           services: ServicesDep) -> Response:
+    await actions.set_space_member(services, actor, space_id, user_id, body.role)
+    return Response(status_code=204)
+
+
+@admin.delete("/spaces/{space_id}/members/{user_id}", status_code=204)
+async def delete_space_member(space_id: int, user_id: int, actor: CurrentActor, services: ServicesDep) -> Response:
+    await actions.set_space_member(services, actor, space_id, user_id, None)
+    return Response(status_code=204)
+
+
+router.include_router(admin)

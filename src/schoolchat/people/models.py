@@ -1,0 +1,71 @@
+"""Tables for people, organisations, courses and projects."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
+
+from schoolchat.db.metadata import metadata
+from schoolchat.db.types import UTCDateTime
+
+ORG_KINDS = ("district", "school", "department")
+SCHOOL_ROLES = ("student", "teacher", "admin")
+SPACE_KINDS = ("course", "project")
+SPACE_ROLES = ("teacher", "student")
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("title", String(120), nullable=False, server_default=""),
+    Column("avatar_url", String(500), nullable=True),
+    Column("messaging_disabled", Boolean, nullable=False, server_default="0"),
+    Column("mass_messaging", Boolean, nullable=False, server_default="0"),
+    Column("is_active", Boolean, nullable=False, server_default="1"),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+orgs = Table(
+    "orgs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("parent_id", Integer, ForeignKey("orgs.id"), nullable=True, index=True),
+    CheckConstraint("kind in ('district', 'school', 'department')", name="kind"),
+)
+
+# A person's role in one school (or district); a person can hold roles in several.
+org_roles = Table(
+    "org_roles",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(20), nullable=False),
+    CheckConstraint("role in ('student', 'teacher', 'admin')", name="role"),
+    Index("ix_org_roles_org", "org_id", "role"),
+)
+
+# Courses and projects are the same shape: a named space in a school with teachers and students.
+spaces = Table(
+    "spaces",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("org_id", Integer, ForeignKey("orgs.id"), nullable=False, index=True),
+    Column("description", Text, nullable=False, server_default=""),
+    CheckConstraint("kind in ('course', 'project')", name="kind"),
+)
+
+space_members = Table(
+    "space_members",
+    metadata,
+    Column("space_id", Integer, ForeignKey("spaces.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(10), nullable=False),
+    CheckConstraint("role in ('teacher', 'student')", name="role"),
+    Index("ix_space_members_user", "user_id"),
+)

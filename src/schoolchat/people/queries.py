@@ -1,0 +1,141 @@
+"""Reads about people, organisations, courses and projects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from schoolchat.people.models import org_roles, orgs, space_members, spaces, users
+from schoolchat.policy.recipients import SpaceSelection
+
+ROLE_RANK = {"student": 0, "teacher": 1, "admin": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class UserSummary:
+    id: int
+    name: str
+    title: str
+    avatar_url: str | None
+    messaging_disabled: bool
+
+    @property
+    def initials(self) -> str:
+        parts = [part for part in self.name.split() if part]
+        return "".join(part[0] for part in (parts[:1] + parts[1:][-1:])).upper() or "?"
+
+
+async def user_summaries(conn: AsyncConnection, ids: Iterable[int]) -> dict[int, UserSummary]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = await conn.execute(
+        select(users.c.id, users.c.name, users.c.title, users.c.avatar_url, users.c.messaging_disabled)
+        .where(users.c.id.in_(wanted))
+    )
+    return {row.id: UserSummary(*row) for row in rows}
+
+
+async def org_chain(conn: AsyncConnection, org_id: int) -> list[int]:
+    """The org and its ancestors, nearest first; empty when the org does not exist."""
+    chain: list[int] = []
+    current: int | None = org_id
+    while current is not None and current not in chain:
+        parent = (await conn.execute(select(orgs.c.id, orgs.c.parent_id).where(orgs.c.id == current))).first()
+        if parent is None:
+            break
+        chain.append(parent.id)
+        current = parent.parent_id
+    return chain
+
+
+async def user_org_chains(conn: AsyncConnection, user_id: int) -> list[list[int]]:
+    """For each org the user holds a role in, that org with its ancestors."""
+    org_ids = (await conn.execute(select(org_roles.c.org_id).where(org_roles.c.user_id == user_id))).scalars().all()
+    return [await org_chain(conn, org_id) for org_id in org_ids]
+
+
+async def school_roles(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[int, str]:
+    """Each user's highest role across their schools (admin over teacher over student)."""
+    rows = await conn.execute(
+        select(org_roles.c.user_id, org_roles.c.role).where(org_roles.c.user_id.in_(sorted(set(user_ids))))
+    )
+    best: dict[int, str] = {}
+    for user_id, role in rows:
+        if ROLE_RANK[role] >= ROLE_RANK.get(best.get(user_id, "student"), 0):
+            best[user_id] = role
+    return best
+
+
+async def space_roles_of(conn: AsyncConnection, user_id: int) -> dict[int, str]:
+    """Every course and project the user takes part in, with their role there."""
+    rows = await conn.execute(select(space_members.c.space_id, space_members.c.role)
+                              .where(space_members.c.user_id == user_id))
+    return dict(rows.all())
+
+
+async def space_selection(conn: AsyncConnection, space_id: int) -> SpaceSelection | None:
+    space = (await conn.execute(select(spaces.c.id, spaces.c.kind, spaces.c.name).where(spaces.c.id == space_id))).first()
+    if space is None:
+        return None
+    members = (await conn.execute(
+        select(space_members.c.user_id)
+        .join(users, users.c.id == space_members.c.user_id)
+        .where(space_members.c.space_id == space_id, users.c.is_active.is_(True))
+    )).scalars().all()
+    return SpaceSelection(space.id, space.kind, space.name, frozenset(members))
+
+
+def _visible_to(viewer_id: int) -> ColumnElement[bool]:
+    """People the viewer may find and address: active, sharing a school or a course or project.
+
+    (Per-school communication rules narrow this further; see the moderation issue.)
+    """
+    viewer_orgs = select(org_roles.c.org_id).where(org_roles.c.user_id == viewer_id)
+    viewer_spaces = select(space_members.c.space_id).where(space_members.c.user_id == viewer_id)
+    return and_(
+        users.c.is_active.is_(True),
+        or_(
+            users.c.id.in_(select(org_roles.c.user_id).where(org_roles.c.org_id.in_(viewer_orgs))),
+            users.c.id.in_(select(space_members.c.user_id).where(space_members.c.space_id.in_(viewer_spaces))),
+        ),
+    )
+
+
+async def visible_people(conn: AsyncConnection, viewer_id: int, ids: Iterable[int]) -> set[int]:
+    """Which of ``ids`` the viewer may address."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return set()
+    rows = await conn.execute(select(users.c.id).where(users.c.id.in_(wanted), _visible_to(viewer_id)))
+    return set(rows.scalars())
+
+
+async def search_people(conn: AsyncConnection, viewer_id: int, term: str, limit: int) -> list[UserSummary]:
+    rows = await conn.execute(
+        select(users.c.id, users.c.name, users.c.title, users.c.avatar_url, users.c.messaging_disabled)
+        .where(users.c.id != viewer_id, func.lower(users.c.name).contains(term.lower(), autoescape=True),
+               _visible_to(viewer_id))
+        .order_by(users.c.name, users.c.id)
+        .limit(limit)
+    )
+    return [UserSummary(*row) for row in rows]
+
+
+async def search_spaces(conn: AsyncConnection, viewer_id: int, term: str, limit: int) -> list[tuple[int, str, str, int]]:
+    """The viewer's courses and projects whose name matches: (id, kind, name, participant count)."""
+    counts = (select(space_members.c.space_id, func.count().label("n"))
+              .group_by(space_members.c.space_id).subquery())
+    rows = await conn.execute(
+        select(spaces.c.id, spaces.c.kind, spaces.c.name, counts.c.n)
+        .join(space_members, space_members.c.space_id == spaces.c.id)
+        .join(counts, counts.c.space_id == spaces.c.id)
+        .where(space_members.c.user_id == viewer_id,
+               func.lower(spaces.c.name).contains(term.lower(), autoescape=True))
+        .order_by(spaces.c.name, spaces.c.id)
+        .limit(limit)
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -1,0 +1,97 @@
+"""API shapes for people, organisations, courses and projects."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+SchoolRole = Literal["student", "teacher", "admin"]
+SpaceRole = Literal["teacher", "student"]
+SpaceKind = Literal["course", "project"]
+
+
+class PersonOut(BaseModel):
+    id: int
+    name: str
+    title: str
+    avatar_url: str | None
+    initials: str
+    messaging_disabled: bool
+
+
+class SpaceHit(BaseModel):
+    id: int
+    kind: SpaceKind
+    name: str
+    participant_count: int
+
+
+class RecipientSearchOut(BaseModel):
+    people: list[PersonOut]
+    courses: list[SpaceHit]
+    projects: list[SpaceHit]
+
+
+class MeOut(BaseModel):
+    id: int
+    username: str
+    name: str
+    avatar_url: str | None
+    messaging_disabled: bool
+    mass_messaging: bool
+    roles: dict[int, SchoolRole]
+    spaces: dict[int, SpaceRole]
+
+
+class OrgIn(BaseModel):
+    name: str = Field(max_length=1000)
+    kind: Literal["school", "department"]
+    parent_id: int
+
+
+class OrgRename(BaseModel):
+    name: str = Field(max_length=1000)
+
+
+class CreatedOut(BaseModel):
+    id: int
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@\-]+$")
+    password: str = Field(min_length=8, max_length=256)
+    name: str = Field(max_length=1000)
+    title: str = Field("", max_length=1000)
+    avatar_url: str | None = Field(None, max_length=500, pattern=r"^https?://")
+    org_id: int
+    role: SchoolRole
+
+
+class UserChanges(BaseModel):
+    name: str | None = Field(None, max_length=1000)
+    title: str | None = Field(None, max_length=1000)
+    avatar_url: str | None = Field(None, max_length=500, pattern=r"^https?://")
+    messaging_disabled: bool | None = None
+    mass_messaging: bool | None = None
+    is_active: bool | None = None
+    password: str | None = Field(None, min_length=8, max_length=256)
+
+
+class RoleIn(BaseModel):
+    role: SchoolRole
+
+
+class SpaceIn(BaseModel):
+    kind: SpaceKind
+    name: str = Field(max_length=1000)
+    org_id: int
+    description: str = Field("", max_length=5000)
+
+
+class SpaceRename(BaseModel):
+    name: str = Field(max_length=1000)
+
+
+class SpaceMemberIn(BaseModel):
+    role: SpaceRole

@@ -1,0 +1,51 @@
+"""Turning the ids a sender picked in "Add recipients" into facts for §6.3, refusing what they may not address."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from schoolchat.errors import ApiError
+from schoolchat.people.queries import space_roles_of, space_selection, visible_people
+from schoolchat.policy.recipients import RecipientOptions, SpaceSelection, recipient_options
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """What the sender picked: people, courses and projects, by id."""
+
+    people: Sequence[int] = ()
+    courses: Sequence[int] = ()
+    projects: Sequence[int] = ()
+
+
+async def resolve(conn: AsyncConnection, sender_id: int, people: Sequence[int], courses: Sequence[int],
+                  projects: Sequence[int]) -> tuple[frozenset[int], list[SpaceSelection]]:
+    """People must be ones the sender may address; courses and projects ones the sender takes part in.
+
+    Anything else is reported as not found, so a selection never reveals who or what exists.
+    """
+    wanted = set(people) - {sender_id}
+    missing_people = sorted(wanted - await visible_people(conn, sender_id, wanted))
+    mine = await space_roles_of(conn, sender_id)
+    selections: list[SpaceSelection] = []
+    missing_spaces: list[int] = []
+    for kind, ids in (("course", courses), ("project", projects)):
+        for space_id in dict.fromkeys(ids):
+            found = await space_selection(conn, space_id) if space_id in mine else None
+            if found is None or found.kind != kind:
+                missing_spaces.append(space_id)
+            else:
+                selections.append(found)
+    if missing_people or missing_spaces:
+        raise ApiError(404, "recipient_not_found", "Some recipients were not found.",
+                       {"user_ids": missing_people, "space_ids": missing_spaces})
+    return frozenset(wanted), selections
+
+
+async def options_for(conn: AsyncConnection, sender_id: int, recipients: Recipients) -> RecipientOptions:
+    """§6.3's answer for what the sender has picked so far."""
+    people, spaces = await resolve(conn, sender_id, recipients.people, recipients.courses, recipients.projects)
+    return recipient_options(sender_id, people, spaces)

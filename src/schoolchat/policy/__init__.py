@@ -1,0 +1,1 @@
+"""Who may do what, as pure functions over facts: each returns ``Allowed`` or ``Denied(code, message)``."""

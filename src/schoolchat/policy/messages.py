@@ -1,0 +1,30 @@
+"""Message-level options of §4.3: edit and delete your own messages; forward what you can see."""
+
+from __future__ import annotations
+
+from schoolchat.policy import texts
+from schoolchat.policy.decision import ALLOWED, Decision, Denied
+
+
+def may_edit(*, is_author: bool, deleted: bool, conversation_status: str) -> Decision:
+    if not is_author:
+        return Denied("not_your_message", "You can only edit your own messages.", 403)
+    if deleted:
+        return Denied("message_deleted", "A deleted message cannot be edited.", 409)
+    if conversation_status == "closed":
+        return Denied("conversation_closed", texts.CONVERSATION_CLOSED, 409)
+    if conversation_status == "deleted":
+        return Denied("conversation_deleted", texts.CONVERSATION_DELETED, 409)
+    return ALLOWED
+
+
+def may_delete_own(*, is_author: bool, deleted: bool) -> Decision:
+    if not is_author:
+        return Denied("not_your_message", "You can only delete your own messages.", 403)
+    if deleted:
+        return Denied("message_deleted", "This message was already deleted.", 409)
+    return ALLOWED
+
+
+def may_forward(*, deleted: bool) -> Decision:
+    return Denied("message_deleted", "A deleted message cannot be forwarded.", 409) if deleted else ALLOWED

@@ -1,0 +1,50 @@
+"""Whether a message may be sent into a conversation, and what §6.4 feedback a send carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schoolchat.policy import texts
+from schoolchat.policy.decision import ALLOWED, Decision, Denied
+
+
+@dataclass(frozen=True, slots=True)
+class SendFacts:
+    kind: str  # conversation kind
+    status: str  # "open" | "closed" | "deleted"
+    sender_disabled: bool
+    sender_is_active_member: bool
+    sender_is_creator: bool
+    # For a 1:1: the other person's name when their messaging is disabled.
+    disabled_direct_partner: str | None = None
+
+
+def may_use_messaging(sender_disabled: bool) -> Decision:
+    if sender_disabled:
+        return Denied("messaging_disabled", texts.SENDER_MESSAGING_DISABLED, 403)
+    return ALLOWED
+
+
+def may_send(facts: SendFacts) -> Decision:
+    if facts.sender_disabled:
+        return may_use_messaging(True)
+    if not facts.sender_is_active_member:
+        return Denied("not_a_participant", "You are no longer a participant in this conversation.", 403)
+    if facts.status == "deleted":
+        return Denied("conversation_deleted", texts.CONVERSATION_DELETED, 409)
+    if facts.status == "closed":
+        return Denied("conversation_closed", texts.CONVERSATION_CLOSED, 409)
+    if facts.kind == "individual" and not facts.sender_is_creator:
+        return Denied("read_only", texts.INDIVIDUAL_READ_ONLY_FOR_RECIPIENTS, 403)
+    if facts.disabled_direct_partner is not None:
+        return Denied("recipient_messaging_disabled", texts.cannot_deliver(facts.disabled_direct_partner), 403)
+    return ALLOWED
+
+
+def send_feedback(kind: str, disabled_names: list[str]) -> list[str]:
+    """§6.4's feedback for members who cannot take part: group conversations and course/project ones."""
+    if kind == "group":
+        return [texts.cannot_participate(name) for name in disabled_names]
+    if kind in ("course", "project"):
+        return [texts.cannot_receive(name) for name in disabled_names]
+    return []

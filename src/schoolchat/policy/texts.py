@@ -1,0 +1,38 @@
+"""User-visible sentences, in one place so the API, the browser and the tests read the same words."""
+
+MAX_RECIPIENTS = 300
+
+TOO_MANY_RECIPIENTS = f"You cannot send to more than {MAX_RECIPIENTS} recipients."
+COURSE_CONVERSATION_ONLY = (
+    f"This course or project has more than {MAX_RECIPIENTS} participants, so individual messages are not "
+    "possible. Use the course conversation instead."
+)
+NO_RECIPIENTS = "Add at least one recipient."
+CONVERSATION_CLOSED = "Closed conversation. No new messages can be sent."
+CONVERSATION_DELETED = "This conversation was deleted. You can read its history, but not send new messages."
+SENDER_MESSAGING_DISABLED = "Messaging has been disabled for your account."
+INDIVIDUAL_READ_ONLY_FOR_RECIPIENTS = "Reply in your own conversation with the sender."
+
+
+def sent_to(count: int) -> str:
+    return f"Sent to {count} {'person' if count == 1 else 'people'}"
+
+
+def cannot_deliver(name: str) -> str:
+    """§6.4, 1:1 messages: the message cannot be delivered."""
+    return f"Your message cannot be delivered: {name} has messaging disabled."
+
+
+def cannot_participate(name: str) -> str:
+    """§6.4, group conversations: the user cannot participate."""
+    return f"{name} has messaging disabled and cannot participate in this conversation."
+
+
+def cannot_receive(name: str) -> str:
+    """§6.4, course conversations: the user cannot receive messages."""
+    return f"{name} has messaging disabled and will not receive messages in this conversation."
+
+
+def removed_by(name: str) -> str:
+    """§5.5: the notice every participant sees in place of a moderated message."""
+    return f"This message was removed by {name}"

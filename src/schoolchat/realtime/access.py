@@ -1,0 +1,48 @@
+"""Who is opening the hub, and from which page.
+
+The official clients send the bearer token as ``access_token`` in the query string on the WebSocket (browsers
+cannot set headers there) and as an Authorization header on negotiate; browsers also send the session cookie.
+Because the cookie rides along on any page's WebSocket, the Origin header is checked against the service's own
+origin and the configured allowlist (cross-site WebSocket hijacking). Non-browser clients send no Origin.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.requests import HTTPConnection
+
+from schoolchat.auth.actor import Actor
+from schoolchat.auth.deps import SESSION_COOKIE
+from schoolchat.auth.queries import authenticate
+from schoolchat.services import Services
+
+
+def origin_allowed(conn: HTTPConnection, allowed: list[str]) -> bool:
+    origin = conn.headers.get("origin")
+    if origin is None:
+        return True
+    if origin.rstrip("/") in {entry.rstrip("/") for entry in allowed}:
+        return True
+    return urlsplit(origin).netloc.lower() == conn.headers.get("host", "").lower()
+
+
+def _presented(conn: HTTPConnection) -> tuple[str, bool] | None:
+    """The raw token and whether it is the session cookie: query ``access_token``, then bearer header, then cookie."""
+    token = conn.query_params.get("access_token")
+    if token:
+        return token, False
+    scheme, _, value = conn.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip(), False
+    cookie = conn.cookies.get(SESSION_COOKIE)
+    return (cookie, True) if cookie else None
+
+
+async def hub_actor(conn: HTTPConnection, services: Services) -> Actor | None:
+    presented = _presented(conn)
+    if presented is None:
+        return None
+    token, via_cookie = presented
+    found = await authenticate(services.db, services.settings.secret_key, token, via_cookie=via_cookie)
+    return found.actor if found else None

@@ -1,0 +1,28 @@
+"""Reading the event log over REST: what a client missed since the last event id it saw."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from schoolchat.auth.deps import MessagingActor
+from schoolchat.realtime import log
+from schoolchat.realtime.schemas import EventOut, EventsPage
+from schoolchat.services import ServicesDep
+
+router = APIRouter(prefix="/api/events", tags=["events"])
+
+
+@router.get("", response_model=EventsPage,
+            summary="Events after a given id that the caller may see, in order, or a request to reload")
+async def list_events(
+    actor: MessagingActor,
+    services: ServicesDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+) -> EventsPage:
+    async with services.db.read() as conn:
+        found = await log.resync(conn, actor.id, after, limit)
+    return EventsPage(events=[EventOut(**event.to_wire()) for event in found.events], latest_id=found.latest_id,
+                      more=found.more, reload=found.reload)

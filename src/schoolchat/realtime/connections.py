@@ -1,0 +1,137 @@
+"""The hub's open connections in this process, and delivering committed events to them.
+
+Each connection has a bounded queue of encoded messages, drained by its own writer. Delivery only appends to
+queues, so one client that stops reading never delays another: when its queue is full it is disconnected (it
+resyncs from its last event id when it comes back). Batches from the bus are delivered in order by one task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from schoolchat.db import Database
+from schoolchat.realtime import audience
+from schoolchat.realtime.events import Event, EventType
+from schoolchat.realtime.signalr import protocol
+
+log = logging.getLogger(__name__)
+
+CLIENT_METHOD = "event"  # the client-side handler every event is pushed to: connection.on("event", ...)
+
+
+@dataclass(frozen=True, slots=True)
+class CloseReason:
+    """Why the server ends a connection: the Close message's text, whether to reconnect, the WebSocket code."""
+
+    error: str | None
+    allow_reconnect: bool
+    code: int = 1000
+
+
+CLIENT_CLOSED = CloseReason(None, allow_reconnect=False)
+SLOW_CONSUMER = CloseReason("The connection fell too far behind; reconnect and resync.", True, 1013)
+SESSION_ENDED = CloseReason("Your session has ended. Please log in again.", False, 1008)
+SERVER_SHUTDOWN = CloseReason("The server is restarting.", True, 1001)
+
+
+@dataclass(eq=False, slots=True)
+class Connection:
+    id: str
+    user_id: int
+    token_id: int | None
+    limit: int
+    queue: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    reason: CloseReason | None = None
+
+    def push(self, frame: str) -> bool:
+        """Queue one encoded message; False when the queue is full (the caller disconnects the client)."""
+        if self.reason is not None:
+            return True
+        if self.queue.qsize() >= self.limit:
+            return False
+        self.queue.put_nowait(frame)
+        return True
+
+    def stop(self, reason: CloseReason) -> None:
+        if self.reason is None:
+            self.reason = reason
+            self.done.set()
+
+    def drain(self, first: str) -> str:
+        """``first`` and everything queued behind it as one frame: the protocol lets a frame carry many messages."""
+        parts = [first]
+        while not self.queue.empty():
+            parts.append(self.queue.get_nowait())
+        return "".join(parts)
+
+
+class Registry:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._by_user: dict[int, set[Connection]] = {}
+        self._inbox: asyncio.Queue[Sequence[Event]] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    def __len__(self) -> int:
+        return sum(len(conns) for conns in self._by_user.values())
+
+    def add(self, conn: Connection) -> None:
+        self._by_user.setdefault(conn.user_id, set()).add(conn)
+
+    def remove(self, conn: Connection) -> None:
+        conns = self._by_user.get(conn.user_id)
+        if conns is not None:
+            conns.discard(conn)
+            if not conns:
+                del self._by_user[conn.user_id]
+
+    async def on_events(self, events: Sequence[Event]) -> None:
+        """The bus subscriber: hand the batch to the delivery task and return at once."""
+        self._inbox.put_nowait(events)
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="realtime-delivery")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        for conns in list(self._by_user.values()):
+            for conn in list(conns):
+                conn.stop(SERVER_SHUTDOWN)
+
+    async def _run(self) -> None:
+        while True:
+            batch = list(await self._inbox.get())
+            while not self._inbox.empty():  # commits that piled up meanwhile: one membership query for all
+                batch.extend(self._inbox.get_nowait())
+            try:
+                await self.deliver(batch)
+            except Exception:
+                log.exception("delivering %d events failed", len(batch))
+
+    async def deliver(self, events: Sequence[Event]) -> None:
+        if not self._by_user or not events:
+            return
+        async with self._db.read() as conn:
+            allowed = await audience.recipients(conn, events)
+        for event in events:
+            if event.type is EventType.SESSION_ENDED:
+                self._end_session(event)
+            targets = [c for user_id in allowed[event.id] for c in self._by_user.get(user_id, ())]
+            if not targets:
+                continue
+            frame = protocol.invocation(CLIENT_METHOD, event.to_wire())
+            for target in targets:
+                if not target.push(frame):
+                    target.stop(SLOW_CONSUMER)
+
+    def _end_session(self, event: Event) -> None:
+        token_id = event.payload.get("token_id")
+        for conn in list(self._by_user.get(event.user_id or 0, ())):
+            if conn.token_id == token_id:
+                conn.stop(SESSION_ENDED)

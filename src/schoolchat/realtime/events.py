@@ -1,0 +1,47 @@
+"""The typed events of the event log, and how each is addressed.
+
+Every event type is listed here with the payload it carries; actions append them through ``realtime.log``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class EventType(StrEnum):
+    CONVERSATION_CREATED = "conversation.created"  # {conversation}
+    CONVERSATION_UPDATED = "conversation.updated"  # {conversation_id, changes: {name}}
+    CONVERSATION_CLOSED = "conversation.closed"  # {conversation_id, by: {id, name}}
+    CONVERSATION_REOPENED = "conversation.reopened"  # {conversation_id, by}
+    CONVERSATION_DELETED = "conversation.deleted"  # {conversation_id, by}
+    PARTICIPANTS_ADDED = "participants.added"  # {conversation_id, user_ids}
+    PARTICIPANTS_REMOVED = "participants.removed"  # {conversation_id, user_ids, by, reason}
+    MESSAGE_CREATED = "message.created"  # {conversation_id, message}
+    MESSAGE_EDITED = "message.edited"  # {conversation_id, message}
+    MESSAGE_DELETED = "message.deleted"  # {conversation_id, message}
+    UNREAD_CHANGED = "unread.changed"  # {conversation_id, unread, total} — to one user
+    SESSION_ENDED = "session.ended"  # {token_id} — to one user: the hub closes that credential's sockets
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One committed change. ``conversation_id`` alone: every active member; ``user_id``: that user only."""
+
+    id: int
+    type: EventType
+    conversation_id: int | None
+    user_id: int | None
+    payload: dict[str, Any]
+    created_at: datetime
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": str(self.type),
+            "conversation_id": self.conversation_id,
+            "payload": self.payload,
+            "created_at": self.created_at.isoformat(),
+        }

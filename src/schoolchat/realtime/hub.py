@@ -1,0 +1,229 @@
+"""The SignalR hub at ``/hubs/messages``: negotiate, the WebSockets transport, and the hub's methods.
+
+Server -> client: every event the caller may see, as ``event(<event>)`` (see ``Event.to_wire``).
+Client -> server: ``GetEventsSince(lastEventId)`` answers ``{events, latest_id, more, reload}`` like
+``GET /api/events``. A client calls it after every (re)connect with the last id it processed, and drops ids it
+has already seen: live events and the answer can overlap, but together they miss nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import APIRouter, Request, WebSocket
+from fastapi.responses import JSONResponse
+from starlette.websockets import WebSocketDisconnect
+
+from schoolchat.auth.actor import Actor
+from schoolchat.errors import ApiError, error_body
+from schoolchat.realtime import log
+from schoolchat.realtime.access import hub_actor, origin_allowed
+from schoolchat.realtime.connections import CLIENT_CLOSED, SLOW_CONSUMER, CloseReason, Connection, Registry
+from schoolchat.realtime.signalr import protocol
+from schoolchat.realtime.signalr.negotiate import connection_id_of, negotiate_response, negotiate_version
+from schoolchat.services import Services
+
+PATH = "/hubs/messages"
+RESYNC_PAGE = 500
+FOREIGN_ORIGIN = "This page's origin may not open the messages hub."
+UNAUTHENTICATED = "Please log in."
+CLIENT_TIMEOUT = CloseReason("The client sent nothing within the timeout.", True, 1001)
+TOO_LARGE = CloseReason("The message is too large.", False, 1009)
+
+HubMethod = Callable[[Services, Actor, list[Any]], Awaitable[Any]]
+
+
+async def get_events_since(services: Services, actor: Actor, arguments: list[Any]) -> dict[str, Any]:
+    if len(arguments) != 1 or isinstance(arguments[0], bool) or not isinstance(arguments[0], int | float):
+        raise ValueError("GetEventsSince takes one argument: the last event id you processed (0 for none).")
+    async with services.db.read() as conn:
+        found = await log.resync(conn, actor.id, max(0, int(arguments[0])), RESYNC_PAGE)
+    return {"events": [event.to_wire() for event in found.events], "latest_id": found.latest_id,
+            "more": found.more, "reload": found.reload}
+
+
+METHODS: dict[str, HubMethod] = {"GetEventsSince": get_events_since}
+
+
+class Hub:
+    """This process's hub: its connections, fed by the bus."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.registry = Registry(services.db)
+        self._unsubscribe: Callable[[], None] | None = None
+
+    async def start(self) -> None:
+        await self.registry.start()
+        self._unsubscribe = self.services.bus.subscribe(self.registry.on_events)
+
+    async def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        await self.registry.stop()
+
+    async def serve(self, websocket: WebSocket, actor: Actor, connection_id: str) -> None:
+        settings = self.services.settings
+        await websocket.accept()
+        try:
+            rest = await asyncio.wait_for(_handshake(websocket, settings.realtime_max_message_bytes),
+                                          settings.realtime_handshake_timeout_seconds)
+        except (protocol.ProtocolError, TimeoutError) as exc:
+            error = str(exc) if isinstance(exc, protocol.ProtocolError) else "No handshake request arrived in time."
+            with contextlib.suppress(Exception):
+                await websocket.send_text(protocol.handshake_response(error))
+                await websocket.close(1002)
+            return
+        except WebSocketDisconnect:
+            return
+        await websocket.send_text(protocol.handshake_response())
+        conn = Connection(connection_id, actor.id, actor.token_id, settings.realtime_send_queue)
+        self.registry.add(conn)
+        writer = asyncio.create_task(self._write(websocket, conn))
+        reader = asyncio.create_task(self._read(websocket, conn, actor, rest))
+        for task in (writer, reader):
+            task.add_done_callback(lambda t: conn.stop(_reason_of(t)))
+        try:
+            await conn.done.wait()
+        finally:
+            self.registry.remove(conn)
+            for task in (writer, reader):
+                task.cancel()
+            await asyncio.gather(writer, reader, return_exceptions=True)
+            await _close(websocket, conn.reason or CLIENT_CLOSED)
+
+    async def _write(self, websocket: WebSocket, conn: Connection) -> None:
+        keepalive = self.services.settings.realtime_keepalive_seconds
+        while True:
+            try:
+                first = await asyncio.wait_for(conn.queue.get(), keepalive)
+            except TimeoutError:
+                first = protocol.PING
+            await websocket.send_text(conn.drain(first))
+
+    async def _read(self, websocket: WebSocket, conn: Connection, actor: Actor, buffer: str) -> CloseReason:
+        settings = self.services.settings
+        limit = settings.realtime_max_message_bytes
+        records, buffer = protocol.split_records(buffer)
+        while True:
+            for record in records:
+                message = protocol.parse_message(record)
+                if message is protocol.MessageType.CLOSE:
+                    return CLIENT_CLOSED
+                if isinstance(message, protocol.Invocation):
+                    await self._invoke(conn, actor, message)
+            try:
+                data = await asyncio.wait_for(_receive(websocket), settings.realtime_client_timeout_seconds)
+            except TimeoutError:
+                return CLIENT_TIMEOUT
+            if data is None:
+                return CLIENT_CLOSED
+            if len(data) > limit or len(buffer) + len(data) > limit:
+                return TOO_LARGE
+            records, buffer = protocol.split_records(buffer + data)
+
+    async def _invoke(self, conn: Connection, actor: Actor, call: protocol.Invocation) -> None:
+        method = METHODS.get(call.target)
+        if call.stream:
+            reply = protocol.completion(call.invocation_id or "", error=f"'{call.target}' is not a streaming method.")
+        elif method is None:
+            reply = protocol.completion(call.invocation_id or "", error=f"Unknown hub method '{call.target}'.")
+        else:
+            try:
+                reply = protocol.completion(call.invocation_id or "",
+                                            result=await method(self.services, actor, call.arguments))
+            except ValueError as exc:
+                reply = protocol.completion(call.invocation_id or "", error=str(exc))
+        if call.invocation_id is not None and not conn.push(reply):
+            conn.stop(SLOW_CONSUMER)
+
+
+def _reason_of(task: asyncio.Task[Any]) -> CloseReason:
+    if task.cancelled():
+        return CLIENT_CLOSED
+    exc = task.exception()
+    if isinstance(exc, protocol.ProtocolError):
+        return CloseReason(str(exc), False, 1002)
+    if exc is not None:
+        return CLIENT_CLOSED  # the socket went away under the writer or reader
+    result = task.result()
+    return result if isinstance(result, CloseReason) else CLIENT_CLOSED
+
+
+async def _receive(websocket: WebSocket) -> str | None:
+    """The next frame's text; None once the client has gone."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        return None
+    if message.get("text") is not None:
+        return str(message["text"])
+    return bytes(message.get("bytes") or b"").decode("utf-8", errors="replace")
+
+
+async def _handshake(websocket: WebSocket, limit: int) -> str:
+    """Read up to the handshake's record separator; return whatever followed it in the same frame."""
+    buffer = ""
+    while protocol.RS not in buffer:
+        data = await _receive(websocket)
+        if data is None:
+            raise WebSocketDisconnect(1000)
+        buffer += data
+        if len(buffer) > limit:
+            raise protocol.ProtocolError("The handshake request is too large.")
+    record, _, rest = buffer.partition(protocol.RS)
+    protocol.parse_handshake(record)
+    return rest
+
+
+async def _close(websocket: WebSocket, reason: CloseReason) -> None:
+    """Say why (a Close message) when the client can still hear it, then close; never wait long on a stuck peer."""
+    with contextlib.suppress(Exception):
+        if reason is not CLIENT_CLOSED and reason is not SLOW_CONSUMER:
+            await asyncio.wait_for(websocket.send_text(protocol.close(reason.error,
+                                                                      allow_reconnect=reason.allow_reconnect)), 1)
+        await asyncio.wait_for(websocket.close(reason.code), 2)
+
+
+def _hub(connection: Request | WebSocket) -> Hub:
+    return connection.app.state.hub
+
+
+router = APIRouter(tags=["realtime"])
+
+
+@router.post(f"{PATH}/negotiate", summary="SignalR negotiate (versions 0 and 1); WebSockets is the transport")
+async def negotiate(request: Request) -> JSONResponse:
+    hub = _hub(request)
+    settings = hub.services.settings
+    if not origin_allowed(request, settings.allowed_origins):
+        raise ApiError(403, "foreign_origin", FOREIGN_ORIGIN)
+    if await hub_actor(request, hub.services) is None:
+        raise ApiError(401, "unauthenticated", UNAUTHENTICATED)
+    version = negotiate_version(request.query_params.get("negotiateVersion"))
+    return JSONResponse(negotiate_response(settings.secret_key, version))
+
+
+@router.websocket(PATH)
+async def hub_socket(websocket: WebSocket) -> None:
+    hub = _hub(websocket)
+    settings = hub.services.settings
+    if not origin_allowed(websocket, settings.allowed_origins):
+        return await _deny(websocket, 403, "foreign_origin", FOREIGN_ORIGIN)
+    actor = await hub_actor(websocket, hub.services)
+    if actor is None:
+        return await _deny(websocket, 401, "unauthenticated", UNAUTHENTICATED)
+    connection_id = connection_id_of(settings.secret_key, websocket.query_params.get("id"))
+    if connection_id is None:
+        return await _deny(websocket, 404, "not_found", "No such connection; negotiate again.")
+    await hub.serve(websocket, actor, connection_id)
+
+
+async def _deny(websocket: WebSocket, status: int, code: str, message: str) -> None:
+    """Refuse the upgrade with an HTTP answer in the one error shape where the server can send one, else 403."""
+    if "websocket.http.response" in websocket.scope.get("extensions", {}):
+        await websocket.send_denial_response(JSONResponse(error_body(code, message), status_code=status))
+    else:
+        await websocket.close(1008)

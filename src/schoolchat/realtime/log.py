@@ -1,0 +1,126 @@
+"""Appending to the event log (inside an action's transaction) and reading it back for resync."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from schoolchat.conversations.models import memberships
+from schoolchat.db import Tx
+from schoolchat.db.event_order import lock_event_order
+from schoolchat.db.types import utcnow
+from schoolchat.realtime.bus import Bus
+from schoolchat.realtime.events import Event, EventType
+from schoolchat.realtime.models import events
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    type: EventType
+    payload: dict[str, Any]
+    conversation_id: int | None
+    user_id: int | None
+
+
+async def append(
+    tx: Tx,
+    bus: Bus,
+    type: EventType,
+    payload: dict[str, Any],
+    *,
+    conversation_id: int | None = None,
+    user_id: int | None = None,
+) -> None:
+    """Add one event to the caller's transaction; it reaches the bus only after the transaction commits.
+
+    The rows are written as the transaction's last statements (see ``db.event_order``), so event ids commit in
+    increasing order and "everything after id N" never skips an event that committed late.
+    """
+    if not tx.outbox:
+        committed: list[Event] = []
+
+        async def _write() -> None:
+            await lock_event_order(tx.conn)
+            now = utcnow()
+            for item in tx.outbox:
+                event_id = (
+                    await tx.conn.execute(
+                        insert(events)
+                        .values(type=str(item.type), conversation_id=item.conversation_id, user_id=item.user_id,
+                                payload=item.payload, created_at=now)
+                        .returning(events.c.id)
+                    )
+                ).scalar_one()
+                committed.append(Event(event_id, item.type, item.conversation_id, item.user_id, item.payload, now))
+
+        async def _publish() -> None:
+            await bus.publish(committed)
+
+        tx.on_before_commit(_write)
+        tx.on_commit(_publish)
+    tx.outbox.append(_Pending(type, payload, conversation_id, user_id))
+
+
+def _row_to_event(row: Any) -> Event:
+    return Event(row.id, EventType(row.type), row.conversation_id, row.user_id, row.payload, row.created_at)
+
+
+async def events_since(conn: AsyncConnection, user_id: int, after_id: int, limit: int = 500) -> list[Event]:
+    """The events after ``after_id`` that ``user_id`` may see: their own, and those of conversations they are in now."""
+    member_of = select(memberships.c.conversation_id).where(
+        memberships.c.user_id == user_id, memberships.c.active.is_(True)
+    )
+    query = (
+        select(events)
+        .where(
+            events.c.id > after_id,
+            or_(
+                events.c.user_id == user_id,
+                and_(events.c.user_id.is_(None), events.c.conversation_id.in_(member_of)),
+            ),
+        )
+        .order_by(events.c.id)
+        .limit(limit)
+    )
+    return [_row_to_event(row) for row in (await conn.execute(query)).all()]
+
+
+async def events_after(conn: AsyncConnection, after_id: int, limit: int) -> list[Event]:
+    """Every event after ``after_id``, whoever it is for: what a process re-reads after missing the bus."""
+    query = select(events).where(events.c.id > after_id).order_by(events.c.id).limit(limit)
+    return [_row_to_event(row) for row in (await conn.execute(query)).all()]
+
+
+async def oldest_event_id(conn: AsyncConnection) -> int | None:
+    return (await conn.execute(select(func.min(events.c.id)))).scalar_one_or_none()
+
+
+async def latest_event_id(conn: AsyncConnection) -> int:
+    return (await conn.execute(select(func.coalesce(func.max(events.c.id), 0)))).scalar_one()
+
+
+@dataclass(frozen=True, slots=True)
+class Resync:
+    """What a reconnecting client missed, or ``reload``: the log no longer reaches back to its last id."""
+
+    events: list[Event]
+    latest_id: int
+    more: bool
+    reload: bool
+
+
+async def resync(conn: AsyncConnection, user_id: int, after_id: int, limit: int) -> Resync:
+    """Everything after ``after_id`` for ``user_id`` in order, a page at a time, or a request to reload.
+
+    Pruning always keeps the newest event, so the oldest id left tells how far back the log reaches; an id
+    ahead of the log (a database restored from a backup) also calls for a reload.
+    """
+    latest = await latest_event_id(conn)
+    oldest = await oldest_event_id(conn)
+    if after_id > latest or (oldest is not None and after_id < oldest - 1):
+        return Resync([], latest, more=False, reload=True)
+    found = await events_since(conn, user_id, after_id, limit + 1)
+    return Resync(found[:limit], latest, more=len(found) > limit, reload=False)

@@ -1,0 +1,119 @@
+"""The JSON hub protocol (dotnet/aspnetcore ``src/SignalR/docs/specs/HubProtocol.md``).
+
+Every message is one JSON object followed by the ASCII record separator 0x1E; one transport frame may carry
+several. The server encodes each outgoing message once and hands the same string to every recipient.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+RS = "\x1e"
+PROTOCOL_NAME = "json"
+PROTOCOL_VERSION = 1
+
+
+class MessageType(IntEnum):
+    INVOCATION = 1
+    STREAM_ITEM = 2
+    COMPLETION = 3
+    STREAM_INVOCATION = 4
+    CANCEL_INVOCATION = 5
+    PING = 6
+    CLOSE = 7
+    ACK = 8
+    SEQUENCE = 9
+
+
+class ProtocolError(ValueError):
+    """The peer broke the protocol; the connection is closed with this text as the Close message's error."""
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    target: str
+    arguments: list[Any]
+    invocation_id: str | None  # None: non-blocking, the caller expects no completion
+    stream: bool = False
+
+
+def _dumps(message: dict[str, Any]) -> str:
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False) + RS
+
+
+def split_records(buffer: str) -> tuple[list[str], str]:
+    """Complete records in ``buffer`` and the unterminated rest (kept until the next frame completes it)."""
+    *records, rest = buffer.split(RS)
+    return [record for record in records if record], rest
+
+
+def parse_handshake(record: str) -> None:
+    """Accept ``{"protocol": "json", "version": 1}``; anything else is a ProtocolError with the answer's text."""
+    try:
+        request = json.loads(record)
+    except ValueError as exc:
+        raise ProtocolError("The handshake request is not valid JSON.") from exc
+    if not isinstance(request, dict) or "protocol" not in request:
+        raise ProtocolError("The first message must be a handshake request.")
+    if request["protocol"] != PROTOCOL_NAME:
+        raise ProtocolError(f"Requested protocol '{request['protocol']}' is not available.")
+    if request.get("version") != PROTOCOL_VERSION:
+        raise ProtocolError(f"The server does not support version {request.get('version')} of the "
+                            f"'{PROTOCOL_NAME}' protocol.")
+
+
+def parse_message(record: str) -> Invocation | MessageType:
+    """An invocation to dispatch, or the type of a message that carries nothing the hub needs."""
+    try:
+        message = json.loads(record)
+    except ValueError as exc:
+        raise ProtocolError("A message is not valid JSON.") from exc
+    if not isinstance(message, dict) or not isinstance(message.get("type"), int):
+        raise ProtocolError("A message has no type.")
+    try:
+        kind = MessageType(message["type"])
+    except ValueError as exc:
+        raise ProtocolError(f"Unknown message type {message['type']}.") from exc
+    if kind not in (MessageType.INVOCATION, MessageType.STREAM_INVOCATION):
+        return kind
+    target, arguments, invocation_id = message.get("target"), message.get("arguments", []), message.get("invocationId")
+    if not isinstance(target, str) or not isinstance(arguments, list):
+        raise ProtocolError("An invocation needs a target and an arguments array.")
+    if invocation_id is not None and not isinstance(invocation_id, str):
+        raise ProtocolError("An invocation id must be a string.")
+    if kind is MessageType.STREAM_INVOCATION and invocation_id is None:
+        raise ProtocolError("A stream invocation needs an invocation id.")
+    return Invocation(target, arguments, invocation_id, stream=kind is MessageType.STREAM_INVOCATION)
+
+
+def handshake_response(error: str | None = None) -> str:
+    return _dumps({"error": error} if error else {})
+
+
+def invocation(target: str, *arguments: Any) -> str:
+    """A non-blocking invocation of a client method: the server expects no completion."""
+    return _dumps({"type": MessageType.INVOCATION, "target": target, "arguments": list(arguments)})
+
+
+def completion(invocation_id: str, *, result: Any = None, error: str | None = None) -> str:
+    message: dict[str, Any] = {"type": MessageType.COMPLETION, "invocationId": invocation_id}
+    if error is not None:
+        message["error"] = error
+    elif result is not None:
+        message["result"] = result
+    return _dumps(message)
+
+
+def close(error: str | None = None, *, allow_reconnect: bool = False) -> str:
+    message: dict[str, Any] = {"type": MessageType.CLOSE}
+    if error is not None:
+        message["error"] = error
+    if allow_reconnect:
+        message["allowReconnect"] = True
+    return _dumps(message)
+
+
+PING = _dumps({"type": MessageType.PING})

@@ -1,0 +1,26 @@
+"""What every action needs from the running service: settings, the database and the event bus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from schoolchat.config import Settings
+from schoolchat.db import Database
+from schoolchat.realtime.bus import Bus
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    db: Database
+    bus: Bus
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]

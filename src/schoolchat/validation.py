@@ -1,0 +1,41 @@
+"""Checks on text people type: message bodies and display names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from schoolchat.errors import ApiError
+
+# C0/C1 controls except tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Bidirectional embedding/override/isolate controls: they let a name pose as another ("evil\u202egnp.exe").
+_BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def message_body(body: str, max_length: int) -> str:
+    """The body as stored: line endings normalised, trailing blank space trimmed; refused when empty or too long."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    if _CONTROL.search(body):
+        raise ApiError(422, "invalid_characters", "The message contains control characters that cannot be sent.",
+                       {"field": "body"})
+    if not body.strip():
+        raise ApiError(422, "empty_message", "A message cannot be empty.", {"field": "body"})
+    if len(body) > max_length:
+        raise ApiError(422, "message_too_long", f"A message can be at most {max_length} characters long.",
+                       {"field": "body", "max_length": max_length, "length": len(body)})
+    return body
+
+
+def display_name(value: str, field: str, max_length: int = 120) -> str:
+    """A name shown to others (people, conversations, courses): one line, no control or direction-override marks."""
+    value = unicodedata.normalize("NFC", value).strip()
+    if _CONTROL.search(value) or "\n" in value or "\t" in value or _BIDI_CONTROL.search(value):
+        raise ApiError(422, "invalid_characters",
+                       f"The {field} cannot contain control or text-direction characters.", {"field": field})
+    if not value:
+        raise ApiError(422, "empty_name", f"The {field} cannot be empty.", {"field": field})
+    if len(value) > max_length:
+        raise ApiError(422, "name_too_long", f"The {field} can be at most {max_length} characters long.",
+                       {"field": field, "max_length": max_length})
+    return value
