@@ -1,24 +1,18 @@
-"""A real server on a free port, people to log in as, and a small raw hub client for protocol-level checks."""
+"""A real server on a free port, and a small raw hub client for protocol-level checks."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import socket
-from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 import uvicorn
 import websockets
 
 from schoolchat.app import create_app
-from schoolchat.auth.passwords import hash_password
 from schoolchat.config import Settings
-from schoolchat.db import Database
-from schoolchat.people.actions import insert_org, insert_user, put_role
 
-PASSWORD = "correct horse battery"
 RS = "\x1e"
 
 
@@ -47,7 +41,7 @@ class LiveServer:
 
     async def start(self) -> None:
         config = uvicorn.Config(create_app(self.settings), host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="on", ws="websockets", timeout_graceful_shutdown=2)
+                                lifespan="on", ws="websockets-sansio", timeout_graceful_shutdown=2)
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve())
         while not self._server.started:
@@ -60,37 +54,6 @@ class LiveServer:
             self._server.should_exit = True
             await self._task
             self._server = self._task = None
-
-
-@dataclass
-class People:
-    """Users of one school, by username: id and a bearer token."""
-
-    ids: dict[str, int] = field(default_factory=dict)
-    tokens: dict[str, str] = field(default_factory=dict)
-
-
-async def seed_school(database_url: str, students: list[str], teachers: list[str] = ()) -> dict[str, int]:
-    db = Database(database_url)
-    password_hash = hash_password(PASSWORD)
-    ids: dict[str, int] = {}
-    try:
-        async with db.write() as tx:
-            school = await insert_org(tx, name="Realtime school", kind="school", parent_id=None)
-            for role, names in (("student", students), ("teacher", teachers)):
-                for username in names:
-                    ids[username] = await insert_user(tx, username=username, password_hash=password_hash,
-                                                      name=username.title())
-                    await put_role(tx, ids[username], school, role)
-    finally:
-        await db.dispose()
-    return ids
-
-
-async def bearer(api: httpx.AsyncClient, username: str) -> str:
-    response = await api.post("/api/auth/tokens", json={"username": username, "password": PASSWORD})
-    response.raise_for_status()
-    return str(response.json()["access_token"])
 
 
 class RawHubClient:
