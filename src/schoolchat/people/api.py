@@ -56,7 +56,7 @@ async def search_recipients(actor: MessagingActor, services: ServicesDep,
                               projects=[hit for hit in hits if hit.kind == "project"])
 
 
-admin = APIRouter(prefix="/api/admin", tags=["administration"])
+admin = APIRouter(prefix="/admin", tags=["administration"])
 
 
 @admin.post("/orgs", response_model=CreatedOut, status_code=201, summary="Create a school or department")

@@ -47,9 +47,9 @@ class SpaceSelection:
     name: str
     participant_ids: frozenset[int]
 
-    @property
-    def is_large(self) -> bool:
-        return len(self.participant_ids) > MAX_RECIPIENTS
+    def is_large_for(self, sender_id: int) -> bool:
+        """Over 300 participants besides the sender: individual messages are not possible."""
+        return len(self.participant_ids - {sender_id}) > MAX_RECIPIENTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,7 @@ def recipient_options(sender_id: int, people: frozenset[int], spaces: Sequence[S
     selected = len(people) + len(spaces)
     if selected == 0:
         return RecipientOptions(Scenario.SINGLE_PERSON, False, 0, Denied("no_recipients", texts.NO_RECIPIENTS, 422))
-    if any(space.is_large for space in spaces):
+    if any(space.is_large_for(sender_id) for space in spaces):
         if selected == 1:
             return RecipientOptions(Scenario.LARGE_SPACE, False, unique)
         return RecipientOptions(Scenario.LARGE_SPACE_PLUS_OTHERS, False, unique, error=_too_many(unique))

@@ -1,0 +1,149 @@
+"""Every action appends exactly its events to the event log, in its own transaction, and publishes them after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import httpx
+import pytest
+
+from schoolchat.realtime.events import Event
+from schoolchat.services import Services
+from tests.calls import sent, started
+from tests.factories import Factory
+
+
+class Recorder:
+    def __init__(self, services: Services) -> None:
+        self.events: list[Event] = []
+        services.bus.subscribe(self._record)
+
+    async def _record(self, events: Sequence[Event]) -> None:
+        self.events.extend(events)
+
+    def take(self) -> list[tuple[str, int | None, int | None]]:
+        """(type, conversation id, user id) of everything recorded since the last take."""
+        taken = [(str(e.type), e.conversation_id, e.user_id) for e in self.events]
+        self.events.clear()
+        return taken
+
+
+@pytest.fixture
+def recorder(services: Services) -> Recorder:
+    return Recorder(services)
+
+
+async def test_starting_a_one_to_one_with_a_message_emits_created_then_message(
+        client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    a, b = await make.person(), await make.person()
+    cid = (await started(client, a, people=[b.id], body="hi"))["conversation"]["id"]
+    assert recorder.take() == [("conversation.created", cid, None), ("message.created", cid, None)]
+
+
+async def test_sending_emits_one_message_created(client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    a, b = await make.person(), await make.person()
+    cid = (await started(client, a, people=[b.id]))["conversation"]["id"]
+    recorder.take()
+    message = await sent(client, b, cid, "yo")
+    events = list(recorder.events)
+    assert recorder.take() == [("message.created", cid, None)]
+    assert events[0].payload["message"]["id"] == message["id"]
+    assert events[0].id > 0
+
+
+async def test_a_retried_send_emits_nothing(client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    a, b = await make.person(), await make.person()
+    cid = (await started(client, a, people=[b.id]))["conversation"]["id"]
+    await sent(client, a, cid, "once", cmid="k1")
+    recorder.take()
+    await sent(client, a, cid, "once", cmid="k1")
+    assert recorder.take() == []
+
+
+async def test_a_refused_send_emits_nothing(client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    a, b = await make.person(), await make.person()
+    cid = (await started(client, a, people=[b.id]))["conversation"]["id"]
+    recorder.take()
+    answer = await client.post(f"/api/conversations/{cid}/messages", json={"body": ""}, headers=a.headers)
+    assert answer.status_code == 422
+    assert recorder.take() == []
+
+
+async def test_edit_and_delete_emit_their_events(client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    a, b = await make.person(), await make.person()
+    cid = (await started(client, a, people=[b.id]))["conversation"]["id"]
+    message = await sent(client, a, cid, "draft")
+    recorder.take()
+    await client.patch(f"/api/messages/{message['id']}", json={"body": "final"}, headers=a.headers)
+    assert recorder.take() == [("message.edited", cid, None)]
+    await client.delete(f"/api/messages/{message['id']}", headers=a.headers)
+    assert recorder.take() == [("message.deleted", cid, None)]
+
+
+async def test_individual_messages_emit_one_message_per_conversation(
+        client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    me, a, b = await make.person(), await make.person(), await make.person()
+    await started(client, me, people=[a.id, b.id], mode="individual", body="hi")
+    types = [t for t, _, _ in recorder.take()]
+    assert types.count("conversation.created") == 3
+    assert types.count("message.created") == 3
+
+
+async def test_adding_and_leaving_emit_participant_events(
+        client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    a, b, c, d = await make.person(), await make.person(), await make.person(), await make.person()
+    cid = (await started(client, a, people=[b.id, c.id], mode="group"))["conversation"]["id"]
+    recorder.take()
+    await client.post(f"/api/conversations/{cid}/participants", json={"user_ids": [d.id]}, headers=a.headers)
+    assert recorder.take() == [("participants.added", cid, None)]
+    await client.post(f"/api/conversations/{cid}/leave", headers=d.headers)
+    assert recorder.take() == [("participants.removed", cid, None), ("participants.removed", cid, d.id)]
+
+
+async def test_rename_close_and_reopen_emit_conversation_events(
+        client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    a, b, c = await make.person(), await make.person(), await make.person()
+    cid = (await started(client, a, people=[b.id, c.id], mode="group"))["conversation"]["id"]
+    recorder.take()
+    await client.patch(f"/api/conversations/{cid}", json={"name": "New"}, headers=a.headers)
+    await client.post(f"/api/conversations/{cid}/close", headers=a.headers)
+    await client.post(f"/api/conversations/{cid}/reopen", headers=a.headers)
+    assert recorder.take() == [("conversation.updated", cid, None), ("conversation.closed", cid, None),
+                               ("conversation.reopened", cid, None)]
+
+
+async def test_reading_emits_unread_changed_to_the_reader_only(
+        client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    a, b = await make.person(), await make.person()
+    cid = (await started(client, a, people=[b.id], body="hi"))["conversation"]["id"]
+    recorder.take()
+    await client.post(f"/api/conversations/{cid}/read", headers=b.headers)
+    events = list(recorder.events)
+    assert recorder.take() == [("unread.changed", cid, b.id)]
+    assert events[0].payload == {"conversation_id": cid, "read_seq": 1, "unread": 0, "total": 0}
+    await client.post(f"/api/conversations/{cid}/read", headers=b.headers)
+    assert recorder.take() == []
+
+
+async def test_enrolment_emits_participants_added_to_the_course_conversation(
+        client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    admin, teacher, newcomer = await make.person(role="admin"), await make.person(role="teacher"), await make.person()
+    course = await make.space("Geography", teachers=[teacher])
+    cid = (await started(client, teacher, courses=[course.id], mode="group"))["conversation"]["id"]
+    recorder.take()
+    await client.put(f"/api/admin/spaces/{course.id}/members/{newcomer.id}", json={"role": "student"},
+                     headers=admin.headers)
+    assert recorder.take() == [("participants.added", cid, None)]
+
+
+async def test_events_are_readable_after_a_given_id(client: httpx.AsyncClient, make: Factory) -> None:
+    a, b, outsider = await make.person(), await make.person(), await make.person()
+    cid = (await started(client, a, people=[b.id], body="1"))["conversation"]["id"]
+    first = await client.get("/api/events", params={"after": 0}, headers=b.headers)
+    seen = first.json()["events"]
+    assert [e["type"] for e in seen] == ["conversation.created", "message.created"]
+    await sent(client, a, cid, "2")
+    later = await client.get("/api/events", params={"after": seen[-1]["id"]}, headers=b.headers)
+    assert [e["payload"]["message"]["body"] for e in later.json()["events"]] == ["2"]
+    nothing = await client.get("/api/events", params={"after": 0}, headers=outsider.headers)
+    assert nothing.json()["events"] == []
