@@ -105,3 +105,30 @@ async def test_an_unknown_role_is_refused_with_the_field(client: httpx.AsyncClie
                               headers=admin.headers)
     assert answer.status_code == 422
     assert error_of(answer)["details"]["fields"][0]["field"] == "role"
+
+
+async def test_admin_lists_the_orgs_they_administer(client: httpx.AsyncClient, make: Factory) -> None:
+    admin = await make.person(role="admin")
+    district_admin = await make.person(role="admin", school=make.district)
+    mine = await client.get("/api/admin/orgs", headers=admin.headers)
+    assert [org["id"] for org in mine.json()] == [make.school]
+    everything = await client.get("/api/admin/orgs", headers=district_admin.headers)
+    assert [org["id"] for org in everything.json()] == [make.district, make.school, make.other_school]
+
+
+async def test_admin_lists_people_and_courses_of_their_school(client: httpx.AsyncClient, make: Factory) -> None:
+    admin, teacher = await make.person("Ada Admin", role="admin"), await make.person("Tess Teacher", "teacher")
+    await make.space("Geology", teachers=[teacher])
+    people = await client.get(f"/api/admin/orgs/{make.school}/people", params={"q": "tess"}, headers=admin.headers)
+    assert [(p["name"], p["role"]) for p in people.json()["people"]] == [("Tess Teacher", "teacher")]
+    spaces = await client.get(f"/api/admin/orgs/{make.school}/spaces", headers=admin.headers)
+    assert [(s["name"], s["participant_count"]) for s in spaces.json()] == [("Geology", 1)]
+    space_id = spaces.json()[0]["id"]
+    members = await client.get(f"/api/admin/spaces/{space_id}/members", headers=admin.headers)
+    assert [(m["name"], m["role"]) for m in members.json()] == [("Tess Teacher", "teacher")]
+
+
+async def test_admin_lists_of_another_school_are_not_found(client: httpx.AsyncClient, make: Factory) -> None:
+    other_admin = await make.person(role="admin", school=make.other_school)
+    answer = await client.get(f"/api/admin/orgs/{make.school}/people", headers=other_admin.headers)
+    assert answer.status_code == 404

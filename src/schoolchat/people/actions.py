@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from schoolchat.auth.actor import Actor
@@ -22,14 +22,14 @@ from schoolchat.db.upsert import upsert
 from schoolchat.errors import ApiError
 from schoolchat.people import queries
 from schoolchat.people.models import org_roles, orgs, space_members, spaces, users
-from schoolchat.policy.admin import may_administer, may_administer_user
+from schoolchat.policy.admin import may_administer_user
 from schoolchat.policy.decision import require
 from schoolchat.services import Services
 from schoolchat.validation import display_name
 
 
 async def _require_org_admin(tx: Tx, actor: Actor, org_id: int, what: str = "organisation") -> None:
-    require(may_administer(actor.roles, await queries.org_chain(tx.conn, org_id), what))
+    await queries.require_administered(tx.conn, actor.roles, org_id, what)
 
 
 async def _require_user_admin(tx: Tx, actor: Actor, user_id: int) -> None:
@@ -37,7 +37,7 @@ async def _require_user_admin(tx: Tx, actor: Actor, user_id: int) -> None:
 
 
 async def _space_org(tx: Tx, space_id: int) -> int:
-    org_id = (await tx.conn.execute(select(spaces.c.org_id).where(spaces.c.id == space_id))).scalar_one_or_none()
+    org_id = await queries.space_org(tx.conn, space_id)
     if org_id is None:
         raise ApiError(404, "not_found", "The course or project was not found.", {"object": "space"})
     return org_id

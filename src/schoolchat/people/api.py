@@ -9,9 +9,12 @@ from fastapi import APIRouter, Query, Response
 from schoolchat.auth.deps import CurrentActor, MessagingActor
 from schoolchat.people import actions, queries
 from schoolchat.people.schemas import (
+    AdminPeoplePage,
+    AdminPersonOut,
     CreatedOut,
     MeOut,
     OrgIn,
+    OrgOut,
     OrgRename,
     PersonOut,
     RecipientSearchOut,
@@ -19,6 +22,8 @@ from schoolchat.people.schemas import (
     SpaceHit,
     SpaceIn,
     SpaceMemberIn,
+    SpaceOut,
+    SpaceParticipantOut,
     SpaceRename,
     UserChanges,
     UserIn,
@@ -57,6 +62,42 @@ async def search_recipients(actor: MessagingActor, services: ServicesDep,
 
 
 admin = APIRouter(prefix="/admin", tags=["administration"])
+
+
+@admin.get("/orgs", response_model=list[OrgOut], summary="The orgs the caller administers, and all below them")
+async def list_orgs(actor: CurrentActor, services: ServicesDep) -> list[OrgOut]:
+    async with services.db.read() as conn:
+        rows = await queries.administered_orgs(conn, actor.roles)
+    return [OrgOut(id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id) for row in rows]
+
+
+@admin.get("/orgs/{org_id}/people", response_model=AdminPeoplePage, summary="People with a role in an org")
+async def list_org_people(org_id: int, actor: CurrentActor, services: ServicesDep,
+                          q: Annotated[str, Query(max_length=100)] = "",
+                          after: Annotated[int, Query(ge=0)] = 0,
+                          limit: Annotated[int, Query(ge=1, le=500)] = 100) -> AdminPeoplePage:
+    async with services.db.read() as conn:
+        await queries.require_administered(conn, actor.roles, org_id)
+        rows = await queries.org_people(conn, org_id, q, after, limit)
+    return AdminPeoplePage(people=[AdminPersonOut(**row._mapping) for row in rows],
+                           next_after=rows[-1].id if len(rows) == limit else None)
+
+
+@admin.get("/orgs/{org_id}/spaces", response_model=list[SpaceOut], summary="Courses and projects of an org")
+async def list_org_spaces(org_id: int, actor: CurrentActor, services: ServicesDep) -> list[SpaceOut]:
+    async with services.db.read() as conn:
+        await queries.require_administered(conn, actor.roles, org_id)
+        return [SpaceOut(**row._mapping) for row in await queries.org_spaces(conn, org_id)]
+
+
+@admin.get("/spaces/{space_id}/members", response_model=list[SpaceParticipantOut],
+           summary="Teachers and students of a course or project")
+async def list_space_members(space_id: int, actor: CurrentActor, services: ServicesDep
+                             ) -> list[SpaceParticipantOut]:
+    async with services.db.read() as conn:
+        await queries.require_administered(conn, actor.roles, await queries.space_org(conn, space_id) or 0,
+                                           "course or project")
+        return [SpaceParticipantOut(**row._mapping) for row in await queries.space_participants(conn, space_id)]
 
 
 @admin.post("/orgs", response_model=CreatedOut, status_code=201, summary="Create a school or department")

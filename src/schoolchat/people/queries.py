@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.people.models import org_roles, orgs, space_members, spaces, users
+from schoolchat.policy.admin import may_administer
+from schoolchat.policy.decision import require
 from schoolchat.policy.recipients import SpaceSelection
 
 ROLE_RANK = {"student": 0, "teacher": 1, "admin": 2}
@@ -139,3 +142,61 @@ async def search_spaces(conn: AsyncConnection, viewer_id: int, term: str, limit:
         .limit(limit)
     )
     return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+async def administered_orgs(conn: AsyncConnection, actor_roles: dict[int, str]) -> list[Any]:
+    """Every org the actor administers: those they are admin of, and all below them."""
+    rows = (await conn.execute(select(orgs).order_by(orgs.c.id))).all()
+    parents = {row.id: row.parent_id for row in rows}
+
+    def administered(org_id: int | None) -> bool:
+        seen: set[int] = set()
+        while org_id is not None and org_id not in seen:
+            if actor_roles.get(org_id) == "admin":
+                return True
+            seen.add(org_id)
+            org_id = parents.get(org_id)
+        return False
+
+    return [row for row in rows if administered(row.id)]
+
+
+async def org_people(conn: AsyncConnection, org_id: int, term: str, after_id: int, limit: int) -> list[Any]:
+    """People with a role in the org, by id (keyset), optionally filtered by name."""
+    query = (select(users.c.id, users.c.username, users.c.name, users.c.title, users.c.avatar_url,
+                    users.c.messaging_disabled, users.c.mass_messaging, users.c.is_active, org_roles.c.role)
+             .join(org_roles, org_roles.c.user_id == users.c.id)
+             .where(org_roles.c.org_id == org_id, users.c.id > after_id)
+             .order_by(users.c.id).limit(limit))
+    if term:
+        query = query.where(func.lower(users.c.name).contains(term.lower(), autoescape=True))
+    return list((await conn.execute(query)).all())
+
+
+async def org_spaces(conn: AsyncConnection, org_id: int) -> list[Any]:
+    counts = (select(space_members.c.space_id, func.count().label("participant_count"))
+              .group_by(space_members.c.space_id).subquery())
+    rows = await conn.execute(
+        select(spaces.c.id, spaces.c.kind, spaces.c.name, spaces.c.description,
+               func.coalesce(counts.c.participant_count, 0).label("participant_count"))
+        .outerjoin(counts, counts.c.space_id == spaces.c.id)
+        .where(spaces.c.org_id == org_id).order_by(spaces.c.name, spaces.c.id))
+    return list(rows.all())
+
+
+async def space_org(conn: AsyncConnection, space_id: int) -> int | None:
+    return (await conn.execute(select(spaces.c.org_id).where(spaces.c.id == space_id))).scalar_one_or_none()
+
+
+async def space_participants(conn: AsyncConnection, space_id: int) -> list[Any]:
+    rows = await conn.execute(
+        select(users.c.id, users.c.name, users.c.title, space_members.c.role)
+        .join(space_members, space_members.c.user_id == users.c.id)
+        .where(space_members.c.space_id == space_id).order_by(space_members.c.role, users.c.name, users.c.id))
+    return list(rows.all())
+
+
+async def require_administered(conn: AsyncConnection, actor_roles: dict[int, str], org_id: int,
+                               what: str = "organisation") -> None:
+    """404 unless the actor administers this org (directly or from above)."""
+    require(may_administer(actor_roles, await org_chain(conn, org_id), what))

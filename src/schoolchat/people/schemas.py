@@ -95,3 +95,42 @@ class SpaceRename(BaseModel):
 
 class SpaceMemberIn(BaseModel):
     role: SpaceRole
+
+
+class OrgOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None
+
+
+class AdminPersonOut(BaseModel):
+    id: int
+    username: str
+    name: str
+    title: str
+    avatar_url: str | None
+    messaging_disabled: bool
+    mass_messaging: bool
+    is_active: bool
+    role: SchoolRole
+
+
+class AdminPeoplePage(BaseModel):
+    people: list[AdminPersonOut]
+    next_after: int | None
+
+
+class SpaceOut(BaseModel):
+    id: int
+    kind: SpaceKind
+    name: str
+    description: str
+    participant_count: int
+
+
+class SpaceParticipantOut(BaseModel):
+    id: int
+    name: str
+    title: str
+    role: SpaceRole
