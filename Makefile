@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_DIR := tests/realtime/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed
 
 .PHONY: run test test-sqlite test-postgres install clean
 
@@ -12,6 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# The official SignalR JavaScript client, which the real-time tests drive under Node.js.
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 install: $(STAMP)
 
 ## Set up, migrate, seed the demo school and serve it at http://127.0.0.1:8000 (logins are printed).
@@ -20,14 +27,14 @@ run: install
 
 ## The whole suite: on SQLite, then again on PostgreSQL (127.0.0.1:5432; skipped with a reason when it is
 ## unreachable, except in CI where that is a failure).
-test: install
+test: install $(NODE_STAMP)
 	$(BIN)/pytest
 	SCHOOLCHAT_TEST_DATABASE=postgresql $(BIN)/pytest
 
-test-sqlite: install
+test-sqlite: install $(NODE_STAMP)
 	$(BIN)/pytest
 
-test-postgres: install
+test-postgres: install $(NODE_STAMP)
 	SCHOOLCHAT_TEST_DATABASE=postgresql $(BIN)/pytest
 
 clean:
