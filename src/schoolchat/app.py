@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 
 from schoolchat.auth.api import router as auth_router
 from schoolchat.config import Settings
@@ -15,6 +15,7 @@ from schoolchat.conversations.api import router as conversations_router
 from schoolchat.db import Database
 from schoolchat.errors import install_error_handlers
 from schoolchat.messages.api import router as messages_router
+from schoolchat.metrics import Metrics, MetricsMiddleware
 from schoolchat.people.api import router as people_router
 from schoolchat.realtime.api import router as realtime_router
 from schoolchat.realtime.bus import Bus, MemoryBus
@@ -60,6 +61,15 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     for router in (auth_router, people_router, conversations_router, messages_router, realtime_router,
                    hub_router):
         app.include_router(router)
+
+    metrics = Metrics()
+    metrics.watch(services.bus)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
