@@ -19,6 +19,7 @@ from schoolchat.realtime.signalr import protocol
 
 log = logging.getLogger(__name__)
 
+COALESCE_CHARS = 64 * 1024
 CLIENT_METHOD = "event"  # the client-side handler every event is pushed to: connection.on("event", ...)
 
 
@@ -62,10 +63,12 @@ class Connection:
             self.done.set()
 
     def drain(self, first: str) -> str:
-        """``first`` and everything queued behind it as one frame: the protocol lets a frame carry many messages."""
-        parts = [first]
-        while not self.queue.empty():
+        """``first`` and what is queued behind it as one frame (the protocol lets a frame carry many messages),
+        up to ``COALESCE_CHARS`` so no frame grows past what clients accept (1 MiB in some)."""
+        parts, size = [first], len(first)
+        while size < COALESCE_CHARS and not self.queue.empty():
             parts.append(self.queue.get_nowait())
+            size += len(parts[-1])
         return "".join(parts)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,8 +113,12 @@ class Resync:
     reload: bool
 
 
-async def resync(conn: AsyncConnection, user_id: int, after_id: int, limit: int) -> Resync:
+async def resync(conn: AsyncConnection, user_id: int, after_id: int, limit: int,
+                 max_chars: int = 512 * 1024) -> Resync:
     """Everything after ``after_id`` for ``user_id`` in order, a page at a time, or a request to reload.
+
+    A page holds at most ``limit`` events and stops before ``max_chars`` of payload (some clients refuse
+    WebSocket messages over 1 MiB); ``more`` says to ask again from the page's last id.
 
     Pruning always keeps the newest event, so the oldest id left tells how far back the log reaches; an id
     ahead of the log (a database restored from a backup) also calls for a reload.
@@ -123,4 +128,10 @@ async def resync(conn: AsyncConnection, user_id: int, after_id: int, limit: int)
     if after_id > latest or (oldest is not None and after_id < oldest - 1):
         return Resync([], latest, more=False, reload=True)
     found = await events_since(conn, user_id, after_id, limit + 1)
-    return Resync(found[:limit], latest, more=len(found) > limit, reload=False)
+    page, size = [], 0
+    for event in found[:limit]:
+        size += len(json.dumps(event.payload))
+        if page and size > max_chars:
+            break
+        page.append(event)
+    return Resync(page, latest, more=len(page) < len(found), reload=False)

@@ -1,0 +1,129 @@
+"""A client that stops reading is disconnected without delaying anyone, and catches up by resync."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import socket
+import struct
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from schoolchat.config import Settings
+from tests.factories import Factory
+from tests.realtime.harness import RS, LiveServer, RawHubClient
+
+SEND_QUEUE = 4
+BODY = 90_000  # each event carries the text twice (body and html): a few make megabytes that nobody reads
+
+
+@pytest.fixture
+async def small_queue_server(hub_settings: Settings) -> AsyncIterator[LiveServer]:
+    live = LiveServer(hub_settings.model_copy(update={"realtime_send_queue": SEND_QUEUE,
+                                                      "realtime_keepalive_seconds": 30.0,
+                                                      "max_message_length": BODY + 100}))
+    await live.start()
+    yield live
+    await live.stop()
+
+
+class StalledClient:
+    """A hub client on a bare socket with a tiny receive window, that reads nothing until told to."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+
+    @classmethod
+    async def connect(cls, port: int, token: str) -> StalledClient:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.setblocking(False)
+        loop = asyncio.get_running_loop()
+        await loop.sock_connect(sock, ("127.0.0.1", port))
+        key = base64.b64encode(os.urandom(16)).decode()
+        await loop.sock_sendall(sock, (
+            f"GET /hubs/messages?access_token={token} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+        client = cls(sock)
+        client.buffer = b""
+        while b"\r\n\r\n" not in client.buffer:
+            client.buffer += await loop.sock_recv(sock, 4096)
+        head, _, client.buffer = client.buffer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 101"), head
+        await loop.sock_sendall(sock, _masked_text(json.dumps({"protocol": "json", "version": 1}) + RS))
+        return client
+
+    async def read_until_closed(self) -> list[dict[str, object]]:
+        """Every hub message the server had sent before it closed the connection (a close frame, or EOF)."""
+        loop = asyncio.get_running_loop()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)  # catch up quickly now
+        data, closed, payloads = self.buffer, False, list[bytes]()
+        while not closed and (chunk := await asyncio.wait_for(loop.sock_recv(self.sock, 1 << 20), 10)):
+            data += chunk
+            payloads, closed = _frames(data)
+        self.sock.close()
+        return [json.loads(record) for payload in payloads for record in payload.decode().split(RS) if record]
+
+
+def _masked_text(text: str) -> bytes:
+    payload, mask = text.encode(), os.urandom(4)
+    assert len(payload) < 126
+    return bytes([0x81, 0x80 | len(payload)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def _frames(data: bytes) -> tuple[list[bytes], bool]:
+    """Payloads of the server's (unmasked) frames that arrived whole, and whether a close frame came."""
+    payloads: list[bytes] = []
+    at = 0
+    while at + 2 <= len(data):
+        opcode, length = data[at] & 0x0F, data[at + 1] & 0x7F
+        at += 2
+        if length == 126:
+            (length,), at = struct.unpack(">H", data[at:at + 2]), at + 2
+        elif length == 127:
+            (length,), at = struct.unpack(">Q", data[at:at + 8]), at + 8
+        if at + length > len(data):
+            break
+        if opcode == 0x8:
+            return payloads, True
+        payloads.append(data[at:at + length])
+        at += length
+    return payloads, False
+
+
+async def test_a_client_that_stops_reading_is_dropped_while_others_get_everything(
+        small_queue_server: LiveServer, make: Factory) -> None:
+    server = small_queue_server
+    ada, ben, cy = await make.people(3)
+    fast = await RawHubClient.connect(server.hub_url, ben.token)
+    stalled = await StalledClient.connect(server.port, cy.token)
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as api:
+        started = await api.post("/api/conversations", headers=ada.headers, json={
+            "recipients": {"people": [ben.id, cy.id]}, "mode": "group"})
+        group = started.json()["conversation"]["id"]
+        sent = []
+        for n in range(40):
+            response = await api.post(f"/api/conversations/{group}/messages", json={"body": f"{n} " + "x" * BODY},
+                                      headers=ada.headers)
+            sent.append(response.json()["message"]["id"])
+            while (event := await fast.next_event())["type"] != "message.created":
+                pass
+            assert event["payload"]["message"]["id"] == sent[-1]  # ben is never held up by cy
+
+    got = [m["arguments"][0] for m in await stalled.read_until_closed() if m.get("type") == 1]  # type: ignore[index]
+    delivered = [e["payload"]["message"]["id"] for e in got if e["type"] == "message.created"]
+    assert len(delivered) < len(sent)
+
+    again = await RawHubClient.connect(server.hub_url, cy.token)
+    caught_up, last_id, more = list(delivered), got[-1]["id"] if got else 0, True
+    while more:  # the answer comes in pages that stay under clients' message size limits
+        page = (await again.invoke("GetEventsSince", last_id))["result"]
+        caught_up += [e["payload"]["message"]["id"] for e in page["events"] if e["type"] == "message.created"]
+        last_id, more = page["events"][-1]["id"], page["more"]
+    assert caught_up == sent
+    await fast.close()
+    await again.close()
