@@ -1,0 +1,107 @@
+"""Two `schoolchat serve` processes sharing PostgreSQL and Redis behave as one, also across a Redis restart."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from schoolchat.config import Settings
+from schoolchat.db import Database
+from schoolchat.db.migrate import upgrade
+from schoolchat.realtime.bus import MemoryBus
+from schoolchat.services import Services
+from tests.conftest import POSTGRES_ADMIN_URL, SECRET, _postgres_database
+from tests.factories import Factory, Person
+from tests.realtime.harness import RawHubClient
+from tests.realtime.processes import RedisProcess, ServeProcess
+
+
+@pytest.fixture
+async def redis_server() -> AsyncIterator[RedisProcess]:
+    server = RedisProcess()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database of this test's own (the processes must share one), whatever the suite runs on."""
+    name = f"schoolchat_scaled_{os.getpid()}"
+    url = _postgres_database(name)
+    upgrade(url)
+    yield url
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def pg_make(postgres_url: str, tmp_path: Path) -> AsyncIterator[Factory]:
+    services = Services(Settings(database_url=postgres_url, secret_key=SECRET, data_dir=tmp_path),
+                        Database(postgres_url), MemoryBus())
+    factory = Factory(services)
+    await factory.setup()
+    yield factory
+    await services.db.dispose()
+
+
+@pytest.fixture
+async def two_processes(postgres_url: str, redis_server: RedisProcess, tmp_path: Path
+                        ) -> AsyncIterator[tuple[ServeProcess, ServeProcess]]:
+    env = {"SCHOOLCHAT_DATABASE_URL": postgres_url, "SCHOOLCHAT_REDIS_URL": redis_server.url,
+           "SCHOOLCHAT_SECRET_KEY": SECRET, "SCHOOLCHAT_DATA_DIR": str(tmp_path)}
+    first, second = ServeProcess(env), ServeProcess(env)
+    await first.start()
+    await second.start()
+    yield first, second
+    await first.stop()
+    await second.stop()
+
+
+async def _send(api: httpx.AsyncClient, person: Person, conversation_id: int, body: str) -> int:
+    response = await api.post(f"/api/conversations/{conversation_id}/messages", json={"body": body},
+                              headers=person.headers)
+    assert response.status_code == 201, response.text
+    return int(response.json()["message"]["id"])
+
+
+async def _messages(client: RawHubClient, count: int) -> list[int]:
+    found: list[int] = []
+    while len(found) < count:
+        event = await client.next_event(timeout=20)
+        if event["type"] == "message.created":
+            found.append(event["payload"]["message"]["id"])
+    return found
+
+
+async def test_a_client_of_one_process_receives_what_another_commits_and_a_redis_restart_loses_nothing(
+        two_processes: tuple[ServeProcess, ServeProcess], redis_server: RedisProcess, pg_make: Factory) -> None:
+    first, second = two_processes
+    ada, ben, cy = await pg_make.people(3)
+    on_first = await RawHubClient.connect(first.hub_url, cy.token)
+    on_second = await RawHubClient.connect(second.hub_url, ben.token)
+    async with httpx.AsyncClient(base_url=first.url, timeout=30) as api:
+        started = await api.post("/api/conversations", headers=ada.headers, json={
+            "recipients": {"people": [ben.id, cy.id]}, "mode": "group"})
+        group = started.json()["conversation"]["id"]
+        before = [await _send(api, ada, group, "through Redis")]
+        assert await _messages(on_second, 1) == before
+
+        await redis_server.stop()
+        during = [await _send(api, ada, group, f"while Redis is down {n}") for n in range(3)]
+        # The sending process still delivers its own commits at once.
+        assert await _messages(on_first, 4) == before + during
+        await redis_server.start()
+
+        # The other process catches up from the event log when its subscription comes back.
+        assert await _messages(on_second, 3) == during
+        after = [await _send(api, ada, group, "after the restart")]
+        assert await _messages(on_second, 1) == after
+        assert await _messages(on_first, 1) == after
+    await on_first.close()
+    await on_second.close()
