@@ -18,6 +18,8 @@ import pytest
 from pysignalr.client import SignalRClient
 from pysignalr.messages import CompletionMessage
 
+from tests.realtime.harness import end_process
+
 NODE_DIR = Path(__file__).with_name("node")
 
 
@@ -84,12 +86,7 @@ class NodeClient:
         with contextlib.suppress(Exception):
             self.process.stdin.write(b"stop\n")
             await self.process.stdin.drain()
-        try:
-            async with asyncio.timeout(10):
-                await self.process.wait()
-        except TimeoutError:
-            self.process.kill()
-            await self.process.wait()
+        await end_process(self.process)
         self._reader.cancel()
 
 

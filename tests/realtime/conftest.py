@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from schoolchat.config import Settings
 from tests.factories import Person
+from tests.realtime import harness
 from tests.realtime.harness import LiveServer
 
 
@@ -39,12 +41,7 @@ Send = Callable[[Person, int, str], Awaitable[dict[str, Any]]]
 @pytest.fixture
 def send(api: httpx.AsyncClient) -> Send:
     """Send a message over REST, as a person, into a conversation; the created message."""
-    async def _send(person: Person, conversation_id: int, body: str) -> dict[str, Any]:
-        response = await api.post(f"/api/conversations/{conversation_id}/messages", json={"body": body},
-                                  headers=person.headers)
-        assert response.status_code == 201, response.text
-        return dict(response.json()["message"])
-    return _send
+    return functools.partial(harness.send, api)
 
 
 StartGroup = Callable[[Person, list[Person]], Awaitable[int]]
@@ -53,9 +50,4 @@ StartGroup = Callable[[Person, list[Person]], Awaitable[int]]
 @pytest.fixture
 def start_group(api: httpx.AsyncClient) -> StartGroup:
     """Start a group conversation over REST; its id."""
-    async def _start(creator: Person, others: list[Person]) -> int:
-        response = await api.post("/api/conversations", headers=creator.headers, json={
-            "recipients": {"people": [p.id for p in others]}, "mode": "group", "name": "Real time"})
-        assert response.status_code == 201, response.text
-        return int(response.json()["conversation"]["id"])
-    return _start
+    return functools.partial(harness.start_group, api)

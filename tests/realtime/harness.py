@@ -7,11 +7,13 @@ import json
 import socket
 from typing import Any
 
+import httpx
 import uvicorn
 import websockets
 
 from schoolchat.app import create_app
 from schoolchat.config import Settings
+from tests.factories import Person
 
 RS = "\x1e"
 
@@ -22,14 +24,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class LiveServer:
-    """uvicorn serving ``create_app(settings)`` in the test's own event loop; can stop and start again."""
+class Addressed:
+    """A server on 127.0.0.1 at ``port``."""
 
-    def __init__(self, settings: Settings, port: int | None = None) -> None:
-        self.settings = settings
-        self.port = port or free_port()
-        self._server: uvicorn.Server | None = None
-        self._task: asyncio.Task[None] | None = None
+    port: int
 
     @property
     def url(self) -> str:
@@ -38,6 +36,42 @@ class LiveServer:
     @property
     def hub_url(self) -> str:
         return f"{self.url}/hubs/messages"
+
+
+async def end_process(process: asyncio.subprocess.Process, timeout: float = 10) -> None:
+    """Wait for a process told to stop; kill it when it takes longer than ``timeout``."""
+    try:
+        async with asyncio.timeout(timeout):
+            await process.wait()
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+
+
+async def start_group(api: httpx.AsyncClient, creator: Person, others: list[Person]) -> int:
+    """Start a group conversation over REST; its id."""
+    response = await api.post("/api/conversations", headers=creator.headers, json={
+        "recipients": {"people": [p.id for p in others]}, "mode": "group", "name": "Real time"})
+    assert response.status_code == 201, response.text
+    return int(response.json()["conversation"]["id"])
+
+
+async def send(api: httpx.AsyncClient, person: Person, conversation_id: int, body: str) -> dict[str, Any]:
+    """Send a message over REST; the created message."""
+    response = await api.post(f"/api/conversations/{conversation_id}/messages", json={"body": body},
+                              headers=person.headers)
+    assert response.status_code == 201, response.text
+    return dict(response.json()["message"])
+
+
+class LiveServer(Addressed):
+    """uvicorn serving ``create_app(settings)`` in the test's own event loop; can stop and start again."""
+
+    def __init__(self, settings: Settings, port: int | None = None) -> None:
+        self.settings = settings
+        self.port = port or free_port()
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         config = uvicorn.Config(create_app(self.settings), host="127.0.0.1", port=self.port, log_level="warning",

@@ -12,7 +12,7 @@ import httpx
 import pytest
 import redis.asyncio as redis
 
-from tests.realtime.harness import free_port
+from tests.realtime.harness import Addressed, end_process, free_port
 
 SCHOOLCHAT = Path(sys.executable).with_name("schoolchat")
 
@@ -61,21 +61,13 @@ class RedisProcess:
             self.process = None
 
 
-class ServeProcess:
+class ServeProcess(Addressed):
     """`schoolchat serve` on a free port with the given environment."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         self.env = env
         self.process: asyncio.subprocess.Process | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def hub_url(self) -> str:
-        return f"{self.url}/hubs/messages"
 
     async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
@@ -94,9 +86,4 @@ class ServeProcess:
     async def stop(self) -> None:
         if self.process is not None and self.process.returncode is None:
             self.process.terminate()
-            try:
-                async with asyncio.timeout(10):
-                    await self.process.wait()
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
+            await end_process(self.process)

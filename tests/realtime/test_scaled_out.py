@@ -16,8 +16,8 @@ from schoolchat.db.migrate import upgrade
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 from tests.conftest import POSTGRES_ADMIN_URL, SECRET, _postgres_database
-from tests.factories import Factory, Person
-from tests.realtime.harness import RawHubClient
+from tests.factories import Factory
+from tests.realtime.harness import RawHubClient, send, start_group
 from tests.realtime.processes import RedisProcess, ServeProcess
 
 
@@ -63,13 +63,6 @@ async def two_processes(postgres_url: str, redis_server: RedisProcess, tmp_path:
     await second.stop()
 
 
-async def _send(api: httpx.AsyncClient, person: Person, conversation_id: int, body: str) -> int:
-    response = await api.post(f"/api/conversations/{conversation_id}/messages", json={"body": body},
-                              headers=person.headers)
-    assert response.status_code == 201, response.text
-    return int(response.json()["message"]["id"])
-
-
 async def _messages(client: RawHubClient, count: int) -> list[int]:
     found: list[int] = []
     while len(found) < count:
@@ -86,21 +79,19 @@ async def test_a_client_of_one_process_receives_what_another_commits_and_a_redis
     on_first = await RawHubClient.connect(first.hub_url, cy.token)
     on_second = await RawHubClient.connect(second.hub_url, ben.token)
     async with httpx.AsyncClient(base_url=first.url, timeout=30) as api:
-        started = await api.post("/api/conversations", headers=ada.headers, json={
-            "recipients": {"people": [ben.id, cy.id]}, "mode": "group"})
-        group = started.json()["conversation"]["id"]
-        before = [await _send(api, ada, group, "through Redis")]
+        group = await start_group(api, ada, [ben, cy])
+        before = [(await send(api, ada, group, "through Redis"))["id"]]
         assert await _messages(on_second, 1) == before
 
         await redis_server.stop()
-        during = [await _send(api, ada, group, f"while Redis is down {n}") for n in range(3)]
+        during = [(await send(api, ada, group, f"while Redis is down {n}"))["id"] for n in range(3)]
         # The sending process still delivers its own commits at once.
         assert await _messages(on_first, 4) == before + during
         await redis_server.start()
 
         # The other process catches up from the event log when its subscription comes back.
         assert await _messages(on_second, 3) == during
-        after = [await _send(api, ada, group, "after the restart")]
+        after = [(await send(api, ada, group, "after the restart"))["id"]]
         assert await _messages(on_second, 1) == after
         assert await _messages(on_first, 1) == after
     await on_first.close()

@@ -15,7 +15,7 @@ import pytest
 
 from schoolchat.config import Settings
 from tests.factories import Factory
-from tests.realtime.harness import RS, LiveServer, RawHubClient
+from tests.realtime.harness import RS, LiveServer, RawHubClient, send, start_group
 
 SEND_QUEUE = 4
 BODY = 90_000  # each event carries the text twice (body and html): a few make megabytes that nobody reads
@@ -102,14 +102,10 @@ async def test_a_client_that_stops_reading_is_dropped_while_others_get_everythin
     fast = await RawHubClient.connect(server.hub_url, ben.token)
     stalled = await StalledClient.connect(server.port, cy.token)
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as api:
-        started = await api.post("/api/conversations", headers=ada.headers, json={
-            "recipients": {"people": [ben.id, cy.id]}, "mode": "group"})
-        group = started.json()["conversation"]["id"]
+        group = await start_group(api, ada, [ben, cy])
         sent = []
         for n in range(40):
-            response = await api.post(f"/api/conversations/{group}/messages", json={"body": f"{n} " + "x" * BODY},
-                                      headers=ada.headers)
-            sent.append(response.json()["message"]["id"])
+            sent.append((await send(api, ada, group, f"{n} " + "x" * BODY))["id"])
             while (event := await fast.next_event())["type"] != "message.created":
                 pass
             assert event["payload"]["message"]["id"] == sent[-1]  # ben is never held up by cy
