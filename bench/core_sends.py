@@ -1,0 +1,233 @@
+"""Sustained sends per second from one process, on a copy of the filled database (issue 2: ≥ 1,000 sends/s).
+
+Two ways, each with SQLite ``synchronous`` FULL (the engine's default) and NORMAL:
+- ``http``: a real server (core_server.py: ``create_app`` on uvicorn, uvloop, httptools) on a free 127.0.0.1 port,
+  and N concurrent clients in this process posting ``POST /api/conversations/{id}/messages`` with unique
+  ``client_message_id``s, each client a different person writing round-robin into their own conversations;
+- ``inprocess``: the same sends as direct calls of ``messages.actions.send``: the database and action cost
+  without HTTP, JSON and the framework.
+Each run starts from a fresh copy of the filled file, so runs do not see each other's messages.
+
+    .venv/bin/python bench/core_sends.py                  # all four runs, 20 s each
+    .venv/bin/python bench/core_sends.py --mode http --synchronous NORMAL --duration 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+import core_target
+import timing
+from schoolchat.auth.actor import Actor
+from schoolchat.auth.queries import load_actor
+from schoolchat.conversations.models import conversations, memberships
+from schoolchat.db import Database
+from schoolchat.messages import actions
+from schoolchat.realtime.bus import MemoryBus
+from schoolchat.services import Services
+
+TARGET_PER_SECOND = 1_000
+BODIES = ("On my way.", "Thanks, see you tomorrow!", "Could you check question 4 of the homework?",
+          "The lab report is due Friday: https://example.org/lab-report")
+console = Console(width=140)
+
+
+@dataclass
+class Sender:
+    user_id: int
+    conversation_ids: list[int]
+    token: str = ""
+    actor: Actor | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    mode: str
+    synchronous: str
+    clients: int
+    seconds: float
+    sent: int
+    errors: int
+    latency: timing.Summary
+
+    @property
+    def per_second(self) -> float:
+        return self.sent / self.seconds
+
+
+SendOne = Callable[[Sender, int, str, str], Awaitable[bool]]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    core_target.add_arguments(parser)
+    parser.add_argument("--mode", choices=("http", "inprocess"), action="append", help="default: both")
+    parser.add_argument("--synchronous", choices=("FULL", "NORMAL"), action="append", help="default: both")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent senders")
+    parser.add_argument("--duration", type=float, default=20.0, help="measured seconds per run")
+    parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each run")
+    args = parser.parse_args()
+    found = core_target.target(args)
+    outcomes = []
+    for synchronous in args.synchronous or ["FULL", "NORMAL"]:
+        for mode in args.mode or ["inprocess", "http"]:
+            url = _fresh_copy(found.url)
+            console.print(f"[dim]{mode}, synchronous={synchronous}, {args.clients} clients, {args.duration:g} s…[/dim]")
+            run = _http if mode == "http" else _inprocess
+            outcomes.append(await run(found, url, synchronous, args))
+    console.print(_table(outcomes))
+    out = core_target.RESULTS / f"core-sends-{found.url.split(':', 1)[0].split('+')[0]}.json"
+    out.write_text(json.dumps([{"mode": o.mode, "synchronous": o.synchronous, "clients": o.clients,
+                                "seconds": o.seconds, "sent": o.sent, "errors": o.errors,
+                                "per_second": round(o.per_second, 1), "latency": o.latency.as_dict(),
+                                "load_average": os.getloadavg()} for o in outcomes], indent=2))
+    console.print(f"Written to {out}")
+
+
+def _fresh_copy(url: str) -> str:
+    """A copy of a filled SQLite file (through the backup API, so a WAL is included); other databases as they are."""
+    if not url.startswith("sqlite"):
+        return url
+    source = Path(url.split(":///", 1)[1])
+    copy = source.with_name("core-sends.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    return f"sqlite+aiosqlite:///{copy}"
+
+
+async def _senders(db: Database, count: int) -> list[Sender]:
+    """``count`` people, each with up to ten of their conversations (1:1, group, course, project) to write to."""
+    async with db.read() as conn:
+        rows = (await conn.execute(
+            select(memberships.c.user_id, memberships.c.conversation_id)
+            .join(conversations, conversations.c.id == memberships.c.conversation_id)
+            .where(memberships.c.active.is_(True), conversations.c.kind != "individual")
+            .order_by(memberships.c.user_id, memberships.c.conversation_id))).all()
+    by_user: dict[int, list[int]] = {}
+    for user_id, conversation_id in rows:
+        by_user.setdefault(user_id, []).append(conversation_id)
+    rng = random.Random(3)
+    chosen = rng.sample(sorted(u for u, ids in by_user.items() if len(ids) >= 2), count)
+    return [Sender(u, rng.sample(by_user[u], min(10, len(by_user[u])))) for u in chosen]
+
+
+async def _load(senders: list[Sender], send: SendOne, duration: float, warmup: float, label: str
+                ) -> tuple[int, int, list[float]]:
+    """Every sender writes as fast as answers come back; (sent, errors, latencies) within the measured window."""
+    start = time.perf_counter() + warmup
+    end = start + duration
+    latencies: list[float] = []
+    errors = 0
+
+    async def client(number: int, sender: Sender) -> None:
+        nonlocal errors
+        i = 0
+        while (began := time.perf_counter()) < end:
+            i += 1
+            ok = await send(sender, sender.conversation_ids[i % len(sender.conversation_ids)],
+                            BODIES[i % len(BODIES)], f"{label}-{number}-{i}")
+            if began >= start:
+                latencies.append(time.perf_counter() - began)
+                errors += not ok
+
+    await asyncio.gather(*(client(n, s) for n, s in enumerate(senders)))
+    return len(latencies) - errors, errors, latencies
+
+
+async def _inprocess(found: core_target.Target, url: str, synchronous: str, args: argparse.Namespace) -> Outcome:
+    db = Database(url, sqlite_synchronous=synchronous)
+    services = Services(found.settings(), db, MemoryBus())
+    senders = await _senders(db, args.clients)
+    async with db.read() as conn:
+        for sender in senders:
+            sender.actor = await load_actor(conn, sender.user_id)
+
+    async def send(sender: Sender, conversation_id: int, body: str, client_id: str) -> bool:
+        assert sender.actor is not None
+        await actions.send(services, sender.actor, conversation_id, body, client_id)
+        return True
+
+    sent, errors, latencies = await _load(senders, send, args.duration, args.warmup, "in")
+    await db.dispose()
+    return Outcome("inprocess", synchronous, args.clients, args.duration, sent, errors,
+                   timing.summarise("send", latencies))
+
+
+async def _http(found: core_target.Target, url: str, synchronous: str, args: argparse.Namespace) -> Outcome:
+    db = Database(url)
+    senders = await _senders(db, args.clients)
+    tokens = await core_target.bearer_tokens(db, [s.user_id for s in senders])
+    await db.dispose()
+    for sender in senders:
+        sender.token = tokens[sender.user_id]
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("core_server.py")), url,
+                               "--port", str(port), "--synchronous", synchronous])
+    try:
+        limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30) as client:
+            await _wait_until_up(client)
+
+            async def send(sender: Sender, conversation_id: int, body: str, client_id: str) -> bool:
+                answer = await client.post(f"/api/conversations/{conversation_id}/messages",
+                                           json={"body": body, "client_message_id": client_id},
+                                           headers={"Authorization": f"Bearer {sender.token}"})
+                return answer.status_code == 201
+
+            sent, errors, latencies = await _load(senders, send, args.duration, args.warmup, "http")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return Outcome("http", synchronous, args.clients, args.duration, sent, errors,
+                   timing.summarise("send", latencies))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def _wait_until_up(client: httpx.AsyncClient) -> None:
+    for _ in range(100):
+        try:
+            if (await client.get("/healthz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+def _table(outcomes: list[Outcome]) -> Table:
+    out = Table(title=f"Sustained sends (target ≥ {TARGET_PER_SECOND:,}/s)")
+    for column in ("mode", "synchronous", "clients", "sends/s", "p50 ms", "p99 ms", "max ms", "errors", "ok"):
+        out.add_column(column, justify="left" if column in ("mode", "synchronous") else "right")
+    for o in outcomes:
+        out.add_row(o.mode, o.synchronous, str(o.clients), f"{o.per_second:,.0f}", f"{o.latency.p50_ms:.1f}",
+                    f"{o.latency.p99_ms:.1f}", f"{o.latency.max_ms:.1f}", str(o.errors),
+                    "yes" if o.per_second >= TARGET_PER_SECOND else "NO")
+    return out
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

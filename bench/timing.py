@@ -1,0 +1,80 @@
+"""Latency summaries shared by the benchmarks: percentiles over many timed calls, and a table to print them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import asdict, dataclass
+
+from rich.table import Table
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Wall-clock latencies, and (for in-process cases) the CPU the process spent per call.
+
+    On a shared 2-core machine the wall-clock tail mostly measures the neighbours; the CPU percentiles say what
+    the same calls cost when the cores are free (the data is in the page cache, so reads do not wait on disk).
+    """
+
+    name: str
+    count: int
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    mean_ms: float
+    target_ms: float | None = None
+    cpu_p50_ms: float | None = None
+    cpu_p99_ms: float | None = None
+
+    @property
+    def meets_target(self) -> bool | None:
+        return None if self.target_ms is None else self.p99_ms <= self.target_ms
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self) | {"meets_target": self.meets_target}
+
+
+def percentile(sorted_values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile of already sorted values."""
+    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values) + 0.5) - 1))
+    return sorted_values[index]
+
+
+def summarise(name: str, seconds: Sequence[float], target_ms: float | None = None,
+              cpu_seconds: Sequence[float] = ()) -> Summary:
+    values = sorted(s * 1000 for s in seconds)
+    cpu = sorted(s * 1000 for s in cpu_seconds)
+    return Summary(name, len(values), percentile(values, 0.50), percentile(values, 0.99), values[-1],
+                   sum(values) / len(values), target_ms, percentile(cpu, 0.50) if cpu else None,
+                   percentile(cpu, 0.99) if cpu else None)
+
+
+async def timed(call: Callable[[int], Awaitable[object]], iterations: int, warmup: int
+                ) -> tuple[list[float], list[float]]:
+    """Run ``call(i)`` ``warmup`` times untimed, then ``iterations`` times: each call's wall and process CPU time."""
+    for i in range(warmup):
+        await call(i)
+    wall, cpu = [], []
+    for i in range(iterations):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        await call(i)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return wall, cpu
+
+
+def table(title: str, summaries: Sequence[Summary]) -> Table:
+    out = Table(title=title)
+    for column in ("case", "n", "p50 ms", "p99 ms", "max ms", "cpu p50", "cpu p99", "target p99", "ok"):
+        out.add_column(column, justify="left" if column == "case" else "right")
+    for s in summaries:
+        ok = {None: "", True: "yes", False: "NO"}[s.meets_target]
+        out.add_row(s.name, str(s.count), f"{s.p50_ms:.2f}", f"{s.p99_ms:.2f}", f"{s.max_ms:.2f}",
+                    _ms(s.cpu_p50_ms), _ms(s.cpu_p99_ms), "" if s.target_ms is None else f"≤ {s.target_ms:g} ms",
+                    ok)
+    return out
+
+
+def _ms(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
