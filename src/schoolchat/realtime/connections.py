@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ CLIENT_CLOSED = CloseReason(None, allow_reconnect=False)
 SLOW_CONSUMER = CloseReason("The connection fell too far behind; reconnect and resync.", True, 1013)
 SESSION_ENDED = CloseReason("Your session has ended. Please log in again.", False, 1008)
 SERVER_SHUTDOWN = CloseReason("The server is restarting.", True, 1001)
+CLIENT_TIMEOUT = CloseReason("The client sent nothing within the timeout.", True, 1001)
 
 
 @dataclass(eq=False, slots=True)
@@ -47,6 +49,8 @@ class Connection:
     queue: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
     done: asyncio.Event = field(default_factory=asyncio.Event)
     reason: CloseReason | None = None
+    last_sent: float = field(default_factory=time.monotonic)
+    last_received: float = field(default_factory=time.monotonic)
 
     def push(self, frame: str) -> bool:
         """Queue one encoded message; False when the queue is full (the caller disconnects the client)."""
@@ -73,11 +77,19 @@ class Connection:
 
 
 class Registry:
-    def __init__(self, db: Database) -> None:
+    """Connections by user; delivers bus batches in order, and keeps connections alive or times them out.
+
+    Keep-alive and client timeouts are one sweep over all connections every half interval, rather than a timer
+    per connection and per message: a timer per message cost more than the send itself at thousands of members.
+    """
+
+    def __init__(self, db: Database, *, keepalive_seconds: float, client_timeout_seconds: float) -> None:
         self._db = db
+        self._keepalive = keepalive_seconds
+        self._client_timeout = client_timeout_seconds
         self._by_user: dict[int, set[Connection]] = {}
         self._inbox: asyncio.Queue[Sequence[Event]] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     def __len__(self) -> int:
         return sum(len(conns) for conns in self._by_user.values())
@@ -97,15 +109,29 @@ class Registry:
         self._inbox.put_nowait(events)
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="realtime-delivery")
+        self._tasks = [asyncio.create_task(self._run(), name="realtime-delivery"),
+                       asyncio.create_task(self._sweep(), name="realtime-keepalive")]
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-        for conns in list(self._by_user.values()):
-            for conn in list(conns):
-                conn.stop(SERVER_SHUTDOWN)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for conn in self._all():
+            conn.stop(SERVER_SHUTDOWN)
+
+    def _all(self) -> list[Connection]:
+        return [conn for conns in self._by_user.values() for conn in conns]
+
+    async def _sweep(self) -> None:
+        """Ping connections that were quiet for half the keep-alive interval; drop clients silent too long."""
+        while True:
+            await asyncio.sleep(min(self._keepalive, self._client_timeout) / 2)
+            now = time.monotonic()
+            for conn in self._all():
+                if now - conn.last_received > self._client_timeout:
+                    conn.stop(CLIENT_TIMEOUT)
+                elif now - conn.last_sent >= self._keepalive / 2 and conn.queue.empty():
+                    conn.push(protocol.PING)
 
     async def _run(self) -> None:
         while True:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -30,7 +31,6 @@ PATH = "/hubs/messages"
 RESYNC_PAGE = 500
 FOREIGN_ORIGIN = "This page's origin may not open the messages hub."
 UNAUTHENTICATED = "Please log in."
-CLIENT_TIMEOUT = CloseReason("The client sent nothing within the timeout.", True, 1001)
 TOO_LARGE = CloseReason("The message is too large.", False, 1009)
 
 HubMethod = Callable[[Services, Actor, list[Any]], Awaitable[Any]]
@@ -53,7 +53,9 @@ class Hub:
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.registry = Registry(services.db)
+        settings = services.settings
+        self.registry = Registry(services.db, keepalive_seconds=settings.realtime_keepalive_seconds,
+                                 client_timeout_seconds=settings.realtime_client_timeout_seconds)
         self._unsubscribe: Callable[[], None] | None = None
 
     async def start(self) -> None:
@@ -95,18 +97,15 @@ class Hub:
             await asyncio.gather(writer, reader, return_exceptions=True)
             await _close(websocket, conn.reason or CLIENT_CLOSED)
 
-    async def _write(self, websocket: WebSocket, conn: Connection) -> None:
-        keepalive = self.services.settings.realtime_keepalive_seconds
+    @staticmethod
+    async def _write(websocket: WebSocket, conn: Connection) -> None:
         while True:
-            try:
-                first = await asyncio.wait_for(conn.queue.get(), keepalive)
-            except TimeoutError:
-                first = protocol.PING
-            await websocket.send_text(conn.drain(first))
+            frame = conn.drain(await conn.queue.get())
+            await websocket.send_text(frame)
+            conn.last_sent = time.monotonic()
 
     async def _read(self, websocket: WebSocket, conn: Connection, actor: Actor, buffer: str) -> CloseReason:
-        settings = self.services.settings
-        limit = settings.realtime_max_message_bytes
+        limit = self.services.settings.realtime_max_message_bytes
         records, buffer = protocol.split_records(buffer)
         while True:
             for record in records:
@@ -115,12 +114,10 @@ class Hub:
                     return CLIENT_CLOSED
                 if isinstance(message, protocol.Invocation):
                     await self._invoke(conn, actor, message)
-            try:
-                data = await asyncio.wait_for(_receive(websocket), settings.realtime_client_timeout_seconds)
-            except TimeoutError:
-                return CLIENT_TIMEOUT
+            data = await _receive(websocket)
             if data is None:
                 return CLIENT_CLOSED
+            conn.last_received = time.monotonic()
             if len(data) > limit or len(buffer) + len(data) > limit:
                 return TOO_LARGE
             records, buffer = protocol.split_records(buffer + data)
