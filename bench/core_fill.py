@@ -62,8 +62,9 @@ def main() -> None:
                   console=console) as progress:
         writer = _Writer(engine, progress, rng)
         writer.people(plan)
-        numbered = writer.messages(plan, dataset.message_stream(rng, plan, len(writer.bodies)))
-        writer.conversations(plan, numbered)
+        numbered = writer.number(dataset.message_stream(rng, plan, len(writer.bodies)))
+        writer.conversations(plan, numbered)  # before the messages: PostgreSQL checks the foreign keys
+        writer.messages(plan, numbered)
         writer.finish()
     manifest = _manifest(args, url, plan, time.perf_counter() - started)
     manifest_path = args.path.with_suffix(".json") if url.startswith("sqlite") else RESULTS / "core-postgresql.json"
@@ -171,27 +172,31 @@ class _Writer:
                       for role, group in (("teacher", s.teachers), ("student", s.students)) for u in group]
         self._write(space_members, enrolments, len(enrolments))
 
-    def messages(self, plan: dataset.Plan, drafts: list[dataset.Draft]) -> list[dataset.Numbered]:
+    def number(self, drafts: list[dataset.Draft]) -> list[dataset.Numbered]:
+        """Ids and ``seq``s, and which messages were later deleted (0.3 %) or edited (0.5 %)."""
         numbered, self.own_last = dataset.number(drafts)
-        self.deleted: set[int] = set()
+        rolls = [(m.id, self.rng.random()) for m in numbered]
+        self.deleted = {message_id for message_id, roll in rolls if roll < 0.003}
+        self.edited = {message_id for message_id, roll in rolls if 0.003 <= roll < 0.008}
+        return numbered
+
+    def messages(self, plan: dataset.Plan, numbered: list[dataset.Numbered]) -> None:
         recent_from = (plan.now - EVENT_WINDOW).timestamp()
         self._write(messages, (self._message_row(m) for m in numbered), len(numbered))
         recent = [m for m in numbered if m.draft.at >= recent_from]
         self._write(events, (self._event_row(m) for m in recent), len(recent), "events (last 7 days)")
-        return numbered
 
     def _message_row(self, message: dataset.Numbered) -> dict[str, Any]:
-        draft, roll = message.draft, self.rng.random()
+        draft = message.draft
         at = datetime.fromtimestamp(draft.at, timezone.utc)
         row = {"id": message.id, "conversation_id": draft.conversation_id, "seq": message.seq,
                "sender_id": draft.sender_id, "client_message_id": None if draft.is_copy else
                f"{self.rng.getrandbits(128):032x}", "body": self.bodies[draft.body],
                "body_html": self.html[draft.body], "created_at": at, "edited_at": None, "deleted_at": None,
                "deleted_by": None, "forwarded_from_id": None, "forwarded_from_name": None}
-        if roll < 0.003:
-            self.deleted.add(message.id)
+        if message.id in self.deleted:
             row.update(body="", body_html="", deleted_at=at + timedelta(minutes=3), deleted_by=draft.sender_id)
-        elif roll < 0.008:
+        elif message.id in self.edited:
             row["edited_at"] = at + timedelta(minutes=2)
         return row
 

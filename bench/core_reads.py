@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -48,6 +47,7 @@ async def main() -> None:
     parser.add_argument("--only", default="", help="run only the cases whose name contains this (for profiling)")
     args = parser.parse_args()
     found = core_target.target(args)
+    before = core_target.conditions()
     db = Database(found.url)
     user_id = found.manifest["bench_user_id"]
     token = (await core_target.bearer_tokens(db, [user_id]))[user_id]
@@ -67,8 +67,8 @@ async def main() -> None:
                                f"{found.manifest['bench_conversations']} conversations", summaries))
     out = core_target.RESULTS / f"core-reads-{db.dialect}.json"
     out.write_text(json.dumps({"database_url": found.url, "iterations": args.iterations,
-                               "load_average": os.getloadavg(), "summaries": [s.as_dict() for s in summaries]},
-                              indent=2))
+                               "before": before, "after": core_target.conditions(),
+                               "summaries": [s.as_dict() for s in summaries]}, indent=2))
     console.print(f"Written to {out}")
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import socket
 import sqlite3
@@ -66,6 +65,7 @@ class Outcome:
     sent: int
     errors: int
     latency: timing.Summary
+    conditions: dict[str, object]
 
     @property
     def per_second(self) -> float:
@@ -97,7 +97,7 @@ async def main() -> None:
     out.write_text(json.dumps([{"mode": o.mode, "synchronous": o.synchronous, "clients": o.clients,
                                 "seconds": o.seconds, "sent": o.sent, "errors": o.errors,
                                 "per_second": round(o.per_second, 1), "latency": o.latency.as_dict(),
-                                "load_average": os.getloadavg()} for o in outcomes], indent=2))
+                                "conditions": o.conditions} for o in outcomes], indent=2))
     console.print(f"Written to {out}")
 
 
@@ -169,7 +169,7 @@ async def _inprocess(found: core_target.Target, url: str, synchronous: str, args
     sent, errors, latencies = await _load(senders, send, args.duration, args.warmup, "in")
     await db.dispose()
     return Outcome("inprocess", synchronous, args.clients, args.duration, sent, errors,
-                   timing.summarise("send", latencies))
+                   timing.summarise("send", latencies), core_target.conditions())
 
 
 async def _http(found: core_target.Target, url: str, synchronous: str, args: argparse.Namespace) -> Outcome:
@@ -198,7 +198,7 @@ async def _http(found: core_target.Target, url: str, synchronous: str, args: arg
         server.terminate()
         server.wait(timeout=30)
     return Outcome("http", synchronous, args.clients, args.duration, sent, errors,
-                   timing.summarise("send", latencies))
+                   timing.summarise("send", latencies), core_target.conditions())
 
 
 def _free_port() -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -47,3 +49,12 @@ async def bearer_tokens(db: Database, user_ids: list[int]) -> dict[int, str]:
             issued = await insert_token(tx, SECRET, user_id, kind="bearer", lifetime=timedelta(days=1))
             tokens[user_id] = issued.token
     return tokens
+
+
+def conditions() -> dict[str, object]:
+    """What the figures were measured on: the code (commit, and whether the tree had changes) and the load."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True, cwd=RESULTS.parent).stdout.strip()
+
+    return {"commit": git("rev-parse", "--short", "HEAD"), "tree_changed": bool(git("status", "--porcelain", "src")),
+            "load_average": os.getloadavg(), "cpus": os.cpu_count()}
