@@ -108,6 +108,12 @@ class Server:
                     await asyncio.sleep(0.1)
         raise RuntimeError("the server did not start")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server has used so far (on a shared machine, wall time also measures others)."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_kib(self) -> int:
         assert self.process is not None
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
@@ -238,6 +244,7 @@ async def latency(members: int, rate: float, seconds: float) -> dict[str, object
                 while len(latencies) < WARMUP * members:
                     await asyncio.sleep(0.01)
                 latencies.clear()
+                cpu_before = server.cpu_seconds()
                 began = time.monotonic()
                 sends = []
                 for n in range(count):
@@ -249,12 +256,14 @@ async def latency(members: int, rate: float, seconds: float) -> dict[str, object
                 while len(latencies) < expected and time.monotonic() < deadline:
                     await asyncio.sleep(0.05)
                 elapsed = time.monotonic() - began
+                cpu = server.cpu_seconds() - cpu_before
             pinger.cancel()
             ordered = sorted(latencies)
             return {"members": members, "rate_per_s": rate, "messages": count, "expected": expected,
                     "delivered": len(latencies), "p50_ms": round(percentile(ordered, 0.50), 1),
                     "p99_ms": round(percentile(ordered, 0.99), 1), "max_ms": round(ordered[-1], 1),
-                    "deliveries_per_s": round(len(latencies) / elapsed)}
+                    "deliveries_per_s": round(len(latencies) / elapsed), "server_cpu_s": round(cpu, 1),
+                    "deliveries_per_server_cpu_s": round(len(latencies) / cpu) if cpu else None}
         finally:
             await server.stop()
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from schoolchat.db import Database
 from schoolchat.realtime import audience
@@ -40,38 +42,56 @@ SERVER_SHUTDOWN = CloseReason("The server is restarting.", True, 1001)
 CLIENT_TIMEOUT = CloseReason("The client sent nothing within the timeout.", True, 1001)
 
 
+def _future() -> asyncio.Future[None]:
+    return asyncio.get_running_loop().create_future()
+
+
 @dataclass(eq=False, slots=True)
 class Connection:
+    """One hub connection's state. Plain deque and futures rather than asyncio.Queue/Event: thousands of idle
+    connections each carried several empty deques and locks for nothing."""
+
     id: str
     user_id: int
     token_id: int | None
     limit: int
-    queue: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
-    done: asyncio.Event = field(default_factory=asyncio.Event)
+    pending: deque[str] = field(default_factory=deque)
     reason: CloseReason | None = None
     last_sent: float = field(default_factory=time.monotonic)
     last_received: float = field(default_factory=time.monotonic)
+    reader: asyncio.Task[Any] | None = None  # the task serving the socket; stopping the connection cancels it
+    _wakeup: asyncio.Future[None] | None = None  # set while the writer waits for something to send
 
     def push(self, frame: str) -> bool:
         """Queue one encoded message; False when the queue is full (the caller disconnects the client)."""
         if self.reason is not None:
             return True
-        if self.queue.qsize() >= self.limit:
+        if len(self.pending) >= self.limit:
             return False
-        self.queue.put_nowait(frame)
+        self.pending.append(frame)
+        if self._wakeup is not None and not self._wakeup.done():
+            self._wakeup.set_result(None)
         return True
 
     def stop(self, reason: CloseReason) -> None:
+        """End the connection for ``reason`` (the first reason given wins)."""
         if self.reason is None:
             self.reason = reason
-            self.done.set()
+            if self.reader is not None and self.reader is not asyncio.current_task():
+                self.reader.cancel()
 
-    def drain(self, first: str) -> str:
-        """``first`` and what is queued behind it as one frame (the protocol lets a frame carry many messages),
-        up to ``COALESCE_CHARS`` so no frame grows past what clients accept (1 MiB in some)."""
-        parts, size = [first], len(first)
-        while size < COALESCE_CHARS and not self.queue.empty():
-            parts.append(self.queue.get_nowait())
+    async def next_frame(self) -> str:
+        """What is queued, as one frame (the protocol lets a frame carry many messages), up to
+        ``COALESCE_CHARS`` so no frame grows past what clients accept (1 MiB in some)."""
+        while not self.pending:
+            self._wakeup = _future()
+            try:
+                await self._wakeup
+            finally:
+                self._wakeup = None
+        parts, size = [], 0
+        while self.pending and (not parts or size < COALESCE_CHARS):
+            parts.append(self.pending.popleft())
             size += len(parts[-1])
         return "".join(parts)
 
@@ -130,7 +150,7 @@ class Registry:
             for conn in self._all():
                 if now - conn.last_received > self._client_timeout:
                     conn.stop(CLIENT_TIMEOUT)
-                elif now - conn.last_sent >= self._keepalive / 2 and conn.queue.empty():
+                elif now - conn.last_sent >= self._keepalive / 2 and not conn.pending:
                     conn.push(protocol.PING)
 
     async def _run(self) -> None:

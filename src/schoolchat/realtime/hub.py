@@ -14,11 +14,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import APIRouter, Request, WebSocket
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.websockets import WebSocketDisconnect
+from starlette.requests import HTTPConnection
+from starlette.types import Message, Receive, Scope, Send
 
-from schoolchat.auth.actor import Actor
 from schoolchat.errors import ApiError, error_body
 from schoolchat.realtime import log
 from schoolchat.realtime.access import hub_actor, origin_allowed
@@ -33,14 +33,14 @@ FOREIGN_ORIGIN = "This page's origin may not open the messages hub."
 UNAUTHENTICATED = "Please log in."
 TOO_LARGE = CloseReason("The message is too large.", False, 1009)
 
-HubMethod = Callable[[Services, Actor, list[Any]], Awaitable[Any]]
+HubMethod = Callable[[Services, int, list[Any]], Awaitable[Any]]  # (services, caller's user id, arguments)
 
 
-async def get_events_since(services: Services, actor: Actor, arguments: list[Any]) -> dict[str, Any]:
+async def get_events_since(services: Services, user_id: int, arguments: list[Any]) -> dict[str, Any]:
     if len(arguments) != 1 or isinstance(arguments[0], bool) or not isinstance(arguments[0], int | float):
         raise ValueError("GetEventsSince takes one argument: the last event id you processed (0 for none).")
     async with services.db.read() as conn:
-        found = await log.resync(conn, actor.id, max(0, int(arguments[0])), RESYNC_PAGE)
+        found = await log.resync(conn, user_id, max(0, int(arguments[0])), RESYNC_PAGE)
     return {"events": [event.to_wire() for event in found.events], "latest_id": found.latest_id,
             "more": found.more, "reload": found.reload}
 
@@ -67,44 +67,40 @@ class Hub:
             self._unsubscribe()
         await self.registry.stop()
 
-    async def serve(self, websocket: WebSocket, actor: Actor, connection_id: str) -> None:
+    async def serve(self, receive: Receive, send: Send, conn: Connection) -> None:
         settings = self.services.settings
-        await websocket.accept()
+        await send({"type": "websocket.accept"})
         try:
-            rest = await asyncio.wait_for(_handshake(websocket, settings.realtime_max_message_bytes),
+            rest = await asyncio.wait_for(_handshake(receive, settings.realtime_max_message_bytes),
                                           settings.realtime_handshake_timeout_seconds)
         except (protocol.ProtocolError, TimeoutError) as exc:
             error = str(exc) if isinstance(exc, protocol.ProtocolError) else "No handshake request arrived in time."
             with contextlib.suppress(Exception):
-                await websocket.send_text(protocol.handshake_response(error))
-                await websocket.close(1002)
+                await _send_text(send, protocol.handshake_response(error))
+                await send({"type": "websocket.close", "code": 1002})
             return
-        except WebSocketDisconnect:
+        except _Disconnected:
             return
-        await websocket.send_text(protocol.handshake_response())
-        conn = Connection(connection_id, actor.id, actor.token_id, settings.realtime_send_queue)
+        await _send_text(send, protocol.handshake_response())
+        conn.reader = asyncio.current_task()
         self.registry.add(conn)
-        writer = asyncio.create_task(self._write(websocket, conn))
-        reader = asyncio.create_task(self._read(websocket, conn, actor, rest))
-        for task in (writer, reader):
-            task.add_done_callback(lambda t: conn.stop(_reason_of(t)))
+        writer = asyncio.create_task(_write(send, conn))
+        writer.add_done_callback(lambda _: conn.stop(CLIENT_CLOSED))  # it ends only when the socket went away
         try:
-            await conn.done.wait()
+            conn.stop(await self._read(receive, conn, rest))
+        except asyncio.CancelledError:
+            if conn.reason is None:  # not our own stop: let the cancellation through
+                raise
+            asyncio.current_task().uncancel()  # type: ignore[union-attr]
+        except protocol.ProtocolError as exc:
+            conn.stop(CloseReason(str(exc), False, 1002))
         finally:
             self.registry.remove(conn)
-            for task in (writer, reader):
-                task.cancel()
-            await asyncio.gather(writer, reader, return_exceptions=True)
-            await _close(websocket, conn.reason or CLIENT_CLOSED)
+            writer.cancel()
+            await asyncio.gather(writer, return_exceptions=True)
+            await _close(send, conn.reason or CLIENT_CLOSED)
 
-    @staticmethod
-    async def _write(websocket: WebSocket, conn: Connection) -> None:
-        while True:
-            frame = conn.drain(await conn.queue.get())
-            await websocket.send_text(frame)
-            conn.last_sent = time.monotonic()
-
-    async def _read(self, websocket: WebSocket, conn: Connection, actor: Actor, buffer: str) -> CloseReason:
+    async def _read(self, receive: Receive, conn: Connection, buffer: str) -> CloseReason:
         limit = self.services.settings.realtime_max_message_bytes
         records, buffer = protocol.split_records(buffer)
         while True:
@@ -113,16 +109,17 @@ class Hub:
                 if message is protocol.MessageType.CLOSE:
                     return CLIENT_CLOSED
                 if isinstance(message, protocol.Invocation):
-                    await self._invoke(conn, actor, message)
-            data = await _receive(websocket)
-            if data is None:
+                    await self._invoke(conn, message)
+            try:
+                data = await _receive_text(receive)
+            except _Disconnected:
                 return CLIENT_CLOSED
             conn.last_received = time.monotonic()
             if len(data) > limit or len(buffer) + len(data) > limit:
                 return TOO_LARGE
             records, buffer = protocol.split_records(buffer + data)
 
-    async def _invoke(self, conn: Connection, actor: Actor, call: protocol.Invocation) -> None:
+    async def _invoke(self, conn: Connection, call: protocol.Invocation) -> None:
         method = METHODS.get(call.target)
         if call.stream:
             reply = protocol.completion(call.invocation_id or "", error=f"'{call.target}' is not a streaming method.")
@@ -131,43 +128,67 @@ class Hub:
         else:
             try:
                 reply = protocol.completion(call.invocation_id or "",
-                                            result=await method(self.services, actor, call.arguments))
+                                            result=await method(self.services, conn.user_id, call.arguments))
             except ValueError as exc:
                 reply = protocol.completion(call.invocation_id or "", error=str(exc))
         if call.invocation_id is not None and not conn.push(reply):
             conn.stop(SLOW_CONSUMER)
 
 
-def _reason_of(task: asyncio.Task[Any]) -> CloseReason:
-    if task.cancelled():
-        return CLIENT_CLOSED
-    exc = task.exception()
-    if isinstance(exc, protocol.ProtocolError):
-        return CloseReason(str(exc), False, 1002)
-    if exc is not None:
-        return CLIENT_CLOSED  # the socket went away under the writer or reader
-    result = task.result()
-    return result if isinstance(result, CloseReason) else CLIENT_CLOSED
+class HubSocket:
+    """The WebSocket at ``/hubs/messages`` as a bare ASGI app: no per-connection routing or request objects
+    beyond the upgrade, which matters at thousands of idle connections per process."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        settings = self.hub.services.settings
+        request = HTTPConnection(scope)
+        if not origin_allowed(request, settings.allowed_origins):
+            return await _deny(scope, send, 403, "foreign_origin", FOREIGN_ORIGIN)
+        actor = await hub_actor(request, self.hub.services)
+        if actor is None:
+            return await _deny(scope, send, 401, "unauthenticated", UNAUTHENTICATED)
+        connection_id = connection_id_of(settings.secret_key, request.query_params.get("id"))
+        if connection_id is None:
+            return await _deny(scope, send, 404, "not_found", "No such connection; negotiate again.")
+        conn = Connection(connection_id, actor.id, actor.token_id, settings.realtime_send_queue)
+        del request, actor  # an idle connection keeps only what it needs
+        if (await receive())["type"] != "websocket.connect":
+            return
+        await self.hub.serve(receive, send, conn)
 
 
-async def _receive(websocket: WebSocket) -> str | None:
-    """The next frame's text; None once the client has gone."""
-    message = await websocket.receive()
+class _Disconnected(Exception):
+    """The client has gone."""
+
+
+async def _write(send: Send, conn: Connection) -> None:
+    while True:
+        await _send_text(send, await conn.next_frame())
+        conn.last_sent = time.monotonic()
+
+
+async def _send_text(send: Send, text: str) -> None:
+    await send({"type": "websocket.send", "text": text})
+
+
+async def _receive_text(receive: Receive) -> str:
+    """The next frame's text; _Disconnected once the client has gone."""
+    message = await receive()
     if message["type"] == "websocket.disconnect":
-        return None
+        raise _Disconnected
     if message.get("text") is not None:
         return str(message["text"])
     return bytes(message.get("bytes") or b"").decode("utf-8", errors="replace")
 
 
-async def _handshake(websocket: WebSocket, limit: int) -> str:
+async def _handshake(receive: Receive, limit: int) -> str:
     """Read up to the handshake's record separator; return whatever followed it in the same frame."""
     buffer = ""
     while protocol.RS not in buffer:
-        data = await _receive(websocket)
-        if data is None:
-            raise WebSocketDisconnect(1000)
-        buffer += data
+        buffer += await _receive_text(receive)
         if len(buffer) > limit:
             raise protocol.ProtocolError("The handshake request is too large.")
     record, _, rest = buffer.partition(protocol.RS)
@@ -175,17 +196,29 @@ async def _handshake(websocket: WebSocket, limit: int) -> str:
     return rest
 
 
-async def _close(websocket: WebSocket, reason: CloseReason) -> None:
+async def _close(send: Send, reason: CloseReason) -> None:
     """Say why (a Close message) when the client can still hear it, then close; never wait long on a stuck peer."""
     with contextlib.suppress(Exception):
         if reason is not CLIENT_CLOSED and reason is not SLOW_CONSUMER:
-            await asyncio.wait_for(websocket.send_text(protocol.close(reason.error,
-                                                                      allow_reconnect=reason.allow_reconnect)), 1)
-        await asyncio.wait_for(websocket.close(reason.code), 2)
+            message = protocol.close(reason.error, allow_reconnect=reason.allow_reconnect)
+            await asyncio.wait_for(_send_text(send, message), 1)
+        await asyncio.wait_for(send({"type": "websocket.close", "code": reason.code}), 2)
 
 
-def _hub(connection: Request | WebSocket) -> Hub:
-    return connection.app.state.hub
+async def _deny(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+    """Refuse the upgrade with an HTTP answer in the one error shape where the server can send one, else 403."""
+    if "websocket.http.response" in scope.get("extensions", {}):
+        await JSONResponse(error_body(code, message), status_code=status)(scope, _receive_nothing, send)
+    else:
+        await send({"type": "websocket.close", "code": 1008})
+
+
+async def _receive_nothing() -> Message:
+    return {"type": "websocket.disconnect"}
+
+
+def _hub(request: Request) -> Hub:
+    return request.app.state.hub
 
 
 router = APIRouter(tags=["realtime"])
@@ -201,26 +234,3 @@ async def negotiate(request: Request) -> JSONResponse:
         raise ApiError(401, "unauthenticated", UNAUTHENTICATED)
     version = negotiate_version(request.query_params.get("negotiateVersion"))
     return JSONResponse(negotiate_response(settings.secret_key, version))
-
-
-@router.websocket(PATH)
-async def hub_socket(websocket: WebSocket) -> None:
-    hub = _hub(websocket)
-    settings = hub.services.settings
-    if not origin_allowed(websocket, settings.allowed_origins):
-        return await _deny(websocket, 403, "foreign_origin", FOREIGN_ORIGIN)
-    actor = await hub_actor(websocket, hub.services)
-    if actor is None:
-        return await _deny(websocket, 401, "unauthenticated", UNAUTHENTICATED)
-    connection_id = connection_id_of(settings.secret_key, websocket.query_params.get("id"))
-    if connection_id is None:
-        return await _deny(websocket, 404, "not_found", "No such connection; negotiate again.")
-    await hub.serve(websocket, actor, connection_id)
-
-
-async def _deny(websocket: WebSocket, status: int, code: str, message: str) -> None:
-    """Refuse the upgrade with an HTTP answer in the one error shape where the server can send one, else 403."""
-    if "websocket.http.response" in websocket.scope.get("extensions", {}):
-        await websocket.send_denial_response(JSONResponse(error_body(code, message), status_code=status))
-    else:
-        await websocket.close(1008)
