@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from fastapi import FastAPI, Response
 
-from schoolchat.attachments.api import router as attachments_router
 from schoolchat.auth.api import router as auth_router
 from schoolchat.config import Settings
 from schoolchat.conversations.api import router as conversations_router
@@ -17,7 +16,6 @@ from schoolchat.db import Database
 from schoolchat.errors import install_error_handlers
 from schoolchat.messages.api import router as messages_router
 from schoolchat.metrics import Metrics, MetricsMiddleware
-from schoolchat.moderation.api import router as moderation_router
 from schoolchat.people.api import router as people_router
 from schoolchat.realtime.api import router as realtime_router
 from schoolchat.realtime.bus import Bus, MemoryBus
@@ -26,7 +24,6 @@ from schoolchat.realtime.hub import Hub, HubSocket
 from schoolchat.realtime.hub import router as hub_router
 from schoolchat.realtime.redis_bus import RedisBus
 from schoolchat.realtime.retention import prune_forever
-from schoolchat.search.api import router as search_router
 from schoolchat.services import Services
 
 
@@ -62,8 +59,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app.state.services = services
     app.state.hub = hub
     install_error_handlers(app)
-    for router in (auth_router, people_router, conversations_router, messages_router, moderation_router, attachments_router,
-                   search_router, realtime_router, hub_router):
+    for router in (auth_router, people_router, conversations_router, messages_router, realtime_router,
+                   hub_router):
         app.include_router(router)
     app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
 
