@@ -9,13 +9,17 @@ from datetime import timedelta
 
 from fastapi import FastAPI, Response
 
+from schoolchat.attachments.api import router as attachments_router
 from schoolchat.auth.api import router as auth_router
 from schoolchat.config import Settings
 from schoolchat.conversations.api import router as conversations_router
 from schoolchat.db import Database
 from schoolchat.errors import install_error_handlers
+from schoolchat.massmessages.api import router as mass_messages_router
+from schoolchat.massmessages.worker import MassMessageWorker
 from schoolchat.messages.api import router as messages_router
 from schoolchat.metrics import Metrics, MetricsMiddleware
+from schoolchat.moderation.api import router as moderation_router
 from schoolchat.people.api import router as people_router
 from schoolchat.realtime.api import router as realtime_router
 from schoolchat.realtime.bus import Bus, MemoryBus
@@ -24,7 +28,9 @@ from schoolchat.realtime.hub import Hub, HubSocket
 from schoolchat.realtime.hub import router as hub_router
 from schoolchat.realtime.redis_bus import RedisBus
 from schoolchat.realtime.retention import prune_forever
+from schoolchat.search.api import router as search_router
 from schoolchat.services import Services
+from schoolchat.web.pages import router as web_router
 
 
 def create_app(settings: Settings | None = None, *, db: Database | None = None, bus: Bus | None = None) -> FastAPI:
@@ -35,17 +41,20 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         bus = RedisBus(settings.redis_url, db) if settings.redis_url else MemoryBus()
     services = Services(settings, db, bus)
     hub = Hub(services)
+    mass_messages = MassMessageWorker(services)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await services.bus.start()
         await hub.start()
+        mass_messages.start()
         pruner = asyncio.create_task(prune_forever(services.db, timedelta(days=settings.event_retention_days),
                                                    settings.event_prune_interval_seconds))
         try:
             yield
         finally:
             pruner.cancel()
+            await mass_messages.stop()
             await hub.stop()
             await services.bus.stop()
             await services.db.dispose()
@@ -58,11 +67,13 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     )
     app.state.services = services
     app.state.hub = hub
+    app.state.mass_messages = mass_messages
     install_error_handlers(app)
-    for router in (auth_router, people_router, conversations_router, messages_router, realtime_router,
-                   hub_router):
+    for router in (auth_router, people_router, conversations_router, messages_router, moderation_router, attachments_router,
+                   search_router, mass_messages_router, realtime_router, hub_router):
         app.include_router(router)
     app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
+    app.include_router(web_router)  # the browser UI: pages and built assets, outside /api
 
     metrics = Metrics()
     metrics.watch(services.bus)

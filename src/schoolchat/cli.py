@@ -1,13 +1,15 @@
-"""The ``schoolchat`` command: serve, demo, migrate, create-admin."""
+"""The ``schoolchat`` command: serve, demo, migrate, create-admin, import-roster."""
 
 from __future__ import annotations
 
 import asyncio
 import getpass
+from pathlib import Path
 
 import typer
 import uvicorn
 from rich.console import Console
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from schoolchat.app import create_app
@@ -17,6 +19,8 @@ from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
 from schoolchat.people import actions as people_actions
 from schoolchat.people import demo
+from schoolchat.people.roster.apply import Imported, import_roster
+from schoolchat.people.roster.apply import Progress as RosterProgress
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 
@@ -104,5 +108,50 @@ async def _create_admin(settings: Settings, username: str, name: str, org: str, 
                                                        name=name, title="Administrator")
             await people_actions.put_role(tx, user_id, org_id, "admin")
             return user_id
+    finally:
+        await db.dispose()
+
+
+@app.command("import-roster")
+def import_roster_command(folder: Path = typer.Argument(..., help="A folder of OneRoster 1.1 CSV files."),
+                          dry_run: bool = typer.Option(False, "--dry-run", help="Check the files, change nothing.")
+                          ) -> None:
+    """Import (or import again) a OneRoster 1.1 CSV roster: orgs, users, classes as courses, enrollments."""
+    settings = Settings()
+    upgrade(settings.effective_database_url)
+    with Progress(console=console) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(f"Importing {step}", total=max(total, 1))
+            bar.update(tasks[step], completed=done if total else 1)
+
+        result = asyncio.run(_import_roster(settings, folder, dry_run, progress))
+    if not result.ok:
+        table = Table(title=f"{len(result.errors)} problem(s); nothing was imported")
+        for column in ("file", "line", "column", "problem"):
+            table.add_column(column)
+        for error in result.errors:
+            table.add_row(error.file, str(error.line), error.column, error.message)
+        console.print(table)
+        raise typer.Exit(1)
+    if dry_run:
+        console.print("The roster is valid; nothing was changed (--dry-run).")
+        return
+    summary = Table(title=f"Imported {folder}")
+    for column in ("", "created", "updated", "deactivated"):
+        summary.add_column(column)
+    for kind in ("orgs", "users", "classes", "enrollments"):
+        summary.add_row(kind, str(result.created[kind]), str(result.updated[kind]), str(result.deactivated[kind]))
+    console.print(summary)
+    if result.skipped_guardians:
+        console.print(f"Skipped {result.skipped_guardians} guardian row(s): guardians are not people in schoolchat.")
+
+
+async def _import_roster(settings: Settings, folder: Path, dry_run: bool, progress: RosterProgress) -> Imported:
+    db = Database(settings.effective_database_url)
+    try:
+        return await import_roster(Services(settings, db, MemoryBus()), folder, dry_run=dry_run, progress=progress)
     finally:
         await db.dispose()

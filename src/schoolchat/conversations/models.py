@@ -22,7 +22,8 @@ from schoolchat.db.metadata import metadata
 from schoolchat.db.types import UTCDateTime
 
 # direct: 1:1 · group · course · project · individual: "Sent to X people" (the sender's view of a batch of 1:1s)
-CONVERSATION_KINDS = ("direct", "group", "course", "project", "individual")
+# · mass: a one-way mass message (§6.5), one message shared by every recipient's membership
+CONVERSATION_KINDS = ("direct", "group", "course", "project", "individual", "mass")
 CONVERSATION_STATUSES = ("open", "closed", "deleted")
 
 conversations = Table(
@@ -43,7 +44,7 @@ conversations = Table(
     Column("last_activity_at", UTCDateTime, nullable=False),
     Column("last_message_preview", String(200), nullable=True),
     Column("last_message_sender_id", Integer, ForeignKey("users.id"), nullable=True),
-    CheckConstraint("kind in ('direct', 'group', 'course', 'project', 'individual')", name="kind"),
+    CheckConstraint("kind in ('direct', 'group', 'course', 'project', 'individual', 'mass')", name="kind"),
     CheckConstraint("status in ('open', 'closed', 'deleted')", name="status"),
     # One live conversation per course or project; deleted ones keep their history beside a new one.
     Index(

@@ -11,11 +11,14 @@ from typing import Any
 from sqlalchemy import and_, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.auth.actor import Actor
+from schoolchat.conversations.icons import icon_for
 from schoolchat.conversations.models import conversations, individual_recipients, memberships
 from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
 from schoolchat.people.models import space_members, spaces, users
-from schoolchat.people.queries import school_roles
+from schoolchat.people.queries import school_roles, space_roles_of
+from schoolchat.people.reach import disabled_among
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,19 +147,20 @@ class Participant:
 async def participants(conn: AsyncConnection, access: Access, viewer_id: int) -> list[Participant]:
     """Everyone active in the conversation, with their role and the viewer's relationship to them (§4.2)."""
     conversation = access.conversation
-    rows = (await conn.execute(
-        select(users.c.id, users.c.name, users.c.title, users.c.avatar_url, users.c.messaging_disabled,
-               memberships.c.formal)
-        .join(memberships, memberships.c.user_id == users.c.id)
-        .where(memberships.c.conversation_id == conversation.id, memberships.c.active.is_(True))
-        .order_by(users.c.name, users.c.id)
-    )).all()
+    query = (select(users.c.id, users.c.name, users.c.title, users.c.avatar_url, memberships.c.formal)
+             .join(memberships, memberships.c.user_id == users.c.id)
+             .where(memberships.c.conversation_id == conversation.id, memberships.c.active.is_(True))
+             .order_by(users.c.name, users.c.id))
+    if conversation.kind == "mass":  # recipients of a mass message never learn who else received it
+        query = query.where(users.c.id.in_({viewer_id, conversation.created_by}))
+    rows = (await conn.execute(query)).all()
     ids = [row.id for row in rows]
     roles = await _roles_here(conn, conversation.space_id, ids)
     relations = await _relationships(conn, viewer_id, ids)
+    disabled = await disabled_among(conn, ids)
     return [
         Participant(row.id, row.name, row.title, row.avatar_url, roles.get(row.id, "student"), row.formal,
-                    row.messaging_disabled, relations.get(row.id, []))
+                    row.id in disabled, relations.get(row.id, []))
         for row in rows
     ]
 
@@ -223,7 +227,8 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -
     unread = await unread_counts(conn, viewer_id, ids)
     return [
         {
-            "id": row.id, "kind": row.kind, "name": _display_name(row, viewer_id, members.get(row.id, [])),
+            "id": row.id, "kind": row.kind, "icon": icon_for(row.kind),
+            "name": _display_name(row, viewer_id, members.get(row.id, [])),
             "custom_name": row.name if row.kind == "group" else None, "status": row.status,
             "status_notice": _status_notice(row.status), "space_id": row.space_id, "created_at": row.created_at,
             "last_activity_at": row.last_activity_at, "last_seq": row.last_seq, "read_seq": row.last_read_seq,
@@ -238,3 +243,11 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -
 async def describe_one(conn: AsyncConnection, viewer_id: int, conversation_id: int) -> dict[str, Any]:
     access = await get_access(conn, viewer_id, conversation_id)
     return (await describe(conn, [access.conversation], viewer_id))[0]
+
+
+async def is_staff_in(conn: AsyncConnection, actor: Actor, space_id: int | None) -> bool:
+    """Staff for a conversation: a teacher of its course or project, or an admin; outside courses and projects,
+    anyone with a teacher or admin role in a school."""
+    if space_id is None:
+        return actor.is_staff
+    return (await space_roles_of(conn, actor.id)).get(space_id) == "teacher" or actor.is_admin

@@ -56,6 +56,7 @@ class Preview(BaseModel):
 class ConversationOut(BaseModel):
     id: int
     kind: str
+    icon: str = Field(description="The icon for the conversation's type; 'megaphone' marks a mass message.")
     name: str = Field(description="The conversation's name, or its participants' names.")
     custom_name: str | None
     status: str

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from schoolchat.policy import texts
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
+from schoolchat.policy.massmessaging import may_reply_to_mass
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,8 @@ class SendFacts:
     sender_is_creator: bool
     # For a 1:1: the other person's name when their messaging is disabled.
     disabled_direct_partner: str | None = None
+    # For a course or project conversation: messaging is switched off for the course or project.
+    space_disabled: bool = False
 
 
 def may_use_messaging(sender_disabled: bool) -> Decision:
@@ -34,11 +37,19 @@ def may_send(facts: SendFacts) -> Decision:
         return Denied("conversation_deleted", texts.CONVERSATION_DELETED, 409)
     if facts.status == "closed":
         return Denied("conversation_closed", texts.CONVERSATION_CLOSED, 409)
+    if facts.space_disabled:
+        return space_messaging_disabled(facts.kind)
+    if facts.kind == "mass":
+        return may_reply_to_mass()
     if facts.kind == "individual" and not facts.sender_is_creator:
         return Denied("read_only", texts.INDIVIDUAL_READ_ONLY_FOR_RECIPIENTS, 403)
     if facts.disabled_direct_partner is not None:
         return Denied("recipient_messaging_disabled", texts.cannot_deliver(facts.disabled_direct_partner), 403)
     return ALLOWED
+
+
+def space_messaging_disabled(kind: str) -> Denied:
+    return Denied("space_messaging_disabled", texts.space_messaging_disabled(kind), 403)
 
 
 def send_feedback(kind: str, disabled_names: list[str]) -> list[str]:

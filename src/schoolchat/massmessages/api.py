@@ -1,0 +1,53 @@
+"""Routes for mass messages: what New message offers a privileged admin, sending, and following delivery."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from schoolchat.auth.deps import MessagingActor
+from schoolchat.massmessages import actions, queries
+from schoolchat.massmessages.schemas import MassMessageIn, MassMessageJobOut, MassTargetOut, MassTargetsOut
+from schoolchat.people.queries import administered_orgs
+from schoolchat.policy.decision import require
+from schoolchat.policy.massmessaging import may_send_mass
+from schoolchat.services import ServicesDep
+
+router = APIRouter(prefix="/api/mass-messages", tags=["mass messages"])
+
+
+@router.get("/targets", response_model=MassTargetsOut,
+            summary="For New message: the orgs and roles a privileged admin may send a mass message to")
+async def targets(actor: MessagingActor, services: ServicesDep) -> MassTargetsOut:
+    require(may_send_mass(actor.mass_messaging, actor.roles, []))
+    async with services.db.read() as conn:
+        rows = await administered_orgs(conn, actor.roles)
+    return MassTargetsOut(orgs=[MassTargetOut(id=r.id, name=r.name, kind=r.kind, parent_id=r.parent_id) for r in rows],
+                          roles=["student", "teacher", "admin"])
+
+
+@router.post("", response_model=MassMessageJobOut, status_code=202,
+             summary="Send a one-way mass message; delivery continues in the background (follow the job)")
+async def send(body: MassMessageIn, request: Request, actor: MessagingActor, services: ServicesDep) -> JSONResponse:
+    accepted = await actions.accept(services, actor, org_ids=body.org_ids, roles=body.roles, body=body.body,
+                                    client_message_id=body.client_message_id)
+    request.app.state.mass_messages.nudge()
+    out = MassMessageJobOut.of(accepted.job, duplicate=accepted.duplicate)
+    return JSONResponse(out.model_dump(mode="json"), status_code=202,
+                        headers={"Location": f"/api/mass-messages/{out.id}"})
+
+
+@router.get("", response_model=list[MassMessageJobOut], summary="The caller's mass messages, newest first")
+async def list_jobs(actor: MessagingActor, services: ServicesDep,
+                    limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[MassMessageJobOut]:
+    async with services.db.read() as conn:
+        return [MassMessageJobOut.of(job) for job in await queries.jobs_of(conn, actor.id, limit)]
+
+
+@router.get("/{job_id}", response_model=MassMessageJobOut,
+            summary="Delivery progress and the receipt: delivered, and skipped because messaging is disabled")
+async def get_job(job_id: int, actor: MessagingActor, services: ServicesDep) -> MassMessageJobOut:
+    async with services.db.read() as conn:
+        return MassMessageJobOut.of(await queries.job_of(conn, actor.id, job_id))

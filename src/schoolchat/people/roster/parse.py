@@ -1,0 +1,213 @@
+"""Turning a roster folder into checked objects, or into the list of everything wrong with it.
+
+Every reference must point at an object in the same import or one imported before (``known``: the sourcedIds
+already mapped). Nothing is written here; ``people.roster.apply`` writes only a roster without errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schoolchat.errors import ApiError
+from schoolchat.people.roster.files import FILES, RosterError, Row, read_manifest, read_rows
+from schoolchat.validation import display_name
+
+# OneRoster org types and the org kind each becomes.
+ORG_KINDS = {"national": "district", "state": "district", "local": "district", "district": "district",
+             "school": "school", "department": "department"}
+# OneRoster user roles and the school role each becomes; guardians are not people here (see GUARDIANS).
+USER_ROLES = {"student": "student", "teacher": "teacher", "aide": "teacher", "proctor": "teacher",
+              "administrator": "admin"}
+# Enrollment roles and the course role each becomes.
+ENROLLMENT_ROLES = {"student": "student", "teacher": "teacher", "aide": "teacher", "proctor": "teacher",
+                    "administrator": "teacher"}
+# Valid OneRoster roles for people schoolchat does not hold: their rows are skipped and counted, not refused.
+GUARDIANS = frozenset({"guardian", "parent", "relative"})
+STATUSES = ("", "active", "tobedeleted")
+
+COLUMNS = {
+    "orgs": ("sourcedId", "name", "type", "parentSourcedId"),
+    "academicSessions": ("sourcedId", "title", "type"),
+    "users": ("sourcedId", "enabledUser", "orgSourcedIds", "role", "username", "givenName", "familyName"),
+    "courses": ("sourcedId", "title", "orgSourcedId"),
+    "classes": ("sourcedId", "title", "courseSourcedId", "schoolSourcedId"),
+    "enrollments": ("sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"),
+}
+
+
+@dataclass(frozen=True)
+class Org:
+    sourced_id: str
+    deleted: bool
+    name: str
+    kind: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class User:
+    sourced_id: str
+    deleted: bool
+    enabled: bool
+    orgs: tuple[str, ...]
+    role: str
+    username: str
+    name: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Class:
+    sourced_id: str
+    deleted: bool
+    title: str
+    school: str
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    sourced_id: str
+    deleted: bool
+    class_id: str
+    user: str
+    role: str
+
+
+@dataclass
+class Roster:
+    modes: dict[str, str]
+    orgs: list[Org] = field(default_factory=list)
+    users: list[User] = field(default_factory=list)
+    classes: list[Class] = field(default_factory=list)
+    enrollments: list[Enrollment] = field(default_factory=list)
+    # sourcedIds with no object of their own here (courses, academic sessions), kept so re-imports know them
+    plain: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
+    skipped_guardians: int = 0
+
+
+def _status(row: Row, errors: list[RosterError]) -> bool:
+    """Whether the row says ``tobedeleted``."""
+    status = row["status"].lower()
+    if status not in STATUSES:
+        errors.append(row.error("status", f"{row['status']!r} is not a status; expected active or tobedeleted"))
+    return status == "tobedeleted"
+
+
+def _name(row: Row, column: str, value: str, errors: list[RosterError], max_length: int = 200) -> str:
+    try:
+        return display_name(value, column, max_length)
+    except ApiError as exc:
+        errors.append(row.error(column, exc.message))
+        return value
+
+
+def _unique(rows: list[Row], errors: list[RosterError]) -> list[Row]:
+    """Rows with a sourcedId not seen before in the file; each repeat is an error naming the first line."""
+    first: dict[str, int] = {}
+    kept = []
+    for row in rows:
+        sourced_id = row["sourcedId"]
+        if not sourced_id:
+            errors.append(row.error("sourcedId", "the sourcedId is empty"))
+        elif sourced_id in first:
+            errors.append(row.error("sourcedId", f"duplicate sourcedId {sourced_id!r} (first on line "
+                                                 f"{first[sourced_id]})"))
+        else:
+            first[sourced_id] = row.line
+            kept.append(row)
+    return kept
+
+
+def parse(folder: Path, known: Callable[[str, str], bool]) -> tuple[Roster | None, list[RosterError]]:
+    """The roster in ``folder``, or None and every error found. ``known(kind, sourced_id)``: imported before."""
+    errors: list[RosterError] = []
+    modes = read_manifest(folder, errors)
+    if errors:
+        return None, errors
+    rows = {file: _unique(read_rows(folder / f"{file}.csv", COLUMNS[file], errors), errors)
+            for file in FILES if file in modes}
+    roster = Roster(modes)
+    ids = {file: {row["sourcedId"] for row in rows.get(file, [])} for file in FILES}
+
+    def exists(kind: str, file: str, sourced_id: str) -> bool:
+        return sourced_id in ids[file] or known(kind, sourced_id)
+
+    def reference(row: Row, column: str, kind: str, file: str, sourced_id: str) -> None:
+        if not exists(kind, file, sourced_id):
+            errors.append(row.error(column, f"refers to {kind} {sourced_id!r}, which is neither in {file}.csv nor "
+                                            "imported before"))
+
+    for row in rows.get("orgs", []):
+        deleted = _status(row, errors)
+        kind = ORG_KINDS.get(row["type"].lower())
+        if kind is None:
+            errors.append(row.error("type", f"{row['type']!r} is not an org type; expected one of "
+                                            f"{', '.join(ORG_KINDS)}"))
+        parent = row["parentSourcedId"] or None
+        if parent == row["sourcedId"]:
+            errors.append(row.error("parentSourcedId", "an org cannot be its own parent"))
+        elif parent is not None:
+            reference(row, "parentSourcedId", "org", "orgs", parent)
+        roster.orgs.append(Org(row["sourcedId"], deleted, _name(row, "name", row["name"], errors), kind or "school",
+                               parent))
+
+    for file, kind in (("academicSessions", "academicSession"), ("courses", "course")):
+        for row in rows.get(file, []):
+            roster.plain.setdefault(kind, []).append((row["sourcedId"], _status(row, errors)))
+            if file == "courses" and row["orgSourcedId"]:
+                reference(row, "orgSourcedId", "org", "orgs", row["orgSourcedId"])
+
+    usernames: dict[str, int] = {}
+    guardians: set[str] = set()
+    for row in rows.get("users", []):
+        deleted = _status(row, errors)
+        role = row["role"].lower()
+        if role in GUARDIANS:
+            guardians.add(row["sourcedId"])
+            roster.skipped_guardians += 1
+            continue
+        if role not in USER_ROLES:
+            errors.append(row.error("role", f"{row['role']!r} is not a OneRoster role"))
+        enabled = row["enabledUser"].lower()
+        if enabled not in ("true", "false", ""):
+            errors.append(row.error("enabledUser", f"{row['enabledUser']!r} is neither true nor false"))
+        username = row["username"]
+        if not username:
+            errors.append(row.error("username", "the username is empty"))
+        elif len(username) > 64:
+            errors.append(row.error("username", "the username is longer than 64 characters"))
+        elif username.lower() in usernames:
+            errors.append(row.error("username", f"username {username!r} is also on line {usernames[username.lower()]}"))
+        usernames.setdefault(username.lower(), row.line)
+        orgs = tuple(part.strip() for part in row["orgSourcedIds"].split(",") if part.strip())
+        if not orgs:
+            errors.append(row.error("orgSourcedIds", "a user needs at least one org"))
+        for org in orgs:
+            reference(row, "orgSourcedIds", "org", "orgs", org)
+        name = " ".join(part for part in (row["givenName"], row["familyName"]) if part)
+        roster.users.append(User(row["sourcedId"], deleted, enabled != "false", orgs, USER_ROLES.get(role, "student"),
+                                 username, _name(row, "givenName", name, errors, 120), row.line))
+
+    for row in rows.get("classes", []):
+        deleted = _status(row, errors)
+        if "courses" in modes or row["courseSourcedId"]:
+            reference(row, "courseSourcedId", "course", "courses", row["courseSourcedId"])
+        reference(row, "schoolSourcedId", "org", "orgs", row["schoolSourcedId"])
+        roster.classes.append(Class(row["sourcedId"], deleted, _name(row, "title", row["title"], errors),
+                                    row["schoolSourcedId"]))
+
+    for row in rows.get("enrollments", []):
+        deleted = _status(row, errors)
+        role = row["role"].lower()
+        if role in GUARDIANS or row["userSourcedId"] in guardians:
+            roster.skipped_guardians += 1
+            continue
+        if role not in ENROLLMENT_ROLES:
+            errors.append(row.error("role", f"{row['role']!r} is not a OneRoster enrollment role"))
+        reference(row, "classSourcedId", "class", "classes", row["classSourcedId"])
+        reference(row, "userSourcedId", "user", "users", row["userSourcedId"])
+        roster.enrollments.append(Enrollment(row["sourcedId"], deleted, row["classSourcedId"], row["userSourcedId"],
+                                             ENROLLMENT_ROLES.get(role, "student")))
+    return (None if errors else roster), errors
