@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_DIR := tests/realtime/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed
+WEB_DIR := src/schoolchat/web
+WEB_STAMP := $(WEB_DIR)/static/.built
 
-.PHONY: run test test-sqlite test-postgres install clean
+.PHONY: run test test-sqlite test-postgres install web clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,22 +21,33 @@ $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
+# The browser UI: TypeScript in $(WEB_DIR)/ui, bundled by esbuild into $(WEB_DIR)/static (not committed).
+$(WEB_DIR)/node_modules/.installed: $(WEB_DIR)/package.json $(WEB_DIR)/package-lock.json
+	npm ci --prefix $(WEB_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(WEB_STAMP): $(WEB_DIR)/node_modules/.installed $(WEB_DIR)/tsconfig.json $(wildcard $(WEB_DIR)/ui/*)
+	npm run --prefix $(WEB_DIR) --silent build
+	touch $@
+
 install: $(STAMP)
 
+web: $(WEB_STAMP)
+
 ## Set up, migrate, seed the demo school and serve it at http://127.0.0.1:8000 (logins are printed).
-run: install
+run: install web
 	$(BIN)/schoolchat demo
 
 ## The whole suite: on SQLite, then again on PostgreSQL (127.0.0.1:5432; skipped with a reason when it is
 ## unreachable, except in CI where that is a failure).
-test: install $(NODE_STAMP)
+test: install web $(NODE_STAMP)
 	$(BIN)/pytest
 	SCHOOLCHAT_TEST_DATABASE=postgresql $(BIN)/pytest
 
-test-sqlite: install $(NODE_STAMP)
+test-sqlite: install web $(NODE_STAMP)
 	$(BIN)/pytest
 
-test-postgres: install $(NODE_STAMP)
+test-postgres: install web $(NODE_STAMP)
 	SCHOOLCHAT_TEST_DATABASE=postgresql $(BIN)/pytest
 
 clean:

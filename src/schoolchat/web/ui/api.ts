@@ -1,0 +1,65 @@
+// fetch() with the session cookie, the CSRF header on writes, and the API's one error shape.
+
+import type { ApiErrorBody } from "./types";
+
+const CSRF_KEY = "schoolchat.csrf";
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, unknown> = {}) {
+    super(message);
+  }
+}
+
+export function rememberCsrf(token: string): void {
+  localStorage.setItem(CSRF_KEY, token);
+}
+
+export function forgetCsrf(): void {
+  localStorage.removeItem(CSRF_KEY);
+}
+
+async function failure(response: Response): Promise<ApiError> {
+  try {
+    const body = (await response.json()) as { error?: ApiErrorBody };
+    if (body.error) return new ApiError(response.status, body.error.code, body.error.message, body.error.details);
+  } catch {
+    // not JSON: fall through to a generic message
+  }
+  return new ApiError(response.status, "http_error", `The server answered ${response.status}. Please try again.`);
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  let payload: BodyInit | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    payload = JSON.stringify(body);
+  }
+  if (method !== "GET") headers["X-CSRF-Token"] = localStorage.getItem(CSRF_KEY) ?? "";
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: payload, credentials: "same-origin" });
+  } catch {
+    throw new ApiError(0, "network", "No internet connection. Check your network connection and retry.");
+  }
+  if (!response.ok) {
+    const error = await failure(response);
+    if ((error.status === 401 || error.code === "csrf_failed") && path !== "/api/auth/login") {
+      window.location.assign(`/login?next=${encodeURIComponent(location.pathname + location.hash)}`);
+    }
+    throw error;
+  }
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+export const get = <T>(path: string): Promise<T> => request<T>("GET", path);
+export const post = <T>(path: string, body: unknown = {}): Promise<T> => request<T>("POST", path, body);
+export const patch = <T>(path: string, body: unknown): Promise<T> => request<T>("PATCH", path, body);
+export const put = <T>(path: string, body: unknown): Promise<T> => request<T>("PUT", path, body);
+export const del = <T>(path: string): Promise<T> => request<T>("DELETE", path);
+
+export function newClientId(): string {
+  return `web-${crypto.randomUUID()}`;
+}

@@ -1,0 +1,97 @@
+// The demo learning-platform page: main menu, chat bubble with badge, the messages panel, real time, tools.
+
+import { forgetCsrf, get, post } from "./api";
+import { announce, byId, h, replace } from "./dom";
+import { newMessageView } from "./compose";
+import { ConversationView } from "./conversation";
+import { Panel, type View } from "./panel";
+import { Realtime } from "./realtime";
+import { SettingsView } from "./settings";
+import { isAdmin, isStaff, refresh, state } from "./state";
+import { massMessagingPage } from "./mass";
+import { adminPage, participantsPage, reportsPage } from "./tools";
+import type { Conversation, Me } from "./types";
+
+let panel: Panel;
+
+function openView(id: number, focusSeq?: number): View {
+  return new ConversationView(id, { back: () => panel.back(), settings: (c: Conversation) => panel.push(settingsView(c)) }, focusSeq);
+}
+
+function settingsView(c: Conversation): View {
+  return new SettingsView(c, {
+    back: () => panel.back(),
+    openAt: (id, seq) => panel.openConversation(id, seq),
+    list: () => panel.reset(),
+  });
+}
+
+async function route(): Promise<void> {
+  const main = byId("content");
+  const hash = location.hash;
+  try {
+    if (hash === "#reports" && isStaff()) await reportsPage(main, (id) => panel.openConversation(id));
+    else if (hash === "#admin" && isAdmin()) await adminPage(main);
+    else if (hash === "#mass" && state.me.mass_messaging) await massMessagingPage(main, (id) => panel.openConversation(id));
+    else if (hash.startsWith("#participants-")) await participantsPage(main, Number(hash.slice("#participants-".length)));
+    else home(main);
+  } catch (e) {
+    replace(main, h("p", { class: "error", role: "alert" }, (e as Error).message));
+  }
+  main.focus();
+}
+
+function home(main: HTMLElement): void {
+  const spaces = Object.keys(state.me.spaces).length;
+  replace(main,
+    h("h1", {}, `Welcome, ${state.me.name}`),
+    h("p", {}, "This is a demo learning platform. Open Messages with the chat bubble at the top right."),
+    h("div", { class: "cards" },
+      h("section", { class: "card" }, h("h2", {}, "Courses"), h("p", {}, `You take part in ${spaces} course${spaces === 1 ? "" : "s"} and projects.`)),
+      h("section", { class: "card" }, h("h2", {}, "Calendar"), h("p", {}, "Nothing due today.")),
+      h("section", { class: "card" }, h("h2", {}, "Resources"), h("p", {}, "Reading lists and files shared by your teachers."))));
+}
+
+function menu(): void {
+  const links = byId("menu-links");
+  replace(links,
+    h("li", {}, h("a", { href: "#home" }, "Home")),
+    isStaff() ? h("li", {}, h("a", { href: "#reports", id: "reports-link" }, "Reports")) : null,
+    isAdmin() ? h("li", {}, h("a", { href: "#admin" }, "Administration")) : null,
+    state.me.mass_messaging ? h("li", {}, h("a", { href: "#mass" }, "Mass messaging")) : null);
+  byId("user-name").textContent = state.me.name;
+  byId("logout").addEventListener("click", async () => {
+    await post("/api/auth/logout").catch(() => undefined);
+    forgetCsrf();
+    location.assign("/login");
+  });
+}
+
+async function main(): Promise<void> {
+  state.me = await get<Me>("/api/me");
+  menu();
+  panel = new Panel({
+    newMessage: () => newMessageView(() => panel.back(), (id) => panel.openConversation(id)),
+    open: openView,
+  });
+  const realtime = new Realtime({
+    event: (event) => {
+      panel.dispatch(event);
+      if (event.type === "report.created" && location.hash === "#reports") void route();
+      else if (event.type === "report.created") announce("A new report is waiting in Reports.");
+      void refresh();
+    },
+    reload: () => { void refresh(); panel.reset(); },
+    state: (s) => {
+      panel.setConnection(s === "live" ? null : s === "connecting" ? "Connecting…" : "Reconnecting… Messages will appear when the connection is back.");
+      document.body.dataset.connection = s;
+    },
+  });
+  await realtime.start();
+  await refresh();
+  window.addEventListener("hashchange", () => void route());
+  await route();
+  if (state.me.messaging_disabled) announce("Your messaging has been disabled by an administrator.", "error");
+}
+
+void main();

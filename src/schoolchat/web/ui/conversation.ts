@@ -1,0 +1,237 @@
+// One conversation (§4.3, §5.2, §5.5): history with keyset scroll-back, live updates, the ⋯ menu, the composer.
+
+import { del, get, patch, post } from "./api";
+import { announce, attempt, avatar, fileSize, h, icon, timeLabel } from "./dom";
+import { composer } from "./compose";
+import { chooseDialog, confirmDialog, menuButton, promptDialog, type MenuItem } from "./menu";
+import type { View } from "./panel";
+import { backButton } from "./panel";
+import { isStaff, refresh, state } from "./state";
+import type { Conversation, HubEvent, Message } from "./types";
+
+const PAGE = 30;
+
+export interface ConversationNav {
+  back(): void;
+  settings(conversation: Conversation): void;
+}
+
+export class ConversationView implements View {
+  readonly el: HTMLElement;
+  private conversation: Conversation | null = null;
+  private readonly title = h("h3", { id: "conversation-title" }, "…");
+  private readonly banner = h("p", { class: "banner", role: "status", hidden: true });
+  private readonly list = h("ol", { class: "messages", "aria-label": "Messages", tabindex: 0 });
+  private readonly earlier = h("button", { type: "button", class: "link-button earlier", hidden: true, onclick: () => void this.loadEarlier() }, "Load earlier messages");
+  private readonly scroller = h("div", { class: "scroller" });
+  private readonly write;
+  private readonly rows = new Map<number, HTMLElement>();
+  private nextBefore: number | null = null;
+  private loading = false;
+  private removed = false;
+  private readonly observer: IntersectionObserver;
+  private readTimer = 0;
+
+  constructor(private readonly id: number, private readonly nav: ConversationNav, private readonly focusSeq?: number) {
+    this.write = composer(() => `Write message to ${this.conversation?.name ?? "…"}`, async (body, attachment_ids, client_message_id) => {
+      const sent = await post<{ message: Message; feedback: { message: string }[] }>(`/api/conversations/${this.id}/messages`, { body, attachment_ids, client_message_id });
+      this.upsert(sent.message);
+      sent.feedback.forEach((f) => announce(f.message));
+      this.scrollToEnd();
+    });
+    const gear = h("button", { type: "button", class: "icon-button", "aria-label": "Conversation settings", onclick: () => this.conversation && this.nav.settings(this.conversation) }, icon("gear"));
+    this.scroller.append(this.earlier, this.list);
+    this.el = h("section", { class: "view conversation", "aria-labelledby": "conversation-title" },
+      h("div", { class: "view-header" }, backButton(() => this.nav.back()), this.title, gear),
+      this.banner, this.scroller, this.write.el);
+    this.observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) void this.loadEarlier();
+    }, { root: this.scroller });
+    this.observer.observe(this.earlier);
+    void this.load();
+  }
+
+  close(): void {
+    this.observer.disconnect();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      await this.reloadHeader();
+      const page = await get<{ messages: Message[]; next_before_seq: number | null }>(this.historyUrl(this.focusSeq ? this.focusSeq + 10 : null));
+      page.messages.slice().reverse().forEach((m) => this.upsert(m));
+      this.setNext(page.next_before_seq);
+      const focused = this.focusSeq ? this.list.querySelector<HTMLElement>(`[data-seq="${this.focusSeq}"]`) : null;
+      if (focused) { focused.classList.add("found"); focused.scrollIntoView({ block: "center" }); }
+      else this.scrollToEnd();
+      this.markRead();
+    } catch (e) {
+      this.showBanner((e as Error).message);
+    }
+  }
+
+  private historyUrl(before: number | null): string {
+    return `/api/conversations/${this.id}/messages?limit=${PAGE}${before ? `&before_seq=${before}` : ""}`;
+  }
+
+  private setNext(next: number | null): void {
+    this.nextBefore = next;
+    this.earlier.hidden = next === null;
+  }
+
+  /** Keyset paging: only the new page is added, and the scroll position stays where the reader was. */
+  private async loadEarlier(): Promise<void> {
+    if (this.loading || this.nextBefore === null) return;
+    this.loading = true;
+    try {
+      const page = await get<{ messages: Message[]; next_before_seq: number | null }>(this.historyUrl(this.nextBefore));
+      const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
+      const fragment = document.createDocumentFragment();
+      page.messages.slice().reverse().forEach((m) => { if (!this.rows.has(m.id)) fragment.appendChild(this.render(m)); });
+      this.list.prepend(fragment);
+      this.scroller.scrollTop = this.scroller.scrollHeight - fromBottom;
+      this.setNext(page.next_before_seq);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private async reloadHeader(): Promise<void> {
+    this.conversation = await get<Conversation>(`/api/conversations/${this.id}`);
+    const c = this.conversation;
+    this.title.textContent = c.name;
+    const closed = c.status !== "open" || this.removed;
+    const notice = this.removed ? "You are no longer a participant in this conversation." : c.status === "closed" ? "Closed conversation" : c.status_notice;
+    this.showBanner(closed ? [notice, c.status === "closed" ? c.status_notice : null].filter(Boolean).join(". ") : null);
+    this.write.setClosed(closed ? (c.status === "closed" ? "Closed conversation. No new messages can be sent." : notice ?? "No new messages can be sent.") : null);
+    if (c.kind === "individual") this.write.setClosed(null);
+  }
+
+  private showBanner(text: string | null): void {
+    this.banner.hidden = text === null;
+    this.banner.textContent = text ?? "";
+  }
+
+  private scrollToEnd(): void {
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  private markRead(): void {
+    window.clearTimeout(this.readTimer);
+    this.readTimer = window.setTimeout(() => {
+      if (!this.el.isConnected || document.hidden || this.removed) return;
+      void post(`/api/conversations/${this.id}/read`, {}).then(() => refresh()).catch(() => undefined);
+    }, 300);
+  }
+
+  onEvent(event: HubEvent): void {
+    if (event.conversation_id !== this.id) return;
+    const message = event.payload.message as Message | undefined;
+    switch (event.type) {
+      case "message.created":
+        if (message) {
+          const atEnd = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
+          this.upsert(message);
+          if (atEnd) this.scrollToEnd();
+          this.markRead();
+        }
+        break;
+      case "message.edited":
+      case "message.deleted":
+        if (message && this.rows.has(message.id)) this.upsert(message);
+        break;
+      case "participants.removed":
+        if ((event.payload.user_ids as number[]).includes(state.me.id)) this.removed = true;
+        void this.reloadHeader();
+        break;
+      case "conversation.updated":
+      case "conversation.closed":
+      case "conversation.reopened":
+      case "conversation.deleted":
+        void this.reloadHeader();
+        break;
+    }
+  }
+
+  private upsert(message: Message): void {
+    const row = this.render(message);
+    const old = this.rows.get(message.id);
+    if (old) old.replaceWith(row);
+    else {
+      const after = Array.from(this.list.children).find((el) => Number((el as HTMLElement).dataset.seq) > message.seq);
+      this.list.insertBefore(row, after ?? null);
+    }
+    this.rows.set(message.id, row);
+  }
+
+  private render(m: Message): HTMLElement {
+    const own = m.sender.id === state.me.id;
+    const body = m.deleted
+      ? h("p", { class: "notice" }, m.deleted.notice)
+      : h("div", { class: "body" });
+    if (!m.deleted && m.html) body.innerHTML = m.html; // sanitised by the server (nh3): links are the only markup
+    const attachments = m.attachments ?? [];
+    const files = attachments.length ? h("ul", { class: "attachments", "aria-label": "Attachments" },
+      ...attachments.map((a) => h("li", {}, h("a", { href: `/api/attachments/${a.id}`, download: a.name, class: "file" },
+        icon("file"), h("span", { class: "filename" }, a.name), h("span", { class: "size" }, ` (${fileSize(a.size)})`))))) : null;
+    const li = h("li", { class: own ? "message own" : "message", "data-seq": m.seq, "data-id": m.id },
+      avatar(m.sender.name, m.sender.avatar_url),
+      h("div", { class: "bubble" },
+        h("div", { class: "meta" },
+          h("span", { class: "author" }, m.sender.name), timeLabel(m.created_at),
+          m.edited_at && !m.deleted ? h("span", { class: "edited" }, "edited") : null,
+          m.deleted ? null : menuButton(`Message options for ${m.sender.name}'s message`, () => this.options(m, own))),
+        m.forwarded_from && !m.deleted ? h("p", { class: "forwarded" }, `Forwarded from ${m.forwarded_from.sender_name}`) : null,
+        body, files));
+    return li;
+  }
+
+  private options(m: Message, own: boolean): MenuItem[] {
+    const items: MenuItem[] = [];
+    if (own) {
+      items.push({ label: "Edit", run: () => this.edit(m) });
+      items.push({ label: "Delete message", danger: true, run: () => this.deleteOwn(m) });
+    }
+    items.push({ label: "Forward", run: () => this.forward(m) });
+    items.push({ label: "Mark as unread", run: () => this.markUnread(m) });
+    if (!own) {
+      items.push({ label: "Report abuse", run: () => this.report(m) });
+      if (isStaff()) items.push({ label: "Delete message", danger: true, run: () => this.moderate(m) });
+    }
+    return items;
+  }
+
+
+  private async edit(m: Message): Promise<void> {
+    const body = await promptDialog("Edit message", "Message", "Save", m.body ?? "", true);
+    if (body) await attempt(async () => this.upsert(await patch<Message>(`/api/messages/${m.id}`, { body })));
+  }
+
+  private async deleteOwn(m: Message): Promise<void> {
+    if (await confirmDialog("Delete message", "Delete this message? Its content is removed for everyone.", "Delete")) {
+      await attempt(async () => this.upsert(await del<Message>(`/api/messages/${m.id}`)));
+    }
+  }
+
+  private async moderate(m: Message): Promise<void> {
+    const ok = await confirmDialog("Delete message",
+      `Delete ${m.sender.name}'s message for everyone? All participants will see "This message was removed by ${state.me.name}". The content is permanently deleted.`, "Delete");
+    if (ok) await attempt(async () => this.upsert(await post<Message>(`/api/messages/${m.id}/moderate`, { confirm: true })));
+  }
+
+  private async forward(m: Message): Promise<void> {
+    const targets = state.conversations.filter((c) => c.status === "open");
+    const to = await chooseDialog("Forward", "Forward to", targets.map((c) => ({ value: String(c.id), label: c.name })), "Forward");
+    if (to) await attempt(() => post(`/api/messages/${m.id}/forward`, { conversation_id: Number(to) }), "Message forwarded.");
+  }
+
+  private async markUnread(m: Message): Promise<void> {
+    await attempt(async () => { await post(`/api/messages/${m.id}/unread`); await refresh(); }, "Marked as unread.");
+  }
+
+  private async report(m: Message): Promise<void> {
+    const reason = await promptDialog("Report abuse", "What is wrong with this message?", "Send report", "", true);
+    if (reason) await attempt(() => post(`/api/messages/${m.id}/report`, { reason }), "Thank you. Your report was sent to a teacher for review.");
+  }
+}
+

@@ -1,0 +1,64 @@
+// §6.5 Mass messaging: one-way messages to everyone with the chosen roles in the chosen parts of the hierarchy.
+
+import { get, newClientId, post } from "./api";
+import { attempt, h, replace, timeLabel } from "./dom";
+
+interface Targets { orgs: { id: number; name: string; kind: string }[]; roles: string[]; }
+interface Job {
+  id: number; conversation_id: number; status: "queued" | "running" | "done" | "failed"; total: number;
+  delivered: number; skipped_disabled: number; progress: number; error: string | null; created_at: string;
+}
+
+const ROLE_LABEL: Record<string, string> = { student: "Students", teacher: "Teachers", admin: "Administrators" };
+
+function jobLine(job: Job): HTMLElement {
+  const state = job.status === "done"
+    ? `Delivered to ${job.delivered} of ${job.total}${job.skipped_disabled ? `; ${job.skipped_disabled} skipped (messaging disabled)` : ""}.`
+    : job.status === "failed" ? `Failed: ${job.error ?? "unknown error"}` : `Sending… ${Math.round(job.progress * 100)}%`;
+  return h("li", { "data-job": job.id }, timeLabel(job.created_at), " ", state,
+    job.status === "running" || job.status === "queued" ? h("progress", { max: 1, value: job.progress, "aria-label": "Delivery progress" }) : null);
+}
+
+export async function massMessagingPage(main: HTMLElement, openConversation: (id: number) => void): Promise<void> {
+  const [targets, jobs] = await Promise.all([get<Targets>("/api/mass-messages/targets"), get<Job[]>("/api/mass-messages")]);
+  const orgBoxes = targets.orgs.map((o) => h("label", { class: "radio" }, h("input", { type: "checkbox", value: String(o.id) }), ` ${o.name} (${o.kind})`));
+  const roleBoxes = targets.roles.map((r) => h("label", { class: "radio" }, h("input", { type: "checkbox", value: r, checked: r === "student" }), ` ${ROLE_LABEL[r] ?? r}`));
+  const body = h("textarea", { id: "mass-body", rows: 5, required: true });
+  const history = h("ul", { class: "jobs", "aria-label": "Sent mass messages", "aria-live": "polite" }, ...jobs.map(jobLine));
+  const checked = (boxes: HTMLElement[]): string[] => boxes.map((b) => b.querySelector("input")!).filter((i) => i.checked).map((i) => i.value);
+
+  const follow = async (job: Job): Promise<void> => {
+    while (job.status === "queued" || job.status === "running") {
+      await new Promise((resolve) => window.setTimeout(resolve, 1000));
+      job = await get<Job>(`/api/mass-messages/${job.id}`);
+      history.querySelector(`[data-job="${job.id}"]`)?.replaceWith(jobLine(job));
+    }
+  };
+
+  const send = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    let job: Job | null = null;
+    const ok = await attempt(async () => {
+      job = await post<Job>("/api/mass-messages", {
+        org_ids: checked(orgBoxes).map(Number), roles: checked(roleBoxes), body: body.value.trim(), client_message_id: newClientId(),
+      });
+    }, "Mass message accepted; delivery continues in the background.");
+    if (ok && job) {
+      body.value = "";
+      history.prepend(jobLine(job));
+      void follow(job);
+    }
+  };
+
+  replace(main, h("h1", {}, "Mass messaging"),
+    h("p", {}, "A one-way message to members of your hierarchy. It appears in their messages panel with the mass message icon."),
+    h("form", { class: "card", onsubmit: send },
+      h("fieldset", { class: "choice" }, h("legend", {}, "Send to people in"), ...orgBoxes),
+      h("fieldset", { class: "choice" }, h("legend", {}, "With the role"), ...roleBoxes),
+      h("label", { for: "mass-body" }, "Message"), body,
+      h("div", { class: "actions" },
+        h("button", { type: "submit", class: "button primary" }, "Send mass message"))),
+    h("section", { class: "card" }, h("h2", {}, "Sent"), history,
+      h("button", { type: "button", class: "link-button", onclick: () => jobs[0] && openConversation(jobs[0].conversation_id) }, "Open the latest in Messages")));
+  jobs.filter((j) => j.status === "queued" || j.status === "running").forEach((j) => void follow(j));
+}

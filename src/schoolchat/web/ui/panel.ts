@@ -1,0 +1,182 @@
+// The slide-in messages panel (§3.1, §3.2): the bubble's badge, the conversation list, search and the view stack.
+
+import { get } from "./api";
+import { avatar, byId, h, icon, replace, timeLabel } from "./dom";
+import { onChange, refresh, state } from "./state";
+import type { Conversation, HubEvent, Message } from "./types";
+
+export interface View {
+  el: HTMLElement;
+  onEvent?(event: HubEvent): void;
+  close?(): void;
+}
+
+const KIND_LABEL: Record<Conversation["kind"], string> = {
+  direct: "1:1 conversation", group: "Group conversation", course: "Course conversation",
+  project: "Project conversation", individual: "Individual messages", mass: "Mass message",
+};
+const KIND_ICON = { group: "group", course: "course", project: "project", individual: "people", mass: "mass" } as const;
+
+export class Panel {
+  private readonly root = byId("panel");
+  private readonly bubble = byId<HTMLButtonElement>("chat-button");
+  private readonly badge = byId("chat-badge");
+  private readonly list = h("ul", { class: "conversation-list", "aria-label": "Conversations" });
+  private readonly status = h("p", { class: "connection", role: "status", hidden: true });
+  private readonly body = h("div", { class: "panel-body" });
+  private readonly search = h("input", { type: "search", id: "panel-search", placeholder: "Search", autocomplete: "off" });
+  private stack: View[] = [];
+
+  constructor(private readonly actions: { newMessage(): View; open(id: number, focusSeq?: number): View }) {
+    const form = h("form", { class: "search", role: "search", onsubmit: (e: Event) => { e.preventDefault(); void this.runSearch(); } },
+      h("label", { for: "panel-search", class: "sr-only" }, "Search across all conversations"), this.search);
+    replace(this.root,
+      h("header", { class: "panel-header" },
+        h("h2", { id: "panel-title" }, "Messages"),
+        h("button", { type: "button", class: "icon-button", "aria-label": "Close messages", onclick: () => this.hide() }, icon("close"))),
+      h("div", { class: "panel-tools" },
+        h("button", { type: "button", class: "button primary", id: "new-message", onclick: () => this.push(this.actions.newMessage()) }, "New message"),
+        form),
+      this.status,
+      this.body);
+    this.body.appendChild(this.list);
+    this.bubble.addEventListener("click", () => (this.root.hidden ? this.show() : this.hide()));
+    this.root.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && !(e.target as Element).closest(".menu, dialog")) this.stack.length ? this.back() : this.hide();
+    });
+    onChange(() => this.render());
+  }
+
+  show(): void {
+    this.root.hidden = false;
+    this.bubble.setAttribute("aria-expanded", "true");
+    void refresh();
+    byId("new-message").focus();
+  }
+
+  hide(): void {
+    this.root.hidden = true;
+    this.bubble.setAttribute("aria-expanded", "false");
+    this.bubble.focus();
+  }
+
+  get isOpen(): boolean {
+    return !this.root.hidden;
+  }
+
+  setConnection(text: string | null): void {
+    this.status.hidden = text === null;
+    this.status.textContent = text ?? "";
+  }
+
+  push(view: View): void {
+    this.stack.at(-1)?.el.remove();
+    this.stack.push(view);
+    this.list.hidden = true;
+    this.body.appendChild(view.el);
+    view.el.querySelector<HTMLElement>("[data-autofocus]")?.focus();
+  }
+
+  back(): void {
+    const view = this.stack.pop();
+    view?.close?.();
+    view?.el.remove();
+    const below = this.stack.at(-1);
+    if (below) this.body.appendChild(below.el);
+    else {
+      this.list.hidden = false;
+      this.list.querySelector<HTMLElement>("a")?.focus();
+      void refresh();
+    }
+  }
+
+  /** Replace the whole stack with one view (opening a conversation from anywhere). */
+  reset(view?: View): void {
+    while (this.stack.length) this.back();
+    if (view) this.push(view);
+  }
+
+  openConversation(id: number, focusSeq?: number): void {
+    if (this.root.hidden) this.show();
+    this.reset(this.actions.open(id, focusSeq));
+  }
+
+  dispatch(event: HubEvent): void {
+    this.stack.forEach((view) => view.onEvent?.(event));
+  }
+
+  private render(): void {
+    const total = state.unreadTotal;
+    this.badge.textContent = total > 99 ? "99+" : String(total);
+    this.badge.hidden = total === 0;
+    this.bubble.setAttribute("aria-label", total ? `Messages, ${total} unread` : "Messages");
+    if (!state.conversations.length) {
+      replace(this.list, h("li", { class: "empty" }, "No conversations yet. Start one with New message."));
+      return;
+    }
+    replace(this.list, ...state.conversations.map((c) => this.item(c)));
+  }
+
+  private item(c: Conversation): HTMLElement {
+    const kindIcon = c.kind === "direct" ? avatar(c.name, null) : h("span", { class: `avatar kind-${c.kind}`, "aria-hidden": "true" }, icon(KIND_ICON[c.kind]));
+    const unread = c.unread > 0;
+    const status = c.status !== "open" ? h("span", { class: "tag" }, c.status === "closed" ? "Closed" : "Deleted") : null;
+    const label = `${c.name}. ${KIND_LABEL[c.kind]}.${unread ? ` ${c.unread} unread.` : ""}${c.status !== "open" ? ` ${c.status}.` : ""}`;
+    return h("li", { class: unread ? "conv-item unread" : "conv-item" },
+      h("a", { href: `#c${c.id}`, "aria-label": label, "data-conversation": c.id, onclick: (e: Event) => { e.preventDefault(); this.openConversation(c.id); } },
+        kindIcon,
+        h("span", { class: "summary" },
+          h("span", { class: "line" }, h("span", { class: "name" }, c.name), status, timeLabel(c.last_activity_at)),
+          h("span", { class: "line" }, h("span", { class: "preview" }, c.preview?.text ?? c.status_notice ?? ""),
+            unread ? h("span", { class: "dot", "aria-hidden": "true" }, String(c.unread)) : null))));
+  }
+
+  private async runSearch(): Promise<void> {
+    const q = this.search.value.trim();
+    if (!q) return;
+    const results = h("ul", { class: "results", "aria-label": `Search results for ${q}` });
+    const view: View = {
+      el: h("section", { class: "view", "aria-label": "Search results" },
+        h("div", { class: "view-header" }, backButton(() => this.back()), h("h3", {}, `Results for “${q}”`)), results),
+    };
+    this.reset(view);
+    try {
+      const found = await get<{ hits: SearchHit[] }>(`/api/search?q=${encodeURIComponent(q)}`);
+      renderHits(results, found.hits, (hit) => this.openConversation(hit.conversation.id, hit.message.seq));
+    } catch (error) {
+      replace(results, h("li", { class: "error", role: "alert" }, (error as Error).message));
+    }
+  }
+}
+
+export interface SearchHit {
+  message: Message;
+  conversation: { id: number; name: string };
+  snippet: string | null;
+}
+
+/** The snippet is server HTML with matches in <mark> and everything else escaped; we rebuild it as nodes. */
+function snippet(html: string): HTMLElement {
+  const out = h("span", { class: "snippet" });
+  const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
+  doc.body.firstChild?.childNodes.forEach((node) => {
+    out.appendChild(node.nodeName === "MARK" ? h("mark", {}, node.textContent ?? "") : document.createTextNode(node.textContent ?? ""));
+  });
+  return out;
+}
+
+export function renderHits(list: HTMLElement, hits: SearchHit[], open: (hit: SearchHit) => void): void {
+  if (!hits.length) {
+    replace(list, h("li", { class: "empty", role: "status" }, "No matches."));
+    return;
+  }
+  replace(list, ...hits.map((hit) => h("li", {},
+    h("button", { type: "button", class: "hit", onclick: () => open(hit) },
+      h("span", { class: "line" }, h("span", { class: "name" }, hit.conversation.name), timeLabel(hit.message.created_at)),
+      h("span", { class: "by" }, hit.message.sender.name),
+      snippet(hit.snippet ?? hit.message.body ?? "")))));
+}
+
+export function backButton(onclick: () => void): HTMLElement {
+  return h("button", { type: "button", class: "icon-button", "aria-label": "Back", onclick }, icon("back"));
+}

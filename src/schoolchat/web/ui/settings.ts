@@ -1,0 +1,148 @@
+// The gear (§4.2, §5.3, §5.6, §5.7): settings for every conversation, plus the group's and the course's own.
+
+import { del, get, patch, post } from "./api";
+import { announce, attempt, avatar, h, replace } from "./dom";
+import { confirmDialog, menuButton, promptDialog } from "./menu";
+import type { View } from "./panel";
+import { backButton, renderHits, type SearchHit } from "./panel";
+import { isAdmin, isStaff, refresh, state, teachesSpace } from "./state";
+import type { Conversation, HubEvent, Participant, Person } from "./types";
+
+export interface SettingsNav {
+  back(): void;
+  openAt(conversationId: number, seq: number): void;
+  list(): void;
+}
+
+export function participantList(participants: Participant[], menu?: (p: Participant) => HTMLElement | null): HTMLElement {
+  return h("ul", { class: "participants", "aria-label": "Participants" }, ...participants.map((p) => h("li", { class: "participant" },
+    avatar(p.name, p.avatar_url, p.initials),
+    h("span", { class: "who" },
+      h("span", { class: "name" }, p.name, p.formal ? null : h("span", { class: "tag" }, "moderator")),
+      h("span", { class: "detail" }, [p.title, p.role].filter(Boolean).join(" · ")),
+      ...p.relationship.map((r) => h("span", { class: "detail relation" }, r.text)),
+      p.messaging_disabled ? h("span", { class: "detail warn" }, "Messaging disabled") : null),
+    menu?.(p) ?? null)));
+}
+
+export class SettingsView implements View {
+  readonly el: HTMLElement;
+  private readonly people = h("div", { class: "people" });
+
+  constructor(private c: Conversation, private readonly nav: SettingsNav) {
+    const group = c.kind === "group";
+    const space = c.kind === "course" || c.kind === "project";
+    const canClose = group ? isStaff() : space && teachesSpace(c.space_id);
+    const action = (label: string, run: () => void, cls = "link-button"): HTMLElement =>
+      h("li", {}, h("button", { type: "button", class: cls, onclick: run }, label));
+    const searchInput = h("input", { type: "search", id: "conversation-search", autocomplete: "off" });
+    const searchResults = h("ul", { class: "results", "aria-label": "Matches in this conversation" });
+    const search = h("form", { role: "search", class: "search", onsubmit: (e: Event) => { e.preventDefault(); void this.search(searchInput.value, searchResults); } },
+      h("label", { for: "conversation-search" }, "Search in conversation"), searchInput, searchResults);
+
+    const actions = h("ul", { class: "actions-list" },
+      action("Mark as unread", () => void this.markUnread()),
+      group ? action("Rename conversation", () => void this.rename()) : null,
+      group ? action("Report abuse", () => void this.report()) : null,
+      group ? action("Leave conversation", () => void this.leave()) : null,
+      canClose && c.status === "open" ? action("Close conversation", () => void this.closeConversation()) : null,
+      canClose && c.status === "closed" ? action("Reopen conversation", () => void this.reopen()) : null,
+      space && (teachesSpace(c.space_id) || isAdmin()) && c.status !== "deleted" ? action("Delete conversation", () => void this.deleteConversation(), "link-button danger") : null,
+      space ? h("li", {}, h("a", { href: `#participants-${c.id}` }, `Link to ${c.kind} participant page`)) : null);
+
+    this.el = h("section", { class: "view settings", "aria-labelledby": "settings-title" },
+      h("div", { class: "view-header" }, backButton(() => nav.back()), h("h3", { id: "settings-title" }, `Settings: ${c.name}`)),
+      search, actions,
+      h("h4", {}, "Participants"),
+      group && c.status === "open" ? this.adder() : null,
+      this.people);
+    void this.loadPeople();
+  }
+
+  onEvent(event: HubEvent): void {
+    if (event.conversation_id === this.c.id && event.type.startsWith("participants.")) void this.loadPeople();
+  }
+
+
+  private async loadPeople(): Promise<void> {
+    const { participants } = await get<{ participants: Participant[] }>(`/api/conversations/${this.c.id}/participants`);
+    const removable = this.c.kind === "group" && isStaff();
+    replace(this.people, participantList(participants, (p) => removable && p.formal && p.id !== state.me.id
+      ? menuButton(`Options for ${p.name}`, () => [{ label: "Remove", danger: true, run: () => this.remove(p) }]) : null));
+  }
+
+  private adder(): HTMLElement {
+    const input = h("input", { id: "add-participant", type: "search", autocomplete: "off", list: "add-participant-options" });
+    const options = h("datalist", { id: "add-participant-options" });
+    let found: Person[] = [];
+    input.addEventListener("input", async () => {
+      const q = input.value.trim();
+      if (q.length < 2) return;
+      found = (await get<{ people: Person[] }>(`/api/recipients?q=${encodeURIComponent(q)}`)).people;
+      replace(options, ...found.map((p) => h("option", { value: p.name }, p.title)));
+    });
+    const add = async (): Promise<void> => {
+      const person = found.find((p) => p.name === input.value.trim());
+      if (!person) return announce("Choose a person from the list.", "error");
+      const ok = await attempt(async () => {
+        const answer = await post<{ feedback: { message: string }[] }>(`/api/conversations/${this.c.id}/participants`, { user_ids: [person.id] });
+        answer.feedback.forEach((f) => announce(f.message));
+      }, `${person.name} was added.`);
+      if (ok) { input.value = ""; void this.loadPeople(); }
+    };
+    return h("div", { class: "adder" },
+      h("label", { for: "add-participant" }, "Search for a person to add"), input, options,
+      h("button", { type: "button", class: "button primary", onclick: () => void add() }, "Add participants"));
+  }
+
+  private async search(q: string, results: HTMLElement): Promise<void> {
+    if (!q.trim()) return;
+    try {
+      const found = await get<{ hits: SearchHit[] }>(`/api/conversations/${this.c.id}/search?q=${encodeURIComponent(q.trim())}`);
+      renderHits(results, found.hits, (hit) => this.nav.openAt(this.c.id, hit.message.seq));
+    } catch (e) {
+      replace(results, h("li", { class: "error", role: "alert" }, (e as Error).message));
+    }
+  }
+
+  private async markUnread(): Promise<void> {
+    if (await attempt(() => post(`/api/conversations/${this.c.id}/unread`), "Marked as unread.")) {
+      await refresh();
+      this.nav.list();
+    }
+  }
+
+  private async rename(): Promise<void> {
+    const name = await promptDialog("Rename conversation", "Name", "Rename", this.c.name);
+    if (name) await attempt(async () => { this.c = await patch<Conversation>(`/api/conversations/${this.c.id}`, { name }); }, "Conversation renamed.");
+  }
+
+  private async report(): Promise<void> {
+    const reason = await promptDialog("Report abuse", "What is wrong in this conversation?", "Send report", "", true);
+    if (reason) await attempt(() => post(`/api/conversations/${this.c.id}/report`, { reason }), "Thank you. Your report was sent to a teacher for review.");
+  }
+
+  private async leave(): Promise<void> {
+    if (await confirmDialog("Leave conversation", "Leave this conversation? You will no longer receive its messages.", "Leave")
+      && await attempt(() => post(`/api/conversations/${this.c.id}/leave`), "You left the conversation.")) this.nav.list();
+  }
+
+  private async closeConversation(): Promise<void> {
+    if (await confirmDialog("Close conversation", "Close this conversation? No new messages can be sent, but the history stays visible. You can reopen it from settings.", "Close conversation")
+      && await attempt(() => post(`/api/conversations/${this.c.id}/close`), "Conversation closed.")) this.nav.back();
+  }
+
+  private async reopen(): Promise<void> {
+    if (await attempt(() => post(`/api/conversations/${this.c.id}/reopen`), "Conversation reopened.")) this.nav.back();
+  }
+
+  private async deleteConversation(): Promise<void> {
+    if (await confirmDialog("Delete conversation", "Delete this course conversation? Participants can still read the history but cannot send new messages. A new course conversation can be started at any time.", "Delete conversation")
+      && await attempt(() => post(`/api/conversations/${this.c.id}/delete`, { confirm: true }), "Conversation deleted.")) this.nav.back();
+  }
+
+  private async remove(p: Participant): Promise<void> {
+    if (await confirmDialog("Remove participant", `Remove ${p.name} from this conversation? They can no longer send or receive messages in it.`, "Remove")
+      && await attempt(() => del(`/api/conversations/${this.c.id}/participants/${p.id}`), `${p.name} was removed.`)) void this.loadPeople();
+  }
+}

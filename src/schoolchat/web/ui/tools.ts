@@ -1,0 +1,108 @@
+// The platform's main area beside the panel: the teacher's report inbox and the admin's tools (§2, §6.4, §7.1).
+
+import { get, patch, post, put } from "./api";
+import { attempt, h, replace, timeLabel } from "./dom";
+import { participantList } from "./settings";
+import type { Participant, Report } from "./types";
+
+interface Org { id: number; name: string; kind: string; }
+interface AdminPerson { id: number; name: string; username: string; title: string; role: string; messaging_disabled: boolean; mass_messaging: boolean; }
+interface Rule { sender_role: string; recipient_role: string; scope: string; source: string; }
+
+const SCOPES: Record<string, string> = {
+  nobody: "Not at all", shared_space: "Within a shared course or project", same_school: "Within the same school", anyone: "Anyone",
+};
+
+/** The report inbox: open a report to join its conversation as a moderator, then review or dismiss it. */
+export async function reportsPage(main: HTMLElement, openConversation: (id: number) => void): Promise<void> {
+  const list = h("ol", { class: "reports", "aria-label": "Reports" });
+  replace(main, h("h1", {}, "Reported messages"), h("p", {}, "Reports from students about abusive messages. Reporters stay anonymous except in 1:1 conversations."), list);
+  const { reports } = await get<{ reports: Report[] }>("/api/reports");
+  if (!reports.length) return replace(list, h("li", { class: "empty" }, "No reports."));
+  replace(list, ...reports.map((r) => reportCard(r, openConversation, () => void reportsPage(main, openConversation))));
+}
+
+function reportCard(r: Report, openConversation: (id: number) => void, reload: () => void): HTMLElement {
+  const reported = r.evidence.messages.find((m) => m.seq === r.evidence.reported_seq);
+  const review = (status: "reviewed" | "dismissed") => async (): Promise<void> => {
+    if (await attempt(() => post(`/api/reports/${r.id}/review`, { status, note: "" }), status === "reviewed" ? "Report marked as reviewed." : "Report dismissed.")) reload();
+  };
+  return h("li", { class: `report card status-${r.status}` },
+    h("h2", {}, `${r.evidence.conversation.name}`, " ", h("span", { class: "tag" }, r.status)),
+    h("p", { class: "detail" }, "Reported ", timeLabel(r.created_at), r.reporter ? ` by ${r.reporter.name}` : " anonymously"),
+    h("p", {}, h("strong", {}, "Reason: "), r.reason),
+    reported ? h("blockquote", {}, h("strong", {}, `${reported.sender.name}: `), reported.body ?? reported.deleted?.notice ?? "") : null,
+    h("div", { class: "actions" },
+      h("button", { type: "button", class: "button primary", onclick: async () => {
+        if (await attempt(() => post(`/api/reports/${r.id}/open`))) openConversation(r.conversation_id);
+      } }, "Open conversation"),
+      r.status === "open" ? h("button", { type: "button", class: "button", onclick: review("reviewed") }, "Mark reviewed") : null,
+      r.status === "open" ? h("button", { type: "button", class: "button", onclick: review("dismissed") }, "Dismiss") : null,
+      h("button", { type: "button", class: "button", onclick: async () => {
+        if (await attempt(() => post(`/api/reports/${r.id}/restore`), "Conversation restored.")) reload();
+      } }, "Restore conversation")));
+}
+
+/** Administration: messaging disabled and the mass messaging privilege per person, and the communication rules. */
+export async function adminPage(main: HTMLElement): Promise<void> {
+  const orgs = await get<Org[]>("/api/admin/orgs");
+  const select = h("select", { id: "admin-org" }, ...orgs.map((o) => h("option", { value: String(o.id) }, `${o.name} (${o.kind})`)));
+  const body = h("div", {});
+  replace(main, h("h1", {}, "Administration"),
+    h("label", { for: "admin-org" }, "Organisation "), select, body);
+  const show = async (): Promise<void> => {
+    const id = Number(select.value);
+    const [people, rules] = await Promise.all([
+      get<{ people: AdminPerson[] }>(`/api/admin/orgs/${id}/people?limit=200`),
+      get<{ rules: Rule[] }>(`/api/admin/orgs/${id}/rules`),
+    ]);
+    replace(body, rulesForm(id, rules.rules), peopleTable(people.people));
+  };
+  select.addEventListener("change", () => void show());
+  if (orgs.length) await show();
+}
+
+function rulesForm(orgId: number, rules: Rule[]): HTMLElement {
+  const rows = rules.map((r) => {
+    const id = `rule-${r.sender_role}-${r.recipient_role}`;
+    const scope = h("select", { id }, ...Object.entries(SCOPES).map(([value, label]) => h("option", { value, selected: value === r.scope }, label)));
+    return { rule: r, scope, row: h("tr", {}, h("th", { scope: "row" }, h("label", { for: id }, `${r.sender_role} → ${r.recipient_role}`)), h("td", {}, scope), h("td", { class: "detail" }, r.source)) };
+  });
+  const save = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    await attempt(() => put(`/api/admin/orgs/${orgId}/rules`, {
+      rules: rows.map(({ rule, scope }) => ({ sender_role: rule.sender_role, recipient_role: rule.recipient_role, scope: scope.value })),
+    }), "Communication rules saved.");
+  };
+  return h("form", { class: "card", onsubmit: save },
+    h("h2", {}, "Communication rules"),
+    h("p", {}, "Who may start conversations with whom in this organisation."),
+    h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Sender → recipient"), h("th", { scope: "col" }, "May message"), h("th", { scope: "col" }, "Set by"))),
+      h("tbody", {}, ...rows.map((r) => r.row))),
+    h("button", { type: "submit", class: "button primary" }, "Save rules"));
+}
+
+function peopleTable(people: AdminPerson[]): HTMLElement {
+  const toggle = (p: AdminPerson, field: "messaging_disabled" | "mass_messaging", label: string): HTMLElement => {
+    const box = h("input", { type: "checkbox", checked: p[field], "aria-label": `${label}: ${p.name}` });
+    box.addEventListener("change", async () => {
+      const ok = await attempt(() => patch(`/api/admin/users/${p.id}`, { [field]: box.checked }), `${p.name}: ${label.toLowerCase()} ${box.checked ? "on" : "off"}.`);
+      if (!ok) box.checked = !box.checked;
+    });
+    return box;
+  };
+  return h("section", { class: "card" }, h("h2", {}, "People"),
+    h("table", {}, h("thead", {}, h("tr", {}, ...["Name", "Role", "Messaging disabled", "Mass messaging"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, ...people.map((p) => h("tr", {},
+        h("th", { scope: "row" }, p.name, h("span", { class: "detail" }, ` ${p.title}`)), h("td", {}, p.role),
+        h("td", {}, toggle(p, "messaging_disabled", "Messaging disabled")), h("td", {}, toggle(p, "mass_messaging", "Mass messaging")))))));
+}
+
+/** The "Link to course participant page" target: the people of a course or project conversation. */
+export async function participantsPage(main: HTMLElement, conversationId: number): Promise<void> {
+  const [c, { participants }] = await Promise.all([
+    get<{ name: string }>(`/api/conversations/${conversationId}`),
+    get<{ participants: Participant[] }>(`/api/conversations/${conversationId}/participants`),
+  ]);
+  replace(main, h("h1", {}, `Participants: ${c.name}`), participantList(participants));
+}

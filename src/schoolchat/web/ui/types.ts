@@ -1,0 +1,118 @@
+// The API shapes the panel reads (see /docs for the full OpenAPI description).
+
+export type Kind = "direct" | "group" | "course" | "project" | "individual" | "mass";
+
+export interface Me {
+  id: number;
+  username: string;
+  name: string;
+  avatar_url: string | null;
+  messaging_disabled: boolean;
+  mass_messaging: boolean;
+  roles: Record<string, string>;
+  spaces: Record<string, string>;
+}
+
+export interface Conversation {
+  id: number;
+  kind: Kind;
+  name: string;
+  status: "open" | "closed" | "deleted";
+  status_notice: string | null;
+  space_id: number | null;
+  last_activity_at: string;
+  last_seq: number;
+  read_seq: number;
+  unread: number;
+  preview: { text: string; sender_id: number | null } | null;
+  formal: boolean;
+}
+
+export interface Attachment {
+  id: number;
+  name: string;
+  size: number;
+  content_type: string;
+}
+
+export interface Message {
+  id: number;
+  conversation_id: number;
+  seq: number;
+  sender: { id: number; name: string; avatar_url: string | null };
+  body: string | null;
+  html: string | null;
+  created_at: string;
+  edited_at: string | null;
+  deleted: { at: string; by: number | null; notice: string } | null;
+  forwarded_from: { message_id: number | null; sender_name: string } | null;
+  attachments?: Attachment[]; // absent on servers without the attachments API
+}
+
+export interface Person {
+  id: number;
+  name: string;
+  title: string;
+  avatar_url: string | null;
+  initials: string;
+  messaging_disabled: boolean;
+}
+
+export interface SpaceHit {
+  id: number;
+  kind: "course" | "project";
+  name: string;
+  participant_count: number;
+}
+
+export interface Participant extends Person {
+  role: string;
+  formal: boolean;
+  relationship: { text: string }[];
+}
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export interface RecipientOptions {
+  scenario: string;
+  choice_offered: boolean;
+  modes: ("group" | "individual")[];
+  unique_count: number;
+  outcome: string;
+  error: ApiErrorBody | null;
+  error_on_send: ApiErrorBody | null;
+}
+
+export interface Feedback {
+  message: string;
+}
+
+export interface HubEvent {
+  id: number;
+  type: string;
+  conversation_id: number | null;
+  payload: Record<string, unknown>;
+}
+
+export interface EventsPage {
+  events: HubEvent[];
+  latest_id: number;
+  more: boolean;
+  reload: boolean;
+}
+
+export interface Report {
+  id: number;
+  conversation_id: number;
+  message_id: number | null;
+  reporter: { id: number; name: string } | null;
+  reason: string;
+  status: "open" | "reviewed" | "dismissed";
+  evidence: { conversation: { id: number; kind: Kind; name: string }; reported_seq: number | null; messages: Message[] };
+  created_at: string;
+  review_note: string | null;
+}

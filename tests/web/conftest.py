@@ -1,0 +1,110 @@
+"""A real `schoolchat demo` server on a free port with a fresh SQLite file, and Debian's Chromium driven by
+Playwright. Without Chromium the browser tests are skipped with the reason, except under CI=true, where that fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.realtime.harness import free_port
+
+CHROMIUM = os.environ.get("SCHOOLCHAT_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSWORD = "schoolchat-demo"
+ASSETS = Path(__file__).parents[2] / "src" / "schoolchat" / "web" / "static" / "app.js"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: the browser tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo school served by the `schoolchat` command, as a user would start it."""
+    if os.environ.get("SCHOOLCHAT_TEST_DATABASE", "sqlite") != "sqlite":
+        pytest.skip("the browser tests run in the SQLite pass: the UI speaks only to the API")
+    if not ASSETS.is_file():
+        _unavailable("the UI is not built: run `make web`")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCHOOLCHAT_")}
+    env["SCHOOLCHAT_DATA_DIR"] = str(tmp_path_factory.mktemp("web-demo"))
+    command = [str(Path(sys.executable).with_name("schoolchat")), "demo", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"schoolchat demo exited: {process.stderr.read().decode() if process.stderr else ''}")
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("schoolchat demo did not start within 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).is_file():
+        _unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+Login = Callable[..., object]
+
+
+@pytest.fixture
+def login(browser: object, base_url: str) -> Iterator[Login]:
+    """``login(username, width=1200)``: a new browser context (its own cookies) logged in on the platform page."""
+    from playwright.sync_api import Browser, Page, expect
+
+    assert isinstance(browser, Browser)
+    contexts = []
+
+    def log_in(username: str, width: int = 1200, height: int = 800) -> Page:
+        context = browser.new_context(viewport={"width": width, "height": height}, base_url=base_url,
+                                      accept_downloads=True)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+        expect(page.locator("body[data-connection=live]")).to_be_attached()
+        return page
+
+    yield log_in
+    for context in contexts:
+        context.close()

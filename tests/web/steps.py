@@ -1,0 +1,39 @@
+"""Steps the browser tests share: open a conversation, send, find a message, read the badge, take a screenshot."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+SCREENSHOTS = os.environ.get("SCHOOLCHAT_SCREENSHOTS")  # a folder, e.g. docs/screenshots, to refresh the pictures
+
+
+def screenshot(page: Page, name: str) -> None:
+    if SCREENSHOTS:
+        page.screenshot(path=Path(SCREENSHOTS) / f"{name}.png", animations="disabled")
+
+
+def open_conversation(page: Page, name: str) -> None:
+    if page.locator("#panel").is_hidden():
+        page.locator("#chat-button").click()
+    page.locator("#panel").get_by_role("link", name=re.compile(f"^{re.escape(name)}\\.")).click()
+    expect(page.locator("#conversation-title")).to_have_text(name)
+
+
+def send(page: Page, text: str) -> None:
+    page.get_by_role("textbox", name=re.compile("^Write message to")).fill(text)
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".message .body", has_text=text)).to_be_visible()
+
+
+def message(page: Page, text: str) -> Locator:
+    return page.locator(".message", has_text=text)
+
+
+def badge(page: Page) -> str:
+    return page.locator("#chat-badge").inner_text() if page.locator("#chat-badge").is_visible() else "0"
+
+

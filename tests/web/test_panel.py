@@ -1,0 +1,107 @@
+"""The messages panel in Chromium against a real server: a teacher and a student, each in their own browser
+context. Tests share the demo school, so each leaves the shared conversations usable for the next."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.web.conftest import Login
+from tests.web.steps import badge, message, open_conversation, screenshot, send
+
+
+def test_a_message_arrives_live_and_the_badge_follows(login: Login) -> None:
+    teacher, student = login("maria.jensen"), login("emma.hansen")
+    before = badge(teacher)
+
+    open_conversation(student, "Biology 101")
+    send(student, "Is the test on Monday?")
+
+    expect(teacher.locator("#chat-badge")).not_to_have_text(before)
+    expect(teacher.get_by_role("button", name=re.compile(r"^Messages, \d+ unread$"))).to_be_visible()
+    teacher.locator("#chat-button").click()
+    expect(teacher.locator(".conv-item.unread", has_text="Is the test on Monday?")).to_be_visible()
+    screenshot(teacher, "panel")
+    open_conversation(teacher, "Biology 101")
+    arrived = message(teacher, "Is the test on Monday?")
+    expect(arrived).to_be_visible()
+    expect(arrived.locator(".author")).to_have_text("Emma Hansen")
+    expect(teacher.locator(".body a[href='https://example.org/biology-101']")).to_be_visible()
+    expect(teacher.locator("#chat-badge")).to_be_hidden()
+    screenshot(teacher, "conversation")
+
+
+def test_own_message_options_edit_and_keyboard(login: Login) -> None:
+    student = login("emma.hansen")
+    student.locator("#chat-button").focus()
+    student.keyboard.press("Enter")
+    expect(student.get_by_role("button", name="New message")).to_be_focused()
+    open_conversation(student, "Biology 101")
+    send(student, "Typo in this mesage")
+    mine = message(student, "Typo in this mesage")
+    mine.get_by_role("button", name=re.compile("^Message options")).focus()
+    student.keyboard.press("Enter")
+    expect(student.get_by_role("menuitem")).to_have_text(["Edit", "Delete message", "Forward", "Mark as unread"])
+    expect(student.get_by_role("menuitem", name="Edit")).to_be_focused()
+    student.keyboard.press("Enter")
+    student.get_by_role("dialog").get_by_label("Message").fill("Typo in this message, fixed")
+    student.get_by_role("dialog").get_by_role("button", name="Save").click()
+    fixed = message(student, "Typo in this message, fixed")
+    expect(fixed.locator(".edited")).to_have_text("edited")
+
+
+def test_the_300_recipient_choice(login: Login) -> None:
+    teacher = login("david.chen")
+    teacher.locator("#chat-button").click()
+    teacher.get_by_role("button", name="New message").click()
+    recipients = teacher.get_by_role("combobox", name="Add recipients")
+    recipients.fill("Year 10")
+    teacher.get_by_role("option", name=re.compile("Year 10 Assembly")).click()
+    expect(teacher.locator(".new-message .note")).to_be_visible()
+    expect(teacher.get_by_role("radio")).to_have_count(0)
+    screenshot(teacher, "new-message-300")
+
+    recipients.fill("Maria")
+    teacher.get_by_role("option", name=re.compile("Maria Jensen")).click()
+    expect(teacher.locator(".new-message > .error")).to_contain_text("more than 300 recipients")
+    expect(teacher.get_by_role("button", name="Send")).to_be_disabled()
+
+    teacher.get_by_role("button", name="Remove Year 10 Assembly").click()
+    recipients.fill("Emma")
+    teacher.get_by_role("option", name=re.compile("Emma Hansen")).click()
+    expect(teacher.get_by_role("radio", name=re.compile("Group conversation"))).to_be_checked()
+    expect(teacher.get_by_role("radio", name=re.compile("Individual messages"))).to_be_visible()
+
+
+def test_a_closed_conversation_refuses_new_messages(login: Login) -> None:
+    teacher, student = login("maria.jensen"), login("emma.hansen")
+    teacher.locator("#chat-button").click()
+    teacher.get_by_role("button", name="New message").click()
+    teacher.get_by_role("combobox", name="Add recipients").fill("Science")
+    teacher.get_by_role("option", name=re.compile("Science Fair Team")).click()
+    teacher.get_by_role("radio", name=re.compile("Group conversation")).check()
+    teacher.get_by_role("textbox", name=re.compile("^Write message to")).fill("Project kickoff on Friday")
+    teacher.get_by_role("button", name="Send").click()
+    expect(teacher.locator("#conversation-title")).to_have_text("Science Fair Team")
+
+    open_conversation(student, "Science Fair Team")
+    teacher.get_by_role("button", name="Conversation settings").click()
+    screenshot(teacher, "settings")
+    teacher.get_by_role("button", name="Close conversation").click()
+    teacher.get_by_role("dialog").get_by_role("button", name="Close conversation").click()
+
+    expect(student.locator(".banner")).to_contain_text("Closed conversation")
+    expect(student.get_by_role("textbox", name=re.compile("^Write message to"))).to_be_disabled()
+    expect(student.get_by_role("button", name="Send")).to_be_disabled()
+    expect(message(student, "Project kickoff on Friday")).to_be_visible()
+
+
+def test_phone_width_and_the_list(login: Login) -> None:
+    student = login("noah.olsen", width=390, height=780)
+    student.locator("#chat-button").click()
+    panel = student.locator("#panel")
+    expect(panel.get_by_role("link").first).to_be_visible()
+    box = panel.bounding_box()
+    assert box is not None and round(box["width"]) == 390
+    screenshot(student, "panel-phone")
