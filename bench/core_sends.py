@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import socket
 import sqlite3
@@ -66,6 +67,7 @@ class Outcome:
     errors: int
     latency: timing.Summary
     conditions: dict[str, object]
+    cpu_ms_per_send: float | None = None  # CPU of the process that serves the sends, over the measured window
 
     @property
     def per_second(self) -> float:
@@ -97,6 +99,7 @@ async def main() -> None:
     out.write_text(json.dumps([{"mode": o.mode, "synchronous": o.synchronous, "clients": o.clients,
                                 "seconds": o.seconds, "sent": o.sent, "errors": o.errors,
                                 "per_second": round(o.per_second, 1), "latency": o.latency.as_dict(),
+                                "cpu_ms_per_send": o.cpu_ms_per_send,
                                 "conditions": o.conditions} for o in outcomes], indent=2))
     console.print(f"Written to {out}")
 
@@ -130,13 +133,31 @@ async def _senders(db: Database, count: int) -> list[Sender]:
     return [Sender(u, rng.sample(by_user[u], min(10, len(by_user[u])))) for u in chosen]
 
 
-async def _load(senders: list[Sender], send: SendOne, duration: float, warmup: float, label: str
-                ) -> tuple[int, int, list[float]]:
-    """Every sender writes as fast as answers come back; (sent, errors, latencies) within the measured window."""
+def _server_cpu(pid: int) -> Callable[[], float]:
+    """CPU seconds (user + system) a process has used so far, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks
+    return read
+
+
+async def _load(senders: list[Sender], send: SendOne, duration: float, warmup: float, label: str,
+                cpu: Callable[[], float] = time.process_time) -> tuple[int, int, list[float], float]:
+    """Every sender writes as fast as answers come back; (sent, errors, latencies, CPU seconds) within the
+    measured window."""
     start = time.perf_counter() + warmup
     end = start + duration
     latencies: list[float] = []
     errors = 0
+    cpu_used = [0.0]
+
+    async def meter() -> None:
+        await asyncio.sleep(max(0.0, start - time.perf_counter()))
+        began = cpu()
+        await asyncio.sleep(max(0.0, end - time.perf_counter()))
+        cpu_used[0] = cpu() - began
 
     async def client(number: int, sender: Sender) -> None:
         nonlocal errors
@@ -149,8 +170,8 @@ async def _load(senders: list[Sender], send: SendOne, duration: float, warmup: f
                 latencies.append(time.perf_counter() - began)
                 errors += not ok
 
-    await asyncio.gather(*(client(n, s) for n, s in enumerate(senders)))
-    return len(latencies) - errors, errors, latencies
+    await asyncio.gather(meter(), *(client(n, s) for n, s in enumerate(senders)))
+    return len(latencies) - errors, errors, latencies, cpu_used[0]
 
 
 async def _inprocess(found: core_target.Target, url: str, synchronous: str, args: argparse.Namespace) -> Outcome:
@@ -166,10 +187,10 @@ async def _inprocess(found: core_target.Target, url: str, synchronous: str, args
         await actions.send(services, sender.actor, conversation_id, body, client_id)
         return True
 
-    sent, errors, latencies = await _load(senders, send, args.duration, args.warmup, "in")
+    sent, errors, latencies, cpu = await _load(senders, send, args.duration, args.warmup, "in")
     await db.dispose()
     return Outcome("inprocess", synchronous, args.clients, args.duration, sent, errors,
-                   timing.summarise("send", latencies), core_target.conditions())
+                   timing.summarise("send", latencies), core_target.conditions(), _per_send(cpu, sent))
 
 
 async def _http(found: core_target.Target, url: str, synchronous: str, args: argparse.Namespace) -> Outcome:
@@ -193,12 +214,17 @@ async def _http(found: core_target.Target, url: str, synchronous: str, args: arg
                                            headers={"Authorization": f"Bearer {sender.token}"})
                 return answer.status_code == 201
 
-            sent, errors, latencies = await _load(senders, send, args.duration, args.warmup, "http")
+            sent, errors, latencies, cpu = await _load(senders, send, args.duration, args.warmup, "http",
+                                                       _server_cpu(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
     return Outcome("http", synchronous, args.clients, args.duration, sent, errors,
-                   timing.summarise("send", latencies), core_target.conditions())
+                   timing.summarise("send", latencies), core_target.conditions(), _per_send(cpu, sent))
+
+
+def _per_send(cpu_seconds: float, sent: int) -> float | None:
+    return cpu_seconds * 1000 / sent if sent else None
 
 
 def _free_port() -> int:
@@ -220,10 +246,12 @@ async def _wait_until_up(client: httpx.AsyncClient) -> None:
 
 def _table(outcomes: list[Outcome]) -> Table:
     out = Table(title=f"Sustained sends (target ≥ {TARGET_PER_SECOND:,}/s)")
-    for column in ("mode", "synchronous", "clients", "sends/s", "p50 ms", "p99 ms", "max ms", "errors", "ok"):
+    for column in ("mode", "synchronous", "clients", "sends/s", "cpu ms/send", "p50 ms", "p99 ms", "max ms",
+                   "errors", "ok"):
         out.add_column(column, justify="left" if column in ("mode", "synchronous") else "right")
     for o in outcomes:
-        out.add_row(o.mode, o.synchronous, str(o.clients), f"{o.per_second:,.0f}", f"{o.latency.p50_ms:.1f}",
+        out.add_row(o.mode, o.synchronous, str(o.clients), f"{o.per_second:,.0f}",
+                    "" if o.cpu_ms_per_send is None else f"{o.cpu_ms_per_send:.2f}", f"{o.latency.p50_ms:.1f}",
                     f"{o.latency.p99_ms:.1f}", f"{o.latency.max_ms:.1f}", str(o.errors),
                     "yes" if o.per_second >= TARGET_PER_SECOND else "NO")
     return out

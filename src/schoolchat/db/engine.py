@@ -2,7 +2,11 @@
 
 SQLite and PostgreSQL differ here and nowhere else:
 - SQLite runs in WAL mode with foreign keys on; write transactions start with ``BEGIN IMMEDIATE`` and are
-  serialised by an in-process lock, so a writer never fails half-way on a lock upgrade.
+  serialised by an in-process lock, so a writer never fails half-way on a lock upgrade. Statements run on the
+  event loop's own thread (``_LoopConnection``); only the calls that may wait — ``BEGIN IMMEDIATE`` (another
+  process may hold the write lock) and ``COMMIT`` (the fsync, a WAL checkpoint) — go to a worker thread.
+  Writes are group-committed: writers that queue up while one runs share its transaction, each in a savepoint of
+  its own, and one ``COMMIT`` (one fsync) makes them all durable before any of them returns.
 - PostgreSQL relies on row locks (``UPDATE … RETURNING`` on the conversation row serialises sends to one
   conversation) and runs at READ COMMITTED.
 """
@@ -11,18 +15,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event
+import aiosqlite
+from sqlalchemy import event, make_url
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction, create_async_engine
 
 log = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
+
+MAX_BATCH = 64  # writers sharing one SQLite commit at most (bounds the first one's wait)
 
 
 @dataclass
@@ -42,15 +50,31 @@ class Tx:
         self.before_commit.append(callback)
 
 
+@dataclass
+class _Batch:
+    """One open SQLite write transaction shared by the writers that finished in it, waiting for its commit."""
+
+    conn: AsyncConnection
+    transaction: AsyncTransaction
+    done: asyncio.Future[None]
+    members: int = 0
+    commit_scheduled: bool = False
+
+
 class Database:
     def __init__(self, url: str, *, sqlite_synchronous: str = "FULL", echo: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
-        if not self.is_sqlite:
+        if self.is_sqlite:
+            kwargs["async_creator"] = self._connect_sqlite
+        else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
-        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self._write_lock = asyncio.Lock()
+        self._batch: _Batch | None = None
+        self._waiting = 0  # writers queued for the lock: while there are any, a finished writer's batch stays open
+        self._tasks: set[asyncio.Task[None]] = set()
         if self.is_sqlite:
             _configure_sqlite(self.engine, sqlite_synchronous)
 
@@ -67,23 +91,178 @@ class Database:
         async with self.engine.connect() as conn:
             yield conn
 
+    def write(self) -> Any:
+        """One atomic write: commits on success, rolls back on any exception, then runs after-commit work.
+
+        Use as ``async with db.write() as tx``. Returns only once the write is durable.
+        """
+        return self._write_sqlite() if self.is_sqlite else self._write_postgresql()
+
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Tx]:
-        """One atomic write: commits on success, rolls back on any exception, then runs after-commit work."""
-        async with self._write_lock or nullcontext():
-            async with self.engine.connect() as conn:
-                if self.is_sqlite:
-                    await conn.execution_options(writer=True)
-                tx = Tx(conn)
-                async with conn.begin():
-                    yield tx
-                    for before in tx.before_commit:
-                        await before()
-        for callback in tx.after_commit:
+    async def _write_postgresql(self) -> AsyncIterator[Tx]:
+        async with self.engine.connect() as conn:
+            tx = Tx(conn)
+            async with conn.begin():
+                yield tx
+                for before in tx.before_commit:
+                    await before()
+        await _run_after_commit(tx)
+
+    @asynccontextmanager
+    async def _write_sqlite(self) -> AsyncIterator[Tx]:
+        self._waiting += 1
+        try:
+            await self._write_lock.acquire()
+        finally:
+            self._waiting -= 1
+        committing = False
+        try:
+            batch = self._batch or await self._open_batch()
+            # The first writer of a batch needs no savepoint: if it fails, the whole transaction is rolled back.
+            savepoint = await batch.conn.begin_nested() if batch.members else None
+            tx = Tx(batch.conn)
             try:
-                await callback()
-            except Exception:  # the write is committed; a failed notification must not undo the answer
-                log.exception("after-commit callback failed")
+                yield tx
+                for before in tx.before_commit:
+                    await before()
+            except BaseException:
+                if savepoint is not None:
+                    await savepoint.rollback()
+                else:
+                    await self._end_batch(batch, commit=False)
+                raise
+            if savepoint is not None:
+                await savepoint.commit()
+            batch.members += 1
+            if self._waiting and batch.members < MAX_BATCH:
+                if not batch.commit_scheduled:  # queued behind the waiting writers, who join the batch first
+                    batch.commit_scheduled = True
+                    self._spawn(self._commit_when_lock_free())
+            else:
+                committing = True
+                self._spawn(self._commit_holding_lock(batch))  # its own task: cancelling us cannot cut it short
+        finally:
+            if not committing:
+                self._write_lock.release()
+        await asyncio.shield(batch.done)
+        await _run_after_commit(tx)
+
+    async def _open_batch(self) -> _Batch:
+        conn = await self.engine.connect()
+        try:
+            await conn.execution_options(writer=True)
+            transaction = await conn.begin()
+        except BaseException:
+            await conn.close()
+            raise
+        self._batch = _Batch(conn, transaction, asyncio.get_running_loop().create_future())
+        return self._batch
+
+    async def _end_batch(self, batch: _Batch, *, commit: bool) -> None:
+        if self._batch is batch:
+            self._batch = None
+        try:
+            if commit:
+                await batch.transaction.commit()
+            else:
+                await batch.transaction.rollback()
+        except BaseException as exc:
+            if not batch.done.done():
+                batch.done.set_exception(exc)
+                batch.done.exception()  # a batch with no members left has nobody to retrieve it
+            await batch.conn.close()
+            raise
+        await batch.conn.close()
+        if not batch.done.done():
+            batch.done.set_result(None)
+
+    async def _commit_holding_lock(self, batch: _Batch) -> None:
+        try:
+            await self._end_batch(batch, commit=True)
+        except Exception:
+            log.exception("group commit failed; every write in the batch reports the error")
+        finally:
+            self._write_lock.release()
+
+    async def _commit_when_lock_free(self) -> None:
+        await self._write_lock.acquire()
+        if self._batch is None:
+            self._write_lock.release()
+        else:
+            await self._commit_holding_lock(self._batch)
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _connect_sqlite(self) -> aiosqlite.Connection:
+        args, kwargs = self.engine.dialect.create_connect_args(make_url(self.url))
+        kwargs["check_same_thread"] = False  # BEGIN IMMEDIATE and COMMIT run on a worker thread
+        return await _LoopConnection(lambda: sqlite3.connect(*args, **kwargs))
+
+
+async def _run_after_commit(tx: Tx) -> None:
+    for callback in tx.after_commit:
+        try:
+            await callback()
+        except Exception:  # the write is committed; a failed notification must not undo the answer
+            log.exception("after-commit callback failed")
+
+
+def _may_wait(fn: Any, args: tuple[Any, ...]) -> bool:
+    """Calls that can block: taking the write lock (another process may hold it) and committing (fsync)."""
+    name = getattr(fn, "__name__", "")
+    if name == "commit":
+        return True
+    return name == "execute" and bool(args) and isinstance(args[0], str) and args[0].startswith("BEGIN IMMEDIATE")
+
+
+class _LoopConnection(aiosqlite.Connection):
+    """aiosqlite's interface, but each call runs on the event loop's thread instead of hopping to a worker thread.
+
+    A statement costs ~15 µs this way instead of ~160 µs of CPU for the two thread switches and the loop wake-up.
+    SQLite reads in WAL mode never wait for a lock, and writes inside a ``BEGIN IMMEDIATE`` transaction do not
+    either, so only ``BEGIN IMMEDIATE`` and ``COMMIT`` are sent to a worker thread (``_may_wait``).
+    """
+
+    def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
+        super().__init__(connector, iter_chunk_size=64)
+        self._tx = _RunNow()  # SQLAlchemy's adapter queues some calls (isolation level) directly
+
+    def __await__(self) -> Any:
+        return self._connect().__await__()
+
+    async def _connect(self) -> _LoopConnection:
+        if self._connection is None:
+            self._connection = self._connector()
+        return self
+
+    async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        if _may_wait(fn, args):
+            return await asyncio.to_thread(fn, *args, **kwargs)
+        return fn(*args, **kwargs)
+
+    def stop(self) -> None:
+        self._running = False
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+class _RunNow:
+    def put_nowait(self, item: tuple[asyncio.Future[Any] | None, Callable[[], Any]]) -> None:
+        future, function = item
+        try:
+            result = function()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiter
+            if future is not None:
+                future.set_exception(exc)
+        else:
+            if future is not None:
+                future.set_result(result)
 
 
 def _configure_sqlite(engine: AsyncEngine, synchronous: str) -> None:
