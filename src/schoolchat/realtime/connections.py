@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.types import Send
+
 from schoolchat.db import Database
 from schoolchat.realtime import audience
 from schoolchat.realtime.events import Event, EventType
@@ -42,25 +44,25 @@ SERVER_SHUTDOWN = CloseReason("The server is restarting.", True, 1001)
 CLIENT_TIMEOUT = CloseReason("The client sent nothing within the timeout.", True, 1001)
 
 
-def _future() -> asyncio.Future[None]:
-    return asyncio.get_running_loop().create_future()
-
-
 @dataclass(eq=False, slots=True)
 class Connection:
-    """One hub connection's state. Plain deque and futures rather than asyncio.Queue/Event: thousands of idle
-    connections each carried several empty deques and locks for nothing."""
+    """One hub connection: its queue of encoded messages and the writer that drains it into the socket.
+
+    The writer task exists only while there is something to send, and the queue is a plain deque: an idle
+    connection (most of them, most of the time) holds no task, timer, lock or future of its own.
+    """
 
     id: str
     user_id: int
     token_id: int | None
     limit: int
+    send: Send
     pending: deque[str] = field(default_factory=deque)
     reason: CloseReason | None = None
     last_sent: float = field(default_factory=time.monotonic)
     last_received: float = field(default_factory=time.monotonic)
     reader: asyncio.Task[Any] | None = None  # the task serving the socket; stopping the connection cancels it
-    _wakeup: asyncio.Future[None] | None = None  # set while the writer waits for something to send
+    writer: asyncio.Task[None] | None = None
 
     def push(self, frame: str) -> bool:
         """Queue one encoded message; False when the queue is full (the caller disconnects the client)."""
@@ -69,31 +71,34 @@ class Connection:
         if len(self.pending) >= self.limit:
             return False
         self.pending.append(frame)
-        if self._wakeup is not None and not self._wakeup.done():
-            self._wakeup.set_result(None)
+        if self.writer is None:
+            self.writer = asyncio.create_task(self._write())
         return True
 
     def stop(self, reason: CloseReason) -> None:
         """End the connection for ``reason`` (the first reason given wins)."""
         if self.reason is None:
             self.reason = reason
+            if self.writer is not None and self.writer is not asyncio.current_task():
+                self.writer.cancel()
             if self.reader is not None and self.reader is not asyncio.current_task():
                 self.reader.cancel()
 
-    async def next_frame(self) -> str:
-        """What is queued, as one frame (the protocol lets a frame carry many messages), up to
-        ``COALESCE_CHARS`` so no frame grows past what clients accept (1 MiB in some)."""
-        while not self.pending:
-            self._wakeup = _future()
-            try:
-                await self._wakeup
-            finally:
-                self._wakeup = None
-        parts, size = [], 0
-        while self.pending and (not parts or size < COALESCE_CHARS):
-            parts.append(self.pending.popleft())
-            size += len(parts[-1])
-        return "".join(parts)
+    async def _write(self) -> None:
+        """Send what is queued, several messages per frame (the protocol allows it) up to ``COALESCE_CHARS``, so
+        no frame grows past what clients accept (1 MiB in some); end when the queue is empty."""
+        try:
+            while self.pending:
+                parts, size = [], 0
+                while self.pending and (not parts or size < COALESCE_CHARS):
+                    parts.append(self.pending.popleft())
+                    size += len(parts[-1])
+                await self.send({"type": "websocket.send", "text": "".join(parts)})
+                self.last_sent = time.monotonic()
+        except (OSError, RuntimeError):  # the socket went away under the writer (uvicorn raises either)
+            self.stop(CLIENT_CLOSED)
+        finally:
+            self.writer = None
 
 
 class Registry:

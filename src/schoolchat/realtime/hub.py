@@ -84,8 +84,6 @@ class Hub:
         await _send_text(send, protocol.handshake_response())
         conn.reader = asyncio.current_task()
         self.registry.add(conn)
-        writer = asyncio.create_task(_write(send, conn))
-        writer.add_done_callback(lambda _: conn.stop(CLIENT_CLOSED))  # it ends only when the socket went away
         try:
             conn.stop(await self._read(receive, conn, rest))
         except asyncio.CancelledError:
@@ -96,8 +94,9 @@ class Hub:
             conn.stop(CloseReason(str(exc), False, 1002))
         finally:
             self.registry.remove(conn)
-            writer.cancel()
-            await asyncio.gather(writer, return_exceptions=True)
+            conn.stop(CLIENT_CLOSED)  # cancels a writer still running; keeps an earlier reason
+            if conn.writer is not None:
+                await asyncio.gather(conn.writer, return_exceptions=True)
             await _close(send, conn.reason or CLIENT_CLOSED)
 
     async def _read(self, receive: Receive, conn: Connection, buffer: str) -> CloseReason:
@@ -110,6 +109,8 @@ class Hub:
                     return CLIENT_CLOSED
                 if isinstance(message, protocol.Invocation):
                     await self._invoke(conn, message)
+                    if conn.reason is not None:  # the reply found the queue full
+                        return conn.reason
             try:
                 data = await _receive_text(receive)
             except _Disconnected:
@@ -153,7 +154,7 @@ class HubSocket:
         connection_id = connection_id_of(settings.secret_key, request.query_params.get("id"))
         if connection_id is None:
             return await _deny(scope, send, 404, "not_found", "No such connection; negotiate again.")
-        conn = Connection(connection_id, actor.id, actor.token_id, settings.realtime_send_queue)
+        conn = Connection(connection_id, actor.id, actor.token_id, settings.realtime_send_queue, send)
         del request, actor  # an idle connection keeps only what it needs
         if (await receive())["type"] != "websocket.connect":
             return
@@ -162,12 +163,6 @@ class HubSocket:
 
 class _Disconnected(Exception):
     """The client has gone."""
-
-
-async def _write(send: Send, conn: Connection) -> None:
-    while True:
-        await _send_text(send, await conn.next_frame())
-        conn.last_sent = time.monotonic()
 
 
 async def _send_text(send: Send, text: str) -> None:
