@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from schoolchat.auth.actions import insert_token
 from schoolchat.auth.passwords import hash_password
 from schoolchat.people import actions
-from schoolchat.people.models import users
+from schoolchat.people.models import SCHOOL_ROLES, communication_rules, users
 from schoolchat.services import Services
 
 PASSWORD = "correct horse battery"
@@ -47,13 +47,22 @@ class Factory:
         self.district = 0
         self.school = 0
         self.other_school = 0
+        self.default_rules_school = 0
 
     async def setup(self) -> None:
+        """A district with two schools whose communication rules let everyone message anyone in their school,
+        so that tests about other rules stay short; the default rules are tested on ``default_rules_school``."""
         async with self.services.db.write() as tx:
             self.district = await actions.insert_org(tx, name="Test District", kind="district", parent_id=None)
             self.school = await actions.insert_org(tx, name="Test School", kind="school", parent_id=self.district)
             self.other_school = await actions.insert_org(tx, name="Other School", kind="school",
                                                          parent_id=self.district)
+            self.default_rules_school = await actions.insert_org(tx, name="Default Rules School", kind="school",
+                                                                 parent_id=None)
+            await tx.conn.execute(insert(communication_rules), [
+                {"org_id": org_id, "sender_role": sender, "recipient_role": recipient, "scope": "same_school"}
+                for org_id in (self.district, self.school, self.other_school)
+                for sender in SCHOOL_ROLES for recipient in SCHOOL_ROLES])
 
     async def person(self, name: str | None = None, role: str = "student", *, school: int | None = None,
                      messaging_disabled: bool = False) -> Person:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +29,10 @@ class Settings(BaseSettings):
     demo: bool = False
     redis_url: str | None = None
     max_message_length: int = 10_000
+    # Attachments (§6.2): where their bytes live and how large one may be.
+    attachments_storage: Literal["local", "database"] = "local"
+    attachments_dir: Path | None = Field(default=None, description="local storage folder; data_dir/attachments")
+    max_attachment_bytes: int = 20 * 1024 * 1024
     session_days: int = 14
     cookie_secure: bool = False
     event_retention_days: int = 7

@@ -13,13 +13,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
-def message_body(body: str, max_length: int) -> str:
-    """The body as stored: line endings normalised, trailing blank space trimmed; refused when empty or too long."""
+def message_body(body: str, max_length: int, *, allow_empty: bool = False) -> str:
+    """The body as stored: line endings normalised, trailing blank space trimmed; refused when too long, or when
+    empty unless the message carries files (§5.2: "Files can be sent without accompanying text")."""
     body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip()
     if _CONTROL.search(body):
         raise ApiError(422, "invalid_characters", "The message contains control characters that cannot be sent.",
                        {"field": "body"})
-    if not body.strip():
+    if not body.strip() and not allow_empty:
         raise ApiError(422, "empty_message", "A message cannot be empty.", {"field": "body"})
     if len(body) > max_length:
         raise ApiError(422, "message_too_long", f"A message can be at most {max_length} characters long.",

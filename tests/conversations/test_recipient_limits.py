@@ -85,9 +85,9 @@ async def test_several_people_without_a_mode_must_choose(client: httpx.AsyncClie
 async def test_recipient_search_finds_people_courses_and_projects_by_name(
         client: httpx.AsyncClient, make: Factory) -> None:
     me = await make.person("Emma Hansen")
-    await make.person("Noah Olsen")
+    noah = await make.person("Noah Olsen")
     await make.person("Nora Stranger", school=make.other_school)
-    await make.space("Nordic History", students=[me])
+    await make.space("Nordic History", students=[me, noah])
     await make.space("Nobel Project", kind="project", students=[me])
     answer = await client.get("/api/recipients", params={"q": "no"}, headers=me.headers)
     found = answer.json()

@@ -77,3 +77,29 @@ async def test_a_disabled_user_does_not_receive(client: httpx.AsyncClient, make:
     assert answer.status_code == 403 and error_of(answer)["code"] == "messaging_disabled"
     await make.disable_messaging(sofia.id, False)
     assert [m["body"] for m in (await history(client, sofia, conversation))["messages"]] == ["hi"]
+
+
+async def test_admin_disables_messaging_for_a_whole_school(client: httpx.AsyncClient, make: Factory) -> None:
+    admin, teacher = await make.person(role="admin"), await make.person(role="teacher", school=make.other_school)
+    student = await make.person("Stu Dent")
+    answer = await client.patch(f"/api/admin/orgs/{make.school}", json={"messaging_disabled": True},
+                                headers=admin.headers)
+    assert answer.status_code == 204
+    assert (await client.get("/api/conversations", headers=student.headers)).status_code == 403
+    district_admin = await make.person(role="admin", school=make.district)
+    refused = await start(client, district_admin, people=[student.id], body="hello")
+    assert error_of(refused)["message"] == "Your message cannot be delivered: Stu Dent has messaging disabled."
+    assert (await client.get("/api/conversations", headers=teacher.headers)).status_code == 200
+
+
+async def test_admin_disables_messaging_for_a_course(client: httpx.AsyncClient, make: Factory) -> None:
+    admin, teacher, student = await make.person(role="admin"), await make.person(role="teacher"), await make.person()
+    course = await make.space("Biology", teachers=[teacher], students=[student])
+    conversation = (await started(client, teacher, courses=[course.id], mode="group", body="x"))["conversation"]["id"]
+    await client.patch(f"/api/admin/spaces/{course.id}", json={"messaging_disabled": True}, headers=admin.headers)
+    refused = await send(client, student, conversation, "hello")
+    assert refused.status_code == 403
+    assert error_of(refused)["message"] == "Messaging is disabled for this course."
+    assert [m["body"] for m in (await history(client, student, conversation))["messages"]] == ["x"]
+    options = await client.post("/api/recipients/options", json={"courses": [course.id]}, headers=teacher.headers)
+    assert error_of(options)["code"] == "space_messaging_disabled"

@@ -5,12 +5,14 @@ Playwright. Without Chromium the browser tests are skipped with the reason, exce
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -86,16 +88,20 @@ Login = Callable[..., object]
 @pytest.fixture
 def login(browser: object, base_url: str) -> Iterator[Login]:
     """``login(username, width=1200)``: a new browser context (its own cookies) logged in on the platform page."""
-    from playwright.sync_api import Browser, Page, expect
+    from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 
     assert isinstance(browser, Browser)
     contexts = []
 
-    def log_in(username: str, width: int = 1200, height: int = 800) -> Page:
+    def log_in(username: str, width: int = 1200, height: int = 800, hub: Callable[[WebSocketRoute], None] | None = None,
+               **options: Any) -> Page:
+        """``hub``: sees (and may cut) every socket to the hub; ``options``: more browser context options."""
         context = browser.new_context(viewport={"width": width, "height": height}, base_url=base_url,
-                                      accept_downloads=True)
+                                      accept_downloads=True, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
+        if hub is not None:
+            context.route_web_socket(re.compile(r"/hubs/messages"), hub)
         page = context.new_page()
         page.goto("/")
         page.get_by_label("Username").fill(username)

@@ -6,7 +6,10 @@ import os
 import re
 from pathlib import Path
 
+import httpx
 from playwright.sync_api import Locator, Page, expect
+
+from tests.web.conftest import PASSWORD
 
 SCREENSHOTS = os.environ.get("SCHOOLCHAT_SCREENSHOTS")  # a folder, e.g. docs/screenshots, to refresh the pictures
 
@@ -19,7 +22,8 @@ def screenshot(page: Page, name: str) -> None:
 def open_conversation(page: Page, name: str) -> None:
     if page.locator("#panel").is_hidden():
         page.locator("#chat-button").click()
-    page.locator("#panel").get_by_role("link", name=re.compile(f"^{re.escape(name)}\\.")).click()
+    title = page.locator(".name", has_text=re.compile(f"^{re.escape(name)}\\."))
+    page.locator("#panel .conv-item a").filter(has=title).first.click()
     expect(page.locator("#conversation-title")).to_have_text(name)
 
 
@@ -37,3 +41,13 @@ def badge(page: Page) -> str:
     return page.locator("#chat-badge").inner_text() if page.locator("#chat-badge").is_visible() else "0"
 
 
+
+
+def api_as(base_url: str, username: str) -> httpx.Client:
+    """An API client with a bearer token, for setting the scene faster than clicking would."""
+    token = httpx.post(f"{base_url}/api/auth/tokens", json={"username": username, "password": PASSWORD}).json()
+    return httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token['access_token']}"})
+
+
+def person_id(api: httpx.Client, name: str) -> int:
+    return int(api.get("/api/recipients", params={"q": name}).json()["people"][0]["id"])

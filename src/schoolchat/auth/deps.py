@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from schoolchat.auth.actor import Actor
+from schoolchat.auth.cache import cache_for
 from schoolchat.auth.queries import authenticate, csrf_matches
 from schoolchat.errors import ApiError
 from schoolchat.policy.decision import require
@@ -33,7 +34,8 @@ async def current_actor(request: Request, services: ServicesDep) -> Actor:
     if presented is None:
         raise ApiError(401, "unauthenticated", "Please log in.")
     token, via_cookie = presented
-    found = await authenticate(services.db, services.settings.secret_key, token, via_cookie=via_cookie)
+    found = await authenticate(services.db, services.settings.secret_key, token, via_cookie=via_cookie,
+                               cache=cache_for(services))
     if found is None:
         raise ApiError(401, "unauthenticated", "Your session has ended. Please log in again.")
     if via_cookie and request.method not in SAFE_METHODS and not csrf_matches(

@@ -10,10 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.auth.actor import Actor
+from schoolchat.auth.cache import ActorCache
 from schoolchat.auth.models import auth_tokens
 from schoolchat.db import Database
 from schoolchat.db.types import utcnow
 from schoolchat.people.models import org_roles, users
+from schoolchat.people.reach import is_disabled
 
 
 def token_hash(secret_key: str, token: str) -> str:
@@ -24,7 +26,7 @@ async def load_actor(conn: AsyncConnection, user_id: int, *, token_id: int | Non
                      via_cookie: bool = False) -> Actor | None:
     user = (
         await conn.execute(
-            select(users.c.id, users.c.username, users.c.name, users.c.messaging_disabled, users.c.mass_messaging,
+            select(users.c.id, users.c.username, users.c.name, users.c.mass_messaging,
                    users.c.is_active, users.c.avatar_url).where(users.c.id == user_id)
         )
     ).first()
@@ -32,7 +34,7 @@ async def load_actor(conn: AsyncConnection, user_id: int, *, token_id: int | Non
         return None
     roles = dict((await conn.execute(select(org_roles.c.org_id, org_roles.c.role)
                                      .where(org_roles.c.user_id == user_id))).all())
-    return Actor(user.id, user.username, user.name, user.messaging_disabled, user.mass_messaging, roles,
+    return Actor(user.id, user.username, user.name, await is_disabled(conn, user.id), user.mass_messaging, roles,
                  user.avatar_url, token_id, via_cookie)
 
 
@@ -42,21 +44,33 @@ class Authenticated:
     csrf_token: str | None
 
 
-async def authenticate(db: Database, secret_key: str, token: str, *, via_cookie: bool) -> Authenticated | None:
-    """The actor behind a raw token, or None when it is unknown, expired, revoked or of the wrong kind."""
+async def authenticate(db: Database, secret_key: str, token: str, *, via_cookie: bool,
+                       cache: ActorCache | None = None) -> Authenticated | None:
+    """The actor behind a raw token, or None when it is unknown, expired, revoked or of the wrong kind.
+
+    With a ``cache`` (see auth/cache.py), a token seen in the last seconds is answered without a query."""
     kind = "session" if via_cookie else "bearer"
+    key = (token_hash(secret_key, token), via_cookie)
+    if cache is not None and (cached := cache.get(key)) is not None:
+        return cached
+    generation = cache.generation if cache is not None else 0
     async with db.read() as conn:
         row = (
             await conn.execute(
                 select(auth_tokens.c.id, auth_tokens.c.user_id, auth_tokens.c.csrf_token, auth_tokens.c.expires_at)
-                .where(auth_tokens.c.token_hash == token_hash(secret_key, token), auth_tokens.c.kind == kind,
+                .where(auth_tokens.c.token_hash == key[0], auth_tokens.c.kind == kind,
                        auth_tokens.c.revoked_at.is_(None))
             )
         ).first()
         if row is None or row.expires_at <= utcnow():
             return None
         actor = await load_actor(conn, row.user_id, token_id=row.id, via_cookie=via_cookie)
-    return Authenticated(actor, row.csrf_token) if actor else None
+    if actor is None:
+        return None
+    found = Authenticated(actor, row.csrf_token)
+    if cache is not None:
+        cache.put(key, found, row.id, row.expires_at, generation)
+    return found
 
 
 def csrf_matches(expected: str | None, given: str | None) -> bool:

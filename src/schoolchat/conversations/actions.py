@@ -19,9 +19,10 @@ from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import insert_unless_exists, upsert
 from schoolchat.errors import ApiError
+from schoolchat.moderation import audit
 from schoolchat.people import selection
 from schoolchat.people.models import space_members
-from schoolchat.people.queries import space_roles_of, user_summaries, visible_people
+from schoolchat.people.queries import user_summaries, visible_people
 from schoolchat.people.selection import Recipients
 from schoolchat.policy import texts
 from schoolchat.policy.conversations import may_add_participants, may_close, may_leave, may_rename
@@ -147,10 +148,11 @@ async def open_for_plan(tx: Tx, services: Services, actor: Actor, plan: Plan, na
 
 
 async def add_members(tx: Tx, services: Services, conversation_id: int, user_ids: Iterable[int], *, by: int | None,
-                      now: datetime, announce: bool = True) -> list[int]:
-    """Make these users active, formal members (again); returns those who were not active before.
+                      now: datetime, announce: bool = True, formal: bool = True) -> list[int]:
+    """Make these users active members (again); returns those who were not active before.
 
-    New members start with everything before their arrival marked as read.
+    New members start with everything before their arrival marked as read. ``formal=False`` is a teacher
+    present through a report: in the conversation with moderation rights, not a participant.
     """
     wanted = sorted(set(user_ids))
     active = set((await tx.conn.execute(select(memberships.c.user_id).where(
@@ -162,13 +164,13 @@ async def add_members(tx: Tx, services: Services, conversation_id: int, user_ids
     last_seq = (await tx.conn.execute(select(conversations.c.last_seq)
                                       .where(conversations.c.id == conversation_id))).scalar_one()
     await upsert(tx.conn, memberships, [
-        {"conversation_id": conversation_id, "user_id": user_id, "formal": True, "active": True, "joined_at": now,
+        {"conversation_id": conversation_id, "user_id": user_id, "formal": formal, "active": True, "joined_at": now,
          "left_at": None, "removed_by": None, "last_read_seq": last_seq} for user_id in joining],
         key=["conversation_id", "user_id"],
         update=["formal", "active", "joined_at", "left_at", "removed_by", "last_read_seq"])
     if announce:
         await log.append(tx, services.bus, EventType.PARTICIPANTS_ADDED,
-                         {"conversation_id": conversation_id, "user_ids": joining, "by": by},
+                         {"conversation_id": conversation_id, "user_ids": joining, "by": by, "formal": formal},
                          conversation_id=conversation_id)
     return joining
 
@@ -193,6 +195,19 @@ async def remove_members(tx: Tx, services: Services, conversation_id: int, user_
     return sorted(leaving)
 
 
+_STATUS_EVENTS = {"closed": EventType.CONVERSATION_CLOSED, "open": EventType.CONVERSATION_REOPENED,
+                  "deleted": EventType.CONVERSATION_DELETED}
+
+
+async def set_status(tx: Tx, services: Services, actor: Actor, conversation_id: int, status: str) -> None:
+    """Close, reopen, delete or restore: everyone in the conversation is told who did it."""
+    await tx.conn.execute(update(conversations).where(conversations.c.id == conversation_id)
+                          .values(status=status, status_changed_by=actor.id, status_changed_at=utcnow()))
+    await log.append(tx, services.bus, _STATUS_EVENTS[status],
+                     {"conversation_id": conversation_id, "by": {"id": actor.id, "name": actor.name}},
+                     conversation_id=conversation_id)
+
+
 async def set_name(tx: Tx, services: Services, conversation_id: int, name: str, *, by: int | None) -> None:
     await tx.conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(name=name))
     await log.append(tx, services.bus, EventType.CONVERSATION_UPDATED,
@@ -214,6 +229,7 @@ async def add_participants(services: Services, actor: Actor, conversation_id: in
         unknown = sorted(set(user_ids) - visible)
         if unknown:
             raise ApiError(404, "not_found", "The person was not found.", {"object": "user", "user_ids": unknown})
+        await selection.require_rules_allow(tx.conn, actor.id, user_ids)
         summaries = await user_summaries(tx.conn, user_ids)
         disabled = [p for p in summaries.values() if p.messaging_disabled]
         joined = await add_members(tx, services, conversation_id,
@@ -245,27 +261,16 @@ async def set_closed(services: Services, actor: Actor, conversation_id: int, clo
     async with services.db.write() as tx:
         access = await queries.get_access(tx.conn, actor.id, conversation_id)
         conversation = access.conversation
-        require(may_close(access.kind, is_staff_here=await _is_staff_here(tx, actor, conversation.space_id),
+        require(may_close(access.kind, is_staff_here=await queries.is_staff_in(tx.conn, actor, conversation.space_id),
                           is_creator=conversation.created_by == actor.id))
         if conversation.status == "deleted":
             raise ApiError(409, "conversation_deleted", texts.CONVERSATION_DELETED)
         wanted = "closed" if closed else "open"
         if conversation.status == wanted:
             return
-        now = utcnow()
-        await tx.conn.execute(update(conversations).where(conversations.c.id == conversation_id)
-                              .values(status=wanted, status_changed_by=actor.id, status_changed_at=now))
-        await log.append(tx, services.bus,
-                         EventType.CONVERSATION_CLOSED if closed else EventType.CONVERSATION_REOPENED,
-                         {"conversation_id": conversation_id, "by": {"id": actor.id, "name": actor.name}},
-                         conversation_id=conversation_id)
-
-
-async def _is_staff_here(tx: Tx, actor: Actor, space_id: int | None) -> bool:
-    """A teacher of this course or project, or anyone with a teacher or admin role in a school."""
-    if space_id is None:
-        return actor.is_staff
-    return (await space_roles_of(tx.conn, actor.id)).get(space_id) == "teacher" or actor.is_admin
+        await set_status(tx, services, actor, conversation_id, wanted)
+        await audit.record(tx, actor, f"conversation.{'closed' if closed else 'reopened'}", "conversation",
+                           conversation_id, org_ids=[])
 
 
 async def start(services: Services, actor: Actor, recipients: Recipients, mode: Mode | None, name: str | None

@@ -99,7 +99,8 @@ async def start_conversation(body: StartConversation, actor: MessagingActor, ser
     if body.message is not None:
         sent = await message_actions.send_new(services, actor, recipients, mode=body.mode, name=body.name,
                                               body=body.message.body,
-                                              client_message_id=body.message.client_message_id)
+                                              client_message_id=body.message.client_message_id,
+                                              attachment_ids=body.message.attachment_ids)
         if sent.duplicate:
             response.status_code = 200
         conversation_id, created, message = sent.conversation_id, sent.conversation_created, sent.message

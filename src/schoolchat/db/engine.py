@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 AfterCommit = Callable[[], Awaitable[None]]
 
 MAX_BATCH = 64  # writers sharing one SQLite commit at most (bounds the first one's wait)
+_TOUCHED = "schoolchat_touched_tables"  # key in a connection's info: tables its open transaction wrote to
 
 
 @dataclass
@@ -75,8 +76,24 @@ class Database:
         self._batch: _Batch | None = None
         self._waiting = 0  # writers queued for the lock: while there are any, a finished writer's batch stays open
         self._tasks: set[asyncio.Task[None]] = set()
+        self._write_watchers: list[tuple[frozenset[str], Callable[[], None]]] = []
+        event.listen(self.engine.sync_engine, "after_cursor_execute", _note_written_table)
         if self.is_sqlite:
             _configure_sqlite(self.engine, sqlite_synchronous)
+
+    def on_committed_write(self, tables: Iterable[str], callback: Callable[[], None]) -> None:
+        """Call ``callback`` after every commit, in this process, of a ``write()`` that changed one of ``tables``.
+
+        Caches of rows use it to forget what this process changed; changes made by other processes reach them
+        through the bus or not at all, so such caches must also expire."""
+        self._write_watchers.append((frozenset(tables), callback))
+
+    def _committed(self, conn: AsyncConnection) -> None:
+        touched = conn.sync_connection.info.pop(_TOUCHED, None) if conn.sync_connection else None
+        if touched:
+            for tables, callback in self._write_watchers:
+                if tables & touched:
+                    callback()
 
     @property
     def dialect(self) -> str:
@@ -102,10 +119,12 @@ class Database:
     async def _write_postgresql(self) -> AsyncIterator[Tx]:
         async with self.engine.connect() as conn:
             tx = Tx(conn)
+            conn.sync_connection.info.pop(_TOUCHED, None)
             async with conn.begin():
                 yield tx
                 for before in tx.before_commit:
                     await before()
+            self._committed(conn)
         await _run_after_commit(tx)
 
     @asynccontextmanager
@@ -151,6 +170,7 @@ class Database:
         conn = await self.engine.connect()
         try:
             await conn.execution_options(writer=True)
+            conn.sync_connection.info.pop(_TOUCHED, None)
             transaction = await conn.begin()
         except BaseException:
             await conn.close()
@@ -172,6 +192,8 @@ class Database:
                 batch.done.exception()  # a batch with no members left has nobody to retrieve it
             await batch.conn.close()
             raise
+        if commit:
+            self._committed(batch.conn)
         await batch.conn.close()
         if not batch.done.done():
             batch.done.set_result(None)
@@ -200,6 +222,14 @@ class Database:
         args, kwargs = self.engine.dialect.create_connect_args(make_url(self.url))
         kwargs["check_same_thread"] = False  # BEGIN IMMEDIATE and COMMIT run on a worker thread
         return await _LoopConnection(lambda: sqlite3.connect(*args, **kwargs))
+
+
+def _note_written_table(conn: Any, _cursor: Any, _statement: str, _parameters: Any, context: Any,
+                        _executemany: bool) -> None:
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        table = getattr(getattr(context.compiled, "statement", None), "table", None)
+        if table is not None:
+            conn.info.setdefault(_TOUCHED, set()).add(table.name)
 
 
 async def _run_after_commit(tx: Tx) -> None:

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from schoolchat.attachments import actions as attachment_actions
+from schoolchat.attachments import queries as attachment_queries
 from schoolchat.auth.actor import Actor
 from schoolchat.conversations import actions as conversation_actions
 from schoolchat.conversations import queries as conversation_queries
@@ -28,7 +30,8 @@ from schoolchat.messages.models import messages
 from schoolchat.messages.render import preview, render
 from schoolchat.people import selection
 from schoolchat.people.selection import Recipients
-from schoolchat.people.models import users
+from schoolchat.people.queries import UserSummary, user_summaries
+from schoolchat.people.reach import disabled_among, space_messaging_disabled
 from schoolchat.policy import texts
 from schoolchat.policy.decision import Denied, require
 from schoolchat.policy.messages import may_delete_own, may_edit, may_forward
@@ -36,6 +39,7 @@ from schoolchat.policy.messaging import SendFacts, may_send, may_use_messaging, 
 from schoolchat.policy.recipients import Mode, plan_send
 from schoolchat.realtime import log
 from schoolchat.realtime.events import EventType
+from schoolchat.search import index as search_index
 from schoolchat.services import Services
 from schoolchat.validation import message_body
 
@@ -44,6 +48,7 @@ from schoolchat.validation import message_body
 class Forwarded:
     message_id: int
     sender_name: str
+    attachment_ids: tuple[int, ...] = ()  # the original's files travel with it
 
 
 @dataclass
@@ -66,13 +71,15 @@ class UnreadState:
 
 
 async def _append(tx: Tx, services: Services, conversation_id: int, sender: Actor, body: str, *,
-                  client_message_id: str | None, now: datetime, forwarded: Forwarded | None) -> dict[str, Any]:
+                  client_message_id: str | None, now: datetime, forwarded: Forwarded | None,
+                  files: Sequence[Any] = ()) -> dict[str, Any]:
     """Write one message at the conversation's next ``seq``; the sender's cursor moves past it."""
-    seq = (await tx.conn.execute(
+    names = [row.name for row in files]
+    seq, kind = (await tx.conn.execute(
         update(conversations).where(conversations.c.id == conversation_id)
-        .values(last_seq=conversations.c.last_seq + 1, last_activity_at=now, last_message_preview=preview(body),
-                last_message_sender_id=sender.id)
-        .returning(conversations.c.last_seq))).scalar_one()
+        .values(last_seq=conversations.c.last_seq + 1, last_activity_at=now,
+                last_message_preview=preview(body or ", ".join(names)), last_message_sender_id=sender.id)
+        .returning(conversations.c.last_seq, conversations.c.kind))).one()
     html = render(body)
     message_id = (await tx.conn.execute(insert(messages).values(
         conversation_id=conversation_id, seq=seq, sender_id=sender.id, client_message_id=client_message_id,
@@ -80,6 +87,8 @@ async def _append(tx: Tx, services: Services, conversation_id: int, sender: Acto
         forwarded_from_id=forwarded.message_id if forwarded else None,
         forwarded_from_name=forwarded.sender_name if forwarded else None,
     ).returning(messages.c.id))).scalar_one()
+    attached = await attachment_actions.link(tx, message_id, files)
+    await search_index.index_message(tx, message_id, conversation_id, kind, body, names)
     await tx.conn.execute(update(memberships).where(memberships.c.conversation_id == conversation_id,
                                                     memberships.c.user_id == sender.id)
                           .values(last_read_seq=seq))
@@ -90,6 +99,7 @@ async def _append(tx: Tx, services: Services, conversation_id: int, sender: Acto
         "edited_at": None, "deleted": None,
         "forwarded_from": {"message_id": forwarded.message_id, "sender_name": forwarded.sender_name}
         if forwarded else None,
+        "attachments": attached,
     }
     await log.append(tx, services.bus, EventType.MESSAGE_CREATED, {"conversation_id": conversation_id,
                                                                    "message": wire},
@@ -98,53 +108,64 @@ async def _append(tx: Tx, services: Services, conversation_id: int, sender: Acto
 
 
 async def _fan_out(tx: Tx, services: Services, sender: Actor, targets: Sequence[tuple[int, int]], body: str,
-                   now: datetime, forwarded: Forwarded | None) -> list[dict[str, Any]]:
+                   now: datetime, forwarded: Forwarded | None, files: Sequence[Any] = ()) -> list[dict[str, Any]]:
     """A message in a "Sent to X people" conversation is also written into each recipient's own 1:1."""
-    disabled = dict((await tx.conn.execute(select(users.c.id, users.c.name).where(
-        users.c.id.in_([user_id for user_id, _ in targets]), users.c.messaging_disabled.is_(True)))).all())
+    summaries = await user_summaries(tx.conn, [user_id for user_id, _ in targets])
     for user_id, direct_id in targets:
-        if user_id not in disabled:
-            await _append(tx, services, direct_id, sender, body, client_message_id=None, now=now, forwarded=forwarded)
-    return [{"user_id": user_id, "code": "cannot_deliver", "message": texts.cannot_deliver(name)}
-            for user_id, name in sorted(disabled.items())]
+        if not summaries[user_id].messaging_disabled:
+            await _append(tx, services, direct_id, sender, body, client_message_id=None, now=now, forwarded=forwarded,
+                          files=files)
+    return [{"user_id": user_id, "code": "cannot_deliver", "message": texts.cannot_deliver(summaries[user_id].name)}
+            for user_id, _ in targets if summaries[user_id].messaging_disabled]
 
 
 async def _disabled_member_names(tx: Tx, conversation_id: int, except_id: int) -> list[str]:
-    rows = await tx.conn.execute(
-        select(users.c.name).join(memberships, memberships.c.user_id == users.c.id)
-        .where(memberships.c.conversation_id == conversation_id, memberships.c.active.is_(True),
-               memberships.c.user_id != except_id, users.c.messaging_disabled.is_(True))
-        .order_by(users.c.name))
-    return list(rows.scalars())
+    members = [m for m in await conversation_queries.active_member_ids(tx.conn, conversation_id) if m != except_id]
+    summaries = await user_summaries(tx.conn, await disabled_among(tx.conn, members))
+    return sorted(summary.name for summary in summaries.values())
 
 
 async def _replay(tx: Tx, actor: Actor, client_message_id: str | None, body: str,
-                  conversation_id: int | None) -> Sent | None:
+                  conversation_id: int | None, attachment_ids: Sequence[int] = ()) -> Sent | None:
     """The original answer to a retried send, or 409 when the id was used for something else."""
     if client_message_id is None:
         return None
     original = await queries.by_client_id(tx.conn, actor.id, client_message_id)
     if original is None:
         return None
-    if original.body != body or (conversation_id is not None and original.conversation_id != conversation_id):
+    other_files = original.deleted_at is None and list(dict.fromkeys(attachment_ids)) != (
+        await attachment_queries.ids_of_message(tx.conn, original.id))
+    if original.body != body or other_files or (conversation_id is not None
+                                                 and original.conversation_id != conversation_id):
         raise ApiError(409, "client_message_id_reused",
                        "This client_message_id was already used for a different message.",
                        {"client_message_id": client_message_id, "message_id": original.id})
-    return Sent(queries.to_wire(original), original.conversation_id, duplicate=True)
+    return Sent((await queries.to_wire_many(tx.conn, [original]))[0], original.conversation_id, duplicate=True)
+
+
+async def _files(tx: Tx, actor: Actor, attachment_ids: Sequence[int], forwarded: Forwarded | None) -> list[Any]:
+    """The files a send carries: a forwarded message's own, or the sender's uploads not sent yet."""
+    if forwarded is not None:
+        return await attachment_queries.by_ids(tx.conn, forwarded.attachment_ids)
+    return await attachment_actions.claim(tx, actor, attachment_ids)
+
+
+def _file_ids(attachment_ids: Sequence[int], forwarded: Forwarded | None) -> tuple[int, ...]:
+    return forwarded.attachment_ids if forwarded is not None else tuple(attachment_ids)
 
 
 async def _idempotent(services: Services, actor: Actor, client_message_id: str | None, body: str,
-                      conversation_id: int | None, attempt: Any) -> Sent:
+                      conversation_id: int | None, attempt: Any, attachment_ids: Sequence[int] = ()) -> Sent:
     """Run a send; if a concurrent retry won the race for the same client id, answer with its message."""
     try:
         async with services.db.write() as tx:
-            replay = await _replay(tx, actor, client_message_id, body, conversation_id)
+            replay = await _replay(tx, actor, client_message_id, body, conversation_id, attachment_ids)
             return replay if replay is not None else await attempt(tx)
     except IntegrityError as exc:
         if client_message_id is None or not is_unique_violation(exc):
             raise
         async with services.db.write() as tx:
-            replay = await _replay(tx, actor, client_message_id, body, conversation_id)
+            replay = await _replay(tx, actor, client_message_id, body, conversation_id, attachment_ids)
         if replay is None:
             raise
         return replay
@@ -154,9 +175,10 @@ async def _idempotent(services: Services, actor: Actor, client_message_id: str |
 
 
 async def send(services: Services, actor: Actor, conversation_id: int, body: str, client_message_id: str | None,
-               *, forwarded: Forwarded | None = None) -> Sent:
-    """§5.2: send into an existing conversation."""
-    body = message_body(body, services.settings.max_message_length)
+               *, forwarded: Forwarded | None = None, attachment_ids: Sequence[int] = ()) -> Sent:
+    """§5.2: send into an existing conversation, with files uploaded beforehand (or without text, with files)."""
+    file_ids = _file_ids(attachment_ids, forwarded)
+    body = message_body(body, services.settings.max_message_length, allow_empty=bool(file_ids))
     require(may_use_messaging(actor.messaging_disabled))
 
     async def attempt(tx: Tx) -> Sent:
@@ -168,13 +190,15 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
             sender_is_active_member=access.active,
             sender_is_creator=conversation.created_by == actor.id,
             disabled_direct_partner=partner.name if partner is not None and partner.messaging_disabled else None,
+            space_disabled=await space_messaging_disabled(tx.conn, conversation.space_id),
         )))
         now = utcnow()
+        files = await _files(tx, actor, attachment_ids, forwarded)
         wire = await _append(tx, services, conversation_id, actor, body, client_message_id=client_message_id,
-                             now=now, forwarded=forwarded)
+                             now=now, forwarded=forwarded, files=files)
         if access.kind == "individual":
             targets = await conversation_queries.individual_targets(tx.conn, conversation_id)
-            feedback = await _fan_out(tx, services, actor, targets, body, now, forwarded)
+            feedback = await _fan_out(tx, services, actor, targets, body, now, forwarded, files)
         else:
             feedback = [{"code": "cannot_receive" if access.kind != "group" else "cannot_participate",
                          "message": text}
@@ -182,14 +206,15 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
                                                                                            actor.id))]
         return Sent(wire, conversation_id, feedback=feedback)
 
-    return await _idempotent(services, actor, client_message_id, body, conversation_id, attempt)
+    return await _idempotent(services, actor, client_message_id, body, conversation_id, attempt, file_ids)
 
 
 async def send_new(services: Services, actor: Actor, recipients: Recipients, *, mode: Mode | None,
                    name: str | None, body: str, client_message_id: str | None,
-                   forwarded: Forwarded | None = None) -> Sent:
+                   forwarded: Forwarded | None = None, attachment_ids: Sequence[int] = ()) -> Sent:
     """§5.1: send to a selection of recipients, opening the conversation §6.3 decides on."""
-    body = message_body(body, services.settings.max_message_length)
+    file_ids = _file_ids(attachment_ids, forwarded)
+    body = message_body(body, services.settings.max_message_length, allow_empty=bool(file_ids))
     require(may_use_messaging(actor.messaging_disabled))
 
     async def attempt(tx: Tx) -> Sent:
@@ -202,25 +227,27 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
         opened = await conversation_actions.open_for_plan(tx, services, actor, plan, name, now)
         access = await conversation_queries.get_access(tx.conn, actor.id, opened.conversation_id)
         require(may_send(SendFacts(kind=access.kind, status=access.conversation.status,
-                                   sender_disabled=False, sender_is_active_member=True, sender_is_creator=True)))
+                                   sender_disabled=False, sender_is_active_member=True, sender_is_creator=True,
+                                   space_disabled=await space_messaging_disabled(tx.conn,
+                                                                                 access.conversation.space_id))))
+        files = await _files(tx, actor, attachment_ids, forwarded)
         wire = await _append(tx, services, opened.conversation_id, actor, body,
-                             client_message_id=client_message_id, now=now, forwarded=forwarded)
+                             client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
         feedback = list(opened.feedback)
         if opened.direct_targets:
-            await _fan_out(tx, services, actor, opened.direct_targets, body, now, forwarded)
+            await _fan_out(tx, services, actor, opened.direct_targets, body, now, forwarded, files)
         elif access.kind in ("course", "project"):
             feedback += [{"code": "cannot_receive", "message": text} for text in send_feedback(
                 access.kind, await _disabled_member_names(tx, opened.conversation_id, actor.id))]
         return Sent(wire, opened.conversation_id, conversation_created=opened.created, feedback=feedback)
 
-    return await _idempotent(services, actor, client_message_id, body, None, attempt)
+    return await _idempotent(services, actor, client_message_id, body, None, attempt, file_ids)
 
 
-async def _direct_partner(tx: Tx, conversation_id: int, user_id: int) -> Any:
-    return (await tx.conn.execute(
-        select(users.c.id, users.c.name, users.c.messaging_disabled)
-        .join(memberships, memberships.c.user_id == users.c.id)
-        .where(memberships.c.conversation_id == conversation_id, memberships.c.user_id != user_id))).first()
+async def _direct_partner(tx: Tx, conversation_id: int, user_id: int) -> UserSummary | None:
+    partner_id = (await tx.conn.execute(select(memberships.c.user_id).where(
+        memberships.c.conversation_id == conversation_id, memberships.c.user_id != user_id))).scalar_one_or_none()
+    return None if partner_id is None else (await user_summaries(tx.conn, [partner_id]))[partner_id]
 
 
 async def edit(services: Services, actor: Actor, message_id: int, body: str) -> dict[str, Any]:
@@ -237,7 +264,9 @@ async def edit(services: Services, actor: Actor, message_id: int, body: str) -> 
         if row.seq == access.conversation.last_seq:
             await tx.conn.execute(update(conversations).where(conversations.c.id == row.conversation_id)
                                   .values(last_message_preview=preview(body)))
-        wire = queries.to_wire(await queries.get_visible(tx.conn, actor.id, message_id))
+        wire = (await queries.to_wire_many(tx.conn, [await queries.get_visible(tx.conn, actor.id, message_id)]))[0]
+        await search_index.index_message(tx, message_id, row.conversation_id, access.kind, body,
+                                         [file["name"] for file in wire["attachments"]])
         await log.append(tx, services.bus, EventType.MESSAGE_EDITED,
                          {"conversation_id": row.conversation_id, "message": wire},
                          conversation_id=row.conversation_id)
@@ -249,15 +278,24 @@ async def delete_own(services: Services, actor: Actor, message_id: int) -> dict[
     async with services.db.write() as tx:
         row = await queries.get_visible(tx.conn, actor.id, message_id)
         require(may_delete_own(is_author=row.sender_id == actor.id, deleted=row.deleted_at is not None))
-        await tx.conn.execute(update(messages).where(messages.c.id == message_id)
-                              .values(body="", body_html="", deleted_at=utcnow(), deleted_by=actor.id))
-        wire = queries.to_wire(await queries.get_visible(tx.conn, actor.id, message_id))
-        await tx.conn.execute(update(conversations).where(conversations.c.id == row.conversation_id,
-                                                          conversations.c.last_seq == row.seq)
-                              .values(last_message_preview=wire["deleted"]["notice"]))
-        await log.append(tx, services.bus, EventType.MESSAGE_DELETED,
-                         {"conversation_id": row.conversation_id, "message": wire},
-                         conversation_id=row.conversation_id)
+        return await erase(tx, services, row, by=actor.id)
+
+
+async def erase(tx: Tx, services: Services, row: Any, *, by: int) -> dict[str, Any]:
+    """Remove a message's content for everyone — text, files and search entry — leaving a notice in its place:
+    "This message was deleted." for its author's own delete, "This message was removed by NAME" for a moderator's.
+    """
+    await attachment_actions.discard_for_message(tx, services, row.id)
+    await search_index.forget_message(tx, row.id)
+    await tx.conn.execute(update(messages).where(messages.c.id == row.id)
+                          .values(body="", body_html="", deleted_at=utcnow(), deleted_by=by))
+    wire = queries.to_wire(await queries.get_by_id(tx.conn, row.id))
+    await tx.conn.execute(update(conversations).where(conversations.c.id == row.conversation_id,
+                                                      conversations.c.last_seq == row.seq)
+                          .values(last_message_preview=wire["deleted"]["notice"]))
+    await log.append(tx, services.bus, EventType.MESSAGE_DELETED,
+                     {"conversation_id": row.conversation_id, "message": wire},
+                     conversation_id=row.conversation_id)
     return wire
 
 
@@ -267,8 +305,9 @@ async def forward(services: Services, actor: Actor, message_id: int, *, conversa
     """§4.3: forward a message you can see, to a conversation you are in or to new recipients; it is attributed."""
     async with services.db.read() as conn:
         source = await queries.get_visible(conn, actor.id, message_id)
+        files = await attachment_queries.ids_of_message(conn, source.id)
     require(may_forward(deleted=source.deleted_at is not None))
-    forwarded = Forwarded(source.id, source.forwarded_from_name or source.sender_name)
+    forwarded = Forwarded(source.id, source.forwarded_from_name or source.sender_name, tuple(files))
     if conversation_id is not None:
         return await send(services, actor, conversation_id, source.body, client_message_id, forwarded=forwarded)
     if recipients is None:

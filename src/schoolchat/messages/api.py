@@ -41,7 +41,7 @@ async def history(conversation_id: int, actor: MessagingActor, services: Service
     async with services.db.read() as conn:
         await conversation_queries.get_access(conn, actor.id, conversation_id)
         rows = await queries.history(conn, conversation_id, before_seq, limit)
-    items = [queries.to_wire(row) for row in rows]
+        items = await queries.to_wire_many(conn, rows)
     next_before = items[-1]["seq"] if len(items) == limit and items[-1]["seq"] > 1 else None
     return HistoryPage(messages=items, next_before_seq=next_before)
 
@@ -50,13 +50,14 @@ async def history(conversation_id: int, actor: MessagingActor, services: Service
              summary="Send a message (§5.2); a retry with the same client_message_id returns the original (200)")
 async def send(conversation_id: int, body: NewMessage, actor: MessagingActor, services: ServicesDep,
                response: Response) -> SentOut:
-    return _sent(await actions.send(services, actor, conversation_id, body.body, body.client_message_id), response)
+    return _sent(await actions.send(services, actor, conversation_id, body.body, body.client_message_id,
+                                    attachment_ids=body.attachment_ids), response)
 
 
 @router.get("/messages/{message_id}", response_model=dict[str, Any])
 async def get_message(message_id: int, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
     async with services.db.read() as conn:
-        return queries.to_wire(await queries.get_visible(conn, actor.id, message_id))
+        return (await queries.to_wire_many(conn, [await queries.get_visible(conn, actor.id, message_id)]))[0]
 
 
 @router.patch("/messages/{message_id}", response_model=dict[str, Any], summary="Edit your own message (§4.3)")

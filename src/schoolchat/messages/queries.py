@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.attachments import queries as attachment_queries
 from schoolchat.conversations.models import memberships
 from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
@@ -31,8 +32,8 @@ def deletion_notice(sender_id: int, deleted_by: int | None, deleted_by_name: str
     return texts.removed_by(deleted_by_name or "a moderator")
 
 
-def to_wire(row: Row[Any] | Any) -> dict[str, Any]:
-    """A message as clients see it; a deleted message keeps its place but not its content."""
+def to_wire(row: Row[Any] | Any, attachments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A message as clients see it; a deleted message keeps its place but not its content (nor its files)."""
     deleted = row.deleted_at is not None
     return {
         "id": row.id,
@@ -49,7 +50,14 @@ def to_wire(row: Row[Any] | Any) -> dict[str, Any]:
         if deleted else None,
         "forwarded_from": {"message_id": row.forwarded_from_id, "sender_name": row.forwarded_from_name}
         if row.forwarded_from_name else None,
+        "attachments": [] if deleted else attachments or [],
     }
+
+
+async def to_wire_many(conn: AsyncConnection, rows: list[Any]) -> list[dict[str, Any]]:
+    """Messages as clients see them, with their attachments."""
+    files = await attachment_queries.for_messages(conn, [row.id for row in rows if row.deleted_at is None])
+    return [to_wire(row, files.get(row.id)) for row in rows]
 
 
 async def history(conn: AsyncConnection, conversation_id: int, before_seq: int | None, limit: int) -> list[Any]:
@@ -70,6 +78,19 @@ async def get_visible(conn: AsyncConnection, user_id: int, message_id: int) -> A
     if row is None:
         raise not_found("message")
     return row
+
+
+async def get_by_id(conn: AsyncConnection, message_id: int) -> Any:
+    """One message regardless of who asks: only for actions that have already checked access."""
+    return (await conn.execute(_joined().where(messages.c.id == message_id))).one()
+
+
+async def live_by_ids(conn: AsyncConnection, message_ids: list[int]) -> list[Any]:
+    """Messages not deleted, by id; for callers that have already limited the ids to what the caller may see."""
+    if not message_ids:
+        return []
+    return list((await conn.execute(_joined().where(messages.c.id.in_(message_ids),
+                                                    messages.c.deleted_at.is_(None)))).all())
 
 
 async def by_client_id(conn: AsyncConnection, sender_id: int, client_message_id: str) -> Any | None:

@@ -10,10 +10,13 @@ CLIENT_ID_PATTERN = r"^[A-Za-z0-9._:\-]{1,64}$"
 
 
 class NewMessage(BaseModel):
-    body: str = Field(max_length=100_000, description="Plain text; web links are shown as links.")
+    body: str = Field("", max_length=100_000, description="Plain text; web links are shown as links. May be "
+                      "empty when the message carries files.")
     client_message_id: str | None = Field(
         None, pattern=CLIENT_ID_PATTERN,
         description="Chosen by the client; a retry with the same id returns the original message.")
+    attachment_ids: list[int] = Field(default_factory=list, max_length=10,
+                                      description="Files uploaded with POST /api/attachments, in display order.")
 
 
 class EditMessage(BaseModel):

@@ -21,8 +21,9 @@ from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import upsert
 from schoolchat.errors import ApiError
 from schoolchat.people import queries
-from schoolchat.people.models import org_roles, orgs, space_members, spaces, users
-from schoolchat.policy.admin import may_administer_user
+from schoolchat.moderation import audit
+from schoolchat.people.models import communication_rules, org_roles, orgs, space_members, spaces, users
+from schoolchat.policy.admin import may_administer_user, may_enrol
 from schoolchat.policy.decision import require
 from schoolchat.services import Services
 from schoolchat.validation import display_name
@@ -39,7 +40,7 @@ async def _require_user_admin(tx: Tx, actor: Actor, user_id: int) -> None:
 async def _space_org(tx: Tx, space_id: int) -> int:
     org_id = await queries.space_org(tx.conn, space_id)
     if org_id is None:
-        raise ApiError(404, "not_found", "The course or project was not found.", {"object": "space"})
+        raise ApiError(404, "not_found", "The course or project was not found.", {"object": "course or project"})
     return org_id
 
 
@@ -106,14 +107,34 @@ async def create_org(services: Services, actor: Actor, *, name: str, kind: str, 
         return await insert_org(tx, name=name, kind=kind, parent_id=parent_id)
 
 
-async def rename_org(services: Services, actor: Actor, org_id: int, name: str) -> None:
+# Changes an administrator makes that govern who may talk: each is written to the audit log.
+AUDITED_SWITCHES = ("messaging_disabled", "mass_messaging", "is_active")
+
+
+async def _audit_switches(tx: Tx, actor: Actor, object_type: str, object_id: int, org_ids: list[int],
+                          values: dict[str, Any]) -> None:
+    for switch in AUDITED_SWITCHES:
+        if switch in values:
+            await audit.record(tx, actor, f"{object_type}.{switch}", object_type, object_id, org_ids=org_ids,
+                               details={switch: values[switch]})
+
+
+async def update_org(services: Services, actor: Actor, org_id: int, changes: dict[str, Any]) -> None:
+    """Rename an org, or switch messaging off (or on) for everyone with a role in it or below it (§6.4)."""
+    values = dict(changes)
+    if "name" in values:
+        values["name"] = display_name(values["name"], "name", 200)
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
-        await tx.conn.execute(update(orgs).where(orgs.c.id == org_id).values(name=display_name(name, "name", 200)))
+        if values:
+            await tx.conn.execute(update(orgs).where(orgs.c.id == org_id).values(**values))
+        await _audit_switches(tx, actor, "org", org_id, [org_id], values)
 
 
 async def create_user(services: Services, actor: Actor, *, username: str, password: str, name: str, title: str,
                       avatar_url: str | None, org_id: int, role: str) -> int:
+    async with services.db.read() as conn:  # refuse strangers before spending a password hash on them
+        await queries.require_administered(conn, actor.roles, org_id)
     password_hash = hash_password(password)
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
@@ -131,11 +152,15 @@ async def update_user(services: Services, actor: Actor, user_id: int, changes: d
     if "title" in values:
         values["title"] = display_name(values["title"], "title") if values["title"] else ""
     if "password" in values:
+        async with services.db.read() as conn:  # refuse strangers before spending a password hash on them
+            require(may_administer_user(actor.roles, await queries.user_org_chains(conn, user_id)))
         values["password_hash"] = hash_password(values.pop("password"))
     async with services.db.write() as tx:
         await _require_user_admin(tx, actor, user_id)
         if values:
             await tx.conn.execute(update(users).where(users.c.id == user_id).values(**values))
+        orgs_of_user = [chain[0] for chain in await queries.user_org_chains(tx.conn, user_id) if chain]
+        await _audit_switches(tx, actor, "user", user_id, orgs_of_user, values)
 
 
 async def set_role(services: Services, actor: Actor, user_id: int, org_id: int, role: str | None) -> None:
@@ -157,21 +182,40 @@ async def create_space(services: Services, actor: Actor, *, kind: str, name: str
         return await insert_space(tx, kind=kind, name=name, org_id=org_id, description=description)
 
 
-async def rename_space(services: Services, actor: Actor, space_id: int, name: str) -> None:
+async def update_space(services: Services, actor: Actor, space_id: int, changes: dict[str, Any]) -> None:
+    """Rename a course or project (its conversation follows), or switch its conversation's messaging off (§6.4)."""
+    values = dict(changes)
+    if "name" in values:
+        values["name"] = display_name(values["name"], "name", 200)
     async with services.db.write() as tx:
-        await _require_org_admin(tx, actor, await _space_org(tx, space_id), "course or project")
-        name = display_name(name, "name", 200)
-        await tx.conn.execute(update(spaces).where(spaces.c.id == space_id).values(name=name))
+        org_id = await _space_org(tx, space_id)
+        await _require_org_admin(tx, actor, org_id, "course or project")
+        if values:
+            await tx.conn.execute(update(spaces).where(spaces.c.id == space_id).values(**values))
         live = await conversation_queries.live_space_conversation(tx.conn, space_id)
-        if live is not None:
-            await conversation_actions.set_name(tx, services, live.id, name, by=actor.id)
+        if live is not None and "name" in values:
+            await conversation_actions.set_name(tx, services, live.id, values["name"], by=actor.id)
+        await _audit_switches(tx, actor, "space", space_id, [org_id], values)
+
+
+async def set_rules(services: Services, actor: Actor, org_id: int, rules: list[tuple[str, str, str]]) -> None:
+    """Replace an org's communication rules (§7.1); an org without rules follows its parent's, or the defaults."""
+    async with services.db.write() as tx:
+        await _require_org_admin(tx, actor, org_id)
+        await tx.conn.execute(delete(communication_rules).where(communication_rules.c.org_id == org_id))
+        if rules:
+            await tx.conn.execute(insert(communication_rules), [
+                {"org_id": org_id, "sender_role": sender, "recipient_role": recipient, "scope": scope}
+                for sender, recipient, scope in rules])
+        await audit.record(tx, actor, "rules.changed", "org", org_id, org_ids=[org_id],
+                           details={"rules": [list(rule) for rule in rules]})
 
 
 async def set_space_member(services: Services, actor: Actor, space_id: int, user_id: int, role: str | None) -> None:
     """Enrol someone in a course or project with a role, or (``None``) take them out."""
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, await _space_org(tx, space_id), "course or project")
-        await _require_user_admin(tx, actor, user_id)
+        require(may_enrol(actor.roles, await queries.user_org_chains(tx.conn, user_id)))
         if role is None:
             await unenroll(tx, services, space_id, user_id, by=actor.id)
         else:

@@ -7,27 +7,33 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from schoolchat.auth.deps import CurrentActor, MessagingActor
-from schoolchat.people import actions, queries
+from schoolchat.errors import ApiError
+from schoolchat.people import actions, queries, reach
 from schoolchat.people.schemas import (
     AdminPeoplePage,
     AdminPersonOut,
     CreatedOut,
     MeOut,
     OrgIn,
+    OrgChanges,
     OrgOut,
-    OrgRename,
     PersonOut,
+    ReachabilityOut,
     RecipientSearchOut,
     RoleIn,
+    RuleOut,
+    RulesIn,
     SpaceHit,
     SpaceIn,
     SpaceMemberIn,
     SpaceOut,
+    SpaceChanges,
     SpaceParticipantOut,
-    SpaceRename,
     UserChanges,
     UserIn,
 )
+from schoolchat.policy.communication import ROLES, scope_for
+from schoolchat.policy.decision import Denied
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["people"])
@@ -59,6 +65,19 @@ async def search_recipients(actor: MessagingActor, services: ServicesDep,
     return RecipientSearchOut(people=[_person(p) for p in people],
                               courses=[hit for hit in hits if hit.kind == "course"],
                               projects=[hit for hit in hits if hit.kind == "project"])
+
+
+@router.get("/people/{person_id}/reachability", response_model=ReachabilityOut,
+            summary="Why can't I message this person? Disabled messaging and the communication rules, explained")
+async def reachability(person_id: int, actor: CurrentActor, services: ServicesDep) -> ReachabilityOut:
+    async with services.db.read() as conn:
+        found = (await queries.user_summaries(conn, await queries.visible_people(conn, actor.id, [person_id])))
+        if person_id not in found or person_id == actor.id:
+            raise ApiError(404, "not_found", "The person was not found.", {"object": "user"})
+        decision = await reach.explain(conn, actor.id, actor.messaging_disabled, person_id, found[person_id].name)
+    if isinstance(decision, Denied):
+        return ReachabilityOut(allowed=False, code=decision.code, message=decision.message, details=decision.details)
+    return ReachabilityOut(allowed=True, code=None, message=f"You can message {found[person_id].name}.", details={})
 
 
 admin = APIRouter(prefix="/admin", tags=["administration"])
@@ -106,10 +125,32 @@ async def create_org(body: OrgIn, actor: CurrentActor, services: ServicesDep) ->
                                                   parent_id=body.parent_id))
 
 
-@admin.patch("/orgs/{org_id}", status_code=204)
-async def rename_org(org_id: int, body: OrgRename, actor: CurrentActor, services: ServicesDep) -> Response:
-    await actions.rename_org(services, actor, org_id, body.name)
+@admin.patch("/orgs/{org_id}", status_code=204, summary="Rename an org, or switch messaging off for it (§6.4)")
+async def update_org(org_id: int, body: OrgChanges, actor: CurrentActor, services: ServicesDep) -> Response:
+    await actions.update_org(services, actor, org_id, body.model_dump(exclude_unset=True))
     return Response(status_code=204)
+
+
+@admin.get("/orgs/{org_id}/rules", response_model=list[RuleOut],
+           summary="§7.1: the communication rules in force in an org, and where each comes from")
+async def get_rules(org_id: int, actor: CurrentActor, services: ServicesDep) -> list[RuleOut]:
+    async with services.db.read() as conn:
+        await queries.require_administered(conn, actor.roles, org_id)
+        own, in_force = await reach.rules_of(conn, org_id)
+    return [RuleOut(sender_role=sender, recipient_role=recipient, scope=scope_for(in_force, sender, recipient),
+                    source=("this org" if own else "inherited") if (sender, recipient) in in_force else "default")
+            for sender in ROLES for recipient in ROLES]
+
+
+@admin.put("/orgs/{org_id}/rules", response_model=list[RuleOut],
+           summary="§7.1: set an org's communication rules (pairs left out fall back to the defaults)")
+async def put_rules(org_id: int, body: RulesIn, actor: CurrentActor, services: ServicesDep) -> list[RuleOut]:
+    pairs = [(rule.sender_role, rule.recipient_role) for rule in body.rules]
+    if len(set(pairs)) != len(pairs):
+        raise ApiError(422, "duplicate_rule", "Each pair of roles can have one rule only.", {"field": "rules"})
+    await actions.set_rules(services, actor, org_id,
+                            [(rule.sender_role, rule.recipient_role, rule.scope) for rule in body.rules])
+    return await get_rules(org_id, actor, services)
 
 
 @admin.post("/users", response_model=CreatedOut, status_code=201, summary="Create a person with a role in an org")
@@ -144,9 +185,10 @@ async def create_space(body: SpaceIn, actor: CurrentActor, services: ServicesDep
                                                     org_id=body.org_id, description=body.description))
 
 
-@admin.patch("/spaces/{space_id}", status_code=204)
-async def rename_space(space_id: int, body: SpaceRename, actor: CurrentActor, services: ServicesDep) -> Response:
-    await actions.rename_space(services, actor, space_id, body.name)
+@admin.patch("/spaces/{space_id}", status_code=204,
+             summary="Rename a course or project, or switch messaging off for its conversation (§6.4)")
+async def update_space(space_id: int, body: SpaceChanges, actor: CurrentActor, services: ServicesDep) -> Response:
+    await actions.update_space(services, actor, space_id, body.model_dump(exclude_unset=True))
     return Response(status_code=204)
 
 

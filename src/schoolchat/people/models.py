@@ -9,6 +9,7 @@ from schoolchat.db.types import UTCDateTime
 
 ORG_KINDS = ("district", "school", "department")
 SCHOOL_ROLES = ("student", "teacher", "admin")
+ROLE_RANK = {"student": 0, "teacher": 1, "admin": 2}
 SPACE_KINDS = ("course", "project")
 SPACE_ROLES = ("teacher", "student")
 
@@ -34,6 +35,8 @@ orgs = Table(
     Column("name", String(200), nullable=False),
     Column("kind", String(20), nullable=False),
     Column("parent_id", Integer, ForeignKey("orgs.id"), nullable=True, index=True),
+    # §6.4: messaging switched off for everyone with a role here or below.
+    Column("messaging_disabled", Boolean, nullable=False, server_default="0"),
     CheckConstraint("kind in ('district', 'school', 'department')", name="kind"),
 )
 
@@ -57,6 +60,8 @@ spaces = Table(
     Column("name", String(200), nullable=False),
     Column("org_id", Integer, ForeignKey("orgs.id"), nullable=False, index=True),
     Column("description", Text, nullable=False, server_default=""),
+    # §6.4: the course's or project's conversation is switched off (history stays readable).
+    Column("messaging_disabled", Boolean, nullable=False, server_default="0"),
     CheckConstraint("kind in ('course', 'project')", name="kind"),
 )
 
@@ -68,4 +73,16 @@ space_members = Table(
     Column("role", String(10), nullable=False),
     CheckConstraint("role in ('teacher', 'student')", name="role"),
     Index("ix_space_members_user", "user_id"),
+)
+
+# Per-school communication rules: may someone with sender_role start a conversation with someone with
+# recipient_role, and within which scope. Missing rows fall back to the defaults in policy/communication.py.
+communication_rules = Table(
+    "communication_rules",
+    metadata,
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
+    Column("sender_role", String(20), primary_key=True),
+    Column("recipient_role", String(20), primary_key=True),
+    Column("scope", String(20), nullable=False),
+    CheckConstraint("scope in ('nobody', 'shared_space', 'same_school', 'anyone')", name="scope"),
 )

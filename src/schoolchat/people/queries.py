@@ -9,13 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from schoolchat.people.models import org_roles, orgs, space_members, spaces, users
+from schoolchat.people import reach
+from schoolchat.people.models import ROLE_RANK, org_roles, orgs, space_members, spaces, users
 from schoolchat.policy.admin import may_administer
-from schoolchat.policy.decision import require
+from schoolchat.policy.decision import Allowed, require
 from schoolchat.policy.recipients import SpaceSelection
-
-ROLE_RANK = {"student": 0, "teacher": 1, "admin": 2}
-
 
 @dataclass(frozen=True, slots=True)
 class UserSummary:
@@ -35,11 +33,10 @@ async def user_summaries(conn: AsyncConnection, ids: Iterable[int]) -> dict[int,
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    rows = await conn.execute(
-        select(users.c.id, users.c.name, users.c.title, users.c.avatar_url, users.c.messaging_disabled)
-        .where(users.c.id.in_(wanted))
-    )
-    return {row.id: UserSummary(*row) for row in rows}
+    rows = (await conn.execute(select(users.c.id, users.c.name, users.c.title, users.c.avatar_url)
+                               .where(users.c.id.in_(wanted)))).all()
+    disabled = await reach.disabled_among(conn, wanted)
+    return {row.id: UserSummary(*row, messaging_disabled=row.id in disabled) for row in rows}
 
 
 async def org_chain(conn: AsyncConnection, org_id: int) -> list[int]:
@@ -92,17 +89,17 @@ async def space_selection(conn: AsyncConnection, space_id: int) -> SpaceSelectio
     return SpaceSelection(space.id, space.kind, space.name, frozenset(members))
 
 
-def _visible_to(viewer_id: int) -> ColumnElement[bool]:
-    """People the viewer may find and address: active, sharing a school or a course or project.
-
-    (Per-school communication rules narrow this further; see the moderation issue.)
-    """
-    viewer_orgs = select(org_roles.c.org_id).where(org_roles.c.user_id == viewer_id)
+async def _visible_to(conn: AsyncConnection, viewer_id: int) -> ColumnElement[bool]:
+    """People the viewer may find: active, with a role in the viewer's orgs or below them (a district admin sees
+    the district), or sharing a course or project. The communication rules then decide whom they may address."""
+    tree = await reach.org_tree(conn)
+    own = set((await conn.execute(select(org_roles.c.org_id).where(org_roles.c.user_id == viewer_id))).scalars())
+    below = sorted(org for org in tree.parent if own.intersection(tree.chain(org)))
     viewer_spaces = select(space_members.c.space_id).where(space_members.c.user_id == viewer_id)
     return and_(
         users.c.is_active.is_(True),
         or_(
-            users.c.id.in_(select(org_roles.c.user_id).where(org_roles.c.org_id.in_(viewer_orgs))),
+            users.c.id.in_(select(org_roles.c.user_id).where(org_roles.c.org_id.in_(below))),
             users.c.id.in_(select(space_members.c.user_id).where(space_members.c.space_id.in_(viewer_spaces))),
         ),
     )
@@ -113,19 +110,23 @@ async def visible_people(conn: AsyncConnection, viewer_id: int, ids: Iterable[in
     wanted = sorted(set(ids))
     if not wanted:
         return set()
-    rows = await conn.execute(select(users.c.id).where(users.c.id.in_(wanted), _visible_to(viewer_id)))
+    rows = await conn.execute(select(users.c.id).where(users.c.id.in_(wanted), await _visible_to(conn, viewer_id)))
     return set(rows.scalars())
 
 
 async def search_people(conn: AsyncConnection, viewer_id: int, term: str, limit: int) -> list[UserSummary]:
-    rows = await conn.execute(
-        select(users.c.id, users.c.name, users.c.title, users.c.avatar_url, users.c.messaging_disabled)
+    """People by name whom the viewer may start a conversation with under the communication rules."""
+    candidates = (await conn.execute(
+        select(users.c.id)
         .where(users.c.id != viewer_id, func.lower(users.c.name).contains(term.lower(), autoescape=True),
-               _visible_to(viewer_id))
+               await _visible_to(conn, viewer_id))
         .order_by(users.c.name, users.c.id)
-        .limit(limit)
-    )
-    return [UserSummary(*row) for row in rows]
+        .limit(limit * 5)
+    )).scalars().all()
+    decisions = await reach.decide_many(conn, viewer_id, candidates)
+    allowed = [user_id for user_id in candidates if isinstance(decisions[user_id], Allowed)][:limit]
+    summaries = await user_summaries(conn, allowed)
+    return [summaries[user_id] for user_id in allowed]
 
 
 async def search_spaces(conn: AsyncConnection, viewer_id: int, term: str, limit: int) -> list[tuple[int, str, str, int]]:

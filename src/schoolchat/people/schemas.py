@@ -50,8 +50,9 @@ class OrgIn(BaseModel):
     parent_id: int
 
 
-class OrgRename(BaseModel):
-    name: str = Field(max_length=1000)
+class OrgChanges(BaseModel):
+    name: str | None = Field(None, max_length=1000)
+    messaging_disabled: bool | None = Field(None, description="§6.4: off for everyone with a role here or below")
 
 
 class CreatedOut(BaseModel):
@@ -89,8 +90,33 @@ class SpaceIn(BaseModel):
     description: str = Field("", max_length=5000)
 
 
-class SpaceRename(BaseModel):
-    name: str = Field(max_length=1000)
+class SpaceChanges(BaseModel):
+    name: str | None = Field(None, max_length=1000)
+    messaging_disabled: bool | None = Field(None, description="§6.4: the course's conversation refuses messages")
+
+
+Scope = Literal["nobody", "shared_space", "same_school", "anyone"]
+
+
+class RuleIn(BaseModel):
+    sender_role: SchoolRole
+    recipient_role: SchoolRole
+    scope: Scope
+
+
+class RulesIn(BaseModel):
+    rules: list[RuleIn] = Field(max_length=9)
+
+
+class RuleOut(RuleIn):
+    source: Literal["this org", "inherited", "default"]
+
+
+class ReachabilityOut(BaseModel):
+    allowed: bool
+    code: str | None
+    message: str
+    details: dict[str, object]
 
 
 class SpaceMemberIn(BaseModel):

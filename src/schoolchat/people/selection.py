@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.errors import ApiError
+from schoolchat.people import reach
 from schoolchat.people.queries import space_roles_of, space_selection, visible_people
+from schoolchat.policy.decision import Denied
+from schoolchat.policy.messaging import space_messaging_disabled
 from schoolchat.policy.recipients import RecipientOptions, SpaceSelection, recipient_options
+
+
+async def require_rules_allow(conn: AsyncConnection, sender_id: int, people: Iterable[int]) -> None:
+    """403 with the rule's explanation when the communication rules stop the sender starting with someone."""
+    for person_id, decision in sorted((await reach.decide_many(conn, sender_id, people)).items()):
+        if isinstance(decision, Denied):
+            raise ApiError(decision.status, decision.code, decision.message, {**decision.details, "user_id": person_id})
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,8 @@ async def resolve(conn: AsyncConnection, sender_id: int, people: Sequence[int], 
     """
     wanted = set(people) - {sender_id}
     missing_people = sorted(wanted - await visible_people(conn, sender_id, wanted))
+    if not missing_people:
+        await require_rules_allow(conn, sender_id, wanted)
     mine = await space_roles_of(conn, sender_id)
     selections: list[SpaceSelection] = []
     missing_spaces: list[int] = []
@@ -37,8 +49,10 @@ async def resolve(conn: AsyncConnection, sender_id: int, people: Sequence[int], 
             found = await space_selection(conn, space_id) if space_id in mine else None
             if found is None or found.kind != kind:
                 missing_spaces.append(space_id)
-            else:
-                selections.append(found)
+                continue
+            if await reach.space_messaging_disabled(conn, space_id):
+                raise space_messaging_disabled(kind).error()
+            selections.append(found)
     if missing_people or missing_spaces:
         raise ApiError(404, "recipient_not_found", "Some recipients were not found.",
                        {"user_ids": missing_people, "space_ids": missing_spaces})

@@ -20,7 +20,15 @@ def may_administer(actor_roles: Mapping[int, str], org_chain: Sequence[int], wha
 
 
 def may_administer_user(actor_roles: Mapping[int, str], user_org_chains: Sequence[Sequence[int]]) -> Decision:
-    """An admin manages people who hold a role in one of the orgs they administer."""
+    """An admin manages a person (profile, password, switches, roles) only when they administer every org the
+    person holds a role in: a school's admin must never take over someone who also answers to another school."""
+    if user_org_chains and all(administers(actor_roles, chain) for chain in user_org_chains):
+        return ALLOWED
+    return Denied("not_found", "The person was not found.", 404, {"object": "user"})
+
+
+def may_enrol(actor_roles: Mapping[int, str], user_org_chains: Sequence[Sequence[int]]) -> Decision:
+    """Enrolling in a course or project changes nothing about the person: a role in one administered org is enough."""
     if any(administers(actor_roles, chain) for chain in user_org_chains):
         return ALLOWED
     return Denied("not_found", "The person was not found.", 404, {"object": "user"})

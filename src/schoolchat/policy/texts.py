@@ -14,6 +14,11 @@ SENDER_MESSAGING_DISABLED = "Messaging has been disabled for your account."
 INDIVIDUAL_READ_ONLY_FOR_RECIPIENTS = "Reply in your own conversation with the sender."
 
 
+def space_messaging_disabled(kind: str) -> str:
+    """§6.4: an admin switched messaging off for a whole course or project."""
+    return f"Messaging is disabled for this {kind}."
+
+
 def sent_to(count: int) -> str:
     return f"Sent to {count} {'person' if count == 1 else 'people'}"
 

@@ -22,6 +22,7 @@ class EventType(StrEnum):
     MESSAGE_CREATED = "message.created"  # {conversation_id, message}
     MESSAGE_EDITED = "message.edited"  # {conversation_id, message}
     MESSAGE_DELETED = "message.deleted"  # {conversation_id, message}
+    REPORT_CREATED = "report.created"  # {report_id} — to each reviewer: their report inbox changed
     UNREAD_CHANGED = "unread.changed"  # {conversation_id, unread, total} — to one user
     SESSION_ENDED = "session.ended"  # {token_id} — to one user: the hub closes that credential's sockets
 

@@ -121,14 +121,13 @@ export class Panel {
     const kindIcon = c.kind === "direct" ? avatar(c.name, null) : h("span", { class: `avatar kind-${c.kind}`, "aria-hidden": "true" }, icon(KIND_ICON[c.kind]));
     const unread = c.unread > 0;
     const status = c.status !== "open" ? h("span", { class: "tag" }, c.status === "closed" ? "Closed" : "Deleted") : null;
-    const label = `${c.name}. ${KIND_LABEL[c.kind]}.${unread ? ` ${c.unread} unread.` : ""}${c.status !== "open" ? ` ${c.status}.` : ""}`;
     return h("li", { class: unread ? "conv-item unread" : "conv-item" },
-      h("a", { href: `#c${c.id}`, "aria-label": label, "data-conversation": c.id, onclick: (e: Event) => { e.preventDefault(); this.openConversation(c.id); } },
+      h("a", { href: `#c${c.id}`, "data-conversation": c.id, onclick: (e: Event) => { e.preventDefault(); this.openConversation(c.id); } },
         kindIcon,
         h("span", { class: "summary" },
-          h("span", { class: "line" }, h("span", { class: "name" }, c.name), status, timeLabel(c.last_activity_at)),
+          h("span", { class: "line" }, h("span", { class: "name" }, c.name, h("span", { class: "sr-only" }, `. ${KIND_LABEL[c.kind]}.`)), status, timeLabel(c.last_activity_at)),
           h("span", { class: "line" }, h("span", { class: "preview" }, c.preview?.text ?? c.status_notice ?? ""),
-            unread ? h("span", { class: "dot", "aria-hidden": "true" }, String(c.unread)) : null))));
+            unread ? h("span", { class: "dot" }, String(c.unread), h("span", { class: "sr-only" }, " unread")) : null))));
   }
 
   private async runSearch(): Promise<void> {

@@ -54,9 +54,9 @@ export async function adminPage(main: HTMLElement): Promise<void> {
     const id = Number(select.value);
     const [people, rules] = await Promise.all([
       get<{ people: AdminPerson[] }>(`/api/admin/orgs/${id}/people?limit=200`),
-      get<{ rules: Rule[] }>(`/api/admin/orgs/${id}/rules`),
+      get<Rule[]>(`/api/admin/orgs/${id}/rules`),
     ]);
-    replace(body, rulesForm(id, rules.rules), peopleTable(people.people));
+    replace(body, rulesForm(id, rules), peopleTable(people.people));
   };
   select.addEventListener("change", () => void show());
   if (orgs.length) await show();

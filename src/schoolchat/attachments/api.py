@@ -1,0 +1,48 @@
+"""Routes: upload a file (to attach to a message afterwards) and download one."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+
+from schoolchat.attachments import actions, queries
+from schoolchat.attachments.filenames import content_disposition
+from schoolchat.attachments.multipart import FileStream
+from schoolchat.auth.deps import MessagingActor
+from schoolchat.services import ServicesDep
+
+router = APIRouter(prefix="/api", tags=["attachments"])
+
+MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    name: str
+    size: int
+    content_type: str
+
+
+@router.post("/attachments", response_model=AttachmentOut, status_code=201,
+             summary="Upload one file (multipart/form-data, field 'file'); attach it by id when sending",
+             openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                 "type": "object", "required": ["file"],
+                 "properties": {"file": {"type": "string", "format": "binary"}}}}}}})
+async def upload(request: Request, actor: MessagingActor, services: ServicesDep) -> AttachmentOut:
+    limit = services.settings.max_attachment_bytes
+    stream = FileStream(request, limit + MULTIPART_OVERHEAD, actions.too_large(limit))
+    await stream.open()
+    return AttachmentOut(**await actions.upload(services, actor, stream.filename, stream.chunks()))
+
+
+@router.get("/attachments/{attachment_id}", summary="Download a file of a message you can see",
+            response_class=StreamingResponse, responses={200: {"content": {"application/octet-stream": {}}}})
+async def download(attachment_id: int, actor: MessagingActor, services: ServicesDep) -> StreamingResponse:
+    async with services.db.read() as conn:
+        row = await queries.get_downloadable(conn, actor.id, attachment_id)
+    return StreamingResponse(
+        actions.storage(services).read(row.storage_key), media_type=row.content_type,
+        headers={"Content-Disposition": content_disposition(row.name), "Content-Length": str(row.size),
+                 "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox",
+                 "Cache-Control": "private, no-store"})

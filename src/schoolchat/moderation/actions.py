@@ -1,0 +1,165 @@
+"""Moderation actions: each checks policy, changes rows, appends its events and an audit row, in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from schoolchat.auth.actor import Actor
+from schoolchat.conversations import actions as conversation_actions
+from schoolchat.conversations import queries as conversation_queries
+from schoolchat.conversations.models import conversations, memberships
+from schoolchat.db import Tx
+from schoolchat.db.types import utcnow
+from schoolchat.errors import ApiError
+from schoolchat.messages import actions as message_actions
+from schoolchat.messages import queries as message_queries
+from schoolchat.moderation import audit, queries
+from schoolchat.moderation.models import report_reviewers, reports
+from schoolchat.people.queries import space_org
+from schoolchat.policy.decision import require
+from schoolchat.policy.moderation import (
+    may_delete_conversation,
+    may_moderator_delete,
+    may_remove_participant,
+    may_report_conversation,
+    may_report_message,
+    may_restore_conversation,
+)
+from schoolchat.realtime import log
+from schoolchat.realtime.events import EventType
+from schoolchat.services import Services
+
+
+async def moderator_delete(services: Services, actor: Actor, message_id: int, *, confirmed: bool,
+                           reason: str | None) -> dict[str, Any]:
+    """§5.5: a teacher or admin in the conversation deletes someone's message, after confirming. The content is
+    gone for good (only a report's frozen evidence keeps it); everyone sees "This message was removed by NAME"."""
+    async with services.db.write() as tx:
+        row = await message_queries.get_visible(tx.conn, actor.id, message_id)
+        access = await conversation_queries.get_access(tx.conn, actor.id, row.conversation_id)
+        facts = await queries.moderator_facts(tx.conn, actor, access)
+        require(may_moderator_delete(facts, deleted=row.deleted_at is not None, confirmed=confirmed))
+        wire = await message_actions.erase(tx, services, row, by=actor.id)
+        await audit.record(tx, actor, "message.removed", "message", message_id,
+                           org_ids=await _conversation_orgs(tx, access.conversation), reason=reason,
+                           details={"conversation_id": row.conversation_id, "author_id": row.sender_id})
+    return wire
+
+
+async def remove_participant(services: Services, actor: Actor, conversation_id: int, user_id: int,
+                             reason: str | None) -> None:
+    """§5.6: a teacher or admin in a group conversation removes someone; they stop sending and receiving at once."""
+    async with services.db.write() as tx:
+        access = await conversation_queries.get_access(tx.conn, actor.id, conversation_id)
+        target = (await tx.conn.execute(select(memberships.c.formal).where(
+            memberships.c.conversation_id == conversation_id, memberships.c.user_id == user_id,
+            memberships.c.active.is_(True)))).first()
+        if target is None:
+            raise ApiError(404, "not_found", "The participant was not found.", {"object": "participant"})
+        facts = await queries.moderator_facts(tx.conn, actor, access)
+        require(may_remove_participant(facts, kind=access.kind, target_formal=target.formal,
+                                       target_is_self=user_id == actor.id))
+        await conversation_actions.remove_members(tx, services, conversation_id, [user_id], by=actor.id,
+                                                  reason="removed", now=utcnow())
+        await audit.record(tx, actor, "participant.removed", "conversation", conversation_id,
+                           org_ids=await _conversation_orgs(tx, access.conversation), reason=reason,
+                           details={"user_id": user_id})
+
+
+async def report_message(services: Services, actor: Actor, message_id: int, reason: str) -> int:
+    """§4.3: report a message from someone else; the evidence around it is frozen at this moment."""
+    async with services.db.write() as tx:
+        row = await message_queries.get_visible(tx.conn, actor.id, message_id)
+        require(may_report_message(is_author=row.sender_id == actor.id, deleted=row.deleted_at is not None))
+        access = await conversation_queries.get_access(tx.conn, actor.id, row.conversation_id)
+        return await _file_report(tx, services, actor, access.conversation, message_id, [row.sender_id], reason,
+                                  await queries.freeze_evidence(tx.conn, access.conversation, row.seq))
+
+
+async def report_conversation(services: Services, actor: Actor, conversation_id: int, reason: str) -> int:
+    """§4.2: report a group conversation; its newest messages are frozen as evidence."""
+    async with services.db.write() as tx:
+        access = await conversation_queries.get_access(tx.conn, actor.id, conversation_id)
+        require(may_report_conversation(access.kind))
+        others = [m for m in await conversation_queries.active_member_ids(tx.conn, conversation_id) if m != actor.id]
+        return await _file_report(tx, services, actor, access.conversation, None, others, reason,
+                                  await queries.freeze_evidence(tx.conn, access.conversation, None))
+
+
+async def _file_report(tx: Tx, services: Services, actor: Actor, conversation: Any, message_id: int | None,
+                       author_ids: list[int], reason: str, evidence: dict[str, Any]) -> int:
+    reviewers = await queries.route_report(tx.conn, conversation, actor.id, author_ids)
+    report_id = (await tx.conn.execute(insert(reports).values(
+        conversation_id=conversation.id, message_id=message_id, reporter_id=actor.id,
+        reporter_visible=conversation.kind == "direct", reason=reason, status="open", evidence=evidence,
+        created_at=utcnow()).returning(reports.c.id))).scalar_one()
+    if reviewers:
+        await tx.conn.execute(insert(report_reviewers), [{"report_id": report_id, "user_id": reviewer}
+                                                         for reviewer in reviewers])
+    for reviewer in reviewers:
+        await log.append(tx, services.bus, EventType.REPORT_CREATED, {"report_id": report_id}, user_id=reviewer)
+    await audit.record(tx, None, "report.created", "report", report_id,
+                       org_ids=await queries.report_orgs(tx.conn, conversation, actor.id),
+                       details={"conversation_id": conversation.id, "message_id": message_id,
+                                "reviewers": reviewers})
+    return report_id
+
+
+async def open_report(services: Services, actor: Actor, report_id: int) -> None:
+    """A reviewer who opens a report joins its conversation, not as a formal participant, with moderation rights."""
+    async with services.db.write() as tx:
+        report = await queries.get_for_reviewer(tx.conn, actor.id, report_id)
+        member = (await tx.conn.execute(select(memberships.c.active).where(
+            memberships.c.conversation_id == report.conversation_id, memberships.c.user_id == actor.id))).first()
+        if member is None or not member.active:
+            await conversation_actions.add_members(tx, services, report.conversation_id, [actor.id], by=actor.id,
+                                                   now=utcnow(), formal=False)
+        await audit.record(tx, actor, "report.opened", "report", report_id, org_ids=[],
+                           details={"conversation_id": report.conversation_id})
+
+
+async def review_report(services: Services, actor: Actor, report_id: int, status: str, note: str) -> None:
+    """Close a report as reviewed or dismissed, with the reviewer's note."""
+    async with services.db.write() as tx:
+        await queries.get_for_reviewer(tx.conn, actor.id, report_id)
+        await tx.conn.execute(update(reports).where(reports.c.id == report_id).values(
+            status=status, reviewed_by=actor.id, reviewed_at=utcnow(), review_note=note))
+        await audit.record(tx, actor, f"report.{status}", "report", report_id, org_ids=[], reason=note)
+
+
+async def delete_conversation(services: Services, actor: Actor, conversation_id: int, *, confirmed: bool,
+                              reason: str | None) -> None:
+    """§5.7: delete a course or project conversation; participants keep its history but cannot send, and a new
+    course conversation can be started at any time."""
+    async with services.db.write() as tx:
+        access = await conversation_queries.get_access(tx.conn, actor.id, conversation_id)
+        staff_here = await conversation_queries.is_staff_in(tx.conn, actor, access.conversation.space_id)
+        require(may_delete_conversation(access.kind, access.conversation.status, staff_here=staff_here,
+                                        confirmed=confirmed))
+        await conversation_actions.set_status(tx, services, actor, conversation_id, "deleted")
+        await audit.record(tx, actor, "conversation.deleted", "conversation", conversation_id,
+                           org_ids=await _conversation_orgs(tx, access.conversation), reason=reason)
+
+
+async def restore_conversation(services: Services, actor: Actor, report_id: int) -> int:
+    """§5.7 note: a reviewer restores a deleted conversation that was reported, from the original report."""
+    async with services.db.write() as tx:
+        report = await queries.get_for_reviewer(tx.conn, actor.id, report_id)
+        conversation = (await tx.conn.execute(select(conversations).where(
+            conversations.c.id == report.conversation_id))).one()
+        live = (await conversation_queries.live_space_conversation(tx.conn, conversation.space_id)
+                if conversation.space_id is not None else None)
+        require(may_restore_conversation(conversation.status, newer_live_exists=live is not None))
+        await conversation_actions.set_status(tx, services, actor, conversation.id, "open")
+        await audit.record(tx, actor, "conversation.restored", "conversation", conversation.id,
+                           org_ids=await _conversation_orgs(tx, conversation), details={"report_id": report_id})
+        return conversation.id
+
+
+async def _conversation_orgs(tx: Tx, conversation: Any) -> list[int]:
+    if conversation.space_id is None:
+        return []
+    org_id = await space_org(tx.conn, conversation.space_id)
+    return [org_id] if org_id is not None else []

@@ -1,0 +1,62 @@
+"""API shapes for moderation, reports and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class Confirmed(BaseModel):
+    confirm: bool = Field(False, description="Must be true: the step cannot be undone.")
+    reason: str | None = Field(None, max_length=2000, description="Kept in the audit log.")
+
+
+class ReportIn(BaseModel):
+    reason: str = Field("", max_length=2000)
+
+
+class ReportCreated(BaseModel):
+    report_id: int
+
+
+class ReportOut(BaseModel):
+    id: int
+    conversation_id: int
+    message_id: int | None
+    reporter: dict[str, Any] | None = Field(description="Named only when the reported conversation is a 1:1.")
+    reason: str
+    status: str
+    evidence: dict[str, Any] = Field(description="What the conversation looked like when it was reported.")
+    created_at: datetime
+    reviewed_by: int | None
+    reviewed_at: datetime | None
+    review_note: str | None
+
+
+class ReportPage(BaseModel):
+    reports: list[ReportOut]
+    next_before: int | None
+
+
+class ReviewIn(BaseModel):
+    status: Literal["reviewed", "dismissed"]
+    note: str = Field("", max_length=2000)
+
+
+class AuditEntry(BaseModel):
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str | None
+    action: str
+    object_type: str
+    object_id: int | None
+    reason: str | None
+    details: dict[str, Any]
+
+
+class AuditPage(BaseModel):
+    entries: list[AuditEntry]
+    next_before: int | None

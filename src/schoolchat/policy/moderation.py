@@ -1,0 +1,88 @@
+"""§5.3–§5.7 and reports: who may moderate, remove, report, delete and restore.
+
+Teachers and admins moderate only conversations they are part of — formally, or through a report they opened.
+Nobody reaches a conversation they are not in; staff reach students' private conversations only through a report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schoolchat.policy.decision import ALLOWED, Decision, Denied
+
+CONFIRMATION_REQUIRED = Denied("confirmation_required", "Please confirm: this cannot be undone.", 409,
+                               {"confirm": True})
+
+
+@dataclass(frozen=True, slots=True)
+class ModeratorFacts:
+    """The caller's standing in one conversation (they are an active member, or they would not reach it)."""
+
+    staff_here: bool  # a teacher of the course/project, or a teacher or admin of a school
+    via_report: bool  # joined through a report they opened: not a formal participant, may moderate
+
+
+def _may_moderate(facts: ModeratorFacts) -> bool:
+    return facts.staff_here or facts.via_report
+
+
+def may_moderator_delete(facts: ModeratorFacts, *, deleted: bool, confirmed: bool) -> Decision:
+    if not _may_moderate(facts):
+        return Denied("forbidden", "Only teachers and administrators can delete messages of others.", 403)
+    if deleted:
+        return Denied("message_deleted", "This message was already deleted.", 409)
+    return ALLOWED if confirmed else CONFIRMATION_REQUIRED
+
+
+def may_remove_participant(facts: ModeratorFacts, *, kind: str, target_formal: bool, target_is_self: bool
+                           ) -> Decision:
+    """§5.6: group conversations only; a teacher present through a report is not a participant to remove."""
+    if not _may_moderate(facts):
+        return Denied("forbidden", "Only teachers and administrators can remove participants.", 403)
+    if kind != "group":
+        return Denied("not_a_group", "Participants can only be removed from group conversations.", 409)
+    if target_is_self:
+        return Denied("use_leave", "To leave the conversation yourself, use Leave conversation.", 409)
+    if not target_formal:
+        return Denied("not_a_formal_participant",
+                      "Teachers who joined through a reported message are not formal participants and cannot be "
+                      "removed.", 409)
+    return ALLOWED
+
+
+def may_report_message(*, is_author: bool, deleted: bool) -> Decision:
+    """§4.3: report abuse is offered on messages from others."""
+    if is_author:
+        return Denied("own_message", "You cannot report your own message.", 409)
+    if deleted:
+        return Denied("message_deleted", "This message was already removed.", 409)
+    return ALLOWED
+
+
+def may_report_conversation(kind: str) -> Decision:
+    """§4.2: report abuse is a group conversation setting (messages can be reported in any conversation)."""
+    if kind != "group":
+        return Denied("not_a_group", "Whole conversations can be reported only when they are group conversations; "
+                                     "report a message instead.", 409)
+    return ALLOWED
+
+
+def may_delete_conversation(kind: str, status: str, *, staff_here: bool, confirmed: bool) -> Decision:
+    """§5.7: course and project conversations, by their teachers and admins."""
+    if kind not in ("course", "project"):
+        return Denied("not_a_course_conversation", "Only course and project conversations can be deleted.", 409)
+    if not staff_here:
+        return Denied("forbidden", "Only teachers and administrators can delete a course conversation.", 403)
+    if status == "deleted":
+        return Denied("conversation_deleted", "This conversation was already deleted.", 409)
+    return ALLOWED if confirmed else CONFIRMATION_REQUIRED
+
+
+def may_restore_conversation(status: str, *, newer_live_exists: bool) -> Decision:
+    """§5.7 note: a reviewer restores a deleted, reported conversation from the original report."""
+    if status != "deleted":
+        return Denied("not_deleted", "This conversation is not deleted.", 409)
+    if newer_live_exists:
+        return Denied("newer_conversation_exists",
+                      "A newer conversation for this course is in use; close it before restoring this one.", 409)
+    return ALLOWED

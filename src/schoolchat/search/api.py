@@ -1,0 +1,52 @@
+"""Routes: search across the caller's conversations, and within one (§5.3)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from schoolchat.auth.deps import MessagingActor
+from schoolchat.search import queries
+from schoolchat.services import ServicesDep
+
+router = APIRouter(prefix="/api", tags=["search"])
+
+Q = Annotated[str, Query(min_length=1, max_length=200,
+                         description="Words to find; the last one may be the start of a word.")]
+BEFORE = Annotated[int | None, Query(ge=1, description="next_before_id of the previous page")]
+LIMIT = Annotated[int, Query(ge=1, le=50)]
+
+
+class SearchHit(BaseModel):
+    message: dict[str, Any] = Field(description="The message as history shows it, with its attachments.")
+    conversation: dict[str, Any] = Field(description="{id, kind, name} as in the caller's conversation list.")
+    snippet: str | None = Field(description="HTML: the words around the match, matches in <mark>, the rest "
+                                            "escaped.")
+
+
+class SearchOut(BaseModel):
+    hits: list[SearchHit]
+    next_before_id: int | None
+
+
+def _out(page: queries.SearchPage) -> SearchOut:
+    return SearchOut(hits=[SearchHit(**hit) for hit in page.hits], next_before_id=page.next_before_id)
+
+
+@router.get("/search", response_model=SearchOut,
+            summary="Search text, attachment names and links in all your conversations, newest first")
+async def search_all(q: Q, actor: MessagingActor, services: ServicesDep, before_id: BEFORE = None,
+                     limit: LIMIT = 20) -> SearchOut:
+    async with services.db.read() as conn:
+        return _out(await queries.search(conn, actor.id, q, before_id=before_id, limit=limit))
+
+
+@router.get("/conversations/{conversation_id}/search", response_model=SearchOut,
+            summary="Search in one conversation (§5.3 'Search in conversation'), newest first")
+async def search_in(conversation_id: int, q: Q, actor: MessagingActor, services: ServicesDep,
+                    before_id: BEFORE = None, limit: LIMIT = 20) -> SearchOut:
+    async with services.db.read() as conn:
+        return _out(await queries.search(conn, actor.id, q, conversation_id=conversation_id, before_id=before_id,
+                                         limit=limit))

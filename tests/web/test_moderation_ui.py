@@ -1,0 +1,49 @@
+"""Teacher tools in the browser: a moderator delete seen live by the student (§5.5), and the report flow."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.web.conftest import Login
+from tests.web.steps import message, open_conversation, screenshot, send
+
+
+def test_a_teacher_removes_a_message_and_everyone_sees_the_notice(login: Login) -> None:
+    teacher, student = login("maria.jensen"), login("emma.hansen")
+    open_conversation(student, "Biology 101")
+    open_conversation(teacher, "Biology 101")
+    send(student, "Is the test on Monday?")
+    arrived = message(teacher, "Is the test on Monday?")
+
+
+    arrived.get_by_role("button", name="Message options for Emma Hansen's message").click()
+    expect(teacher.get_by_role("menuitem")).to_have_text(["Forward", "Mark as unread", "Report abuse", "Delete message"])
+    teacher.get_by_role("menuitem", name="Delete message").click()
+    teacher.get_by_role("dialog").get_by_role("button", name="Delete").click()
+
+    expect(student.locator(".message .notice", has_text="This message was removed by Maria Jensen")).to_be_visible()
+    expect(student.locator(".message", has_text="Is the test on Monday?")).to_have_count(0)
+
+
+def test_a_student_reports_and_the_teacher_reviews(login: Login) -> None:
+    noah, emma, teacher = login("noah.olsen"), login("emma.hansen"), login("maria.jensen")
+    open_conversation(noah, "Biology 101")
+    send(noah, "You are all idiots")
+
+    open_conversation(emma, "Biology 101")
+    rude = message(emma, "You are all idiots")
+    rude.get_by_role("button", name=re.compile("^Message options")).click()
+    emma.get_by_role("menuitem", name="Report abuse").click()
+    emma.get_by_role("dialog").get_by_label("What is wrong with this message?").fill("Insulting the class")
+    emma.get_by_role("dialog").get_by_role("button", name="Send report").click()
+    expect(emma.locator("#toast")).to_contain_text("report was sent")
+
+    teacher.get_by_role("link", name="Reports").click()
+    report = teacher.locator(".report", has_text="Insulting the class")
+    expect(report).to_contain_text("You are all idiots")
+    expect(report).to_contain_text("anonymously")
+    screenshot(teacher, "reports")
+    report.get_by_role("button", name="Mark reviewed").click()
+    expect(teacher.locator(".report", has_text="Insulting the class").locator(".tag")).to_have_text("reviewed")
