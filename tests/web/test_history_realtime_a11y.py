@@ -18,7 +18,8 @@ AXE = Path(__file__).parents[2] / "src" / "schoolchat" / "web" / "node_modules" 
 def test_scrolling_back_loads_earlier_pages_in_order(login: Login, base_url: str) -> None:
     with api_as(base_url, "liam.dahl") as api:
         started = api.post("/api/conversations", json={
-            "recipients": {"people": [person_id(api, "Noah Olsen")]}, "mode": "group", "name": "Long history",
+            "recipients": {"people": [person_id(api, "Noah Olsen"), person_id(api, "Emma Hansen")]}, "mode": "group",
+            "name": "Long history",
             "message": {"body": "Line 001"}})
         assert started.status_code == 201, started.text
         conversation_id = started.json()["conversation"]["id"]
