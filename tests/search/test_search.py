@@ -184,3 +184,18 @@ async def test_a_missing_conversation_is_the_same_404(client: httpx.AsyncClient,
     answer = await client.get("/api/conversations/987654/search", params={"q": "zebra"},
                               headers=world["member"].headers)
     assert answer.status_code == 404
+
+
+async def test_a_moderated_message_disappears_from_search_and_takes_its_files(client: httpx.AsyncClient,
+                                                                              make: Factory) -> None:
+    teacher, student, other = await make.person(role="teacher"), await make.person(), await make.person()
+    course = await make.space("Physics", teachers=[teacher], students=[student, other])
+    conversation = (await started(client, teacher, courses=[course.id], mode="group"))["conversation"]["id"]
+    file = await uploaded(client, student, "rude drawing.png", samples.PNG)
+    message = await sent_files(client, student, conversation, [file["id"]], "something rude")
+    removed = await client.post(f"/api/messages/{message['id']}/moderate", json={"confirm": True},
+                                headers=teacher.headers)
+    assert removed.status_code == 200, removed.text
+    assert (await search(client, other, "rude"))["hits"] == []
+    assert (await search(client, other, "drawing", conversation))["hits"] == []
+    assert (await client.get(f"/api/attachments/{file['id']}", headers=other.headers)).status_code == 404
