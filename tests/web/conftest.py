@@ -94,8 +94,9 @@ def login(browser: object, base_url: str) -> Iterator[Login]:
     contexts = []
 
     def log_in(username: str, width: int = 1200, height: int = 800, hub: Callable[[WebSocketRoute], None] | None = None,
-               **options: Any) -> Page:
-        """``hub``: sees (and may cut) every socket to the hub; ``options``: more browser context options."""
+               live: bool = True, **options: Any) -> Page:
+        """``hub``: sees (and may cut) every socket to the hub; ``live``: wait until real time is connected;
+        ``options``: more browser context options."""
         context = browser.new_context(viewport={"width": width, "height": height}, base_url=base_url,
                                       accept_downloads=True, **options)
         context.set_default_timeout(10_000)
@@ -108,7 +109,8 @@ def login(browser: object, base_url: str) -> Iterator[Login]:
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
-        expect(page.locator("body[data-connection=live]")).to_be_attached()
+        if live:
+            expect(page.locator("body[data-connection=live]")).to_be_attached()
         return page
 
     yield log_in

@@ -38,3 +38,20 @@ def test_a_mass_message_reaches_the_students_with_its_own_icon(login: Login) -> 
     student.locator("#chat-button").click()
     item = student.locator(".conv-item", has_text="School closes early on Friday.")
     expect(item.locator(".kind-mass")).to_be_visible()
+
+
+def test_disabled_messaging_is_explained_to_both_sides(login: Login) -> None:
+    disabled, teacher = login("sofia.moen", live=False), login("maria.jensen")
+    disabled.locator("#chat-button").click()
+    expect(disabled.locator("#panel [role=alert]")).to_contain_text("disabled")
+    expect(disabled.get_by_role("button", name="New message")).to_be_disabled()
+
+    teacher.locator("#chat-button").click()
+    teacher.get_by_role("button", name="New message").click()
+    teacher.get_by_role("combobox", name="Add recipients").fill("Sofia")
+    teacher.get_by_role("option", name=re.compile("Sofia Moen")).click()
+    teacher.get_by_role("textbox", name=re.compile("^Write message to")).fill("Hello Sofia")
+    teacher.get_by_role("button", name="Send").click()
+    expect(teacher.locator(".composer .error")).to_have_text(
+        "Your message cannot be delivered: Sofia Moen has messaging disabled.")
+

@@ -47,3 +47,17 @@ def test_a_student_reports_and_the_teacher_reviews(login: Login) -> None:
     screenshot(teacher, "reports")
     report.get_by_role("button", name="Mark reviewed").click()
     expect(teacher.locator(".report", has_text="Insulting the class").locator(".tag")).to_have_text("reviewed")
+
+
+def test_a_teacher_removes_a_participant_from_a_group(login: Login) -> None:
+    teacher, student = login("tom.berg"), login("noah.olsen")
+    open_conversation(student, "History project group")
+    open_conversation(teacher, "History project group")
+    teacher.get_by_role("button", name="Conversation settings").click()
+    teacher.get_by_role("button", name="Options for Noah Olsen").click()
+    teacher.get_by_role("menuitem", name="Remove").click()
+    teacher.get_by_role("dialog").get_by_role("button", name="Remove").click()
+    expect(teacher.locator(".participant", has_text="Noah Olsen")).to_have_count(0)
+    expect(student.locator(".banner")).to_contain_text("no longer a participant")
+    expect(student.get_by_role("button", name="Send")).to_be_disabled()
+

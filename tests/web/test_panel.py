@@ -74,7 +74,7 @@ def test_the_300_recipient_choice(login: Login) -> None:
     expect(teacher.get_by_role("radio", name=re.compile("Individual messages"))).to_be_visible()
 
 
-def test_a_closed_conversation_refuses_new_messages(login: Login) -> None:
+def test_a_closed_or_deleted_conversation_refuses_new_messages(login: Login) -> None:
     teacher, student = login("maria.jensen"), login("emma.hansen")
     teacher.locator("#chat-button").click()
     teacher.get_by_role("button", name="New message").click()
@@ -94,6 +94,15 @@ def test_a_closed_conversation_refuses_new_messages(login: Login) -> None:
     expect(student.locator(".banner")).to_contain_text("Closed conversation")
     expect(student.get_by_role("textbox", name=re.compile("^Write message to"))).to_be_disabled()
     expect(student.get_by_role("button", name="Send")).to_be_disabled()
+    expect(message(student, "Project kickoff on Friday")).to_be_visible()
+
+    teacher.get_by_role("button", name="Conversation settings").click()
+    teacher.get_by_role("button", name="Reopen conversation").click()
+    expect(student.get_by_role("textbox", name=re.compile("^Write message to"))).to_be_enabled()
+    teacher.get_by_role("button", name="Conversation settings").click()
+    teacher.get_by_role("button", name="Delete conversation").click()
+    teacher.get_by_role("dialog").get_by_role("button", name="Delete conversation").click()
+    expect(student.get_by_role("textbox", name=re.compile("^Write message to"))).to_be_disabled()
     expect(message(student, "Project kickoff on Friday")).to_be_visible()
 
 

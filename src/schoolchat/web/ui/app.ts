@@ -87,11 +87,16 @@ async function main(): Promise<void> {
       document.body.dataset.connection = s;
     },
   });
+  window.addEventListener("hashchange", () => void route());
+  try {
+    await refresh(); // a person whose messaging is disabled learns it here, in the server's words
+  } catch (e) {
+    panel.unavailable((e as Error).message);
+    return route();
+  }
   await realtime.start();
   await refresh();
-  window.addEventListener("hashchange", () => void route());
   await route();
-  if (state.me.messaging_disabled) announce("Your messaging has been disabled by an administrator.", "error");
 }
 
 void main();

@@ -98,7 +98,10 @@ export class ConversationView implements View {
 
   private async reloadHeader(): Promise<void> {
     this.conversation = await get<Conversation>(`/api/conversations/${this.id}`);
-    const c = this.conversation;
+    this.applyStatus(this.conversation);
+  }
+
+  private applyStatus(c: Conversation): void {
     this.title.textContent = c.name;
     const closed = c.status !== "open" || this.removed;
     const notice = this.removed ? "You are no longer a participant in this conversation." : c.status === "closed" ? "Closed conversation" : c.status_notice;
@@ -141,8 +144,10 @@ export class ConversationView implements View {
         if (message && this.rows.has(message.id)) this.upsert(message);
         break;
       case "participants.removed":
-        if ((event.payload.user_ids as number[]).includes(state.me.id)) this.removed = true;
-        void this.reloadHeader();
+        if ((event.payload.user_ids as number[]).includes(state.me.id)) {
+          this.removed = true; // the conversation is no longer ours to fetch
+          if (this.conversation) this.applyStatus(this.conversation);
+        } else void this.reloadHeader();
         break;
       case "conversation.updated":
       case "conversation.closed":

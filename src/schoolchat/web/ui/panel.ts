@@ -64,6 +64,13 @@ export class Panel {
     return !this.root.hidden;
   }
 
+  /** Messaging is not available to this person: say why, and offer nothing that would fail. */
+  unavailable(reason: string): void {
+    replace(this.list, h("li", { class: "empty error", role: "alert" }, reason));
+    this.root.querySelectorAll<HTMLButtonElement | HTMLInputElement>("#new-message, #panel-search").forEach((el) => { el.disabled = true; });
+    this.badge.hidden = true;
+  }
+
   setConnection(text: string | null): void {
     this.status.hidden = text === null;
     this.status.textContent = text ?? "";

@@ -50,13 +50,20 @@ export async function adminPage(main: HTMLElement): Promise<void> {
   const body = h("div", {});
   replace(main, h("h1", {}, "Administration"),
     h("label", { for: "admin-org" }, "Organisation "), select, body);
+  const find = h("input", { id: "admin-find", type: "search", autocomplete: "off" });
+  const people = h("div", {});
+  const showPeople = async (): Promise<void> => {
+    const q = find.value.trim();
+    const page = await get<{ people: AdminPerson[] }>(`/api/admin/orgs/${select.value}/people?limit=100${q ? `&q=${encodeURIComponent(q)}` : ""}`);
+    replace(people, peopleTable(page.people));
+  };
+  let timer = 0;
+  find.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(() => void showPeople(), 250); });
   const show = async (): Promise<void> => {
-    const id = Number(select.value);
-    const [people, rules] = await Promise.all([
-      get<{ people: AdminPerson[] }>(`/api/admin/orgs/${id}/people?limit=200`),
-      get<Rule[]>(`/api/admin/orgs/${id}/rules`),
-    ]);
-    replace(body, rulesForm(id, rules), peopleTable(people.people));
+    const rules = await get<Rule[]>(`/api/admin/orgs/${select.value}/rules`);
+    replace(body, rulesForm(Number(select.value), rules),
+      h("section", { class: "card" }, h("h2", {}, "People"), h("label", { for: "admin-find" }, "Find a person "), find, people));
+    await showPeople();
   };
   select.addEventListener("change", () => void show());
   if (orgs.length) await show();
@@ -91,11 +98,10 @@ function peopleTable(people: AdminPerson[]): HTMLElement {
     });
     return box;
   };
-  return h("section", { class: "card" }, h("h2", {}, "People"),
-    h("table", {}, h("thead", {}, h("tr", {}, ...["Name", "Role", "Messaging disabled", "Mass messaging"].map((t) => h("th", { scope: "col" }, t)))),
+  return h("table", {}, h("thead", {}, h("tr", {}, ...["Name", "Role", "Messaging disabled", "Mass messaging"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, ...people.map((p) => h("tr", {},
         h("th", { scope: "row" }, p.name, h("span", { class: "detail" }, ` ${p.title}`)), h("td", {}, p.role),
-        h("td", {}, toggle(p, "messaging_disabled", "Messaging disabled")), h("td", {}, toggle(p, "mass_messaging", "Mass messaging")))))));
+        h("td", {}, toggle(p, "messaging_disabled", "Messaging disabled")), h("td", {}, toggle(p, "mass_messaging", "Mass messaging"))))));
 }
 
 /** The "Link to course participant page" target: the people of a course or project conversation. */
