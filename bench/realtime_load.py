@@ -201,20 +201,23 @@ class Member(asyncio.Protocol):
 
 
 async def connect_all(tokens: list[str], port: int, latencies: list[float], batch: int = 200) -> list[Member]:
+    """Open the connections, a batch at a time; they ping from the start (the server drops silent clients)."""
     loop = asyncio.get_running_loop()
     members: list[Member] = []
+    pinger = asyncio.create_task(keep_alive(members))
     for start in range(0, len(tokens), batch):
         chunk = [Member(token, port, latencies) for token in tokens[start:start + batch]]
         for member in chunk:
             await loop.create_connection(lambda m=member: m, "127.0.0.1", port)  # type: ignore[misc]
         await asyncio.gather(*(m.ready for m in chunk))
         members.extend(chunk)
+    pinger.cancel()
     return members
 
 
 async def keep_alive(members: list[Member]) -> None:
     while True:
-        await asyncio.sleep(10)
+        await asyncio.sleep(5)
         for member in members:
             member.ping()
 
@@ -241,7 +244,8 @@ async def latency(members: int, rate: float, seconds: float) -> dict[str, object
 
                 for n in range(WARMUP):  # first requests pay for imports and caches; not measured
                     await send(-1 - n)
-                while len(latencies) < WARMUP * members:
+                deadline = time.monotonic() + 60
+                while len(latencies) < WARMUP * members and time.monotonic() < deadline:
                     await asyncio.sleep(0.01)
                 latencies.clear()
                 cpu_before = server.cpu_seconds()
