@@ -85,8 +85,14 @@ def browser() -> Iterator[object]:
 Login = Callable[..., object]
 
 
+@pytest.fixture(scope="session")
+def sessions() -> dict[str, Any]:
+    """Each person logs in through the login page once per run; later contexts reuse the cookie and CSRF token."""
+    return {}
+
+
 @pytest.fixture
-def login(browser: object, base_url: str) -> Iterator[Login]:
+def login(browser: object, base_url: str, sessions: dict[str, Any]) -> Iterator[Login]:
     """``login(username, width=1200)``: a new browser context (its own cookies) logged in on the platform page."""
     from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 
@@ -98,17 +104,19 @@ def login(browser: object, base_url: str) -> Iterator[Login]:
         """``hub``: sees (and may cut) every socket to the hub; ``live``: wait until real time is connected;
         ``options``: more browser context options."""
         context = browser.new_context(viewport={"width": width, "height": height}, base_url=base_url,
-                                      accept_downloads=True, **options)
+                                      accept_downloads=True, storage_state=sessions.get(username), **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         if hub is not None:
             context.route_web_socket(re.compile(r"/hubs/messages"), hub)
         page = context.new_page()
         page.goto("/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
+        if username not in sessions:
+            page.get_by_label("Username").fill(username)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+        sessions.setdefault(username, context.storage_state())
         if live:
             expect(page.locator("body[data-connection=live]")).to_be_attached()
         return page

@@ -16,6 +16,7 @@ SCREENSHOTS = os.environ.get("SCHOOLCHAT_SCREENSHOTS")  # a folder, e.g. docs/sc
 
 def screenshot(page: Page, name: str) -> None:
     if SCREENSHOTS:
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=Path(SCREENSHOTS) / f"{name}.png", animations="disabled")
 
 

@@ -25,6 +25,7 @@ export async function massMessagingPage(main: HTMLElement, openConversation: (id
   const roleBoxes = targets.roles.map((r) => h("label", { class: "radio" }, h("input", { type: "checkbox", value: r, checked: r === "student" }), ` ${ROLE_LABEL[r] ?? r}`));
   const body = h("textarea", { id: "mass-body", rows: 5, required: true });
   const history = h("ul", { class: "jobs", "aria-label": "Sent mass messages", "aria-live": "polite" }, ...jobs.map(jobLine));
+  let latest: Job | undefined = jobs[0];
   const checked = (boxes: HTMLElement[]): string[] => boxes.map((b) => b.querySelector("input")!).filter((i) => i.checked).map((i) => i.value);
 
   const follow = async (job: Job): Promise<void> => {
@@ -45,6 +46,7 @@ export async function massMessagingPage(main: HTMLElement, openConversation: (id
     }, "Mass message accepted; delivery continues in the background.");
     if (ok && job) {
       body.value = "";
+      latest = job;
       history.prepend(jobLine(job));
       void follow(job);
     }
@@ -59,6 +61,6 @@ export async function massMessagingPage(main: HTMLElement, openConversation: (id
       h("div", { class: "actions" },
         h("button", { type: "submit", class: "button primary" }, "Send mass message"))),
     h("section", { class: "card" }, h("h2", {}, "Sent"), history,
-      h("button", { type: "button", class: "link-button", onclick: () => jobs[0] && openConversation(jobs[0].conversation_id) }, "Open the latest in Messages")));
+      h("button", { type: "button", class: "link-button", onclick: () => latest && openConversation(latest.conversation_id) }, "Open the latest in Messages")));
   jobs.filter((j) => j.status === "queued" || j.status === "running").forEach((j) => void follow(j));
 }
