@@ -151,3 +151,30 @@ async def test_a_writer_cancelled_while_others_wait_does_not_strand_them(service
     assert results[1:] == ["cx-1", "cx-2"]
     expected = ["cx-1", "cx-2"] if fail else ["cx-0", "cx-1", "cx-2"]
     assert [n for n in await _usernames(db, "cx-") if n != "cx-doomed"] == expected
+
+
+async def test_if_a_failed_writer_cannot_be_undone_no_writer_of_its_batch_reports_success(
+        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = services.db
+    if not db.is_sqlite:
+        pytest.skip("PostgreSQL writers do not share transactions")
+    from sqlalchemy.ext.asyncio import AsyncTransaction
+
+    real_rollback = AsyncTransaction.rollback
+
+    async def failing_rollback(self: AsyncTransaction) -> None:
+        if self.nested:
+            raise RuntimeError("ROLLBACK TO SAVEPOINT failed")
+        await real_rollback(self)
+
+    monkeypatch.setattr(AsyncTransaction, "rollback", failing_rollback)
+    hold = asyncio.Event()
+    first = asyncio.create_task(_writer(db, "rb-0", hold=hold))
+    await asyncio.sleep(0)
+    others = [asyncio.create_task(_writer(db, "rb-1", fail=True))]
+    await _queued_behind(db, first, others, hold)
+    results = await asyncio.gather(first, *others, return_exceptions=True)
+    assert isinstance(results[0], RuntimeError) and isinstance(results[1], RuntimeError)  # rb-0 was not committed
+    assert await _usernames(db, "rb-") == []
+    assert await _writer(db, "rb-2") == "rb-2"  # the next write starts afresh
+    assert await _usernames(db, "rb-") == ["rb-2"]

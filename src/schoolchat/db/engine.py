@@ -145,10 +145,14 @@ class Database:
                 for before in tx.before_commit:
                     await before()
             except BaseException:
-                if savepoint is not None:
-                    await savepoint.rollback()
-                else:
+                if savepoint is None:
                     await self._end_batch(batch, commit=False)
+                else:
+                    try:
+                        await savepoint.rollback()
+                    except BaseException:  # its writes could not be undone: nothing of the batch may commit
+                        await self._end_batch(batch, commit=False)
+                        raise
                 raise
             if savepoint is not None:
                 await savepoint.commit()
@@ -195,8 +199,13 @@ class Database:
         if commit:
             self._committed(batch.conn)
         await batch.conn.close()
-        if not batch.done.done():
+        if batch.done.done():
+            return
+        if commit:
             batch.done.set_result(None)
+        else:  # writers that had finished in it must not report success
+            batch.done.set_exception(RuntimeError("the shared write transaction was rolled back"))
+            batch.done.exception()
 
     async def _commit_holding_lock(self, batch: _Batch) -> None:
         try:
@@ -272,7 +281,12 @@ class _LoopConnection(aiosqlite.Connection):
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         if _may_wait(fn, args):
-            return await asyncio.to_thread(fn, *args, **kwargs)
+            call = asyncio.ensure_future(asyncio.to_thread(fn, *args, **kwargs))
+            try:
+                return await asyncio.shield(call)
+            except asyncio.CancelledError:
+                await asyncio.wait([call])  # the thread still uses the connection: let it finish before anyone else
+                raise
         return fn(*args, **kwargs)
 
     def stop(self) -> None:
