@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import resource
@@ -28,6 +29,7 @@ import struct
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -35,6 +37,7 @@ from pathlib import Path
 import httpx
 import uvloop
 from sqlalchemy import insert
+from timing import percentile
 
 from schoolchat.auth.actions import insert_token
 from schoolchat.auth.passwords import hash_password
@@ -43,7 +46,6 @@ from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
 from schoolchat.db.types import utcnow
 from schoolchat.people.actions import insert_org, insert_user, put_role
-from timing import percentile
 
 SECRET = "realtime-bench-secret-key-0123456789"
 RS = b"\x1e"
@@ -222,7 +224,9 @@ async def keep_alive(members: list[Member]) -> None:
             member.ping()
 
 
-async def latency(members: int, rate: float, seconds: float) -> dict[str, object]:
+@contextlib.asynccontextmanager
+async def serving(members: int) -> AsyncIterator[tuple[Seeded, Server]]:
+    """A fresh SQLite database with ``members`` + 1 people in one conversation, served by its own process."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         upgrade(url)
@@ -230,58 +234,58 @@ async def latency(members: int, rate: float, seconds: float) -> dict[str, object
         server = Server(url, Path(tmp))
         await server.start()
         try:
-            latencies: list[float] = []
-            connected = await connect_all(seeded.member_tokens, server.port, latencies)
-            pinger = asyncio.create_task(keep_alive(connected))
-            count = int(rate * seconds)
-            path = f"/api/conversations/{seeded.conversation_id}/messages"
-            headers = {"Authorization": f"Bearer {seeded.sender_token}"}
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", headers=headers,
-                                         timeout=30) as api:
-                async def send(n: int) -> None:
-                    response = await api.post(path, json={"body": f"bench:{time.time_ns()}:{n}"})
-                    response.raise_for_status()
-
-                for n in range(WARMUP):  # first requests pay for imports and caches; not measured
-                    await send(-1 - n)
-                deadline = time.monotonic() + 60
-                while len(latencies) < WARMUP * members and time.monotonic() < deadline:
-                    await asyncio.sleep(0.01)
-                latencies.clear()
-                cpu_before = server.cpu_seconds()
-                began = time.monotonic()
-                sends = []
-                for n in range(count):
-                    await asyncio.sleep(max(0.0, began + n / rate - time.monotonic()))
-                    sends.append(asyncio.create_task(send(n)))
-                await asyncio.gather(*sends)
-                expected = count * members
-                deadline = time.monotonic() + 30
-                while len(latencies) < expected and time.monotonic() < deadline:
-                    await asyncio.sleep(0.05)
-                elapsed = time.monotonic() - began
-                cpu = server.cpu_seconds() - cpu_before
-            pinger.cancel()
-            ordered = sorted(latencies)
-            return {"members": members, "rate_per_s": rate, "messages": count, "expected": expected,
-                    "delivered": len(latencies), "p50_ms": round(percentile(ordered, 0.50), 1),
-                    "p99_ms": round(percentile(ordered, 0.99), 1), "max_ms": round(ordered[-1], 1),
-                    "deliveries_per_s": round(len(latencies) / elapsed), "server_cpu_s": round(cpu, 1),
-                    "deliveries_per_server_cpu_s": round(len(latencies) / cpu) if cpu else None}
+            yield seeded, server
         finally:
             await server.stop()
+
+
+async def latency(members: int, rate: float, seconds: float) -> dict[str, object]:
+    async with serving(members) as (seeded, server):
+        latencies: list[float] = []
+        connected = await connect_all(seeded.member_tokens, server.port, latencies)
+        pinger = asyncio.create_task(keep_alive(connected))
+        count = int(rate * seconds)
+        path = f"/api/conversations/{seeded.conversation_id}/messages"
+        headers = {"Authorization": f"Bearer {seeded.sender_token}"}
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", headers=headers,
+                                     timeout=30) as api:
+            async def send(n: int) -> None:
+                response = await api.post(path, json={"body": f"bench:{time.time_ns()}:{n}"})
+                response.raise_for_status()
+
+            for n in range(WARMUP):  # first requests pay for imports and caches; not measured
+                await send(-1 - n)
+            deadline = time.monotonic() + 60
+            while len(latencies) < WARMUP * members and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            latencies.clear()
+            cpu_before = server.cpu_seconds()
+            began = time.monotonic()
+            sends = []
+            for n in range(count):
+                await asyncio.sleep(max(0.0, began + n / rate - time.monotonic()))
+                sends.append(asyncio.create_task(send(n)))
+            await asyncio.gather(*sends)
+            expected = count * members
+            deadline = time.monotonic() + 30
+            while len(latencies) < expected and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            elapsed = time.monotonic() - began
+            cpu = server.cpu_seconds() - cpu_before
+        pinger.cancel()
+        ordered = sorted(latencies)
+        return {"members": members, "rate_per_s": rate, "messages": count, "expected": expected,
+                "delivered": len(latencies), "p50_ms": round(percentile(ordered, 0.50), 1),
+                "p99_ms": round(percentile(ordered, 0.99), 1), "max_ms": round(ordered[-1], 1),
+                "deliveries_per_s": round(len(latencies) / elapsed), "server_cpu_s": round(cpu, 1),
+                "deliveries_per_server_cpu_s": round(len(latencies) / cpu) if cpu else None}
 
 
 async def idle(connections: int) -> dict[str, object]:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{tmp}/bench.db"
-        upgrade(url)
-        seeded = await seed(url, connections)
-        server = Server(url, Path(tmp))
-        await server.start()
-        try:
+    try:
+        async with serving(connections) as (seeded, server):
             warm = await connect_all(seeded.member_tokens[:50], server.port, [])
             for member in warm:
                 assert member.transport is not None
@@ -297,9 +301,8 @@ async def idle(connections: int) -> dict[str, object]:
             return {"connections": connections, "rss_before_mib": round(before / 1024, 1),
                     "rss_after_mib": round(after / 1024, 1),
                     "kib_per_connection": round((after - before) / connections, 1)}
-        finally:
-            await server.stop()
-            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def main() -> None:
