@@ -169,3 +169,18 @@ async def test_only_the_reviewers_see_a_report(client: httpx.AsyncClient, make: 
     for outsider in (other_admin, bully, victim):
         assert (await client.get(f"/api/reports/{report_id}", headers=outsider.headers)).status_code == 404
         assert (await client.post(f"/api/reports/{report_id}/open", headers=outsider.headers)).status_code == 404
+
+
+async def test_a_one_to_one_stays_usable_after_a_teacher_opens_a_report_in_it(
+        client: httpx.AsyncClient, make: Factory) -> None:
+    teacher, bully, victim = await make.person(role="teacher"), await make.person(), await make.person()
+    await make.space("History", teachers=[teacher], students=[bully, victim])
+    direct = await started(client, bully, people=[victim.id], body="nobody likes you")
+    cid = direct["conversation"]["id"]
+    report_id = await _report(client, victim, direct["message"]["id"])
+    await client.post(f"/api/reports/{report_id}/open", headers=teacher.headers)
+    for who in (victim, bully, teacher):
+        answer = await client.post(f"/api/conversations/{cid}/messages", json={"body": "still here"},
+                                   headers=who.headers)
+        assert answer.status_code == 201, answer.text
+

@@ -41,15 +41,17 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _unavailable("the UI is not built: run `make web`")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCHOOLCHAT_")}
-    env["SCHOOLCHAT_DATA_DIR"] = str(tmp_path_factory.mktemp("web-demo"))
+    data_dir = tmp_path_factory.mktemp("web-demo")
+    env["SCHOOLCHAT_DATA_DIR"] = str(data_dir)
     command = [str(Path(sys.executable).with_name("schoolchat")), "demo", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = data_dir / "server.log"  # the server's own account of a failure: read it when a test fails
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"schoolchat demo exited: {process.stderr.read().decode() if process.stderr else ''}")
+                raise RuntimeError(f"schoolchat demo exited: {log.read_text()}")
             try:
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                     break

@@ -61,3 +61,24 @@ def test_a_teacher_removes_a_participant_from_a_group(login: Login) -> None:
     expect(student.locator(".banner")).to_contain_text("no longer a participant")
     expect(student.get_by_role("button", name="Send")).to_be_disabled()
 
+
+def test_a_teacher_opens_a_reported_private_conversation_and_moderates_it(login: Login) -> None:
+    emma, noah, teacher = login("emma.hansen"), login("noah.olsen"), login("tom.berg")
+    open_conversation(noah, "Emma Hansen")
+    send(noah, "Nobody likes you")
+    open_conversation(emma, "Noah Olsen")
+    message(emma, "Nobody likes you").get_by_role("button", name=re.compile("^Message options")).click()
+    emma.get_by_role("menuitem", name="Report abuse").click()
+    emma.get_by_role("dialog").get_by_label("What is wrong with this message?").fill("Bullying in a private chat")
+    emma.get_by_role("dialog").get_by_role("button", name="Send report").click()
+
+    teacher.get_by_role("link", name="Reports").click()
+    report = teacher.locator(".report", has_text="Bullying in a private chat")
+    expect(report).to_contain_text("by Emma Hansen")  # 1:1: the reporter is named (§5.5 note)
+    report.get_by_role("button", name="Open conversation").click()
+    rude = message(teacher, "Nobody likes you")
+    rude.get_by_role("button", name=re.compile("^Message options")).click()
+    teacher.get_by_role("menuitem", name="Delete message").click()
+    teacher.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(emma.locator(".message .notice", has_text="This message was removed by Tom Berg")).to_be_visible()
+

@@ -50,6 +50,32 @@ def test_own_message_options_edit_and_keyboard(login: Login) -> None:
     fixed = message(student, "Typo in this message, fixed")
     expect(fixed.locator(".edited")).to_have_text("edited")
 
+    fixed.get_by_role("button", name=re.compile("^Message options")).click()
+    student.get_by_role("menuitem", name="Forward").click()
+    student.get_by_role("dialog").get_by_label("Forward to").select_option(label="Noah Olsen")
+    student.get_by_role("dialog").get_by_role("button", name="Forward").click()
+    expect(student.locator("#toast")).to_have_text("Message forwarded.")
+    student.get_by_role("button", name="Back").click()
+    open_conversation(student, "Noah Olsen")
+    expect(message(student, "Typo in this message, fixed").locator(".forwarded")).to_have_text(
+        "Forwarded from Emma Hansen")
+
+
+def test_individual_messages_to_two_people(login: Login) -> None:
+    teacher, student = login("maria.jensen"), login("noah.olsen")
+    teacher.locator("#chat-button").click()
+    teacher.get_by_role("button", name="New message").click()
+    recipients = teacher.get_by_role("combobox", name="Add recipients")
+    for name in ("Noah Olsen", "Liam Dahl"):
+        recipients.fill(name.split()[0])
+        teacher.get_by_role("option", name=re.compile(name)).click()
+    teacher.get_by_role("radio", name=re.compile("Individual messages")).check()
+    teacher.get_by_role("textbox", name="Write message to Noah Olsen, Liam Dahl").fill("Your lab report is due")
+    teacher.get_by_role("button", name="Send").click()
+    expect(teacher.locator("#conversation-title")).to_have_text("Sent to 2 people")
+    open_conversation(student, "Maria Jensen")
+    expect(message(student, "Your lab report is due")).to_be_visible()
+
 
 def test_the_300_recipient_choice(login: Login) -> None:
     teacher = login("david.chen")

@@ -245,9 +245,11 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
 
 
 async def _direct_partner(tx: Tx, conversation_id: int, user_id: int) -> UserSummary | None:
-    partner_id = (await tx.conn.execute(select(memberships.c.user_id).where(
-        memberships.c.conversation_id == conversation_id, memberships.c.user_id != user_id))).scalar_one_or_none()
-    return None if partner_id is None else (await user_summaries(tx.conn, [partner_id]))[partner_id]
+    """The other formal participant of a 1:1; none for a teacher present through a report (there are two)."""
+    others = (await tx.conn.execute(select(memberships.c.user_id).where(
+        memberships.c.conversation_id == conversation_id, memberships.c.user_id != user_id,
+        memberships.c.formal.is_(True)))).scalars().all()
+    return (await user_summaries(tx.conn, others))[others[0]] if len(others) == 1 else None
 
 
 async def edit(services: Services, actor: Actor, message_id: int, body: str) -> dict[str, Any]:
