@@ -17,7 +17,7 @@ from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 from tests.conftest import POSTGRES_ADMIN_URL, SECRET, _postgres_database
 from tests.factories import Factory
-from tests.realtime.harness import RawHubClient, send, start_group
+from tests.realtime.harness import LiveServer, RawHubClient, free_port, send, start_group
 from tests.realtime.processes import RedisProcess, ServeProcess
 
 
@@ -96,3 +96,23 @@ async def test_a_client_of_one_process_receives_what_another_commits_and_a_redis
         assert await _messages(on_first, 1) == after
     await on_first.close()
     await on_second.close()
+
+
+async def test_with_redis_unreachable_sends_succeed_and_the_process_still_delivers_its_own(
+        hub_settings: Settings, make: Factory) -> None:
+    """Redis is never the store: a process that cannot reach it still commits and serves its own clients."""
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"
+    live = LiveServer(hub_settings.model_copy(update={"redis_url": nowhere}))
+    await live.start()
+    try:
+        ada, ben, cy = await make.people(3)
+        hub = await RawHubClient.connect(live.hub_url, ben.token)
+        async with httpx.AsyncClient(base_url=live.url, timeout=30) as api:
+            group = await start_group(api, ada, [ben, cy])
+            sent = await send(api, ada, group, "Redis is down")
+        while (event := await hub.next_event())["type"] != "message.created":
+            pass
+        assert event["payload"]["message"]["id"] == sent["id"]
+        await hub.close()
+    finally:
+        await live.stop()
