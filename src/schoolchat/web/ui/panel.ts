@@ -2,7 +2,7 @@
 
 import { get } from "./api";
 import { avatar, byId, h, icon, replace, timeLabel } from "./dom";
-import { onChange, refresh, state } from "./state";
+import { onChange, refresh, showMore, state } from "./state";
 import type { Conversation, HubEvent, Message } from "./types";
 
 export interface View {
@@ -121,7 +121,8 @@ export class Panel {
       replace(this.list, h("li", { class: "empty" }, "No conversations yet. Start one with New message."));
       return;
     }
-    replace(this.list, ...state.conversations.map((c) => this.item(c)));
+    replace(this.list, ...state.conversations.map((c) => this.item(c)),
+      state.more ? h("li", { class: "more" }, h("button", { type: "button", class: "link-button", onclick: () => void showMore() }, "Show more conversations")) : null);
   }
 
   private item(c: Conversation): HTMLElement {

@@ -7,7 +7,33 @@ export const state = {
   me: null as unknown as Me,
   conversations: [] as Conversation[],
   unreadTotal: 0,
+  /** How many pages of the list the reader has asked for, and whether the server has more after them. */
+  pages: 1,
+  more: false,
 };
+
+interface ConversationPage {
+  conversations: Conversation[];
+  next_cursor: string | null;
+}
+
+async function listPages(): Promise<Conversation[]> {
+  const found: Conversation[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < state.pages; page++) {
+    const answer: ConversationPage = await get<ConversationPage>(`/api/conversations?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    found.push(...answer.conversations);
+    cursor = answer.next_cursor;
+    if (!cursor) break;
+  }
+  state.more = cursor !== null;
+  return found;
+}
+
+export function showMore(): Promise<void> {
+  state.pages += 1;
+  return refresh();
+}
 
 type Listener = () => void;
 const listeners: Listener[] = [];
@@ -46,11 +72,8 @@ export function refresh(): Promise<void> {
   pending = (async () => {
     do {
       again = false;
-      const [page, badge] = await Promise.all([
-        get<{ conversations: Conversation[] }>("/api/conversations?limit=100"),
-        get<{ total: number }>("/api/unread"),
-      ]);
-      state.conversations = page.conversations;
+      const [conversations, badge] = await Promise.all([listPages(), get<{ total: number }>("/api/unread")]);
+      state.conversations = conversations;
       state.unreadTotal = badge.total;
       listeners.forEach((listener) => listener());
     } while (again);
