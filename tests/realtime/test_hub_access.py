@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
 import websockets
 
+from schoolchat.auth.actions import insert_token
 from tests.factories import Factory
 from tests.realtime.harness import LiveServer, RawHubClient
 
@@ -116,3 +119,14 @@ async def test_logout_closes_the_sockets_of_that_credential_only(server: LiveSer
         await leaving.next_message()
     assert (await staying.invoke("GetEventsSince", 0))["result"]["reload"] is False
     await staying.close()
+
+
+async def test_a_socket_is_closed_when_its_credential_expires(server: LiveServer, make: Factory) -> None:
+    ada = await make.person()
+    async with make.services.db.write() as tx:
+        short = await insert_token(tx, make.services.settings.secret_key, ada.id, kind="bearer",
+                                   lifetime=timedelta(seconds=1))
+    hub = await RawHubClient.connect(server.hub_url, short.token)
+    while (message := await hub.next_message())["type"] != 7:
+        pass
+    assert message == {"type": 7, "error": "Your session has ended. Please log in again."}

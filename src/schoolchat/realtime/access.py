@@ -8,12 +8,15 @@ origin and the configured allowlist (cross-site WebSocket hijacking). Non-browse
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from starlette.requests import HTTPConnection
 
 from schoolchat.auth.actor import Actor
 from schoolchat.auth.deps import SESSION_COOKIE
+from schoolchat.auth.models import auth_tokens
 from schoolchat.auth.queries import authenticate
 from schoolchat.services import Services
 
@@ -46,3 +49,12 @@ async def hub_actor(conn: HTTPConnection, services: Services) -> Actor | None:
     token, via_cookie = presented
     found = await authenticate(services.db, services.settings.secret_key, token, via_cookie=via_cookie)
     return found.actor if found else None
+
+
+async def credential_expiry(services: Services, token_id: int | None) -> datetime | None:
+    """When the credential a socket opened with runs out; the hub closes the socket then."""
+    if token_id is None:
+        return None
+    async with services.db.read() as conn:
+        return (await conn.execute(select(auth_tokens.c.expires_at).where(auth_tokens.c.id == token_id))
+                ).scalar_one_or_none()

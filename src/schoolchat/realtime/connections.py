@@ -13,11 +13,13 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from starlette.types import Send
 
 from schoolchat.db import Database
+from schoolchat.db.types import utcnow
 from schoolchat.realtime import audience
 from schoolchat.realtime.events import Event, EventType
 from schoolchat.realtime.signalr import protocol
@@ -61,6 +63,7 @@ class Connection:
     reason: CloseReason | None = None
     last_sent: float = field(default_factory=time.monotonic)
     last_received: float = field(default_factory=time.monotonic)
+    expires_at: datetime | None = None  # when the credential it opened with runs out
     reader: asyncio.Task[Any] | None = None  # the task serving the socket; stopping the connection cancels it
     writer: asyncio.Task[None] | None = None
 
@@ -148,12 +151,15 @@ class Registry:
         return [conn for conns in self._by_user.values() for conn in conns]
 
     async def _sweep(self) -> None:
-        """Ping connections that were quiet for half the keep-alive interval; drop clients silent too long."""
+        """Ping connections that were quiet for half the keep-alive interval; drop clients silent too long and
+        sockets whose credential has expired."""
         while True:
             await asyncio.sleep(min(self._keepalive, self._client_timeout) / 2)
-            now = time.monotonic()
+            now, wall = time.monotonic(), utcnow()
             for conn in self._all():
-                if now - conn.last_received > self._client_timeout:
+                if conn.expires_at is not None and conn.expires_at <= wall:
+                    conn.stop(SESSION_ENDED)
+                elif now - conn.last_received > self._client_timeout:
                     conn.stop(CLIENT_TIMEOUT)
                 elif now - conn.last_sent >= self._keepalive / 2 and not conn.pending:
                     conn.push(protocol.PING)

@@ -21,7 +21,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from schoolchat.errors import ApiError, error_body
 from schoolchat.realtime import log
-from schoolchat.realtime.access import hub_actor, origin_allowed
+from schoolchat.realtime.access import credential_expiry, hub_actor, origin_allowed
 from schoolchat.realtime.connections import CLIENT_CLOSED, SLOW_CONSUMER, CloseReason, Connection, Registry
 from schoolchat.realtime.signalr import protocol
 from schoolchat.realtime.signalr.negotiate import connection_id_of, negotiate_response, negotiate_version
@@ -154,7 +154,8 @@ class HubSocket:
         connection_id = connection_id_of(settings.secret_key, request.query_params.get("id"))
         if connection_id is None:
             return await _deny(scope, send, 404, "not_found", "No such connection; negotiate again.")
-        conn = Connection(connection_id, actor.id, actor.token_id, settings.realtime_send_queue, send)
+        conn = Connection(connection_id, actor.id, actor.token_id, settings.realtime_send_queue, send,
+                          expires_at=await credential_expiry(self.hub.services, actor.token_id))
         del request, actor  # an idle connection keeps only what it needs
         if (await receive())["type"] != "websocket.connect":
             return
