@@ -139,7 +139,8 @@ async def test_mass_message_shows_with_its_own_icon_and_counts_as_unread(
 
 async def test_recipients_do_not_see_each_other(client: httpx.AsyncClient, app: FastAPI, make: Factory) -> None:
     admin = await _privileged_admin(client, make)
-    one, two = await make.person("Pam One"), await make.person("Pat Two")
+    one = await make.person("Pam One")
+    await make.person("Pat Two")
     job = await _delivered(client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"])
     answer = await client.get(f"/api/conversations/{job['conversation_id']}/participants", headers=one.headers)
     assert {p["id"] for p in answer.json()["participants"]} == {one.id, admin.id}

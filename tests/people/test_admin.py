@@ -132,3 +132,19 @@ async def test_admin_lists_of_another_school_are_not_found(client: httpx.AsyncCl
     other_admin = await make.person(role="admin", school=make.other_school)
     answer = await client.get(f"/api/admin/orgs/{make.school}/people", headers=other_admin.headers)
     assert answer.status_code == 404
+
+
+async def test_deactivating_a_person_ends_their_sessions(client: httpx.AsyncClient, make: Factory) -> None:
+    admin, student = await make.person(role="admin"), await make.person()
+    await client.patch(f"/api/admin/users/{student.id}", json={"is_active": False}, headers=admin.headers)
+    assert (await client.get("/api/me", headers=student.headers)).status_code == 401
+    login = await client.post("/api/auth/tokens", json={"username": student.username, "password": PASSWORD})
+    assert login.status_code == 401
+
+
+async def test_a_new_password_ends_the_old_sessions(client: httpx.AsyncClient, make: Factory) -> None:
+    admin, student = await make.person(role="admin"), await make.person()
+    await client.patch(f"/api/admin/users/{student.id}", json={"password": "a brand new one"}, headers=admin.headers)
+    assert (await client.get("/api/me", headers=student.headers)).status_code == 401
+    login = await client.post("/api/auth/tokens", json={"username": student.username, "password": "a brand new one"})
+    assert login.status_code == 201

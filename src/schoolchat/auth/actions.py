@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import insert, select, update
 
@@ -62,8 +63,17 @@ async def insert_token(tx: Tx, secret_key: str, user_id: int, *, kind: str, life
 async def revoke(db: Database, bus: Bus, token_id: int) -> None:
     """Revoke a credential; the hub closes the sockets it opened (in every process) when the event arrives."""
     async with db.write() as tx:
-        user_id = (await tx.conn.execute(
-            update(auth_tokens).where(auth_tokens.c.id == token_id, auth_tokens.c.revoked_at.is_(None))
-            .values(revoked_at=utcnow()).returning(auth_tokens.c.user_id))).scalar_one_or_none()
-        if user_id is not None:
-            await log.append(tx, bus, EventType.SESSION_ENDED, {"token_id": token_id}, user_id=user_id)
+        await _revoke_where(tx, bus, auth_tokens.c.id == token_id)
+
+
+async def revoke_all(tx: Tx, bus: Bus, user_id: int) -> None:
+    """End every session of a person (deactivated, or given a new password): their sockets close too."""
+    await _revoke_where(tx, bus, auth_tokens.c.user_id == user_id)
+
+
+async def _revoke_where(tx: Tx, bus: Bus, condition: Any) -> None:
+    ended = (await tx.conn.execute(
+        update(auth_tokens).where(condition, auth_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).returning(auth_tokens.c.id, auth_tokens.c.user_id))).all()
+    for token_id, user_id in ended:
+        await log.append(tx, bus, EventType.SESSION_ENDED, {"token_id": token_id}, user_id=user_id)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 
+from schoolchat.auth.actions import revoke_all
 from schoolchat.auth.actor import Actor
 from schoolchat.auth.passwords import hash_password
 from schoolchat.conversations import actions as conversation_actions
@@ -161,6 +162,8 @@ async def update_user(services: Services, actor: Actor, user_id: int, changes: d
             await tx.conn.execute(update(users).where(users.c.id == user_id).values(**values))
         orgs_of_user = [chain[0] for chain in await queries.user_org_chains(tx.conn, user_id) if chain]
         await _audit_switches(tx, actor, "user", user_id, orgs_of_user, values)
+        if values.get("is_active") is False or "password_hash" in values:
+            await revoke_all(tx, services.bus, user_id)
 
 
 async def set_role(services: Services, actor: Actor, user_id: int, org_id: int, role: str | None) -> None:

@@ -12,7 +12,6 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from schoolchat.auth.actions import insert_token
-from schoolchat.conversations.models import memberships
 from schoolchat.people.models import org_roles, orgs, space_members, spaces, users
 from schoolchat.people.roster.apply import Imported, import_roster
 from schoolchat.services import Services
