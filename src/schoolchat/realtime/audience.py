@@ -27,7 +27,7 @@ async def recipients(conn: AsyncConnection, events: Sequence[Event]) -> dict[int
                 memberships.c.conversation_id.in_(conversation_ids), memberships.c.active.is_(True)
             )
         )
-        for conversation_id, user_id in rows.tuples():
+        for conversation_id, user_id in rows:
             members[conversation_id].add(user_id)
     audience: dict[int, frozenset[int]] = {}
     for event in events:
