@@ -12,9 +12,7 @@ of recipients' panels is read to confirm it.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import tempfile
 import time
 from datetime import timedelta
@@ -24,6 +22,7 @@ import httpx
 from sqlalchemy import select
 
 from roster_import import generate
+from timing import one_shot
 from schoolchat.app import create_app
 from schoolchat.auth.actions import insert_token
 from schoolchat.auth.passwords import hash_password
@@ -91,13 +90,7 @@ async def run(url: str) -> dict[str, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("database_url", help="an empty database (it is migrated here)")
-    args = parser.parse_args()
-    result = asyncio.run(run(args.database_url))
-    print(json.dumps(result, indent=2))
-    out = Path(__file__).with_name("results") / f"mass-message-{result['database']}.json"
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    one_shot(__doc__, run, "mass-message")
 
 
 if __name__ == "__main__":

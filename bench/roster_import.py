@@ -10,15 +10,13 @@ re-import that moves 1,000 students to another class, on a fresh migrated databa
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import csv
-import json
 import tempfile
 import time
 from pathlib import Path
 
 from schoolchat.config import Settings
+from timing import one_shot
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
 from schoolchat.people.roster.apply import import_roster
@@ -108,13 +106,7 @@ async def run(url: str) -> dict[str, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("database_url", help="an empty database (it is migrated here)")
-    args = parser.parse_args()
-    result = asyncio.run(run(args.database_url))
-    print(json.dumps(result, indent=2))
-    out = Path(__file__).with_name("results") / f"roster-import-{result['database']}.json"
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    one_shot(__doc__, run, "roster-import")
 
 
 if __name__ == "__main__":

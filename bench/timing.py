@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import json
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
 
 from rich.table import Table
 
@@ -78,3 +83,14 @@ def table(title: str, summaries: Sequence[Summary]) -> Table:
 
 def _ms(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
+
+
+def one_shot(doc: str | None, run: Callable[[str], Awaitable[dict[str, Any]]], name: str) -> None:
+    """The command line of a benchmark that runs once against an empty database: run, print, save the JSON."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("database_url", help="an empty database (it is migrated here)")
+    args = parser.parse_args()
+    result = asyncio.run(run(args.database_url))
+    print(json.dumps(result, indent=2))
+    out = Path(__file__).with_name("results") / f"{name}-{result['database']}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
