@@ -54,9 +54,9 @@ def conversation_payload(row_id: int, kind: str, name: str | None, space_id: int
     return {"id": row_id, "kind": kind, "name": name, "space_id": space_id}
 
 
-async def _create(tx: Tx, services: Services, *, kind: str, name: str | None, created_by: int | None,
-                  now: datetime, member_ids: Iterable[int], space_id: int | None = None,
-                  key: str | None = None) -> int | None:
+async def create_conversation(tx: Tx, services: Services, *, kind: str, name: str | None,
+                              created_by: int | None, now: datetime, member_ids: Iterable[int],
+                              space_id: int | None = None, key: str | None = None) -> int | None:
     """Insert a conversation with its first members; None when a 1:1 for ``key`` already exists."""
     values = {"kind": kind, "name": name, "space_id": space_id, "direct_key": key, "created_by": created_by,
               "created_at": now, "last_activity_at": now, "status": "open", "last_seq": 0}
@@ -85,7 +85,8 @@ async def get_or_create_direct(tx: Tx, services: Services, a: int, b: int, now: 
     if existing is not None:
         await add_members(tx, services, existing.id, [a, b], by=None, now=now, announce=False)
         return existing.id, False
-    created = await _create(tx, services, kind="direct", name=None, created_by=a, now=now, member_ids=[a, b], key=key)
+    created = await create_conversation(tx, services, kind="direct", name=None, created_by=a, now=now,
+                                        member_ids=[a, b], key=key)
     if created is None:  # another request created it a moment ago
         row = await queries.direct_conversation(tx.conn, key)
         assert row is not None
@@ -100,8 +101,8 @@ async def get_or_create_space_conversation(tx: Tx, services: Services, space_id:
         return existing.id, False
     participants = (await tx.conn.execute(select(space_members.c.user_id)
                                           .where(space_members.c.space_id == space_id))).scalars().all()
-    created = await _create(tx, services, kind=kind, name=name, created_by=created_by, now=now,
-                            member_ids=participants, space_id=space_id)
+    created = await create_conversation(tx, services, kind=kind, name=name, created_by=created_by, now=now,
+                                        member_ids=participants, space_id=space_id)
     assert created is not None
     return created, True
 
@@ -129,14 +130,14 @@ async def open_for_plan(tx: Tx, services: Services, actor: Actor, plan: Plan, na
                        {"user_ids": [person.id for person in disabled]})
     if plan.kind == "group":
         group_name = display_name(name, "conversation name", 200) if name else None
-        conversation_id = await _create(tx, services, kind="group", name=group_name, created_by=actor.id, now=now,
-                                        member_ids=[actor.id, *reachable])
+        conversation_id = await create_conversation(tx, services, kind="group", name=group_name,
+                                                    created_by=actor.id, now=now, member_ids=[actor.id, *reachable])
         assert conversation_id is not None
         feedback = [{"user_id": p.id, "code": "cannot_participate", "message": texts.cannot_participate(p.name)}
                     for p in disabled]
         return Opened(conversation_id, True, feedback=feedback)
-    batch_id = await _create(tx, services, kind="individual", name=texts.sent_to(len(reachable)),
-                             created_by=actor.id, now=now, member_ids=[actor.id])
+    batch_id = await create_conversation(tx, services, kind="individual", name=texts.sent_to(len(reachable)),
+                                         created_by=actor.id, now=now, member_ids=[actor.id])
     assert batch_id is not None
     targets = [(user_id, (await get_or_create_direct(tx, services, actor.id, user_id, now))[0])
                for user_id in reachable]

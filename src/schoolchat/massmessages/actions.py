@@ -78,12 +78,12 @@ async def accept(services: Services, actor: Actor, *, org_ids: list[int], roles:
         reached_orgs = queries.subtree(await reach.org_tree(tx.conn), picked)
         total = await queries.count_recipients(tx.conn, reached_orgs, wanted_roles, actor.id)
         now = utcnow()
-        conversation_id = await conversation_actions._create(
+        conversation_id = await conversation_actions.create_conversation(
             tx, services, kind="mass", name=conversation_name(actor.name), created_by=actor.id, now=now,
             member_ids=[actor.id])
         assert conversation_id is not None
-        wire = await message_actions._append(tx, services, conversation_id, actor, body,
-                                             client_message_id=client_message_id, now=now, forwarded=None)
+        wire = await message_actions.append_message(tx, services, conversation_id, actor, body,
+                                                    client_message_id=client_message_id, now=now, forwarded=None)
         job_id = (await tx.conn.execute(insert(jobs).values(
             conversation_id=conversation_id, message_id=wire["id"], sender_id=actor.id, org_ids=picked,
             roles=wanted_roles, status="queued", total=total, created_at=now).returning(jobs.c.id))).scalar_one()

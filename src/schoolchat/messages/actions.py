@@ -70,9 +70,9 @@ class UnreadState:
 # ---- building blocks -----------------------------------------------------------------------------------------
 
 
-async def _append(tx: Tx, services: Services, conversation_id: int, sender: Actor, body: str, *,
-                  client_message_id: str | None, now: datetime, forwarded: Forwarded | None,
-                  files: Sequence[Any] = ()) -> dict[str, Any]:
+async def append_message(tx: Tx, services: Services, conversation_id: int, sender: Actor, body: str, *,
+                         client_message_id: str | None, now: datetime, forwarded: Forwarded | None,
+                         files: Sequence[Any] = ()) -> dict[str, Any]:
     """Write one message at the conversation's next ``seq``; the sender's cursor moves past it."""
     names = [row.name for row in files]
     seq, kind = (await tx.conn.execute(
@@ -113,8 +113,8 @@ async def _fan_out(tx: Tx, services: Services, sender: Actor, targets: Sequence[
     summaries = await user_summaries(tx.conn, [user_id for user_id, _ in targets])
     for user_id, direct_id in targets:
         if not summaries[user_id].messaging_disabled:
-            await _append(tx, services, direct_id, sender, body, client_message_id=None, now=now, forwarded=forwarded,
-                          files=files)
+            await append_message(tx, services, direct_id, sender, body, client_message_id=None, now=now,
+                                 forwarded=forwarded, files=files)
     return [{"user_id": user_id, "code": "cannot_deliver", "message": texts.cannot_deliver(summaries[user_id].name)}
             for user_id, _ in targets if summaries[user_id].messaging_disabled]
 
@@ -194,8 +194,8 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
         )))
         now = utcnow()
         files = await _files(tx, actor, attachment_ids, forwarded)
-        wire = await _append(tx, services, conversation_id, actor, body, client_message_id=client_message_id,
-                             now=now, forwarded=forwarded, files=files)
+        wire = await append_message(tx, services, conversation_id, actor, body,
+                                    client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
         if access.kind == "individual":
             targets = await conversation_queries.individual_targets(tx.conn, conversation_id)
             feedback = await _fan_out(tx, services, actor, targets, body, now, forwarded, files)
@@ -231,8 +231,8 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
                                    space_disabled=await space_messaging_disabled(tx.conn,
                                                                                  access.conversation.space_id))))
         files = await _files(tx, actor, attachment_ids, forwarded)
-        wire = await _append(tx, services, opened.conversation_id, actor, body,
-                             client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
+        wire = await append_message(tx, services, opened.conversation_id, actor, body,
+                                    client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
         feedback = list(opened.feedback)
         if opened.direct_targets:
             await _fan_out(tx, services, actor, opened.direct_targets, body, now, forwarded, files)
