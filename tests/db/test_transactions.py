@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from sqlalchemy import event, func, insert, select
@@ -158,16 +159,16 @@ async def test_if_a_failed_writer_cannot_be_undone_no_writer_of_its_batch_report
     db = services.db
     if not db.is_sqlite:
         pytest.skip("PostgreSQL writers do not share transactions")
-    from sqlalchemy.ext.asyncio import AsyncTransaction
+    from schoolchat.db.engine import _LoopConnection
 
-    real_rollback = AsyncTransaction.rollback
+    real_run_now = _LoopConnection.run_now
 
-    async def failing_rollback(self: AsyncTransaction) -> None:
-        if self.nested:
+    def failing_rollback_to(self: _LoopConnection, sql: str, parameters: Any) -> list[Any]:
+        if sql.startswith("ROLLBACK TO"):
             raise RuntimeError("ROLLBACK TO SAVEPOINT failed")
-        await real_rollback(self)
+        return real_run_now(self, sql, parameters)
 
-    monkeypatch.setattr(AsyncTransaction, "rollback", failing_rollback)
+    monkeypatch.setattr(_LoopConnection, "run_now", failing_rollback_to)
     hold = asyncio.Event()
     first = asyncio.create_task(_writer(db, "rb-0", hold=hold))
     await asyncio.sleep(0)

@@ -78,6 +78,8 @@ async def claim(tx: Tx, actor: Actor, attachment_ids: Sequence[int]) -> list[Any
         raise ApiError(422, "too_many_attachments", f"A message can carry at most {MAX_PER_MESSAGE} files.",
                        {"field": "attachment_ids", "max": MAX_PER_MESSAGE})
     wanted = list(dict.fromkeys(attachment_ids))
+    if not wanted:
+        return []
     found = await queries.pending_of(tx.conn, actor.id, wanted)
     missing = [attachment_id for attachment_id in wanted if attachment_id not in found]
     if missing:

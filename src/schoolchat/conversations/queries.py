@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, tuple_
+from sqlalchemy import and_, bindparam, false, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.auth.actor import Actor
 from schoolchat.conversations.icons import icon_for
 from schoolchat.conversations.models import conversations, individual_recipients, memberships
+from schoolchat.db.prepared import Prepared
 from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
 from schoolchat.people.models import space_members, spaces, users
 from schoolchat.people.queries import school_roles, space_roles_of
-from schoolchat.people.reach import disabled_among
+from schoolchat.people.reach import any_org_disabled, disabled_among
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,7 @@ class Access:
     formal: bool
     active: bool
     last_read_seq: int
+    space_disabled: bool  # an admin switched messaging off for the conversation's course or project
 
     @property
     def id(self) -> int:
@@ -39,22 +41,24 @@ class Access:
         return self.conversation.kind
 
 
+_ACCESS = Prepared(
+    select(conversations, memberships.c.formal, memberships.c.active, memberships.c.last_read_seq,
+           func.coalesce(spaces.c.messaging_disabled, false()).label("space_disabled"))
+    .join(memberships, memberships.c.conversation_id == conversations.c.id)
+    .outerjoin(spaces, spaces.c.id == conversations.c.space_id)
+    .where(conversations.c.id == bindparam("conversation_id"), memberships.c.user_id == bindparam("user_id")))
+
+
 async def get_access(conn: AsyncConnection, user_id: int, conversation_id: int, *,
                      allow_former: bool = False) -> Access:
     """The caller's view of a conversation; 404 alike for unknown ids and conversations they are not in.
 
     ``allow_former`` also admits people who left or were removed, so a send can tell them why it fails.
     """
-    row = (
-        await conn.execute(
-            select(conversations, memberships.c.formal, memberships.c.active, memberships.c.last_read_seq)
-            .join(memberships, memberships.c.conversation_id == conversations.c.id)
-            .where(conversations.c.id == conversation_id, memberships.c.user_id == user_id)
-        )
-    ).first()
+    row = await _ACCESS.first(conn, conversation_id=conversation_id, user_id=user_id)
     if row is None or not (row.active or allow_former):
         raise not_found("conversation")
-    return Access(row, row.formal, row.active, row.last_read_seq)
+    return Access(row, row.formal, row.active, row.last_read_seq, bool(row.space_disabled))
 
 
 async def list_page(conn: AsyncConnection, user_id: int, limit: int,
@@ -89,6 +93,27 @@ async def unread_counts(conn: AsyncConnection, user_id: int, conversation_ids: I
         .group_by(messages.c.conversation_id)
     )
     return dict((await conn.execute(query)).all())
+
+
+_OTHER_MEMBERS = (select(users.c.id, users.c.name, memberships.c.formal)
+                  .join(users, users.c.id == memberships.c.user_id)
+                  .where(memberships.c.conversation_id == bindparam("conversation_id"),
+                         memberships.c.active.is_(True), memberships.c.user_id != bindparam("except_id"))
+                  .order_by(users.c.name, users.c.id))
+_OTHER_MEMBERS_OFF = Prepared(_OTHER_MEMBERS.where(users.c.messaging_disabled.is_(True)))
+_OTHER_MEMBERS_ALL = Prepared(_OTHER_MEMBERS)
+
+
+async def disabled_members(conn: AsyncConnection, conversation_id: int, except_id: int) -> list[Any]:
+    """Active members but one whose messaging is off (§6.4): (id, name, formal), by name.
+
+    Messaging is off for a person, or for an org above them; while no org has it off (the usual case) the
+    members' own switches are all there is to read."""
+    if not await any_org_disabled(conn):
+        return await _OTHER_MEMBERS_OFF.all(conn, conversation_id=conversation_id, except_id=except_id)
+    members = await _OTHER_MEMBERS_ALL.all(conn, conversation_id=conversation_id, except_id=except_id)
+    disabled = await disabled_among(conn, [member.id for member in members])
+    return [member for member in members if member.id in disabled]
 
 
 async def active_member_ids(conn: AsyncConnection, conversation_id: int) -> list[int]:

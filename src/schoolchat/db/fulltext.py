@@ -26,6 +26,8 @@ from typing import Any
 from sqlalchemy import Connection, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.db.prepared import Prepared
+
 TABLE = "message_search"
 
 
@@ -42,14 +44,21 @@ def create_statements(dialect: str) -> list[str]:
     ]
 
 
+# Putting a message into the index: SQLite replaces a row by deleting it first; PostgreSQL upserts.
+_INSERT = {
+    "sqlite": text(f"INSERT INTO {TABLE} (rowid, words, conversation) VALUES (:message_id, :words, :conversation)"),
+    "postgresql": text(f"INSERT INTO {TABLE} (message_id, conversation_id, words) "
+                       "VALUES (:message_id, :conversation_id, array_to_tsvector(CAST(:terms AS text[]))) "
+                       "ON CONFLICT (message_id) DO UPDATE SET words = excluded.words, "
+                       "conversation_id = excluded.conversation_id"),
+}
+_PREPARED_INSERT = {dialect: Prepared(statement) for dialect, statement in _INSERT.items()}
+
+
 def _put_statements(dialect: str) -> list[TextClause]:
     if dialect == "sqlite":
-        return [text(f"DELETE FROM {TABLE} WHERE rowid = :message_id"),
-                text(f"INSERT INTO {TABLE} (rowid, words, conversation) VALUES (:message_id, :words, :conversation)")]
-    return [text(f"INSERT INTO {TABLE} (message_id, conversation_id, words) "
-                 "VALUES (:message_id, :conversation_id, array_to_tsvector(CAST(:terms AS text[]))) "
-                 "ON CONFLICT (message_id) DO UPDATE SET words = excluded.words, "
-                 "conversation_id = excluded.conversation_id")]
+        return [text(f"DELETE FROM {TABLE} WHERE rowid = :message_id"), _INSERT[dialect]]
+    return [_INSERT[dialect]]
 
 
 def _put_params(message_id: int, conversation_id: int, terms: Sequence[str]) -> dict[str, Any]:
@@ -65,6 +74,12 @@ async def put(conn: AsyncConnection, message_id: int, conversation_id: int, term
         return
     for statement in _put_statements(conn.dialect.name):
         await conn.execute(statement, _put_params(message_id, conversation_id, terms))
+
+
+async def add(conn: AsyncConnection, message_id: int, conversation_id: int, terms: Sequence[str]) -> None:
+    """Index a message that is not in the index yet (a new one) under ``terms``; no terms, no entry."""
+    if terms:
+        await _PREPARED_INSERT[conn.dialect.name].all(conn, **_put_params(message_id, conversation_id, terms))
 
 
 def put_many(conn: Connection, rows: Sequence[tuple[int, int, Sequence[str]]]) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from schoolchat.attachments import actions as attachment_actions
@@ -23,6 +23,7 @@ from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Tx
 from schoolchat.db.engine import is_unique_violation
+from schoolchat.db.prepared import Prepared
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
 from schoolchat.messages import queries
@@ -30,8 +31,7 @@ from schoolchat.messages.models import messages
 from schoolchat.messages.render import preview, render
 from schoolchat.people import selection
 from schoolchat.people.selection import Recipients
-from schoolchat.people.queries import UserSummary, user_summaries
-from schoolchat.people.reach import disabled_among, space_messaging_disabled
+from schoolchat.people.queries import user_summaries
 from schoolchat.policy import texts
 from schoolchat.policy.decision import Denied, require
 from schoolchat.policy.messages import may_delete_own, may_edit, may_forward
@@ -70,28 +70,38 @@ class UnreadState:
 # ---- building blocks -----------------------------------------------------------------------------------------
 
 
+_NEXT_SEQ = Prepared(
+    update(conversations).where(conversations.c.id == bindparam("conversation_id"))
+    .values(last_seq=conversations.c.last_seq + 1, last_activity_at=bindparam("now"),
+            last_message_preview=bindparam("preview"), last_message_sender_id=bindparam("sender_id"))
+    .returning(conversations.c.last_seq, conversations.c.kind))
+_INSERT_MESSAGE = Prepared(
+    insert(messages).values({column: bindparam(column) for column in (
+        "conversation_id", "seq", "sender_id", "client_message_id", "body", "body_html", "created_at",
+        "forwarded_from_id", "forwarded_from_name")})
+    .returning(messages.c.id))
+_READ_UP_TO = Prepared(
+    update(memberships).where(memberships.c.conversation_id == bindparam("conversation_id"),
+                              memberships.c.user_id == bindparam("user_id"))
+    .values(last_read_seq=bindparam("seq")))
+
+
 async def append_message(tx: Tx, services: Services, conversation_id: int, sender: Actor, body: str, *,
                          client_message_id: str | None, now: datetime, forwarded: Forwarded | None,
                          files: Sequence[Any] = ()) -> dict[str, Any]:
     """Write one message at the conversation's next ``seq``; the sender's cursor moves past it."""
     names = [row.name for row in files]
-    seq, kind = (await tx.conn.execute(
-        update(conversations).where(conversations.c.id == conversation_id)
-        .values(last_seq=conversations.c.last_seq + 1, last_activity_at=now,
-                last_message_preview=preview(body or ", ".join(names)), last_message_sender_id=sender.id)
-        .returning(conversations.c.last_seq, conversations.c.kind))).one()
+    seq, kind = await _NEXT_SEQ.first(tx.conn, conversation_id=conversation_id, now=now,
+                                      preview=preview(body or ", ".join(names)), sender_id=sender.id)
     html = render(body)
-    message_id = (await tx.conn.execute(insert(messages).values(
-        conversation_id=conversation_id, seq=seq, sender_id=sender.id, client_message_id=client_message_id,
+    message_id = await _INSERT_MESSAGE.scalar(
+        tx.conn, conversation_id=conversation_id, seq=seq, sender_id=sender.id, client_message_id=client_message_id,
         body=body, body_html=html, created_at=now,
         forwarded_from_id=forwarded.message_id if forwarded else None,
-        forwarded_from_name=forwarded.sender_name if forwarded else None,
-    ).returning(messages.c.id))).scalar_one()
+        forwarded_from_name=forwarded.sender_name if forwarded else None)
     attached = await attachment_actions.link(tx, message_id, files)
-    await search_index.index_message(tx, message_id, conversation_id, kind, body, names)
-    await tx.conn.execute(update(memberships).where(memberships.c.conversation_id == conversation_id,
-                                                    memberships.c.user_id == sender.id)
-                          .values(last_read_seq=seq))
+    await search_index.index_message(tx, message_id, conversation_id, kind, body, names, new=True)
+    await _READ_UP_TO.all(tx.conn, conversation_id=conversation_id, user_id=sender.id, seq=seq)
     wire = {
         "id": message_id, "conversation_id": conversation_id, "seq": seq,
         "sender": {"id": sender.id, "name": sender.name, "avatar_url": sender.avatar_url},
@@ -117,12 +127,6 @@ async def _fan_out(tx: Tx, services: Services, sender: Actor, targets: Sequence[
                                  forwarded=forwarded, files=files)
     return [{"user_id": user_id, "code": "cannot_deliver", "message": texts.cannot_deliver(summaries[user_id].name)}
             for user_id, _ in targets if summaries[user_id].messaging_disabled]
-
-
-async def _disabled_member_names(tx: Tx, conversation_id: int, except_id: int) -> list[str]:
-    members = [m for m in await conversation_queries.active_member_ids(tx.conn, conversation_id) if m != except_id]
-    summaries = await user_summaries(tx.conn, await disabled_among(tx.conn, members))
-    return sorted(summary.name for summary in summaries.values())
 
 
 async def _replay(tx: Tx, actor: Actor, client_message_id: str | None, body: str,
@@ -184,13 +188,14 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
     async def attempt(tx: Tx) -> Sent:
         access = await conversation_queries.get_access(tx.conn, actor.id, conversation_id, allow_former=True)
         conversation = access.conversation
-        partner = await _direct_partner(tx, conversation_id, actor.id) if access.kind == "direct" else None
+        disabled = ([] if access.kind == "individual"
+                    else await conversation_queries.disabled_members(tx.conn, conversation_id, actor.id))
         require(may_send(SendFacts(
             kind=access.kind, status=conversation.status, sender_disabled=actor.messaging_disabled,
             sender_is_active_member=access.active,
             sender_is_creator=conversation.created_by == actor.id,
-            disabled_direct_partner=partner.name if partner is not None and partner.messaging_disabled else None,
-            space_disabled=await space_messaging_disabled(tx.conn, conversation.space_id),
+            disabled_direct_partner=_direct_partner(access.kind, disabled),
+            space_disabled=access.space_disabled,
         )))
         now = utcnow()
         files = await _files(tx, actor, attachment_ids, forwarded)
@@ -202,8 +207,7 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
         else:
             feedback = [{"code": "cannot_receive" if access.kind != "group" else "cannot_participate",
                          "message": text}
-                        for text in send_feedback(access.kind, await _disabled_member_names(tx, conversation_id,
-                                                                                           actor.id))]
+                        for text in send_feedback(access.kind, [member.name for member in disabled])]
         return Sent(wire, conversation_id, feedback=feedback)
 
     return await _idempotent(services, actor, client_message_id, body, conversation_id, attempt, file_ids)
@@ -228,8 +232,7 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
         access = await conversation_queries.get_access(tx.conn, actor.id, opened.conversation_id)
         require(may_send(SendFacts(kind=access.kind, status=access.conversation.status,
                                    sender_disabled=False, sender_is_active_member=True, sender_is_creator=True,
-                                   space_disabled=await space_messaging_disabled(tx.conn,
-                                                                                 access.conversation.space_id))))
+                                   space_disabled=access.space_disabled)))
         files = await _files(tx, actor, attachment_ids, forwarded)
         wire = await append_message(tx, services, opened.conversation_id, actor, body,
                                     client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
@@ -237,19 +240,20 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
         if opened.direct_targets:
             await _fan_out(tx, services, actor, opened.direct_targets, body, now, forwarded, files)
         elif access.kind in ("course", "project"):
-            feedback += [{"code": "cannot_receive", "message": text} for text in send_feedback(
-                access.kind, await _disabled_member_names(tx, opened.conversation_id, actor.id))]
+            disabled = await conversation_queries.disabled_members(tx.conn, opened.conversation_id, actor.id)
+            feedback += [{"code": "cannot_receive", "message": text}
+                         for text in send_feedback(access.kind, [member.name for member in disabled])]
         return Sent(wire, opened.conversation_id, conversation_created=opened.created, feedback=feedback)
 
     return await _idempotent(services, actor, client_message_id, body, None, attempt, file_ids)
 
 
-async def _direct_partner(tx: Tx, conversation_id: int, user_id: int) -> UserSummary | None:
-    """The other formal participant of a 1:1; none for a teacher present through a report (there are two)."""
-    others = (await tx.conn.execute(select(memberships.c.user_id).where(
-        memberships.c.conversation_id == conversation_id, memberships.c.user_id != user_id,
-        memberships.c.formal.is_(True)))).scalars().all()
-    return (await user_summaries(tx.conn, others))[others[0]] if len(others) == 1 else None
+def _direct_partner(kind: str, disabled_members: Sequence[Any]) -> str | None:
+    """The name of a 1:1 partner whose messaging is off: the other formal participant (a teacher present through
+    a report is not one)."""
+    if kind != "direct":
+        return None
+    return next((member.name for member in disabled_members if member.formal), None)
 
 
 async def edit(services: Services, actor: Actor, message_id: int, body: str) -> dict[str, Any]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.attachments import queries as attachment_queries
 from schoolchat.conversations.models import memberships
+from schoolchat.db.prepared import Prepared
 from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
 from schoolchat.people.models import users
@@ -93,9 +94,12 @@ async def live_by_ids(conn: AsyncConnection, message_ids: list[int]) -> list[Any
                                                     messages.c.deleted_at.is_(None)))).all())
 
 
+_BY_CLIENT_ID = Prepared(_joined().where(messages.c.sender_id == bindparam("sender_id"),
+                                         messages.c.client_message_id == bindparam("client_message_id")))
+
+
 async def by_client_id(conn: AsyncConnection, sender_id: int, client_message_id: str) -> Any | None:
-    return (await conn.execute(_joined().where(messages.c.sender_id == sender_id,
-                                               messages.c.client_message_id == client_message_id))).first()
+    return await _BY_CLIENT_ID.first(conn, sender_id=sender_id, client_message_id=client_message_id)
 
 
 async def latest_seq_from_others(conn: AsyncConnection, conversation_id: int, user_id: int) -> int | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.db.prepared import Prepared
 from schoolchat.people.models import ROLE_RANK, communication_rules, org_roles, orgs, space_members, spaces, users
 from schoolchat.policy.communication import Rules, RecipientFacts, Scope, SenderSchool, may_start_conversation
 from schoolchat.policy import texts
@@ -41,6 +42,14 @@ async def org_tree(conn: AsyncConnection) -> OrgTree:
                    frozenset(r.id for r in rows if r.messaging_disabled))
 
 
+_ORGS_DISABLED = Prepared(select(orgs.c.id).where(orgs.c.messaging_disabled.is_(True)).limit(1))
+
+
+async def any_org_disabled(conn: AsyncConnection) -> bool:
+    """Whether messaging is off for any org at all: almost never, and then nobody needs the org tree."""
+    return await _ORGS_DISABLED.first(conn) is not None
+
+
 async def disabled_among(conn: AsyncConnection, user_ids: Iterable[int], tree: OrgTree | None = None) -> set[int]:
     """Those whose messaging is off: switched off for them, or for an org they have a role in (or above it)."""
     wanted = sorted(set(user_ids))
@@ -48,6 +57,8 @@ async def disabled_among(conn: AsyncConnection, user_ids: Iterable[int], tree: O
         return set()
     disabled = set((await conn.execute(select(users.c.id).where(users.c.id.in_(wanted),
                                                                 users.c.messaging_disabled.is_(True)))).scalars())
+    if tree is None and not await any_org_disabled(conn):
+        return disabled
     tree = tree or await org_tree(conn)
     if tree.disabled:
         rows = await conn.execute(select(org_roles.c.user_id, org_roles.c.org_id)

@@ -6,16 +6,21 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.conversations.models import memberships
 from schoolchat.db import Tx
 from schoolchat.db.event_order import lock_event_order
+from schoolchat.db.prepared import Prepared
 from schoolchat.db.types import utcnow
 from schoolchat.realtime.bus import Bus
 from schoolchat.realtime.events import Event, EventType
 from schoolchat.realtime.models import events
+
+_INSERT = Prepared(insert(events).values({column: bindparam(column) for column in
+                                         ("type", "conversation_id", "user_id", "payload", "created_at")})
+                   .returning(events.c.id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +52,8 @@ async def append(
             await lock_event_order(tx.conn)
             now = utcnow()
             for item in tx.outbox:
-                event_id = (
-                    await tx.conn.execute(
-                        insert(events)
-                        .values(type=str(item.type), conversation_id=item.conversation_id, user_id=item.user_id,
-                                payload=item.payload, created_at=now)
-                        .returning(events.c.id)
-                    )
-                ).scalar_one()
+                event_id = await _INSERT.scalar(tx.conn, type=str(item.type), conversation_id=item.conversation_id,
+                                                user_id=item.user_id, payload=item.payload, created_at=now)
                 committed.append(Event(event_id, item.type, item.conversation_id, item.user_id, item.payload, now))
 
         async def _publish() -> None:

@@ -25,11 +25,11 @@ def document(body: str, attachment_names: Sequence[str]) -> list[str]:
 
 
 async def index_message(tx: Tx, message_id: int, conversation_id: int, conversation_kind: str, body: str,
-                        attachment_names: Sequence[str], *, system_notice: bool = False) -> None:
-    """Index a new or edited message (or take it out, when it may not be searched)."""
+                        attachment_names: Sequence[str], *, system_notice: bool = False, new: bool = False) -> None:
+    """Index a new (``new``) or edited message, or take it out when it may not be searched."""
     searchable = is_searchable(conversation_kind, system_notice=system_notice)
     words = document(body, attachment_names) if searchable else []
-    await fulltext.put(tx.conn, message_id, conversation_id, words)
+    await (fulltext.add if new else fulltext.put)(tx.conn, message_id, conversation_id, words)
 
 
 async def forget_message(tx: Tx, message_id: int) -> None:

@@ -1,0 +1,88 @@
+"""``Prepared``: a statement run straight on the driver answers exactly as the same statement through
+SQLAlchemy does, inside the caller's transaction, on either dialect."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from schoolchat.db.engine import is_unique_violation
+from schoolchat.db.prepared import Prepared
+from schoolchat.db.types import utcnow
+from schoolchat.people.models import users
+from schoolchat.realtime.models import events
+from schoolchat.services import Services
+
+_NEW_USER = Prepared(insert(users).values({column: bindparam(column) for column in (
+    "username", "password_hash", "name", "messaging_disabled", "created_at")}).returning(users.c.id))
+_USER = Prepared(select(users.c.id, users.c.name.label("display_name"), users.c.messaging_disabled,
+                        users.c.created_at).where(users.c.username == bindparam("username")))
+_RENAME = Prepared(update(users).where(users.c.username == bindparam("username")).values(name=bindparam("name")))
+
+
+async def _add(services: Services, username: str, *, disabled: bool = False,
+               created_at: datetime | None = None) -> int:
+    async with services.db.write() as tx:
+        return await _NEW_USER.scalar(tx.conn, username=username, password_hash="x", name=username.title(),
+                                      messaging_disabled=disabled, created_at=created_at or utcnow())
+
+
+async def test_rows_match_what_sqlalchemy_returns_types_and_labels_included(services: Services) -> None:
+    created = datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
+    user_id = await _add(services, "prep.one", disabled=True, created_at=created)
+    async with services.db.read() as conn:
+        fast = await _USER.first(conn, username="prep.one")
+        core = (await conn.execute(_USER.statement, {"username": "prep.one"})).one()
+    assert tuple(fast) == tuple(core) == (user_id, "Prep.One", True, created.astimezone(timezone.utc))
+    assert fast.display_name == "Prep.One" and fast.created_at.tzinfo == timezone.utc
+    assert fast.messaging_disabled is True
+
+
+async def test_no_row_gives_none(services: Services) -> None:
+    async with services.db.read() as conn:
+        assert await _USER.first(conn, username="nobody") is None
+        assert await _USER.scalar(conn, username="nobody") is None
+        assert await _USER.all(conn, username="nobody") == []
+
+
+async def test_a_write_commits_and_rolls_back_with_the_callers_transaction(services: Services) -> None:
+    await _add(services, "prep.two")
+    with pytest.raises(RuntimeError):
+        async with services.db.write() as tx:
+            await _RENAME.all(tx.conn, username="prep.two", name="Renamed")
+            raise RuntimeError("undo")
+    async with services.db.read() as conn:
+        assert (await _USER.first(conn, username="prep.two")).display_name == "Prep.Two"
+    async with services.db.write() as tx:
+        await _RENAME.all(tx.conn, username="prep.two", name="Renamed")
+    async with services.db.read() as conn:
+        assert (await _USER.first(conn, username="prep.two")).display_name == "Renamed"
+
+
+async def test_a_unique_violation_is_sqlalchemys_integrity_error(services: Services) -> None:
+    await _add(services, "prep.three")
+    with pytest.raises(IntegrityError) as raised:
+        await _add(services, "prep.three")
+    assert is_unique_violation(raised.value)
+
+
+async def test_writes_reach_the_committed_write_watchers(services: Services) -> None:
+    seen: list[str] = []
+    services.db.on_committed_write(["users"], lambda: seen.append("users"))
+    await _add(services, "prep.four")
+    assert seen == ["users"]
+
+
+async def test_json_and_statement_defaults_round_trip(services: Services) -> None:
+    add_event = Prepared(insert(events).values(type="test.event", conversation_id=bindparam("conversation_id"),
+                                               payload=bindparam("payload"), created_at=bindparam("created_at"))
+                         .returning(events.c.id, events.c.type))
+    payload = {"text": "Hei på deg ✓", "ids": [1, 2, 3], "nested": {"ok": True}}
+    async with services.db.write() as tx:
+        event_id, kind = await add_event.first(tx.conn, conversation_id=7, payload=payload, created_at=utcnow())
+    assert kind == "test.event"
+    async with services.db.read() as conn:
+        assert (await conn.execute(select(events.c.payload).where(events.c.id == event_id))).scalar_one() == payload
