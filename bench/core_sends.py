@@ -3,7 +3,8 @@
 Two ways, each with SQLite ``synchronous`` FULL (the engine's default) and NORMAL:
 - ``http``: a real server (core_server.py: ``create_app`` on uvicorn, uvloop, httptools) on a free 127.0.0.1 port,
   and N concurrent clients in this process posting ``POST /api/conversations/{id}/messages`` with unique
-  ``client_message_id``s, each client a different person writing round-robin into their own conversations;
+  ``client_message_id``s, each client a different person on a keep-alive connection of its own (``rawhttp``: httpx
+  costs more CPU per request than the server does) writing round-robin into their own conversations;
 - ``inprocess``: the same sends as direct calls of ``messages.actions.send``: the database and action cost
   without HTTP, JSON and the framework.
 Each run starts from a fresh copy of the filled file, so runs do not see each other's messages.
@@ -28,12 +29,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
 import core_target
+import rawhttp
 import timing
 from schoolchat.auth.actor import Actor
 from schoolchat.auth.queries import load_actor
@@ -203,20 +204,24 @@ async def _http(found: core_target.Target, url: str, synchronous: str, args: arg
     port = _free_port()
     server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("core_server.py")), url,
                                "--port", str(port), "--synchronous", synchronous])
+    connections: list[rawhttp.Connection] = []
     try:
-        limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30) as client:
-            await _wait_until_up(client)
+        await _wait_until_up(port)
+        connections = [await rawhttp.Connection.open("127.0.0.1", port) for _ in senders]
+        by_sender = {sender.user_id: connection for sender, connection in zip(senders, connections)}
 
-            async def send(sender: Sender, conversation_id: int, body: str, client_id: str) -> bool:
-                answer = await client.post(f"/api/conversations/{conversation_id}/messages",
-                                           json={"body": body, "client_message_id": client_id},
-                                           headers={"Authorization": f"Bearer {sender.token}"})
-                return answer.status_code == 201
+        async def send(sender: Sender, conversation_id: int, body: str, client_id: str) -> bool:
+            answer = await by_sender[sender.user_id].request(
+                "POST", f"/api/conversations/{conversation_id}/messages",
+                json_body={"body": body, "client_message_id": client_id},
+                headers={"Authorization": f"Bearer {sender.token}"})
+            return answer.status == 201
 
-            sent, errors, latencies, cpu = await _load(senders, send, args.duration, args.warmup, "http",
-                                                       _server_cpu(server.pid))
+        sent, errors, latencies, cpu = await _load(senders, send, args.duration, args.warmup, "http",
+                                                   _server_cpu(server.pid))
     finally:
+        for connection in connections:
+            await connection.close()
         server.terminate()
         server.wait(timeout=30)
     return Outcome("http", synchronous, args.clients, args.duration, sent, errors,
@@ -233,14 +238,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def _wait_until_up(client: httpx.AsyncClient) -> None:
+async def _wait_until_up(port: int) -> None:
     for _ in range(100):
         try:
-            if (await client.get("/healthz")).status_code == 200:
+            connection = await rawhttp.Connection.open("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.1)
+            continue
+        try:
+            if (await connection.request("GET", "/healthz")).status == 200:
                 return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.1)
+        finally:
+            await connection.close()
     raise SystemExit("the server did not start")
 
 
