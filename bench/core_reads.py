@@ -1,8 +1,10 @@
 """Read latencies for the benchmark user (a member of 150 conversations) on a filled database (issue 2).
 
-Each case runs twice: through the whole application (FastAPI over ASGI in this process: routing, bearer
-authentication, validation, JSON), and as the bare query functions the routes call, so the difference is the
-framework's share. Targets: p99 ≤ 10 ms for each read on SQLite.
+Each case runs twice: over HTTP against the whole service (core_server.py: ``create_app`` on uvicorn in a process
+of its own, one keep-alive connection, bearer authentication), and as the bare query functions the routes call
+in this process, so the difference is the framework's and the network's share. Targets: p99 ≤ 10 ms for each
+read on SQLite. An HTTP case's CPU is the server's, on average per request (from /proc over the case); a query
+case's is this process's, per call.
 
     .venv/bin/python bench/core_fill.py && .venv/bin/python bench/core_reads.py
 """
@@ -15,20 +17,19 @@ import json
 import random
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
-import httpx
 from rich.console import Console
 from sqlalchemy import select
 
 import core_target
+import rawhttp
 import timing
-from schoolchat.app import create_app
 from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.api import _decode_cursor as decode_cursor
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Database
 from schoolchat.messages import queries as message_queries
-from schoolchat.realtime.bus import MemoryBus
 
 TARGET_MS = 10.0
 PAGE = 30  # the conversation list's default page
@@ -51,17 +52,25 @@ async def main() -> None:
     db = Database(found.url)
     user_id = found.manifest["bench_user_id"]
     token = (await core_target.bearer_tokens(db, [user_id]))[user_id]
-    app = create_app(found.settings(), db=db, bus=MemoryBus())
     pages = await _history_pages(db, user_id, random.Random(args.seed), args.iterations + args.warmup)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench",
-                                 headers={"Authorization": f"Bearer {token}"}) as client:
-        cursor = await _later_page_cursor(client)
-        cases = _http_cases(client, cursor, pages) + _query_cases(db, user_id, cursor, pages)
-        summaries = []
-        for name, case in [(name, case) for name, case in cases if args.only in name]:
+    summaries = []
+    async with core_target.serve(found.url) as server:
+        connection = await rawhttp.Connection.open("127.0.0.1", server.port)
+        headers = {"Authorization": f"Bearer {token}"}
+        cursor = await _later_page_cursor(connection, headers)
+        for name, case in _http_cases(connection, headers, cursor, pages):
+            if args.only in name:
+                console.print(f"[dim]{name}…[/dim]")
+                cpu_before = server.cpu_seconds()
+                wall, _ = await timing.timed(case, args.iterations, args.warmup)
+                server_cpu = (server.cpu_seconds() - cpu_before) / (args.iterations + args.warmup)
+                summaries.append(timing.summarise(name, wall, TARGET_MS, cpu_mean_seconds=server_cpu))
+        await connection.close()
+    for name, case in _query_cases(db, user_id, cursor, pages):
+        if args.only in name:
             console.print(f"[dim]{name}…[/dim]")
             wall, cpu = await timing.timed(case, args.iterations, args.warmup)
-            summaries.append(timing.summarise(name, wall, TARGET_MS if name.startswith("HTTP") else None, cpu))
+            summaries.append(timing.summarise(name, wall, None, cpu))
     await db.dispose()
     console.print(timing.table(f"Reads, {found.url.split(':', 1)[0]}, user in "
                                f"{found.manifest['bench_conversations']} conversations", summaries))
@@ -89,29 +98,30 @@ async def _history_pages(db: Database, user_id: int, rng: random.Random, count: 
     return pages
 
 
-async def _later_page_cursor(client: httpx.AsyncClient) -> str:
+async def _later_page_cursor(connection: rawhttp.Connection, headers: dict[str, str]) -> str:
     """The cursor of the conversation list's fourth page (conversations 91-120 of 150)."""
     cursor = None
     for _ in range(3):
-        answer = (await client.get("/api/conversations", params={"cursor": cursor} if cursor else None)).json()
-        cursor = answer["next_cursor"]
+        path = "/api/conversations" + (f"?cursor={quote(cursor)}" if cursor else "")
+        cursor = (await connection.request("GET", path, headers=headers)).json()["next_cursor"]
     assert cursor is not None
     return cursor
 
 
-def _http_cases(client: httpx.AsyncClient, cursor: str, pages: list[tuple[int, int | None, int]]
-                ) -> list[tuple[str, Case]]:
-    async def get(path: str, params: dict[str, Any] | None = None) -> None:
-        answer = await client.get(path, params=params)
-        answer.raise_for_status()
+def _http_cases(connection: rawhttp.Connection, headers: dict[str, str], cursor: str,
+                pages: list[tuple[int, int | None, int]]) -> list[tuple[str, Case]]:
+    async def get(path: str) -> None:
+        answer = await connection.request("GET", path, headers=headers)
+        if answer.status != 200:
+            raise SystemExit(f"GET {path}: {answer.status} {answer.body[:200]!r}")
 
     older = [(c, b) for c, b, _ in pages if b is not None]
     return [
         ("HTTP conversation list, first page", lambda i: get("/api/conversations")),
-        ("HTTP conversation list, 4th page", lambda i: get("/api/conversations", {"cursor": cursor})),
+        ("HTTP conversation list, 4th page", lambda i: get(f"/api/conversations?cursor={quote(cursor)}")),
         ("HTTP history, latest page", lambda i: get(f"/api/conversations/{pages[i][0]}/messages")),
-        ("HTTP history, older page", lambda i: get(f"/api/conversations/{older[i % len(older)][0]}/messages",
-                                                   {"before_seq": older[i % len(older)][1]})),
+        ("HTTP history, older page", lambda i: get(f"/api/conversations/{older[i % len(older)][0]}/messages"
+                                                   f"?before_seq={older[i % len(older)][1]}")),
         ("HTTP badge (GET /api/unread)", lambda i: get("/api/unread")),
     ]
 

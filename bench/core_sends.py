@@ -18,12 +18,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import socket
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -134,16 +130,6 @@ async def _senders(db: Database, count: int) -> list[Sender]:
     return [Sender(u, rng.sample(by_user[u], min(10, len(by_user[u])))) for u in chosen]
 
 
-def _server_cpu(pid: int) -> Callable[[], float]:
-    """CPU seconds (user + system) a process has used so far, from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
-
-    def read() -> float:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / ticks
-    return read
-
-
 async def _load(senders: list[Sender], send: SendOne, duration: float, warmup: float, label: str,
                 cpu: Callable[[], float] = time.process_time) -> tuple[int, int, list[float], float]:
     """Every sender writes as fast as answers come back; (sent, errors, latencies, CPU seconds) within the
@@ -201,56 +187,30 @@ async def _http(found: core_target.Target, url: str, synchronous: str, args: arg
     await db.dispose()
     for sender in senders:
         sender.token = tokens[sender.user_id]
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("core_server.py")), url,
-                               "--port", str(port), "--synchronous", synchronous])
     connections: list[rawhttp.Connection] = []
-    try:
-        await _wait_until_up(port)
-        connections = [await rawhttp.Connection.open("127.0.0.1", port) for _ in senders]
-        by_sender = {sender.user_id: connection for sender, connection in zip(senders, connections)}
+    async with core_target.serve(url, synchronous) as server:
+        try:
+            connections = [await rawhttp.Connection.open("127.0.0.1", server.port) for _ in senders]
+            by_sender = {sender.user_id: connection for sender, connection in zip(senders, connections)}
 
-        async def send(sender: Sender, conversation_id: int, body: str, client_id: str) -> bool:
-            answer = await by_sender[sender.user_id].request(
-                "POST", f"/api/conversations/{conversation_id}/messages",
-                json_body={"body": body, "client_message_id": client_id},
-                headers={"Authorization": f"Bearer {sender.token}"})
-            return answer.status == 201
+            async def send(sender: Sender, conversation_id: int, body: str, client_id: str) -> bool:
+                answer = await by_sender[sender.user_id].request(
+                    "POST", f"/api/conversations/{conversation_id}/messages",
+                    json_body={"body": body, "client_message_id": client_id},
+                    headers={"Authorization": f"Bearer {sender.token}"})
+                return answer.status == 201
 
-        sent, errors, latencies, cpu = await _load(senders, send, args.duration, args.warmup, "http",
-                                                   _server_cpu(server.pid))
-    finally:
-        for connection in connections:
-            await connection.close()
-        server.terminate()
-        server.wait(timeout=30)
+            sent, errors, latencies, cpu = await _load(senders, send, args.duration, args.warmup, "http",
+                                                       server.cpu_seconds)
+        finally:
+            for connection in connections:
+                await connection.close()
     return Outcome("http", synchronous, args.clients, args.duration, sent, errors,
                    timing.summarise("send", latencies), core_target.conditions(), _per_send(cpu, sent))
 
 
 def _per_send(cpu_seconds: float, sent: int) -> float | None:
     return cpu_seconds * 1000 / sent if sent else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-async def _wait_until_up(port: int) -> None:
-    for _ in range(100):
-        try:
-            connection = await rawhttp.Connection.open("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.1)
-            continue
-        try:
-            if (await connection.request("GET", "/healthz")).status == 200:
-                return
-        finally:
-            await connection.close()
-    raise SystemExit("the server did not start")
 
 
 def _table(outcomes: list[Outcome]) -> Table:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
+import socket
 import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import rawhttp
 from schoolchat.auth.actions import insert_token
 from schoolchat.config import Settings
 from schoolchat.db import Database
@@ -58,3 +64,47 @@ def conditions() -> dict[str, object]:
 
     return {"commit": git("rev-parse", "--short", "HEAD"), "tree_changed": bool(git("status", "--porcelain", "src")),
             "load_average": os.getloadavg(), "cpus": os.cpu_count()}
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running core_server.py: where it listens, and how much CPU it has used so far."""
+
+    port: int
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the server process, from /proc."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@asynccontextmanager
+async def serve(url: str, synchronous: str = "FULL") -> AsyncIterator[Server]:
+    """``create_app`` on uvicorn (core_server.py) in a process of its own on a free port, until the block ends."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("core_server.py")), url,
+                                "--port", str(port), "--synchronous", synchronous])
+    try:
+        await _wait_until_up(port)
+        yield Server(port, process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+async def _wait_until_up(port: int) -> None:
+    for _ in range(100):
+        try:
+            connection = await rawhttp.Connection.open("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.1)
+            continue
+        try:
+            if (await connection.request("GET", "/healthz")).status == 200:
+                return
+        finally:
+            await connection.close()
+    raise SystemExit("the server did not start")
