@@ -86,3 +86,15 @@ async def test_json_and_statement_defaults_round_trip(services: Services) -> Non
     assert kind == "test.event"
     async with services.db.read() as conn:
         assert (await conn.execute(select(events.c.payload).where(events.c.id == event_id))).scalar_one() == payload
+
+
+async def test_a_read_holds_one_snapshot_from_its_first_statement_even_a_prepared_one(services: Services) -> None:
+    if not services.db.is_sqlite:
+        pytest.skip("PostgreSQL reads at READ COMMITTED: each statement sees what has committed before it")
+    await _add(services, "prep.five")
+    async with services.db.read() as conn:
+        first = await _USER.first(conn, username="prep.five")
+        async with services.db.write() as tx:
+            await _RENAME.all(tx.conn, username="prep.five", name="Changed meanwhile")
+        later = (await conn.execute(_USER.statement, {"username": "prep.five"})).one()
+    assert first.display_name == later.display_name == "Prep.Five"

@@ -108,6 +108,9 @@ class Database:
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A read-only snapshot; rolled back on exit."""
         async with self.engine.connect() as conn:
+            # Begin now rather than at the first statement run through SQLAlchemy: a prepared statement
+            # (db/prepared.py) may come first, and must already see the snapshot the later ones see.
+            await conn.begin()
             yield conn
 
     def write(self) -> Any:
