@@ -19,8 +19,13 @@ class Services:
     bus: Bus
 
 
-def get_services(request: Request) -> Services:
+def services_of(request: Request) -> Services:
     return request.app.state.services
+
+
+async def get_services(request: Request) -> Services:
+    """The dependency. Asynchronous although it never waits: FastAPI runs a plain ``def`` in a worker thread."""
+    return services_of(request)
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
