@@ -69,23 +69,24 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app.state.hub = hub
     app.state.mass_messages = mass_messages
     install_error_handlers(app)
-    for router in (auth_router, people_router, conversations_router, messages_router, moderation_router, attachments_router,
-                   search_router, mass_messages_router, realtime_router, hub_router):
-        app.include_router(router)
-    app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
-    app.include_router(web_router)  # the browser UI: pages and built assets, outside /api
-
     metrics = Metrics()
     metrics.watch(services.bus)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
 
     @app.get("/metrics", include_in_schema=False)
     async def prometheus() -> Response:
         body, content_type = metrics.exposition()
         return Response(body, media_type=content_type)
 
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
+    # Most called first: a request is matched against the routes in this order, at about a microsecond each
+    # (no two routes match the same request, so the order changes nothing else; tests/test_routes.py checks it).
+    for router in (messages_router, conversations_router, realtime_router, hub_router, people_router, search_router,
+                   attachments_router, moderation_router, mass_messages_router, auth_router):
+        app.include_router(router)
+    app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
+    app.include_router(web_router)  # the browser UI: pages and built assets, outside /api
     return app
