@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import gc
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI, Response
@@ -33,6 +34,20 @@ from schoolchat.services import Services
 from schoolchat.web.pages import router as web_router
 
 
+@contextmanager
+def _startup_objects_frozen() -> Iterator[None]:
+    """While the service runs, leave the objects that exist once it has started (~150k: modules, tables, schemas,
+    routes) out of the garbage collector's full passes. Each full pass walked them all: ~80 ms of CPU about every
+    1.5 s under load, ~0.1 ms per send. Unfrozen at shutdown, so that a process building many apps (the tests)
+    still collects them."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def create_app(settings: Settings | None = None, *, db: Database | None = None, bus: Bus | None = None) -> FastAPI:
     settings = settings or Settings()
     settings.check_secret()
@@ -51,7 +66,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         pruner = asyncio.create_task(prune_forever(services.db, timedelta(days=settings.event_retention_days),
                                                    settings.event_prune_interval_seconds))
         try:
-            yield
+            with _startup_objects_frozen():
+                yield
         finally:
             pruner.cancel()
             await mass_messages.stop()
