@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -45,6 +46,20 @@ def target(args: argparse.Namespace) -> Target:
     if not args.path.exists():
         raise SystemExit(f"{args.path} does not exist; run bench/core_fill.py first.")
     return Target(f"sqlite+aiosqlite:///{args.path.resolve()}", json.loads(args.path.with_suffix(".json").read_text()))
+
+
+def fresh_copy(url: str, name: str) -> str:
+    """A copy called ``name`` beside a filled SQLite file (through the backup API, so a WAL is included), for a
+    benchmark that writes; other databases as they are. Each benchmark copies to a name of its own."""
+    if not url.startswith("sqlite"):
+        return url
+    source = Path(url.split(":///", 1)[1])
+    copy = source.with_name(name)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    return f"sqlite+aiosqlite:///{copy}"
 
 
 async def bearer_tokens(db: Database, user_ids: list[int]) -> dict[int, str]:

@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import json
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -84,7 +83,7 @@ def main() -> None:
     parser.add_argument("--py-spy", type=Path, help="record the server with py-spy into this file (raw format)")
     args = parser.parse_args()
     found = core_target.target(args)
-    url = _copy(found.url) if found.url.startswith("sqlite") else found.url
+    url = core_target.fresh_copy(found.url, "http-overhead.db")
     outcomes = asyncio.run(_run(url, found.manifest["bench_user_id"], args))
     console.print(_table(outcomes, args.connections))
     out = core_target.RESULTS / "http-overhead.json"
@@ -94,17 +93,6 @@ def main() -> None:
                                            "cpu_ms_per_request": round(o.cpu_ms_per_request, 3)}
                                           for o in outcomes]}, indent=2) + "\n")
     console.print(f"Written to {out}")
-
-
-def _copy(url: str) -> str:
-    """This benchmark's own copy of the filled SQLite file (core_sends.py writes core-sends.db)."""
-    source = Path(url.split(":///", 1)[1])
-    copy = source.with_name("http-overhead.db")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{copy}{suffix}").unlink(missing_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(copy) as dst:
-        src.backup(dst)
-    return f"sqlite+aiosqlite:///{copy}"
 
 
 async def _run(url: str, teacher_id: int, args: argparse.Namespace) -> list[Outcome]:
