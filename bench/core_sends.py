@@ -19,11 +19,9 @@ import argparse
 import asyncio
 import json
 import random
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -87,7 +85,7 @@ async def main() -> None:
     outcomes = []
     for synchronous in args.synchronous or ["FULL", "NORMAL"]:
         for mode in args.mode or ["inprocess", "http"]:
-            url = _fresh_copy(found.url)
+            url = core_target.fresh_copy(found.url, "core-sends.db")
             console.print(f"[dim]{mode}, synchronous={synchronous}, {args.clients} clients, {args.duration:g} s…[/dim]")
             run = _http if mode == "http" else _inprocess
             outcomes.append(await run(found, url, synchronous, args))
@@ -99,19 +97,6 @@ async def main() -> None:
                                 "cpu_ms_per_send": o.cpu_ms_per_send,
                                 "conditions": o.conditions} for o in outcomes], indent=2))
     console.print(f"Written to {out}")
-
-
-def _fresh_copy(url: str) -> str:
-    """A copy of a filled SQLite file (through the backup API, so a WAL is included); other databases as they are."""
-    if not url.startswith("sqlite"):
-        return url
-    source = Path(url.split(":///", 1)[1])
-    copy = source.with_name("core-sends.db")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{copy}{suffix}").unlink(missing_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(copy) as dst:
-        src.backup(dst)
-    return f"sqlite+aiosqlite:///{copy}"
 
 
 async def _senders(db: Database, count: int) -> list[Sender]:
