@@ -42,6 +42,7 @@ from schoolchat.realtime.events import EventType
 from schoolchat.search import index as search_index
 from schoolchat.services import Services
 from schoolchat.validation import message_body
+from schoolchat.wire import timestamp
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, sende
     wire = {
         "id": message_id, "conversation_id": conversation_id, "seq": seq,
         "sender": {"id": sender.id, "name": sender.name, "avatar_url": sender.avatar_url},
-        "client_message_id": client_message_id, "body": body, "html": html, "created_at": now.isoformat(),
+        "client_message_id": client_message_id, "body": body, "html": html, "created_at": timestamp(now),
         "edited_at": None, "deleted": None,
         "forwarded_from": {"message_id": forwarded.message_id, "sender_name": forwarded.sender_name}
         if forwarded else None,

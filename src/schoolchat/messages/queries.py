@@ -14,6 +14,7 @@ from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
 from schoolchat.people.models import users
 from schoolchat.policy import texts
+from schoolchat.wire import timestamp
 
 _deleter = users.alias("deleter")
 _COLUMNS = (messages, users.c.name.label("sender_name"), users.c.avatar_url.label("sender_avatar_url"),
@@ -44,9 +45,9 @@ def to_wire(row: Row[Any] | Any, attachments: list[dict[str, Any]] | None = None
         "client_message_id": row.client_message_id,
         "body": None if deleted else row.body,
         "html": None if deleted else row.body_html,
-        "created_at": row.created_at.isoformat(),
-        "edited_at": row.edited_at.isoformat() if row.edited_at else None,
-        "deleted": {"at": row.deleted_at.isoformat(), "by": row.deleted_by,
+        "created_at": timestamp(row.created_at),
+        "edited_at": timestamp(row.edited_at) if row.edited_at else None,
+        "deleted": {"at": timestamp(row.deleted_at), "by": row.deleted_by,
                     "notice": deletion_notice(row.sender_id, row.deleted_by, row.deleted_by_name)}
         if deleted else None,
         "forwarded_from": {"message_id": row.forwarded_from_id, "sender_name": row.forwarded_from_name}

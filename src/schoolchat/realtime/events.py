@@ -10,6 +10,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from schoolchat.wire import timestamp
+
 
 class EventType(StrEnum):
     CONVERSATION_CREATED = "conversation.created"  # {conversation}
@@ -44,5 +46,5 @@ class Event:
             "type": str(self.type),
             "conversation_id": self.conversation_id,
             "payload": self.payload,
-            "created_at": self.created_at.isoformat(),
+            "created_at": timestamp(self.created_at),
         }
