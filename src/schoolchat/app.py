@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI, Response
 
+from schoolchat.attachments.actions import UnsentUploads
 from schoolchat.attachments.api import router as attachments_router
 from schoolchat.auth.api import router as auth_router
 from schoolchat.config import Settings
@@ -22,13 +23,14 @@ from schoolchat.messages.api import router as messages_router
 from schoolchat.metrics import Metrics, MetricsMiddleware
 from schoolchat.moderation.api import router as moderation_router
 from schoolchat.people.api import router as people_router
+from schoolchat.periodic import every
 from schoolchat.realtime.api import router as realtime_router
 from schoolchat.realtime.bus import Bus, MemoryBus
 from schoolchat.realtime.hub import PATH as HUB_PATH
 from schoolchat.realtime.hub import Hub, HubSocket
 from schoolchat.realtime.hub import router as hub_router
 from schoolchat.realtime.redis_bus import RedisBus
-from schoolchat.realtime.retention import prune_forever
+from schoolchat.realtime.retention import prune
 from schoolchat.search.api import router as search_router
 from schoolchat.services import Services
 from schoolchat.web.pages import router as web_router
@@ -57,19 +59,32 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     services = Services(settings, db, bus)
     hub = Hub(services)
     mass_messages = MassMessageWorker(services)
+    unsent_uploads = UnsentUploads(services)
+    metrics = Metrics()
+
+    async def sweep_unsent_uploads() -> int:
+        deleted = await unsent_uploads.sweep()
+        metrics.unsent_uploads_deleted.inc(deleted)
+        return deleted
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await services.bus.start()
         await hub.start()
         mass_messages.start()
-        pruner = asyncio.create_task(prune_forever(services.db, timedelta(days=settings.event_retention_days),
-                                                   settings.event_prune_interval_seconds))
+        retention = timedelta(days=settings.event_retention_days)
+        housekeeping = [
+            asyncio.create_task(every(settings.event_prune_interval_seconds, lambda: prune(services.db, retention),
+                                      f"pruning events older than {retention}")),
+            asyncio.create_task(every(settings.unsent_upload_sweep_interval_seconds, sweep_unsent_uploads,
+                                      f"deleting uploads unsent after {settings.unsent_upload_hours} hours")),
+        ]
         try:
             with _startup_objects_frozen():
                 yield
         finally:
-            pruner.cancel()
+            for task in housekeeping:
+                task.cancel()
             await mass_messages.stop()
             await hub.stop()
             await services.bus.stop()
@@ -85,7 +100,6 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app.state.hub = hub
     app.state.mass_messages = mass_messages
     install_error_handlers(app)
-    metrics = Metrics()
     metrics.watch(services.bus)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
 

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     attachments_storage: Literal["local", "database"] = "local"
     attachments_dir: Path | None = Field(default=None, description="local storage folder; data_dir/attachments")
     max_attachment_bytes: int = 20 * 1024 * 1024
+    unsent_upload_hours: float = 24  # an upload no message carries is deleted after this long
+    unsent_upload_sweep_interval_seconds: float = 3600
     session_days: int = 14
     cookie_secure: bool = False
     event_retention_days: int = 7

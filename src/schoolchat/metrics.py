@@ -1,6 +1,7 @@
-"""Prometheus metrics: HTTP requests by route template, and committed events by type.
+"""Prometheus metrics: HTTP requests by route template, committed events by type, and uploads deleted unsent.
 
-Counted at the edges (an ASGI wrapper and a bus subscriber), so no action has to know about metrics.
+Counted at the edges (an ASGI wrapper, a bus subscriber, the sweep's timer job in app.py), so no action has to
+know about metrics.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class Metrics:
                                  buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
         self.events = Counter("schoolchat_events", "Events committed to the event log", ["type"],
                               registry=self.registry)
+        self.unsent_uploads_deleted = Counter("schoolchat_unsent_uploads_deleted",
+                                              "Uploads deleted because no message carried them in time",
+                                              registry=self.registry)
 
     def watch(self, bus: Bus) -> None:
         async def count(events: Sequence[Event]) -> None:

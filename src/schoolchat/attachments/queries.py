@@ -36,7 +36,8 @@ async def for_messages(conn: AsyncConnection, message_ids: Iterable[int]) -> dic
     return found
 
 
-def _linked() -> Any:
+def sent() -> Any:
+    """True where a message carries the file."""
     return exists().where(message_attachments.c.attachment_id == attachments.c.id)
 
 
@@ -49,7 +50,7 @@ async def get_downloadable(conn: AsyncConnection, user_id: int, attachment_id: i
         .where(memberships.c.conversation_id == messages.c.conversation_id, memberships.c.user_id == user_id,
                memberships.c.active.is_(True))
     )
-    pending_own = and_(attachments.c.uploader_id == user_id, ~_linked())
+    pending_own = and_(attachments.c.uploader_id == user_id, ~sent())
     row = (await conn.execute(select(attachments).where(attachments.c.id == attachment_id,
                                                         or_(seen_in_message, pending_own)))).first()
     if row is None:
@@ -58,9 +59,13 @@ async def get_downloadable(conn: AsyncConnection, user_id: int, attachment_id: i
 
 
 async def pending_of(conn: AsyncConnection, uploader_id: int, attachment_ids: Iterable[int]) -> dict[int, Any]:
-    """Which of these files the uploader may still attach: theirs, and not sent yet."""
+    """Which of these files the uploader may still attach: theirs, and not sent yet.
+
+    Run in the send's transaction: on PostgreSQL it share-locks the files, in id order, until the send commits,
+    so that the sweep of unsent uploads waits for the send (``actions._delete_expired``)."""
     rows = await conn.execute(select(attachments).where(
-        attachments.c.id.in_(sorted(set(attachment_ids))), attachments.c.uploader_id == uploader_id, ~_linked()))
+        attachments.c.id.in_(sorted(set(attachment_ids))), attachments.c.uploader_id == uploader_id, ~sent())
+        .order_by(attachments.c.id).with_for_update(read=True, key_share=True))
     return {row.id: row for row in rows}
 
 

@@ -1,13 +1,12 @@
 """Pruning the event log after ``event_retention_days``.
 
 The newest event is always kept, so the oldest id left tells clients how far back the log reaches: one whose last
-id is older is told to reload (``log.resync``). Every process may prune; deleting twice is harmless.
+id is older is told to reload (``log.resync``). Every process prunes (``periodic.every``); deleting twice
+is harmless.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
@@ -15,8 +14,6 @@ from sqlalchemy import delete, func, select
 from schoolchat.db import Database
 from schoolchat.db.types import utcnow
 from schoolchat.realtime.models import events
-
-log = logging.getLogger(__name__)
 
 
 async def prune(db: Database, retention: timedelta) -> int:
@@ -29,13 +26,3 @@ async def prune(db: Database, retention: timedelta) -> int:
         result = await tx.conn.execute(delete(events).where(events.c.created_at < cutoff, events.c.id < newest))
     return result.rowcount or 0
 
-
-async def prune_forever(db: Database, retention: timedelta, interval_seconds: float) -> None:
-    while True:
-        try:
-            deleted = await prune(db, retention)
-            if deleted:
-                log.info("pruned %d events older than %s", deleted, retention)
-        except Exception:
-            log.exception("pruning the event log failed")
-        await asyncio.sleep(interval_seconds)
