@@ -336,7 +336,8 @@ ROUTES: list[Route] = [
           ("get", "GET", "/api/reports/{report}", None),
           ("open", "POST", "/api/reports/{report}/open", None),
           ("review", "POST", "/api/reports/{report}/review", {"status": "reviewed", "note": "ok"}),
-          ("restore from", "POST", "/api/reports/{report}/restore", None))],
+          ("restore from", "POST", "/api/reports/{report}/restore", None),
+          ("download a file of", "GET", "/api/reports/{report}/attachments/{own_message}", None))],
     Route("admin audit log", "GET", "/api/admin/audit", Scope.PERSONAL, 200, reveals=_lists_audit_entries,
           seen_by=SCHOOL_ADMINS, messaging=False),
     # administration of the school

@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select
 from schoolchat.attachments import queries
 from schoolchat.attachments.checks import Inspector
 from schoolchat.attachments.filenames import clean
-from schoolchat.attachments.models import attachments, message_attachments
+from schoolchat.attachments.models import attachments, evidence_attachments, message_attachments
 from schoolchat.attachments.storage import Storage, new_key, storage_for
 from schoolchat.auth.actor import Actor
 from schoolchat.db import Tx
@@ -100,20 +100,25 @@ async def link(tx: Tx, message_id: int, files: Sequence[Any]) -> list[dict[str, 
     return [queries.to_wire(row) for row in files]
 
 
+async def hold_as_evidence(tx: Tx, report_id: int, attachment_ids: Sequence[int]) -> None:
+    """Keep these files (of the messages a report froze) for as long as the report exists."""
+    if attachment_ids:
+        await tx.conn.execute(insert(evidence_attachments), [
+            {"report_id": report_id, "attachment_id": attachment_id}
+            for attachment_id in sorted(set(attachment_ids))])
+
+
 async def discard_for_message(tx: Tx, services: Services, message_id: int) -> None:
     """A deleted (or moderated) message takes its files with it: the links go, and each file no other message
-    carries any more is deleted, its bytes once the transaction has committed (a rollback keeps them).
-
-    Whoever must keep a copy (report evidence) copies the bytes before calling this.
+    carries any more is deleted, its bytes once the transaction has committed (a rollback keeps them). A file a
+    report's evidence holds stays, for the report's reviewers (``queries.get_evidence``).
     """
     attachment_ids = await queries.ids_of_message(tx.conn, message_id)
     if not attachment_ids:
         return
     await tx.conn.execute(delete(message_attachments).where(message_attachments.c.message_id == message_id))
-    still_linked = select(message_attachments.c.attachment_id).where(
-        message_attachments.c.attachment_id.in_(attachment_ids))
     orphans = (await tx.conn.execute(
-        delete(attachments).where(attachments.c.id.in_(attachment_ids), attachments.c.id.not_in(still_linked))
+        delete(attachments).where(attachments.c.id.in_(attachment_ids), ~queries.sent())
         .returning(attachments.c.storage_key))).scalars().all()
     _delete_bytes_after_commit(tx, services, orphans)
 
@@ -144,9 +149,8 @@ class Swept:
 async def delete_unsent(services: Services, *, now: datetime | None = None, after_id: int = 0,
                         batch_size: int = SWEEP_BATCH) -> Swept:
     """Delete the uploads no message carries that are older than ``unsent_upload_hours``: rows, and bytes after each
-    commit. A sent file is never touched, however old: a report's evidence freezes the messages, and the files
-    they carry stay as long as a message does. (Evidence that one day keeps copies of files must not keep them as
-    unlinked ``attachments`` rows, or they would be swept here.)
+    commit. A sent file is never touched, however old: neither one a message carries nor one a report's evidence
+    holds (``queries.sent``).
 
     Files are read in id order after ``after_id``, ``batch_size`` at a time (keyset on the primary key, so a round
     never scans the whole table), and each batch's deletions are a transaction of their own, so the SQLite write

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
@@ -10,7 +12,7 @@ from schoolchat.attachments import actions, queries
 from schoolchat.attachments.filenames import content_disposition
 from schoolchat.attachments.multipart import FileStream
 from schoolchat.auth.deps import MessagingActor
-from schoolchat.services import ServicesDep
+from schoolchat.services import Services, ServicesDep
 
 router = APIRouter(prefix="/api", tags=["attachments"])
 
@@ -41,6 +43,11 @@ async def upload(request: Request, actor: MessagingActor, services: ServicesDep)
 async def download(attachment_id: int, actor: MessagingActor, services: ServicesDep) -> StreamingResponse:
     async with services.db.read() as conn:
         row = await queries.get_downloadable(conn, actor.id, attachment_id)
+    return file_response(services, row)
+
+
+def file_response(services: Services, row: Any) -> StreamingResponse:
+    """A stored file as a download: never rendered by the browser (sandboxed, not sniffed), never cached."""
     return StreamingResponse(
         actions.storage(services).read(row.storage_key), media_type=row.content_type,
         headers={"Content-Disposition": content_disposition(row.name), "Content-Length": str(row.size),

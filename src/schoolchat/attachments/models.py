@@ -3,7 +3,8 @@
 A file (``attachments``) is uploaded first and belongs to its uploader until a message links it
 (``message_attachments``). One file may be linked to several messages: a "Sent to X people" send writes the same
 message into every recipient's 1:1, and forwarding links the original's files to the new message. A file is
-removed, row and bytes, when the last message linking it is deleted.
+removed, row and bytes, when the last message linking it is deleted — unless a report's evidence holds it
+(``evidence_attachments``): a reported message's files stay, for its reviewers only, as long as the report does.
 
 ``attachment_blobs`` holds the bytes for the shared storage backend (``storage.DatabaseStorage``), in chunks, so
 that several processes on several hosts read and write the same files through the database.
@@ -37,6 +38,14 @@ message_attachments = Table(
     Column("attachment_id", Integer, ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True),
     Column("position", Integer, nullable=False),
     Index("ix_message_attachments_attachment", "attachment_id"),
+)
+
+evidence_attachments = Table(
+    "evidence_attachments",
+    metadata,
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("attachment_id", Integer, ForeignKey("attachments.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_evidence_attachments_attachment", "attachment_id"),
 )
 
 attachment_blobs = Table(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from schoolchat.attachments.models import attachments, message_attachments
+from schoolchat.attachments.models import attachments, evidence_attachments, message_attachments
 from schoolchat.conversations.models import memberships
 from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
@@ -37,8 +37,10 @@ async def for_messages(conn: AsyncConnection, message_ids: Iterable[int]) -> dic
 
 
 def sent() -> Any:
-    """True where a message carries the file."""
-    return exists().where(message_attachments.c.attachment_id == attachments.c.id)
+    """True where the file was sent: a message carries it, or a report's evidence holds it (its message may have
+    been deleted since). Such a file is never the uploader's to attach again, and never swept as unsent."""
+    return or_(exists().where(message_attachments.c.attachment_id == attachments.c.id),
+               exists().where(evidence_attachments.c.attachment_id == attachments.c.id))
 
 
 async def get_downloadable(conn: AsyncConnection, user_id: int, attachment_id: int) -> Any:
@@ -67,6 +69,16 @@ async def pending_of(conn: AsyncConnection, uploader_id: int, attachment_ids: It
         attachments.c.id.in_(sorted(set(attachment_ids))), attachments.c.uploader_id == uploader_id, ~sent())
         .order_by(attachments.c.id).with_for_update(read=True, key_share=True))
     return {row.id: row for row in rows}
+
+
+async def get_evidence(conn: AsyncConnection, report_id: int, attachment_id: int) -> Any:
+    """A file held by a report's evidence; the caller must have checked that they review the report. Else 404."""
+    row = (await conn.execute(select(attachments).join(
+        evidence_attachments, evidence_attachments.c.attachment_id == attachments.c.id).where(
+        evidence_attachments.c.report_id == report_id, attachments.c.id == attachment_id))).first()
+    if row is None:
+        raise not_found("attachment")
+    return row
 
 
 async def ids_of_message(conn: AsyncConnection, message_id: int) -> list[int]:

@@ -6,7 +6,10 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import StreamingResponse
 
+from schoolchat.attachments import queries as attachment_queries
+from schoolchat.attachments.api import file_response
 from schoolchat.auth.deps import CurrentActor, MessagingActor
 from schoolchat.moderation import actions, queries
 from schoolchat.moderation.schemas import (
@@ -77,6 +80,17 @@ async def report_inbox(actor: MessagingActor, services: ServicesDep,
 async def get_report(report_id: int, actor: MessagingActor, services: ServicesDep) -> ReportOut:
     async with services.db.read() as conn:
         return ReportOut(**queries.report_to_wire(await queries.get_for_reviewer(conn, actor.id, report_id)))
+
+
+@router.get("/reports/{report_id}/attachments/{attachment_id}",
+            summary="Download a file of the report's evidence (it stays when its message is deleted)",
+            response_class=StreamingResponse, responses={200: {"content": {"application/octet-stream": {}}}})
+async def evidence_file(report_id: int, attachment_id: int, actor: MessagingActor, services: ServicesDep
+                        ) -> StreamingResponse:
+    async with services.db.read() as conn:
+        await queries.get_for_reviewer(conn, actor.id, report_id)
+        row = await attachment_queries.get_evidence(conn, report_id, attachment_id)
+    return file_response(services, row)
 
 
 @router.post("/reports/{report_id}/open", response_model=ReportOut,

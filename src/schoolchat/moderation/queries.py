@@ -34,7 +34,7 @@ async def freeze_evidence(conn: AsyncConnection, conversation: Any, around_seq: 
                                              2 * CONTEXT_MESSAGES + 1)
     else:
         rows = await message_queries.history(conn, conversation.id, None, CONVERSATION_EVIDENCE)
-    frozen = [message_queries.to_wire(row) for row in reversed(rows)]
+    frozen = await message_queries.to_wire_many(conn, list(reversed(rows)))  # files: held by the report
     return {
         "conversation": {"id": conversation.id, "kind": conversation.kind, "name": conversation.name},
         "reported_seq": around_seq,
