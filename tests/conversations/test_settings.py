@@ -179,3 +179,13 @@ async def test_a_bad_list_cursor_is_refused(client: httpx.AsyncClient, make: Fac
     me = await make.person()
     answer = await client.get("/api/conversations", params={"cursor": "garbage!"}, headers=me.headers)
     assert answer.status_code == 422 and error_of(answer)["code"] == "invalid_cursor"
+
+
+async def test_a_conversation_names_its_creator_so_clients_know_who_may_close_it(
+        client: httpx.AsyncClient, make: Factory) -> None:
+    a, b, c = await make.person(), await make.person(), await make.person()
+    group = (await started(client, a, people=[b.id, c.id], mode="group"))["conversation"]
+    assert group["kind"] == "group" and group["created_by"] == a.id
+    seen_by_b = (await client.get(f"/api/conversations/{group['id']}", headers=b.headers)).json()
+    assert seen_by_b["created_by"] == a.id
+    assert [c["created_by"] for c in await conversation_list(client, b)] == [a.id]

@@ -90,3 +90,15 @@ async def test_restoring_waits_until_a_newer_course_conversation_is_deleted(
 async def test_only_reviewers_of_the_report_can_restore(client: httpx.AsyncClient, make: Factory) -> None:
     _, victim, _, _, report_id = await _reported_and_deleted(client, make)
     assert (await client.post(f"/api/reports/{report_id}/restore", headers=victim.headers)).status_code == 404
+
+
+async def test_a_report_tells_its_reviewers_whether_the_conversation_is_deleted(
+        client: httpx.AsyncClient, make: Factory) -> None:
+    reviewer, _, _, _, report_id = await _reported_and_deleted(client, make)
+    report = (await client.get(f"/api/reports/{report_id}", headers=reviewer.headers)).json()
+    assert report["conversation_status"] == "deleted"
+    inbox = (await client.get("/api/reports", headers=reviewer.headers)).json()["reports"]
+    assert [r["conversation_status"] for r in inbox] == ["deleted"]
+    await client.post(f"/api/reports/{report_id}/restore", headers=reviewer.headers)
+    report = (await client.get(f"/api/reports/{report_id}", headers=reviewer.headers)).json()
+    assert report["conversation_status"] == "open"

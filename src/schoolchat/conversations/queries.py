@@ -257,7 +257,7 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -
             "custom_name": row.name if row.kind == "group" else None, "status": row.status,
             "status_notice": _status_notice(row.status), "space_id": row.space_id, "created_at": row.created_at,
             "last_activity_at": row.last_activity_at, "last_seq": row.last_seq, "read_seq": row.last_read_seq,
-            "unread": unread.get(row.id, 0), "formal": row.formal,
+            "unread": unread.get(row.id, 0), "formal": row.formal, "created_by": row.created_by,
             "preview": {"text": row.last_message_preview, "sender_id": row.last_message_sender_id}
             if row.last_message_preview is not None else None,
         }

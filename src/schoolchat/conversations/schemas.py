@@ -69,6 +69,7 @@ class ConversationOut(BaseModel):
     unread: int
     preview: Preview | None
     formal: bool = Field(True, description="False for a teacher present through a report, not as a participant.")
+    created_by: int | None = Field(None, description="Who started it: a group's creator may close and reopen it.")
 
 
 class ConversationPage(BaseModel):

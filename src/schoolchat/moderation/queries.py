@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.auth.actor import Actor
 from schoolchat.conversations import queries as conversation_queries
+from schoolchat.conversations.models import conversations
 from schoolchat.errors import not_found
 from schoolchat.messages import queries as message_queries
 from schoolchat.moderation.models import audit_log, audit_log_orgs, report_reviewers, reports
@@ -80,7 +81,8 @@ async def report_orgs(conn: AsyncConnection, conversation: Any, reporter_id: int
     return sorted(orgs)
 
 
-_REPORT_COLUMNS = (reports, users.c.name.label("reporter_name"))
+_REPORT_COLUMNS = (reports, users.c.name.label("reporter_name"),
+                   conversations.c.status.label("conversation_status"))
 
 
 async def get_for_reviewer(conn: AsyncConnection, reviewer_id: int, report_id: int) -> Any:
@@ -88,6 +90,7 @@ async def get_for_reviewer(conn: AsyncConnection, reviewer_id: int, report_id: i
     row = (await conn.execute(
         select(*_REPORT_COLUMNS)
         .join(users, users.c.id == reports.c.reporter_id)
+        .join(conversations, conversations.c.id == reports.c.conversation_id)
         .join(report_reviewers, and_(report_reviewers.c.report_id == reports.c.id,
                                      report_reviewers.c.user_id == reviewer_id))
         .where(reports.c.id == report_id))).first()
@@ -100,6 +103,7 @@ async def inbox(conn: AsyncConnection, reviewer_id: int, status: str | None, bef
                 limit: int) -> list[Any]:
     query = (select(*_REPORT_COLUMNS)
              .join(users, users.c.id == reports.c.reporter_id)
+             .join(conversations, conversations.c.id == reports.c.conversation_id)
              .join(report_reviewers, report_reviewers.c.report_id == reports.c.id)
              .where(report_reviewers.c.user_id == reviewer_id)
              .order_by(reports.c.id.desc()).limit(limit))
@@ -116,6 +120,7 @@ def report_to_wire(row: Any) -> dict[str, Any]:
         "id": row.id, "conversation_id": row.conversation_id, "message_id": row.message_id,
         "reporter": {"id": row.reporter_id, "name": row.reporter_name} if row.reporter_visible else None,
         "reason": row.reason, "status": row.status, "evidence": row.evidence, "created_at": row.created_at,
+        "conversation_status": row.conversation_status,
         "reviewed_by": row.reviewed_by, "reviewed_at": row.reviewed_at, "review_note": row.review_note,
     }
 

@@ -29,6 +29,8 @@ class ReportOut(BaseModel):
     reason: str
     status: str
     evidence: dict[str, Any] = Field(description="What the conversation looked like when it was reported.")
+    conversation_status: str = Field(description="The reported conversation's status now (open, closed or deleted): "
+                                                 "a deleted one can be restored from the report (§5.7 note).")
     created_at: datetime
     reviewed_by: int | None
     reviewed_at: datetime | None
