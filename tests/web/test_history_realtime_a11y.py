@@ -25,6 +25,8 @@ def test_scrolling_back_loads_earlier_pages_in_order(login: Login, base_url: str
         conversation_id = started.json()["conversation"]["id"]
         for i in range(2, 76):
             api.post(f"/api/conversations/{conversation_id}/messages", json={"body": f"Line {i:03}"}).raise_for_status()
+    with api_as(base_url, "noah.olsen") as api:  # read: opening at unread messages would load back to the first
+        api.post(f"/api/conversations/{conversation_id}/read", json={}).raise_for_status()
     reader = login("noah.olsen")
     open_conversation(reader, "Long history")
     expect(message(reader, "Line 075")).to_be_visible()

@@ -6,10 +6,16 @@ import { composer } from "./compose";
 import { chooseDialog, confirmDialog, menuButton, promptDialog, type MenuItem } from "./menu";
 import type { View } from "./panel";
 import { backButton } from "./panel";
-import { isStaff, refresh, state } from "./state";
+import { mayEdit, mayModeratorDelete, maySendTo } from "./permissions";
+import { refresh, state } from "./state";
 import type { Conversation, HubEvent, Message } from "./types";
 
 const PAGE = 30;
+/** The API's largest history page: used to reach back to the first unread message in fewer requests. */
+const LARGEST_PAGE = 200;
+/** How far back opening a conversation reaches for its first unread message (a few large pages). */
+const UNREAD_REACH = 4 * LARGEST_PAGE;
+const MASS_ONE_WAY = "This is a mass message. Replies are not possible.";
 
 export interface ConversationNav {
   back(): void;
@@ -21,6 +27,9 @@ export class ConversationView implements View {
   private conversation: Conversation | null = null;
   private readonly title = h("h3", { id: "conversation-title" }, "…");
   private readonly banner = h("p", { class: "banner", role: "status", hidden: true });
+  /** Read to screen readers when the conversation opens with unread messages (the divider says it visually). */
+  private readonly unreadStatus = h("p", { class: "sr-only", role: "status" });
+  private divider: HTMLElement | null = null;
   private readonly list = h("ol", { class: "messages", "aria-label": "Messages", tabindex: 0 });
   private readonly earlier = h("button", { type: "button", class: "link-button earlier", hidden: true, onclick: () => void this.loadEarlier() }, "Load earlier messages");
   private readonly scroller = h("div", { class: "scroller" });
@@ -43,7 +52,7 @@ export class ConversationView implements View {
     this.scroller.append(this.earlier, this.list);
     this.el = h("section", { class: "view conversation", "aria-labelledby": "conversation-title" },
       h("div", { class: "view-header" }, backButton(() => this.nav.back()), this.title, gear),
-      this.banner, this.scroller, this.write.el);
+      this.banner, this.unreadStatus, this.scroller, this.write.el);
     this.observer = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) void this.loadEarlier();
     }, { root: this.scroller });
@@ -56,22 +65,67 @@ export class ConversationView implements View {
   }
 
   private async load(): Promise<void> {
+    this.loading = true; // scrolling back waits until the first pages are in place
     try {
       await this.reloadHeader();
-      const page = await get<{ messages: Message[]; next_before_seq: number | null }>(this.historyUrl(this.focusSeq ? this.focusSeq + 10 : null));
-      page.messages.slice().reverse().forEach((m) => this.upsert(m));
-      this.setNext(page.next_before_seq);
+      const c = this.conversation as Conversation;
+      // Unread messages (from the read cursor as it was on opening): load back to the first of them, so the
+      // "New messages" divider can stand above it. A search hit opens at the hit instead.
+      const readSeq = c.read_seq;
+      const unread = !this.focusSeq && c.unread > 0;
+      const reach = Math.min(LARGEST_PAGE, Math.max(PAGE, c.last_seq - readSeq + 3));
+      await this.loadPage(this.focusSeq ? this.focusSeq + 10 : null, unread ? reach : PAGE);
+      while (unread && this.nextBefore !== null && this.nextBefore > readSeq + 1 && this.rows.size < UNREAD_REACH) {
+        await this.loadPage(this.nextBefore, LARGEST_PAGE);
+      }
       const focused = this.focusSeq ? this.list.querySelector<HTMLElement>(`[data-seq="${this.focusSeq}"]`) : null;
+      const divider = unread ? this.showDivider(readSeq) : null;
       if (focused) { focused.classList.add("found"); focused.scrollIntoView({ block: "center" }); }
+      else if (divider) this.scrollTo(divider);
       else this.scrollToEnd();
+      if (unread) this.unreadStatus.textContent = `${c.unread} new message${c.unread === 1 ? "" : "s"}${divider ? ", below the line “New messages”" : ""}.`;
       this.markRead();
     } catch (e) {
       this.showBanner((e as Error).message);
+    } finally {
+      this.loading = false;
     }
   }
 
-  private historyUrl(before: number | null): string {
-    return `/api/conversations/${this.id}/messages?limit=${PAGE}${before ? `&before_seq=${before}` : ""}`;
+  private historyUrl(before: number | null, limit = PAGE): string {
+    return `/api/conversations/${this.id}/messages?limit=${limit}${before ? `&before_seq=${before}` : ""}`;
+  }
+
+  /** One page of history older than `before` (the newest page when null), added above what is shown. */
+  private async loadPage(before: number | null, limit = PAGE): Promise<void> {
+    const page = await get<{ messages: Message[]; next_before_seq: number | null }>(this.historyUrl(before, limit));
+    const fragment = document.createDocumentFragment();
+    page.messages.slice().reverse().forEach((m) => {
+      if (this.rows.has(m.id)) return;
+      const row = this.render(m);
+      this.rows.set(m.id, row);
+      fragment.appendChild(row);
+    });
+    this.list.prepend(fragment);
+    this.setNext(page.next_before_seq);
+  }
+
+  /** The "New messages" divider above the first message from someone else after `readSeq`; null when none is
+   * loaded. Its data-seq sits between that message and the one before, so late arrivals go to the right side. */
+  private showDivider(readSeq: number): HTMLElement | null {
+    this.divider?.remove();
+    this.divider = null;
+    const first = Array.from(this.list.querySelectorAll<HTMLElement>(".message:not(.own)"))
+      .find((row) => Number(row.dataset.seq) > readSeq);
+    if (!first) return null;
+    this.divider = h("li", { class: "unread-divider", "data-seq": Number(first.dataset.seq) - 0.5 },
+      h("span", {}, "New messages"));
+    first.before(this.divider);
+    return this.divider;
+  }
+
+  private scrollTo(row: HTMLElement): void {
+    this.scroller.scrollTop += row.getBoundingClientRect().top - this.scroller.getBoundingClientRect().top - 8;
   }
 
   private setNext(next: number | null): void {
@@ -84,13 +138,9 @@ export class ConversationView implements View {
     if (this.loading || this.nextBefore === null) return;
     this.loading = true;
     try {
-      const page = await get<{ messages: Message[]; next_before_seq: number | null }>(this.historyUrl(this.nextBefore));
       const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
-      const fragment = document.createDocumentFragment();
-      page.messages.slice().reverse().forEach((m) => { if (!this.rows.has(m.id)) fragment.appendChild(this.render(m)); });
-      this.list.prepend(fragment);
+      await this.loadPage(this.nextBefore);
       this.scroller.scrollTop = this.scroller.scrollHeight - fromBottom;
-      this.setNext(page.next_before_seq);
     } finally {
       this.loading = false;
     }
@@ -106,8 +156,10 @@ export class ConversationView implements View {
     const closed = c.status !== "open" || this.removed;
     const notice = this.removed ? "You are no longer a participant in this conversation." : c.status === "closed" ? "Closed conversation" : c.status_notice;
     this.showBanner(closed ? [notice, c.status === "closed" ? c.status_notice : null].filter(Boolean).join(". ") : null);
-    this.write.setClosed(closed ? (c.status === "closed" ? "Closed conversation. No new messages can be sent." : notice ?? "No new messages can be sent.") : null);
-    if (c.kind === "individual") this.write.setClosed(null);
+    this.write.setClosed(this.removed ? notice
+      : c.status === "closed" ? "Closed conversation. No new messages can be sent."
+      : c.status === "deleted" ? "This conversation was deleted. You can read its history, but not send new messages."
+      : c.kind === "mass" ? MASS_ONE_WAY : null);
   }
 
   private showBanner(text: string | null): void {
@@ -194,14 +246,14 @@ export class ConversationView implements View {
   private options(m: Message, own: boolean): MenuItem[] {
     const items: MenuItem[] = [];
     if (own) {
-      items.push({ label: "Edit", run: () => this.edit(m) });
+      if (mayEdit(this.conversation, m)) items.push({ label: "Edit", run: () => this.edit(m) });
       items.push({ label: "Delete message", danger: true, run: () => this.deleteOwn(m) });
     }
     items.push({ label: "Forward", run: () => this.forward(m) });
     items.push({ label: "Mark as unread", run: () => this.markUnread(m) });
     if (!own) {
       items.push({ label: "Report abuse", run: () => this.report(m) });
-      if (isStaff()) items.push({ label: "Delete message", danger: true, run: () => this.moderate(m) });
+      if (mayModeratorDelete(this.conversation, m)) items.push({ label: "Delete message", danger: true, run: () => this.moderate(m) });
     }
     return items;
   }
@@ -225,13 +277,17 @@ export class ConversationView implements View {
   }
 
   private async forward(m: Message): Promise<void> {
-    const targets = state.conversations.filter((c) => c.status === "open");
+    const targets = state.conversations.filter(maySendTo);
     const to = await chooseDialog("Forward", "Forward to", targets.map((c) => ({ value: String(c.id), label: c.name })), "Forward");
     if (to) await attempt(() => post(`/api/messages/${m.id}/forward`, { conversation_id: Number(to) }), "Message forwarded.");
   }
 
   private async markUnread(m: Message): Promise<void> {
-    await attempt(async () => { await post(`/api/messages/${m.id}/unread`); await refresh(); }, "Marked as unread.");
+    await attempt(async () => {
+      await post(`/api/messages/${m.id}/unread`);
+      this.showDivider(m.seq - 1); // this message and everything after it are unread again
+      await refresh();
+    }, "Marked as unread.");
   }
 
   private async report(m: Message): Promise<void> {

@@ -5,7 +5,8 @@ import { announce, attempt, avatar, h, replace } from "./dom";
 import { confirmDialog, menuButton, promptDialog } from "./menu";
 import type { View } from "./panel";
 import { backButton, renderHits, type SearchHit } from "./panel";
-import { isAdmin, isStaff, refresh, state, teachesSpace } from "./state";
+import { mayAddParticipants, mayClose, mayDelete, mayLeave, mayRemove, mayRename, mayReportConversation } from "./permissions";
+import { refresh } from "./state";
 import type { Conversation, HubEvent, Participant, Person } from "./types";
 
 export interface SettingsNav {
@@ -30,9 +31,8 @@ export class SettingsView implements View {
   private readonly people = h("div", { class: "people" });
 
   constructor(private c: Conversation, private readonly nav: SettingsNav) {
-    const group = c.kind === "group";
     const space = c.kind === "course" || c.kind === "project";
-    const canClose = group ? isStaff() : space && teachesSpace(c.space_id);
+    const canClose = mayClose(c);
     const action = (label: string, run: () => void, cls = "link-button"): HTMLElement =>
       h("li", {}, h("button", { type: "button", class: cls, onclick: run }, label));
     const searchInput = h("input", { type: "search", id: "conversation-search", autocomplete: "off" });
@@ -42,19 +42,19 @@ export class SettingsView implements View {
 
     const actions = h("ul", { class: "actions-list" },
       action("Mark as unread", () => void this.markUnread()),
-      group ? action("Rename conversation", () => void this.rename()) : null,
-      group ? action("Report abuse", () => void this.report()) : null,
-      group ? action("Leave conversation", () => void this.leave()) : null,
+      mayRename(c) ? action("Rename conversation", () => void this.rename()) : null,
+      mayReportConversation(c) ? action("Report abuse", () => void this.report()) : null,
+      mayLeave(c) ? action("Leave conversation", () => void this.leave()) : null,
       canClose && c.status === "open" ? action("Close conversation", () => void this.closeConversation()) : null,
       canClose && c.status === "closed" ? action("Reopen conversation", () => void this.reopen()) : null,
-      space && (teachesSpace(c.space_id) || isAdmin()) && c.status !== "deleted" ? action("Delete conversation", () => void this.deleteConversation(), "link-button danger") : null,
+      mayDelete(c) ? action("Delete conversation", () => void this.deleteConversation(), "link-button danger") : null,
       space ? h("li", {}, h("a", { href: `#participants-${c.id}` }, `Link to ${c.kind} participant page`)) : null);
 
     this.el = h("section", { class: "view settings", "aria-labelledby": "settings-title" },
       h("div", { class: "view-header" }, backButton(() => nav.back()), h("h3", { id: "settings-title" }, `Settings: ${c.name}`)),
       search, actions,
       h("h4", {}, "Participants"),
-      group && c.status === "open" ? this.adder() : null,
+      mayAddParticipants(c) ? this.adder() : null,
       this.people);
     void this.loadPeople();
   }
@@ -66,8 +66,7 @@ export class SettingsView implements View {
 
   private async loadPeople(): Promise<void> {
     const { participants } = await get<{ participants: Participant[] }>(`/api/conversations/${this.c.id}/participants`);
-    const removable = this.c.kind === "group" && isStaff();
-    replace(this.people, participantList(participants, (p) => removable && p.formal && p.id !== state.me.id
+    replace(this.people, participantList(participants, (p) => mayRemove(this.c, p)
       ? menuButton(`Options for ${p.name}`, () => [{ label: "Remove", danger: true, run: () => this.remove(p) }]) : null));
   }
 

@@ -42,7 +42,8 @@ export function onChange(listener: Listener): void {
   listeners.push(listener);
 }
 
-/** Teachers and admins get the moderator actions; the server still decides each one. */
+/** Teachers and admins (of a school, a course or a project) get the Reports inbox; per-conversation actions are in
+ * permissions.ts. */
 export function isStaff(): boolean {
   const roles = [...Object.values(state.me.roles), ...Object.values(state.me.spaces)];
   return roles.some((role) => role === "teacher" || role === "admin");
@@ -50,10 +51,6 @@ export function isStaff(): boolean {
 
 export function isAdmin(): boolean {
   return Object.values(state.me.roles).includes("admin");
-}
-
-export function teachesSpace(spaceId: number | null): boolean {
-  return spaceId !== null && (state.me.spaces[String(spaceId)] === "teacher" || isAdmin());
 }
 
 export function conversation(id: number): Conversation | undefined {

@@ -1,7 +1,7 @@
 // The platform's main area beside the panel: the teacher's report inbox and the admin's tools (§2, §6.4, §7.1).
 
 import { get, patch, post, put } from "./api";
-import { attempt, h, replace, timeLabel } from "./dom";
+import { announce, attempt, h, replace, timeLabel } from "./dom";
 import { participantList } from "./settings";
 import type { Participant, Report } from "./types";
 
@@ -27,9 +27,25 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
   const review = (status: "reviewed" | "dismissed") => async (): Promise<void> => {
     if (await attempt(() => post(`/api/reports/${r.id}/review`, { status, note: "" }), status === "reviewed" ? "Report marked as reviewed." : "Report dismissed.")) reload();
   };
+  // §5.7 note: a deleted course or project conversation that was reported is restored from the report. The server
+  // refuses (409) while a newer conversation of the course is in use; its message is shown beside the button.
+  const deleted = r.conversation_status === "deleted";
+  const restoreError = h("p", { class: "error", role: "alert" });
+  const restore = async (): Promise<void> => {
+    restoreError.textContent = "";
+    try {
+      await post(`/api/reports/${r.id}/restore`);
+    } catch (e) {
+      restoreError.textContent = (e as Error).message;
+      return;
+    }
+    announce("Conversation restored.");
+    reload();
+  };
   return h("li", { class: `report card status-${r.status}` },
     h("h2", {}, `${r.evidence.conversation.name}`, " ", h("span", { class: "tag" }, r.status)),
     h("p", { class: "detail" }, "Reported ", timeLabel(r.created_at), r.reporter ? ` by ${r.reporter.name}` : " anonymously"),
+    deleted ? h("p", { class: "detail" }, "This conversation was deleted. Restore it to let its participants write in it again.") : null,
     h("p", {}, h("strong", {}, "Reason: "), r.reason),
     reported ? h("blockquote", {}, h("strong", {}, `${reported.sender.name}: `), reported.body ?? reported.deleted?.notice ?? "") : null,
     h("div", { class: "actions" },
@@ -38,9 +54,8 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
       } }, "Open conversation"),
       r.status === "open" ? h("button", { type: "button", class: "button", onclick: review("reviewed") }, "Mark reviewed") : null,
       r.status === "open" ? h("button", { type: "button", class: "button", onclick: review("dismissed") }, "Dismiss") : null,
-      h("button", { type: "button", class: "button", onclick: async () => {
-        if (await attempt(() => post(`/api/reports/${r.id}/restore`), "Conversation restored.")) reload();
-      } }, "Restore conversation")));
+      deleted ? h("button", { type: "button", class: "button", onclick: () => void restore() }, "Restore conversation") : null),
+    deleted ? restoreError : null);
 }
 
 /** Administration: messaging disabled and the mass messaging privilege per person, and the communication rules. */

@@ -26,6 +26,7 @@ export interface Conversation {
   unread: number;
   preview: { text: string; sender_id: number | null } | null;
   formal: boolean;
+  created_by: number | null;
 }
 
 export interface Attachment {
@@ -113,6 +114,8 @@ export interface Report {
   reason: string;
   status: "open" | "reviewed" | "dismissed";
   evidence: { conversation: { id: number; kind: Kind; name: string }; reported_seq: number | null; messages: Message[] };
+  /** The reported conversation's status now: a deleted one can be restored from the report (§5.7 note). */
+  conversation_status: "open" | "closed" | "deleted";
   created_at: string;
   review_note: string | null;
 }
