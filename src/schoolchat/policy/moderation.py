@@ -84,5 +84,5 @@ def may_restore_conversation(status: str, *, newer_live_exists: bool) -> Decisio
         return Denied("not_deleted", "This conversation is not deleted.", 409)
     if newer_live_exists:
         return Denied("newer_conversation_exists",
-                      "A newer conversation for this course is in use; close it before restoring this one.", 409)
+                      "A newer conversation for this course is in use; delete it before restoring this one.", 409)
     return ALLOWED
