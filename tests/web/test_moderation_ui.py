@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
 from tests.web.conftest import Login
-from tests.web.steps import message, open_conversation, screenshot, send
+from tests.web.steps import api_as, message, open_conversation, person_id, screenshot, send
+from tests.web.test_history_realtime_a11y import axe_violations
 
 
 def test_a_teacher_removes_a_message_and_everyone_sees_the_notice(login: Login) -> None:
@@ -82,3 +85,39 @@ def test_a_teacher_opens_a_reported_private_conversation_and_moderates_it(login:
     teacher.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(emma.locator(".message .notice", has_text="This message was removed by Tom Berg")).to_be_visible()
 
+
+
+def test_a_reported_file_stays_in_the_report_after_a_moderator_deletes_its_message(login: Login, base_url: str) -> None:
+    threat = b"Meet me behind the gym after school.\n"
+    with api_as(base_url, "noah.olsen") as noah, api_as(base_url, "emma.hansen") as emma, \
+            api_as(base_url, "tom.berg") as tom:
+        direct = noah.post("/api/conversations", json={"recipients": {"people": [person_id(noah, "Emma Hansen")]}})
+        conversation_id = direct.json()["conversation"]["id"]
+        upload = noah.post("/api/attachments", files={"file": ("gym-note.txt", threat, "text/plain")})
+        assert upload.status_code == 201, upload.text
+        file_id = upload.json()["id"]
+        sent = noah.post(f"/api/conversations/{conversation_id}/messages",
+                         json={"body": "Read the note", "attachment_ids": [file_id]})
+        assert sent.status_code == 201, sent.text
+        message_id = sent.json()["message"]["id"]
+        reported = emma.post(f"/api/messages/{message_id}/report", json={"reason": "A threat in a file"})
+        report_id = reported.json()["report_id"]
+        tom.post(f"/api/reports/{report_id}/open").raise_for_status()
+        tom.post(f"/api/messages/{message_id}/moderate", json={"confirm": True}).raise_for_status()
+        assert emma.get(f"/api/attachments/{file_id}").status_code == 404  # gone from the conversation
+
+    teacher = login("tom.berg", bypass_csp=True)  # bypass only so that axe-core can be injected
+    teacher.get_by_role("link", name="Reports").click()
+    card = teacher.locator(".report", has_text="A threat in a file")
+    expect(card.locator("blockquote")).to_contain_text("Noah Olsen: Read the note")
+    link = card.locator("blockquote").get_by_role("link", name=re.compile("gym-note.txt"))
+    expect(link).to_have_text(f"gym-note.txt ({len(threat)} B)")
+    expect(link).to_have_attribute("href", f"/api/reports/{report_id}/attachments/{file_id}")
+    context = card.locator("details.evidence")  # the messages frozen around it, folded, opened from the keyboard
+    context.locator("summary").focus()
+    teacher.keyboard.press("Enter")
+    expect(context.locator(".evidence-messages > li").first).to_be_visible()
+    assert not axe_violations(teacher), json.dumps(axe_violations(teacher), indent=1)
+    with teacher.expect_download() as download:
+        link.click()
+    assert Path(download.value.path()).read_bytes() == threat

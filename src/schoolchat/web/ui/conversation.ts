@@ -1,7 +1,7 @@
 // One conversation (§4.3, §5.2, §5.5): history with keyset scroll-back, live updates, the ⋯ menu, the composer.
 
 import { del, get, patch, post } from "./api";
-import { announce, attempt, avatar, fileSize, h, icon, timeLabel } from "./dom";
+import { announce, attachmentList, attempt, avatar, h, icon, timeLabel } from "./dom";
 import { composer } from "./compose";
 import { chooseDialog, confirmDialog, menuButton, promptDialog, type MenuItem } from "./menu";
 import type { View } from "./panel";
@@ -227,10 +227,7 @@ export class ConversationView implements View {
       ? h("p", { class: "notice" }, m.deleted.notice)
       : h("div", { class: "body" });
     if (!m.deleted && m.html) body.innerHTML = m.html; // sanitised by the server (nh3): links are the only markup
-    const attachments = m.attachments ?? [];
-    const files = attachments.length ? h("ul", { class: "attachments", "aria-label": "Attachments" },
-      ...attachments.map((a) => h("li", {}, h("a", { href: `/api/attachments/${a.id}`, download: a.name, class: "file" },
-        icon("file"), h("span", { class: "filename" }, a.name), h("span", { class: "size" }, ` (${fileSize(a.size)})`))))) : null;
+    const files = attachmentList(m.attachments, (a) => `/api/attachments/${a.id}`);
     const li = h("li", { class: own ? "message own" : "message", "data-seq": m.seq, "data-id": m.id },
       avatar(m.sender.name, m.sender.avatar_url),
       h("div", { class: "bubble" },

@@ -1,5 +1,7 @@
 // A tiny DOM builder: no framework, no innerHTML except for the server's sanitised message HTML.
 
+import type { Attachment } from "./types";
+
 type Child = Node | string | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
@@ -81,6 +83,15 @@ export function fileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A message's files as download links (file icon, name, size: §6.2), each to the URL `href` gives: the
+ * conversation's own route, or a report's for the files its evidence keeps. Null when there are none. */
+export function attachmentList(files: Attachment[] | undefined, href: (file: Attachment) => string): HTMLElement | null {
+  if (!files?.length) return null;
+  return h("ul", { class: "attachments", "aria-label": "Attachments" }, ...files.map((a) => h("li", {},
+    h("a", { href: href(a), download: a.name, class: "file" },
+      icon("file"), h("span", { class: "filename" }, a.name), h("span", { class: "size" }, ` (${fileSize(a.size)})`)))));
 }
 
 /** Read a polite status line to screen readers (and show it briefly as a toast). */

@@ -1,9 +1,9 @@
 // The platform's main area beside the panel: the teacher's report inbox and the admin's tools (§2, §6.4, §7.1).
 
 import { get, patch, post, put } from "./api";
-import { announce, attempt, h, replace, timeLabel } from "./dom";
+import { announce, attachmentList, attempt, h, replace, timeLabel } from "./dom";
 import { participantList } from "./settings";
-import type { Participant, Report } from "./types";
+import type { Message, Participant, Report } from "./types";
 
 interface Org { id: number; name: string; kind: string; }
 interface AdminPerson { id: number; name: string; username: string; title: string; role: string; messaging_disabled: boolean; mass_messaging: boolean; }
@@ -24,6 +24,11 @@ export async function reportsPage(main: HTMLElement, openConversation: (id: numb
 
 function reportCard(r: Report, openConversation: (id: number) => void, reload: () => void): HTMLElement {
   const reported = r.evidence.messages.find((m) => m.seq === r.evidence.reported_seq);
+  const around = r.evidence.messages.filter((m) => m !== reported);
+  // A frozen message as it was reported, with its files: they download through the report, which keeps them for
+  // its reviewers even after the message was deleted.
+  const frozen = (m: Message): (Node | string | null)[] => [h("strong", {}, `${m.sender.name}: `), m.body ?? m.deleted?.notice ?? "",
+    attachmentList(m.attachments, (a) => `/api/reports/${r.id}/attachments/${a.id}`)];
   const review = (status: "reviewed" | "dismissed") => async (): Promise<void> => {
     if (await attempt(() => post(`/api/reports/${r.id}/review`, { status, note: "" }), status === "reviewed" ? "Report marked as reviewed." : "Report dismissed.")) reload();
   };
@@ -47,7 +52,10 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
     h("p", { class: "detail" }, "Reported ", timeLabel(r.created_at), r.reporter ? ` by ${r.reporter.name}` : " anonymously"),
     deleted ? h("p", { class: "detail" }, "This conversation was deleted. Restore it to let its participants write in it again.") : null,
     h("p", {}, h("strong", {}, "Reason: "), r.reason),
-    reported ? h("blockquote", {}, h("strong", {}, `${reported.sender.name}: `), reported.body ?? reported.deleted?.notice ?? "") : null,
+    reported ? h("blockquote", {}, ...frozen(reported)) : null,
+    around.length ? h("details", { class: "evidence", open: !reported },
+      h("summary", {}, reported ? `Messages before and after it (${around.length})` : `The conversation's newest messages (${around.length})`),
+      h("ol", { class: "evidence-messages" }, ...around.map((m) => h("li", {}, timeLabel(m.created_at), " ", ...frozen(m))))) : null,
     h("div", { class: "actions" },
       h("button", { type: "button", class: "button primary", onclick: async () => {
         if (await attempt(() => post(`/api/reports/${r.id}/open`))) openConversation(r.conversation_id);
