@@ -109,7 +109,7 @@ def test_opening_a_conversation_shows_and_scrolls_to_the_new_messages_divider(lo
             api.post(f"/api/conversations/{conversation_id}/messages", json={"body": f"Unread {i:02}"}).raise_for_status()
 
     reader = login("noah.olsen", bypass_csp=True)  # bypass only so that axe-core can be injected
-    with reader.expect_response(re.compile(f"/api/conversations/{conversation_id}/read$")):  # opening reads them
+    with reader.expect_response(re.compile(f"/api/conversations/{conversation_id}/read$")):  # reads what is in view
         open_conversation(reader, "Catching up")
     divider = reader.locator(".messages .unread-divider")
     expect(divider).to_have_text("New messages")
@@ -120,6 +120,9 @@ def test_opening_a_conversation_shows_and_scrolls_to_the_new_messages_divider(lo
         "40 new messages, below the line “New messages”.")
     assert not axe_violations(reader), json.dumps(axe_violations(reader), indent=1)
 
+    reader.locator(".messages").focus()  # the keyboard scrolls through to the newest, which reads them all
+    reader.keyboard.press("End")
+    expect(message(reader, "Unread 40")).to_be_in_viewport()
     reader.get_by_role("button", name="Back").click()
     expect(reader.locator(".conv-item", has_text="Catching up")).not_to_have_class(re.compile("unread"))
     open_conversation(reader, "Catching up")  # all read now: no divider, the newest message in view
@@ -129,3 +132,6 @@ def test_opening_a_conversation_shows_and_scrolls_to_the_new_messages_divider(lo
     reader.get_by_role("menuitem", name="Mark as unread").click()
     expect(divider).to_have_count(1)
     assert "Unread 38" in divider.evaluate("el => el.nextElementSibling.textContent")
+    reader.wait_for_timeout(1000)  # longer than reading batches: what is still on screen is not read again
+    reader.get_by_role("button", name="Back").click()
+    expect(reader.locator(".conv-item", has_text="Catching up").locator(".dot")).to_have_text("3 unread")

@@ -16,6 +16,11 @@ const LARGEST_PAGE = 200;
 /** How far back opening a conversation reaches for its first unread message (a few large pages). */
 const UNREAD_REACH = 4 * LARGEST_PAGE;
 const MASS_ONE_WAY = "This is a mass message. Replies are not possible.";
+/** How long reading gathers what scrolled into view before it moves the cursor: one request per pause. */
+const READ_BATCH_MS = 400;
+/** A message counts as seen when half of it, or half of the view when it is taller, has been on screen. */
+const SEEN_SHARE = 0.5;
+const THRESHOLDS = Array.from({ length: 11 }, (_, i) => i / 10);
 
 export interface ConversationNav {
   back(): void;
@@ -39,12 +44,25 @@ export class ConversationView implements View {
   private loading = false;
   private removed = false;
   private readonly observer: IntersectionObserver;
+  /** Reading (§7.1 "scroll through to mark messages as read"): the rows on screen now, the highest seq the reader
+   * has had on screen with the tab visible, and the cursor as far as we have moved it. */
+  private readonly reading: IntersectionObserver;
+  private readonly onScreen = new Set<HTMLElement>();
+  private seenSeq = 0;
+  private readSeq = 0;
+  /** Rows are watched only once the conversation has opened where it should: not while pages load above. */
+  private watching = false;
+  /** After "Mark as unread" this view stops reading, until the conversation is opened again. */
+  private keepUnread = false;
   private readTimer = 0;
+  private readRequest: Promise<unknown> = Promise.resolve();
+  private readonly onVisibility = (): void => this.noteSeen();
 
   constructor(private readonly id: number, private readonly nav: ConversationNav, private readonly focusSeq?: number) {
     this.write = composer(() => `Write message to ${this.conversation?.name ?? "…"}`, async (body, attachment_ids, client_message_id) => {
       const sent = await post<{ message: Message; feedback: { message: string }[] }>(`/api/conversations/${this.id}/messages`, { body, attachment_ids, client_message_id });
       this.upsert(sent.message);
+      this.readSeq = Math.max(this.readSeq, sent.message.seq); // the server moved our cursor past it
       sent.feedback.forEach((f) => announce(f.message));
       this.scrollToEnd();
     });
@@ -57,11 +75,16 @@ export class ConversationView implements View {
       if (entries.some((e) => e.isIntersecting)) void this.loadEarlier();
     }, { root: this.scroller });
     this.observer.observe(this.earlier);
+    this.reading = new IntersectionObserver((entries) => this.onIntersect(entries), { root: this.scroller, threshold: THRESHOLDS });
+    document.addEventListener("visibilitychange", this.onVisibility);
     void this.load();
   }
 
   close(): void {
     this.observer.disconnect();
+    this.reading.disconnect();
+    document.removeEventListener("visibilitychange", this.onVisibility);
+    this.flushRead(); // what was seen just before leaving counts
   }
 
   private async load(): Promise<void> {
@@ -72,6 +95,7 @@ export class ConversationView implements View {
       // Unread messages (from the read cursor as it was on opening): load back to the first of them, so the
       // "New messages" divider can stand above it. A search hit opens at the hit instead.
       const readSeq = c.read_seq;
+      this.readSeq = this.seenSeq = readSeq;
       const unread = !this.focusSeq && c.unread > 0;
       const reach = Math.min(LARGEST_PAGE, Math.max(PAGE, c.last_seq - readSeq + 3));
       await this.loadPage(this.focusSeq ? this.focusSeq + 10 : null, unread ? reach : PAGE);
@@ -84,7 +108,8 @@ export class ConversationView implements View {
       else if (divider) this.scrollTo(divider);
       else this.scrollToEnd();
       if (unread) this.unreadStatus.textContent = `${c.unread} new message${c.unread === 1 ? "" : "s"}${divider ? ", below the line “New messages”" : ""}.`;
-      this.markRead();
+      this.watching = true;
+      this.rows.forEach((row) => this.reading.observe(row));
     } catch (e) {
       this.showBanner((e as Error).message);
     } finally {
@@ -104,6 +129,7 @@ export class ConversationView implements View {
       if (this.rows.has(m.id)) return;
       const row = this.render(m);
       this.rows.set(m.id, row);
+      if (this.watching) this.reading.observe(row);
       fragment.appendChild(row);
     });
     this.list.prepend(fragment);
@@ -171,12 +197,35 @@ export class ConversationView implements View {
     this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
-  private markRead(): void {
+  /** Keeps `onScreen` to the rows seen enough right now (whether or not the tab is visible). */
+  private onIntersect(entries: IntersectionObserverEntry[]): void {
+    for (const entry of entries) {
+      const row = entry.target as HTMLElement;
+      const view = entry.rootBounds?.height ?? 0;
+      const seen = entry.isIntersecting && row.isConnected
+        && (entry.intersectionRatio >= SEEN_SHARE || (view > 0 && entry.intersectionRect.height >= view * SEEN_SHARE));
+      if (seen) this.onScreen.add(row);
+      else this.onScreen.delete(row);
+    }
+    this.noteSeen();
+  }
+
+  /** What is on screen while the tab is visible has been seen; the cursor follows it, batched, never back. */
+  private noteSeen(): void {
+    if (document.visibilityState !== "visible" || this.keepUnread) return;
+    this.onScreen.forEach((row) => { this.seenSeq = Math.max(this.seenSeq, Number(row.dataset.seq)); });
+    if (this.seenSeq > this.readSeq && !this.readTimer) {
+      this.readTimer = window.setTimeout(() => this.flushRead(), READ_BATCH_MS);
+    }
+  }
+
+  private flushRead(): void {
     window.clearTimeout(this.readTimer);
-    this.readTimer = window.setTimeout(() => {
-      if (!this.el.isConnected || document.hidden || this.removed) return;
-      void post(`/api/conversations/${this.id}/read`, {}).then(() => refresh()).catch(() => undefined);
-    }, 300);
+    this.readTimer = 0;
+    if (this.seenSeq <= this.readSeq || this.removed || this.keepUnread || document.visibilityState !== "visible") return;
+    const upTo = this.seenSeq;
+    this.readSeq = upTo; // the server keeps the highest cursor it was sent, so requests may cross
+    this.readRequest = post(`/api/conversations/${this.id}/read`, { up_to_seq: upTo }).then(() => refresh()).catch(() => undefined);
   }
 
   onEvent(event: HubEvent): void {
@@ -187,8 +236,7 @@ export class ConversationView implements View {
         if (message) {
           const atEnd = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
           this.upsert(message);
-          if (atEnd) this.scrollToEnd();
-          this.markRead();
+          if (atEnd) this.scrollToEnd(); // in view, it is read like any other
         }
         break;
       case "message.edited":
@@ -213,8 +261,12 @@ export class ConversationView implements View {
   private upsert(message: Message): void {
     const row = this.render(message);
     const old = this.rows.get(message.id);
-    if (old) old.replaceWith(row);
-    else {
+    if (this.watching) this.reading.observe(row);
+    if (old) {
+      this.reading.unobserve(old);
+      this.onScreen.delete(old);
+      old.replaceWith(row);
+    } else {
       const after = Array.from(this.list.children).find((el) => Number((el as HTMLElement).dataset.seq) > message.seq);
       this.list.insertBefore(row, after ?? null);
     }
@@ -280,11 +332,22 @@ export class ConversationView implements View {
   }
 
   private async markUnread(m: Message): Promise<void> {
-    await attempt(async () => {
+    // This message and everything after it become unread, and stay so while the reader is here: reading them on
+    // screen would undo the choice at once. Opening the conversation again reads as usual.
+    this.keepUnread = true;
+    window.clearTimeout(this.readTimer);
+    this.readTimer = 0;
+    await this.readRequest; // a cursor move already on its way must not land after the unread one
+    const marked = await attempt(async () => {
       await post(`/api/messages/${m.id}/unread`);
-      this.showDivider(m.seq - 1); // this message and everything after it are unread again
-      await refresh();
+      this.readSeq = this.seenSeq = m.seq - 1;
+      this.showDivider(m.seq - 1);
     }, "Marked as unread.");
+    if (marked) await refresh().catch(() => undefined);
+    else {
+      this.keepUnread = false; // nothing changed: reading goes on
+      this.noteSeen();
+    }
   }
 
   private async report(m: Message): Promise<void> {
