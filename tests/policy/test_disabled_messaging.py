@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.calls import error_of, history, send, start, started
+from tests.calls import conversation_list, error_of, history, send, start, started
 from tests.factories import Factory
 
 
@@ -103,3 +103,20 @@ async def test_admin_disables_messaging_for_a_course(client: httpx.AsyncClient, 
     assert [m["body"] for m in (await history(client, student, conversation))["messages"]] == ["x"]
     options = await client.post("/api/recipients/options", json={"courses": [course.id]}, headers=teacher.headers)
     assert error_of(options)["code"] == "space_messaging_disabled"
+
+
+async def test_a_course_with_messaging_disabled_says_so_before_anyone_writes(
+        client: httpx.AsyncClient, make: Factory) -> None:
+    admin, teacher, student = await make.person(role="admin"), await make.person(role="teacher"), await make.person()
+    course = await make.space("Biology", teachers=[teacher], students=[student])
+    conversation = (await started(client, teacher, courses=[course.id], mode="group", body="x"))["conversation"]["id"]
+
+    async def notice() -> str | None:
+        listed = next(c for c in await conversation_list(client, student) if c["id"] == conversation)
+        one = (await client.get(f"/api/conversations/{conversation}", headers=student.headers)).json()
+        assert one["messaging_disabled_notice"] == listed["messaging_disabled_notice"]
+        return listed["messaging_disabled_notice"]
+
+    assert await notice() is None
+    await client.patch(f"/api/admin/spaces/{course.id}", json={"messaging_disabled": True}, headers=admin.headers)
+    assert await notice() == "Messaging is disabled for this course."

@@ -135,3 +135,17 @@ def test_opening_a_conversation_shows_and_scrolls_to_the_new_messages_divider(lo
     reader.wait_for_timeout(1000)  # longer than reading batches: what is still on screen is not read again
     reader.get_by_role("button", name="Back").click()
     expect(reader.locator(".conv-item", has_text="Catching up").locator(".dot")).to_have_text("3 unread")
+
+
+def test_a_project_with_messaging_disabled_says_so_and_offers_no_sending(login: Login, base_url: str) -> None:
+    with api_as(base_url, "maria.jensen") as maria, api_as(base_url, "ingrid.solberg") as admin:
+        fair = _space_id(maria, "Science Fair Team")
+        _start(maria, "Posters are due on Friday", projects=[fair])
+        admin.patch(f"/api/admin/spaces/{fair}", json={"messaging_disabled": True}).raise_for_status()
+        try:
+            student = login("emma.hansen")
+            open_conversation(student, "Science Fair Team")
+            expect(student.locator(".composer")).to_contain_text("Messaging is disabled for this project.")
+            expect(student.get_by_role("button", name="Send")).to_be_disabled()
+        finally:
+            admin.patch(f"/api/admin/spaces/{fair}", json={"messaging_disabled": False}).raise_for_status()

@@ -20,6 +20,7 @@ from schoolchat.messages.models import messages
 from schoolchat.people.models import space_members, spaces, users
 from schoolchat.people.queries import school_roles, space_roles_of
 from schoolchat.people.reach import any_org_disabled, disabled_among
+from schoolchat.policy import texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +251,7 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -
     unnamed = [row.id for row in rows if row.kind == "direct" or (row.kind == "group" and not row.name)]
     members = await formal_member_names(conn, unnamed)
     unread = await unread_counts(conn, viewer_id, ids)
+    switched_off = await _spaces_messaging_disabled(conn, {row.space_id for row in rows if row.space_id})
     return [
         {
             "id": row.id, "kind": row.kind, "icon": icon_for(row.kind),
@@ -258,11 +260,21 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -
             "status_notice": _status_notice(row.status), "space_id": row.space_id, "created_at": row.created_at,
             "last_activity_at": row.last_activity_at, "last_seq": row.last_seq, "read_seq": row.last_read_seq,
             "unread": unread.get(row.id, 0), "formal": row.formal, "created_by": row.created_by,
+            "messaging_disabled_notice": texts.space_messaging_disabled(row.kind)
+            if row.space_id in switched_off else None,
             "preview": {"text": row.last_message_preview, "sender_id": row.last_message_sender_id}
             if row.last_message_preview is not None else None,
         }
         for row in rows
     ]
+
+
+async def _spaces_messaging_disabled(conn: AsyncConnection, space_ids: set[int]) -> set[int]:
+    """Which of these courses and projects an admin switched messaging off for (§6.4)."""
+    if not space_ids:
+        return set()
+    return set((await conn.execute(select(spaces.c.id).where(
+        spaces.c.id.in_(sorted(space_ids)), spaces.c.messaging_disabled.is_(True)))).scalars())
 
 
 async def describe_one(conn: AsyncConnection, viewer_id: int, conversation_id: int) -> dict[str, Any]:

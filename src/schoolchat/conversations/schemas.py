@@ -70,6 +70,9 @@ class ConversationOut(BaseModel):
     preview: Preview | None
     formal: bool = Field(True, description="False for a teacher present through a report, not as a participant.")
     created_by: int | None = Field(None, description="Who started it: a group's creator may close and reopen it.")
+    messaging_disabled_notice: str | None = Field(
+        None, description="§6.4: set when an admin switched messaging off for its course or project; no one can "
+                          "send here meanwhile (\"Messaging is disabled for this course.\").")
 
 
 class ConversationPage(BaseModel):

@@ -185,7 +185,7 @@ export class ConversationView implements View {
     this.write.setClosed(this.removed ? notice
       : c.status === "closed" ? "Closed conversation. No new messages can be sent."
       : c.status === "deleted" ? "This conversation was deleted. You can read its history, but not send new messages."
-      : c.kind === "mass" ? MASS_ONE_WAY : null);
+      : c.messaging_disabled_notice ?? (c.kind === "mass" ? MASS_ONE_WAY : null));
   }
 
   private showBanner(text: string | null): void {

@@ -19,6 +19,8 @@ export interface Conversation {
   name: string;
   status: "open" | "closed" | "deleted";
   status_notice: string | null;
+  /** §6.4: an admin switched messaging off for its course or project (the reference's sentence). */
+  messaging_disabled_notice: string | null;
   space_id: number | null;
   last_activity_at: string;
   last_seq: number;
