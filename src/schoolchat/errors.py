@@ -33,6 +33,10 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
 def _validation_fields(exc: RequestValidationError) -> list[dict[str, Any]]:
     fields = []
     for err in exc.errors():
+        if err.get("type") == "json_invalid":  # its loc is ("body", character position): no field to name
+            fields.append({"field": "request body", "message": "not valid JSON",
+                           "type": "json_invalid"})
+            continue
         loc = [str(part) for part in err.get("loc", ())]
         fields.append({"field": ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc), "message": err.get("msg", ""),
                        "type": err.get("type", "")})

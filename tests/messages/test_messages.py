@@ -188,6 +188,9 @@ async def test_malformed_json_gets_422_in_the_error_shape(client: httpx.AsyncCli
                                headers={**emma.headers, "content-type": "application/json"})
     assert answer.status_code == 422
     assert error_of(answer)["code"] == "invalid_request"
+    assert error_of(answer)["message"] == "request body: not valid JSON"
+    assert error_of(answer)["details"]["fields"] == [
+        {"field": "request body", "message": "not valid JSON", "type": "json_invalid"}]
 
 
 async def test_a_wrong_type_gets_422_naming_the_field(client: httpx.AsyncClient, make: Factory) -> None:
