@@ -19,7 +19,7 @@ from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
 from schoolchat.people.models import space_members, spaces, users
 from schoolchat.people.queries import school_roles, space_roles_of
-from schoolchat.people.reach import any_org_disabled, disabled_among
+from schoolchat.people.reach import any_org_disabled, disabled_among, org_tree, spaces_with_messaging_off
 from schoolchat.policy import texts
 
 
@@ -113,7 +113,7 @@ async def disabled_members(conn: AsyncConnection, conversation_id: int, except_i
     if not await any_org_disabled(conn):
         return await _OTHER_MEMBERS_OFF.all(conn, conversation_id=conversation_id, except_id=except_id)
     members = await _OTHER_MEMBERS_ALL.all(conn, conversation_id=conversation_id, except_id=except_id)
-    disabled = await disabled_among(conn, [member.id for member in members])
+    disabled = await disabled_among(conn, [member.id for member in members], await org_tree(conn))
     return [member for member in members if member.id in disabled]
 
 
@@ -251,7 +251,7 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -
     unnamed = [row.id for row in rows if row.kind == "direct" or (row.kind == "group" and not row.name)]
     members = await formal_member_names(conn, unnamed)
     unread = await unread_counts(conn, viewer_id, ids)
-    switched_off = await _spaces_messaging_disabled(conn, {row.space_id for row in rows if row.space_id})
+    switched_off = await spaces_with_messaging_off(conn, [row.space_id for row in rows if row.space_id])
     return [
         {
             "id": row.id, "kind": row.kind, "icon": icon_for(row.kind),
@@ -267,14 +267,6 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -
         }
         for row in rows
     ]
-
-
-async def _spaces_messaging_disabled(conn: AsyncConnection, space_ids: set[int]) -> set[int]:
-    """Which of these courses and projects an admin switched messaging off for (§6.4)."""
-    if not space_ids:
-        return set()
-    return set((await conn.execute(select(spaces.c.id).where(
-        spaces.c.id.in_(sorted(space_ids)), spaces.c.messaging_disabled.is_(True)))).scalars())
 
 
 async def describe_one(conn: AsyncConnection, viewer_id: int, conversation_id: int) -> dict[str, Any]:

@@ -120,12 +120,13 @@ async def decide_many(conn: AsyncConnection, sender_id: int, recipient_ids: Iter
     return decisions
 
 
-async def space_messaging_disabled(conn: AsyncConnection, space_id: int | None) -> bool:
-    """Whether an admin switched messaging off for this course or project (None: not a space conversation)."""
-    if space_id is None:
-        return False
-    return bool((await conn.execute(select(spaces.c.messaging_disabled).where(spaces.c.id == space_id)))
-                .scalar_one_or_none())
+async def spaces_with_messaging_off(conn: AsyncConnection, space_ids: Iterable[int]) -> set[int]:
+    """Which of these courses and projects an admin switched messaging off for (§6.4)."""
+    wanted = sorted(set(space_ids))
+    if not wanted:
+        return set()
+    return set((await conn.execute(select(spaces.c.id).where(
+        spaces.c.id.in_(wanted), spaces.c.messaging_disabled.is_(True)))).scalars())
 
 
 async def explain(conn: AsyncConnection, sender_id: int, sender_disabled: bool, person_id: int, person_name: str

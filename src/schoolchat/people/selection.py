@@ -50,7 +50,7 @@ async def resolve(conn: AsyncConnection, sender_id: int, people: Sequence[int], 
             if found is None or found.kind != kind:
                 missing_spaces.append(space_id)
                 continue
-            if await reach.space_messaging_disabled(conn, space_id):
+            if space_id in await reach.spaces_with_messaging_off(conn, [space_id]):
                 raise space_messaging_disabled(kind).error()
             selections.append(found)
     if missing_people or missing_spaces:

@@ -25,4 +25,3 @@ async def prune(db: Database, retention: timedelta) -> int:
             return 0
         result = await tx.conn.execute(delete(events).where(events.c.created_at < cutoff, events.c.id < newest))
     return result.rowcount or 0
-
