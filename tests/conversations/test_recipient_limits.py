@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-import httpx
+from collections.abc import Awaitable, Callable
 
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from schoolchat.conversations.models import conversations
+from schoolchat.messages.models import messages
+from schoolchat.policy import texts
+from schoolchat.services import Services
 from tests.calls import error_of, start, started
-from tests.factories import Factory
+from tests.factories import Factory, Person
 
 
 async def _options(client: httpx.AsyncClient, who, **selection) -> dict:  # type: ignore[no-untyped-def]
@@ -33,7 +41,7 @@ async def test_large_course_allows_the_course_conversation_only(client: httpx.As
     options = await _options(client, teacher, courses=[course.id])
     assert options["choice_offered"] is False
     assert options["outcome"] == "Course conversation only."
-    result = await started(client, teacher, courses=[course.id], mode="individual", body="Assembly at 9")
+    result = await started(client, teacher, courses=[course.id], body="Assembly at 9")
     assert result["conversation"]["kind"] == "course"
 
 
@@ -94,3 +102,92 @@ async def test_recipient_search_finds_people_courses_and_projects_by_name(
     assert [p["name"] for p in found["people"]] == ["Noah Olsen"]
     assert [c["name"] for c in found["courses"]] == ["Nordic History"]
     assert [p["name"] for p in found["projects"]] == ["Nobel Project"]
+
+
+# ---- every row of §6.3 with every mode a client may send --------------------------------------------------------
+
+Selection = dict[str, list[int]]
+
+
+async def _one_person(make: Factory, teacher: Person) -> Selection:
+    return {"people": [(await make.person()).id]}
+
+
+async def _several_people(make: Factory, teacher: Person) -> Selection:
+    return {"people": [(await make.person()).id, (await make.person()).id]}
+
+
+async def _course_up_to_300(make: Factory, teacher: Person) -> Selection:
+    course = await make.space("Small", teachers=[teacher], extra_student_ids=await make.bulk_students(3))
+    return {"courses": [course.id]}
+
+
+async def _course_over_300(make: Factory, teacher: Person) -> Selection:
+    course = await make.space("Assembly", teachers=[teacher], extra_student_ids=await make.bulk_students(301))
+    return {"courses": [course.id]}
+
+
+async def _course_over_300_plus_others(make: Factory, teacher: Person) -> Selection:
+    return {**await _course_over_300(make, teacher), "people": [(await make.person()).id]}
+
+
+async def _combined_over_300(make: Factory, teacher: Person) -> Selection:
+    first = await make.space("Year 9", teachers=[teacher], extra_student_ids=await make.bulk_students(160))
+    second = await make.space("Year 8", teachers=[teacher], extra_student_ids=await make.bulk_students(160))
+    return {"courses": [first.id, second.id]}
+
+
+ROWS: dict[str, Callable[[Factory, Person], Awaitable[Selection]]] = {
+    "one_person": _one_person, "several_people": _several_people, "course_up_to_300": _course_up_to_300,
+    "course_over_300": _course_over_300, "course_over_300_plus_others": _course_over_300_plus_others,
+    "combined_over_300": _combined_over_300,
+}
+# (row, mode) → the conversation kind the sender gets, or the refusal's code and the table's words.
+OUTCOMES: dict[tuple[str, str | None], str | tuple[str, str]] = {
+    ("one_person", None): "direct", ("one_person", "group"): "direct", ("one_person", "individual"): "direct",
+    ("several_people", None): ("mode_required", texts.CHOOSE_MODE),
+    ("several_people", "group"): "group", ("several_people", "individual"): "individual",
+    ("course_up_to_300", None): ("mode_required", texts.CHOOSE_MODE),
+    ("course_up_to_300", "group"): "course", ("course_up_to_300", "individual"): "individual",
+    ("course_over_300", None): "course", ("course_over_300", "group"): "course",
+    ("course_over_300", "individual"): ("course_conversation_only", texts.COURSE_CONVERSATION_ONLY),
+    **{("course_over_300_plus_others", mode): ("too_many_recipients", texts.TOO_MANY_RECIPIENTS)
+       for mode in (None, "group", "individual")},
+    **{("combined_over_300", mode): ("too_many_recipients", texts.TOO_MANY_RECIPIENTS)
+       for mode in (None, "group", "individual")},
+}
+
+
+async def _stored(services: Services) -> tuple[int, int]:
+    async with services.db.read() as conn:
+        return ((await conn.execute(select(func.count()).select_from(conversations))).scalar_one(),
+                (await conn.execute(select(func.count()).select_from(messages))).scalar_one())
+
+
+@pytest.mark.parametrize(("row", "mode"), list(OUTCOMES),
+                         ids=[f"{row}-{mode or 'no_mode'}" for row, mode in OUTCOMES])
+async def test_every_row_of_the_table_holds_whatever_mode_the_client_asks_for(
+        client: httpx.AsyncClient, make: Factory, services: Services, row: str, mode: str | None) -> None:
+    teacher = await make.person(role="teacher")
+    selection = await ROWS[row](make, teacher)
+    before = await _stored(services)
+    answer = await start(client, teacher, mode=mode, body="Assembly at 9", **selection)
+    expected = OUTCOMES[(row, mode)]
+    if isinstance(expected, str):
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["conversation"]["kind"] == expected
+    else:
+        assert answer.status_code == 422, answer.text
+        assert (error_of(answer)["code"], error_of(answer)["message"]) == expected
+        assert await _stored(services) == before  # nothing stored
+
+
+async def test_course_over_300_participants_refuses_individual_mode(
+        client: httpx.AsyncClient, make: Factory) -> None:
+    teacher = await make.person(role="teacher")
+    course = await make.space("Assembly", teachers=[teacher], extra_student_ids=await make.bulk_students(301))
+    for body in ("Private to each of you", None):  # with a first message, and starting without one
+        answer = await start(client, teacher, courses=[course.id], mode="individual", body=body)
+        assert answer.status_code == 422
+        assert error_of(answer)["message"] == texts.COURSE_CONVERSATION_ONLY
+    assert (await client.get("/api/conversations", headers=teacher.headers)).json()["conversations"] == []

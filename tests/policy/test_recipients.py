@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from schoolchat.policy.recipients import Mode, Plan, Scenario, SpaceSelection, plan_send, recipient_options
 from schoolchat.policy.decision import Denied
 
@@ -69,7 +71,15 @@ def test_course_over_300_participants_allows_course_conversation_only() -> None:
     assert options.scenario is Scenario.LARGE_SPACE
     assert options.choice_offered is False
     assert options.error is None
-    assert plan_send(SENDER, frozenset(), [large], Mode.INDIVIDUAL) == Plan("space", (), large)
+    assert plan_send(SENDER, frozenset(), [large], None) == Plan("space", (), large)
+
+
+def test_course_over_300_participants_refuses_individual_mode_with_the_tables_words() -> None:
+    denied = plan_send(SENDER, frozenset(), [course(7, 301)], Mode.INDIVIDUAL)
+    assert isinstance(denied, Denied)
+    assert denied.code == "course_conversation_only"
+    assert denied.message == ("This course or project has more than 300 participants, so individual messages are "
+                              "not possible. Use the course conversation instead.")
 
 
 def test_course_over_300_plus_additional_people_is_an_error_at_once() -> None:
@@ -121,3 +131,58 @@ def test_a_teacher_of_300_students_may_still_choose_individual_messages() -> Non
 def test_selecting_nobody_is_refused() -> None:
     options = recipient_options(SENDER, frozenset({SENDER}), [])
     assert options.error is not None and options.error.code == "no_recipients"
+
+
+# ---- every row of the table, with every mode a client may send ------------------------------------------------
+
+LARGE, SMALL = course(7, 301), course(8, 20, start=3000)
+TWO_HUNDREDS = [course(9, 200, start=5000), course(10, 200, start=6000)]
+ROWS: dict[str, tuple[frozenset[int], list[SpaceSelection]]] = {
+    "one_person": (frozenset({2}), []),
+    "several_people": (frozenset({2, 3}), []),
+    "course_up_to_300": (frozenset(), [SMALL]),
+    "course_over_300": (frozenset(), [LARGE]),
+    "course_over_300_plus_others": (frozenset({2}), [LARGE]),
+    "combined_over_300": (frozenset(), TWO_HUNDREDS),
+}
+# What each (row, mode) leads to: a plan, or the code of the refusal.
+EXPECTED: dict[tuple[str, Mode | None], Plan | str] = {
+    ("one_person", None): Plan("direct", (2,)),
+    ("one_person", Mode.GROUP): Plan("direct", (2,)),
+    ("one_person", Mode.INDIVIDUAL): Plan("direct", (2,)),
+    ("several_people", None): "mode_required",
+    ("several_people", Mode.GROUP): Plan("group", (2, 3)),
+    ("several_people", Mode.INDIVIDUAL): Plan("individual", (2, 3)),
+    ("course_up_to_300", None): "mode_required",
+    ("course_up_to_300", Mode.GROUP): Plan("space", (), SMALL),
+    ("course_up_to_300", Mode.INDIVIDUAL): Plan("individual", tuple(sorted(SMALL.participant_ids))),
+    ("course_over_300", None): Plan("space", (), LARGE),
+    ("course_over_300", Mode.GROUP): Plan("space", (), LARGE),
+    ("course_over_300", Mode.INDIVIDUAL): "course_conversation_only",
+    ("course_over_300_plus_others", None): "too_many_recipients",
+    ("course_over_300_plus_others", Mode.GROUP): "too_many_recipients",
+    ("course_over_300_plus_others", Mode.INDIVIDUAL): "too_many_recipients",
+    ("combined_over_300", None): "too_many_recipients",
+    ("combined_over_300", Mode.GROUP): "too_many_recipients",
+    ("combined_over_300", Mode.INDIVIDUAL): "too_many_recipients",
+}
+
+
+@pytest.mark.parametrize(("row", "mode"), list(EXPECTED),
+                         ids=[f"{row}-{mode or 'no_mode'}" for row, mode in EXPECTED])
+def test_every_row_of_the_table_decides_whatever_mode_the_client_asks_for(row: str, mode: Mode | None) -> None:
+    people, spaces = ROWS[row]
+    decided = plan_send(SENDER, people, spaces, mode)
+    expected = EXPECTED[(row, mode)]
+    if isinstance(expected, Plan):
+        assert decided == expected
+    else:
+        assert isinstance(decided, Denied) and decided.code == expected
+
+
+def test_a_mode_is_only_required_where_the_table_offers_the_choice() -> None:
+    for row, (people, spaces) in ROWS.items():
+        options = recipient_options(SENDER, people, spaces)
+        denied = plan_send(SENDER, people, spaces, None)
+        required = isinstance(denied, Denied) and denied.code == "mode_required"
+        assert required == (options.choice_offered and options.error_on_send is None), row

@@ -11,6 +11,13 @@ and the send itself (the errors), so what the composer offers and what the serve
 | course or project with >300 participants            | no                       | course conversation only        |
 | course or project with >300 plus other recipients   | no                       | error: more than 300 recipients |
 | combined unique participants over 300               | yes                      | error after the sending attempt |
+
+The mode a client asks for (absent, ``group``, ``individual``) is judged against the row, never obeyed past it:
+where the table offers the choice, a send without one is refused (``mode_required``); a course or project over 300
+refuses ``individual`` with the table's own sentence (``texts.COURSE_CONVERSATION_ONLY``) — "group" there is the
+course conversation, the row's one outcome; the two error rows refuse whatever the mode. One person is the 1:1
+whatever the mode: a group of two and an individual message to one person are that same conversation, so no mode
+can reach anyone else.
 """
 
 from __future__ import annotations
@@ -111,11 +118,14 @@ def plan_send(sender_id: int, people: frozenset[int], spaces: Sequence[SpaceSele
         return denied
     people = people - {sender_id}
     if options.scenario is Scenario.LARGE_SPACE:
+        if mode is Mode.INDIVIDUAL:
+            return Denied("course_conversation_only", texts.COURSE_CONVERSATION_ONLY, 422,
+                          {"modes": [Mode.GROUP], "limit": MAX_RECIPIENTS})
         return Plan("space", (), spaces[0])
     if options.scenario is Scenario.SINGLE_PERSON:
         return Plan("direct", tuple(people))
     if mode is None:
-        return Denied("mode_required", "Choose a group conversation or individual messages.", 422,
+        return Denied("mode_required", texts.CHOOSE_MODE, 422,
                       {"modes": [Mode.GROUP, Mode.INDIVIDUAL]})
     recipients = tuple(sorted(_unique(sender_id, people, spaces)))
     if mode is Mode.INDIVIDUAL:

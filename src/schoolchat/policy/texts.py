@@ -8,6 +8,7 @@ COURSE_CONVERSATION_ONLY = (
     "possible. Use the course conversation instead."
 )
 NO_RECIPIENTS = "Add at least one recipient."
+CHOOSE_MODE = "Choose a group conversation or individual messages."
 CONVERSATION_CLOSED = "Closed conversation. No new messages can be sent."
 CONVERSATION_DELETED = "This conversation was deleted. You can read its history, but not send new messages."
 SENDER_MESSAGING_DISABLED = "Messaging has been disabled for your account."
