@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from schoolchat.policy import texts
 from tests.calls import error_of, history, send, sent, started
 from tests.factories import Factory
 
@@ -94,3 +95,47 @@ async def test_students_cannot_remove_participants(client: httpx.AsyncClient, ma
     group = (await started(client, a, people=[b.id, c.id], mode="group"))["conversation"]["id"]
     answer = await client.delete(f"/api/conversations/{group}/participants/{c.id}", headers=a.headers)
     assert answer.status_code == 403
+
+
+async def test_the_confirmation_says_an_unreported_message_is_permanently_deleted(
+        client: httpx.AsyncClient, make: Factory) -> None:
+    teacher, a, _, conversation = await _course_chat(client, make)
+    bad = await sent(client, a, conversation, "oops")
+    answer = await client.post(f"/api/messages/{bad['id']}/moderate", json={}, headers=teacher.headers)
+    assert error_of(answer)["message"] == texts.moderator_delete_confirmation("Emma", "Maria Jensen",
+                                                                              kept_as_evidence=False)
+    assert error_of(answer)["message"].endswith("The content is permanently deleted.")
+    assert error_of(answer)["details"]["kept_as_evidence"] is False
+
+
+async def _reported(client: httpx.AsyncClient, make: Factory):  # type: ignore[no-untyped-def]
+    teacher, a, b, conversation = await _course_chat(client, make)
+    bad = await sent(client, a, conversation, "You are all idiots")
+    reported = await client.post(f"/api/messages/{bad['id']}/report", json={"reason": "insults"}, headers=b.headers)
+    assert reported.status_code == 201, reported.text
+    return teacher, bad, reported.json()["report_id"]
+
+
+async def test_the_confirmation_says_a_reported_message_is_kept_as_evidence_for_the_report(
+        client: httpx.AsyncClient, make: Factory) -> None:
+    teacher, bad, _ = await _reported(client, make)
+    answer = await client.post(f"/api/messages/{bad['id']}/moderate", json={}, headers=teacher.headers)
+    assert answer.status_code == 409
+    assert "removed from the conversation; kept as evidence for this report" in error_of(answer)["message"]
+    assert "permanently" not in error_of(answer)["message"]
+    assert error_of(answer)["details"]["kept_as_evidence"] is True
+
+
+async def test_the_report_says_its_deleted_message_is_kept_as_evidence_for_it(
+        client: httpx.AsyncClient, make: Factory) -> None:
+    teacher, bad, report_id = await _reported(client, make)
+    deleted = await client.post(f"/api/messages/{bad['id']}/moderate", json={"confirm": True},
+                                headers=teacher.headers)
+    assert deleted.status_code == 200, deleted.text
+    for answer in (await client.get(f"/api/reports/{report_id}", headers=teacher.headers),
+                   await client.get("/api/reports", headers=teacher.headers)):
+        report = answer.json() if "evidence" in answer.json() else answer.json()["reports"][0]
+        frozen = {m["id"]: m for m in report["evidence"]["messages"]}
+        assert frozen[bad["id"]]["body"] == "You are all idiots"  # the one copy a delete leaves, for reviewers
+        assert frozen[bad["id"]]["kept_as_evidence"] == texts.KEPT_AS_EVIDENCE
+        assert [m["kept_as_evidence"] for i, m in frozen.items() if i != bad["id"]] == [None]

@@ -24,6 +24,7 @@ def test_a_teacher_removes_a_message_and_everyone_sees_the_notice(login: Login) 
     arrived.get_by_role("button", name="Message options for Emma Hansen's message").click()
     expect(teacher.get_by_role("menuitem")).to_have_text(["Forward", "Mark as unread", "Report abuse", "Delete message"])
     teacher.get_by_role("menuitem", name="Delete message").click()
+    expect(teacher.get_by_role("dialog")).to_contain_text("The content is permanently deleted.")
     teacher.get_by_role("dialog").get_by_role("button", name="Delete").click()
 
     expect(student.locator(".message .notice", has_text="This message was removed by Maria Jensen")).to_be_visible()
@@ -82,8 +83,14 @@ def test_a_teacher_opens_a_reported_private_conversation_and_moderates_it(login:
     rude = message(teacher, "Nobody likes you")
     rude.get_by_role("button", name=re.compile("^Message options")).click()
     teacher.get_by_role("menuitem", name="Delete message").click()
+    # The report keeps what was reported, so the confirmation does not claim it is gone (issue 11).
+    expect(teacher.get_by_role("dialog")).to_contain_text("removed from the conversation; kept as evidence for this report")
     teacher.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(emma.locator(".message .notice", has_text="This message was removed by Tom Berg")).to_be_visible()
+    teacher.get_by_role("link", name="Home").click()
+    teacher.get_by_role("link", name="Reports").click()
+    expect(teacher.locator(".report", has_text="Bullying in a private chat").locator(".kept-as-evidence")).to_have_text(
+        "Removed from the conversation; kept as evidence for this report.")
 
 
 

@@ -2,7 +2,7 @@
 
 An upload is one action: the stream is checked while it passes (size limit, format) and written to storage; only
 a complete, accepted file gets a row. The rest are building blocks the message actions compose in their own
-transactions: ``claim`` (the sender's pending files for a send), ``link`` and ``discard_for_message``. Uploads never
+transactions: ``claim`` (the sender's pending files for a send), ``link`` and ``discard_for_messages``. Uploads never
 sent are deleted once ``unsent_upload_hours`` have passed (``delete_unsent``, run periodically by every process).
 """
 
@@ -108,15 +108,18 @@ async def hold_as_evidence(tx: Tx, report_id: int, attachment_ids: Sequence[int]
             for attachment_id in sorted(set(attachment_ids))])
 
 
-async def discard_for_message(tx: Tx, services: Services, message_id: int) -> None:
-    """A deleted (or moderated) message takes its files with it: the links go, and each file no other message
-    carries any more is deleted, its bytes once the transaction has committed (a rollback keeps them). A file a
-    report's evidence holds stays, for the report's reviewers (``queries.get_evidence``).
+async def discard_for_messages(tx: Tx, services: Services, message_ids: Sequence[int]) -> None:
+    """Deleted (or moderated, or erased) messages take their files with them: the links go, and each file no other
+    message carries any more is deleted, its bytes once the transaction has committed (a rollback keeps them). A
+    file a report's evidence holds stays, for the report's reviewers (``queries.get_evidence``).
     """
-    attachment_ids = await queries.ids_of_message(tx.conn, message_id)
+    if not message_ids:
+        return
+    attachment_ids = sorted(set((await tx.conn.execute(
+        delete(message_attachments).where(message_attachments.c.message_id.in_(message_ids))
+        .returning(message_attachments.c.attachment_id))).scalars().all()))
     if not attachment_ids:
         return
-    await tx.conn.execute(delete(message_attachments).where(message_attachments.c.message_id == message_id))
     orphans = (await tx.conn.execute(
         delete(attachments).where(attachments.c.id.in_(attachment_ids), ~queries.sent())
         .returning(attachments.c.storage_key))).scalars().all()
@@ -156,7 +159,7 @@ async def delete_unsent(services: Services, *, now: datetime | None = None, afte
     never scans the whole table), and each batch's deletions are a transaction of their own, so the SQLite write
     lock is held briefly. A round stops at the first upload still young: ids grow with upload time, so the ones
     after it are young too. Everything before it is sent or deleted for good (a sent file loses its last link
-    only in ``discard_for_message``, which deletes it), which is why the returned ``after_id`` may be passed to
+    only in ``discard_for_messages``, which deletes it), which is why the returned ``after_id`` may be passed to
     the next round.
     """
     cutoff = (now or utcnow()) - timedelta(hours=services.settings.unsent_upload_hours)

@@ -26,7 +26,7 @@ from schoolchat.db.engine import is_unique_violation
 from schoolchat.db.prepared import Prepared
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
-from schoolchat.messages import queries
+from schoolchat.messages import erasure, queries
 from schoolchat.messages.models import messages
 from schoolchat.messages.render import preview, render
 from schoolchat.people import selection
@@ -114,7 +114,7 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, sende
     }
     await log.append(tx, services.bus, EventType.MESSAGE_CREATED, {"conversation_id": conversation_id,
                                                                    "message": wire},
-                     conversation_id=conversation_id)
+                     conversation_id=conversation_id, message_id=message_id)
     return wire
 
 
@@ -265,19 +265,7 @@ async def edit(services: Services, actor: Actor, message_id: int, body: str) -> 
         access = await conversation_queries.get_access(tx.conn, actor.id, row.conversation_id)
         require(may_edit(is_author=row.sender_id == actor.id, deleted=row.deleted_at is not None,
                          conversation_status=access.conversation.status))
-        now = utcnow()
-        await tx.conn.execute(update(messages).where(messages.c.id == message_id)
-                              .values(body=body, body_html=render(body), edited_at=now))
-        if row.seq == access.conversation.last_seq:
-            await tx.conn.execute(update(conversations).where(conversations.c.id == row.conversation_id)
-                                  .values(last_message_preview=preview(body)))
-        wire = (await queries.to_wire_many(tx.conn, [await queries.get_visible(tx.conn, actor.id, message_id)]))[0]
-        await search_index.index_message(tx, message_id, row.conversation_id, access.kind, body,
-                                         [file["name"] for file in wire["attachments"]])
-        await log.append(tx, services.bus, EventType.MESSAGE_EDITED,
-                         {"conversation_id": row.conversation_id, "message": wire},
-                         conversation_id=row.conversation_id)
-    return wire
+        return await erasure.replace_text(tx, services, row, access.kind, body)
 
 
 async def delete_own(services: Services, actor: Actor, message_id: int) -> dict[str, Any]:
@@ -285,25 +273,7 @@ async def delete_own(services: Services, actor: Actor, message_id: int) -> dict[
     async with services.db.write() as tx:
         row = await queries.get_visible(tx.conn, actor.id, message_id)
         require(may_delete_own(is_author=row.sender_id == actor.id, deleted=row.deleted_at is not None))
-        return await erase(tx, services, row, by=actor.id)
-
-
-async def erase(tx: Tx, services: Services, row: Any, *, by: int) -> dict[str, Any]:
-    """Remove a message's content for everyone — text, files and search entry — leaving a notice in its place:
-    "This message was deleted." for its author's own delete, "This message was removed by NAME" for a moderator's.
-    """
-    await attachment_actions.discard_for_message(tx, services, row.id)
-    await search_index.forget_message(tx, row.id)
-    await tx.conn.execute(update(messages).where(messages.c.id == row.id)
-                          .values(body="", body_html="", deleted_at=utcnow(), deleted_by=by))
-    wire = queries.to_wire(await queries.get_by_id(tx.conn, row.id))
-    await tx.conn.execute(update(conversations).where(conversations.c.id == row.conversation_id,
-                                                      conversations.c.last_seq == row.seq)
-                          .values(last_message_preview=wire["deleted"]["notice"]))
-    await log.append(tx, services.bus, EventType.MESSAGE_DELETED,
-                     {"conversation_id": row.conversation_id, "message": wire},
-                     conversation_id=row.conversation_id)
-    return wire
+        return (await erasure.erase(tx, services, [row.id], by=actor.id))[0]
 
 
 async def forward(services: Services, actor: Actor, message_id: int, *, conversation_id: int | None,

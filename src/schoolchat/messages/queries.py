@@ -82,9 +82,9 @@ async def get_visible(conn: AsyncConnection, user_id: int, message_id: int) -> A
     return row
 
 
-async def get_by_id(conn: AsyncConnection, message_id: int) -> Any:
-    """One message regardless of who asks: only for actions that have already checked access."""
-    return (await conn.execute(_joined().where(messages.c.id == message_id))).one()
+async def by_ids(conn: AsyncConnection, message_ids: list[int]) -> list[Any]:
+    """Messages regardless of who asks, in id order: only for actions that have already checked access."""
+    return list((await conn.execute(_joined().where(messages.c.id.in_(message_ids)).order_by(messages.c.id))).all())
 
 
 async def live_by_ids(conn: AsyncConnection, message_ids: list[int]) -> list[Any]:

@@ -14,13 +14,14 @@ from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
-from schoolchat.messages import actions as message_actions
+from schoolchat.messages import erasure
 from schoolchat.messages import queries as message_queries
 from schoolchat.moderation import audit, queries
 from schoolchat.moderation.models import report_reviewers, reports
 from schoolchat.people.queries import space_org
 from schoolchat.policy.decision import require
 from schoolchat.policy.moderation import (
+    DeleteFacts,
     may_delete_conversation,
     may_moderator_delete,
     may_remove_participant,
@@ -36,13 +37,16 @@ from schoolchat.services import Services
 async def moderator_delete(services: Services, actor: Actor, message_id: int, *, confirmed: bool,
                            reason: str | None) -> dict[str, Any]:
     """§5.5: a teacher or admin in the conversation deletes someone's message, after confirming. The content is
-    gone for good (only a report's frozen evidence keeps it); everyone sees "This message was removed by NAME"."""
+    gone from every copy (only a report's frozen evidence keeps it, for its reviewers, and the confirmation says
+    so); everyone sees "This message was removed by NAME"."""
     async with services.db.write() as tx:
         row = await message_queries.get_visible(tx.conn, actor.id, message_id)
         access = await conversation_queries.get_access(tx.conn, actor.id, row.conversation_id)
         facts = await queries.moderator_facts(tx.conn, actor, access)
-        require(may_moderator_delete(facts, deleted=row.deleted_at is not None, confirmed=confirmed))
-        wire = await message_actions.erase(tx, services, row, by=actor.id)
+        message = DeleteFacts(deleted=row.deleted_at is not None, author_name=row.sender_name,
+                              held_as_evidence=await queries.held_as_evidence(tx.conn, row.conversation_id, row.id))
+        require(may_moderator_delete(facts, message, moderator_name=actor.name, confirmed=confirmed))
+        wire = (await erasure.erase(tx, services, [row.id], by=actor.id))[0]
         await audit.record(tx, actor, "message.removed", "message", message_id,
                            org_ids=await _conversation_orgs(tx, access.conversation), reason=reason,
                            details={"conversation_id": row.conversation_id, "author_id": row.sender_id})

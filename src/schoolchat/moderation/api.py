@@ -72,14 +72,16 @@ async def report_inbox(actor: MessagingActor, services: ServicesDep,
                        limit: Annotated[int, Query(ge=1, le=100)] = 30) -> ReportPage:
     async with services.db.read() as conn:
         rows = await queries.inbox(conn, actor.id, status, before, limit)
-    return ReportPage(reports=[ReportOut(**queries.report_to_wire(row)) for row in rows],
+        removed = await queries.removed_since(conn, rows)
+    return ReportPage(reports=[ReportOut(**queries.report_to_wire(row, removed)) for row in rows],
                       next_before=rows[-1].id if len(rows) == limit else None)
 
 
 @router.get("/reports/{report_id}", response_model=ReportOut)
 async def get_report(report_id: int, actor: MessagingActor, services: ServicesDep) -> ReportOut:
     async with services.db.read() as conn:
-        return ReportOut(**queries.report_to_wire(await queries.get_for_reviewer(conn, actor.id, report_id)))
+        row = await queries.get_for_reviewer(conn, actor.id, report_id)
+        return ReportOut(**queries.report_to_wire(row, await queries.removed_since(conn, [row])))
 
 
 @router.get("/reports/{report_id}/attachments/{attachment_id}",

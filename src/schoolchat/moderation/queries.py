@@ -14,9 +14,11 @@ from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.models import conversations
 from schoolchat.errors import not_found
 from schoolchat.messages import queries as message_queries
+from schoolchat.messages.models import messages
 from schoolchat.moderation.models import audit_log, audit_log_orgs, report_reviewers, reports
 from schoolchat.people.models import org_roles, space_members, spaces, users
 from schoolchat.people.reach import org_tree
+from schoolchat.policy import texts
 from schoolchat.policy.moderation import ModeratorFacts
 
 CONTEXT_MESSAGES = 5  # messages frozen on either side of a reported message
@@ -114,12 +116,38 @@ async def inbox(conn: AsyncConnection, reviewer_id: int, status: str | None, bef
     return list((await conn.execute(query)).all())
 
 
-def report_to_wire(row: Any) -> dict[str, Any]:
-    """A report as reviewers see it: the reporter is named only for 1:1 conversations (§5.5 note)."""
+async def held_as_evidence(conn: AsyncConnection, conversation_id: int, message_id: int) -> bool:
+    """Whether a report froze this message with its content: deleting it leaves that copy for the reviewers."""
+    frozen = (await conn.execute(select(reports.c.evidence).where(reports.c.conversation_id == conversation_id))
+              ).scalars()
+    return any(message_id in _kept_ids(evidence) for evidence in frozen)
+
+
+def _kept_ids(evidence: dict[str, Any]) -> set[int]:
+    """The messages whose content (text or files) the evidence keeps."""
+    return {message["id"] for message in evidence["messages"]
+            if message["body"] is not None or message["attachments"]}
+
+
+async def removed_since(conn: AsyncConnection, rows: Sequence[Any]) -> set[int]:
+    """Of the messages these reports keep, those deleted from their conversation since."""
+    kept = set().union(*(_kept_ids(row.evidence) for row in rows))
+    if not kept:
+        return set()
+    return set((await conn.execute(select(messages.c.id).where(messages.c.id.in_(kept),
+                                                               messages.c.deleted_at.is_not(None)))).scalars())
+
+
+def report_to_wire(row: Any, removed: set[int]) -> dict[str, Any]:
+    """A report as reviewers see it: the reporter is named only for 1:1 conversations (§5.5 note). Each frozen
+    message deleted from the conversation since (``removed``, from ``removed_since``) says it is kept only here."""
+    evidence = {**row.evidence, "messages": [
+        {**message, "kept_as_evidence": texts.KEPT_AS_EVIDENCE if message["id"] in removed else None}
+        for message in row.evidence["messages"]]}
     return {
         "id": row.id, "conversation_id": row.conversation_id, "message_id": row.message_id,
         "reporter": {"id": row.reporter_id, "name": row.reporter_name} if row.reporter_visible else None,
-        "reason": row.reason, "status": row.status, "evidence": row.evidence, "created_at": row.created_at,
+        "reason": row.reason, "status": row.status, "evidence": evidence, "created_at": row.created_at,
         "conversation_status": row.conversation_status,
         "reviewed_by": row.reviewed_by, "reviewed_at": row.reviewed_at, "review_note": row.review_note,
     }

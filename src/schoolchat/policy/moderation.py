@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schoolchat.policy import texts
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 
 CONFIRMATION_REQUIRED = Denied("confirmation_required", "Please confirm: this cannot be undone.", 409,
@@ -26,12 +27,27 @@ def _may_moderate(facts: ModeratorFacts) -> bool:
     return facts.staff_here or facts.via_report
 
 
-def may_moderator_delete(facts: ModeratorFacts, *, deleted: bool, confirmed: bool) -> Decision:
+@dataclass(frozen=True, slots=True)
+class DeleteFacts:
+    """The message a moderator would delete: what the confirmation step tells them."""
+
+    deleted: bool
+    author_name: str
+    held_as_evidence: bool  # a report froze it: its reviewers keep a copy
+
+
+def may_moderator_delete(facts: ModeratorFacts, message: DeleteFacts, *, moderator_name: str, confirmed: bool
+                         ) -> Decision:
     if not _may_moderate(facts):
         return Denied("forbidden", "Only teachers and administrators can delete messages of others.", 403)
-    if deleted:
+    if message.deleted:
         return Denied("message_deleted", "This message was already deleted.", 409)
-    return ALLOWED if confirmed else CONFIRMATION_REQUIRED
+    if confirmed:
+        return ALLOWED
+    return Denied("confirmation_required",
+                  texts.moderator_delete_confirmation(message.author_name, moderator_name,
+                                                      kept_as_evidence=message.held_as_evidence),
+                  409, {"confirm": True, "kept_as_evidence": message.held_as_evidence})
 
 
 def may_remove_participant(facts: ModeratorFacts, *, kind: str, target_formal: bool, target_is_self: bool

@@ -42,3 +42,14 @@ def cannot_receive(name: str) -> str:
 def removed_by(name: str) -> str:
     """§5.5: the notice every participant sees in place of a moderated message."""
     return f"This message was removed by {name}"
+
+
+KEPT_AS_EVIDENCE = "Removed from the conversation; kept as evidence for this report."
+
+
+def moderator_delete_confirmation(author: str, moderator: str, *, kept_as_evidence: bool) -> str:
+    """§5.5's confirmation step: what the delete does, and — when a report froze the message — that its reviewers
+    keep it (the one copy a delete leaves), instead of claiming it is gone."""
+    where = ("The content is removed from the conversation; kept as evidence for this report." if kept_as_evidence
+             else "The content is permanently deleted.")
+    return f'Delete {author}\'s message for everyone? All participants will see "{removed_by(moderator)}". {where}'

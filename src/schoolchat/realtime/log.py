@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.conversations.models import memberships
@@ -19,7 +20,8 @@ from schoolchat.realtime.events import Event, EventType
 from schoolchat.realtime.models import events
 
 _INSERT = Prepared(insert(events).values({column: bindparam(column) for column in
-                                         ("type", "conversation_id", "user_id", "payload", "created_at")})
+                                         ("type", "conversation_id", "user_id", "message_id", "payload",
+                                          "created_at")})
                    .returning(events.c.id))
 
 
@@ -29,6 +31,7 @@ class _Pending:
     payload: dict[str, Any]
     conversation_id: int | None
     user_id: int | None
+    message_id: int | None
 
 
 async def append(
@@ -39,8 +42,12 @@ async def append(
     *,
     conversation_id: int | None = None,
     user_id: int | None = None,
+    message_id: int | None = None,
 ) -> None:
     """Add one event to the caller's transaction; it reaches the bus only after the transaction commits.
+
+    An event that carries a message's content names it in ``message_id``, so that ``rewrite_message_events``
+    can replace that content when the message is edited or deleted.
 
     The rows are written as the transaction's last statements (see ``db.event_order``), so event ids commit in
     increasing order and "everything after id N" never skips an event that committed late.
@@ -53,7 +60,8 @@ async def append(
             now = utcnow()
             for item in tx.outbox:
                 event_id = await _INSERT.scalar(tx.conn, type=str(item.type), conversation_id=item.conversation_id,
-                                                user_id=item.user_id, payload=item.payload, created_at=now)
+                                                user_id=item.user_id, message_id=item.message_id,
+                                                payload=item.payload, created_at=now)
                 committed.append(Event(event_id, item.type, item.conversation_id, item.user_id, item.payload, now))
 
         async def _publish() -> None:
@@ -61,7 +69,23 @@ async def append(
 
         tx.on_before_commit(_write)
         tx.on_commit(_publish)
-    tx.outbox.append(_Pending(type, payload, conversation_id, user_id))
+    tx.outbox.append(_Pending(type, payload, conversation_id, user_id, message_id))
+
+
+_REWRITE = update(events).where(events.c.message_id == bindparam("mid")).values(payload=bindparam("content"))
+
+
+async def rewrite_message_events(tx: Tx, payloads: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    """Every logged event about each message (``message_id``) now carries the given payload: the message as it is
+    now, so no reader of the log (``GET /api/events``, the hub's resync, another process's catch-up) is served
+    text the message no longer has; events still queued in ``tx`` are rewritten before they are written.
+    """
+    if not payloads:
+        return
+    await tx.conn.execute(_REWRITE, [{"mid": message_id, "content": payload} for message_id, payload in payloads])
+    current = dict(payloads)
+    tx.outbox[:] = [replace(item, payload=current[item.message_id]) if item.message_id in current else item
+                    for item in tx.outbox]
 
 
 def _row_to_event(row: Any) -> Event:

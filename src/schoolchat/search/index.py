@@ -32,9 +32,9 @@ async def index_message(tx: Tx, message_id: int, conversation_id: int, conversat
     await (fulltext.add if new else fulltext.put)(tx.conn, message_id, conversation_id, words)
 
 
-async def forget_message(tx: Tx, message_id: int) -> None:
-    """Take a deleted or moderated message out of the index."""
-    await fulltext.remove(tx.conn, [message_id])
+async def forget_messages(tx: Tx, message_ids: Sequence[int]) -> None:
+    """Take deleted, moderated or erased messages out of the index."""
+    await fulltext.remove(tx.conn, message_ids)
 
 
 def backfill(conn: Connection, batch: int = 20_000) -> int:

@@ -1,6 +1,6 @@
 // One conversation (§4.3, §5.2, §5.5): history with keyset scroll-back, live updates, the ⋯ menu, the composer.
 
-import { del, get, patch, post } from "./api";
+import { ApiError, del, get, patch, post } from "./api";
 import { announce, attachmentList, attempt, avatar, h, icon, timeLabel } from "./dom";
 import { composer } from "./compose";
 import { chooseDialog, confirmDialog, menuButton, promptDialog, type MenuItem } from "./menu";
@@ -319,10 +319,20 @@ export class ConversationView implements View {
     }
   }
 
+  /** §5.5: the confirmation is the server's own (409 `confirmation_required`): it knows whether a report keeps the
+   * message as evidence ("removed from the conversation; kept as evidence for this report"). */
   private async moderate(m: Message): Promise<void> {
-    const ok = await confirmDialog("Delete message",
-      `Delete ${m.sender.name}'s message for everyone? All participants will see "This message was removed by ${state.me.name}". The content is permanently deleted.`, "Delete");
-    if (ok) await attempt(async () => this.upsert(await post<Message>(`/api/messages/${m.id}/moderate`, { confirm: true })));
+    let confirmation: string;
+    try {
+      this.upsert(await post<Message>(`/api/messages/${m.id}/moderate`, { confirm: false }));
+      return;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === "confirmation_required")) return announce((e as Error).message, "error");
+      confirmation = e.message;
+    }
+    if (await confirmDialog("Delete message", confirmation, "Delete")) {
+      await attempt(async () => this.upsert(await post<Message>(`/api/messages/${m.id}/moderate`, { confirm: true })));
+    }
   }
 
   private async forward(m: Message): Promise<void> {

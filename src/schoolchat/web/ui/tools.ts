@@ -26,9 +26,10 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
   const reported = r.evidence.messages.find((m) => m.seq === r.evidence.reported_seq);
   const around = r.evidence.messages.filter((m) => m !== reported);
   // A frozen message as it was reported, with its files: they download through the report, which keeps them for
-  // its reviewers even after the message was deleted.
+  // its reviewers even after the message was deleted — and then says so (`kept_as_evidence`).
   const frozen = (m: Message): (Node | string | null)[] => [h("strong", {}, `${m.sender.name}: `), m.body ?? m.deleted?.notice ?? "",
-    attachmentList(m.attachments, (a) => `/api/reports/${r.id}/attachments/${a.id}`)];
+    attachmentList(m.attachments, (a) => `/api/reports/${r.id}/attachments/${a.id}`),
+    m.kept_as_evidence ? h("p", { class: "detail kept-as-evidence" }, m.kept_as_evidence) : null];
   const review = (status: "reviewed" | "dismissed") => async (): Promise<void> => {
     if (await attempt(() => post(`/api/reports/${r.id}/review`, { status, note: "" }), status === "reviewed" ? "Report marked as reviewed." : "Report dismissed.")) reload();
   };

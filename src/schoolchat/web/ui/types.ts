@@ -50,6 +50,8 @@ export interface Message {
   deleted: { at: string; by: number | null; notice: string } | null;
   forwarded_from: { message_id: number | null; sender_name: string } | null;
   attachments?: Attachment[]; // absent on servers without the attachments API
+  /** In a report's evidence only: the sentence saying the message was deleted from its conversation since. */
+  kept_as_evidence?: string | null;
 }
 
 export interface Person {
