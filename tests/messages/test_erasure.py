@@ -140,6 +140,32 @@ async def test_a_forward_keeps_its_own_text_when_the_original_is_removed(client:
     assert newest["body"] == OLD and newest["forwarded_from"]["sender_name"] == "Emma"
 
 
+@pytest.mark.parametrize("how", ["deleted_by_sender", "edited"])
+async def test_individual_messages_are_removed_from_every_recipients_copy(
+        client: httpx.AsyncClient, services: Services, chat: CourseChat, how: str) -> None:
+    batch = await started(client, chat.author, people=[chat.reader.id, chat.teacher.id], mode="individual",
+                          body=OLD)
+    assert batch["conversation"]["kind"] == "individual"
+    await remove(client, chat, batch["message"]["id"], how)
+    for person in (chat.reader, chat.teacher):
+        (direct,) = [c for c in await conversation_list(client, person) if c["kind"] == "direct"]
+        copy = (await history(client, person, direct["id"]))["messages"][0]
+        seen = [json.dumps(direct), json.dumps(copy),
+                (await client.get("/api/events", params={"after": 0}, headers=person.headers)).text]
+        assert not [text for text in seen if "zebra" in text], person.name
+        assert (copy["body"] == NEW) if how == "edited" else (copy["deleted"] is not None)
+        assert "zebra" not in await stored_texts(services, copy["id"])
+
+
+async def test_a_copy_deleted_in_its_1to1_goes_alone(client: httpx.AsyncClient, chat: CourseChat) -> None:
+    await started(client, chat.author, people=[chat.reader.id, chat.teacher.id], mode="individual", body=OLD)
+    to_reader, to_teacher = [[c for c in await conversation_list(client, person) if c["kind"] == "direct"][0]
+                             for person in (chat.reader, chat.teacher)]
+    copy = (await history(client, chat.reader, to_reader["id"]))["messages"][0]
+    assert (await client.delete(f"/api/messages/{copy['id']}", headers=chat.author.headers)).status_code == 200
+    assert (await history(client, chat.teacher, to_teacher["id"]))["messages"][0]["body"] == OLD
+
+
 @pytest.mark.parametrize("how", REMOVALS)
 async def test_the_event_log_holds_no_removed_text(client: httpx.AsyncClient, services: Services,
                                                    chat: CourseChat, how: str) -> None:
@@ -242,8 +268,8 @@ async def test_many_messages_are_erased_in_one_transaction_from_every_copy(
     other = await sent(client, chat.reader, chat.conversation_id, "A reply that stays")
     async with services.db.write() as tx:
         erased = await erasure.erase(tx, services, [*ids, ids[0]], by=None)
-    assert [wire["id"] for wire in erased] == ids
-    assert all(wire["deleted"]["notice"] == "This message was deleted." for wire in erased)
+    assert sorted(erased) == ids
+    assert all(wire["deleted"]["notice"] == "This message was deleted." for wire in erased.values())
     page = await history(client, chat.reader, chat.conversation_id)
     assert "zebra" not in json.dumps(page) and other["id"] in [m["id"] for m in page["messages"]]
     async with services.db.read() as conn:
@@ -253,5 +279,5 @@ async def test_many_messages_are_erased_in_one_transaction_from_every_copy(
     assert "zebra" not in json.dumps(logged) and deleted == 3
     assert [await indexed_words(services, message_id) for message_id in ids] == [None, None, None]
     async with services.db.write() as tx:  # erasing again changes nothing and tells nobody
-        assert await erasure.erase(tx, services, ids, by=None) == []
+        assert await erasure.erase(tx, services, ids, by=None) == {}
 

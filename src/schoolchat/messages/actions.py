@@ -79,7 +79,7 @@ _NEXT_SEQ = Prepared(
 _INSERT_MESSAGE = Prepared(
     insert(messages).values({column: bindparam(column) for column in (
         "conversation_id", "seq", "sender_id", "client_message_id", "body", "body_html", "created_at",
-        "forwarded_from_id", "forwarded_from_name")})
+        "forwarded_from_id", "forwarded_from_name", "copy_of_id")})
     .returning(messages.c.id))
 _READ_UP_TO = Prepared(
     update(memberships).where(memberships.c.conversation_id == bindparam("conversation_id"),
@@ -89,8 +89,9 @@ _READ_UP_TO = Prepared(
 
 async def append_message(tx: Tx, services: Services, conversation_id: int, sender: Actor, body: str, *,
                          client_message_id: str | None, now: datetime, forwarded: Forwarded | None,
-                         files: Sequence[Any] = ()) -> dict[str, Any]:
-    """Write one message at the conversation's next ``seq``; the sender's cursor moves past it."""
+                         files: Sequence[Any] = (), copy_of: int | None = None) -> dict[str, Any]:
+    """Write one message at the conversation's next ``seq``; the sender's cursor moves past it. ``copy_of``: the
+    "Sent to X people" message this is the recipient's copy of (``messages.erasure`` edits and deletes both)."""
     names = [row.name for row in files]
     seq, kind = await _NEXT_SEQ.first(tx.conn, conversation_id=conversation_id, now=now,
                                       preview=preview(body or ", ".join(names)), sender_id=sender.id)
@@ -99,7 +100,7 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, sende
         tx.conn, conversation_id=conversation_id, seq=seq, sender_id=sender.id, client_message_id=client_message_id,
         body=body, body_html=html, created_at=now,
         forwarded_from_id=forwarded.message_id if forwarded else None,
-        forwarded_from_name=forwarded.sender_name if forwarded else None)
+        forwarded_from_name=forwarded.sender_name if forwarded else None, copy_of_id=copy_of)
     attached = await attachment_actions.link(tx, message_id, files)
     await search_index.index_message(tx, message_id, conversation_id, kind, body, names, new=True)
     await _READ_UP_TO.all(tx.conn, conversation_id=conversation_id, user_id=sender.id, seq=seq)
@@ -118,14 +119,15 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, sende
     return wire
 
 
-async def _fan_out(tx: Tx, services: Services, sender: Actor, targets: Sequence[tuple[int, int]], body: str,
-                   now: datetime, forwarded: Forwarded | None, files: Sequence[Any] = ()) -> list[dict[str, Any]]:
+async def _fan_out(tx: Tx, services: Services, sender: Actor, original_id: int, targets: Sequence[tuple[int, int]],
+                   body: str, now: datetime, forwarded: Forwarded | None, files: Sequence[Any] = ()
+                   ) -> list[dict[str, Any]]:
     """A message in a "Sent to X people" conversation is also written into each recipient's own 1:1."""
     summaries = await user_summaries(tx.conn, [user_id for user_id, _ in targets])
     for user_id, direct_id in targets:
         if not summaries[user_id].messaging_disabled:
             await append_message(tx, services, direct_id, sender, body, client_message_id=None, now=now,
-                                 forwarded=forwarded, files=files)
+                                 forwarded=forwarded, files=files, copy_of=original_id)
     return [{"user_id": user_id, "code": "cannot_deliver", "message": texts.cannot_deliver(summaries[user_id].name)}
             for user_id, _ in targets if summaries[user_id].messaging_disabled]
 
@@ -204,7 +206,7 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
                                     client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
         if access.kind == "individual":
             targets = await conversation_queries.individual_targets(tx.conn, conversation_id)
-            feedback = await _fan_out(tx, services, actor, targets, body, now, forwarded, files)
+            feedback = await _fan_out(tx, services, actor, wire["id"], targets, body, now, forwarded, files)
         else:
             feedback = [{"code": "cannot_receive" if access.kind != "group" else "cannot_participate",
                          "message": text}
@@ -239,7 +241,7 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
                                     client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
         feedback = list(opened.feedback)
         if opened.direct_targets:
-            await _fan_out(tx, services, actor, opened.direct_targets, body, now, forwarded, files)
+            await _fan_out(tx, services, actor, wire["id"], opened.direct_targets, body, now, forwarded, files)
         elif access.kind in ("course", "project"):
             disabled = await conversation_queries.disabled_members(tx.conn, opened.conversation_id, actor.id)
             feedback += [{"code": "cannot_receive", "message": text}
@@ -273,7 +275,7 @@ async def delete_own(services: Services, actor: Actor, message_id: int) -> dict[
     async with services.db.write() as tx:
         row = await queries.get_visible(tx.conn, actor.id, message_id)
         require(may_delete_own(is_author=row.sender_id == actor.id, deleted=row.deleted_at is not None))
-        return (await erasure.erase(tx, services, [row.id], by=actor.id))[0]
+        return (await erasure.erase(tx, services, [row.id], by=actor.id))[row.id]
 
 
 async def forward(services: Services, actor: Actor, message_id: int, *, conversation_id: int | None,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, select, update
 
 from schoolchat.attachments import actions as attachment_actions
 from schoolchat.conversations.models import conversations
@@ -41,23 +41,29 @@ def _event(wire: dict[str, Any]) -> dict[str, Any]:
     return {"conversation_id": wire["conversation_id"], "message": wire}
 
 
-async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: int | None) -> list[dict[str, Any]]:
+async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: int | None
+                ) -> dict[int, dict[str, Any]]:
     """Delete these messages' content from every copy, in ``tx``: the row keeps its place with a notice ("This
     message was deleted." when ``by`` is the author or nobody, "This message was removed by NAME" otherwise), and
     its text, HTML and files go, as do its search entry and the preview showing it; every logged event about it
-    now carries the deleted message, and a ``message.deleted`` event tells the members. Files no other message or
-    report holds lose their row now and their bytes once ``tx`` commits. Messages already deleted are left as they
-    are. Returns the deleted messages as clients see them, in id order.
+    now carries the deleted message, and a ``message.deleted`` event tells the members. A "Sent to X people"
+    message takes its copies in the recipients' 1:1s with it (a copy deleted in its 1:1 goes alone). Files no
+    other message or report holds lose their row now and their bytes once ``tx`` commits. Messages already
+    deleted are left as they are. Returns the messages deleted now, by id, as clients see them.
+
+    For many messages (an erasure or retention job), pass a few hundred ids per transaction: each id is a bound
+    parameter, and one transaction holds SQLite's write lock while it runs.
     """
     ids = sorted(set(message_ids))
     if not ids:
-        return []
+        return {}
+    ids = sorted({*ids, *(await _copies(tx, ids))})
     ids = list((await tx.conn.execute(
         update(messages).where(messages.c.id.in_(ids), messages.c.deleted_at.is_(None))
         .values(body="", body_html="", deleted_at=utcnow(), deleted_by=by).returning(messages.c.id)
     )).scalars().all())
     if not ids:
-        return []
+        return {}
     await attachment_actions.discard_for_messages(tx, services, ids)
     await search_index.forget_messages(tx, ids)
     wires = [queries.to_wire(row) for row in await queries.by_ids(tx.conn, ids)]
@@ -67,15 +73,32 @@ async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: i
     for wire in wires:
         await log.append(tx, services.bus, EventType.MESSAGE_DELETED, _event(wire),
                          conversation_id=wire["conversation_id"], message_id=wire["id"])
-    return wires
+    return {wire["id"]: wire for wire in wires}
 
 
 async def replace_text(tx: Tx, services: Services, row: Any, kind: str, body: str) -> dict[str, Any]:
     """Edit a message's text (``row`` from ``queries``, in a conversation of ``kind``) in every copy, in ``tx``:
     the row (marked edited), its HTML, its search entry, the preview when it is the conversation's last message,
     and every logged event about it, which now carries the new text only; a ``message.edited`` event tells the
-    members. Returns the message as clients see it.
+    members. A "Sent to X people" message's copies in the recipients' 1:1s are edited with it. Returns the
+    message as clients see it.
     """
+    copies = (await tx.conn.execute(
+        select(messages.c.id, messages.c.conversation_id, messages.c.seq, conversations.c.kind)
+        .join(conversations, conversations.c.id == messages.c.conversation_id)
+        .where(messages.c.copy_of_id == row.id, messages.c.deleted_at.is_(None)).order_by(messages.c.id))).all()
+    for copy in copies:
+        await _replace_one(tx, services, copy, copy.kind, body)
+    return await _replace_one(tx, services, row, kind, body)
+
+
+async def _copies(tx: Tx, message_ids: Sequence[int]) -> list[int]:
+    """The recipients' 1:1 copies of these messages (when they are "Sent to X people" messages)."""
+    return list((await tx.conn.execute(select(messages.c.id).where(messages.c.copy_of_id.in_(message_ids))))
+                .scalars())
+
+
+async def _replace_one(tx: Tx, services: Services, row: Any, kind: str, body: str) -> dict[str, Any]:
     await tx.conn.execute(update(messages).where(messages.c.id == row.id)
                           .values(body=body, body_html=render(body), edited_at=utcnow()))
     await tx.conn.execute(_PREVIEW_OF_LAST, [{"cid": row.conversation_id, "seq": row.seq, "text": preview(body)}])

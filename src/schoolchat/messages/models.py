@@ -27,7 +27,10 @@ messages = Table(
     Column("deleted_by", Integer, ForeignKey("users.id"), nullable=True),
     Column("forwarded_from_id", Integer, ForeignKey("messages.id", ondelete="SET NULL"), nullable=True),
     Column("forwarded_from_name", String(120), nullable=True),
+    # A recipient's 1:1 copy of a "Sent to X people" message: edited and deleted with it (``messages.erasure``).
+    Column("copy_of_id", Integer, nullable=True),
     UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
     UniqueConstraint("sender_id", "client_message_id", name="uq_messages_sender_client_message_id"),
     Index("ix_messages_conversation_seq_sender", "conversation_id", "seq", "sender_id"),
+    Index("ix_messages_copy_of", "copy_of_id"),
 )

@@ -46,7 +46,7 @@ async def moderator_delete(services: Services, actor: Actor, message_id: int, *,
         message = DeleteFacts(deleted=row.deleted_at is not None, author_name=row.sender_name,
                               held_as_evidence=await queries.held_as_evidence(tx.conn, row.conversation_id, row.id))
         require(may_moderator_delete(facts, message, moderator_name=actor.name, confirmed=confirmed))
-        wire = (await erasure.erase(tx, services, [row.id], by=actor.id))[0]
+        wire = (await erasure.erase(tx, services, [row.id], by=actor.id))[row.id]
         await audit.record(tx, actor, "message.removed", "message", message_id,
                            org_ids=await _conversation_orgs(tx, access.conversation), reason=reason,
                            details={"conversation_id": row.conversation_id, "author_id": row.sender_id})
