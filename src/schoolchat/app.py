@@ -11,8 +11,10 @@ from datetime import timedelta
 from fastapi import FastAPI, Response
 
 from schoolchat.attachments.actions import UnsentUploads
+from schoolchat.attachments.api import UPLOAD_PATH
 from schoolchat.attachments.api import router as attachments_router
 from schoolchat.auth.api import router as auth_router
+from schoolchat.bodies import BodyGuard
 from schoolchat.config import Settings
 from schoolchat.conversations.api import router as conversations_router
 from schoolchat.db import Database
@@ -24,6 +26,7 @@ from schoolchat.metrics import Metrics, MetricsMiddleware
 from schoolchat.moderation.api import router as moderation_router
 from schoolchat.people.api import router as people_router
 from schoolchat.periodic import every
+from schoolchat.ratelimit.limiter import Limiter
 from schoolchat.realtime.api import router as realtime_router
 from schoolchat.realtime.bus import Bus, MemoryBus
 from schoolchat.realtime.hub import PATH as HUB_PATH
@@ -57,10 +60,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     if bus is None:
         bus = RedisBus(settings.redis_url, db) if settings.redis_url else MemoryBus()
     services = Services(settings, db, bus)
-    hub = Hub(services)
+    metrics = Metrics()
+    limiter = Limiter(settings, on_refused=lambda rule: metrics.rate_limited.labels(str(rule)).inc())
+    hub = Hub(services, limiter, on_slow_consumer=metrics.slow_consumers.inc)
     mass_messages = MassMessageWorker(services)
     unsent_uploads = UnsentUploads(services)
-    metrics = Metrics()
 
     async def sweep_unsent_uploads() -> int:
         deleted = await unsent_uploads.sweep()
@@ -99,9 +103,11 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app.state.services = services
     app.state.hub = hub
     app.state.mass_messages = mass_messages
+    app.state.limiter = limiter
     install_error_handlers(app)
     metrics.watch(services.bus)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(BodyGuard, max_bytes=settings.max_json_body_bytes, own_limits=[UPLOAD_PATH])
+    app.add_middleware(MetricsMiddleware, metrics=metrics)  # outermost: counts what BodyGuard answers too
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -49,6 +49,27 @@ class Settings(BaseSettings):
     realtime_handshake_timeout_seconds: float = 15
     realtime_max_message_bytes: int = 32 * 1024  # largest message a client may send to the hub
     realtime_send_queue: int = 1024  # messages waiting for one connection before it counts as a slow consumer
+    realtime_write_timeout_seconds: float = 20  # a write the client does not take within this long ends the socket
+    realtime_max_connections_per_user: int = 20  # open hub sockets of one person in one process
+    # Abuse resistance (docs/operations.md, "Limits"). Rates are `limits` strings: "N/period", several joined by
+    # ";" (each must hold). Counted in Redis when redis_url is set (shared by every process), else in memory.
+    rate_limits_enabled: bool = True
+    client_address_header: str | None = Field(
+        default=None, description="Header a trusted reverse proxy sets to the client's address (its last entry "
+        "is used), e.g. X-Forwarded-For; unset: the socket's peer")
+    rate_login_failures_per_username: str = "5/minute;10/15 minutes;20/hour"
+    rate_login_failures_per_address: str = "50/minute;300/hour"
+    rate_token_creation: str = "10/minute;50/day"
+    rate_sends: str = "30/10 seconds;600/hour"
+    rate_uploads: str = "20/minute;200/day"
+    rate_upload_bytes_per_day: int = 1024 * 1024 * 1024
+    rate_reports: str = "5/minute;30/day"
+    rate_recipient_search: str = "30/10 seconds;1000/hour"
+    rate_message_search: str = "20/minute;300/hour"
+    rate_hub_invocations: str = "50/10 seconds;1000/hour"
+    rate_hub_connections: str = "30/minute;300/hour"
+    password_hash_concurrency: int = 2  # argon2 hashes at once (64 MiB each), off the event loop
+    max_json_body_bytes: int = 1024 * 1024  # larger request bodies (other than uploads) answer 413 unread
 
     @cached_property
     def effective_database_url(self) -> str:

@@ -66,7 +66,8 @@ class Stage:
         self.path = self.tmp / "stateful.db"
         self.snapshot = self.tmp / "people.db"
         url = migrated if DATABASE_KIND == "postgresql" else f"sqlite+aiosqlite:///{self.path}"
-        config = Settings(database_url=url, secret_key=SECRET, data_dir=self.tmp)
+        # Rate limits are tested rule by rule (tests/ratelimit); the model knows nothing of them.
+        config = Settings(database_url=url, secret_key=SECRET, data_dir=self.tmp, rate_limits_enabled=False)
         self.services = Services(config, Database(url), MemoryBus())
         self.client = httpx.AsyncClient(transport=httpx.ASGITransport(
             app=create_app(config, db=self.services.db, bus=self.services.bus)), base_url="http://testserver")

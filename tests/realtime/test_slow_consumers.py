@@ -25,7 +25,8 @@ BODY = 90_000  # each event carries the text twice (body and html): a few make m
 async def small_queue_server(hub_settings: Settings) -> AsyncIterator[LiveServer]:
     live = LiveServer(hub_settings.model_copy(update={"realtime_send_queue": SEND_QUEUE,
                                                       "realtime_keepalive_seconds": 30.0,
-                                                      "max_message_length": BODY + 100}))
+                                                      "max_message_length": BODY + 100,
+                                                      "rate_sends": "100/10 seconds"}))
     await live.start()
     yield live
     await live.stop()

@@ -12,11 +12,15 @@ from schoolchat.attachments import actions, queries
 from schoolchat.attachments.filenames import content_disposition
 from schoolchat.attachments.multipart import FileStream
 from schoolchat.auth.deps import MessagingActor
+from schoolchat.ratelimit.deps import metered, per_person
+from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import Services, ServicesDep
 
 router = APIRouter(prefix="/api", tags=["attachments"])
 
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
+UPLOAD = "/attachments"
+UPLOAD_PATH = router.prefix + UPLOAD  # its body is streamed against its own limit (bodies.BodyGuard leaves it)
 
 
 class AttachmentOut(BaseModel):
@@ -26,16 +30,18 @@ class AttachmentOut(BaseModel):
     content_type: str
 
 
-@router.post("/attachments", response_model=AttachmentOut, status_code=201,
+@router.post(UPLOAD, response_model=AttachmentOut, status_code=201,
              summary="Upload one file (multipart/form-data, field 'file'); attach it by id when sending",
              openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                  "type": "object", "required": ["file"],
-                 "properties": {"file": {"type": "string", "format": "binary"}}}}}}})
+                 "properties": {"file": {"type": "string", "format": "binary"}}}}}}},
+             dependencies=[per_person(Rule.UPLOADS)])
 async def upload(request: Request, actor: MessagingActor, services: ServicesDep) -> AttachmentOut:
     limit = services.settings.max_attachment_bytes
     stream = FileStream(request, limit + MULTIPART_OVERHEAD, actions.too_large(limit))
+    chunks = await metered(request, Rule.UPLOAD_BYTES, actor.id, stream.chunks())
     await stream.open()
-    return AttachmentOut(**await actions.upload(services, actor, stream.filename, stream.chunks()))
+    return AttachmentOut(**await actions.upload(services, actor, stream.filename, chunks))
 
 
 @router.get("/attachments/{attachment_id}", summary="Download a file of a message you can see",

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from schoolchat.auth.models import auth_tokens
-from schoolchat.auth.passwords import verify_password
+from schoolchat.auth.passwords import verify_off_loop
 from schoolchat.auth.queries import token_hash
 from schoolchat.db import Database, Tx
 from schoolchat.db.types import utcnow
@@ -32,7 +32,7 @@ class IssuedToken:
 
 
 async def issue_token(db: Database, secret_key: str, username: str, password: str, *, kind: str,
-                      lifetime: timedelta) -> IssuedToken:
+                      lifetime: timedelta, hash_concurrency: int) -> IssuedToken:
     """Check a username and password and hand out a new credential of ``kind`` ("session" or "bearer")."""
     async with db.read() as conn:
         row = (
@@ -40,7 +40,8 @@ async def issue_token(db: Database, secret_key: str, username: str, password: st
                 select(users.c.id, users.c.password_hash, users.c.is_active).where(users.c.username == username)
             )
         ).first()
-    if not verify_password(row.password_hash if row else None, password) or not row or not row.is_active:
+    matches = await verify_off_loop(row.password_hash if row else None, password, concurrency=hash_concurrency)
+    if not matches or not row or not row.is_active:
         raise ApiError(401, "invalid_credentials", "The username or password is incorrect.")
     async with db.write() as tx:
         return await insert_token(tx, secret_key, row.id, kind=kind, lifetime=lifetime)

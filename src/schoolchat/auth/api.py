@@ -4,31 +4,43 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from schoolchat.auth import actions
 from schoolchat.auth.deps import SESSION_COOKIE, CurrentActor
 from schoolchat.auth.schemas import BearerTokenOut, Credentials, SessionOut
-from schoolchat.services import ServicesDep
+from schoolchat.ratelimit.deps import limiter_of, password_attempt
+from schoolchat.ratelimit.rules import Rule
+from schoolchat.services import Services, ServicesDep
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
+RATE_LIMITED = {429: {"description": "Too many attempts: see Retry-After"}}
 
 
-@router.post("/login", response_model=SessionOut, summary="Log in with a session cookie (browsers)")
-async def login(body: Credentials, response: Response, services: ServicesDep) -> SessionOut:
-    lifetime = timedelta(days=services.settings.session_days)
-    issued = await actions.issue_token(services.db, services.settings.secret_key, body.username, body.password,
-                                       kind="session", lifetime=lifetime)
-    response.set_cookie(SESSION_COOKIE, issued.token, max_age=int(lifetime.total_seconds()), httponly=True,
+async def _issue(request: Request, services: Services, body: Credentials, kind: str) -> actions.IssuedToken:
+    """Check the password, within the login limits (ratelimit.deps.password_attempt)."""
+    async with password_attempt(request, services.settings, body.username):
+        if kind == "bearer":
+            await limiter_of(request).hit(Rule.TOKEN_CREATION, body.username.casefold())
+        return await actions.issue_token(services.db, services.settings.secret_key, body.username, body.password,
+                                         kind=kind, lifetime=timedelta(days=services.settings.session_days),
+                                         hash_concurrency=services.settings.password_hash_concurrency)
+
+
+@router.post("/login", response_model=SessionOut, summary="Log in with a session cookie (browsers)",
+             responses=RATE_LIMITED)
+async def login(body: Credentials, request: Request, response: Response, services: ServicesDep) -> SessionOut:
+    issued = await _issue(request, services, body, "session")
+    response.set_cookie(SESSION_COOKIE, issued.token, max_age=services.settings.session_days * 86400, httponly=True,
                         samesite="lax", secure=services.settings.cookie_secure, path="/")
     assert issued.csrf_token is not None
     return SessionOut(user_id=issued.user_id, csrf_token=issued.csrf_token)
 
 
-@router.post("/tokens", response_model=BearerTokenOut, status_code=201, summary="Get a bearer token (API clients)")
-async def create_token(body: Credentials, services: ServicesDep) -> BearerTokenOut:
-    issued = await actions.issue_token(services.db, services.settings.secret_key, body.username, body.password,
-                                       kind="bearer", lifetime=timedelta(days=services.settings.session_days))
+@router.post("/tokens", response_model=BearerTokenOut, status_code=201, summary="Get a bearer token (API clients)",
+             responses=RATE_LIMITED)
+async def create_token(body: Credentials, request: Request, services: ServicesDep) -> BearerTokenOut:
+    issued = await _issue(request, services, body, "bearer")
     return BearerTokenOut(access_token=issued.token, user_id=issued.user_id)
 
 

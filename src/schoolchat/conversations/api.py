@@ -30,6 +30,8 @@ from schoolchat.people import selection
 from schoolchat.people.queries import UserSummary
 from schoolchat.policy.decision import Denied
 from schoolchat.policy.recipients import Mode, Scenario
+from schoolchat.ratelimit.deps import per_person
+from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["conversations"])
@@ -92,7 +94,7 @@ async def recipient_options(body: RecipientSelection, actor: MessagingActor, ser
 
 
 @router.post("/conversations", response_model=StartedOut, status_code=201,
-             summary="Start a conversation (§5.1), optionally with a first message")
+             dependencies=[per_person(Rule.SENDS)], summary="Start a conversation (§5.1), optionally with a first message")
 async def start_conversation(body: StartConversation, actor: MessagingActor, services: ServicesDep,
                              response: Response) -> StartedOut:
     recipients = body.recipients.to_recipients()

@@ -14,6 +14,8 @@ from schoolchat.messages import actions, queries
 from schoolchat.messages.actions import Sent
 from schoolchat.messages.schemas import CLIENT_ID_PATTERN, EditMessage, HistoryPage, NewMessage, SentOut, UnreadOut
 from schoolchat.policy.recipients import Mode
+from schoolchat.ratelimit.deps import per_person
+from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["messages"])
@@ -47,6 +49,7 @@ async def history(conversation_id: int, actor: MessagingActor, services: Service
 
 
 @router.post("/conversations/{conversation_id}/messages", response_model=SentOut, status_code=201,
+             dependencies=[per_person(Rule.SENDS)],
              summary="Send a message (§5.2); a retry with the same client_message_id returns the original (200)")
 async def send(conversation_id: int, body: NewMessage, actor: MessagingActor, services: ServicesDep,
                response: Response) -> SentOut:
@@ -71,6 +74,7 @@ async def delete(message_id: int, actor: MessagingActor, services: ServicesDep) 
 
 
 @router.post("/messages/{message_id}/forward", response_model=SentOut, status_code=201,
+             dependencies=[per_person(Rule.SENDS)],
              summary="Forward a message (§4.3), attributed to its author")
 async def forward(message_id: int, body: ForwardMessage, actor: MessagingActor, services: ServicesDep,
                   response: Response) -> SentOut:

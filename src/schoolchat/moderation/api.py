@@ -23,6 +23,8 @@ from schoolchat.moderation.schemas import (
     ReviewIn,
 )
 from schoolchat.people.queries import administered_orgs
+from schoolchat.ratelimit.deps import per_person
+from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["moderation"])
@@ -52,6 +54,7 @@ async def delete_conversation(conversation_id: int, body: Confirmed, actor: Mess
 
 
 @router.post("/messages/{message_id}/report", response_model=ReportCreated, status_code=201,
+             dependencies=[per_person(Rule.REPORTS)],
              summary="§4.3: report abuse in a message from someone else")
 async def report_message(message_id: int, body: ReportIn, actor: MessagingActor, services: ServicesDep
                          ) -> ReportCreated:
@@ -59,6 +62,7 @@ async def report_message(message_id: int, body: ReportIn, actor: MessagingActor,
 
 
 @router.post("/conversations/{conversation_id}/report", response_model=ReportCreated, status_code=201,
+             dependencies=[per_person(Rule.REPORTS)],
              summary="§4.2: report abuse in a group conversation")
 async def report_conversation(conversation_id: int, body: ReportIn, actor: MessagingActor, services: ServicesDep
                               ) -> ReportCreated:

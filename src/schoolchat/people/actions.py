@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from schoolchat.auth.actions import revoke_all
 from schoolchat.auth.actor import Actor
-from schoolchat.auth.passwords import hash_password
+from schoolchat.auth.passwords import hash_off_loop
 from schoolchat.conversations import actions as conversation_actions
 from schoolchat.conversations import queries as conversation_queries
 from schoolchat.db import Tx
@@ -136,7 +136,7 @@ async def create_user(services: Services, actor: Actor, *, username: str, passwo
                       avatar_url: str | None, org_id: int, role: str) -> int:
     async with services.db.read() as conn:  # refuse strangers before spending a password hash on them
         await queries.require_administered(conn, actor.roles, org_id)
-    password_hash = hash_password(password)
+    password_hash = await hash_off_loop(password, concurrency=services.settings.password_hash_concurrency)
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
         user_id = await insert_user(tx, username=username, password_hash=password_hash, name=name, title=title,
@@ -155,7 +155,8 @@ async def update_user(services: Services, actor: Actor, user_id: int, changes: d
     if "password" in values:
         async with services.db.read() as conn:  # refuse strangers before spending a password hash on them
             require(may_administer_user(actor.roles, await queries.user_org_chains(conn, user_id)))
-        values["password_hash"] = hash_password(values.pop("password"))
+        values["password_hash"] = await hash_off_loop(values.pop("password"),
+                                                      concurrency=services.settings.password_hash_concurrency)
     async with services.db.write() as tx:
         await _require_user_admin(tx, actor, user_id)
         if values:

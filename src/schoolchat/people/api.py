@@ -34,6 +34,8 @@ from schoolchat.people.schemas import (
 )
 from schoolchat.policy.communication import ROLES, scope_for
 from schoolchat.policy.decision import Denied
+from schoolchat.ratelimit.deps import per_person
+from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["people"])
@@ -54,6 +56,7 @@ async def me(actor: CurrentActor, services: ServicesDep) -> MeOut:
 
 
 @router.get("/recipients", response_model=RecipientSearchOut,
+            dependencies=[per_person(Rule.RECIPIENT_SEARCH)],
             summary="§5.1 'Add recipients': people, courses and projects by name that the caller may address")
 async def search_recipients(actor: MessagingActor, services: ServicesDep,
                             q: Annotated[str, Query(min_length=1, max_length=100)],

@@ -1,8 +1,9 @@
 """The hub's open connections in this process, and delivering committed events to them.
 
 Each connection has a bounded queue of encoded messages, drained by its own writer. Delivery only appends to
-queues, so one client that stops reading never delays another: when its queue is full it is disconnected (it
-resyncs from its last event id when it comes back). Batches from the bus are delivered in order by one task.
+queues, so one client that stops reading never delays another: when its queue is full, or a write to it has not
+been taken within the write deadline, it is disconnected with the Close message and 1013 (it resyncs from its
+last event id when it comes back). Batches from the bus are delivered in order by one task.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class Connection:
     reason: CloseReason | None = None
     last_sent: float = field(default_factory=time.monotonic)
     last_received: float = field(default_factory=time.monotonic)
+    writing_since: float | None = None  # when the write under way began; the sweep enforces the deadline on it
     expires_at: datetime | None = None  # when the credential it opened with runs out
     reader: asyncio.Task[Any] | None = None  # the task serving the socket; stopping the connection cancels it
     writer: asyncio.Task[None] | None = None
@@ -96,8 +98,10 @@ class Connection:
                 while self.pending and (not parts or size < COALESCE_CHARS):
                     parts.append(self.pending.popleft())
                     size += len(parts[-1])
+                self.writing_since = time.monotonic()
                 await self.send({"type": "websocket.send", "text": "".join(parts)})
                 self.last_sent = time.monotonic()
+                self.writing_since = None
         except (OSError, RuntimeError):  # the socket went away under the writer (uvicorn raises either)
             self.stop(CLIENT_CLOSED)
         finally:
@@ -107,14 +111,17 @@ class Connection:
 class Registry:
     """Connections by user; delivers bus batches in order, and keeps connections alive or times them out.
 
-    Keep-alive and client timeouts are one sweep over all connections every half interval, rather than a timer
-    per connection and per message: a timer per message cost more than the send itself at thousands of members.
+    Keep-alive, client timeouts and the write deadline are one sweep over all connections every half interval,
+    rather than a timer per connection and per message: a timer per message cost more than the send itself at
+    thousands of members. A write past its deadline is therefore noticed up to half an interval late.
     """
 
-    def __init__(self, db: Database, *, keepalive_seconds: float, client_timeout_seconds: float) -> None:
+    def __init__(self, db: Database, *, keepalive_seconds: float, client_timeout_seconds: float,
+                 write_timeout_seconds: float) -> None:
         self._db = db
         self._keepalive = keepalive_seconds
         self._client_timeout = client_timeout_seconds
+        self._write_timeout = write_timeout_seconds
         self._by_user: dict[int, set[Connection]] = {}
         self._inbox: asyncio.Queue[Sequence[Event]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
@@ -151,14 +158,16 @@ class Registry:
         return [conn for conns in self._by_user.values() for conn in conns]
 
     async def _sweep(self) -> None:
-        """Ping connections that were quiet for half the keep-alive interval; drop clients silent too long and
-        sockets whose credential has expired."""
+        """Ping connections that were quiet for half the keep-alive interval; drop clients silent too long,
+        clients that have not taken a write within the deadline, and sockets whose credential has expired."""
         while True:
-            await asyncio.sleep(min(self._keepalive, self._client_timeout) / 2)
+            await asyncio.sleep(min(self._keepalive, self._client_timeout, self._write_timeout) / 2)
             now, wall = time.monotonic(), utcnow()
             for conn in self._all():
                 if conn.expires_at is not None and conn.expires_at <= wall:
                     conn.stop(SESSION_ENDED)
+                elif conn.writing_since is not None and now - conn.writing_since > self._write_timeout:
+                    conn.stop(SLOW_CONSUMER)
                 elif now - conn.last_received > self._client_timeout:
                     conn.stop(CLIENT_TIMEOUT)
                 elif now - conn.last_sent >= self._keepalive / 2 and not conn.pending:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,6 +22,9 @@ from starlette.requests import HTTPConnection
 from starlette.types import Message, Receive, Scope, Send
 
 from schoolchat.errors import ApiError, error_body
+from schoolchat.ratelimit import texts as limit_texts
+from schoolchat.ratelimit.limiter import Limiter
+from schoolchat.ratelimit.rules import Rule
 from schoolchat.realtime import log
 from schoolchat.realtime.access import credential_expiry, hub_actor, origin_allowed
 from schoolchat.realtime.connections import CLIENT_CLOSED, SLOW_CONSUMER, CloseReason, Connection, Registry
@@ -27,20 +32,35 @@ from schoolchat.realtime.signalr import protocol
 from schoolchat.realtime.signalr.negotiate import connection_id_of, negotiate_response, negotiate_version
 from schoolchat.services import Services
 
+logger = logging.getLogger(__name__)
+
 PATH = "/hubs/messages"
 RESYNC_PAGE = 500
+MAX_EVENT_ID = 2**63 - 1  # the largest id the event log's column holds
 FOREIGN_ORIGIN = "This page's origin may not open the messages hub."
 UNAUTHENTICATED = "Please log in."
+TOO_DEEP = "The arguments are nested too deeply."
+FAILED = "The server could not complete the call."
 TOO_LARGE = CloseReason("The message is too large.", False, 1009)
 
 HubMethod = Callable[[Services, int, list[Any]], Awaitable[Any]]  # (services, caller's user id, arguments)
 
 
-async def get_events_since(services: Services, user_id: int, arguments: list[Any]) -> dict[str, Any]:
-    if len(arguments) != 1 or isinstance(arguments[0], bool) or not isinstance(arguments[0], int | float):
+def _event_id(arguments: list[Any]) -> int:
+    """GetEventsSince's one argument: a whole number up to MAX_EVENT_ID (JSON has no integer type, so 5.0 is 5;
+    a negative id means none). Infinity, NaN, 1e400 and anything else are refused."""
+    value = arguments[0] if len(arguments) == 1 else None
+    if isinstance(value, float) and value.is_integer():  # False for infinities and NaN
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value > MAX_EVENT_ID:
         raise ValueError("GetEventsSince takes one argument: the last event id you processed (0 for none).")
+    return max(0, value)
+
+
+async def get_events_since(services: Services, user_id: int, arguments: list[Any]) -> dict[str, Any]:
+    after = _event_id(arguments)
     async with services.db.read() as conn:
-        found = await log.resync(conn, user_id, max(0, int(arguments[0])), RESYNC_PAGE)
+        found = await log.resync(conn, user_id, after, RESYNC_PAGE)
     return {"events": [event.to_wire() for event in found.events], "latest_id": found.latest_id,
             "more": found.more, "reload": found.reload}
 
@@ -51,12 +71,41 @@ METHODS: dict[str, HubMethod] = {"GetEventsSince": get_events_since}
 class Hub:
     """This process's hub: its connections, fed by the bus."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, limiter: Limiter,
+                 on_slow_consumer: Callable[[], None] = lambda: None) -> None:
         self.services = services
+        self.limiter = limiter
+        self.on_slow_consumer = on_slow_consumer
         settings = services.settings
         self.registry = Registry(services.db, keepalive_seconds=settings.realtime_keepalive_seconds,
-                                 client_timeout_seconds=settings.realtime_client_timeout_seconds)
+                                 client_timeout_seconds=settings.realtime_client_timeout_seconds,
+                                 write_timeout_seconds=settings.realtime_write_timeout_seconds)
+        self._sockets: Counter[int] = Counter()  # admitted sockets per person, from admission to close
         self._unsubscribe: Callable[[], None] | None = None
+
+    async def admit(self, user_id: int, *, opening: bool) -> None:
+        """429 when the person already holds ``realtime_max_connections_per_user`` sockets in this process, or
+        opens them faster than ``rate_hub_connections`` (counted across processes; ``opening`` counts one,
+        negotiate only checks)."""
+        most = self.services.settings.realtime_max_connections_per_user
+        if self._sockets[user_id] >= most:
+            self.limiter.note_refusal(Rule.HUB_CONNECTIONS)
+            raise ApiError(429, "too_many_connections", limit_texts.TOO_MANY_CONNECTIONS,
+                           {"limit": str(Rule.HUB_CONNECTIONS), "max": most}, {"Retry-After": "60"})
+        if opening:
+            await self.limiter.hit(Rule.HUB_CONNECTIONS, user_id)
+        else:
+            await self.limiter.check(Rule.HUB_CONNECTIONS, user_id)
+
+    @contextlib.contextmanager
+    def holding_socket(self, user_id: int) -> Any:
+        self._sockets[user_id] += 1
+        try:
+            yield
+        finally:
+            self._sockets[user_id] -= 1
+            if not self._sockets[user_id]:
+                del self._sockets[user_id]
 
     async def start(self) -> None:
         await self.registry.start()
@@ -97,6 +146,8 @@ class Hub:
             conn.stop(CLIENT_CLOSED)  # cancels a writer still running; keeps an earlier reason
             if conn.writer is not None:
                 await asyncio.gather(conn.writer, return_exceptions=True)
+            if conn.reason is SLOW_CONSUMER:
+                self.on_slow_consumer()
             await _close(send, conn.reason or CLIENT_CLOSED)
 
     async def _read(self, receive: Receive, conn: Connection, buffer: str) -> CloseReason:
@@ -121,19 +172,30 @@ class Hub:
             records, buffer = protocol.split_records(buffer + data)
 
     async def _invoke(self, conn: Connection, call: protocol.Invocation) -> None:
-        method = METHODS.get(call.target)
-        if call.stream:
-            reply = protocol.completion(call.invocation_id or "", error=f"'{call.target}' is not a streaming method.")
-        elif method is None:
-            reply = protocol.completion(call.invocation_id or "", error=f"Unknown hub method '{call.target}'.")
-        else:
-            try:
-                reply = protocol.completion(call.invocation_id or "",
-                                            result=await method(self.services, conn.user_id, call.arguments))
-            except ValueError as exc:
-                reply = protocol.completion(call.invocation_id or "", error=str(exc))
+        reply = await self._answer(conn, call)
         if call.invocation_id is not None and not conn.push(reply):
             conn.stop(SLOW_CONSUMER)
+
+    async def _answer(self, conn: Connection, call: protocol.Invocation) -> str:
+        """The Completion for one call. Whatever the call holds, the connection stays: a refused or invalid call
+        gets a Completion error (and no traceback in the log)."""
+        invocation_id = call.invocation_id or ""
+        method = METHODS.get(call.target)
+        try:
+            await self.limiter.hit(Rule.HUB_INVOCATIONS, conn.id)
+            if call.stream:
+                raise ValueError(f"'{call.target}' is not a streaming method.")
+            if method is None:
+                raise ValueError(f"Unknown hub method '{call.target}'.")
+            if call.too_deep:
+                raise ValueError(TOO_DEEP)
+            return protocol.completion(invocation_id, result=await method(self.services, conn.user_id,
+                                                                          call.arguments))
+        except (ValueError, ApiError) as exc:
+            return protocol.completion(invocation_id, error=str(exc))
+        except Exception:
+            logger.exception("hub method %s failed", call.target)
+            return protocol.completion(invocation_id, error=FAILED)
 
 
 class HubSocket:
@@ -154,12 +216,17 @@ class HubSocket:
         connection_id = connection_id_of(settings.secret_key, request.query_params.get("id"))
         if connection_id is None:
             return await _deny(scope, send, 404, "not_found", "No such connection; negotiate again.")
-        conn = Connection(connection_id, actor.id, actor.token_id, settings.realtime_send_queue, send,
-                          expires_at=await credential_expiry(self.hub.services, actor.token_id))
-        del request, actor  # an idle connection keeps only what it needs
-        if (await receive())["type"] != "websocket.connect":
-            return
-        await self.hub.serve(receive, send, conn)
+        try:
+            await self.hub.admit(actor.id, opening=True)
+        except ApiError as exc:
+            return await _deny(scope, send, exc.status, exc.code, exc.message, exc.headers)
+        with self.hub.holding_socket(actor.id):
+            conn = Connection(connection_id, actor.id, actor.token_id, settings.realtime_send_queue, send,
+                              expires_at=await credential_expiry(self.hub.services, actor.token_id))
+            del request, actor  # an idle connection keeps only what it needs
+            if (await receive())["type"] != "websocket.connect":
+                return
+            await self.hub.serve(receive, send, conn)
 
 
 class _Disconnected(Exception):
@@ -195,16 +262,18 @@ async def _handshake(receive: Receive, limit: int) -> str:
 async def _close(send: Send, reason: CloseReason) -> None:
     """Say why (a Close message) when the client can still hear it, then close; never wait long on a stuck peer."""
     with contextlib.suppress(Exception):
-        if reason is not CLIENT_CLOSED and reason is not SLOW_CONSUMER:
+        if reason is not CLIENT_CLOSED:
             message = protocol.close(reason.error, allow_reconnect=reason.allow_reconnect)
             await asyncio.wait_for(_send_text(send, message), 1)
         await asyncio.wait_for(send({"type": "websocket.close", "code": reason.code}), 2)
 
 
-async def _deny(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+async def _deny(scope: Scope, send: Send, status: int, code: str, message: str,
+                headers: dict[str, str] | None = None) -> None:
     """Refuse the upgrade with an HTTP answer in the one error shape where the server can send one, else 403."""
     if "websocket.http.response" in scope.get("extensions", {}):
-        await JSONResponse(error_body(code, message), status_code=status)(scope, _receive_nothing, send)
+        await JSONResponse(error_body(code, message), status_code=status, headers=headers)(scope, _receive_nothing,
+                                                                                          send)
     else:
         await send({"type": "websocket.close", "code": 1008})
 
@@ -226,7 +295,9 @@ async def negotiate(request: Request) -> JSONResponse:
     settings = hub.services.settings
     if not origin_allowed(request, settings.allowed_origins):
         raise ApiError(403, "foreign_origin", FOREIGN_ORIGIN)
-    if await hub_actor(request, hub.services) is None:
+    actor = await hub_actor(request, hub.services)
+    if actor is None:
         raise ApiError(401, "unauthenticated", UNAUTHENTICATED)
+    await hub.admit(actor.id, opening=False)
     version = negotiate_version(request.query_params.get("negotiateVersion"))
     return JSONResponse(negotiate_response(settings.secret_key, version))

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from schoolchat.auth.deps import MessagingActor
+from schoolchat.ratelimit.deps import per_person
+from schoolchat.ratelimit.rules import Rule
 from schoolchat.search import queries
 from schoolchat.services import ServicesDep
 
@@ -35,7 +37,7 @@ def _out(page: queries.SearchPage) -> SearchOut:
     return SearchOut(hits=[SearchHit(**hit) for hit in page.hits], next_before_id=page.next_before_id)
 
 
-@router.get("/search", response_model=SearchOut,
+@router.get("/search", response_model=SearchOut, dependencies=[per_person(Rule.MESSAGE_SEARCH)],
             summary="Search text, attachment names and links in all your conversations, newest first")
 async def search_all(q: Q, actor: MessagingActor, services: ServicesDep, before_id: BEFORE = None,
                      limit: LIMIT = 20) -> SearchOut:
@@ -44,6 +46,7 @@ async def search_all(q: Q, actor: MessagingActor, services: ServicesDep, before_
 
 
 @router.get("/conversations/{conversation_id}/search", response_model=SearchOut,
+            dependencies=[per_person(Rule.MESSAGE_SEARCH)],
             summary="Search in one conversation (§5.3 'Search in conversation'), newest first")
 async def search_in(conversation_id: int, q: Q, actor: MessagingActor, services: ServicesDep,
                     before_id: BEFORE = None, limit: LIMIT = 20) -> SearchOut:

@@ -32,12 +32,44 @@ class ProtocolError(ValueError):
     """The peer broke the protocol; the connection is closed with this text as the Close message's error."""
 
 
+MAX_DEPTH = 32  # arrays and objects nested deeper than this in a message are not parsed (Python's parser recurses)
+
+
 @dataclass(frozen=True, slots=True)
 class Invocation:
     target: str
     arguments: list[Any]
     invocation_id: str | None  # None: non-blocking, the caller expects no completion
     stream: bool = False
+    too_deep: bool = False  # arguments nested past MAX_DEPTH, cut out: the call gets a Completion error
+
+
+def _flattened(record: str, max_depth: int) -> tuple[str, bool]:
+    """``record`` with every array or object that opens below ``max_depth`` replaced by ``null``, and whether
+    any was: the envelope (type, target, invocation id) survives, so the caller can still be answered.
+    Only records that could nest that deep (counted brackets) are scanned, character by character."""
+    if record.count("[") + record.count("{") <= max_depth:
+        return record, False
+    out: list[str] = []
+    depth, skip_from, in_string, escaped, cut = 0, 0, False, False, False
+    for char in record:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+        elif char in "[{":
+            depth += 1
+            if depth == max_depth + 1:
+                out.append("null")
+                skip_from, cut = depth, True
+        elif char in "]}":
+            depth -= 1
+            if skip_from and depth < skip_from:
+                skip_from = 0
+                continue
+        elif char == '"':
+            in_string = True
+        if not skip_from:
+            out.append(char)
+    return "".join(out), cut
 
 
 def _dumps(message: dict[str, Any]) -> str:
@@ -67,6 +99,7 @@ def parse_handshake(record: str) -> None:
 
 def parse_message(record: str) -> Invocation | MessageType:
     """An invocation to dispatch, or the type of a message that carries nothing the hub needs."""
+    record, too_deep = _flattened(record, MAX_DEPTH)
     try:
         message = json.loads(record)
     except ValueError as exc:
@@ -86,7 +119,8 @@ def parse_message(record: str) -> Invocation | MessageType:
         raise ProtocolError("An invocation id must be a string.")
     if kind is MessageType.STREAM_INVOCATION and invocation_id is None:
         raise ProtocolError("A stream invocation needs an invocation id.")
-    return Invocation(target, arguments, invocation_id, stream=kind is MessageType.STREAM_INVOCATION)
+    return Invocation(target, arguments, invocation_id, stream=kind is MessageType.STREAM_INVOCATION,
+                      too_deep=too_deep)
 
 
 def handshake_response(error: str | None = None) -> str:

@@ -1,0 +1,126 @@
+"""Counting hits against the rules, in Redis when the service has it (so limits hold across processes), else in
+this process's memory.
+
+Redis is never the store of record, and a limit is not worth an outage: while Redis cannot be reached, counting
+goes on in memory (per process) and a warning is logged once per outage.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from limits import RateLimitItem
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter, RateLimiter, SlidingWindowCounterRateLimiter
+from limits.errors import StorageError
+
+from schoolchat.config import Settings
+from schoolchat.errors import ApiError
+from schoolchat.ratelimit import texts
+from schoolchat.ratelimit.rules import Rule, items
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class RateLimited(ApiError):
+    """429 in the one error shape, with ``Retry-After`` (seconds) and the rule in ``details.limit``."""
+
+    def __init__(self, rule: Rule, retry_after: int) -> None:
+        super().__init__(429, "rate_limited", texts.try_again_in(retry_after),
+                         {"limit": str(rule), "retry_after": retry_after}, {"Retry-After": str(retry_after)})
+        self.rule = rule
+        self.retry_after = retry_after
+
+
+class _Counters:
+    """The two strategies over one storage."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.moving = MovingWindowRateLimiter(storage)
+        self.sliding = SlidingWindowCounterRateLimiter(storage)
+
+    def of(self, rule: Rule) -> RateLimiter:
+        return self.sliding if rule.counts_amounts else self.moving
+
+
+class Limiter:
+    """One per application. ``on_refused(rule)`` is told of every refusal (the Prometheus counter)."""
+
+    def __init__(self, settings: Settings, on_refused: Callable[[Rule], None] = lambda _: None) -> None:
+        self.enabled = settings.rate_limits_enabled
+        self._items = items(settings)
+        self._on_refused = on_refused
+        self._memory = _Counters(MemoryStorage())
+        self._shared = (_Counters(RedisStorage(f"async+{settings.redis_url}", implementation="redispy",
+                                               wrap_exceptions=True, key_prefix="schoolchat-limits"))
+                        if settings.redis_url else None)
+        self._outage = False
+
+    async def hit(self, rule: Rule, key: str | int, cost: int = 1) -> None:
+        """Count one use (``cost`` units); RateLimited when any window of the rule is full (nothing counted in
+        that window then)."""
+        if not self.enabled or cost <= 0:
+            return
+        for item in self._items[rule]:
+            if not await self._call(rule, lambda c, item=item: c.of(rule).hit(item, rule, str(key), cost=cost)):
+                raise await self._refusal(rule, item, key)
+
+    async def record(self, rule: Rule, key: str | int) -> None:
+        """Count one use after the fact (a failed login), whether or not the windows had room."""
+        if self.enabled:
+            for item in self._items[rule]:
+                await self._call(rule, lambda c, item=item: c.of(rule).hit(item, rule, str(key)))
+
+    async def check(self, rule: Rule, key: str | int) -> None:
+        """RateLimited when the rule has no room for one more use; counts nothing."""
+        if not self.enabled:
+            return
+        for item in self._items[rule]:
+            if not await self._call(rule, lambda c, item=item: c.of(rule).test(item, rule, str(key))):
+                raise await self._refusal(rule, item, key)
+
+    async def remaining(self, rule: Rule, key: str | int) -> int | None:
+        """Units left in the fullest window; None when limits are off."""
+        if not self.enabled:
+            return None
+        left = []
+        for item in self._items[rule]:
+            stats = await self._call(rule, lambda c, item=item: c.of(rule).get_window_stats(item, rule, str(key)))
+            left.append(stats.remaining)
+        return min(left)
+
+    async def refuse(self, rule: Rule, key: str | int) -> RateLimited:
+        """The refusal for a rule found full by the caller (e.g. more bytes than ``remaining`` said)."""
+        stats = [(await self._call(rule, lambda c, item=item: c.of(rule).get_window_stats(item, rule, str(key))),
+                  item) for item in self._items[rule]]
+        return await self._refusal(rule, min(stats, key=lambda pair: pair[0].remaining)[1], key)
+
+    def note_refusal(self, rule: Rule) -> None:
+        """Count a refusal of ``rule`` decided elsewhere (the hub's cap on open sockets)."""
+        self._on_refused(rule)
+
+    async def clear(self, rule: Rule, key: str | int) -> None:
+        for item in self._items[rule]:
+            await self._call(rule, lambda c, item=item: c.of(rule).clear(item, rule, str(key)))
+
+    async def _refusal(self, rule: Rule, item: RateLimitItem, key: str | int) -> RateLimited:
+        stats = await self._call(rule, lambda c: c.of(rule).get_window_stats(item, rule, str(key)))
+        self._on_refused(rule)
+        return RateLimited(rule, max(1, math.ceil(stats.reset_time - time.time())))
+
+    async def _call(self, rule: Rule, op: Callable[[_Counters], Awaitable[T]]) -> T:
+        if self._shared is not None:
+            try:
+                result = await op(self._shared)
+                self._outage = False
+                return result
+            except StorageError as exc:
+                if not self._outage:
+                    log.warning("rate limits counted in memory: Redis is unreachable (%s)", exc)
+                    self._outage = True
+        return await op(self._memory)
