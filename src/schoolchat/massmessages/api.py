@@ -13,6 +13,8 @@ from schoolchat.massmessages.schemas import MassMessageIn, MassMessageJobOut, Ma
 from schoolchat.people.queries import administered_orgs
 from schoolchat.policy.decision import require
 from schoolchat.policy.massmessaging import may_send_mass
+from schoolchat.ratelimit.deps import per_person
+from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api/mass-messages", tags=["mass messages"])
@@ -28,7 +30,7 @@ async def targets(actor: MessagingActor, services: ServicesDep) -> MassTargetsOu
                           roles=["student", "teacher", "admin"])
 
 
-@router.post("", response_model=MassMessageJobOut, status_code=202,
+@router.post("", response_model=MassMessageJobOut, status_code=202, dependencies=[per_person(Rule.SENDS)],
              summary="Send a one-way mass message; delivery continues in the background (follow the job)")
 async def send(body: MassMessageIn, request: Request, actor: MessagingActor, services: ServicesDep) -> JSONResponse:
     accepted = await actions.accept(services, actor, org_ids=body.org_ids, roles=body.roles, body=body.body,
