@@ -34,6 +34,7 @@ from schoolchat.realtime.hub import Hub, HubSocket
 from schoolchat.realtime.hub import router as hub_router
 from schoolchat.realtime.redis_bus import RedisBus
 from schoolchat.realtime.retention import prune
+from schoolchat.realtime.transport import TransportReset
 from schoolchat.search.api import router as search_router
 from schoolchat.services import Services
 from schoolchat.web.pages import router as web_router
@@ -107,7 +108,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     install_error_handlers(app)
     metrics.watch(services.bus)
     app.add_middleware(BodyGuard, max_bytes=settings.max_json_body_bytes, own_limits=[UPLOAD_PATH])
-    app.add_middleware(MetricsMiddleware, metrics=metrics)  # outermost: counts what BodyGuard answers too
+    app.add_middleware(MetricsMiddleware, metrics=metrics)  # counts what BodyGuard answers too
+    app.add_middleware(TransportReset)  # outermost: it needs the server's own send (realtime/transport.py)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

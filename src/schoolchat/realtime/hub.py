@@ -30,6 +30,7 @@ from schoolchat.realtime.access import credential_expiry, hub_actor, origin_allo
 from schoolchat.realtime.connections import CLIENT_CLOSED, SLOW_CONSUMER, CloseReason, Connection, Registry
 from schoolchat.realtime.signalr import protocol
 from schoolchat.realtime.signalr.negotiate import connection_id_of, negotiate_response, negotiate_version
+from schoolchat.realtime.transport import reset_of
 from schoolchat.services import Services
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,8 @@ class Hub:
             self._unsubscribe()
         await self.registry.stop()
 
-    async def serve(self, receive: Receive, send: Send, conn: Connection) -> None:
+    async def serve(self, receive: Receive, send: Send, conn: Connection,
+                    reset: Callable[[], None] | None = None) -> None:
         settings = self.services.settings
         await send({"type": "websocket.accept"})
         try:
@@ -148,7 +150,7 @@ class Hub:
                 await asyncio.gather(conn.writer, return_exceptions=True)
             if conn.reason is SLOW_CONSUMER:
                 self.on_slow_consumer()
-            await _close(send, conn.reason or CLIENT_CLOSED)
+            await _close(send, conn.reason or CLIENT_CLOSED, reset)
 
     async def _read(self, receive: Receive, conn: Connection, buffer: str) -> CloseReason:
         limit = self.services.settings.realtime_max_message_bytes
@@ -219,14 +221,14 @@ class HubSocket:
         try:
             await self.hub.admit(actor.id, opening=True)
         except ApiError as exc:
-            return await _deny(scope, send, exc.status, exc.code, exc.message, exc.headers)
+            return await _deny(scope, send, exc.status, exc.code, exc.message, exc.details, exc.headers)
         with self.hub.holding_socket(actor.id):
             conn = Connection(connection_id, actor.id, actor.token_id, settings.realtime_send_queue, send,
                               expires_at=await credential_expiry(self.hub.services, actor.token_id))
             del request, actor  # an idle connection keeps only what it needs
             if (await receive())["type"] != "websocket.connect":
                 return
-            await self.hub.serve(receive, send, conn)
+            await self.hub.serve(receive, send, conn, reset_of(scope))
 
 
 class _Disconnected(Exception):
@@ -259,21 +261,27 @@ async def _handshake(receive: Receive, limit: int) -> str:
     return rest
 
 
-async def _close(send: Send, reason: CloseReason) -> None:
-    """Say why (a Close message) when the client can still hear it, then close; never wait long on a stuck peer."""
-    with contextlib.suppress(Exception):
-        if reason is not CLIENT_CLOSED:
-            message = protocol.close(reason.error, allow_reconnect=reason.allow_reconnect)
-            await asyncio.wait_for(_send_text(send, message), 1)
-        await asyncio.wait_for(send({"type": "websocket.close", "code": reason.code}), 2)
+async def _close(send: Send, reason: CloseReason, reset: Callable[[], None] | None) -> None:
+    """Say why (a Close message) when the client can still hear it, then close; never wait long on a stuck peer.
+    A client that takes neither within a few seconds has its TCP connection reset (realtime/transport.py), so
+    that it holds no buffers on the server from then on."""
+    with contextlib.suppress(Exception):  # the client may have gone already
+        try:
+            if reason is not CLIENT_CLOSED:
+                message = protocol.close(reason.error, allow_reconnect=reason.allow_reconnect)
+                await asyncio.wait_for(_send_text(send, message), 1)
+            await asyncio.wait_for(send({"type": "websocket.close", "code": reason.code}), 2)
+        except TimeoutError:
+            if reset is not None:
+                reset()
 
 
 async def _deny(scope: Scope, send: Send, status: int, code: str, message: str,
-                headers: dict[str, str] | None = None) -> None:
+                details: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> None:
     """Refuse the upgrade with an HTTP answer in the one error shape where the server can send one, else 403."""
     if "websocket.http.response" in scope.get("extensions", {}):
-        await JSONResponse(error_body(code, message), status_code=status, headers=headers)(scope, _receive_nothing,
-                                                                                          send)
+        answer = JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
+        await answer(scope, _receive_nothing, send)
     else:
         await send({"type": "websocket.close", "code": 1008})
 
