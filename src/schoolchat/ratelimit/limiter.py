@@ -2,7 +2,8 @@
 this process's memory.
 
 Redis is never the store of record, and a limit is not worth an outage: while Redis cannot be reached, counting
-goes on in memory (per process) and a warning is logged once per outage.
+goes on in memory (per process), a warning is logged once per outage, and Redis is tried again every
+``RETRY_SECONDS`` (so that an unreachable host costs a request at most one short timeout).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from schoolchat.ratelimit.rules import Rule, items
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+RETRY_SECONDS = 5.0
+REDIS_TIMEOUT_SECONDS = 0.5
 
 
 class RateLimited(ApiError):
@@ -57,9 +60,12 @@ class Limiter:
         self._on_refused = on_refused
         self._memory = _Counters(MemoryStorage())
         self._shared = (_Counters(RedisStorage(f"async+{settings.redis_url}", implementation="redispy",
-                                               wrap_exceptions=True, key_prefix="schoolchat-limits"))
+                                               wrap_exceptions=True, key_prefix="schoolchat-limits",
+                                               socket_timeout=REDIS_TIMEOUT_SECONDS,
+                                               socket_connect_timeout=REDIS_TIMEOUT_SECONDS))
                         if settings.redis_url else None)
         self._outage = False
+        self._retry_at = 0.0  # while Redis is down: when to try it again
 
     async def hit(self, rule: Rule, key: str | int, cost: int = 1) -> None:
         """Count one use (``cost`` units); RateLimited when any window of the rule is full (nothing counted in
@@ -114,12 +120,13 @@ class Limiter:
         return RateLimited(rule, max(1, math.ceil(stats.reset_time - time.time())))
 
     async def _call(self, rule: Rule, op: Callable[[_Counters], Awaitable[T]]) -> T:
-        if self._shared is not None:
+        if self._shared is not None and not rule.is_local and time.monotonic() >= self._retry_at:
             try:
                 result = await op(self._shared)
                 self._outage = False
                 return result
             except StorageError as exc:
+                self._retry_at = time.monotonic() + RETRY_SECONDS
                 if not self._outage:
                     log.warning("rate limits counted in memory: Redis is unreachable (%s)", exc)
                     self._outage = True

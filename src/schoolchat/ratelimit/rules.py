@@ -29,6 +29,12 @@ class Rule(StrEnum):
         return "rate_upload_bytes_per_day" if self is Rule.UPLOAD_BYTES else f"rate_{self.value}"
 
     @property
+    def is_local(self) -> bool:
+        """Counted in this process's memory even with Redis: a hub connection lives in one process only, so
+        sharing its count would cost a round trip per call for nothing."""
+        return self is Rule.HUB_INVOCATIONS
+
+    @property
     def counts_amounts(self) -> bool:
         """Counted as a sum of amounts (bytes) rather than one entry per hit: a moving window keeps one entry per
         unit, so this rule uses the sliding window counter (two counters per key) instead."""
