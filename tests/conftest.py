@@ -26,6 +26,7 @@ from schoolchat.db.models import metadata
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 from tests.factories import Factory
+from tests.realtime.processes import RedisProcess
 
 DATABASE_KIND = os.environ.get("SCHOOLCHAT_TEST_DATABASE", "sqlite")
 POSTGRES_ADMIN_URL = os.environ.get("SCHOOLCHAT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -107,3 +108,12 @@ async def make(services: Services) -> Factory:
     factory = Factory(services)
     await factory.setup()
     return factory
+
+
+@pytest.fixture
+async def redis_server() -> AsyncIterator[RedisProcess]:
+    """A redis-server of the test's own (tests/realtime/processes.py)."""
+    server = RedisProcess()
+    await server.start()
+    yield server
+    await server.stop()

@@ -15,14 +15,6 @@ from tests.realtime.processes import RedisProcess
 
 
 @pytest.fixture
-async def redis_server() -> AsyncIterator[RedisProcess]:
-    server = RedisProcess()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def two_apps(settings: Settings, redis_server: RedisProcess) -> AsyncIterator[tuple[str, str]]:
     """Two servers (two apps, each with its own limiter) sharing the database and Redis."""
     shared = settings.model_copy(update={"redis_url": redis_server.url, "rate_reports": "3/minute",

@@ -22,14 +22,6 @@ from tests.realtime.processes import RedisProcess, ServeProcess
 
 
 @pytest.fixture
-async def redis_server() -> AsyncIterator[RedisProcess]:
-    server = RedisProcess()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A PostgreSQL database of this test's own (the processes must share one), whatever the suite runs on."""
     name = f"schoolchat_scaled_{os.getpid()}"
