@@ -29,8 +29,10 @@ console = Console()
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
+    # uvicorn's own proxy headers stay off: it would take X-Forwarded-For from any peer on 127.0.0.1 as the
+    # client's address. The address comes from SCHOOLCHAT_CLIENT_ADDRESS_HEADER alone (ratelimit.deps).
     uvicorn.run(create_app(settings), host=host, port=port, loop="uvloop", http="httptools",
-                log_level="info", proxy_headers=True)
+                log_level="info", proxy_headers=False)
 
 
 @app.command()
