@@ -5,11 +5,19 @@ request of the process for that long. The service hashes in a thread pool instea
 while it hashes), of ``password_hash_concurrency`` threads: the pool's size bounds the CPU and memory that
 concurrent logins can take, and logins beyond it wait their turn without holding anyone else up. The synchronous
 functions remain for one-off commands (the command line, the demo seed, tests), which serve no one meanwhile.
+
+Off the loop is not enough on a small machine: one argon2 check runs four lanes in threads of its own, so two at
+once would take every core from the event loop's thread. The pool's threads therefore run at the lowest CPU
+priority (nice 19, which the lanes they start inherit): the loop, and everything it serves, goes first, and
+logins take the CPU that is left.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
@@ -32,9 +40,19 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+LOWEST_PRIORITY = 19
+
+
+def _lowest_priority() -> None:
+    """Run this thread (and the threads it starts) after everything else (Linux: nice is per thread)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOWEST_PRIORITY)
+
+
 def _pool(concurrency: int) -> ThreadPoolExecutor:
     if concurrency not in _pools:
-        _pools[concurrency] = ThreadPoolExecutor(max(1, concurrency), thread_name_prefix="argon2")
+        _pools[concurrency] = ThreadPoolExecutor(max(1, concurrency), thread_name_prefix="argon2",
+                                                 initializer=_lowest_priority)
     return _pools[concurrency]
 
 
