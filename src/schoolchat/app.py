@@ -22,6 +22,8 @@ from schoolchat.massmessages.worker import MassMessageWorker
 from schoolchat.messages.api import router as messages_router
 from schoolchat.metrics import Metrics, MetricsMiddleware
 from schoolchat.moderation.api import router as moderation_router
+from schoolchat.notifications.api import router as notifications_router
+from schoolchat.notifications.worker import NotificationWorker
 from schoolchat.people.api import router as people_router
 from schoolchat.periodic import every
 from schoolchat.realtime.api import router as realtime_router
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     services = Services(settings, db, bus)
     hub = Hub(services)
     mass_messages = MassMessageWorker(services)
+    notifications = NotificationWorker(services)
     unsent_uploads = UnsentUploads(services)
     metrics = Metrics()
 
@@ -72,6 +75,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         await services.bus.start()
         await hub.start()
         mass_messages.start()
+        notifications.start()
         retention = timedelta(days=settings.event_retention_days)
         housekeeping = [
             asyncio.create_task(every(settings.event_prune_interval_seconds, lambda: prune(services.db, retention),
@@ -86,6 +90,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             for task in housekeeping:
                 task.cancel()
             await mass_messages.stop()
+            await notifications.stop()
             await hub.stop()
             await services.bus.stop()
             await services.db.dispose()
@@ -99,6 +104,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app.state.services = services
     app.state.hub = hub
     app.state.mass_messages = mass_messages
+    app.state.notifications = notifications
     install_error_handlers(app)
     metrics.watch(services.bus)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
@@ -115,7 +121,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     # Most called first: a request is matched against the routes in this order, at about a microsecond each
     # (no two routes match the same request, so the order changes nothing else; tests/test_routes.py checks it).
     for router in (messages_router, conversations_router, realtime_router, hub_router, people_router, search_router,
-                   attachments_router, moderation_router, mass_messages_router, auth_router):
+                   attachments_router, moderation_router, mass_messages_router, notifications_router, auth_router):
         app.include_router(router)
     app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api

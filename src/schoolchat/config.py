@@ -49,6 +49,22 @@ class Settings(BaseSettings):
     realtime_handshake_timeout_seconds: float = 15
     realtime_max_message_bytes: int = 32 * 1024  # largest message a client may send to the hub
     realtime_send_queue: int = 1024  # messages waiting for one connection before it counts as a slow consumer
+    # Notifications (issue 13): links in emails point here; email through the school's SMTP server; Web Push.
+    public_url: str = Field(default="http://127.0.0.1:8000", description="the service's address as people reach it")
+    smtp_host: str | None = Field(default=None, description="no host: notification emails are not sent")
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "schoolchat <noreply@localhost>"
+    smtp_timeout_seconds: float = 30
+    notify_soon_minutes: float = 10  # "soon": an email once a message has been unread this long
+    notify_daily_hour: int = Field(default=16, ge=0, le=23)  # the daily digest's hour, in the school's time zone
+    notify_push_delay_seconds: float = 30  # a push waits this long, so that a reader who is looking is not pinged
+    notify_max_attempts: int = 12  # an email or push that failed this often (back-off up to an hour) is given up
+    vapid_private_key: str | None = Field(default=None, description="`schoolchat vapid-keys`; no key: no Web Push")
+    vapid_public_key: str | None = None
+    vapid_subject: str = "mailto:admin@localhost"
 
     @cached_property
     def effective_database_url(self) -> str:

@@ -1,0 +1,50 @@
+"""Every sentence a notification shows (email subject and body, push, the unsubscribe page, settings in the UI),
+in one place for the coming translation catalog. Emails name who wrote and where, never what, unless the school
+switched message text on."""
+
+from __future__ import annotations
+
+UNSUBSCRIBED = "You will no longer receive email notifications from schoolchat."
+UNSUBSCRIBE_CONFIRM = "Stop email notifications from schoolchat?"
+UNSUBSCRIBE_BUTTON = "Unsubscribe"
+UNSUBSCRIBE_INVALID = "This unsubscribe link is not valid."
+EMAIL_FOOTER = "You receive this email because you have unread messages in schoolchat."
+EMAIL_UNSUBSCRIBE_LINE = "Stop these emails:"
+EMAIL_SETTINGS_LINE = "Change how often you are notified in the messages panel's settings."
+PUSH_TITLE = "schoolchat"
+
+# Settings in the browser (the messages panel's settings dialog and the ⋯ menu of a conversation).
+UI_TEXTS = {
+    "email_label": "Email notifications",
+    "email_off": "Off",
+    "email_soon": "Soon after a message arrives",
+    "email_hourly": "Hourly digest",
+    "email_daily": "Daily digest",
+    "push_label": "Push notifications on this device",
+    "push_on": "Turn on",
+    "push_off": "Turn off",
+    "push_denied": "Notifications are blocked for this site in the browser.",
+    "push_unsupported": "This browser cannot show push notifications.",
+    "mute": "Mute conversation",
+    "unmute": "Unmute conversation",
+    "muted": "Muted",
+}
+
+
+def subject(unread: int, conversations: int) -> str:
+    if conversations == 1:
+        return f"{unread} unread message{'s' if unread != 1 else ''} in schoolchat"
+    return f"{unread} unread messages in {conversations} conversations in schoolchat"
+
+
+def conversation_line(senders: list[str], conversation: str, unread: int) -> str:
+    who = senders[0] if len(senders) == 1 else f"{', '.join(senders[:-1])} and {senders[-1]}"
+    return f"{who} wrote in “{conversation}”: {unread} unread"
+
+
+def push_body(sender: str, conversation: str, unread: int) -> str:
+    return f"{sender} in “{conversation}” ({unread} unread)"
+
+
+def greeting(name: str) -> str:
+    return f"Hello {name},"
