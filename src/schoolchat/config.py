@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     vapid_private_key: str | None = Field(default=None, description="`schoolchat vapid-keys`; no key: no Web Push")
     vapid_public_key: str | None = None
     vapid_subject: str = "mailto:admin@localhost"
+    push_allow_http: bool = False  # push endpoints are https (as browsers make them); http only for local tests
 
     @cached_property
     def effective_database_url(self) -> str:

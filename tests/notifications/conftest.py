@@ -153,7 +153,7 @@ def settings(database_url: str, tmp_path: Path, smtp_port: int) -> Settings:
                     public_url=PUBLIC_URL, smtp_host="127.0.0.1", smtp_port=smtp_port, smtp_security="none",
                     smtp_from="schoolchat <noreply@school.test>", smtp_timeout_seconds=5,
                     vapid_private_key=VAPID_PRIVATE, vapid_public_key=VAPID_PUBLIC,
-                    vapid_subject="mailto:it@school.test")
+                    vapid_subject="mailto:it@school.test", push_allow_http=True)
 
 
 @pytest.fixture

@@ -77,6 +77,9 @@ async def add_push_subscription(body: PushSubscriptionIn, actor: MessagingActor,
                                 ) -> PushSubscriptionOut:
     if not services.settings.vapid_private_key:
         raise ApiError(409, "push_unavailable", "Push notifications are not set up on this server.")
+    if not (body.endpoint.startswith("https://") or services.settings.push_allow_http):
+        raise ApiError(422, "invalid_push_endpoint", "A push subscription's endpoint must be an https address.",
+                       {"fields": [{"field": "endpoint", "message": "must start with https://"}]})
     subscription_id = await actions.subscribe_push(services, actor, body.endpoint, body.keys.p256dh, body.keys.auth)
     return PushSubscriptionOut(id=subscription_id, endpoint=body.endpoint)
 
