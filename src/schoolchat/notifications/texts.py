@@ -15,19 +15,30 @@ PUSH_TITLE = "schoolchat"
 
 # Settings in the browser (the messages panel's settings dialog and the ⋯ menu of a conversation).
 UI_TEXTS = {
+    "title": "Notification settings",
     "email_label": "Email notifications",
+    "email_school_default": "As the school decides",
     "email_off": "Off",
     "email_soon": "Soon after a message arrives",
     "email_hourly": "Hourly digest",
     "email_daily": "Daily digest",
+    "saved": "Saved.",
+    "no_email_address": "Your account has no email address yet; ask your school's administrator.",
     "push_label": "Push notifications on this device",
     "push_on": "Turn on",
     "push_off": "Turn off",
+    "push_is_on": "Push notifications are on for this device.",
+    "push_is_off": "Push notifications are off for this device.",
+    "push_turned_on": "Push notifications turned on.",
+    "push_turned_off": "Push notifications turned off.",
     "push_denied": "Notifications are blocked for this site in the browser.",
     "push_unsupported": "This browser cannot show push notifications.",
+    "push_unavailable": "Push notifications are not set up on this server.",
     "mute": "Mute conversation",
     "unmute": "Unmute conversation",
     "muted": "Muted",
+    "muted_done": "Conversation muted. It no longer counts in the badge or sends notifications.",
+    "unmuted_done": "Conversation unmuted.",
 }
 
 
