@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from schoolchat.db.types import utcnow
 from schoolchat.notifications.models import notification_items, notification_jobs, notification_sends
-from schoolchat.notifications.worker import NotificationWorker
+from schoolchat.notifications.worker import LANES, NotificationWorker
 from schoolchat.services import Services
 from tests.calls import started
 from tests.factories import Factory, Person
@@ -67,18 +67,20 @@ async def test_a_worker_killed_between_sends_leaves_no_duplicate_and_no_one_miss
     except asyncio.CancelledError:
         pass
     mailbox.on_accept = None
-    assert len(mailbox.mails) == 4
-    assert [status for status, _ in await _send_states(services)][:4] == ["sent", "sent", "sent", "running"]
+    assert len(mailbox.mails) == 4  # the server answers nothing else while the worker dies
+    assert "running" in [status for status, _ in await _send_states(services)]
     survivor = NotificationWorker(second_services)
-    await survivor.tick(now + timedelta(seconds=30))  # the dead worker's lease still holds its send
-    assert len(mailbox.mails) == 10
-    await survivor.tick(now + timedelta(minutes=2))  # the lease ran out: the interrupted send goes out again
+    await survivor.tick(now + timedelta(seconds=30))  # the dead worker's lease still holds what it had begun
+    assert len({str(mail["Message-ID"]) for mail in mailbox.mails}) == len(mailbox.mails)  # nothing twice yet
+    await survivor.tick(now + timedelta(minutes=2))  # the lease ran out: what was interrupted goes out again
     by_recipient = mailbox.message_ids_by_recipient()
     assert sorted(by_recipient) == sorted(address(p) for p in pupils)  # no one missed
     assert all(len(ids) == 1 for ids in by_recipient.values())  # a repeat is the same email (one Message-ID)
-    assert len(mailbox.mails) <= len(pupils) + 1  # at most the one interrupted send was repeated
+    # Repeated at most: the emails accepted but not yet recorded when it died, one per lane in flight.
+    assert len(mailbox.mails) - len(pupils) <= LANES
+    repeated = len(mailbox.mails)
     await survivor.tick(now + timedelta(hours=1))
-    assert len(mailbox.mails) <= len(pupils) + 1
+    assert len(mailbox.mails) == repeated
 
 
 async def test_an_smtp_server_that_refuses_is_retried_with_back_off_and_the_email_sent_once(

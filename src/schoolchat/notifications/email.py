@@ -55,15 +55,41 @@ def compose(settings: Settings, send_id: int, digest: Digest, now: datetime) -> 
     return mail
 
 
-async def deliver(settings: Settings, mail: EmailMessage) -> None:
-    """Hand the email to the SMTP server; returns once the server accepted it for its recipient."""
-    assert settings.smtp_host is not None
-    try:
-        errors, _ = await aiosmtplib.send(
-            mail, hostname=settings.smtp_host, port=settings.smtp_port,
-            use_tls=settings.smtp_security == "tls", start_tls=settings.smtp_security == "starttls",
-            username=settings.smtp_username, password=settings.smtp_password, timeout=settings.smtp_timeout_seconds)
-    except (aiosmtplib.SMTPException, OSError) as exc:
-        raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
-    if errors:
-        raise DeliveryFailed(f"refused: {errors}")
+class Transport:
+    """One SMTP connection reused for the emails of a worker's round (a connection per email cost more than the
+    email); opened on the first email, reopened after a failure, closed by ``close``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client: aiosmtplib.SMTP | None = None
+
+    async def _connected(self) -> aiosmtplib.SMTP:
+        if self._client is None or not self._client.is_connected:
+            settings = self.settings
+            assert settings.smtp_host is not None
+            client = aiosmtplib.SMTP(hostname=settings.smtp_host, port=settings.smtp_port,
+                                     use_tls=settings.smtp_security == "tls",
+                                     start_tls=settings.smtp_security == "starttls",
+                                     username=settings.smtp_username, password=settings.smtp_password,
+                                     timeout=settings.smtp_timeout_seconds)
+            await client.connect()
+            self._client = client
+        return self._client
+
+    async def deliver(self, mail: EmailMessage) -> None:
+        """Hand the email to the SMTP server; returns once the server accepted it for its recipient."""
+        try:
+            errors, _ = await (await self._connected()).send_message(mail)
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            await self.close()
+            raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
+        if errors:
+            raise DeliveryFailed(f"refused: {errors}")
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None and client.is_connected:
+            try:
+                await client.quit()
+            except (aiosmtplib.SMTPException, OSError):
+                client.close()

@@ -42,9 +42,9 @@ def channels(settings: Settings) -> frozenset[str]:
 async def claim(services: Services, worker: str, lease: timedelta, now: datetime) -> int | None:
     claimable = (jobs.c.status == "queued") | ((jobs.c.status == "running") & (jobs.c.lease_until < now))
     async with services.db.write() as tx:
-        row = await claim_oldest(tx, jobs, claimable, {"status": "running", "worker": worker,
-                                                       "lease_until": now + lease})
-    return None if row is None else row.id
+        rows = await claim_oldest(tx, jobs, claimable, {"status": "running", "worker": worker,
+                                                        "lease_until": now + lease})
+    return rows[0].id if rows else None
 
 
 async def expand_batch(services: Services, job_id: int, worker: str, lease: timedelta, batch_size: int,

@@ -52,14 +52,14 @@ async def group_due(services: Services, now: datetime, limit: int = GROUP_BATCH)
     return made
 
 
-async def claim(services: Services, worker: str, lease: timedelta, now: datetime) -> Any:
-    """The oldest send due for an attempt (or whose worker's lease ran out), now ours; None when there is none."""
+async def claim(services: Services, worker: str, lease: timedelta, now: datetime, limit: int) -> list[Any]:
+    """The oldest sends due for an attempt (or whose worker's lease ran out), now ours."""
     claimable = (((sends.c.status == "pending") & (sends.c.next_attempt_at <= now))
                  | ((sends.c.status == "running") & (sends.c.lease_until < now)))
     async with services.db.write() as tx:
         return await claim_oldest(tx, sends, claimable, {"status": "running", "worker": worker,
                                                          "lease_until": now + lease,
-                                                         "attempts": sends.c.attempts + 1})
+                                                         "attempts": sends.c.attempts + 1}, limit)
 
 
 async def items_of(services: Services, send_id: int) -> list[Any]:
