@@ -1,7 +1,7 @@
 """notifications: preferences, school settings, push subscriptions, jobs; mute; urgent mass messages; email
 
 Revision ID: notifications
-Revises: 0006
+Revises: erasure
 Create Date: 2026-12-01 21:20:00
 
 Email and Web Push notifications (issue 13). ``notification_jobs`` holds one row per message (the send path's
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'notifications'
-down_revision = '0006'
+down_revision = 'erasure'
 branch_labels = None
 depends_on = None
 
