@@ -63,3 +63,16 @@ async def test_muting_is_only_for_members(client: httpx.AsyncClient, make: Facto
     conversation = (await started(client, teacher, people=[student.id]))["conversation"]["id"]
     assert (await client.put(f"/api/conversations/{conversation}/mute", headers=stranger.headers)).status_code == 404
     assert (await client.put(f"/api/conversations/{conversation}/mute")).status_code == 401
+
+
+async def test_an_admin_gives_a_person_the_email_address_notifications_go_to(client: httpx.AsyncClient,
+                                                                             make: Factory) -> None:
+    admin, student = await make.person("Ada Admin", "admin"), await make.person("Sia Student")
+    assert (await client.get("/api/me/notifications", headers=student.headers)).json()["has_email_address"] is False
+    bad = await client.patch(f"/api/admin/users/{student.id}", json={"email": "not an address"},
+                             headers=admin.headers)
+    assert bad.status_code == 422
+    good = await client.patch(f"/api/admin/users/{student.id}", json={"email": "sia@school.test"},
+                              headers=admin.headers)
+    assert good.status_code == 204
+    assert (await client.get("/api/me/notifications", headers=student.headers)).json()["has_email_address"] is True
