@@ -39,3 +39,18 @@ def test_the_email_preference_is_chosen_in_the_notification_settings(login: Logi
     with api_as(base_url, "liam.dahl") as api:
         assert api.get("/api/me/notifications").json()["own"] == "hourly"
     expect(student.get_by_text("Push notifications are not set up on this server.")).to_be_visible()
+
+
+def test_an_admin_sets_the_schools_quiet_hours_in_administration(login: Login, base_url: str) -> None:
+    admin = login("grace.okafor")
+    admin.get_by_role("link", name="Administration").click()
+    expect(admin.get_by_role("heading", name="Notifications")).to_be_visible()
+    org_id = admin.locator("#admin-org").input_value()
+    admin.get_by_label("Time zone").fill("Europe/Oslo")
+    admin.get_by_label("Quiet hours begin").fill("21:00")
+    admin.get_by_label("Quiet hours end").fill("07:00")
+    admin.get_by_role("button", name="Save notification settings").click()
+    expect(admin.locator("#toast")).to_contain_text("Notification settings saved.")
+    with api_as(base_url, "grace.okafor") as api:
+        saved = api.get(f"/api/admin/orgs/{org_id}/notifications").json()
+    assert (saved["timezone"], saved["quiet_start"], saved["quiet_end"]) == ("Europe/Oslo", "21:00", "07:00")

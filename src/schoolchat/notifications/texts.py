@@ -39,6 +39,17 @@ UI_TEXTS = {
     "muted": "Muted",
     "muted_done": "Conversation muted. It no longer counts in the badge or sends notifications.",
     "unmuted_done": "Conversation unmuted.",
+    "school_title": "Notifications",
+    "school_intro": "How people of this organisation (and those below it) are notified of unread messages.",
+    "school_default": "Email notifications unless a person chooses",
+    "school_include_text": "Show message text in emails and push notifications",
+    "school_timezone": "Time zone",
+    "school_quiet_start": "Quiet hours begin",
+    "school_quiet_end": "Quiet hours end",
+    "school_quiet_weekends": "Weekends are quiet all day",
+    "school_quiet_help": "During quiet hours students get no notifications; they arrive when quiet hours end.",
+    "school_save": "Save notification settings",
+    "school_saved": "Notification settings saved.",
 }
 
 
