@@ -22,6 +22,7 @@ from schoolchat.massmessages.worker import MassMessageWorker
 from schoolchat.messages.api import router as messages_router
 from schoolchat.metrics import Metrics, MetricsMiddleware
 from schoolchat.moderation.api import router as moderation_router
+from schoolchat.notifications import sends as notification_sends
 from schoolchat.notifications.api import router as notifications_router
 from schoolchat.notifications.worker import NotificationWorker
 from schoolchat.people.api import router as people_router
@@ -80,6 +81,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         housekeeping = [
             asyncio.create_task(every(settings.event_prune_interval_seconds, lambda: prune(services.db, retention),
                                       f"pruning events older than {retention}")),
+            asyncio.create_task(every(settings.event_prune_interval_seconds,
+                                      lambda: notification_sends.prune(services, retention),
+                                      f"forgetting notifications finished more than {retention} ago")),
             asyncio.create_task(every(settings.unsent_upload_sweep_interval_seconds, sweep_unsent_uploads,
                                       f"deleting uploads unsent after {settings.unsent_upload_hours} hours")),
         ]

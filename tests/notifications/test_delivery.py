@@ -12,6 +12,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from schoolchat.db.types import utcnow
+from schoolchat.notifications import sends
 from schoolchat.notifications.models import notification_items, notification_jobs, notification_sends
 from schoolchat.notifications.worker import LANES, NotificationWorker
 from schoolchat.services import Services
@@ -149,3 +150,17 @@ async def test_a_send_into_a_course_writes_one_job_not_a_row_per_member(
         jobs = (await conn.execute(select(func.count()).select_from(notification_jobs))).scalar_one()
         items = (await conn.execute(select(func.count()).select_from(notification_items))).scalar_one()
     assert (jobs, items) == (1, 0)
+
+
+async def test_finished_notifications_are_forgotten_after_the_retention(
+        client: httpx.AsyncClient, make: Factory, services: Services, worker: NotificationWorker,
+        mailbox: Mailbox, smtp_server: Controller) -> None:
+    await _course_of(client, make, 3)
+    await worker.tick(utcnow() + timedelta(minutes=11))
+    assert len(mailbox.mails) == 3
+    assert await sends.prune(services, timedelta(days=7)) == 0  # finished just now: kept
+    assert await sends.prune(services, timedelta(seconds=-3600)) == 3
+    async with services.db.read() as conn:
+        left = [(await conn.execute(select(func.count()).select_from(table))).scalar_one()
+                for table in (notification_sends, notification_items, notification_jobs)]
+    assert left == [0, 0, 0]

@@ -59,7 +59,8 @@ async def expand_batch(services: Services, job_id: int, worker: str, lease: time
         message = (await tx.conn.execute(select(messages.c.sender_id, messages.c.created_at, messages.c.deleted_at)
                                          .where(messages.c.id == job.message_id))).one()
         batch: list[int] = []
-        if message.deleted_at is None:  # a message deleted before its job ran tells no one
+        # A message deleted before its job ran tells no one; nor does any when nothing can be delivered.
+        if message.deleted_at is None and channels(services.settings):
             batch = list((await tx.conn.execute(
                 select(memberships.c.user_id)
                 .where(memberships.c.conversation_id == job.conversation_id, memberships.c.active.is_(True),

@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from schoolchat.notifications.lease import claim_oldest
+from schoolchat.db.types import utcnow
 from schoolchat.notifications.models import notification_items as items
+from schoolchat.notifications.models import notification_jobs as jobs
 from schoolchat.notifications.models import notification_sends as sends
 from schoolchat.services import Services
 
@@ -74,6 +76,17 @@ async def finish(services: Services, send_id: int, worker: str, status: str, now
         return bool((await tx.conn.execute(update(sends).where(
             sends.c.id == send_id, sends.c.worker == worker, sends.c.status == "running").values(
             status=status, finished_at=now, worker=None, lease_until=None, error=None))).rowcount)
+
+
+async def prune(services: Services, older_than: timedelta) -> int:
+    """Forget finished work: sends sent, cancelled or given up on before the cutoff (their items go with them),
+    and expanded jobs. Returns how many sends were deleted."""
+    cutoff = utcnow() - older_than
+    async with services.db.write() as tx:
+        deleted = (await tx.conn.execute(delete(sends).where(
+            sends.c.status.in_(("sent", "cancelled", "failed")), sends.c.finished_at < cutoff))).rowcount
+        await tx.conn.execute(delete(jobs).where(jobs.c.status == "done", jobs.c.created_at < cutoff))
+    return int(deleted)
 
 
 def backoff(attempts: int) -> timedelta:
