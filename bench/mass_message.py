@@ -42,22 +42,28 @@ async def _token(services: Services, user_id: int) -> str:
                                    lifetime=timedelta(hours=1))).token
 
 
+async def district_with_sender(services: Services) -> tuple[int, dict[str, str]]:
+    """The generated roster's 10,000 people, and a district admin with the mass messaging privilege: the district's
+    id and the sender's request headers."""
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(Path(tmp) / "roster")
+        assert (await import_roster(services, Path(tmp) / "roster")).ok
+    async with services.db.write() as tx:
+        district = (await tx.conn.execute(select(orgs.c.id).where(orgs.c.kind == "district"))).scalar_one()
+        sender = await actions.insert_user(tx, username="bench.sender", password_hash=hash_password("x" * 12),
+                                           name="Bench Sender")
+        await actions.put_role(tx, sender, district, "admin")
+        await tx.conn.execute(users.update().where(users.c.id == sender).values(mass_messaging=True))
+    return district, {"Authorization": f"Bearer {await _token(services, sender)}"}
+
+
 async def run(url: str) -> dict[str, object]:
     upgrade(url)
     settings = Settings(database_url=url, secret_key="bench-secret-key-0123456789")
     db = Database(url)
     services = Services(settings, db, MemoryBus())
     app = create_app(settings, db=db, bus=services.bus)
-    with tempfile.TemporaryDirectory() as tmp:
-        generate(Path(tmp) / "roster")
-        assert (await import_roster(services, Path(tmp) / "roster")).ok
-    async with db.write() as tx:
-        district = (await tx.conn.execute(select(orgs.c.id).where(orgs.c.kind == "district"))).scalar_one()
-        sender = await actions.insert_user(tx, username="bench.sender", password_hash=hash_password("x" * 12),
-                                           name="Bench Sender")
-        await actions.put_role(tx, sender, district, "admin")
-        await tx.conn.execute(users.update().where(users.c.id == sender).values(mass_messaging=True))
-    headers = {"Authorization": f"Bearer {await _token(services, sender)}"}
+    district, headers = await district_with_sender(services)
     sample = [1, 5_000, 9_999]  # user ids spread over the roster
     sample_headers = [{"Authorization": f"Bearer {await _token(services, user_id)}"} for user_id in sample]
     app.state.mass_messages.start()

@@ -24,6 +24,9 @@ from schoolchat.massmessages.worker import MassMessageWorker
 from schoolchat.messages.api import router as messages_router
 from schoolchat.metrics import Metrics, MetricsMiddleware
 from schoolchat.moderation.api import router as moderation_router
+from schoolchat.notifications import sends as notification_sends
+from schoolchat.notifications.api import router as notifications_router
+from schoolchat.notifications.worker import NotificationWorker
 from schoolchat.people.api import router as people_router
 from schoolchat.periodic import every
 from schoolchat.ratelimit.limiter import Limiter
@@ -65,6 +68,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     limiter = Limiter(settings, on_refused=lambda rule: metrics.rate_limited.labels(str(rule)).inc())
     hub = Hub(services, limiter, on_slow_consumer=metrics.slow_consumers.inc)
     mass_messages = MassMessageWorker(services)
+    notifications = NotificationWorker(services)
     unsent_uploads = UnsentUploads(services)
 
     async def sweep_unsent_uploads() -> int:
@@ -77,10 +81,14 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         await services.bus.start()
         await hub.start()
         mass_messages.start()
+        notifications.start()
         retention = timedelta(days=settings.event_retention_days)
         housekeeping = [
             asyncio.create_task(every(settings.event_prune_interval_seconds, lambda: prune(services.db, retention),
                                       f"pruning events older than {retention}")),
+            asyncio.create_task(every(settings.event_prune_interval_seconds,
+                                      lambda: notification_sends.prune(services, retention),
+                                      f"forgetting notifications finished more than {retention} ago")),
             asyncio.create_task(every(settings.unsent_upload_sweep_interval_seconds, sweep_unsent_uploads,
                                       f"deleting uploads unsent after {settings.unsent_upload_hours} hours")),
         ]
@@ -91,6 +99,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             for task in housekeeping:
                 task.cancel()
             await mass_messages.stop()
+            await notifications.stop()
             await hub.stop()
             await services.bus.stop()
             await services.db.dispose()
@@ -105,6 +114,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app.state.hub = hub
     app.state.mass_messages = mass_messages
     app.state.limiter = limiter
+    app.state.notifications = notifications
     install_error_handlers(app)
     metrics.watch(services.bus)
     app.add_middleware(BodyGuard, max_bytes=settings.max_json_body_bytes, own_limits=[UPLOAD_PATH])
@@ -123,7 +133,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     # Most called first: a request is matched against the routes in this order, at about a microsecond each
     # (no two routes match the same request, so the order changes nothing else; tests/test_routes.py checks it).
     for router in (messages_router, conversations_router, realtime_router, hub_router, people_router, search_router,
-                   attachments_router, moderation_router, mass_messages_router, auth_router):
+                   attachments_router, moderation_router, mass_messages_router, notifications_router, auth_router):
         app.include_router(router)
     app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api

@@ -1,4 +1,4 @@
-"""The ``schoolchat`` command: serve, demo, migrate, create-admin, import-roster."""
+"""The ``schoolchat`` command: serve, demo, migrate, create-admin, import-roster, vapid-keys."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from schoolchat.auth.passwords import hash_password
 from schoolchat.config import Settings
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
+from schoolchat.notifications.push import generate_vapid_keys
 from schoolchat.people import actions as people_actions
 from schoolchat.people import demo
 from schoolchat.people.roster.apply import Imported, import_roster
@@ -41,6 +42,14 @@ def migrate() -> None:
     settings = Settings()
     upgrade(settings.effective_database_url)
     console.print(f"Database is up to date: {settings.effective_database_url}")
+
+
+@app.command("vapid-keys")
+def vapid_keys() -> None:
+    """Make a VAPID key pair for Web Push; put the lines printed into the service's environment."""
+    private, public = generate_vapid_keys()
+    console.print(f"SCHOOLCHAT_VAPID_PRIVATE_KEY={private}", highlight=False, soft_wrap=True)
+    console.print(f"SCHOOLCHAT_VAPID_PUBLIC_KEY={public}", highlight=False, soft_wrap=True)
 
 
 @app.command()

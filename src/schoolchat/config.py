@@ -70,6 +70,23 @@ class Settings(BaseSettings):
     rate_hub_connections: str = "30/minute;300/hour"
     password_hash_concurrency: int = 2  # argon2 hashes at once (64 MiB each), off the event loop
     max_json_body_bytes: int = 1024 * 1024  # larger request bodies (other than uploads) answer 413 unread
+    # Notifications (issue 13): links in emails point here; email through the school's SMTP server; Web Push.
+    public_url: str = Field(default="http://127.0.0.1:8000", description="the service's address as people reach it")
+    smtp_host: str | None = Field(default=None, description="no host: notification emails are not sent")
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "schoolchat <noreply@localhost>"
+    smtp_timeout_seconds: float = 30
+    notify_soon_minutes: float = 10  # "soon": an email once a message has been unread this long
+    notify_daily_hour: int = Field(default=16, ge=0, le=23)  # the daily digest's hour, in the school's time zone
+    notify_push_delay_seconds: float = 30  # a push waits this long, so that a reader who is looking is not pinged
+    notify_max_attempts: int = 12  # an email or push that failed this often (back-off up to an hour) is given up
+    vapid_private_key: str | None = Field(default=None, description="`schoolchat vapid-keys`; no key: no Web Push")
+    vapid_public_key: str | None = None
+    vapid_subject: str = "mailto:admin@localhost"
+    push_allow_http: bool = False  # push endpoints are https (as browsers make them); http only for local tests
 
     @cached_property
     def effective_database_url(self) -> str:

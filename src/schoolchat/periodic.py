@@ -1,9 +1,13 @@
-"""Housekeeping every process runs on a timer: pruning the event log, deleting uploads never sent."""
+"""Housekeeping every process runs on a timer (pruning the event log, deleting uploads never sent), and the
+base of the background workers every process runs."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
@@ -21,3 +25,28 @@ async def every(interval_seconds: float, job: Callable[[], Awaitable[int]], what
         except Exception:
             log.exception("%s failed", what)
         await asyncio.sleep(interval_seconds)
+
+
+class BackgroundLoop:
+    """A task this process runs from start-up to shutdown (the mass message and notification workers)."""
+
+    task_name = "background-loop"
+
+    def __init__(self) -> None:
+        self.name = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # who holds a lease
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=self.task_name)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    async def _run(self) -> None:
+        raise NotImplementedError

@@ -274,6 +274,19 @@ async def set_closed(services: Services, actor: Actor, conversation_id: int, clo
                            conversation_id, org_ids=[])
 
 
+async def set_muted(services: Services, actor: Actor, conversation_id: int, muted: bool) -> None:
+    """Mute (or unmute) a conversation for oneself: no badge, no notifications; only the caller is told."""
+    async with services.db.write() as tx:
+        access = await queries.get_access(tx.conn, actor.id, conversation_id)
+        if bool(access.conversation.muted) == muted:
+            return
+        await tx.conn.execute(update(memberships).where(memberships.c.conversation_id == conversation_id,
+                                                        memberships.c.user_id == actor.id).values(muted=muted))
+        await log.append(tx, services.bus, EventType.CONVERSATION_UPDATED,
+                         {"conversation_id": conversation_id, "changes": {"muted": muted}, "by": actor.id},
+                         conversation_id=conversation_id, user_id=actor.id)
+
+
 async def start(services: Services, actor: Actor, recipients: Recipients, mode: Mode | None, name: str | None
                 ) -> Opened:
     """§5.1 without a first message: open the conversation §6.3 decides on (a 1:1 is reused)."""

@@ -163,6 +163,19 @@ async def leave_conversation(conversation_id: int, actor: MessagingActor, servic
     return Response(status_code=204)
 
 
+@router.put("/conversations/{conversation_id}/mute", status_code=204,
+            summary="Mute a conversation for yourself: no badge, no notifications (unread still shown)")
+async def mute_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> Response:
+    await actions.set_muted(services, actor, conversation_id, True)
+    return Response(status_code=204)
+
+
+@router.delete("/conversations/{conversation_id}/mute", status_code=204, summary="Unmute a conversation")
+async def unmute_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> Response:
+    await actions.set_muted(services, actor, conversation_id, False)
+    return Response(status_code=204)
+
+
 @router.post("/conversations/{conversation_id}/close", response_model=ConversationOut, summary="§5.7: close")
 async def close_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
     await actions.set_closed(services, actor, conversation_id, True)
@@ -192,5 +205,5 @@ async def mark_unread(conversation_id: int, actor: MessagingActor, services: Ser
 @router.get("/unread", response_model=BadgeOut, summary="§3.1: the badge total and the unread count per conversation")
 async def badge(actor: MessagingActor, services: ServicesDep) -> BadgeOut:
     async with services.db.read() as conn:
-        counts = await queries.unread_counts(conn, actor.id)
-    return BadgeOut(total=sum(counts.values()), conversations=counts)
+        counts, total = await queries.badge(conn, actor.id)
+    return BadgeOut(total=total, conversations=counts)

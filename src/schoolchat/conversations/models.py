@@ -68,6 +68,8 @@ memberships = Table(
     Column("left_at", UTCDateTime, nullable=True),
     Column("removed_by", Integer, ForeignKey("users.id"), nullable=True),
     Column("last_read_seq", Integer, nullable=False, server_default="0"),
+    # Muted: no badge, no notifications; the entry still shows its unread count (issue 13).
+    Column("muted", Boolean, nullable=False, server_default="0"),
     Index("ix_memberships_user", "user_id", "active"),
 )
 

@@ -43,7 +43,7 @@ class Access:
 
 
 _ACCESS = Prepared(
-    select(conversations, memberships.c.formal, memberships.c.active, memberships.c.last_read_seq,
+    select(conversations, memberships.c.formal, memberships.c.active, memberships.c.last_read_seq, memberships.c.muted,
            func.coalesce(spaces.c.messaging_disabled, false()).label("space_disabled"))
     .join(memberships, memberships.c.conversation_id == conversations.c.id)
     .outerjoin(spaces, spaces.c.id == conversations.c.space_id)
@@ -66,7 +66,7 @@ async def list_page(conn: AsyncConnection, user_id: int, limit: int,
                     before: tuple[datetime, int] | None) -> list[Any]:
     """The caller's conversations, newest activity first, keyset-paginated on (last activity, id)."""
     query = (
-        select(conversations, memberships.c.last_read_seq, memberships.c.formal)
+        select(conversations, memberships.c.last_read_seq, memberships.c.formal, memberships.c.muted)
         .join(memberships, memberships.c.conversation_id == conversations.c.id)
         .where(memberships.c.user_id == user_id, memberships.c.active.is_(True))
         .order_by(conversations.c.last_activity_at.desc(), conversations.c.id.desc())
@@ -75,6 +75,23 @@ async def list_page(conn: AsyncConnection, user_id: int, limit: int,
     if before is not None:
         query = query.where(tuple_(conversations.c.last_activity_at, conversations.c.id) < tuple_(*before))
     return list((await conn.execute(query)).all())
+
+
+async def muted_among(conn: AsyncConnection, user_id: int, conversation_ids: Iterable[int]) -> set[int]:
+    """Which of these conversations the person muted (their badge leaves them out)."""
+    wanted = sorted(set(conversation_ids))
+    if not wanted:
+        return set()
+    return set((await conn.execute(select(memberships.c.conversation_id).where(
+        memberships.c.user_id == user_id, memberships.c.conversation_id.in_(wanted),
+        memberships.c.muted.is_(True)))).scalars())
+
+
+async def badge(conn: AsyncConnection, user_id: int) -> tuple[dict[int, int], int]:
+    """Unread per conversation, and the badge: their sum over the conversations the person has not muted."""
+    counts = await unread_counts(conn, user_id)
+    muted = await muted_among(conn, user_id, counts)
+    return counts, sum(count for conversation_id, count in counts.items() if conversation_id not in muted)
 
 
 async def unread_counts(conn: AsyncConnection, user_id: int, conversation_ids: Iterable[int] | None = None
@@ -259,7 +276,8 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -
             "custom_name": row.name if row.kind == "group" else None, "status": row.status,
             "status_notice": _status_notice(row.status), "space_id": row.space_id, "created_at": row.created_at,
             "last_activity_at": row.last_activity_at, "last_seq": row.last_seq, "read_seq": row.last_read_seq,
-            "unread": unread.get(row.id, 0), "formal": row.formal, "created_by": row.created_by,
+            "unread": unread.get(row.id, 0), "muted": row.muted, "formal": row.formal,
+            "created_by": row.created_by,
             "messaging_disabled_notice": texts.space_messaging_disabled(row.kind)
             if row.space_id in switched_off else None,
             "preview": {"text": row.last_message_preview, "sender_id": row.last_message_sender_id}

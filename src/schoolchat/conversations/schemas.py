@@ -67,6 +67,7 @@ class ConversationOut(BaseModel):
     last_seq: int
     read_seq: int
     unread: int
+    muted: bool = Field(False, description="Muted by the caller: no badge, no notifications; unread still shown.")
     preview: Preview | None
     formal: bool = Field(True, description="False for a teacher present through a report, not as a participant.")
     created_by: int | None = Field(None, description="Who started it: a group's creator may close and reopen it.")

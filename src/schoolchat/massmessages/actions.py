@@ -27,6 +27,7 @@ from schoolchat.massmessages import queries
 from schoolchat.massmessages.models import mass_message_jobs as jobs
 from schoolchat.messages import actions as message_actions
 from schoolchat.messages import queries as message_queries
+from schoolchat.notifications import enqueue
 from schoolchat.people import reach
 from schoolchat.people.queries import org_chain
 from schoolchat.policy.decision import require
@@ -64,7 +65,7 @@ async def _replay(tx: Tx, actor: Actor, client_message_id: str | None, body: str
 
 
 async def accept(services: Services, actor: Actor, *, org_ids: list[int], roles: list[str], body: str,
-                 client_message_id: str | None) -> Accepted:
+                 client_message_id: str | None, urgent: bool = False) -> Accepted:
     """Check the privilege and the orgs, store the message once, and queue its delivery."""
     body = message_body(body, services.settings.max_message_length)
     require(may_use_messaging(actor.messaging_disabled))
@@ -86,7 +87,7 @@ async def accept(services: Services, actor: Actor, *, org_ids: list[int], roles:
                                                     client_message_id=client_message_id, now=now, forwarded=None)
         job_id = (await tx.conn.execute(insert(jobs).values(
             conversation_id=conversation_id, message_id=wire["id"], sender_id=actor.id, org_ids=picked,
-            roles=wanted_roles, status="queued", total=total, created_at=now).returning(jobs.c.id))).scalar_one()
+            roles=wanted_roles, urgent=urgent, status="queued", total=total, created_at=now).returning(jobs.c.id))).scalar_one()
         job = (await tx.conn.execute(select(jobs).where(jobs.c.id == job_id))).one()
     return Accepted(job)
 
@@ -149,6 +150,8 @@ async def deliver_batch(services: Services, job_id: int, worker: str, lease: tim
             **({"status": "done", "finished_at": now, "worker": None, "lease_until": None} if finished else {}),
         ).returning(*jobs.c))).one()
         if finished:  # the sender's receipt: how many received it, how many were skipped (§6.4)
+            # Everyone has it now: notify them (an urgent one even in quiet hours).
+            await enqueue.notify_later(tx, job.message_id, job.conversation_id, now=now, urgent=job.urgent)
             await log.append(tx, services.bus, EventType.CONVERSATION_UPDATED,
                              {"conversation_id": job.conversation_id, "changes": {"receipt": receipt(changed)},
                               "by": None},

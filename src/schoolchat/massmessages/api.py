@@ -34,7 +34,7 @@ async def targets(actor: MessagingActor, services: ServicesDep) -> MassTargetsOu
              summary="Send a one-way mass message; delivery continues in the background (follow the job)")
 async def send(body: MassMessageIn, request: Request, actor: MessagingActor, services: ServicesDep) -> JSONResponse:
     accepted = await actions.accept(services, actor, org_ids=body.org_ids, roles=body.roles, body=body.body,
-                                    client_message_id=body.client_message_id)
+                                    client_message_id=body.client_message_id, urgent=body.urgent)
     request.app.state.mass_messages.nudge()
     out = MassMessageJobOut.of(accepted.job, duplicate=accepted.duplicate)
     return JSONResponse(out.model_dump(mode="json"), status_code=202,

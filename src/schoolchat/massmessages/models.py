@@ -9,7 +9,7 @@ stopped after a crash, in whichever process claims it next.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
 
 from schoolchat.db.metadata import metadata
 from schoolchat.db.types import UTCDateTime
@@ -25,6 +25,7 @@ mass_message_jobs = Table(
     Column("sender_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("org_ids", JSON, nullable=False),  # the hierarchy nodes picked; everyone below them is included
     Column("roles", JSON, nullable=False),
+    Column("urgent", Boolean, nullable=False, server_default="0"),  # notifications ignore quiet hours
     Column("status", String(10), nullable=False, server_default="queued"),
     Column("total", Integer, nullable=False, server_default="0"),  # recipients found when it was accepted
     Column("processed", Integer, nullable=False, server_default="0"),

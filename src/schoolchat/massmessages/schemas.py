@@ -20,6 +20,7 @@ class MassMessageIn(BaseModel):
     body: str = Field(max_length=100_000)
     client_message_id: str | None = Field(None, pattern=CLIENT_ID_PATTERN,
                                           description="A retry with the same id answers with the original job.")
+    urgent: bool = Field(False, description="Notify even during the schools' quiet hours.")
 
 
 class MassMessageJobOut(BaseModel):
@@ -28,6 +29,7 @@ class MassMessageJobOut(BaseModel):
     message_id: int
     org_ids: list[int]
     roles: list[str]
+    urgent: bool
     status: Literal["queued", "running", "done", "failed"]
     total: int = Field(description="Recipients found when the message was accepted.")
     processed: int
@@ -44,7 +46,7 @@ class MassMessageJobOut(BaseModel):
         done = job.status == "done"
         progress = 1.0 if done else (min(job.processed / job.total, 0.99) if job.total else 0.0)
         return cls(id=job.id, conversation_id=job.conversation_id, message_id=job.message_id, org_ids=job.org_ids,
-                   roles=job.roles, status=job.status, total=job.total, processed=job.processed,
+                   roles=job.roles, urgent=job.urgent, status=job.status, total=job.total, processed=job.processed,
                    delivered=job.delivered, skipped_disabled=job.skipped_disabled, progress=progress,
                    error=job.error, created_at=job.created_at, finished_at=job.finished_at, duplicate=duplicate)
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import uuid
 from datetime import timedelta
 
 from schoolchat.massmessages import actions
+from schoolchat.periodic import BackgroundLoop
 from schoolchat.services import Services
 
 log = logging.getLogger(__name__)
@@ -25,28 +23,17 @@ LEASE = timedelta(seconds=60)
 POLL_SECONDS = 2.0
 
 
-class MassMessageWorker:
+class MassMessageWorker(BackgroundLoop):
+    task_name = "mass-message-worker"
+
     def __init__(self, services: Services, *, batch_size: int = BATCH_SIZE, lease: timedelta = LEASE,
                  poll_seconds: float = POLL_SECONDS) -> None:
+        super().__init__()
         self.services = services
         self.batch_size = batch_size
         self.lease = lease
         self.poll_seconds = poll_seconds
-        self.name = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="mass-message-worker")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
 
     def nudge(self) -> None:
         """A job was just queued here: look now rather than at the next poll."""

@@ -29,6 +29,7 @@ from schoolchat.errors import ApiError
 from schoolchat.messages import erasure, queries
 from schoolchat.messages.models import messages
 from schoolchat.messages.render import preview, render
+from schoolchat.notifications import enqueue
 from schoolchat.people import selection
 from schoolchat.people.selection import Recipients
 from schoolchat.people.queries import user_summaries
@@ -116,6 +117,8 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, sende
     await log.append(tx, services.bus, EventType.MESSAGE_CREATED, {"conversation_id": conversation_id,
                                                                    "message": wire},
                      conversation_id=conversation_id, message_id=message_id)
+    if kind != "mass":  # a mass message notifies once its delivery has reached everyone (massmessages.actions)
+        await enqueue.notify_later(tx, message_id, conversation_id, now=now)
     return wire
 
 
@@ -305,8 +308,8 @@ async def _move_cursor(services: Services, actor: Actor, conversation_id: int, t
             await tx.conn.execute(update(memberships).where(memberships.c.conversation_id == conversation_id,
                                                             memberships.c.user_id == actor.id)
                                   .values(last_read_seq=new_seq))
-        counts = await conversation_queries.unread_counts(tx.conn, actor.id)
-        state = UnreadState(conversation_id, counts.get(conversation_id, 0), sum(counts.values()))
+        counts, total = await conversation_queries.badge(tx.conn, actor.id)
+        state = UnreadState(conversation_id, counts.get(conversation_id, 0), total)
         if new_seq != access.last_read_seq:
             await log.append(tx, services.bus, EventType.UNREAD_CHANGED,
                              {"conversation_id": conversation_id, "read_seq": new_seq, "unread": state.unread,

@@ -43,9 +43,9 @@ class MarkRead(BaseModel):
 class UnreadOut(BaseModel):
     conversation_id: int
     unread: int
-    total: int
+    total: int = Field(description="The badge: unread messages in conversations the caller has not muted.")
 
 
 class BadgeOut(BaseModel):
-    total: int
+    total: int = Field(description="The badge: unread messages in conversations the caller has not muted.")
     conversations: dict[int, int]

@@ -49,12 +49,13 @@ async def _space_org(tx: Tx, space_id: int) -> int:
 
 
 async def insert_user(tx: Tx, *, username: str, password_hash: str, name: str, title: str = "",
-                      avatar_url: str | None = None) -> int:
+                      avatar_url: str | None = None, email: str | None = None) -> int:
     try:
         async with tx.conn.begin_nested():
             return (await tx.conn.execute(insert(users).values(
                 username=username, password_hash=password_hash, name=display_name(name, "name"),
-                title=display_name(title, "title") if title else "", avatar_url=avatar_url, created_at=utcnow(),
+                title=display_name(title, "title") if title else "", avatar_url=avatar_url, email=email,
+                created_at=utcnow(),
             ).returning(users.c.id))).scalar_one()
     except IntegrityError as exc:
         if is_unique_violation(exc):

@@ -62,6 +62,12 @@ async def is_seeded(services: Services) -> bool:
         return (await conn.execute(select(func.count()).select_from(users))).scalar_one() > 0
 
 
+def demo_email(username: str) -> str:
+    """Where the demo people's notification emails go (a reserved domain: point SCHOOLCHAT_SMTP_HOST at a local
+    test server such as `python -m aiosmtpd -n` to read them)."""
+    return f"{username}@northfield.example"
+
+
 async def seed(services: Services) -> list[DemoPerson]:
     """Create the demo school and a few conversations; does nothing when people already exist."""
     if await is_seeded(services):
@@ -78,7 +84,7 @@ async def seed(services: Services) -> list[DemoPerson]:
         for person in PEOPLE:
             ids[person.username] = await actions.insert_user(tx, username=person.username,
                                                              password_hash=password_hash, name=person.name,
-                                                             title=person.title)
+                                                             title=person.title, email=demo_email(person.username))
             await actions.put_role(tx, ids[person.username], schools[person.school], person.role)
         await tx.conn.execute(update(users).where(users.c.id == ids["ingrid.solberg"]).values(mass_messaging=True))
         await tx.conn.execute(update(users).where(users.c.id == ids["sofia.moen"]).values(messaging_disabled=True))

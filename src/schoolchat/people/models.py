@@ -22,6 +22,7 @@ users = Table(
     Column("name", String(120), nullable=False),
     Column("title", String(120), nullable=False, server_default=""),
     Column("avatar_url", String(500), nullable=True),
+    Column("email", String(254), nullable=True),  # where notification emails go (issue 13)
     Column("messaging_disabled", Boolean, nullable=False, server_default="0"),
     Column("mass_messaging", Boolean, nullable=False, server_default="0"),
     Column("is_active", Boolean, nullable=False, server_default="1"),

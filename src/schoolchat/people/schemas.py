@@ -73,6 +73,8 @@ class UserChanges(BaseModel):
     name: str | None = Field(None, max_length=1000)
     title: str | None = Field(None, max_length=1000)
     avatar_url: str | None = Field(None, max_length=500, pattern=r"^https?://")
+    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                              description="Where notification emails go.")
     messaging_disabled: bool | None = None
     mass_messaging: bool | None = None
     is_active: bool | None = None

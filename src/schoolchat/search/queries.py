@@ -76,7 +76,7 @@ async def _conversation_names(conn: AsyncConnection, user_id: int, ids: set[int]
     if not ids:
         return {}
     rows = (await conn.execute(
-        select(conversations, memberships.c.last_read_seq, memberships.c.formal)
+        select(conversations, memberships.c.last_read_seq, memberships.c.formal, memberships.c.muted)
         .join(memberships, memberships.c.conversation_id == conversations.c.id)
         .where(memberships.c.user_id == user_id, conversations.c.id.in_(sorted(ids))))).all()
     described = await conversation_queries.describe(conn, rows, user_id)

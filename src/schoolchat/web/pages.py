@@ -7,6 +7,7 @@ UI talks to the same /api and /hubs/messages as every other client.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -34,9 +35,16 @@ def _page(name: str) -> Response:
 @router.get("/")
 async def platform(request: Request) -> Response:
     """The demo learning platform with the chat bubble; without a session, the login page instead."""
-    if SESSION_COOKIE not in request.cookies:
-        return RedirectResponse("/login", status_code=303)
+    if SESSION_COOKIE not in request.cookies:  # a link from a notification opens its conversation after login
+        target = f"/login?{urlencode({'next': f'/?{request.url.query}'})}" if request.url.query else "/login"
+        return RedirectResponse(target, status_code=303)
     return _page("app.html")
+
+
+@router.get("/sw.js")
+async def service_worker() -> Response:
+    """The service worker that shows push notifications, at the root so that its scope is the whole site."""
+    return _built("sw.js")
 
 
 @router.get("/login")
@@ -47,6 +55,10 @@ async def login() -> Response:
 @router.get("/assets/{name}")
 async def asset(name: str) -> Response:
     """A built file; only names esbuild wrote into static/ (no paths), so nothing else can be reached."""
+    return _built(name)
+
+
+def _built(name: str) -> Response:
     path = STATIC / name
     if "/" in name or name.startswith(".") or not path.is_file():
         raise ApiError(404, "not_found", "No such file. Build the UI with `make web`.")

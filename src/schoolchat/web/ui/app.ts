@@ -9,6 +9,7 @@ import { Realtime } from "./realtime";
 import { SettingsView } from "./settings";
 import { isAdmin, isStaff, refresh, state } from "./state";
 import { massMessagingPage } from "./mass";
+import { loadNotificationTexts, notificationsView } from "./notifications";
 import { adminPage, participantsPage, reportsPage } from "./tools";
 import type { Conversation, Me } from "./types";
 
@@ -69,10 +70,12 @@ function menu(): void {
 
 async function main(): Promise<void> {
   state.me = await get<Me>("/api/me");
+  await loadNotificationTexts();
   menu();
   panel = new Panel({
     newMessage: () => newMessageView(() => panel.back(), (id) => panel.openConversation(id)),
     open: openView,
+    notifications: () => notificationsView(() => panel.back()),
   });
   const realtime = new Realtime({
     event: (event) => {
@@ -97,6 +100,16 @@ async function main(): Promise<void> {
   await realtime.start();
   await refresh();
   await route();
+  openLinkedConversation();
+}
+
+/** An email or push links to /?conversation=ID: open it, and leave the address as it was. */
+function openLinkedConversation(): void {
+  const params = new URLSearchParams(location.search);
+  const id = Number(params.get("conversation"));
+  if (!Number.isInteger(id) || id <= 0) return;
+  history.replaceState(null, "", location.pathname + location.hash);
+  panel.openConversation(id);
 }
 
 void main();

@@ -49,6 +49,7 @@ const ICONS: Record<string, string> = {
   people: "M4 6h16M4 12h16M4 18h10",
   mass: "M3 10v4h4l6 4V6L7 10zM17 8a5 5 0 0 1 0 8",
   more: "M5 12h.01M12 12h.01M19 12h.01",
+  bell: "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0",
 };
 
 export function icon(name: keyof typeof ICONS): SVGSVGElement {

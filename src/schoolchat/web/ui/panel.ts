@@ -2,6 +2,7 @@
 
 import { get } from "./api";
 import { avatar, byId, h, icon, replace, timeLabel } from "./dom";
+import { notificationTexts } from "./notifications";
 import { onChange, refresh, showMore, state } from "./state";
 import type { Conversation, HubEvent, Message } from "./types";
 
@@ -27,12 +28,14 @@ export class Panel {
   private readonly search = h("input", { type: "search", id: "panel-search", placeholder: "Search", autocomplete: "off" });
   private stack: View[] = [];
 
-  constructor(private readonly actions: { newMessage(): View; open(id: number, focusSeq?: number): View }) {
+  constructor(private readonly actions: { newMessage(): View; open(id: number, focusSeq?: number): View; notifications(): View }) {
     const form = h("form", { class: "search", role: "search", onsubmit: (e: Event) => { e.preventDefault(); void this.runSearch(); } },
       h("label", { for: "panel-search", class: "sr-only" }, "Search across all conversations"), this.search);
     replace(this.root,
       h("header", { class: "panel-header" },
         h("h2", { id: "panel-title" }, "Messages"),
+        h("button", { type: "button", class: "icon-button", id: "notification-settings", "aria-label": notificationTexts.title,
+          onclick: () => this.reset(this.actions.notifications()) }, icon("bell")),
         h("button", { type: "button", class: "icon-button", "aria-label": "Close messages", onclick: () => this.hide() }, icon("close"))),
       h("div", { class: "panel-tools" },
         h("button", { type: "button", class: "button primary", id: "new-message", onclick: () => this.push(this.actions.newMessage()) }, "New message"),
@@ -128,7 +131,8 @@ export class Panel {
   private item(c: Conversation): HTMLElement {
     const kindIcon = c.kind === "direct" ? avatar(c.name, null) : h("span", { class: `avatar kind-${c.kind}`, "aria-hidden": "true" }, icon(KIND_ICON[c.kind]));
     const unread = c.unread > 0;
-    const status = c.status !== "open" ? h("span", { class: "tag" }, c.status === "closed" ? "Closed" : "Deleted") : null;
+    const status = c.status !== "open" ? h("span", { class: "tag" }, c.status === "closed" ? "Closed" : "Deleted")
+      : c.muted ? h("span", { class: "tag muted" }, notificationTexts.muted) : null;
     return h("li", { class: unread ? "conv-item unread" : "conv-item" },
       h("a", { href: `#c${c.id}`, "data-conversation": c.id, onclick: (e: Event) => { e.preventDefault(); this.openConversation(c.id); } },
         kindIcon,

@@ -1,8 +1,9 @@
 // The gear (§4.2, §5.3, §5.6, §5.7): settings for every conversation, plus the group's and the course's own.
 
-import { del, get, patch, post } from "./api";
+import { del, get, patch, post, put } from "./api";
 import { announce, attempt, avatar, h, replace } from "./dom";
 import { confirmDialog, menuButton, promptDialog } from "./menu";
+import { notificationTexts } from "./notifications";
 import type { View } from "./panel";
 import { backButton, renderHits, type SearchHit } from "./panel";
 import { mayAddParticipants, mayClose, mayDelete, mayLeave, mayRemove, mayRename, mayReportConversation } from "./permissions";
@@ -42,6 +43,7 @@ export class SettingsView implements View {
 
     const actions = h("ul", { class: "actions-list" },
       action("Mark as unread", () => void this.markUnread()),
+      action(c.muted ? notificationTexts.unmute : notificationTexts.mute, () => void this.toggleMute()),
       mayRename(c) ? action("Rename conversation", () => void this.rename()) : null,
       mayReportConversation(c) ? action("Report abuse", () => void this.report()) : null,
       mayLeave(c) ? action("Leave conversation", () => void this.leave()) : null,
@@ -106,6 +108,15 @@ export class SettingsView implements View {
 
   private async markUnread(): Promise<void> {
     if (await attempt(() => post(`/api/conversations/${this.c.id}/unread`), "Marked as unread.")) {
+      await refresh();
+      this.nav.list();
+    }
+  }
+
+  private async toggleMute(): Promise<void> {
+    const muted = !this.c.muted;
+    const path = `/api/conversations/${this.c.id}/mute`;
+    if (await attempt(() => (muted ? put(path, {}) : del(path)), muted ? notificationTexts.muted_done : notificationTexts.unmuted_done)) {
       await refresh();
       this.nav.list();
     }

@@ -2,6 +2,7 @@
 
 import { get, patch, post, put } from "./api";
 import { announce, attachmentList, attempt, h, replace, timeLabel } from "./dom";
+import { schoolNotificationsForm, type SchoolSettings } from "./notifications";
 import { participantList } from "./settings";
 import type { Message, Participant, Report } from "./types";
 
@@ -85,7 +86,8 @@ export async function adminPage(main: HTMLElement): Promise<void> {
   find.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(() => void showPeople(), 250); });
   const show = async (): Promise<void> => {
     const rules = await get<Rule[]>(`/api/admin/orgs/${select.value}/rules`);
-    replace(body, rulesForm(Number(select.value), rules),
+    const notifications = await get<SchoolSettings>(`/api/admin/orgs/${select.value}/notifications`);
+    replace(body, rulesForm(Number(select.value), rules), schoolNotificationsForm(Number(select.value), notifications),
       h("section", { class: "card" }, h("h2", {}, "People"), h("label", { for: "admin-find" }, "Find a person "), find, people));
     await showPeople();
   };

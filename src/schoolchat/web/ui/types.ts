@@ -26,6 +26,8 @@ export interface Conversation {
   last_seq: number;
   read_seq: number;
   unread: number;
+  /** Muted by the viewer: left out of the badge, never notified; the entry still shows its unread count. */
+  muted: boolean;
   preview: { text: string; sender_id: number | null } | null;
   formal: boolean;
   created_by: number | null;

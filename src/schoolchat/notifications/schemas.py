@@ -1,0 +1,59 @@
+"""API shapes for notification preferences, school settings and push subscriptions."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+EmailMode = Literal["off", "soon", "hourly", "daily"]
+CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class PreferencesIn(BaseModel):
+    email: EmailMode | None = Field(description="Your choice, or null to follow your school's default.")
+
+
+class PreferencesOut(BaseModel):
+    email: EmailMode = Field(description="What applies to you now.")
+    own: EmailMode | None = Field(description="Your own choice; null: the school's default applies.")
+    school_default: EmailMode
+    has_email_address: bool
+    push_available: bool = Field(description="The server has VAPID keys: browsers may subscribe.")
+    vapid_public_key: str | None = Field(description="For PushManager.subscribe's applicationServerKey.")
+    texts: dict[str, str] = Field(description="The settings' labels, for the browser.")
+
+
+class SchoolSettingsIn(BaseModel):
+    email_default: EmailMode = "soon"
+    include_text: bool = Field(False, description="Put the newest unread message's text in emails and pushes.")
+    timezone: str = Field("UTC", max_length=64, description="An IANA time zone, e.g. Europe/Oslo.")
+    quiet_start: str | None = Field(None, pattern=CLOCK, description="Local time quiet hours begin, e.g. 21:00.")
+    quiet_end: str | None = Field(None, pattern=CLOCK, description="Local time they end, e.g. 07:00.")
+    quiet_weekends: bool = Field(False, description="Saturdays and Sundays are quiet all day.")
+
+
+class SchoolSettingsOut(SchoolSettingsIn):
+    org_id: int
+    inherited_from: int | None = Field(description="The org whose settings apply (this one, one above, or none).")
+
+
+class PushKeys(BaseModel):
+    p256dh: str = Field(min_length=16, max_length=200, pattern=r"^[A-Za-z0-9_\-=]+$")
+    auth: str = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_\-=]+$")
+
+
+class PushSubscriptionIn(BaseModel):
+    """What ``PushSubscription.toJSON()`` gives in the browser."""
+
+    endpoint: str = Field(max_length=2000, pattern=r"^https?://")
+    keys: PushKeys
+
+
+class PushSubscriptionOut(BaseModel):
+    id: int
+    endpoint: str
+
+
+class PushUnsubscribeIn(BaseModel):
+    endpoint: str = Field(max_length=2000)
