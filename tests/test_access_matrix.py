@@ -315,6 +315,10 @@ ROUTES: list[Route] = [
           Scope.CONVERSATION, 403, "course_conversation",
           overrides={"member": (403, "forbidden")}),  # a student member may not close it: a 403 they may see
     *message_routes("course_message", "course message"),
+    # read counts are the sending teacher's alone: a student member is told they are not for them
+    Route("who read the course message", "GET",
+          "/api/conversations/{course_conversation}/messages/{course_message}/reads", Scope.MESSAGE, 200,
+          "course_message", overrides={"member": (403, "reads_not_available")}),
     # moderation (issue 4): a student member may not moderate; staff outside a conversation do not reach it
     Route("moderate group message", "POST", "/api/messages/{peer_message}/moderate", Scope.MESSAGE, 200,
           "peer_message", body={"confirm": True}, overrides={"member": (403, "forbidden")}),
