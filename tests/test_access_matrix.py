@@ -249,6 +249,8 @@ NOT_A_PARTICIPANT = {"former_member": (403, "not_a_participant")}  # a departed 
 _NO_MASS = {caller: (403, "mass_messaging_not_allowed") for caller in CALLERS
             if caller not in ("anonymous", "school_admin")}  # only the school admin holds the privilege
 
+_STUDENTS_FORBIDDEN = {caller: (403, "forbidden") for caller in ("non_member", "member", "former_member")}
+
 
 def conversation_routes(target: str, label: str) -> list[Route]:
     """The routes under /api/conversations/{id} that every conversation kind has, for one conversation."""
@@ -291,6 +293,12 @@ ROUTES: list[Route] = [
           overrides={"other_school_admin": (404, "not_found")}),  # admin sees everyone in the district
     Route("recipient search", "GET", "/api/recipients?q=biology", Scope.PERSONAL, 200, reveals=_finds_the_course),
     Route("logout", "POST", "/api/auth/logout", Scope.SESSION, 204, messaging=False),
+    # working hours are one's own setting; only staff keep them
+    Route("own working hours", "GET", "/api/me/working-hours", Scope.PERSONAL, 200, messaging=False),
+    Route("set own working hours", "PUT", "/api/me/working-hours", Scope.PERSONAL, 200, messaging=False,
+          body={"start": "08:00", "end": "16:00"}, overrides=_STUDENTS_FORBIDDEN),
+    Route("clear own working hours", "DELETE", "/api/me/working-hours", Scope.PERSONAL, 204, messaging=False,
+          overrides=_STUDENTS_FORBIDDEN),
     # naming the course as recipient
     Route("recipient options for the course", "POST", "/api/recipients/options", Scope.SELECTION, 200,
           body={"courses": ["{biology}"]}),
@@ -450,8 +458,8 @@ async def test_messaging_disabled_member_is_refused_on_messaging_routes_only(
         assert answer.status_code == 403, answer.text
         assert error_of(answer)["code"] == "messaging_disabled"
         assert SECRET not in answer.text.lower()
-    else:  # /api/me, the admin's org list and logout
-        assert answer.status_code == route.ok, answer.text
+    else:  # /api/me, one's own settings, the admin's org list and logout: as when messaging is on
+        assert answer.status_code == route.expected("member")[0], answer.text
 
 
 # ---- an id of another kind of object never works -------------------------------------------------------------

@@ -18,9 +18,11 @@ from schoolchat.db.prepared import Prepared
 from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
 from schoolchat.people.models import space_members, spaces, users
-from schoolchat.people.queries import school_roles, space_roles_of
+from schoolchat.db.types import utcnow
+from schoolchat.people.queries import school_roles, space_roles_of, working_hours_of
 from schoolchat.people.reach import any_org_disabled, disabled_among, org_tree, spaces_with_messaging_off
 from schoolchat.policy import texts
+from schoolchat.policy.working_hours import working_hours_notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,9 +247,34 @@ def _display_name(row: Any, viewer_id: int, members: list[tuple[int, str]]) -> s
     return row.name or ""
 
 
+async def working_hours_notices(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int,
+                                moment: datetime) -> dict[int, str]:
+    """For 1:1 and group conversations: "Maria Jensen usually answers between 08:00 and 16:00" for each other
+    participant whose working hours ``moment`` is outside of (a notice for the composer, never a refusal)."""
+    ids = [row.id for row in rows if row.kind in ("direct", "group")]
+    if not ids:
+        return {}
+    members = (await conn.execute(
+        select(memberships.c.conversation_id, memberships.c.user_id)
+        .join(users, users.c.id == memberships.c.user_id)
+        .where(memberships.c.conversation_id.in_(ids), memberships.c.active.is_(True),
+               memberships.c.formal.is_(True), memberships.c.user_id != viewer_id,
+               users.c.working_hours.is_not(None))
+        .order_by(memberships.c.conversation_id, users.c.name))).all()
+    answering = await working_hours_of(conn, [user_id for _, user_id in members])
+    notices: dict[int, list[str]] = defaultdict(list)
+    for conversation_id, user_id in members:
+        who = answering[user_id]
+        notice = working_hours_notice(who.name, who.hours, moment, who.time_zone)
+        if notice is not None:
+            notices[conversation_id].append(notice)
+    return {conversation_id: ". ".join(found) for conversation_id, found in notices.items()}
+
+
 async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -> list[dict[str, Any]]:
     """Conversation rows (joined with the viewer's membership) as list entries: name, preview, unread."""
     ids = [row.id for row in rows]
+    answering = await working_hours_notices(conn, rows, viewer_id, utcnow())
     unnamed = [row.id for row in rows if row.kind == "direct" or (row.kind == "group" and not row.name)]
     members = await formal_member_names(conn, unnamed)
     unread = await unread_counts(conn, viewer_id, ids)
@@ -262,6 +289,7 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -
             "unread": unread.get(row.id, 0), "formal": row.formal, "created_by": row.created_by,
             "messaging_disabled_notice": texts.space_messaging_disabled(row.kind)
             if row.space_id in switched_off else None,
+            "working_hours_notice": answering.get(row.id),
             "preview": {"text": row.last_message_preview, "sender_id": row.last_message_sender_id}
             if row.last_message_preview is not None else None,
         }

@@ -73,6 +73,10 @@ class ConversationOut(BaseModel):
     messaging_disabled_notice: str | None = Field(
         None, description="§6.4: set when an admin switched messaging off for its course or project; no one can "
                           "send here meanwhile (\"Messaging is disabled for this course.\").")
+    working_hours_notice: str | None = Field(
+        None, description="1:1 and group: set while it is outside the working hours of a teacher in it (\"Maria "
+                          "Jensen usually answers between 08:00 and 16:00\"), for the composer; sending is "
+                          "still possible.")
 
 
 class ConversationPage(BaseModel):

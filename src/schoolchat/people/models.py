@@ -26,7 +26,7 @@ users = Table(
     Column("mass_messaging", Boolean, nullable=False, server_default="0"),
     Column("is_active", Boolean, nullable=False, server_default="1"),
     # When a teacher usually answers: {"start": "08:00", "end": "16:00", "days": [1..7 ISO weekdays]}, or NULL.
-    Column("working_hours", JSON, nullable=True),
+    Column("working_hours", JSON(none_as_null=True), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
 )
 

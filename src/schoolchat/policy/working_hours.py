@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from schoolchat.policy import texts
+from schoolchat.policy.decision import ALLOWED, Decision, Denied
 
 WEEKDAYS = (1, 2, 3, 4, 5)
 
@@ -50,3 +51,10 @@ def working_hours_notice(name: str, hours: WorkingHours, moment: datetime, time_
     if not is_outside_working_hours(hours, moment, time_zone):
         return None
     return texts.usually_answers(name, hours.start.strftime("%H:%M"), hours.end.strftime("%H:%M"))
+
+
+def may_set_working_hours(*, is_staff: bool) -> Decision:
+    """Teachers (and admins) say when they usually answer; students are not expected to keep hours."""
+    if not is_staff:
+        return Denied("forbidden", "Only teachers and admins can set working hours.", 403)
+    return ALLOWED
