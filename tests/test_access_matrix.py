@@ -34,6 +34,9 @@ from sqlalchemy import insert, select, text
 
 from schoolchat.db import Database
 from schoolchat.db.models import metadata
+from schoolchat.people.roster import jobs as roster_jobs
+from schoolchat.people.roster.apply import Imported
+from schoolchat.people.roster.files import RosterError
 from schoolchat.search.index import backfill
 from schoolchat.services import Services
 from tests.calls import conversation_list, error_of, sent, started
@@ -109,6 +112,10 @@ async def build_world(client: httpx.AsyncClient, make: Factory) -> World:
     report = await client.post(f"/api/messages/{own_message}/report", json={"reason": "unkind"}, headers=peer.headers)
     assert report.status_code == 201, report.text
     ids["report"] = report.json()["report_id"]
+    # a roster upload the school admin made earlier (finished with an error report)
+    roster_job = await roster_jobs.start(make.services, make.school, school_admin.id, "roster.zip")
+    await roster_jobs.finish(make.services, roster_job.id, Imported(errors=[RosterError("users.csv", 2, "role", "?")]))
+    ids["roster_job"] = roster_job.id
     return World(people, ids)
 
 
@@ -383,6 +390,12 @@ ROUTES: list[Route] = [
     Route("admin enrol", "PUT", "/api/admin/spaces/{biology}/members/{outsider}", Scope.ADMIN, 204, "biology",
           body={"role": "student"}),
     Route("admin unenrol", "DELETE", "/api/admin/spaces/{biology}/members/{peer}", Scope.ADMIN, 204, "biology"),
+    # roster uploads (issue 12); a JSON body is no upload, which the school's admins are told after access
+    Route("admin upload roster", "POST", "/api/admin/orgs/{school}/roster-imports", Scope.ADMIN, 422, "school",
+          body={"file": "roster.zip"}),
+    Route("admin roster imports of org", "GET", "/api/admin/orgs/{school}/roster-imports", Scope.ADMIN, 200,
+          "school"),
+    Route("admin roster import", "GET", "/api/admin/roster-imports/{roster_job}", Scope.ADMIN, 200, "roster_job"),
     # mass messages: the school admin holds the privilege; everyone else is told they lack it
     Route("mass message targets", "GET", "/api/mass-messages/targets", Scope.PERSONAL, 200, overrides=_NO_MASS),
     Route("send mass message", "POST", "/api/mass-messages", Scope.PERSONAL, 202, "school", overrides=_NO_MASS,

@@ -23,6 +23,9 @@ from schoolchat.messages.api import router as messages_router
 from schoolchat.metrics import Metrics, MetricsMiddleware
 from schoolchat.moderation.api import router as moderation_router
 from schoolchat.people.api import router as people_router
+from schoolchat.people.roster.api import router as roster_router
+from schoolchat.people.roster.jobs import STALE_AFTER, fail_stale
+from schoolchat.people.roster.runner import RosterImports
 from schoolchat.periodic import every
 from schoolchat.realtime.api import router as realtime_router
 from schoolchat.realtime.bus import Bus, MemoryBus
@@ -59,6 +62,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     services = Services(settings, db, bus)
     hub = Hub(services)
     mass_messages = MassMessageWorker(services)
+    roster_imports = RosterImports(services)
     unsent_uploads = UnsentUploads(services)
     metrics = Metrics()
 
@@ -78,6 +82,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
                                       f"pruning events older than {retention}")),
             asyncio.create_task(every(settings.unsent_upload_sweep_interval_seconds, sweep_unsent_uploads,
                                       f"deleting uploads unsent after {settings.unsent_upload_hours} hours")),
+            asyncio.create_task(every(STALE_AFTER.total_seconds() / 2, lambda: fail_stale(services),
+                                      "failing roster imports whose process stopped")),
         ]
         try:
             with _startup_objects_frozen():
@@ -86,6 +92,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             for task in housekeeping:
                 task.cancel()
             await mass_messages.stop()
+            await roster_imports.stop()
             await hub.stop()
             await services.bus.stop()
             await services.db.dispose()
@@ -99,6 +106,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app.state.services = services
     app.state.hub = hub
     app.state.mass_messages = mass_messages
+    app.state.roster_imports = roster_imports
     install_error_handlers(app)
     metrics.watch(services.bus)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
@@ -115,7 +123,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     # Most called first: a request is matched against the routes in this order, at about a microsecond each
     # (no two routes match the same request, so the order changes nothing else; tests/test_routes.py checks it).
     for router in (messages_router, conversations_router, realtime_router, hub_router, people_router, search_router,
-                   attachments_router, moderation_router, mass_messages_router, auth_router):
+                   attachments_router, moderation_router, mass_messages_router, roster_router, auth_router):
         app.include_router(router)
     app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api

@@ -10,13 +10,11 @@ from pydantic import BaseModel
 
 from schoolchat.attachments import actions, queries
 from schoolchat.attachments.filenames import content_disposition
-from schoolchat.attachments.multipart import FileStream
+from schoolchat.attachments.multipart import MULTIPART_OVERHEAD, FileStream
 from schoolchat.auth.deps import MessagingActor
 from schoolchat.services import Services, ServicesDep
 
 router = APIRouter(prefix="/api", tags=["attachments"])
-
-MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
 
 
 class AttachmentOut(BaseModel):

@@ -63,3 +63,7 @@ def usually_answers(name: str, start: str, end: str) -> str:
 def read_by(read: int, total: int) -> str:
     """Under a sender's own message in a course conversation or mass message."""
     return f"Read by {read} of {total}"
+
+ROSTER_IMPORT_RUNNING = "A roster import is already running for this organisation. Wait until it has finished."
+ROSTER_IMPORT_INTERRUPTED = ("The import stopped when the service did. Upload the roster again: what was already "
+                             "imported is matched, not repeated.")

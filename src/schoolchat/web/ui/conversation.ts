@@ -6,9 +6,10 @@ import { composer } from "./compose";
 import { chooseDialog, confirmDialog, menuButton, promptDialog, type MenuItem } from "./menu";
 import type { View } from "./panel";
 import { backButton } from "./panel";
-import { mayEdit, mayModeratorDelete, maySendTo } from "./permissions";
+import { mayEdit, mayModeratorDelete, maySeeReads, maySendTo } from "./permissions";
+import { showReadBy } from "./reads";
 import { refresh, state } from "./state";
-import type { Conversation, HubEvent, Message } from "./types";
+import type { Conversation, HubEvent, Message, ReadBy } from "./types";
 
 const PAGE = 30;
 /** The API's largest history page: used to reach back to the first unread message in fewer requests. */
@@ -40,6 +41,8 @@ export class ConversationView implements View {
   private readonly scroller = h("div", { class: "scroller" });
   private readonly write;
   private readonly rows = new Map<number, HTMLElement>();
+  /** "Read by X of Y" of the reader's own messages, as last told (history, then `reads.changed` events). */
+  private readonly readBy = new Map<number, ReadBy>();
   private nextBefore: number | null = null;
   private loading = false;
   private removed = false;
@@ -118,7 +121,8 @@ export class ConversationView implements View {
   }
 
   private historyUrl(before: number | null, limit = PAGE): string {
-    return `/api/conversations/${this.id}/messages?limit=${limit}${before ? `&before_seq=${before}` : ""}`;
+    const reads = this.conversation && maySeeReads(this.conversation) ? "&read_by=true" : "";
+    return `/api/conversations/${this.id}/messages?limit=${limit}${before ? `&before_seq=${before}` : ""}${reads}`;
   }
 
   /** One page of history older than `before` (the newest page when null), added above what is shown. */
@@ -179,6 +183,7 @@ export class ConversationView implements View {
 
   private applyStatus(c: Conversation): void {
     this.title.textContent = c.name;
+    this.write.setNotice(c.working_hours_notice ?? null);
     const closed = c.status !== "open" || this.removed;
     const notice = this.removed ? "You are no longer a participant in this conversation." : c.status === "closed" ? "Closed conversation" : c.status_notice;
     this.showBanner(closed ? [notice, c.status === "closed" ? c.status_notice : null].filter(Boolean).join(". ") : null);
@@ -249,6 +254,13 @@ export class ConversationView implements View {
           if (this.conversation) this.applyStatus(this.conversation);
         } else void this.reloadHeader();
         break;
+      case "reads.changed":
+        for (const count of event.payload.reads as (ReadBy & { message_id: number })[]) {
+          this.readBy.set(count.message_id, count);
+          const bubble = this.rows.get(count.message_id)?.querySelector<HTMLElement>(".bubble");
+          if (bubble) showReadBy(bubble, count, this.id, count.message_id);
+        }
+        break;
       case "conversation.updated":
       case "conversation.closed":
       case "conversation.reopened":
@@ -280,16 +292,18 @@ export class ConversationView implements View {
       : h("div", { class: "body" });
     if (!m.deleted && m.html) body.innerHTML = m.html; // sanitised by the server (nh3): links are the only markup
     const files = attachmentList(m.attachments, (a) => `/api/attachments/${a.id}`);
-    const li = h("li", { class: own ? "message own" : "message", "data-seq": m.seq, "data-id": m.id },
-      avatar(m.sender.name, m.sender.avatar_url),
-      h("div", { class: "bubble" },
-        h("div", { class: "meta" },
-          h("span", { class: "author" }, m.sender.name), timeLabel(m.created_at),
-          m.edited_at && !m.deleted ? h("span", { class: "edited" }, "edited") : null,
-          m.deleted ? null : menuButton(`Message options for ${m.sender.name}'s message`, () => this.options(m, own))),
-        m.forwarded_from && !m.deleted ? h("p", { class: "forwarded" }, `Forwarded from ${m.forwarded_from.sender_name}`) : null,
-        body, files));
-    return li;
+    const bubble = h("div", { class: "bubble" },
+      h("div", { class: "meta" },
+        h("span", { class: "author" }, m.sender.name), timeLabel(m.created_at),
+        m.edited_at && !m.deleted ? h("span", { class: "edited" }, "edited") : null,
+        m.deleted ? null : menuButton(`Message options for ${m.sender.name}'s message`, () => this.options(m, own))),
+      m.forwarded_from && !m.deleted ? h("p", { class: "forwarded" }, `Forwarded from ${m.forwarded_from.sender_name}`) : null,
+      body, files);
+    if (m.read_by) this.readBy.set(m.id, m.read_by);
+    const readBy = own && !m.deleted ? this.readBy.get(m.id) : undefined;
+    if (readBy) showReadBy(bubble, readBy, this.id, m.id);
+    return h("li", { class: own ? "message own" : "message", "data-seq": m.seq, "data-id": m.id },
+      avatar(m.sender.name, m.sender.avatar_url), bubble);
   }
 
   private options(m: Message, own: boolean): MenuItem[] {
