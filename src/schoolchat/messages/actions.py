@@ -320,16 +320,18 @@ async def _move_cursor(services: Services, actor: Actor, conversation_id: int, t
 
 async def _tell_watching_senders(tx: Tx, services: Services, conversation: Any, reader_id: int,
                                  moved: list[int]) -> None:
-    """A cursor moved across messages whose senders see read counts: send each sender their new counts."""
+    """A cursor moved across messages whose senders see read counts: tell each sender which of theirs changed.
+
+    The event names the messages but carries no counts: a count walks the conversation's memberships (~3 ms of
+    CPU for a 10,000-recipient mass message, docs/performance.md), so it is asked for by a sender who is looking,
+    not computed for every read of every recipient.
+    """
     if conversation.kind not in COUNTED_KINDS:
         return
     watched = await reads.watched_between(tx.conn, conversation, reader_id, moved[0], moved[1])
     for sender_id, message_ids in watched.items():
-        counted = await reads.counts(tx.conn, conversation.kind, message_ids)
         await log.append(tx, services.bus, EventType.READS_CHANGED,
-                         {"conversation_id": conversation.id,
-                          "reads": [{"message_id": message_id, **count.to_wire()}
-                                    for message_id, count in counted.items()]},
+                         {"conversation_id": conversation.id, "message_ids": message_ids[:reads.MAX_COUNTED]},
                          conversation_id=conversation.id, user_id=sender_id)
 
 

@@ -7,7 +7,7 @@ import { chooseDialog, confirmDialog, menuButton, promptDialog, type MenuItem } 
 import type { View } from "./panel";
 import { backButton } from "./panel";
 import { mayEdit, mayModeratorDelete, maySeeReads, maySendTo } from "./permissions";
-import { showReadBy } from "./reads";
+import { fetchReadBy, showReadBy } from "./reads";
 import { refresh, state } from "./state";
 import type { Conversation, HubEvent, Message, ReadBy } from "./types";
 
@@ -21,6 +21,8 @@ const MASS_ONE_WAY = "This is a mass message. Replies are not possible.";
 const READ_BATCH_MS = 400;
 /** A message counts as seen when half of it, or half of the view when it is taller, has been on screen. */
 const SEEN_SHARE = 0.5;
+/** How long "Read by" waits for more reads before asking for the new counts (a count costs the server a walk). */
+const READS_REFRESH_MS = 1000;
 const THRESHOLDS = Array.from({ length: 11 }, (_, i) => i / 10);
 
 export interface ConversationNav {
@@ -43,6 +45,9 @@ export class ConversationView implements View {
   private readonly rows = new Map<number, HTMLElement>();
   /** "Read by X of Y" of the reader's own messages, as last told (history, then `reads.changed` events). */
   private readonly readBy = new Map<number, ReadBy>();
+  /** Own messages whose counts changed (`reads.changed`), asked for again together after a short pause. */
+  private readonly readsChanged = new Set<number>();
+  private readsTimer = 0;
   private nextBefore: number | null = null;
   private loading = false;
   private removed = false;
@@ -87,6 +92,7 @@ export class ConversationView implements View {
     this.observer.disconnect();
     this.reading.disconnect();
     document.removeEventListener("visibilitychange", this.onVisibility);
+    window.clearTimeout(this.readsTimer);
     this.flushRead(); // what was seen just before leaving counts
   }
 
@@ -255,11 +261,8 @@ export class ConversationView implements View {
         } else void this.reloadHeader();
         break;
       case "reads.changed":
-        for (const count of event.payload.reads as (ReadBy & { message_id: number })[]) {
-          this.readBy.set(count.message_id, count);
-          const bubble = this.rows.get(count.message_id)?.querySelector<HTMLElement>(".bubble");
-          if (bubble) showReadBy(bubble, count, this.id, count.message_id);
-        }
+        (event.payload.message_ids as number[]).forEach((id) => this.readsChanged.add(id));
+        if (!this.readsTimer) this.readsTimer = window.setTimeout(() => void this.refreshReadBy(), READS_REFRESH_MS);
         break;
       case "conversation.updated":
       case "conversation.closed":
@@ -267,6 +270,20 @@ export class ConversationView implements View {
       case "conversation.deleted":
         void this.reloadHeader();
         break;
+    }
+  }
+
+  private async refreshReadBy(): Promise<void> {
+    this.readsTimer = 0;
+    const ids = [...this.readsChanged].filter((id) => this.rows.has(id));
+    this.readsChanged.clear();
+    for (const id of ids) {
+      const count = await fetchReadBy(this.id, id).catch(() => null);
+      const bubble = this.rows.get(id)?.querySelector<HTMLElement>(".bubble");
+      if (count && bubble) {
+        this.readBy.set(id, count);
+        showReadBy(bubble, count, this.id, id);
+      }
     }
   }
 

@@ -2,8 +2,7 @@
 
 import { get, newClientId, post } from "./api";
 import { attempt, h, replace, timeLabel } from "./dom";
-import { showReadBy } from "./reads";
-import type { ReadBy } from "./types";
+import { fetchReadBy, showReadBy } from "./reads";
 
 interface Targets { orgs: { id: number; name: string; kind: string }[]; roles: string[]; }
 interface Job {
@@ -25,7 +24,7 @@ function jobLine(job: Job): HTMLElement {
 
 /** "Read by X of Y" for a delivered mass message: one count, asked for each message the list shows. */
 async function readBy(line: HTMLElement, job: Job): Promise<void> {
-  const count = await get<ReadBy>(`/api/conversations/${job.conversation_id}/messages/${job.message_id}/reads?limit=1`).catch(() => null);
+  const count = await fetchReadBy(job.conversation_id, job.message_id).catch(() => null);
   if (count) showReadBy(line, count, job.conversation_id, job.message_id);
 }
 

@@ -36,6 +36,11 @@ export async function showReaders(conversationId: number, messageId: number): Pr
   });
 }
 
+/** A message's count now (one count on the server; the list it also returns is kept to one name). */
+export function fetchReadBy(conversationId: number, messageId: number): Promise<ReadBy> {
+  return get<ReadBy>(`/api/conversations/${conversationId}/messages/${messageId}/reads?limit=1`);
+}
+
 /** The "Read by X of Y" button in `holder`, made or brought up to date. */
 export function showReadBy(holder: HTMLElement, readBy: ReadBy, conversationId: number, messageId: number): void {
   let button = holder.querySelector<HTMLButtonElement>(".read-by");
