@@ -56,6 +56,18 @@ async def test_writing_to_a_teacher_outside_their_hours_shows_when_they_usually_
     assert await _notice(client, teacher, cid) is None  # never about yourself
 
 
+async def test_the_notice_is_shown_before_the_first_message_too(client: httpx.AsyncClient, make: Factory) -> None:
+    teacher, student = await make.person("Maria Jensen", "teacher"), await make.person("Sia Student")
+    hours = _around_now("Europe/Oslo", 2, 3)
+    await _set_hours(client, teacher, hours)
+    options = await client.post("/api/recipients/options", json={"people": [teacher.id]}, headers=student.headers)
+    assert options.json()["working_hours_notice"] == (
+        f"Maria Jensen usually answers between {hours['start']} and {hours['end']}")
+    await _set_hours(client, teacher, _around_now("Europe/Oslo", -1, 1))
+    options = await client.post("/api/recipients/options", json={"people": [teacher.id]}, headers=student.headers)
+    assert options.json()["working_hours_notice"] is None
+
+
 async def test_inside_the_teachers_hours_there_is_no_notice(client: httpx.AsyncClient, make: Factory) -> None:
     teacher, student = await make.person("Maria Jensen", "teacher"), await make.person("Sia Student")
     await _set_hours(client, teacher, _around_now("Europe/Oslo", -1, 1))

@@ -19,10 +19,10 @@ from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
 from schoolchat.people.models import space_members, spaces, users
 from schoolchat.db.types import utcnow
-from schoolchat.people.queries import school_roles, space_roles_of, working_hours_of
+from schoolchat.people.queries import joined_notices, school_roles, space_roles_of
+from schoolchat.people.queries import working_hours_notices as people_working_hours_notices
 from schoolchat.people.reach import any_org_disabled, disabled_among, org_tree, spaces_with_messaging_off
 from schoolchat.policy import texts
-from schoolchat.policy.working_hours import working_hours_notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,8 +249,8 @@ def _display_name(row: Any, viewer_id: int, members: list[tuple[int, str]]) -> s
 
 async def working_hours_notices(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int,
                                 moment: datetime) -> dict[int, str]:
-    """For 1:1 and group conversations: "Maria Jensen usually answers between 08:00 and 16:00" for each other
-    participant whose working hours ``moment`` is outside of (a notice for the composer, never a refusal)."""
+    """For 1:1 and group conversations, the working hours notices of the other participants (see
+    ``people.queries.working_hours_notices``), by conversation."""
     ids = [row.id for row in rows if row.kind in ("direct", "group")]
     if not ids:
         return {}
@@ -261,14 +261,12 @@ async def working_hours_notices(conn: AsyncConnection, rows: Sequence[Any], view
                memberships.c.formal.is_(True), memberships.c.user_id != viewer_id,
                users.c.working_hours.is_not(None))
         .order_by(memberships.c.conversation_id, users.c.name))).all()
-    answering = await working_hours_of(conn, [user_id for _, user_id in members])
-    notices: dict[int, list[str]] = defaultdict(list)
+    notices = await people_working_hours_notices(conn, [user_id for _, user_id in members], moment)
+    by_conversation: dict[int, list[int]] = defaultdict(list)
     for conversation_id, user_id in members:
-        who = answering[user_id]
-        notice = working_hours_notice(who.name, who.hours, moment, who.time_zone)
-        if notice is not None:
-            notices[conversation_id].append(notice)
-    return {conversation_id: ". ".join(found) for conversation_id, found in notices.items()}
+        by_conversation[conversation_id].append(user_id)
+    return {conversation_id: text for conversation_id, user_ids in by_conversation.items()
+            if (text := joined_notices(notices, user_ids)) is not None}
 
 
 async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -14,7 +15,7 @@ from schoolchat.people.models import ROLE_RANK, org_roles, orgs, space_members, 
 from schoolchat.policy.admin import may_administer
 from schoolchat.policy.decision import Allowed, require
 from schoolchat.policy.recipients import SpaceSelection
-from schoolchat.policy.working_hours import WorkingHours
+from schoolchat.policy.working_hours import WorkingHours, working_hours_notice
 
 @dataclass(frozen=True, slots=True)
 class UserSummary:
@@ -236,3 +237,19 @@ async def working_hours_of(conn: AsyncConnection, user_ids: Iterable[int]) -> di
     zones = await time_zones_of(conn, [row.id for row in rows])
     return {row.id: Answering(row.name, WorkingHours.from_stored(row.working_hours), zones[row.id])
             for row in rows}
+
+
+async def working_hours_notices(conn: AsyncConnection, user_ids: Iterable[int], moment: datetime) -> dict[int, str]:
+    """For each of ``user_ids`` whose working hours ``moment`` is outside of: "Maria Jensen usually answers
+    between 08:00 and 16:00" (a notice for whoever writes to them, never a refusal)."""
+    notices = {}
+    for user_id, who in (await working_hours_of(conn, user_ids)).items():
+        notice = working_hours_notice(who.name, who.hours, moment, who.time_zone)
+        if notice is not None:
+            notices[user_id] = notice
+    return notices
+
+
+def joined_notices(notices: dict[int, str], user_ids: Iterable[int]) -> str | None:
+    """The notices of some of those people, as one text (in the order given), or None."""
+    return ". ".join(notices[user_id] for user_id in user_ids if user_id in notices) or None

@@ -145,6 +145,7 @@ export function newMessageView(back: () => void, opened: (conversationId: number
     choice.hidden = true;
     options = null;
     write.setClosed(null);
+    write.setNotice(null);
     if (!selected.length) return;
     try {
       options = await post<RecipientOptions>("/api/recipients/options", selection());
@@ -158,6 +159,7 @@ export function newMessageView(back: () => void, opened: (conversationId: number
       return;
     }
     note.textContent = options.outcome;
+    write.setNotice(options.working_hours_notice ?? null);
     if (options.choice_offered) {
       replace(choice, h("legend", {}, "Send as"),
         ...options.modes.map((m, i) => h("label", { class: "radio" },

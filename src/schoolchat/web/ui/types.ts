@@ -100,6 +100,8 @@ export interface RecipientOptions {
   outcome: string;
   error: ApiErrorBody | null;
   error_on_send: ApiErrorBody | null;
+  /** "Maria Jensen usually answers between 08:00 and 16:00" while outside a chosen teacher's working hours. */
+  working_hours_notice?: string | null;
 }
 
 export interface Feedback {
