@@ -167,3 +167,24 @@ async def test_only_admins_of_the_org_upload_and_follow_rosters(client: httpx.As
     for who in (teacher, other_admin):
         hidden = await client.get(f"/api/admin/roster-imports/{accepted.json()['id']}", headers=who.headers)
         assert hidden.status_code == 404
+
+
+async def test_an_import_given_up_as_stale_stops_writing(client: httpx.AsyncClient, app: FastAPI, make: Factory,
+                                                         services: Services) -> None:
+    admin = await make.person("Ada Admin", "admin")
+    accepted = await _upload(client, admin, make.school, zipped(roster_files(1500)))
+    job_id = accepted.json()["id"]
+    while (await _job(client, admin, job_id))["rows_written"] == 0:
+        pass
+    for _ in range(50):  # its heartbeat made old, as if this process had seemed dead (a batch may renew it first)
+        async with services.db.write() as tx:
+            await tx.conn.execute(update(roster_jobs).where(roster_jobs.c.id == job_id)
+                                  .values(heartbeat_at=utcnow() - jobs.STALE_AFTER - timedelta(seconds=1)))
+        if await jobs.fail_stale(services) == 1:  # another process's housekeeping gives it up
+            break
+    else:
+        raise AssertionError("the job was never found stale")
+    given_up = await _job(client, admin, job_id)
+    await app.state.roster_imports.wait()
+    stopped = await _job(client, admin, job_id)
+    assert stopped["status"] == "failed" and stopped["rows_written"] == given_up["rows_written"] < stopped["rows_total"]

@@ -61,20 +61,28 @@ async def start(services: Services, org_id: int, by: int, filename: str) -> Any:
         raise
 
 
+class JobLost(Exception):
+    """The job is no longer running (it was marked failed as stale): its import must stop writing."""
+
+
 async def record_progress(services: Services, job_id: int, *, written: int | None = None,
                           validated: int | None = None) -> None:
+    """Progress, which is also the job's heartbeat; ``JobLost`` when the job was given up meanwhile."""
     values: dict[str, Any] = {"heartbeat_at": utcnow()}
     if validated is not None:
         values.update(status="writing", rows_total=validated, rows_validated=validated)
     if written is not None:
         values["rows_written"] = written
     async with services.db.write() as tx:
-        await tx.conn.execute(update(roster_jobs).where(roster_jobs.c.id == job_id,
-                                                        roster_jobs.c.status.in_(RUNNING)).values(**values))
+        moved = await tx.conn.execute(update(roster_jobs).where(roster_jobs.c.id == job_id,
+                                                                roster_jobs.c.status.in_(RUNNING)).values(**values))
+    if not moved.rowcount:
+        raise JobLost(job_id)
 
 
 async def finish(services: Services, job_id: int, result: Imported) -> None:
-    """The job's outcome: the error report (nothing was written), or what the import created and changed."""
+    """The job's outcome: the error report (nothing was written), or what the import created and changed.
+    A job given up meanwhile keeps its failure."""
     values: dict[str, Any] = {"finished_at": utcnow(), "heartbeat_at": utcnow()}
     if result.ok:
         values.update(status="done", summary={"created": dict(result.created), "updated": dict(result.updated),
@@ -85,7 +93,8 @@ async def finish(services: Services, job_id: int, result: Imported) -> None:
             {"file": e.file, "line": e.line, "column": e.column, "message": e.message}
             for e in result.errors[:MAX_REPORTED_ERRORS]])
     async with services.db.write() as tx:
-        await tx.conn.execute(update(roster_jobs).where(roster_jobs.c.id == job_id).values(**values))
+        await tx.conn.execute(update(roster_jobs).where(roster_jobs.c.id == job_id, roster_jobs.c.status.in_(RUNNING))
+                              .values(**values))
 
 
 async def fail(services: Services, job_id: int, failure: str) -> None:

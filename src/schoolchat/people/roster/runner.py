@@ -69,6 +69,8 @@ class RosterImports:
         except asyncio.CancelledError:
             await jobs.fail(self.services, job_id, texts.ROSTER_IMPORT_INTERRUPTED)
             raise
+        except jobs.JobLost:
+            log.warning("roster import %s was given up as stale while it ran; it stopped", job_id)
         except Exception as exc:
             log.exception("roster import %s failed", job_id)
             await jobs.fail(self.services, job_id, f"The import stopped: {type(exc).__name__}: {exc}")
