@@ -82,6 +82,8 @@ async def test_mass_message_sender_sees_how_many_recipients_read_it(
         "read": 1, "total": 2, "text": "Read by 1 of 2"}
     not_read = (await _reads(client, admin, job["conversation_id"], job["message_id"], state="unread")).json()
     assert [p["id"] for p in not_read["people"]] == [other.id]
+    count_alone = (await _reads(client, admin, job["conversation_id"], job["message_id"], limit=0)).json()
+    assert (count_alone["text"], count_alone["people"], count_alone["next_after"]) == ("Read by 1 of 2", [], None)
 
 
 async def test_students_never_see_read_state(client: httpx.AsyncClient, make: Factory) -> None:

@@ -22,9 +22,6 @@ from schoolchat.messages.schemas import (
     SentOut,
     UnreadOut,
 )
-from schoolchat.errors import not_found
-from schoolchat.policy.decision import Allowed, require
-from schoolchat.policy.reads import may_see_reads
 from schoolchat.policy.recipients import Mode
 from schoolchat.services import ServicesDep
 
@@ -58,12 +55,10 @@ async def history(conversation_id: int, actor: MessagingActor, services: Service
         access = await conversation_queries.get_access(conn, actor.id, conversation_id)
         rows = await queries.history(conn, conversation_id, before_seq, limit)
         items = await queries.to_wire_many(conn, rows)
-        if read_by and isinstance(await reads.may_see_own(conn, actor.id, access.conversation), Allowed):
-            own = [row.id for row in rows if row.sender_id == actor.id and row.deleted_at is None]
-            counted = await reads.counts(conn, access.kind, own)
-            for item in items:
-                if item["id"] in counted:
-                    item["read_by"] = counted[item["id"]].to_wire()
+        counted = await reads.on_page(conn, actor.id, access.conversation, rows) if read_by else {}
+    for item in items:
+        if item["id"] in counted:
+            item["read_by"] = counted[item["id"]].to_wire()
     next_before = items[-1]["seq"] if len(items) == limit and items[-1]["seq"] > 1 else None
     return HistoryPage(messages=items, next_before_seq=next_before)
 
@@ -73,20 +68,14 @@ async def history(conversation_id: int, actor: MessagingActor, services: Service
 async def message_reads(conversation_id: int, message_id: int, actor: MessagingActor, services: ServicesDep,
                         state: Literal["read", "unread"] = "read",
                         after: Annotated[int | None, Query(ge=1, description="A user id from next_after")] = None,
-                        limit: Annotated[int, Query(ge=1, le=200)] = 50) -> ReadsOut:
+                        limit: Annotated[int, Query(ge=0, le=200, description="0: the count alone")] = 50
+                        ) -> ReadsOut:
     async with services.db.read() as conn:
-        access = await conversation_queries.get_access(conn, actor.id, conversation_id)
-        row = await queries.get_visible(conn, actor.id, message_id)
-        if row.conversation_id != conversation_id:
-            raise not_found("message")
-        require(may_see_reads(kind=access.kind, is_sender=row.sender_id == actor.id,
-                              space_role=await reads.space_role(conn, actor.id, access.conversation.space_id)))
-        count = (await reads.counts(conn, access.kind, [message_id]))[message_id]
-        found = await reads.people(conn, access.kind, message_id, have_read=state == "read", after=after,
-                                   limit=limit)
+        count, found = await reads.of_message(conn, actor.id, conversation_id, message_id,
+                                              have_read=state == "read", after=after, limit=limit)
     return ReadsOut(message_id=message_id, **count.to_wire(), state=state,
                     people=[ReaderOut(id=person.id, name=person.name) for person in found],
-                    next_after=found[-1].id if len(found) == limit else None)
+                    next_after=found[-1].id if limit and len(found) == limit else None)
 
 
 @router.post("/conversations/{conversation_id}/messages", response_model=SentOut, status_code=201,

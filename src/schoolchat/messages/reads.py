@@ -18,11 +18,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.models import memberships
+from schoolchat.errors import not_found
+from schoolchat.messages import queries as message_queries
 from schoolchat.messages.models import messages
 from schoolchat.people.models import space_members, users
 from schoolchat.policy import texts
-from schoolchat.policy.decision import Allowed, Decision
+from schoolchat.policy.decision import Allowed, Decision, require
 from schoolchat.policy.reads import may_see_reads
 
 MAX_COUNTED = 50
@@ -102,3 +105,26 @@ async def watched_between(conn: AsyncConnection, conversation: Any, reader_id: i
         if isinstance(may_see_reads(kind=conversation.kind, is_sender=True, space_role=role), Allowed):
             watched.setdefault(sender_id, []).append(message_id)
     return watched
+
+
+async def on_page(conn: AsyncConnection, viewer_id: int, conversation: Any, rows: list[Any]) -> dict[int, ReadCount]:
+    """The counts of the viewer's own messages among a history page's ``rows``; none where they may not see them."""
+    if not isinstance(await may_see_own(conn, viewer_id, conversation), Allowed):
+        return {}
+    return await counts(conn, conversation.kind, [row.id for row in rows
+                                                  if row.sender_id == viewer_id and row.deleted_at is None])
+
+
+async def of_message(conn: AsyncConnection, viewer_id: int, conversation_id: int, message_id: int, *,
+                     have_read: bool, after: int | None, limit: int) -> tuple[ReadCount, list[Any]]:
+    """One message's count and a page of its readers (or not-yet-readers), for its sender where allowed: 404 for
+    a message the viewer cannot see, 403 ``reads_not_available`` for one whose read state is not theirs to see."""
+    access = await conversation_queries.get_access(conn, viewer_id, conversation_id)
+    row = await message_queries.get_visible(conn, viewer_id, message_id)
+    if row.conversation_id != conversation_id:
+        raise not_found("message")
+    require(may_see_reads(kind=access.kind, is_sender=row.sender_id == viewer_id,
+                          space_role=await space_role(conn, viewer_id, access.conversation.space_id)))
+    count = (await counts(conn, access.kind, [message_id]))[message_id]
+    found = await people(conn, access.kind, message_id, have_read=have_read, after=after, limit=limit) if limit else []
+    return count, found

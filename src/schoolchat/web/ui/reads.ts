@@ -36,9 +36,9 @@ export async function showReaders(conversationId: number, messageId: number): Pr
   });
 }
 
-/** A message's count now (one count on the server; the list it also returns is kept to one name). */
+/** A message's count now (the count alone: no list of names). */
 export function fetchReadBy(conversationId: number, messageId: number): Promise<ReadBy> {
-  return get<ReadBy>(`/api/conversations/${conversationId}/messages/${messageId}/reads?limit=1`);
+  return get<ReadBy>(`/api/conversations/${conversationId}/messages/${messageId}/reads?limit=0`);
 }
 
 /** The "Read by X of Y" button in `holder`, made or brought up to date. */
