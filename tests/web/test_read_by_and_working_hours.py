@@ -3,6 +3,7 @@ read it; and a teacher's working hours, set in My settings, shown in the compose
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -58,3 +59,22 @@ def test_writing_to_a_teacher_outside_their_working_hours_shows_when_they_answer
             screenshot(student, "working-hours")
         finally:
             assert tom.delete("/api/me/working-hours").status_code == 204
+
+
+def test_the_sender_of_a_mass_message_sees_who_read_it_in_the_sent_list(login: Login, base_url: str) -> None:
+    admin = login("ingrid.solberg")
+    admin.get_by_role("link", name="Mass messaging").click()
+    admin.get_by_role("checkbox", name=re.compile("Riverside Middle")).check()
+    admin.get_by_role("textbox", name="Message").fill("Parents' evening is on Thursday.")
+    admin.get_by_role("button", name="Send mass message").click()
+    sent = admin.locator(".jobs li").first
+    expect(sent.locator(".read-by")).to_have_text(re.compile(r"^Read by 0 of \d+$"), timeout=15_000)
+    with api_as(base_url, "olivia.berg") as olivia:
+        mass = next(c for c in olivia.get("/api/conversations").json()["conversations"]
+                    if c["preview"] and c["preview"]["text"] == "Parents' evening is on Thursday.")
+        assert olivia.post(f"/api/conversations/{mass['id']}/read").status_code == 200
+    admin.reload()
+    read_by = admin.locator(".jobs li").first.locator(".read-by")
+    expect(read_by).to_have_text(re.compile(r"^Read by 1 of \d+$"))
+    read_by.click()
+    expect(admin.get_by_role("dialog").get_by_role("list", name="Have read it")).to_have_text("Olivia Berg")
