@@ -1,7 +1,7 @@
 """a school's time zone and teachers' working hours
 
 Revision ID: readby
-Revises: 0006
+Revises: erasure
 Create Date: 2026-12-01 21:10:00
 
 ``orgs.time_zone`` is the IANA name of the school's time zone (working hours, and later quiet hours, are read in
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'readby'
-down_revision = '0006'
+down_revision = 'erasure'
 branch_labels = None
 depends_on = None
 
