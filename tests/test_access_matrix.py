@@ -34,6 +34,9 @@ from sqlalchemy import insert, select, text
 
 from schoolchat.db import Database
 from schoolchat.db.models import metadata
+from schoolchat.people.roster import jobs as roster_jobs
+from schoolchat.people.roster.apply import Imported
+from schoolchat.people.roster.files import RosterError
 from schoolchat.search.index import backfill
 from schoolchat.services import Services
 from tests.calls import conversation_list, error_of, sent, started
@@ -109,6 +112,10 @@ async def build_world(client: httpx.AsyncClient, make: Factory) -> World:
     report = await client.post(f"/api/messages/{own_message}/report", json={"reason": "unkind"}, headers=peer.headers)
     assert report.status_code == 201, report.text
     ids["report"] = report.json()["report_id"]
+    # a roster upload the school admin made earlier (finished with an error report)
+    roster_job = await roster_jobs.start(make.services, make.school, school_admin.id, "roster.zip")
+    await roster_jobs.finish(make.services, roster_job.id, Imported(errors=[RosterError("users.csv", 2, "role", "?")]))
+    ids["roster_job"] = roster_job.id
     return World(people, ids)
 
 
@@ -249,6 +256,8 @@ NOT_A_PARTICIPANT = {"former_member": (403, "not_a_participant")}  # a departed 
 _NO_MASS = {caller: (403, "mass_messaging_not_allowed") for caller in CALLERS
             if caller not in ("anonymous", "school_admin")}  # only the school admin holds the privilege
 
+_STUDENTS_FORBIDDEN = {caller: (403, "forbidden") for caller in ("non_member", "member", "former_member")}
+
 
 def conversation_routes(target: str, label: str) -> list[Route]:
     """The routes under /api/conversations/{id} that every conversation kind has, for one conversation."""
@@ -299,6 +308,12 @@ ROUTES: list[Route] = [
           body={"endpoint": "https://push.example/device", "keys": {"p256dh": "B" * 87, "auth": "A" * 22}}),
     Route("push unsubscribe", "DELETE", "/api/push/subscriptions?endpoint=https://push.example/device",
           Scope.PERSONAL, 204, messaging=False),
+    # working hours are one's own setting; only staff keep them
+    Route("own working hours", "GET", "/api/me/working-hours", Scope.PERSONAL, 200, messaging=False),
+    Route("set own working hours", "PUT", "/api/me/working-hours", Scope.PERSONAL, 200, messaging=False,
+          body={"start": "08:00", "end": "16:00"}, overrides=_STUDENTS_FORBIDDEN),
+    Route("clear own working hours", "DELETE", "/api/me/working-hours", Scope.PERSONAL, 204, messaging=False,
+          overrides=_STUDENTS_FORBIDDEN),
     # naming the course as recipient
     Route("recipient options for the course", "POST", "/api/recipients/options", Scope.SELECTION, 200,
           body={"courses": ["{biology}"]}),
@@ -325,6 +340,10 @@ ROUTES: list[Route] = [
           Scope.CONVERSATION, 403, "course_conversation",
           overrides={"member": (403, "forbidden")}),  # a student member may not close it: a 403 they may see
     *message_routes("course_message", "course message"),
+    # read counts are the sending teacher's alone: a student member is told they are not for them
+    Route("who read the course message", "GET",
+          "/api/conversations/{course_conversation}/messages/{course_message}/reads", Scope.MESSAGE, 200,
+          "course_message", overrides={"member": (403, "reads_not_available")}),
     # moderation (issue 4): a student member may not moderate; staff outside a conversation do not reach it
     Route("moderate group message", "POST", "/api/messages/{peer_message}/moderate", Scope.MESSAGE, 200,
           "peer_message", body={"confirm": True}, overrides={"member": (403, "forbidden")}),
@@ -385,6 +404,12 @@ ROUTES: list[Route] = [
     Route("admin enrol", "PUT", "/api/admin/spaces/{biology}/members/{outsider}", Scope.ADMIN, 204, "biology",
           body={"role": "student"}),
     Route("admin unenrol", "DELETE", "/api/admin/spaces/{biology}/members/{peer}", Scope.ADMIN, 204, "biology"),
+    # roster uploads (issue 12); a JSON body is no upload, which the school's admins are told after access
+    Route("admin upload roster", "POST", "/api/admin/orgs/{school}/roster-imports", Scope.ADMIN, 422, "school",
+          body={"file": "roster.zip"}),
+    Route("admin roster imports of org", "GET", "/api/admin/orgs/{school}/roster-imports", Scope.ADMIN, 200,
+          "school"),
+    Route("admin roster import", "GET", "/api/admin/roster-imports/{roster_job}", Scope.ADMIN, 200, "roster_job"),
     # mass messages: the school admin holds the privilege; everyone else is told they lack it
     Route("mass message targets", "GET", "/api/mass-messages/targets", Scope.PERSONAL, 200, overrides=_NO_MASS),
     Route("send mass message", "POST", "/api/mass-messages", Scope.PERSONAL, 202, "school", overrides=_NO_MASS,
@@ -460,8 +485,8 @@ async def test_messaging_disabled_member_is_refused_on_messaging_routes_only(
         assert answer.status_code == 403, answer.text
         assert error_of(answer)["code"] == "messaging_disabled"
         assert SECRET not in answer.text.lower()
-    else:  # /api/me, the admin's org list and logout
-        assert answer.status_code == route.ok, answer.text
+    else:  # /api/me, one's own settings, the admin's org list and logout: as when messaging is on
+        assert answer.status_code == route.expected("member")[0], answer.text
 
 
 # ---- an id of another kind of object never works -------------------------------------------------------------

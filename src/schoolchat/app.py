@@ -28,6 +28,9 @@ from schoolchat.notifications import sends as notification_sends
 from schoolchat.notifications.api import router as notifications_router
 from schoolchat.notifications.worker import NotificationWorker
 from schoolchat.people.api import router as people_router
+from schoolchat.people.roster.api import router as roster_router
+from schoolchat.people.roster.jobs import STALE_AFTER, fail_stale
+from schoolchat.people.roster.runner import RosterImports
 from schoolchat.periodic import every
 from schoolchat.ratelimit.limiter import Limiter
 from schoolchat.realtime.api import router as realtime_router
@@ -64,6 +67,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     if bus is None:
         bus = RedisBus(settings.redis_url, db) if settings.redis_url else MemoryBus()
     services = Services(settings, db, bus)
+    roster_imports = RosterImports(services)
     metrics = Metrics()
     limiter = Limiter(settings, on_refused=lambda rule: metrics.rate_limited.labels(str(rule)).inc())
     hub = Hub(services, limiter, on_slow_consumer=metrics.slow_consumers.inc)
@@ -91,6 +95,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
                                       f"forgetting notifications finished more than {retention} ago")),
             asyncio.create_task(every(settings.unsent_upload_sweep_interval_seconds, sweep_unsent_uploads,
                                       f"deleting uploads unsent after {settings.unsent_upload_hours} hours")),
+            asyncio.create_task(every(STALE_AFTER.total_seconds() / 2, lambda: fail_stale(services),
+                                      "failing roster imports whose process stopped")),
         ]
         try:
             with _startup_objects_frozen():
@@ -100,6 +106,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
                 task.cancel()
             await mass_messages.stop()
             await notifications.stop()
+            await roster_imports.stop()
             await hub.stop()
             await services.bus.stop()
             await services.db.dispose()
@@ -115,6 +122,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app.state.mass_messages = mass_messages
     app.state.limiter = limiter
     app.state.notifications = notifications
+    app.state.roster_imports = roster_imports
     install_error_handlers(app)
     metrics.watch(services.bus)
     app.add_middleware(BodyGuard, max_bytes=settings.max_json_body_bytes, own_limits=[UPLOAD_PATH])
@@ -133,7 +141,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     # Most called first: a request is matched against the routes in this order, at about a microsecond each
     # (no two routes match the same request, so the order changes nothing else; tests/test_routes.py checks it).
     for router in (messages_router, conversations_router, realtime_router, hub_router, people_router, search_router,
-                   attachments_router, moderation_router, mass_messages_router, notifications_router, auth_router):
+                   attachments_router, moderation_router, mass_messages_router, notifications_router, roster_router,
+                   auth_router):
         app.include_router(router)
     app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api

@@ -133,7 +133,7 @@ def import_roster_command(folder: Path = typer.Argument(..., help="A folder of O
     with Progress(console=console) as bar:
         tasks: dict[str, TaskID] = {}
 
-        def progress(step: str, done: int, total: int) -> None:
+        async def progress(step: str, done: int, total: int) -> None:
             if step not in tasks:
                 tasks[step] = bar.add_task(f"Importing {step}", total=max(total, 1))
             bar.update(tasks[step], completed=done if total else 1)

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     max_attachment_bytes: int = 20 * 1024 * 1024
     unsent_upload_hours: float = 24  # an upload no message carries is deleted after this long
     unsent_upload_sweep_interval_seconds: float = 3600
+    # Rosters uploaded through the admin API (a OneRoster CSV zip), imported in the background.
+    roster_max_upload_bytes: int = 50 * 1024 * 1024
+    roster_max_unpacked_bytes: int = 500 * 1024 * 1024
     session_days: int = 14
     cookie_secure: bool = False
     event_retention_days: int = 7

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from schoolchat.attachments import actions, queries
 from schoolchat.attachments.filenames import content_disposition
-from schoolchat.attachments.multipart import FileStream
+from schoolchat.attachments.multipart import MULTIPART_OVERHEAD, FileStream
 from schoolchat.auth.deps import MessagingActor
 from schoolchat.ratelimit.deps import metered, per_person
 from schoolchat.ratelimit.rules import Rule
@@ -18,7 +18,6 @@ from schoolchat.services import Services, ServicesDep
 
 router = APIRouter(prefix="/api", tags=["attachments"])
 
-MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
 UPLOAD = "/attachments"
 UPLOAD_PATH = router.prefix + UPLOAD  # its body is streamed against its own limit (bodies.BodyGuard leaves it)
 

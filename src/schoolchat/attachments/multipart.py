@@ -18,6 +18,7 @@ from starlette.requests import Request
 from schoolchat.errors import ApiError
 
 FIELD = "file"
+MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
 
 
 def _bad(message: str) -> ApiError:

@@ -27,7 +27,8 @@ from schoolchat.errors import ApiError
 from schoolchat.messages import actions as message_actions
 from schoolchat.messages.schemas import BadgeOut, MarkRead, UnreadOut
 from schoolchat.people import selection
-from schoolchat.people.queries import UserSummary
+from schoolchat.db.types import utcnow
+from schoolchat.people.queries import UserSummary, joined_notices, working_hours_notices
 from schoolchat.policy.decision import Denied
 from schoolchat.policy.recipients import Mode, Scenario
 from schoolchat.ratelimit.deps import per_person
@@ -87,10 +88,13 @@ async def recipient_options(body: RecipientSelection, actor: MessagingActor, ser
                             ) -> RecipientOptionsOut:
     async with services.db.read() as conn:
         options = await selection.options_for(conn, actor.id, body.to_recipients())
+        people = [person for person in dict.fromkeys(body.people) if person != actor.id]
+        notices = await working_hours_notices(conn, people, utcnow()) if options.error is None else {}
     modes = [Mode.GROUP, Mode.INDIVIDUAL] if options.choice_offered else []
     return RecipientOptionsOut(scenario=options.scenario, choice_offered=options.choice_offered, modes=modes,
                                unique_count=options.unique_count, outcome=OUTCOMES[options.scenario],
-                               error=_error(options.error), error_on_send=_error(options.error_on_send))
+                               error=_error(options.error), error_on_send=_error(options.error_on_send),
+                               working_hours_notice=joined_notices(notices, people))
 
 
 @router.post("/conversations", response_model=StartedOut, status_code=201,

@@ -18,7 +18,9 @@ from schoolchat.db.prepared import Prepared
 from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
 from schoolchat.people.models import space_members, spaces, users
-from schoolchat.people.queries import school_roles, space_roles_of
+from schoolchat.db.types import utcnow
+from schoolchat.people.queries import joined_notices, school_roles, space_roles_of
+from schoolchat.people.queries import working_hours_notices as people_working_hours_notices
 from schoolchat.people.reach import any_org_disabled, disabled_among, org_tree, spaces_with_messaging_off
 from schoolchat.policy import texts
 
@@ -262,9 +264,32 @@ def _display_name(row: Any, viewer_id: int, members: list[tuple[int, str]]) -> s
     return row.name or ""
 
 
+async def working_hours_notices(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int,
+                                moment: datetime) -> dict[int, str]:
+    """For 1:1 and group conversations, the working hours notices of the other participants (see
+    ``people.queries.working_hours_notices``), by conversation."""
+    ids = [row.id for row in rows if row.kind in ("direct", "group")]
+    if not ids:
+        return {}
+    members = (await conn.execute(
+        select(memberships.c.conversation_id, memberships.c.user_id)
+        .join(users, users.c.id == memberships.c.user_id)
+        .where(memberships.c.conversation_id.in_(ids), memberships.c.active.is_(True),
+               memberships.c.formal.is_(True), memberships.c.user_id != viewer_id,
+               users.c.working_hours.is_not(None))
+        .order_by(memberships.c.conversation_id, users.c.name))).all()
+    notices = await people_working_hours_notices(conn, [user_id for _, user_id in members], moment)
+    by_conversation: dict[int, list[int]] = defaultdict(list)
+    for conversation_id, user_id in members:
+        by_conversation[conversation_id].append(user_id)
+    return {conversation_id: text for conversation_id, user_ids in by_conversation.items()
+            if (text := joined_notices(notices, user_ids)) is not None}
+
+
 async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -> list[dict[str, Any]]:
     """Conversation rows (joined with the viewer's membership) as list entries: name, preview, unread."""
     ids = [row.id for row in rows]
+    answering = await working_hours_notices(conn, rows, viewer_id, utcnow())
     unnamed = [row.id for row in rows if row.kind == "direct" or (row.kind == "group" and not row.name)]
     members = await formal_member_names(conn, unnamed)
     unread = await unread_counts(conn, viewer_id, ids)
@@ -280,6 +305,7 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -
             "created_by": row.created_by,
             "messaging_disabled_notice": texts.space_messaging_disabled(row.kind)
             if row.space_id in switched_off else None,
+            "working_hours_notice": answering.get(row.id),
             "preview": {"text": row.last_message_preview, "sender_id": row.last_message_sender_id}
             if row.last_message_preview is not None else None,
         }

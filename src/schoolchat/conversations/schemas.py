@@ -39,6 +39,9 @@ class RecipientOptionsOut(BaseModel):
     outcome: str
     error: ErrorOut | None = Field(None, description="Shown at once; sending is not possible.")
     error_on_send: ErrorOut | None = Field(None, description="Shown after a sending attempt (§6.3, last row).")
+    working_hours_notice: str | None = Field(
+        None, description="For the people chosen: \"Maria Jensen usually answers between 08:00 and 16:00\" while "
+                          "it is outside a teacher's working hours; sending is still possible.")
 
 
 class StartConversation(BaseModel):
@@ -74,6 +77,10 @@ class ConversationOut(BaseModel):
     messaging_disabled_notice: str | None = Field(
         None, description="§6.4: set when an admin switched messaging off for its course or project; no one can "
                           "send here meanwhile (\"Messaging is disabled for this course.\").")
+    working_hours_notice: str | None = Field(
+        None, description="1:1 and group: set while it is outside the working hours of a teacher in it (\"Maria "
+                          "Jensen usually answers between 08:00 and 16:00\"), for the composer; sending is "
+                          "still possible.")
 
 
 class ConversationPage(BaseModel):

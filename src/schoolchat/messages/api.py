@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
@@ -10,9 +10,18 @@ from pydantic import BaseModel, Field
 from schoolchat.auth.deps import MessagingActor
 from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.schemas import RecipientSelection
-from schoolchat.messages import actions, queries
+from schoolchat.messages import actions, queries, reads
 from schoolchat.messages.actions import Sent
-from schoolchat.messages.schemas import CLIENT_ID_PATTERN, EditMessage, HistoryPage, NewMessage, SentOut, UnreadOut
+from schoolchat.messages.schemas import (
+    CLIENT_ID_PATTERN,
+    EditMessage,
+    HistoryPage,
+    NewMessage,
+    ReaderOut,
+    ReadsOut,
+    SentOut,
+    UnreadOut,
+)
 from schoolchat.policy.recipients import Mode
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
@@ -39,13 +48,36 @@ def _sent(sent: Sent, response: Response) -> SentOut:
             summary="History, newest first; pass next_before_seq back to page further")
 async def history(conversation_id: int, actor: MessagingActor, services: ServicesDep,
                   before_seq: Annotated[int | None, Query(ge=1)] = None,
-                  limit: Annotated[int, Query(ge=1, le=200)] = 50) -> HistoryPage:
+                  limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                  read_by: Annotated[bool, Query(description="Add `read_by` {read, total, text} to the caller's "
+                                                 "own messages where they may see it (mass messages; teachers in "
+                                                 "course conversations), for the newest 50 of them.")] = False,
+                  ) -> HistoryPage:
     async with services.db.read() as conn:
-        await conversation_queries.get_access(conn, actor.id, conversation_id)
+        access = await conversation_queries.get_access(conn, actor.id, conversation_id)
         rows = await queries.history(conn, conversation_id, before_seq, limit)
         items = await queries.to_wire_many(conn, rows)
+        counted = await reads.on_page(conn, actor.id, access.conversation, rows) if read_by else {}
+    for item in items:
+        if item["id"] in counted:
+            item["read_by"] = counted[item["id"]].to_wire()
     next_before = items[-1]["seq"] if len(items) == limit and items[-1]["seq"] > 1 else None
     return HistoryPage(messages=items, next_before_seq=next_before)
+
+
+@router.get("/conversations/{conversation_id}/messages/{message_id}/reads", response_model=ReadsOut,
+            summary="Who has read (or not read) your own message: mass messages, and teachers in a course")
+async def message_reads(conversation_id: int, message_id: int, actor: MessagingActor, services: ServicesDep,
+                        state: Literal["read", "unread"] = "read",
+                        after: Annotated[int | None, Query(ge=1, description="A user id from next_after")] = None,
+                        limit: Annotated[int, Query(ge=0, le=200, description="0: the count alone")] = 50
+                        ) -> ReadsOut:
+    async with services.db.read() as conn:
+        count, found = await reads.of_message(conn, actor.id, conversation_id, message_id,
+                                              have_read=state == "read", after=after, limit=limit)
+    return ReadsOut(message_id=message_id, **count.to_wire(), state=state,
+                    people=[ReaderOut(id=person.id, name=person.name) for person in found],
+                    next_after=found[-1].id if limit and len(found) == limit else None)
 
 
 @router.post("/conversations/{conversation_id}/messages", response_model=SentOut, status_code=201,

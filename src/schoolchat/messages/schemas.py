@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -49,3 +49,18 @@ class UnreadOut(BaseModel):
 class BadgeOut(BaseModel):
     total: int = Field(description="The badge: unread messages in conversations the caller has not muted.")
     conversations: dict[int, int]
+
+
+class ReaderOut(BaseModel):
+    id: int
+    name: str
+
+
+class ReadsOut(BaseModel):
+    message_id: int
+    read: int = Field(description="Recipients whose read cursor is at or past the message.")
+    total: int = Field(description="Recipients: members other than the sender who received it.")
+    text: str = Field(description="\"Read by 23 of 28\"")
+    state: Literal["read", "unread"] = Field(description="Which of the two lists `people` holds.")
+    people: list[ReaderOut]
+    next_after: int | None = Field(description="Pass back as `after` for the next page of the same list.")

@@ -26,6 +26,7 @@ from schoolchat.moderation import audit
 from schoolchat.people.models import communication_rules, org_roles, orgs, space_members, spaces, users
 from schoolchat.policy.admin import may_administer_user, may_enrol
 from schoolchat.policy.decision import require
+from schoolchat.policy.working_hours import WorkingHours, may_set_working_hours
 from schoolchat.services import Services
 from schoolchat.validation import display_name
 
@@ -122,7 +123,8 @@ async def _audit_switches(tx: Tx, actor: Actor, object_type: str, object_id: int
 
 
 async def update_org(services: Services, actor: Actor, org_id: int, changes: dict[str, Any]) -> None:
-    """Rename an org, or switch messaging off (or on) for everyone with a role in it or below it (§6.4)."""
+    """Rename an org, set its time zone, or switch messaging off (or on) for everyone with a role in it or below
+    it (§6.4)."""
     values = dict(changes)
     if "name" in values:
         values["name"] = display_name(values["name"], "name", 200)
@@ -166,6 +168,14 @@ async def update_user(services: Services, actor: Actor, user_id: int, changes: d
         await _audit_switches(tx, actor, "user", user_id, orgs_of_user, values)
         if values.get("is_active") is False or "password_hash" in values:
             await revoke_all(tx, services.bus, user_id)
+
+
+async def set_working_hours(services: Services, actor: Actor, hours: WorkingHours | None) -> None:
+    """A teacher's own working hours (``None`` clears them)."""
+    require(may_set_working_hours(is_staff=actor.is_staff))
+    async with services.db.write() as tx:
+        await tx.conn.execute(update(users).where(users.c.id == actor.id)
+                              .values(working_hours=hours.stored() if hours is not None else None))
 
 
 async def set_role(services: Services, actor: Actor, user_id: int, org_id: int, role: str | None) -> None:

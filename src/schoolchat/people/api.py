@@ -31,11 +31,14 @@ from schoolchat.people.schemas import (
     SpaceParticipantOut,
     UserChanges,
     UserIn,
+    WorkingHoursIn,
+    WorkingHoursOut,
 )
 from schoolchat.policy.communication import ROLES, scope_for
 from schoolchat.policy.decision import Denied
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
+from schoolchat.policy.working_hours import WorkingHours
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["people"])
@@ -53,6 +56,31 @@ async def me(actor: CurrentActor, services: ServicesDep) -> MeOut:
     return MeOut(id=actor.id, username=actor.username, name=actor.name, avatar_url=actor.avatar_url,
                  messaging_disabled=actor.messaging_disabled, mass_messaging=actor.mass_messaging,
                  roles=actor.roles, spaces=spaces)  # type: ignore[arg-type]
+
+
+async def _working_hours(actor: CurrentActor, services: ServicesDep) -> WorkingHoursOut:
+    async with services.db.read() as conn:
+        stored = (await queries.working_hours_of(conn, [actor.id])).get(actor.id)
+        zone = (await queries.time_zones_of(conn, [actor.id]))[actor.id]
+    return WorkingHoursOut(working_hours=WorkingHoursIn(**stored.hours.stored()) if stored else None, time_zone=zone)
+
+
+@router.get("/me/working-hours", response_model=WorkingHoursOut,
+            summary="Your working hours: outside them, people writing to you see when you usually answer")
+async def get_working_hours(actor: CurrentActor, services: ServicesDep) -> WorkingHoursOut:
+    return await _working_hours(actor, services)
+
+
+@router.put("/me/working-hours", response_model=WorkingHoursOut, summary="Set your working hours (teachers, admins)")
+async def put_working_hours(body: WorkingHoursIn, actor: CurrentActor, services: ServicesDep) -> WorkingHoursOut:
+    await actions.set_working_hours(services, actor, WorkingHours.from_stored(body.model_dump()))
+    return await _working_hours(actor, services)
+
+
+@router.delete("/me/working-hours", status_code=204, summary="Clear your working hours: no notice is shown")
+async def delete_working_hours(actor: CurrentActor, services: ServicesDep) -> Response:
+    await actions.set_working_hours(services, actor, None)
+    return Response(status_code=204)
 
 
 @router.get("/recipients", response_model=RecipientSearchOut,
@@ -90,7 +118,8 @@ admin = APIRouter(prefix="/admin", tags=["administration"])
 async def list_orgs(actor: CurrentActor, services: ServicesDep) -> list[OrgOut]:
     async with services.db.read() as conn:
         rows = await queries.administered_orgs(conn, actor.roles)
-    return [OrgOut(id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id) for row in rows]
+    return [OrgOut(id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, time_zone=row.time_zone)
+            for row in rows]
 
 
 @admin.get("/orgs/{org_id}/people", response_model=AdminPeoplePage, summary="People with a role in an org")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
 
 from schoolchat.db.metadata import metadata
 from schoolchat.db.types import UTCDateTime
@@ -26,6 +26,8 @@ users = Table(
     Column("messaging_disabled", Boolean, nullable=False, server_default="0"),
     Column("mass_messaging", Boolean, nullable=False, server_default="0"),
     Column("is_active", Boolean, nullable=False, server_default="1"),
+    # When a teacher usually answers: {"start": "08:00", "end": "16:00", "days": [1..7 ISO weekdays]}, or NULL.
+    Column("working_hours", JSON(none_as_null=True), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
 )
 
@@ -38,6 +40,8 @@ orgs = Table(
     Column("parent_id", Integer, ForeignKey("orgs.id"), nullable=True, index=True),
     # §6.4: messaging switched off for everyone with a role here or below.
     Column("messaging_disabled", Boolean, nullable=False, server_default="0"),
+    # The IANA time zone that working hours (and quiet hours) are read in.
+    Column("time_zone", String(64), nullable=False, server_default="Europe/Oslo"),
     CheckConstraint("kind in ('district', 'school', 'department')", name="kind"),
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -14,6 +15,7 @@ from schoolchat.people.models import ROLE_RANK, org_roles, orgs, space_members, 
 from schoolchat.policy.admin import may_administer
 from schoolchat.policy.decision import Allowed, require
 from schoolchat.policy.recipients import SpaceSelection
+from schoolchat.policy.working_hours import WorkingHours, working_hours_notice
 
 @dataclass(frozen=True, slots=True)
 class UserSummary:
@@ -201,3 +203,53 @@ async def require_administered(conn: AsyncConnection, actor_roles: dict[int, str
                                what: str = "organisation") -> None:
     """404 unless the actor administers this org (directly or from above)."""
     require(may_administer(actor_roles, await org_chain(conn, org_id), what))
+
+
+DEFAULT_TIME_ZONE = "Europe/Oslo"
+
+
+async def time_zones_of(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[int, str]:
+    """Each person's school clock: the time zone of the first org (by id) they hold a role in."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return {}
+    rows = await conn.execute(select(org_roles.c.user_id, orgs.c.time_zone)
+                              .join(orgs, orgs.c.id == org_roles.c.org_id)
+                              .where(org_roles.c.user_id.in_(wanted)).order_by(org_roles.c.org_id.desc()))
+    zones = dict(rows.all())  # the last row per person wins: their lowest org id
+    return {user_id: zones.get(user_id, DEFAULT_TIME_ZONE) for user_id in wanted}
+
+
+@dataclass(frozen=True, slots=True)
+class Answering:
+    """When someone usually answers, and on which clock."""
+
+    name: str
+    hours: WorkingHours
+    time_zone: str
+
+
+async def working_hours_of(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[int, Answering]:
+    """The people among ``user_ids`` who have set working hours."""
+    rows = (await conn.execute(select(users.c.id, users.c.name, users.c.working_hours)
+                               .where(users.c.id.in_(sorted(set(user_ids))), users.c.working_hours.is_not(None))
+                               )).all()
+    zones = await time_zones_of(conn, [row.id for row in rows])
+    return {row.id: Answering(row.name, WorkingHours.from_stored(row.working_hours), zones[row.id])
+            for row in rows}
+
+
+async def working_hours_notices(conn: AsyncConnection, user_ids: Iterable[int], moment: datetime) -> dict[int, str]:
+    """For each of ``user_ids`` whose working hours ``moment`` is outside of: "Maria Jensen usually answers
+    between 08:00 and 16:00" (a notice for whoever writes to them, never a refusal)."""
+    notices = {}
+    for user_id, who in (await working_hours_of(conn, user_ids)).items():
+        notice = working_hours_notice(who.name, who.hours, moment, who.time_zone)
+        if notice is not None:
+            notices[user_id] = notice
+    return notices
+
+
+def joined_notices(notices: dict[int, str], user_ids: Iterable[int]) -> str | None:
+    """The notices of some of those people, as one text (in the order given), or None."""
+    return ". ".join(notices[user_id] for user_id in user_ids if user_id in notices) or None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Literal
+from zoneinfo import available_timezones
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 SchoolRole = Literal["student", "teacher", "admin"]
 SpaceRole = Literal["teacher", "student"]
@@ -53,6 +54,44 @@ class OrgIn(BaseModel):
 class OrgChanges(BaseModel):
     name: str | None = Field(None, max_length=1000)
     messaging_disabled: bool | None = Field(None, description="§6.4: off for everyone with a role here or below")
+    time_zone: str | None = Field(None, max_length=64, description="IANA name, e.g. Europe/Oslo: the school's "
+                                  "clock for working hours (and quiet hours).")
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value not in available_timezones():  # an explicit null too: every org has a clock
+            raise ValueError("not an IANA time zone name (such as Europe/Oslo)")
+        return value
+
+
+CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class WorkingHoursIn(BaseModel):
+    start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM on the school's clock", examples=["08:00"])
+    end: str = Field(pattern=CLOCK_PATTERN, description="HH:MM; earlier than start runs over midnight",
+                     examples=["16:00"])
+    days: list[int] = Field([1, 2, 3, 4, 5], min_length=1, max_length=7,
+                            description="ISO weekdays (Monday = 1) the hours apply to.")
+
+    @field_validator("days")
+    @classmethod
+    def _weekdays(cls, value: list[int]) -> list[int]:
+        if any(day not in range(1, 8) for day in value) or len(set(value)) != len(value):
+            raise ValueError("each weekday once, 1 (Monday) to 7 (Sunday)")
+        return sorted(value)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> WorkingHoursIn:
+        if self.start == self.end:
+            raise ValueError("start and end must differ")
+        return self
+
+
+class WorkingHoursOut(BaseModel):
+    working_hours: WorkingHoursIn | None = Field(description="None when not set: no notice is ever shown.")
+    time_zone: str = Field(description="The school's time zone the hours are read in.")
 
 
 class CreatedOut(BaseModel):
@@ -130,6 +169,7 @@ class OrgOut(BaseModel):
     name: str
     kind: str
     parent_id: int | None
+    time_zone: str
 
 
 class AdminPersonOut(BaseModel):

@@ -53,3 +53,17 @@ def moderator_delete_confirmation(author: str, moderator: str, *, kept_as_eviden
     where = ("The content is removed from the conversation; kept as evidence for this report." if kept_as_evidence
              else "The content is permanently deleted.")
     return f'Delete {author}\'s message for everyone? All participants will see "{removed_by(moderator)}". {where}'
+
+
+def usually_answers(name: str, start: str, end: str) -> str:
+    """Shown in the composer when writing to a teacher outside their working hours (a notice, not a refusal)."""
+    return f"{name} usually answers between {start} and {end}"
+
+
+def read_by(read: int, total: int) -> str:
+    """Under a sender's own message in a course conversation or mass message."""
+    return f"Read by {read} of {total}"
+
+ROSTER_IMPORT_RUNNING = "A roster import is already running for this organisation. Wait until it has finished."
+ROSTER_IMPORT_INTERRUPTED = ("The import stopped when the service did. Upload the roster again: what was already "
+                             "imported is matched, not repeated.")

@@ -26,6 +26,8 @@ class EventType(StrEnum):
     MESSAGE_DELETED = "message.deleted"  # {conversation_id, message}
     REPORT_CREATED = "report.created"  # {report_id} — to each reviewer: their report inbox changed
     UNREAD_CHANGED = "unread.changed"  # {conversation_id, unread, total} — to one user
+    # {conversation_id, message_ids} — to a sender who sees read counts: those messages' counts changed
+    READS_CHANGED = "reads.changed"
     SESSION_ENDED = "session.ended"  # {token_id} — to one user: the hub closes that credential's sockets
 
 

@@ -44,6 +44,7 @@ class Org:
     name: str
     kind: str
     parent: str | None
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Class:
     deleted: bool
     title: str
     school: str
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,12 @@ class Roster:
     # sourcedIds with no object of their own here (courses, academic sessions), kept so re-imports know them
     plain: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)
     skipped_guardians: int = 0
+
+    @property
+    def rows(self) -> int:
+        """The rows this roster writes (each a sourcedId to remember)."""
+        return (len(self.orgs) + len(self.users) + len(self.classes) + len(self.enrollments)
+                + sum(len(entries) for entries in self.plain.values()))
 
 
 def _status(row: Row, errors: list[RosterError]) -> bool:
@@ -151,7 +159,7 @@ def parse(folder: Path, known: Callable[[str, str], bool]) -> tuple[Roster | Non
         elif parent is not None:
             reference(row, "parentSourcedId", "org", "orgs", parent)
         roster.orgs.append(Org(row["sourcedId"], deleted, _name(row, "name", row["name"], errors), kind or "school",
-                               parent))
+                               parent, row.line))
 
     for file, kind in (("academicSessions", "academicSession"), ("courses", "course")):
         for row in rows.get(file, []):
@@ -196,7 +204,7 @@ def parse(folder: Path, known: Callable[[str, str], bool]) -> tuple[Roster | Non
             reference(row, "courseSourcedId", "course", "courses", row["courseSourcedId"])
         reference(row, "schoolSourcedId", "org", "orgs", row["schoolSourcedId"])
         roster.classes.append(Class(row["sourcedId"], deleted, _name(row, "title", row["title"], errors),
-                                    row["schoolSourcedId"]))
+                                    row["schoolSourcedId"], row.line))
 
     for row in rows.get("enrollments", []):
         deleted = _status(row, errors)

@@ -5,11 +5,13 @@ import { announce, byId, h, replace } from "./dom";
 import { newMessageView } from "./compose";
 import { ConversationView } from "./conversation";
 import { Panel, type View } from "./panel";
+import { maySetWorkingHours } from "./permissions";
 import { Realtime } from "./realtime";
 import { SettingsView } from "./settings";
 import { isAdmin, isStaff, refresh, state } from "./state";
 import { massMessagingPage } from "./mass";
 import { loadNotificationTexts, notificationsView } from "./notifications";
+import { profilePage } from "./profile";
 import { adminPage, participantsPage, reportsPage } from "./tools";
 import type { Conversation, Me } from "./types";
 
@@ -33,6 +35,7 @@ async function route(): Promise<void> {
   try {
     if (hash === "#reports" && isStaff()) await reportsPage(main, (id) => panel.openConversation(id));
     else if (hash === "#admin" && isAdmin()) await adminPage(main);
+    else if (hash === "#settings" && maySetWorkingHours()) await profilePage(main);
     else if (hash === "#mass" && state.me.mass_messaging) await massMessagingPage(main, (id) => panel.openConversation(id));
     else if (hash.startsWith("#participants-")) await participantsPage(main, Number(hash.slice("#participants-".length)));
     else home(main);
@@ -59,7 +62,8 @@ function menu(): void {
     h("li", {}, h("a", { href: "#home" }, "Home")),
     isStaff() ? h("li", {}, h("a", { href: "#reports", id: "reports-link" }, "Reports")) : null,
     isAdmin() ? h("li", {}, h("a", { href: "#admin" }, "Administration")) : null,
-    state.me.mass_messaging ? h("li", {}, h("a", { href: "#mass" }, "Mass messaging")) : null);
+    state.me.mass_messaging ? h("li", {}, h("a", { href: "#mass" }, "Mass messaging")) : null,
+    maySetWorkingHours() ? h("li", {}, h("a", { href: "#settings" }, "My settings")) : null);
   byId("user-name").textContent = state.me.name;
   byId("logout").addEventListener("click", async () => {
     await post("/api/auth/logout").catch(() => undefined);

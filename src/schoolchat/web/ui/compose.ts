@@ -10,6 +10,8 @@ import type { Attachment, Conversation, Feedback, Person, RecipientOptions, Spac
 export interface Composer {
   el: HTMLElement;
   setClosed(reason: string | null): void;
+  /** A notice above the text, such as when a teacher usually answers; sending stays possible. */
+  setNotice(text: string | null): void;
   focus(): void;
 }
 
@@ -22,6 +24,7 @@ export function composer(label: () => string, send: (body: string, attachmentIds
   const clip = h("button", { type: "button", class: "icon-button clip", "aria-label": "Attach files", onclick: () => picker.click() }, icon("clip"));
   const arrow = h("button", { type: "submit", class: "send", "aria-label": "Send" }, icon("send"));
   const closedNote = h("p", { class: "closed-note", hidden: true });
+  const notice = h("p", { class: "composer-notice", role: "status", hidden: true });
   let attached: Attachment[] = [];
   let uploading = 0;
   let clientId = newClientId();
@@ -71,7 +74,7 @@ export function composer(label: () => string, send: (body: string, attachmentIds
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); void submit(); }
   });
   const form = h("form", { class: "composer", onsubmit: (e: Event) => { e.preventDefault(); void submit(); } },
-    closedNote, files, error, h("div", { class: "compose-row" }, clip, picker, textarea, arrow));
+    closedNote, notice, files, error, h("div", { class: "compose-row" }, clip, picker, textarea, arrow));
   return {
     el: form,
     setClosed(reason) {
@@ -79,6 +82,10 @@ export function composer(label: () => string, send: (body: string, attachmentIds
       closedNote.textContent = reason ?? "";
       textarea.disabled = clip.disabled = arrow.disabled = reason !== null;
       textarea.setAttribute("aria-label", label());
+    },
+    setNotice(text) {
+      notice.hidden = !text;
+      notice.textContent = text ?? "";
     },
     focus: () => textarea.focus(),
   };
@@ -138,6 +145,7 @@ export function newMessageView(back: () => void, opened: (conversationId: number
     choice.hidden = true;
     options = null;
     write.setClosed(null);
+    write.setNotice(null);
     if (!selected.length) return;
     try {
       options = await post<RecipientOptions>("/api/recipients/options", selection());
@@ -151,6 +159,7 @@ export function newMessageView(back: () => void, opened: (conversationId: number
       return;
     }
     note.textContent = options.outcome;
+    write.setNotice(options.working_hours_notice ?? null);
     if (options.choice_offered) {
       replace(choice, h("legend", {}, "Send as"),
         ...options.modes.map((m, i) => h("label", { class: "radio" },

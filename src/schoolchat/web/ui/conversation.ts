@@ -6,9 +6,10 @@ import { composer } from "./compose";
 import { chooseDialog, confirmDialog, menuButton, promptDialog, type MenuItem } from "./menu";
 import type { View } from "./panel";
 import { backButton } from "./panel";
-import { mayEdit, mayModeratorDelete, maySendTo } from "./permissions";
+import { mayEdit, mayModeratorDelete, maySeeReads, maySendTo } from "./permissions";
+import { fetchReadBy, showReadBy } from "./reads";
 import { refresh, state } from "./state";
-import type { Conversation, HubEvent, Message } from "./types";
+import type { Conversation, HubEvent, Message, ReadBy } from "./types";
 
 const PAGE = 30;
 /** The API's largest history page: used to reach back to the first unread message in fewer requests. */
@@ -20,6 +21,8 @@ const MASS_ONE_WAY = "This is a mass message. Replies are not possible.";
 const READ_BATCH_MS = 400;
 /** A message counts as seen when half of it, or half of the view when it is taller, has been on screen. */
 const SEEN_SHARE = 0.5;
+/** How long "Read by" waits for more reads before asking for the new counts (a count costs the server a walk). */
+const READS_REFRESH_MS = 1000;
 const THRESHOLDS = Array.from({ length: 11 }, (_, i) => i / 10);
 
 export interface ConversationNav {
@@ -40,6 +43,11 @@ export class ConversationView implements View {
   private readonly scroller = h("div", { class: "scroller" });
   private readonly write;
   private readonly rows = new Map<number, HTMLElement>();
+  /** "Read by X of Y" of the reader's own messages, as last told (history, then `reads.changed` events). */
+  private readonly readBy = new Map<number, ReadBy>();
+  /** Own messages whose counts changed (`reads.changed`), asked for again together after a short pause. */
+  private readonly readsChanged = new Set<number>();
+  private readsTimer = 0;
   private nextBefore: number | null = null;
   private loading = false;
   private removed = false;
@@ -84,6 +92,7 @@ export class ConversationView implements View {
     this.observer.disconnect();
     this.reading.disconnect();
     document.removeEventListener("visibilitychange", this.onVisibility);
+    window.clearTimeout(this.readsTimer);
     this.flushRead(); // what was seen just before leaving counts
   }
 
@@ -118,7 +127,8 @@ export class ConversationView implements View {
   }
 
   private historyUrl(before: number | null, limit = PAGE): string {
-    return `/api/conversations/${this.id}/messages?limit=${limit}${before ? `&before_seq=${before}` : ""}`;
+    const reads = this.conversation && maySeeReads(this.conversation) ? "&read_by=true" : "";
+    return `/api/conversations/${this.id}/messages?limit=${limit}${before ? `&before_seq=${before}` : ""}${reads}`;
   }
 
   /** One page of history older than `before` (the newest page when null), added above what is shown. */
@@ -179,6 +189,7 @@ export class ConversationView implements View {
 
   private applyStatus(c: Conversation): void {
     this.title.textContent = c.name;
+    this.write.setNotice(c.working_hours_notice ?? null);
     const closed = c.status !== "open" || this.removed;
     const notice = this.removed ? "You are no longer a participant in this conversation." : c.status === "closed" ? "Closed conversation" : c.status_notice;
     this.showBanner(closed ? [notice, c.status === "closed" ? c.status_notice : null].filter(Boolean).join(". ") : null);
@@ -249,12 +260,30 @@ export class ConversationView implements View {
           if (this.conversation) this.applyStatus(this.conversation);
         } else void this.reloadHeader();
         break;
+      case "reads.changed":
+        (event.payload.message_ids as number[]).forEach((id) => this.readsChanged.add(id));
+        if (!this.readsTimer) this.readsTimer = window.setTimeout(() => void this.refreshReadBy(), READS_REFRESH_MS);
+        break;
       case "conversation.updated":
       case "conversation.closed":
       case "conversation.reopened":
       case "conversation.deleted":
         void this.reloadHeader();
         break;
+    }
+  }
+
+  private async refreshReadBy(): Promise<void> {
+    this.readsTimer = 0;
+    const ids = [...this.readsChanged].filter((id) => this.rows.has(id));
+    this.readsChanged.clear();
+    for (const id of ids) {
+      const count = await fetchReadBy(this.id, id).catch(() => null);
+      const bubble = this.rows.get(id)?.querySelector<HTMLElement>(".bubble");
+      if (count && bubble) {
+        this.readBy.set(id, count);
+        showReadBy(bubble, count, this.id, id);
+      }
     }
   }
 
@@ -280,16 +309,18 @@ export class ConversationView implements View {
       : h("div", { class: "body" });
     if (!m.deleted && m.html) body.innerHTML = m.html; // sanitised by the server (nh3): links are the only markup
     const files = attachmentList(m.attachments, (a) => `/api/attachments/${a.id}`);
-    const li = h("li", { class: own ? "message own" : "message", "data-seq": m.seq, "data-id": m.id },
-      avatar(m.sender.name, m.sender.avatar_url),
-      h("div", { class: "bubble" },
-        h("div", { class: "meta" },
-          h("span", { class: "author" }, m.sender.name), timeLabel(m.created_at),
-          m.edited_at && !m.deleted ? h("span", { class: "edited" }, "edited") : null,
-          m.deleted ? null : menuButton(`Message options for ${m.sender.name}'s message`, () => this.options(m, own))),
-        m.forwarded_from && !m.deleted ? h("p", { class: "forwarded" }, `Forwarded from ${m.forwarded_from.sender_name}`) : null,
-        body, files));
-    return li;
+    const bubble = h("div", { class: "bubble" },
+      h("div", { class: "meta" },
+        h("span", { class: "author" }, m.sender.name), timeLabel(m.created_at),
+        m.edited_at && !m.deleted ? h("span", { class: "edited" }, "edited") : null,
+        m.deleted ? null : menuButton(`Message options for ${m.sender.name}'s message`, () => this.options(m, own))),
+      m.forwarded_from && !m.deleted ? h("p", { class: "forwarded" }, `Forwarded from ${m.forwarded_from.sender_name}`) : null,
+      body, files);
+    if (m.read_by) this.readBy.set(m.id, m.read_by);
+    const readBy = own && !m.deleted ? this.readBy.get(m.id) : undefined;
+    if (readBy) showReadBy(bubble, readBy, this.id, m.id);
+    return h("li", { class: own ? "message own" : "message", "data-seq": m.seq, "data-id": m.id },
+      avatar(m.sender.name, m.sender.avatar_url), bubble);
   }
 
   private options(m: Message, own: boolean): MenuItem[] {

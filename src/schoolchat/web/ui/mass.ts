@@ -2,10 +2,11 @@
 
 import { get, newClientId, post } from "./api";
 import { attempt, h, replace, timeLabel } from "./dom";
+import { fetchReadBy, showReadBy } from "./reads";
 
 interface Targets { orgs: { id: number; name: string; kind: string }[]; roles: string[]; }
 interface Job {
-  id: number; conversation_id: number; status: "queued" | "running" | "done" | "failed"; total: number;
+  id: number; conversation_id: number; message_id: number; status: "queued" | "running" | "done" | "failed"; total: number;
   delivered: number; skipped_disabled: number; progress: number; error: string | null; created_at: string;
 }
 
@@ -15,8 +16,16 @@ function jobLine(job: Job): HTMLElement {
   const state = job.status === "done"
     ? `Delivered to ${job.delivered} of ${job.total}${job.skipped_disabled ? `; ${job.skipped_disabled} skipped (messaging disabled)` : ""}.`
     : job.status === "failed" ? `Failed: ${job.error ?? "unknown error"}` : `Sending… ${Math.round(job.progress * 100)}%`;
-  return h("li", { "data-job": job.id }, timeLabel(job.created_at), " ", state,
+  const line = h("li", { "data-job": job.id }, timeLabel(job.created_at), " ", state,
     job.status === "running" || job.status === "queued" ? h("progress", { max: 1, value: job.progress, "aria-label": "Delivery progress" }) : null);
+  if (job.status === "done") void readBy(line, job);
+  return line;
+}
+
+/** "Read by X of Y" for a delivered mass message: one count, asked for each message the list shows. */
+async function readBy(line: HTMLElement, job: Job): Promise<void> {
+  const count = await fetchReadBy(job.conversation_id, job.message_id).catch(() => null);
+  if (count) showReadBy(line, count, job.conversation_id, job.message_id);
 }
 
 export async function massMessagingPage(main: HTMLElement, openConversation: (id: number) => void): Promise<void> {

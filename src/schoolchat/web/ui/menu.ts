@@ -54,9 +54,10 @@ export function menuButton(label: string, items: () => MenuItem[]): HTMLElement 
   return wrap;
 }
 
-function modal(title: string, body: HTMLElement[], okLabel: string, danger: boolean): Promise<HTMLDialogElement | null> {
-  const ok = h("button", { type: "submit", class: danger ? "button danger" : "button primary", value: "ok" }, okLabel);
-  const cancel = h("button", { type: "submit", class: "button", value: "cancel", formnovalidate: true }, "Cancel");
+/** A modal dialog; without `okLabel` it only informs, with a Close button. */
+function modal(title: string, body: HTMLElement[], okLabel: string | null, danger: boolean): Promise<HTMLDialogElement | null> {
+  const ok = okLabel === null ? null : h("button", { type: "submit", class: danger ? "button danger" : "button primary", value: "ok" }, okLabel);
+  const cancel = h("button", { type: "submit", class: "button", value: "cancel", formnovalidate: true }, okLabel === null ? "Close" : "Cancel");
   const heading = h("h2", { id: "dialog-title" }, title);
   const form = h("form", { method: "dialog" }, heading, ...body, h("div", { class: "actions" }, cancel, ok));
   const dialog = h("dialog", { class: "dialog", "aria-labelledby": "dialog-title" }, form);
@@ -70,6 +71,10 @@ function modal(title: string, body: HTMLElement[], okLabel: string, danger: bool
       opener?.focus();
     });
   });
+}
+
+export async function infoDialog(title: string, body: HTMLElement[]): Promise<void> {
+  await modal(title, body, null, false);
 }
 
 export async function confirmDialog(title: string, text: string, okLabel: string): Promise<boolean> {

@@ -65,3 +65,14 @@ export function mayModeratorDelete(c: Conversation | null, m: Message): boolean 
 export function maySendTo(c: Conversation): boolean {
   return c.status === "open" && c.kind !== "mass";
 }
+
+/** `policy.reads.may_see_reads`: read counts on one's own messages, in a mass message or, for its teachers, in a
+ * course conversation. */
+export function maySeeReads(c: Conversation): boolean {
+  return c.kind === "mass" || (c.kind === "course" && state.me.spaces[String(c.space_id)] === "teacher");
+}
+
+/** `policy.working_hours.may_set_working_hours`: teachers and admins of a school. */
+export function maySetWorkingHours(): boolean {
+  return schoolStaff();
+}

@@ -3,10 +3,11 @@
 import { get, patch, post, put } from "./api";
 import { announce, attachmentList, attempt, h, replace, timeLabel } from "./dom";
 import { schoolNotificationsForm, type SchoolSettings } from "./notifications";
+import { rosterCard } from "./roster";
 import { participantList } from "./settings";
 import type { Message, Participant, Report } from "./types";
 
-interface Org { id: number; name: string; kind: string; }
+interface Org { id: number; name: string; kind: string; time_zone: string; }
 interface AdminPerson { id: number; name: string; username: string; title: string; role: string; messaging_disabled: boolean; mass_messaging: boolean; }
 interface Rule { sender_role: string; recipient_role: string; scope: string; source: string; }
 
@@ -85,14 +86,31 @@ export async function adminPage(main: HTMLElement): Promise<void> {
   let timer = 0;
   find.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(() => void showPeople(), 250); });
   const show = async (): Promise<void> => {
-    const rules = await get<Rule[]>(`/api/admin/orgs/${select.value}/rules`);
-    const notifications = await get<SchoolSettings>(`/api/admin/orgs/${select.value}/notifications`);
-    replace(body, rulesForm(Number(select.value), rules), schoolNotificationsForm(Number(select.value), notifications),
+    const org = orgs.find((o) => String(o.id) === select.value)!;
+    const [rules, roster, notifications] = await Promise.all([
+      get<Rule[]>(`/api/admin/orgs/${org.id}/rules`), rosterCard(org.id),
+      get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`)]);
+    replace(body, timeZoneForm(org), roster, rulesForm(org.id, rules), schoolNotificationsForm(org.id, notifications),
       h("section", { class: "card" }, h("h2", {}, "People"), h("label", { for: "admin-find" }, "Find a person "), find, people));
     await showPeople();
   };
   select.addEventListener("change", () => void show());
   if (orgs.length) await show();
+}
+
+/** The org's clock: teachers' working hours are read in it. */
+function timeZoneForm(org: Org): HTMLElement {
+  const zone = h("input", { id: "org-time-zone", required: true, value: org.time_zone, autocomplete: "off", spellcheck: false });
+  const save = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    if (await attempt(() => patch(`/api/admin/orgs/${org.id}`, { time_zone: zone.value.trim() }), `Time zone of ${org.name}: ${zone.value.trim()}.`)) {
+      org.time_zone = zone.value.trim();
+    }
+  };
+  return h("form", { class: "card", onsubmit: save },
+    h("h2", {}, "Time zone"),
+    h("label", { for: "org-time-zone" }, "IANA time zone (such as Europe/Oslo) "), zone,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, "Save time zone")));
 }
 
 function rulesForm(orgId: number, rules: Rule[]): HTMLElement {

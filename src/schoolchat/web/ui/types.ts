@@ -31,6 +31,15 @@ export interface Conversation {
   preview: { text: string; sender_id: number | null } | null;
   formal: boolean;
   created_by: number | null;
+  /** 1:1 and group: "Maria Jensen usually answers between 08:00 and 16:00" while outside a teacher's hours. */
+  working_hours_notice?: string | null;
+}
+
+/** "Read by 23 of 28": on the sender's own messages where they may see it (mass messages; teachers in courses). */
+export interface ReadBy {
+  read: number;
+  total: number;
+  text: string;
 }
 
 export interface Attachment {
@@ -54,6 +63,7 @@ export interface Message {
   attachments?: Attachment[]; // absent on servers without the attachments API
   /** In a report's evidence only: the sentence saying the message was deleted from its conversation since. */
   kept_as_evidence?: string | null;
+  read_by?: ReadBy; // only when asked for (`read_by=true`) and allowed
 }
 
 export interface Person {
@@ -92,6 +102,8 @@ export interface RecipientOptions {
   outcome: string;
   error: ApiErrorBody | null;
   error_on_send: ApiErrorBody | null;
+  /** "Maria Jensen usually answers between 08:00 and 16:00" while outside a chosen teacher's working hours. */
+  working_hours_notice?: string | null;
 }
 
 export interface Feedback {

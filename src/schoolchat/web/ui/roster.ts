@@ -1,0 +1,76 @@
+// Administration: upload a OneRoster CSV zip for an org and watch its import (progress, then the outcome).
+
+import { get, request } from "./api";
+import { attempt, h, replace, timeLabel } from "./dom";
+
+interface RosterError { file: string; line: number; column: string; message: string; }
+interface RosterJob {
+  id: number; filename: string; status: "validating" | "writing" | "done" | "failed"; rows_total: number;
+  rows_validated: number; rows_written: number; progress: number; error_count: number; errors: RosterError[];
+  summary: { created: Record<string, number>; updated: Record<string, number> } | null; failure: string | null;
+  created_at: string;
+}
+
+const POLL_MS = 1000;
+const running = (job: RosterJob): boolean => job.status === "validating" || job.status === "writing";
+
+function outcome(job: RosterJob): HTMLElement {
+  if (job.status === "validating") return h("p", {}, "Checking the files…");
+  if (job.status === "writing") {
+    return h("p", {}, `Writing: ${job.rows_written} of ${job.rows_total} rows (all ${job.rows_validated} rows are valid). `,
+      h("progress", { max: 1, value: job.progress, "aria-label": "Import progress" }));
+  }
+  if (job.status === "done") {
+    const created = job.summary ? Object.entries(job.summary.created).map(([kind, n]) => `${n} ${kind}`).join(", ") : "";
+    return h("p", {}, `Imported ${job.rows_written} rows.${created ? ` Created: ${created}.` : ""}`);
+  }
+  if (job.failure) return h("p", { class: "error" }, job.failure);
+  return h("div", {},
+    h("p", { class: "error" }, `${job.error_count} problem${job.error_count === 1 ? "" : "s"}; nothing was imported.`),
+    h("table", { class: "roster-errors" },
+      h("thead", {}, h("tr", {}, ...["File", "Line", "Column", "Problem"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, ...job.errors.map((e) => h("tr", {},
+        h("td", {}, e.file), h("td", {}, String(e.line)), h("td", {}, e.column), h("td", {}, e.message))))));
+}
+
+function jobCard(job: RosterJob): HTMLElement {
+  return h("li", { class: "roster-job", "data-job": job.id, "data-status": job.status },
+    h("strong", {}, job.filename), " ", timeLabel(job.created_at), " ", h("span", { class: "status" }, job.status), outcome(job));
+}
+
+/** The roster card of the admin page for one org: the upload form and the org's recent imports, live. */
+export async function rosterCard(orgId: number): Promise<HTMLElement> {
+  const picker = h("input", { id: "roster-file", type: "file", accept: ".zip,application/zip", required: true });
+  const jobs = h("ul", { class: "jobs", "aria-label": "Roster imports", "aria-live": "polite" });
+  const follow = async (job: RosterJob): Promise<void> => {
+    while (running(job) && jobs.isConnected) {
+      await new Promise((resolve) => window.setTimeout(resolve, POLL_MS));
+      job = await get<RosterJob>(`/api/admin/roster-imports/${job.id}`);
+      jobs.querySelector(`[data-job="${job.id}"]`)?.replaceWith(jobCard(job));
+    }
+  };
+  const upload = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const file = picker.files?.[0];
+    if (!file) return;
+    const form = new FormData();
+    form.append("file", file);
+    let job: RosterJob | null = null;
+    await attempt(async () => { job = await request<RosterJob>("POST", `/api/admin/orgs/${orgId}/roster-imports`, form); },
+      "Roster uploaded; it is imported in the background.");
+    if (job) {
+      picker.value = "";
+      jobs.prepend(jobCard(job));
+      void follow(job);
+    }
+  };
+  const recent = await get<RosterJob[]>(`/api/admin/orgs/${orgId}/roster-imports?limit=5`);
+  replace(jobs, ...recent.map(jobCard));
+  recent.filter(running).forEach((job) => void follow(job));
+  return h("form", { class: "card", onsubmit: upload },
+    h("h2", {}, "Roster"),
+    h("p", {}, "Upload the school information system's OneRoster 1.1 CSV files as one zip. Nothing is imported unless every row is valid."),
+    h("label", { for: "roster-file" }, "Roster zip "), picker,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, "Upload roster")),
+    jobs);
+}
