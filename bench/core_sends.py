@@ -138,6 +138,7 @@ async def _load(senders: list[Sender], send: SendOne, duration: float, warmup: f
     """Every sender writes as fast as answers come back; (sent, errors, latencies, CPU seconds) within the
     measured window."""
     start = time.perf_counter() + warmup
+    nonce = f"{time.time_ns():x}"  # client ids unique across runs on the same database
     end = start + duration
     latencies: list[float] = []
     errors = 0
@@ -155,7 +156,7 @@ async def _load(senders: list[Sender], send: SendOne, duration: float, warmup: f
         while (began := time.perf_counter()) < end:
             i += 1
             ok = await send(sender, sender.conversation_ids[i % len(sender.conversation_ids)],
-                            BODIES[i % len(BODIES)], f"{label}-{number}-{i}")
+                            BODIES[i % len(BODIES)], f"{label}-{nonce}-{number}-{i}")
             if began >= start:
                 latencies.append(time.perf_counter() - began)
                 errors += not ok

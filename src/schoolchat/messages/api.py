@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from schoolchat.auth.deps import MessagingActor
-from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.schemas import RecipientSelection
 from schoolchat.messages import actions, queries
 from schoolchat.messages.actions import Sent
@@ -39,9 +38,7 @@ async def history(conversation_id: int, actor: MessagingActor, services: Service
                   before_seq: Annotated[int | None, Query(ge=1)] = None,
                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> HistoryPage:
     async with services.db.read() as conn:
-        await conversation_queries.get_access(conn, actor.id, conversation_id)
-        rows = await queries.history(conn, conversation_id, before_seq, limit)
-        items = await queries.to_wire_many(conn, rows)
+        items = await queries.history_page(conn, actor.id, conversation_id, before_seq, limit)
     next_before = items[-1]["seq"] if len(items) == limit and items[-1]["seq"] > 1 else None
     return HistoryPage(messages=items, next_before_seq=next_before)
 
