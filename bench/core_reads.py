@@ -1,6 +1,6 @@
 """Read latencies for the benchmark user (a member of 150 conversations) on a filled database (issue 2).
 
-Each case runs twice: over HTTP against the whole service (core_server.py: ``create_app`` on uvicorn in a process
+Each case runs twice: over HTTP against the whole service (``schoolchat serve`` as a user starts it, in a process
 of its own, one keep-alive connection, bearer authentication), and as the bare query functions the routes call
 in this process, so the difference is the framework's and the network's share. Targets: p99 ≤ 10 ms for each
 read on SQLite. An HTTP case's CPU is the server's, on average per request (from /proc over the case); a query

@@ -1,10 +1,11 @@
 """Sustained sends per second from one process, on a copy of the filled database (issue 2: ≥ 1,000 sends/s).
 
 Two ways, each with SQLite ``synchronous`` FULL (the engine's default) and NORMAL:
-- ``http``: a real server (core_server.py: ``create_app`` on uvicorn, uvloop, httptools) on a free 127.0.0.1 port,
-  and N concurrent clients in this process posting ``POST /api/conversations/{id}/messages`` with unique
+- ``http``: ``schoolchat serve`` as a user starts it (core_target.serve) on a free 127.0.0.1 port, and N
+  concurrent clients in this process posting ``POST /api/conversations/{id}/messages`` with unique
   ``client_message_id``s, each client a different person on a keep-alive connection of its own (``rawhttp``: httpx
-  costs more CPU per request than the server does) writing round-robin into their own conversations;
+  costs more CPU per request than the server does) writing round-robin into their own conversations, or with
+  ``--one-conversation`` all into one course conversation, as a class does in a lesson;
 - ``inprocess``: the same sends as direct calls of ``messages.actions.send``: the database and action cost
   without HTTP, JSON and the framework.
 Each run starts from a fresh copy of the filled file, so runs do not see each other's messages.
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import core_target
 import rawhttp
@@ -63,6 +64,7 @@ class Outcome:
     latency: timing.Summary
     conditions: dict[str, object]
     cpu_ms_per_send: float | None = None  # CPU of the process that serves the sends, over the measured window
+    one_conversation: bool = False
 
     @property
     def per_second(self) -> float:
@@ -78,6 +80,8 @@ async def main() -> None:
     parser.add_argument("--mode", choices=("http", "inprocess"), action="append", help="default: both")
     parser.add_argument("--synchronous", choices=("FULL", "NORMAL"), action="append", help="default: both")
     parser.add_argument("--clients", type=int, default=32, help="concurrent senders")
+    parser.add_argument("--one-conversation", action="store_true",
+                        help="every sender writes into the same course conversation (a lesson), not their own")
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds per run")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each run")
     args = parser.parse_args()
@@ -94,14 +98,28 @@ async def main() -> None:
     out.write_text(json.dumps([{"mode": o.mode, "synchronous": o.synchronous, "clients": o.clients,
                                 "seconds": o.seconds, "sent": o.sent, "errors": o.errors,
                                 "per_second": round(o.per_second, 1), "latency": o.latency.as_dict(),
-                                "cpu_ms_per_send": o.cpu_ms_per_send,
+                                "cpu_ms_per_send": o.cpu_ms_per_send, "one_conversation": o.one_conversation,
                                 "conditions": o.conditions} for o in outcomes], indent=2))
     console.print(f"Written to {out}")
 
 
-async def _senders(db: Database, count: int) -> list[Sender]:
-    """``count`` people, each with up to ten of their conversations (1:1, group, course, project) to write to."""
+async def _senders(db: Database, count: int, one_conversation: bool) -> list[Sender]:
+    """``count`` people, each with up to ten of their conversations (1:1, group, course, project) to write to, or
+    (``one_conversation``) ``count`` members of the largest course conversation, all writing into it."""
     async with db.read() as conn:
+        if one_conversation:
+            size = func.count().label("size")
+            course = (await conn.execute(
+                select(memberships.c.conversation_id, size)
+                .join(conversations, conversations.c.id == memberships.c.conversation_id)
+                .where(memberships.c.active.is_(True), conversations.c.kind == "course",
+                       conversations.c.status == "open")
+                .group_by(memberships.c.conversation_id).order_by(size.desc()).limit(1))).first()
+            members = (await conn.execute(
+                select(memberships.c.user_id).where(memberships.c.conversation_id == course.conversation_id,
+                                                    memberships.c.active.is_(True))
+                .order_by(memberships.c.user_id))).scalars().all()
+            return [Sender(u, [course.conversation_id]) for u in random.Random(3).sample(list(members), count)]
         rows = (await conn.execute(
             select(memberships.c.user_id, memberships.c.conversation_id)
             .join(conversations, conversations.c.id == memberships.c.conversation_id)
@@ -120,6 +138,7 @@ async def _load(senders: list[Sender], send: SendOne, duration: float, warmup: f
     """Every sender writes as fast as answers come back; (sent, errors, latencies, CPU seconds) within the
     measured window."""
     start = time.perf_counter() + warmup
+    nonce = f"{time.time_ns():x}"  # client ids unique across runs on the same database
     end = start + duration
     latencies: list[float] = []
     errors = 0
@@ -137,7 +156,7 @@ async def _load(senders: list[Sender], send: SendOne, duration: float, warmup: f
         while (began := time.perf_counter()) < end:
             i += 1
             ok = await send(sender, sender.conversation_ids[i % len(sender.conversation_ids)],
-                            BODIES[i % len(BODIES)], f"{label}-{number}-{i}")
+                            BODIES[i % len(BODIES)], f"{label}-{nonce}-{number}-{i}")
             if began >= start:
                 latencies.append(time.perf_counter() - began)
                 errors += not ok
@@ -149,7 +168,7 @@ async def _load(senders: list[Sender], send: SendOne, duration: float, warmup: f
 async def _inprocess(found: core_target.Target, url: str, synchronous: str, args: argparse.Namespace) -> Outcome:
     db = Database(url, sqlite_synchronous=synchronous)
     services = Services(found.settings(), db, MemoryBus())
-    senders = await _senders(db, args.clients)
+    senders = await _senders(db, args.clients, args.one_conversation)
     async with db.read() as conn:
         for sender in senders:
             sender.actor = await load_actor(conn, sender.user_id)
@@ -162,12 +181,13 @@ async def _inprocess(found: core_target.Target, url: str, synchronous: str, args
     sent, errors, latencies, cpu = await _load(senders, send, args.duration, args.warmup, "in")
     await db.dispose()
     return Outcome("inprocess", synchronous, args.clients, args.duration, sent, errors,
-                   timing.summarise("send", latencies), core_target.conditions(), _per_send(cpu, sent))
+                   timing.summarise("send", latencies), core_target.conditions(), _per_send(cpu, sent),
+                   args.one_conversation)
 
 
 async def _http(found: core_target.Target, url: str, synchronous: str, args: argparse.Namespace) -> Outcome:
     db = Database(url)
-    senders = await _senders(db, args.clients)
+    senders = await _senders(db, args.clients, args.one_conversation)
     tokens = await core_target.bearer_tokens(db, [s.user_id for s in senders])
     await db.dispose()
     for sender in senders:
@@ -191,7 +211,8 @@ async def _http(found: core_target.Target, url: str, synchronous: str, args: arg
             for connection in connections:
                 await connection.close()
     return Outcome("http", synchronous, args.clients, args.duration, sent, errors,
-                   timing.summarise("send", latencies), core_target.conditions(), _per_send(cpu, sent))
+                   timing.summarise("send", latencies), core_target.conditions(), _per_send(cpu, sent),
+                   args.one_conversation)
 
 
 def _per_send(cpu_seconds: float, sent: int) -> float | None:

@@ -83,7 +83,7 @@ def conditions() -> dict[str, object]:
 
 @dataclass(frozen=True)
 class Server:
-    """A running core_server.py: where it listens, and how much CPU it has used so far."""
+    """A running ``schoolchat serve``: where it listens, and how much CPU it has used so far."""
 
     port: int
     pid: int
@@ -96,12 +96,17 @@ class Server:
 
 @asynccontextmanager
 async def serve(url: str, synchronous: str = "FULL") -> AsyncIterator[Server]:
-    """``create_app`` on uvicorn (core_server.py) in a process of its own on a free port, until the block ends."""
+    """``schoolchat serve`` exactly as a user starts it (settings from ``SCHOOLCHAT_*``, its log written to
+    results/serve.log as a service manager would keep it), on a free port, until the block ends."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("core_server.py")), url,
-                                "--port", str(port), "--synchronous", synchronous])
+    env = {**os.environ, "SCHOOLCHAT_DATABASE_URL": url, "SCHOOLCHAT_SECRET_KEY": SECRET,
+           "SCHOOLCHAT_DATA_DIR": str(RESULTS), "SCHOOLCHAT_SQLITE_SYNCHRONOUS": synchronous}
+    RESULTS.mkdir(exist_ok=True)
+    with (RESULTS / "serve.log").open("ab") as log:
+        process = subprocess.Popen([str(Path(sys.executable).with_name("schoolchat")), "serve", "--port", str(port)],
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         await _wait_until_up(port)
         yield Server(port, process.pid)

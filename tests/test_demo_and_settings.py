@@ -23,6 +23,18 @@ def test_default_secret_key_is_accepted_in_demo_mode(tmp_path) -> None:  # type:
     create_app(Settings(data_dir=tmp_path, demo=True))
 
 
+@pytest.mark.parametrize(("setting", "pragma"), [("FULL", 2), ("NORMAL", 1)])
+async def test_sqlite_synchronous_setting_reaches_the_database(tmp_path, setting: str,  # type: ignore[no-untyped-def]
+                                                               pragma: int) -> None:
+    app = create_app(Settings(data_dir=tmp_path, demo=True, sqlite_synchronous=setting))
+    db = app.state.services.db
+    try:
+        async with db.read() as conn:
+            assert (await conn.exec_driver_sql("PRAGMA synchronous")).scalar_one() == pragma
+    finally:
+        await db.dispose()
+
+
 def test_database_defaults_to_a_sqlite_file_in_the_data_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(data_dir=tmp_path)
     assert settings.effective_database_url == f"sqlite+aiosqlite:///{tmp_path.resolve() / 'schoolchat.db'}"

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from schoolchat.db.engine import is_unique_violation
-from schoolchat.db.prepared import Prepared
+from schoolchat.db.prepared import Prepared, together
 from schoolchat.db.types import utcnow
 from schoolchat.people.models import users
 from schoolchat.realtime.models import events
@@ -98,3 +98,44 @@ async def test_a_read_holds_one_snapshot_from_its_first_statement_even_a_prepare
             await _RENAME.all(tx.conn, username="prep.five", name="Changed meanwhile")
         later = (await conn.execute(_USER.statement, {"username": "prep.five"})).one()
     assert first.display_name == later.display_name == "Prep.Five"
+
+
+_NAME_OF = Prepared(select(users.c.name).where(users.c.username == bindparam("username")))
+
+
+async def test_statements_run_together_in_order_each_seeing_what_the_ones_before_wrote(services: Services) -> None:
+    await _add(services, "prep.six")
+    async with services.db.write() as tx:
+        renamed, seen = await together(tx.conn, (_RENAME, {"username": "prep.six", "name": "Renamed"}),
+                                       (_NAME_OF, {"username": "prep.six"}))
+    assert renamed == [] and [row.name for row in seen] == ["Renamed"]
+
+
+async def test_a_statement_queued_for_the_commit_gives_its_rows_once_committed(services: Services) -> None:
+    async with services.db.write() as tx:
+        queued = await _NEW_USER.later(tx, username="prep.seven", password_hash="x", name="Seven",
+                                       messaging_disabled=False, created_at=utcnow())
+    async with services.db.read() as conn:
+        assert queued.scalar() == (await _USER.first(conn, username="prep.seven")).id
+
+
+async def test_a_queued_statement_is_undone_with_a_write_that_fails_after_it(services: Services) -> None:
+    await _add(services, "prep.eight")
+    with pytest.raises(RuntimeError):
+        async with services.db.write() as tx:
+            await _RENAME.later(tx, username="prep.eight", name="Never")
+            raise RuntimeError("the action fails after queuing")
+    async with services.db.read() as conn:
+        assert (await _USER.first(conn, username="prep.eight")).display_name == "Prep.Eight"
+
+
+async def test_a_queued_statement_that_fails_undoes_the_whole_write(services: Services) -> None:
+    await _add(services, "prep.nine")
+    with pytest.raises(IntegrityError) as raised:
+        async with services.db.write() as tx:
+            await _RENAME.all(tx.conn, username="prep.nine", name="Never")
+            await _NEW_USER.later(tx, username="prep.nine", password_hash="x", name="Twin",
+                                  messaging_disabled=False, created_at=utcnow())
+    assert is_unique_violation(raised.value)
+    async with services.db.read() as conn:
+        assert (await _USER.first(conn, username="prep.nine")).display_name == "Prep.Nine"

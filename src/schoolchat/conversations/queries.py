@@ -14,14 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from schoolchat.auth.actor import Actor
 from schoolchat.conversations.icons import icon_for
 from schoolchat.conversations.models import conversations, individual_recipients, memberships
-from schoolchat.db.prepared import Prepared
+from schoolchat.db.prepared import Prepared, together
 from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
 from schoolchat.people.models import space_members, spaces, users
 from schoolchat.db.types import utcnow
 from schoolchat.people.queries import joined_notices, school_roles, space_roles_of
 from schoolchat.people.queries import working_hours_notices as people_working_hours_notices
-from schoolchat.people.reach import any_org_disabled, disabled_among, org_tree, spaces_with_messaging_off
+from schoolchat.people.reach import (ANY_ORG_DISABLED, any_org_disabled, disabled_among, org_tree,
+                                     spaces_with_messaging_off)
 from schoolchat.policy import texts
 
 
@@ -52,16 +53,39 @@ _ACCESS = Prepared(
     .where(conversations.c.id == bindparam("conversation_id"), memberships.c.user_id == bindparam("user_id")))
 
 
+def access_statement(user_id: int, conversation_id: int) -> tuple[Prepared, dict[str, Any]]:
+    """The statement behind ``get_access``, for a caller that runs it ``together`` with others; its rows go to
+    ``access_from``."""
+    return _ACCESS, {"conversation_id": conversation_id, "user_id": user_id}
+
+
 async def get_access(conn: AsyncConnection, user_id: int, conversation_id: int, *,
                      allow_former: bool = False) -> Access:
     """The caller's view of a conversation; 404 alike for unknown ids and conversations they are not in.
 
     ``allow_former`` also admits people who left or were removed, so a send can tell them why it fails.
     """
-    row = await _ACCESS.first(conn, conversation_id=conversation_id, user_id=user_id)
+    return access_from(await _ACCESS.all(conn, conversation_id=conversation_id, user_id=user_id), allow_former)
+
+
+def access_from(rows: list[Any], allow_former: bool = False) -> Access:
+    row = rows[0] if rows else None
     if row is None or not (row.active or allow_former):
         raise not_found("conversation")
     return Access(row, row.formal, row.active, row.last_read_seq, bool(row.space_disabled))
+
+
+async def access_for_send(conn: AsyncConnection, user_id: int, conversation_id: int) -> tuple[Access, list[Any]]:
+    """What a send into a conversation checks, read in one round trip: the sender's access (former members
+    admitted, so the send can say why it fails) and the other active members whose messaging is off (none are
+    looked at in an individual-messages conversation, whose only member is the sender)."""
+    access_rows, orgs_off, members_off = await together(
+        conn, access_statement(user_id, conversation_id), (ANY_ORG_DISABLED, {}),
+        (_OTHER_MEMBERS_OFF, {"conversation_id": conversation_id, "except_id": user_id}))
+    access = access_from(access_rows, allow_former=True)
+    if access.kind == "individual":
+        return access, []
+    return access, (await _disabled_under_orgs(conn, conversation_id, user_id) if orgs_off else members_off)
 
 
 async def list_page(conn: AsyncConnection, user_id: int, limit: int,
@@ -131,6 +155,10 @@ async def disabled_members(conn: AsyncConnection, conversation_id: int, except_i
     members' own switches are all there is to read."""
     if not await any_org_disabled(conn):
         return await _OTHER_MEMBERS_OFF.all(conn, conversation_id=conversation_id, except_id=except_id)
+    return await _disabled_under_orgs(conn, conversation_id, except_id)
+
+
+async def _disabled_under_orgs(conn: AsyncConnection, conversation_id: int, except_id: int) -> list[Any]:
     members = await _OTHER_MEMBERS_ALL.all(conn, conversation_id=conversation_id, except_id=except_id)
     disabled = await disabled_among(conn, [member.id for member in members], await org_tree(conn))
     return [member for member in members if member.id in disabled]

@@ -8,7 +8,11 @@ SQLite and PostgreSQL differ here and nowhere else:
   Writes are group-committed: writers that queue up while one runs share its transaction, each in a savepoint of
   its own, and one ``COMMIT`` (one fsync) makes them all durable before any of them returns.
 - PostgreSQL relies on row locks (``UPDATE … RETURNING`` on the conversation row serialises sends to one
-  conversation) and runs at READ COMMITTED.
+  conversation) and runs at READ COMMITTED. Reads run in autocommit (at READ COMMITTED each statement sees its own
+  snapshot anyway, so a transaction around them would only add its ``BEGIN`` and ``ROLLBACK`` round trips).
+  Statements whose rows nobody needs before the commit (``Tx.queue``, ``Prepared.later``) are sent with the
+  ``COMMIT`` in one pipeline (psycopg's pipeline mode): one round trip for the transaction's tail, so the locks it
+  took are held for the server's own time, not for a round trip through a busy event loop each.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiosqlite
+import psycopg
 from sqlalchemy import event, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction, create_async_engine
 
 log = logging.getLogger(__name__)
@@ -43,6 +48,7 @@ class Tx:
     outbox: list[Any] = field(default_factory=list)
     before_commit: list[AfterCommit] = field(default_factory=list)
     after_commit: list[AfterCommit] = field(default_factory=list)
+    queued: list[Queued] = field(default_factory=list)
 
     def on_commit(self, callback: AfterCommit) -> None:
         self.after_commit.append(callback)
@@ -50,6 +56,21 @@ class Tx:
     def on_before_commit(self, callback: AfterCommit) -> None:
         """Run ``callback`` as the transaction's last statements (the event log is written there)."""
         self.before_commit.append(callback)
+
+    def queue(self, statement: Queued) -> None:
+        """Send ``statement`` with the commit (PostgreSQL), after every statement run so far and the before-commit
+        work; its rows are there once the write has committed. Only for statements whose effect no later statement
+        of the transaction reads, and that are not expected to fail."""
+        self.queued.append(statement)
+
+
+@dataclass(slots=True)
+class Queued:
+    """A statement waiting to be sent with its transaction's commit, and its rows (raw tuples) once it has run."""
+
+    sql: str
+    values: Any
+    on_rows: Callable[[list[Any]], None]
 
 
 @dataclass
@@ -65,15 +86,16 @@ class _Batch:
 
 
 class Database:
-    def __init__(self, url: str, *, sqlite_synchronous: str = "FULL", echo: bool = False) -> None:
+    def __init__(self, url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 16, echo: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             kwargs["async_creator"] = self._connect_sqlite
         else:
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        self._reader = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self._write_lock = asyncio.Lock()
         self._batch: _Batch | None = None
         self._waiting = 0  # writers queued for the lock: while there are any, a finished writer's batch stays open
@@ -106,11 +128,14 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A read-only snapshot; rolled back on exit."""
-        async with self.engine.connect() as conn:
-            # Begin now rather than at the first statement run through SQLAlchemy: a prepared statement
-            # (db/prepared.py) may come first, and must already see the snapshot the later ones see.
-            await conn.begin()
+        """A connection for reading: one snapshot on SQLite (rolled back on exit); on PostgreSQL, autocommit at
+        READ COMMITTED, where every statement sees what had committed when it began, as it would in a
+        transaction."""
+        async with self._reader.connect() as conn:
+            if self.is_sqlite:
+                # Begin now rather than at the first statement run through SQLAlchemy: a prepared statement
+                # (db/prepared.py) may come first, and must already see the snapshot the later ones see.
+                await conn.begin()
             yield conn
 
     def write(self) -> Any:
@@ -129,6 +154,7 @@ class Database:
                 yield tx
                 for before in tx.before_commit:
                     await before()
+                await _commit_with_queued(conn, tx.queued)
             self._committed(conn)
         await _run_after_commit(tx)
 
@@ -242,6 +268,26 @@ class Database:
         args, kwargs = self.engine.dialect.create_connect_args(make_url(self.url))
         kwargs["check_same_thread"] = False  # BEGIN IMMEDIATE and COMMIT run on a worker thread
         return await _LoopConnection(lambda: sqlite3.connect(*args, **kwargs))
+
+
+async def _commit_with_queued(conn: AsyncConnection, queued: list[Queued]) -> None:
+    """Send the queued statements and ``COMMIT`` in one pipeline, then hand each its rows. (SQLAlchemy's own
+    commit that follows finds the transaction already ended and sends nothing.)"""
+    if not queued:
+        return
+    driver = (await conn.get_raw_connection()).driver_connection
+    cursors = []
+    try:
+        async with driver.pipeline():
+            for statement in queued:
+                cursor = driver.cursor()
+                await cursor.execute(statement.sql, statement.values)
+                cursors.append(cursor)
+            await driver.commit()
+    except psycopg.Error as exc:
+        raise DBAPIError.instance("COMMIT", None, exc, psycopg.Error) from exc
+    for statement, cursor in zip(queued, cursors):
+        statement.on_rows(await cursor.fetchall() if cursor.description else [])
 
 
 def note_written(conn: Any, table: str) -> None:

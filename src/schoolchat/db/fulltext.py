@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.db.engine import Tx
 from schoolchat.db.prepared import Prepared
 
 TABLE = "message_search"
@@ -76,10 +77,11 @@ async def put(conn: AsyncConnection, message_id: int, conversation_id: int, term
         await conn.execute(statement, _put_params(message_id, conversation_id, terms))
 
 
-async def add(conn: AsyncConnection, message_id: int, conversation_id: int, terms: Sequence[str]) -> None:
-    """Index a message that is not in the index yet (a new one) under ``terms``; no terms, no entry."""
+async def add(tx: Tx, message_id: int, conversation_id: int, terms: Sequence[str]) -> None:
+    """Index a message that is not in the index yet (a new one) under ``terms``; no terms, no entry. (Nothing in
+    the writing transaction reads the entry back, so on PostgreSQL it goes with the commit.)"""
     if terms:
-        await _PREPARED_INSERT[conn.dialect.name].all(conn, **_put_params(message_id, conversation_id, terms))
+        await _PREPARED_INSERT[tx.conn.dialect.name].later(tx, **_put_params(message_id, conversation_id, terms))
 
 
 def put_many(conn: Connection, rows: Sequence[tuple[int, int, Sequence[str]]]) -> None:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -27,10 +29,38 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "heads") -> None:
-    """Apply every migration; "heads" also covers branches that two lines of work added side by side."""
+    """Apply every migration; "heads" also covers branches that two lines of work added side by side.
+
+    When any migration ran, PostgreSQL's statistics are gathered afresh (``ANALYZE``): migrations create tables
+    and move rows, and a planner without statistics scans and sorts a whole conversation for one history page.
+    Autovacuum keeps them current afterwards (docs/operations.md); this covers the time until it gets there, and
+    servers where it is off. SQLite's planner picks the same indexes without statistics."""
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
+    before = _applied(url)
     command.upgrade(alembic_config(url), revision)
+    if _applied(url) != before:
+        _analyse(url)
+
+
+def _applied(url: str) -> set[str]:
+    engine = create_engine(sync_url(url))
+    try:
+        with engine.connect() as conn:
+            return set(MigrationContext.configure(conn).get_current_heads())
+    finally:
+        engine.dispose()
+
+
+def _analyse(url: str) -> None:
+    if url.startswith("sqlite"):
+        return
+    engine = create_engine(sync_url(url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    finally:
+        engine.dispose()
 
 
 def _ensure_sqlite_folder(url: str) -> None:

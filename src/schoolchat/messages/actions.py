@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from schoolchat.attachments import actions as attachment_actions
@@ -23,7 +23,7 @@ from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Tx
 from schoolchat.db.engine import is_unique_violation
-from schoolchat.db.prepared import Prepared
+from schoolchat.db.prepared import Prepared, together
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
 from schoolchat.messages import erasure, queries, reads
@@ -78,10 +78,14 @@ _NEXT_SEQ = Prepared(
     .values(last_seq=conversations.c.last_seq + 1, last_activity_at=bindparam("now"),
             last_message_preview=bindparam("preview"), last_message_sender_id=bindparam("sender_id"))
     .returning(conversations.c.last_seq, conversations.c.kind))
+# At the seq the statement before it (_NEXT_SEQ, in the same round trip) gave the conversation.
 _INSERT_MESSAGE = Prepared(
-    insert(messages).values({column: bindparam(column) for column in (
-        "conversation_id", "seq", "sender_id", "client_message_id", "body", "body_html", "created_at",
-        "forwarded_from_id", "forwarded_from_name", "copy_of_id")})
+    insert(messages).values({
+        **{column: bindparam(column) for column in (
+            "conversation_id", "sender_id", "client_message_id", "body", "body_html", "created_at",
+            "forwarded_from_id", "forwarded_from_name", "copy_of_id")},
+        "seq": select(conversations.c.last_seq).where(conversations.c.id == bindparam("conversation_id"))
+        .scalar_subquery()})
     .returning(messages.c.id))
 _READ_UP_TO = Prepared(
     update(memberships).where(memberships.c.conversation_id == bindparam("conversation_id"),
@@ -95,17 +99,19 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, sende
     """Write one message at the conversation's next ``seq``; the sender's cursor moves past it. ``copy_of``: the
     "Sent to X people" message this is the recipient's copy of (``messages.erasure`` edits and deletes both)."""
     names = [row.name for row in files]
-    seq, kind = await _NEXT_SEQ.first(tx.conn, conversation_id=conversation_id, now=now,
-                                      preview=preview(body or ", ".join(names)), sender_id=sender.id)
     html = render(body)
-    message_id = await _INSERT_MESSAGE.scalar(
-        tx.conn, conversation_id=conversation_id, seq=seq, sender_id=sender.id, client_message_id=client_message_id,
-        body=body, body_html=html, created_at=now,
-        forwarded_from_id=forwarded.message_id if forwarded else None,
-        forwarded_from_name=forwarded.sender_name if forwarded else None, copy_of_id=copy_of)
+    [(seq, kind)], [(message_id,)] = await together(
+        tx.conn,
+        (_NEXT_SEQ, {"conversation_id": conversation_id, "now": now, "preview": preview(body or ", ".join(names)),
+                     "sender_id": sender.id}),
+        (_INSERT_MESSAGE, {"conversation_id": conversation_id, "sender_id": sender.id,
+                           "client_message_id": client_message_id, "body": body, "body_html": html,
+                           "created_at": now, "forwarded_from_id": forwarded.message_id if forwarded else None,
+                           "forwarded_from_name": forwarded.sender_name if forwarded else None,
+                           "copy_of_id": copy_of}))
     attached = await attachment_actions.link(tx, message_id, files)
     await search_index.index_message(tx, message_id, conversation_id, kind, body, names, new=True)
-    await _READ_UP_TO.all(tx.conn, conversation_id=conversation_id, user_id=sender.id, seq=seq)
+    await _READ_UP_TO.later(tx, conversation_id=conversation_id, user_id=sender.id, seq=seq)
     wire = {
         "id": message_id, "conversation_id": conversation_id, "seq": seq,
         "sender": {"id": sender.id, "name": sender.name, "avatar_url": sender.avatar_url},
@@ -193,10 +199,8 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
     require(may_use_messaging(actor.messaging_disabled))
 
     async def attempt(tx: Tx) -> Sent:
-        access = await conversation_queries.get_access(tx.conn, actor.id, conversation_id, allow_former=True)
+        access, disabled = await conversation_queries.access_for_send(tx.conn, actor.id, conversation_id)
         conversation = access.conversation
-        disabled = ([] if access.kind == "individual"
-                    else await conversation_queries.disabled_members(tx.conn, conversation_id, actor.id))
         require(may_send(SendFacts(
             kind=access.kind, status=conversation.status, sender_disabled=actor.messaging_disabled,
             sender_is_active_member=access.active,

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from schoolchat.auth.deps import MessagingActor
-from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.schemas import RecipientSelection
 from schoolchat.messages import actions, queries, reads
 from schoolchat.messages.actions import Sent
@@ -54,10 +53,8 @@ async def history(conversation_id: int, actor: MessagingActor, services: Service
                                                  "course conversations), for the newest 50 of them.")] = False,
                   ) -> HistoryPage:
     async with services.db.read() as conn:
-        access = await conversation_queries.get_access(conn, actor.id, conversation_id)
-        rows = await queries.history(conn, conversation_id, before_seq, limit)
-        items = await queries.to_wire_many(conn, rows)
-        counted = await reads.on_page(conn, actor.id, access.conversation, rows) if read_by else {}
+        items = await queries.history_page(conn, actor.id, conversation_id, before_seq, limit)
+        counted = await reads.on_page(conn, actor.id, conversation_id, items) if read_by else {}
     for item in items:
         if item["id"] in counted:
             item["read_by"] = counted[item["id"]].to_wire()

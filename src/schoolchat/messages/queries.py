@@ -8,8 +8,10 @@ from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.attachments import queries as attachment_queries
+from schoolchat.attachments.models import attachments, message_attachments
 from schoolchat.conversations.models import memberships
-from schoolchat.db.prepared import Prepared
+from schoolchat.conversations.queries import access_from, access_statement
+from schoolchat.db.prepared import Prepared, together
 from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
 from schoolchat.people.models import users
@@ -62,12 +64,40 @@ async def to_wire_many(conn: AsyncConnection, rows: list[Any]) -> list[dict[str,
     return [to_wire(row, files.get(row.id)) for row in rows]
 
 
+_NO_BOUND = 2**31 - 1  # above every seq: the first page
+_PAGE_WHERE = (messages.c.conversation_id == bindparam("conversation_id"), messages.c.seq < bindparam("before_seq"))
+_PAGE = Prepared(_joined().where(*_PAGE_WHERE).order_by(messages.c.seq.desc()).limit(bindparam("limit")))
+_PAGE_FILES = Prepared(
+    select(message_attachments.c.message_id, attachments)
+    .join(attachments, attachments.c.id == message_attachments.c.attachment_id)
+    .where(message_attachments.c.message_id.in_(
+        select(messages.c.id).where(*_PAGE_WHERE).order_by(messages.c.seq.desc()).limit(bindparam("limit"))))
+    .order_by(message_attachments.c.message_id, message_attachments.c.position))
+
+
+def _page(conversation_id: int, before_seq: int | None, limit: int) -> dict[str, Any]:
+    return {"conversation_id": conversation_id, "before_seq": _NO_BOUND if before_seq is None else before_seq,
+            "limit": limit}
+
+
 async def history(conn: AsyncConnection, conversation_id: int, before_seq: int | None, limit: int) -> list[Any]:
-    """Newest first, keyset-paginated on ``seq``; the caller's access is checked by the route."""
-    query = _joined().where(messages.c.conversation_id == conversation_id)
-    if before_seq is not None:
-        query = query.where(messages.c.seq < before_seq)
-    return list((await conn.execute(query.order_by(messages.c.seq.desc()).limit(limit))).all())
+    """Newest first, keyset-paginated on ``seq``; for callers that have checked access themselves."""
+    return await _PAGE.all(conn, **_page(conversation_id, before_seq, limit))
+
+
+async def history_page(conn: AsyncConnection, user_id: int, conversation_id: int, before_seq: int | None,
+                       limit: int) -> list[dict[str, Any]]:
+    """A page of the conversation's messages as the caller sees them, newest first, keyset-paginated on ``seq``;
+    404 unless the caller is in the conversation. The access check, the page and its files are one round trip
+    (rows read for a caller without access are dropped unseen)."""
+    page = _page(conversation_id, before_seq, limit)
+    access, rows, files = await together(conn, access_statement(user_id, conversation_id), (_PAGE, page),
+                                         (_PAGE_FILES, page))
+    access_from(access)
+    by_message: dict[int, list[dict[str, Any]]] = {}
+    for row in files:
+        by_message.setdefault(row.message_id, []).append(attachment_queries.to_wire(row))
+    return [to_wire(row, by_message.get(row.id)) for row in rows]
 
 
 async def get_visible(conn: AsyncConnection, user_id: int, message_id: int) -> Any:

@@ -107,12 +107,17 @@ async def watched_between(conn: AsyncConnection, conversation: Any, reader_id: i
     return watched
 
 
-async def on_page(conn: AsyncConnection, viewer_id: int, conversation: Any, rows: list[Any]) -> dict[int, ReadCount]:
-    """The counts of the viewer's own messages among a history page's ``rows``; none where they may not see them."""
+async def on_page(conn: AsyncConnection, viewer_id: int, conversation_id: int,
+                  page: list[dict[str, Any]]) -> dict[int, ReadCount]:
+    """The counts of the viewer's own messages on a history page (as clients see it); none where they may not
+    see them."""
+    own = [item["id"] for item in page if item["sender"]["id"] == viewer_id and item["deleted"] is None]
+    if not own:
+        return {}
+    conversation = (await conversation_queries.get_access(conn, viewer_id, conversation_id)).conversation
     if not isinstance(await may_see_own(conn, viewer_id, conversation), Allowed):
         return {}
-    return await counts(conn, conversation.kind, [row.id for row in rows
-                                                  if row.sender_id == viewer_id and row.deleted_at is None])
+    return await counts(conn, conversation.kind, own)
 
 
 async def of_message(conn: AsyncConnection, viewer_id: int, conversation_id: int, message_id: int, *,

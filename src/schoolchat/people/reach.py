@@ -42,12 +42,13 @@ async def org_tree(conn: AsyncConnection) -> OrgTree:
                    frozenset(r.id for r in rows if r.messaging_disabled))
 
 
-_ORGS_DISABLED = Prepared(select(orgs.c.id).where(orgs.c.messaging_disabled.is_(True)).limit(1))
+# A row when messaging is off for any org (for callers that run it together with other statements).
+ANY_ORG_DISABLED = Prepared(select(orgs.c.id).where(orgs.c.messaging_disabled.is_(True)).limit(1))
 
 
 async def any_org_disabled(conn: AsyncConnection) -> bool:
     """Whether messaging is off for any org at all: almost never, and then nobody needs the org tree."""
-    return await _ORGS_DISABLED.first(conn) is not None
+    return await ANY_ORG_DISABLED.first(conn) is not None
 
 
 async def disabled_among(conn: AsyncConnection, user_ids: Iterable[int], tree: OrgTree | None = None) -> set[int]:

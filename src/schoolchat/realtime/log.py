@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from schoolchat.conversations.models import memberships
 from schoolchat.db import Tx
 from schoolchat.db.event_order import lock_event_order
-from schoolchat.db.prepared import Prepared
+from schoolchat.db.prepared import Later, Prepared
 from schoolchat.db.types import utcnow
 from schoolchat.realtime.bus import Bus
 from schoolchat.realtime.events import Event, EventType
@@ -53,19 +54,19 @@ async def append(
     increasing order and "everything after id N" never skips an event that committed late.
     """
     if not tx.outbox:
-        committed: list[Event] = []
+        written: list[tuple[_Pending, datetime, Later]] = []
 
         async def _write() -> None:
-            await lock_event_order(tx.conn)
+            await lock_event_order(tx)
             now = utcnow()
             for item in tx.outbox:
-                event_id = await _INSERT.scalar(tx.conn, type=str(item.type), conversation_id=item.conversation_id,
-                                                user_id=item.user_id, message_id=item.message_id,
-                                                payload=item.payload, created_at=now)
-                committed.append(Event(event_id, item.type, item.conversation_id, item.user_id, item.payload, now))
+                written.append((item, now, await _INSERT.later(
+                    tx, type=str(item.type), conversation_id=item.conversation_id, user_id=item.user_id,
+                    message_id=item.message_id, payload=item.payload, created_at=now)))
 
         async def _publish() -> None:
-            await bus.publish(committed)
+            await bus.publish([Event(row.scalar(), item.type, item.conversation_id, item.user_id, item.payload, at)
+                               for item, at, row in written])
 
         tx.on_before_commit(_write)
         tx.on_commit(_publish)

@@ -29,7 +29,10 @@ async def index_message(tx: Tx, message_id: int, conversation_id: int, conversat
     """Index a new (``new``) or edited message, or take it out when it may not be searched."""
     searchable = is_searchable(conversation_kind, system_notice=system_notice)
     words = document(body, attachment_names) if searchable else []
-    await (fulltext.add if new else fulltext.put)(tx.conn, message_id, conversation_id, words)
+    if new:
+        await fulltext.add(tx, message_id, conversation_id, words)
+    else:
+        await fulltext.put(tx.conn, message_id, conversation_id, words)
 
 
 async def forget_messages(tx: Tx, message_ids: Sequence[int]) -> None:
