@@ -109,7 +109,17 @@ async def build_world(client: httpx.AsyncClient, make: Factory) -> World:
     report = await client.post(f"/api/messages/{own_message}/report", json={"reason": "unkind"}, headers=peer.headers)
     assert report.status_code == 201, report.text
     ids["report"] = report.json()["report_id"]
+    platform = await client.post(f"/api/admin/orgs/{make.school}/lti-platforms", json=_lti_platform("world"),
+                                 headers=school_admin.headers)
+    assert platform.status_code == 201, platform.text
+    ids["lti_platform"] = platform.json()["id"]
     return World(people, ids)
+
+
+def _lti_platform(client_id: str) -> dict[str, Any]:
+    return {"name": "Moodle", "issuer": "https://moodle.school.example", "client_id": client_id,
+            "deployment_ids": ["1"], "jwks_url": "https://moodle.school.example/mod/lti/certs.php",
+            "auth_login_url": "https://moodle.school.example/mod/lti/auth.php"}
 
 
 # The world is built once through the factory and the API, then each cell gets a copy of its rows in a fresh
@@ -371,6 +381,15 @@ ROUTES: list[Route] = [
     Route("admin enrol", "PUT", "/api/admin/spaces/{biology}/members/{outsider}", Scope.ADMIN, 204, "biology",
           body={"role": "student"}),
     Route("admin unenrol", "DELETE", "/api/admin/spaces/{biology}/members/{peer}", Scope.ADMIN, 204, "biology"),
+    Route("admin lti tool addresses", "GET", "/api/admin/lti/tool", Scope.ADMIN, 200,
+          allowed=SCHOOL_ADMINS | {"other_school_admin"}),  # any admin: nothing in it is a school's
+    Route("admin lti platforms of org", "GET", "/api/admin/orgs/{school}/lti-platforms", Scope.ADMIN, 200, "school"),
+    Route("admin register lti platform", "POST", "/api/admin/orgs/{school}/lti-platforms", Scope.ADMIN, 201,
+          "school", body=_lti_platform("matrix")),
+    Route("admin change lti platform", "PATCH", "/api/admin/lti-platforms/{lti_platform}", Scope.ADMIN, 204,
+          "lti_platform", body={"name": "Moodle (upper school)"}),
+    Route("admin remove lti platform", "DELETE", "/api/admin/lti-platforms/{lti_platform}", Scope.ADMIN, 204,
+          "lti_platform"),
     # mass messages: the school admin holds the privilege; everyone else is told they lack it
     Route("mass message targets", "GET", "/api/mass-messages/targets", Scope.PERSONAL, 200, overrides=_NO_MASS),
     Route("send mass message", "POST", "/api/mass-messages", Scope.PERSONAL, 202, "school", overrides=_NO_MASS,
