@@ -2,6 +2,7 @@
 
 import { get, patch, post, put } from "./api";
 import { announce, attachmentList, attempt, h, replace, timeLabel } from "./dom";
+import { platformsCard } from "./lti";
 import { participantList } from "./settings";
 import type { Message, Participant, Report } from "./types";
 
@@ -67,7 +68,8 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
     deleted ? restoreError : null);
 }
 
-/** Administration: messaging disabled and the mass messaging privilege per person, and the communication rules. */
+/** Administration: messaging disabled and the mass messaging privilege per person, the communication rules, and the
+ * learning platforms that launch Messages. */
 export async function adminPage(main: HTMLElement): Promise<void> {
   const orgs = await get<Org[]>("/api/admin/orgs");
   const select = h("select", { id: "admin-org" }, ...orgs.map((o) => h("option", { value: String(o.id) }, `${o.name} (${o.kind})`)));
@@ -86,7 +88,8 @@ export async function adminPage(main: HTMLElement): Promise<void> {
   const show = async (): Promise<void> => {
     const rules = await get<Rule[]>(`/api/admin/orgs/${select.value}/rules`);
     replace(body, rulesForm(Number(select.value), rules),
-      h("section", { class: "card" }, h("h2", {}, "People"), h("label", { for: "admin-find" }, "Find a person "), find, people));
+      h("section", { class: "card" }, h("h2", {}, "People"), h("label", { for: "admin-find" }, "Find a person "), find, people),
+      await platformsCard(Number(select.value)));
     await showPeople();
   };
   select.addEventListener("change", () => void show());
