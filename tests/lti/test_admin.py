@@ -66,3 +66,12 @@ async def test_a_change_cannot_blank_a_required_field(client: httpx.AsyncClient,
     answer = await client.patch(f"/api/admin/lti-platforms/{school.platform_id}", json={"jwks_url": None},
                                 headers=school.admin.headers)
     assert answer.status_code == 422 and error_of(answer)["details"]["fields"][0]["field"] == "jwks_url"
+
+
+async def test_a_frame_origin_is_a_plain_origin(client: httpx.AsyncClient, platform: LearningPlatform,
+                                                make: Factory) -> None:
+    admin = await make.person("Ada Admin", "admin")
+    for origin in ("https://lms.example/course", "https://lms.example;script-src *"):
+        answer = await client.post(f"/api/admin/orgs/{make.school}/lti-platforms",
+                                   json=platform.registration(frame_origins=[origin]), headers=admin.headers)
+        assert answer.status_code == 422, origin

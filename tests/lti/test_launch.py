@@ -125,7 +125,7 @@ async def test_a_course_the_roster_does_not_know_is_refused(
         client: httpx.AsyncClient, platform: LearningPlatform, school: School, services: Services) -> None:
     assert _code(await launch(client, platform, "teacher-hint", "chemistry"), 403) == "unknown_course"
     assert (await client.get("/api/me")).status_code == 401
-    assert await _refusals(services) == [("unknown_course", {"roster_id": "class-chemistry"})]
+    assert await _refusals(services) == [("unknown_course", {"roster_ids": ["class-chemistry"]})]
 
 
 async def test_a_platform_with_sis_ids_is_matched_by_the_lis_sourcedids(

@@ -33,7 +33,7 @@ def _url(request: Request, path: str) -> str:
 
 async def _refused(request: Request, services: ServicesDep, refusal: LaunchRefused) -> Response:
     """A browser (the platform's frame) gets a page saying why; an API caller the one error shape."""
-    launch.logged(refusal)
+    launch.log_refusal(refusal)
     if "text/html" in request.headers.get("accept", ""):
         return await notice_page(services, texts.REFUSED_TITLE, refusal.message, refusal.status)
     return JSONResponse(error_body(refusal.code, refusal.message, refusal.details), status_code=refusal.status)

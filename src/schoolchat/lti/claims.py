@@ -40,7 +40,7 @@ class Launch:
     """Who launched from which course, in the ids the roster knows them by (``id_source`` of the registration)."""
 
     person_id: str
-    course_id: str | None  # None: launched from outside a course, or from one without an id of that source
+    course_ids: tuple[str, ...]  # the course's ids of that source, best first (none outside a course)
     in_course: bool
     deployment_id: str
     sub: str
@@ -92,9 +92,12 @@ def check(claims: dict[str, Any], registration: Registration, nonce: str, now: f
     context = claims.get(CONTEXT) if isinstance(claims.get(CONTEXT), dict) else {}
     lis = claims.get(LIS) if isinstance(claims.get(LIS), dict) else {}
     if registration.id_source == "lis":
-        person, course = _text(lis, "person_sourcedid"), _text(lis, "course_section_sourcedid")
+        # a OneRoster class is a course section; platforms that know only the course's SIS id send the offering's
+        person, courses = _text(lis, "person_sourcedid"), (_text(lis, "course_section_sourcedid"),
+                                                           _text(lis, "course_offering_sourcedid"))
         if person is None:
             raise LaunchRefused(403, "unknown_person", texts.UNKNOWN_PERSON, {"sub": sub}, audited=True)
     else:
-        person, course = sub, _text(context, "id")
-    return Launch(person_id=person, course_id=course, in_course=bool(context), deployment_id=deployment, sub=sub)
+        person, courses = sub, (_text(context, "id"),)
+    return Launch(person_id=person, course_ids=tuple(course for course in courses if course), in_course=bool(context),
+                  deployment_id=deployment, sub=sub)

@@ -111,10 +111,10 @@ async def complete(services: Services, id_token: str, state: str, state_cookie: 
                                     {"sub": launch.sub, "roster_id": launch.person_id}, audited=True)
             conversation = None
             if launch.in_course:
-                course = await queries.course_for(conn, registration, launch.course_id) if launch.course_id else None
+                course = await queries.course_for(conn, registration, launch.course_ids)
                 if course is None:
                     raise LaunchRefused(403, "unknown_course", texts.UNKNOWN_COURSE,
-                                        {"roster_id": launch.course_id}, audited=True)
+                                        {"roster_ids": list(launch.course_ids)}, audited=True)
                 conversation = await queries.course_conversation(conn, person, course)
     except LaunchRefused as refusal:
         if refusal.audited:
@@ -123,7 +123,7 @@ async def complete(services: Services, id_token: str, state: str, state_cookie: 
     return Landing(await actions.sign_in(services, person), conversation)
 
 
-def logged(refusal: LaunchRefused) -> LaunchRefused:
+def log_refusal(refusal: LaunchRefused) -> None:
+    """Refusals the audit log does not keep (anyone could have sent them) go to the service's log."""
     if not refusal.audited:
         log.warning("LTI launch refused: %s %s", refusal.code, refusal.details)
-    return refusal

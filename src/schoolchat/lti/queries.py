@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -24,7 +25,7 @@ def _registration(row: Any) -> Registration:
 
 
 async def registration(conn: AsyncConnection, platform_id: int) -> Registration | None:
-    row = (await conn.execute(select(lti_platforms).where(lti_platforms.c.id == platform_id))).first()
+    row = await platform_row(conn, platform_id)
     return _registration(row) if row else None
 
 
@@ -63,13 +64,15 @@ async def person_for(conn: AsyncConnection, registration: Registration, sourced_
     return user_id if any(registration.org_id in chain for chain in chains) else None
 
 
-async def course_for(conn: AsyncConnection, registration: Registration, sourced_id: str) -> int | None:
-    """The course the roster made from the class ``sourced_id``, when it belongs under the registration's org."""
-    space_id = await _roster_local(conn, "class", sourced_id)
-    if space_id is None:
-        return None
-    org_id = (await conn.execute(select(spaces.c.org_id).where(spaces.c.id == space_id))).scalar()
-    return space_id if org_id is not None and registration.org_id in await org_chain(conn, org_id) else None
+async def course_for(conn: AsyncConnection, registration: Registration, sourced_ids: Sequence[str]) -> int | None:
+    """The course the roster made from the first class of ``sourced_ids`` it knows, when that course belongs under
+    the registration's org."""
+    for sourced_id in sourced_ids:
+        space_id = await _roster_local(conn, "class", sourced_id)
+        if space_id is not None:
+            org_id = (await conn.execute(select(spaces.c.org_id).where(spaces.c.id == space_id))).scalar()
+            return space_id if org_id is not None and registration.org_id in await org_chain(conn, org_id) else None
+    return None
 
 
 async def course_conversation(conn: AsyncConnection, user_id: int, space_id: int) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -10,6 +11,8 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 LOOPBACK_HOSTS = frozenset({"localhost"})
+# A host (name, IPv4 or bracketed IPv6) and port: nothing that could end a Content-Security-Policy directive.
+HOST_AND_PORT = re.compile(r"([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:[0-9]{1,5})?")
 
 
 def _loopback(host: str) -> bool:
@@ -22,8 +25,8 @@ def _loopback(host: str) -> bool:
 def _web_url(value: str) -> str:
     """An https URL (http only on this machine's loopback, for trying things out) without a fragment."""
     parts = urlsplit(value.strip())
-    if not parts.hostname or parts.fragment or parts.username or parts.password:
-        raise ValueError("must be an absolute URL without user, password or fragment")
+    if not parts.hostname or parts.fragment or "@" in parts.netloc or not HOST_AND_PORT.fullmatch(parts.netloc.lower()):
+        raise ValueError("must be an absolute URL with a host name, without user, password or fragment")
     if parts.scheme != "https" and not (parts.scheme == "http" and _loopback(parts.hostname)):
         raise ValueError("must be an https URL")
     return value.strip()

@@ -59,7 +59,10 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   }
   if (!response.ok) {
     const error = await failure(response);
-    if ((error.status === 401 || error.code === "csrf_failed") && path !== "/api/auth/login") {
+    // In a platform's frame the login page cannot help (its cookie does not reach framed pages): the error is shown,
+    // and opening Messages again from the platform launches a new session.
+    const framed = document.body.classList.contains("embedded");
+    if ((error.status === 401 || error.code === "csrf_failed") && path !== "/api/auth/login" && !framed) {
       window.location.assign(`/login?next=${encodeURIComponent(location.pathname + location.hash)}`);
     }
     throw error;
