@@ -6,8 +6,10 @@ from __future__ import annotations
 import time
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
+from schoolchat.lti import actions
 from schoolchat.lti.claims import DEPLOYMENT_ID
 from schoolchat.moderation.models import audit_log
 from schoolchat.people.models import users
@@ -211,3 +213,40 @@ async def test_the_tool_addresses_are_given_to_admins(client: httpx.AsyncClient,
     answer = await client.get("/api/admin/lti/tool", headers=school.admin.headers)
     assert answer.json() == {"login_url": f"{TOOL}/lti/login", "launch_url": f"{TOOL}/lti/launch",
                              "jwks_url": f"{TOOL}/lti/jwks.json"}
+
+
+async def test_a_launch_of_another_message_type_is_refused(
+        client: httpx.AsyncClient, platform: LearningPlatform, school: School, services: Services) -> None:
+    platform.claims["https://purl.imsglobal.org/spec/lti/claim/message_type"] = "LtiDeepLinkingRequest"
+    assert _code(await launch(client, platform, "teacher-hint"), 400) == "unsupported_message_type"
+    assert [reason for reason, _ in await _refusals(services)] == ["unsupported_message_type"]
+
+
+async def test_an_id_token_for_another_tool_is_refused(
+        client: httpx.AsyncClient, platform: LearningPlatform, school: School) -> None:
+    platform.claims["aud"] = "another-tool"
+    answer = await launch(client, platform, "teacher-hint")
+    assert _code(answer, 401) == "invalid_launch" and error_of(answer)["details"] == {"claim": "aud"}
+
+
+async def test_an_id_token_issued_long_ago_is_refused_whatever_its_expiry(
+        client: httpx.AsyncClient, platform: LearningPlatform, school: School) -> None:
+    platform.claims["iat"] = int(time.time()) - 3600
+    answer = await launch(client, platform, "teacher-hint")
+    assert _code(answer, 401) == "invalid_launch" and error_of(answer)["details"] == {"claim": "iat"}
+
+
+async def test_a_platform_whose_keys_cannot_be_fetched_is_reported(
+        client: httpx.AsyncClient, platform: LearningPlatform, school: School) -> None:
+    await client.patch(f"/api/admin/lti-platforms/{school.platform_id}", json={"jwks_url": f"{platform.url}/gone"},
+                       headers=school.admin.headers)
+    assert _code(await launch(client, platform, "teacher-hint"), 502) == "platform_keys_unavailable"
+
+
+async def test_login_initiations_waiting_for_their_launch_are_bounded_per_platform(
+        client: httpx.AsyncClient, platform: LearningPlatform, school: School, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(actions, "MAX_WAITING_LAUNCHES", 2)
+    for _ in range(2):
+        assert (await client.get("/lti/login", params=platform.login_query("teacher-hint"))).status_code == 302
+    answer = await client.get("/lti/login", params=platform.login_query("teacher-hint"))
+    assert _code(answer, 429) == "too_many_launches"
