@@ -51,7 +51,7 @@ class LearningPlatform:
     keys: list[RSAKey] = field(default_factory=lambda: [new_key()])  # published; the first signs
     sign_with: RSAKey | None = None  # a key it does not publish (a forged signature)
     claims: dict[str, Any] = field(default_factory=dict)  # claims to set over the good ones (None removes one)
-    issued: list[dict[str, Any]] = field(default_factory=list)  # the claims of every id_token it signed
+    auth_error: str | None = None  # answer the auth request with this OIDC error instead of an id_token
     host: str = "127.0.0.1"
     port: int = 0
 
@@ -102,7 +102,6 @@ class LearningPlatform:
                 claims.pop(name, None)
             else:
                 claims[name] = value
-        self.issued.append(claims)
         key = self.sign_with or self.keys[0]
         return jwt.encode({"alg": "RS256", "kid": self.keys[0].kid, "typ": "JWT"}, claims, key)
 
@@ -122,7 +121,8 @@ class LearningPlatform:
             wrong = [name for name, value in expected.items() if query.get(name) != value]
             if wrong or not query.get("state") or not query.get("nonce") or query.get("login_hint") not in self.users:
                 return 400, "text/plain", f"bad authentication request: {wrong or 'state, nonce or login_hint'}"
-            fields = {"id_token": self.id_token(query), "state": query["state"]}
+            fields = ({"error": self.auth_error, "state": query["state"]} if self.auth_error
+                      else {"id_token": self.id_token(query), "state": query["state"]})
             inputs = "".join(f'<input type="hidden" name="{n}" value="{html.escape(v)}">' for n, v in fields.items())
             return 200, "text/html", (f'<!doctype html><form method="post" action="{html.escape(query["redirect_uri"])}">'
                                       f"{inputs}</form><script>document.forms[0].submit()</script>")

@@ -250,3 +250,10 @@ async def test_login_initiations_waiting_for_their_launch_are_bounded_per_platfo
         assert (await client.get("/lti/login", params=platform.login_query("teacher-hint"))).status_code == 302
     answer = await client.get("/lti/login", params=platform.login_query("teacher-hint"))
     assert _code(answer, 429) == "too_many_launches"
+
+
+async def test_a_platform_that_does_not_authenticate_the_person_is_reported(
+        client: httpx.AsyncClient, platform: LearningPlatform, school: School) -> None:
+    platform.auth_error = "login_required"
+    answer = await launch(client, platform, "teacher-hint")
+    assert _code(answer, 400) == "platform_refused" and error_of(answer)["details"]["error"] == "login_required"

@@ -17,12 +17,11 @@ from schoolchat.lti.schemas import PlatformChanges, PlatformIn, PlatformOut, Too
 from schoolchat.lti.tool_keys import public_key_set
 from schoolchat.people.queries import require_administered
 from schoolchat.people.schemas import CreatedOut
-from schoolchat.services import ServicesDep
+from schoolchat.services import Services, ServicesDep
 from schoolchat.web.pages import notice_page
 
 STATE_COOKIE = "schoolchat_lti_state"
 LOGIN_PATH, LAUNCH_PATH, JWKS_PATH = "/lti/login", "/lti/launch", "/lti/jwks.json"
-LOGIN_FIELDS = ("iss", "login_hint", "target_link_uri")
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,7 +30,7 @@ def _url(request: Request, path: str) -> str:
     return str(request.base_url).rstrip("/") + path
 
 
-async def _refused(request: Request, services: ServicesDep, refusal: LaunchRefused) -> Response:
+async def _refused(request: Request, services: Services, refusal: LaunchRefused) -> Response:
     """A browser (the platform's frame) gets a page saying why; an API caller the one error shape."""
     launch.log_refusal(refusal)
     if "text/html" in request.headers.get("accept", ""):
@@ -44,18 +43,26 @@ def _field(values: Any, name: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _required(values: Any, name: str) -> str:
+    value = _field(values, name)
+    if value is None:
+        raise incomplete(name)
+    return value
+
+
+def _login_request(values: Any) -> launch.LoginRequest:
+    return launch.LoginRequest(
+        iss=_required(values, "iss"), login_hint=_required(values, "login_hint"),
+        target_link_uri=_required(values, "target_link_uri"), lti_message_hint=_field(values, "lti_message_hint"),
+        client_id=_field(values, "client_id"), lti_deployment_id=_field(values, "lti_deployment_id"))
+
+
 @router.api_route(LOGIN_PATH, methods=["GET", "POST"])
 async def login(request: Request, services: ServicesDep) -> Response:
     """OIDC third-party initiated login: the platform names itself, we answer with its auth URL to go to."""
     values = await request.form() if request.method == "POST" else request.query_params
     try:
-        for name in LOGIN_FIELDS:
-            if _field(values, name) is None:
-                raise incomplete(name)
-        given = {name: _field(values, name) for name in
-                 (*LOGIN_FIELDS, "lti_message_hint", "client_id", "lti_deployment_id")}
-        redirect, state = await launch.initiate(services, launch.LoginRequest(**given),  # type: ignore[arg-type]
-                                                _url(request, LAUNCH_PATH))
+        redirect, state = await launch.initiate(services, _login_request(values), _url(request, LAUNCH_PATH))
     except LaunchRefused as refusal:
         return await _refused(request, services, refusal)
     answer = RedirectResponse(redirect, status_code=302)
@@ -69,10 +76,11 @@ async def launch_(request: Request, services: ServicesDep) -> Response:
     """The platform's form_post of the signed id_token: sign the person in and open Messages in the frame."""
     form = await request.form()
     try:
-        id_token, state = _field(form, "id_token"), _field(form, "state")
-        if id_token is None or state is None:
-            raise incomplete("id_token" if id_token is None else "state")
-        landing = await launch.complete(services, id_token, state, request.cookies.get(STATE_COOKIE))
+        if error := _field(form, "error"):  # the platform did not authenticate (OIDC error response)
+            raise LaunchRefused(400, "platform_refused", texts.platform_refused(error),
+                                {"error": error, "error_description": _field(form, "error_description")})
+        landing = await launch.complete(services, _required(form, "id_token"), _required(form, "state"),
+                                        request.cookies.get(STATE_COOKIE))
     except LaunchRefused as refusal:
         return await _refused(request, services, refusal)
     target = "/embed" + (f"#c{landing.conversation_id}" if landing.conversation_id else "")

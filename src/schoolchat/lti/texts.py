@@ -28,3 +28,7 @@ PLATFORM_EXISTS = "A platform with this issuer and client id is already register
 
 def invalid_claim(claim: str) -> str:
     return f"The launch could not be verified: its {claim} is not valid."
+
+
+def platform_refused(error: str) -> str:
+    return f"The learning platform did not sign you in ({error}). Open Messages again from your learning platform."
