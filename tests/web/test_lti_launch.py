@@ -21,6 +21,7 @@ from schoolchat.people.models import users
 from tests.lti.platform import Course, LearningPlatform, PlatformServer, PlatformUser
 from tests.realtime.harness import free_port
 from tests.web.conftest import browser_tests_env, running, schoolchat_command
+from tests.web.steps import screenshot
 
 ROSTER = Path(__file__).parents[2] / "samples" / "oneroster"
 PASSWORD = "launch-test-password"
@@ -116,5 +117,6 @@ def test_a_teacher_launched_from_a_course_page_lands_in_its_conversation_in_the_
         frame.get_by_role("textbox", name=re.compile("^Write message to")).fill("Yes, a PDF is fine.")
         frame.get_by_role("button", name="Send").click()  # a write from the frame: the CSRF token came with the page
         expect(frame.locator(".message .body", has_text="Yes, a PDF is fine.")).to_be_visible()
+        screenshot(page, "lti-launch")
     finally:
         context.close()
