@@ -51,6 +51,11 @@ def _text(claims: dict[str, Any], name: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _object(claims: dict[str, Any], name: str) -> dict[str, Any]:
+    value = claims.get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def _number(claims: dict[str, Any], name: str) -> float:
     value = claims.get(name)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -89,8 +94,8 @@ def check(claims: dict[str, Any], registration: Registration, nonce: str, now: f
     sub = _text(claims, "sub")
     if sub is None:  # an anonymous launch: nobody to sign in
         raise LaunchRefused(403, "unknown_person", texts.UNKNOWN_PERSON, {"sub": None}, audited=True)
-    context = claims.get(CONTEXT) if isinstance(claims.get(CONTEXT), dict) else {}
-    lis = claims.get(LIS) if isinstance(claims.get(LIS), dict) else {}
+    context, lis = _object(claims, CONTEXT), _object(claims, LIS)
+    courses: tuple[str | None, ...]
     if registration.id_source == "lis":
         # a OneRoster class is a course section; platforms that know only the course's SIS id send the offering's
         person, courses = _text(lis, "person_sourcedid"), (_text(lis, "course_section_sourcedid"),

@@ -64,9 +64,9 @@ async def embed(request: Request, services: ServicesDep) -> Response:
     """The messages panel alone, in a platform's frame. The session's CSRF token comes in the page (a launch sets
     only the cookie), for the UI to send on writes."""
     token = request.cookies.get(SESSION_COOKIE)
-    found = token and await authenticate(services.db, services.settings.secret_key, token, via_cookie=True,
-                                         cache=cache_for(services))
-    if not found:
+    found = await authenticate(services.db, services.settings.secret_key, token, via_cookie=True,
+                               cache=cache_for(services)) if token else None
+    if found is None:
         return RedirectResponse("/login", status_code=303)
     page = (TEMPLATES / "app.html").read_text().replace(
         "<body>", f'<body class="embedded" data-csrf="{html.escape(found.csrf_token or "")}">', 1)
