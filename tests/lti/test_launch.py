@@ -257,3 +257,9 @@ async def test_a_platform_that_does_not_authenticate_the_person_is_reported(
     platform.auth_error = "login_required"
     answer = await launch(client, platform, "teacher-hint")
     assert _code(answer, 400) == "platform_refused" and error_of(answer)["details"]["error"] == "login_required"
+
+
+async def test_a_frame_without_a_session_is_told_to_launch_again(client: httpx.AsyncClient) -> None:
+    framed = await client.get("/embed", headers={"sec-fetch-dest": "iframe"})
+    assert framed.status_code == 401 and "Open Messages again from your learning platform." in framed.text
+    assert (await client.get("/embed")).headers["location"] == "/login"

@@ -23,6 +23,7 @@ TOO_MANY_LAUNCHES = "Too many launches are waiting to finish. Try again in a min
 UNKNOWN_PERSON = "Your school has not given you access to Messages yet."
 UNKNOWN_COURSE = ("This course is not in Messages yet. Ask your school's administrator to add it with the school's "
                   "roster.")
+FRAMED_SESSION_ENDED = "Your session in Messages has ended. Open Messages again from your learning platform."
 PLATFORM_EXISTS = "A platform with this issuer and client id is already registered."
 
 

@@ -19,6 +19,7 @@ from schoolchat.auth.cache import cache_for
 from schoolchat.auth.deps import SESSION_COOKIE
 from schoolchat.auth.queries import authenticate
 from schoolchat.errors import ApiError
+from schoolchat.lti import texts as lti_texts
 from schoolchat.lti.queries import frame_origins
 from schoolchat.services import Services, ServicesDep
 
@@ -67,6 +68,8 @@ async def embed(request: Request, services: ServicesDep) -> Response:
     found = await authenticate(services.db, services.settings.secret_key, token, via_cookie=True,
                                cache=cache_for(services)) if token else None
     if found is None:
+        if request.headers.get("sec-fetch-dest") == "iframe":  # the login page's cookie would not reach the frame
+            return await notice_page(services, lti_texts.REFUSED_TITLE, lti_texts.FRAMED_SESSION_ENDED, 401)
         return RedirectResponse("/login", status_code=303)
     page = (TEMPLATES / "app.html").read_text().replace(
         "<body>", f'<body class="embedded" data-csrf="{html.escape(found.csrf_token or "")}">', 1)
