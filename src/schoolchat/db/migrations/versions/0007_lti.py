@@ -1,7 +1,7 @@
 """LTI 1.3: registered platforms, launches under way, the tool's keys
 
 Revision ID: lti
-Revises: 0006
+Revises: erasure
 Create Date: 2026-12-01 21:05:24
 
 ``lti_platforms`` holds each learning platform an admin registered (issuer, client id, deployments, key set and
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'lti'
-down_revision = '0006'
+down_revision = 'erasure'
 branch_labels = None
 depends_on = None
 
