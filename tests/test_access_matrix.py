@@ -116,7 +116,17 @@ async def build_world(client: httpx.AsyncClient, make: Factory) -> World:
     roster_job = await roster_jobs.start(make.services, make.school, school_admin.id, "roster.zip")
     await roster_jobs.finish(make.services, roster_job.id, Imported(errors=[RosterError("users.csv", 2, "role", "?")]))
     ids["roster_job"] = roster_job.id
+    platform = await client.post(f"/api/admin/orgs/{make.school}/lti-platforms", json=_lti_platform("world"),
+                                 headers=school_admin.headers)
+    assert platform.status_code == 201, platform.text
+    ids["lti_platform"] = platform.json()["id"]
     return World(people, ids)
+
+
+def _lti_platform(client_id: str) -> dict[str, Any]:
+    return {"name": "Moodle", "issuer": "https://moodle.school.example", "client_id": client_id,
+            "deployment_ids": ["1"], "jwks_url": "https://moodle.school.example/mod/lti/certs.php",
+            "auth_login_url": "https://moodle.school.example/mod/lti/auth.php"}
 
 
 # The world is built once through the factory and the API, then each cell gets a copy of its rows in a fresh
@@ -410,6 +420,15 @@ ROUTES: list[Route] = [
     Route("admin roster imports of org", "GET", "/api/admin/orgs/{school}/roster-imports", Scope.ADMIN, 200,
           "school"),
     Route("admin roster import", "GET", "/api/admin/roster-imports/{roster_job}", Scope.ADMIN, 200, "roster_job"),
+    Route("admin lti tool addresses", "GET", "/api/admin/lti/tool", Scope.ADMIN, 200,
+          allowed=SCHOOL_ADMINS | {"other_school_admin"}),  # any admin: nothing in it is a school's
+    Route("admin lti platforms of org", "GET", "/api/admin/orgs/{school}/lti-platforms", Scope.ADMIN, 200, "school"),
+    Route("admin register lti platform", "POST", "/api/admin/orgs/{school}/lti-platforms", Scope.ADMIN, 201,
+          "school", body=_lti_platform("matrix")),
+    Route("admin change lti platform", "PATCH", "/api/admin/lti-platforms/{lti_platform}", Scope.ADMIN, 204,
+          "lti_platform", body={"name": "Moodle (upper school)"}),
+    Route("admin remove lti platform", "DELETE", "/api/admin/lti-platforms/{lti_platform}", Scope.ADMIN, 204,
+          "lti_platform"),
     # mass messages: the school admin holds the privilege; everyone else is told they lack it
     Route("mass message targets", "GET", "/api/mass-messages/targets", Scope.PERSONAL, 200, overrides=_NO_MASS),
     Route("send mass message", "POST", "/api/mass-messages", Scope.PERSONAL, 202, "school", overrides=_NO_MASS,

@@ -19,6 +19,8 @@ from schoolchat.config import Settings
 from schoolchat.conversations.api import router as conversations_router
 from schoolchat.db import Database
 from schoolchat.errors import install_error_handlers
+from schoolchat.lti.api import admin as lti_admin_router
+from schoolchat.lti.api import router as lti_router
 from schoolchat.massmessages.api import router as mass_messages_router
 from schoolchat.massmessages.worker import MassMessageWorker
 from schoolchat.messages.api import router as messages_router
@@ -142,7 +144,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     # (no two routes match the same request, so the order changes nothing else; tests/test_routes.py checks it).
     for router in (messages_router, conversations_router, realtime_router, hub_router, people_router, search_router,
                    attachments_router, moderation_router, mass_messages_router, notifications_router, roster_router,
-                   auth_router):
+                   auth_router, lti_admin_router, lti_router):
         app.include_router(router)
     app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     roster_max_upload_bytes: int = 50 * 1024 * 1024
     roster_max_unpacked_bytes: int = 500 * 1024 * 1024
     session_days: int = 14
+    # LTI 1.3 launches from learning platforms (registered by admins, see docs/operations.md).
+    lti_session_hours: float = 8  # how long a session made by a launch (in the platform's frame) lasts
+    lti_jwks_min_refresh_seconds: float = 5  # a platform's key set is fetched again at most this often per URL
     cookie_secure: bool = False
     event_retention_days: int = 7
     event_prune_interval_seconds: float = 3600

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,33 +33,22 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo school served by the `schoolchat` command, as a user would start it."""
-    if os.environ.get("SCHOOLCHAT_TEST_DATABASE", "sqlite") != "sqlite":
-        pytest.skip("the browser tests run in the SQLite pass: the UI speaks only to the API")
-    if not ASSETS.is_file():
-        _unavailable("the UI is not built: run `make web`")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCHOOLCHAT_")}
-    data_dir = tmp_path_factory.mktemp("web-demo")
-    env["SCHOOLCHAT_DATA_DIR"] = str(data_dir)
-    command = [str(Path(sys.executable).with_name("schoolchat")), "demo", "--port", str(port)]
-    log = data_dir / "server.log"  # the server's own account of a failure: read it when a test fails
+@contextmanager
+def running(command: list[str], env: dict[str, str], url: str, log: Path) -> Iterator[str]:
+    """A `schoolchat` server process, until the block ends; ``log`` keeps its own account of a failure."""
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
-    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"schoolchat demo exited: {log.read_text()}")
+                raise RuntimeError(f"{' '.join(command[1:])} exited: {log.read_text()}")
             try:
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("schoolchat demo did not start within 60 s")
+                raise RuntimeError(f"{' '.join(command[1:])} did not start within 60 s")
             time.sleep(0.2)
         yield url
     finally:
@@ -68,6 +58,31 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def schoolchat_command(*args: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("schoolchat")), *args]
+
+
+def browser_tests_env() -> dict[str, str]:
+    """The environment without any SCHOOLCHAT_ setting of the caller's."""
+    if os.environ.get("SCHOOLCHAT_TEST_DATABASE", "sqlite") != "sqlite":
+        pytest.skip("the browser tests run in the SQLite pass: the UI speaks only to the API")
+    if not ASSETS.is_file():
+        _unavailable("the UI is not built: run `make web`")
+    return {k: v for k, v in os.environ.items() if not k.startswith("SCHOOLCHAT_")}
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo school served by the `schoolchat` command, as a user would start it."""
+    env = browser_tests_env()
+    port = free_port()
+    data_dir = tmp_path_factory.mktemp("web-demo")
+    env["SCHOOLCHAT_DATA_DIR"] = str(data_dir)
+    with running(schoolchat_command("demo", "--port", str(port)), env, f"http://127.0.0.1:{port}",
+                 data_dir / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -55,3 +55,24 @@ def test_disabled_messaging_is_explained_to_both_sides(login: Login) -> None:
     expect(teacher.locator(".composer .error")).to_have_text(
         "Your message cannot be delivered: Sofia Moen has messaging disabled.")
 
+
+
+def test_an_admin_registers_a_learning_platform_and_removes_it(login: Login) -> None:
+    admin = login("grace.okafor")
+    admin.get_by_role("link", name="Administration").click()
+    card = admin.locator("section", has=admin.get_by_role("heading", name="Learning platforms (LTI 1.3)"))
+    expect(card.locator(".tool-addresses")).to_contain_text("/lti/login")
+    card.get_by_text("Register a platform").click()
+    for label, value in [("Name", "Moodle"), ("Issuer", "https://moodle.northfield.example"),
+                         ("Client ID", "schoolchat"), ("Deployment IDs (one per line)", "1\n2"),
+                         ("Public keyset URL (JWKS)", "https://moodle.northfield.example/mod/lti/certs.php"),
+                         ("Authentication request URL", "https://moodle.northfield.example/mod/lti/auth.php")]:
+        card.get_by_label(label, exact=True).fill(value)
+    card.get_by_role("button", name="Register platform").click()
+    expect(admin.locator("#toast")).to_contain_text("Platform Moodle registered.")
+    row = admin.get_by_role("row", name=re.compile("Moodle"))
+    expect(row).to_contain_text("1, 2")
+    admin.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Remove Moodle").click()
+    expect(admin.locator("#toast")).to_contain_text("Platform Moodle removed.")
+    expect(admin.get_by_text("No platform is registered for this organisation.")).to_be_visible()

@@ -4,6 +4,7 @@ from schoolchat.attachments import models as attachment_models
 from schoolchat.auth import models as auth_models
 from schoolchat.conversations import models as conversation_models
 from schoolchat.db.metadata import metadata
+from schoolchat.lti import models as lti_models
 from schoolchat.massmessages import models as mass_message_models
 from schoolchat.messages import models as message_models
 from schoolchat.moderation import models as moderation_models
@@ -12,4 +13,4 @@ from schoolchat.people import models as people_models
 from schoolchat.people.roster import models as roster_models
 from schoolchat.realtime import models as realtime_models
 
-__all__ = ["metadata", "attachment_models", "auth_models", "conversation_models", "mass_message_models", "message_models", "moderation_models", "notification_models", "people_models", "realtime_models", "roster_models"]
+__all__ = ["metadata", "attachment_models", "auth_models", "conversation_models", "lti_models", "mass_message_models", "message_models", "moderation_models", "notification_models", "people_models", "realtime_models", "roster_models"]

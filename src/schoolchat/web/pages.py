@@ -1,19 +1,28 @@
-"""Routes for the browser UI: two HTML pages and the assets esbuild builds from ``ui/`` into ``static/``.
+"""Routes for the browser UI: the HTML pages and the assets esbuild builds from ``ui/`` into ``static/``.
 
 The pages carry a strict Content-Security-Policy (no inline scripts or styles, nothing from other origins); the
-UI talks to the same /api and /hubs/messages as every other client.
+UI talks to the same /api and /hubs/messages as every other client. Only the registered learning platforms' pages
+may frame them (``frame-ancestors``; none registered: ``'none'``). ``/embed`` is the messages panel alone, where a
+launch from a platform lands inside the platform's frame.
 """
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from urllib.parse import urlencode
+from string import Template
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from schoolchat.auth.cache import cache_for
 from schoolchat.auth.deps import SESSION_COOKIE
+from schoolchat.auth.queries import authenticate
 from schoolchat.errors import ApiError
+from schoolchat.lti import texts as lti_texts
+from schoolchat.lti.queries import frame_origins
+from schoolchat.services import Services, ServicesDep
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -21,24 +30,52 @@ STATIC = HERE / "static"
 MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css", ".map": "application/json"}
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-PAGE_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
-                "Cache-Control": "no-store"}
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors ")
 
 router = APIRouter(include_in_schema=False)
 
 
-def _page(name: str) -> Response:
-    return FileResponse(TEMPLATES / name, media_type="text/html", headers=PAGE_HEADERS)
+async def page_headers(services: Services) -> dict[str, str]:
+    async with services.db.read() as conn:
+        ancestors = " ".join(await frame_origins(conn)) or "'none'"
+    return {"Content-Security-Policy": CSP + ancestors, "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin", "Cache-Control": "no-store"}
+
+
+async def _page(services: Services, name: str) -> Response:
+    return FileResponse(TEMPLATES / name, media_type="text/html", headers=await page_headers(services))
+
+
+async def notice_page(services: Services, title: str, message: str, status: int) -> Response:
+    """A page that only says something (why a launch from a platform was refused), also inside a frame."""
+    text = Template((TEMPLATES / "notice.html").read_text()).substitute(title=html.escape(title),
+                                                                        message=html.escape(message))
+    return HTMLResponse(text, status_code=status, headers=await page_headers(services))
 
 
 @router.get("/")
-async def platform(request: Request) -> Response:
+async def platform(request: Request, services: ServicesDep) -> Response:
     """The demo learning platform with the chat bubble; without a session, the login page instead."""
     if SESSION_COOKIE not in request.cookies:  # a link from a notification opens its conversation after login
         target = f"/login?{urlencode({'next': f'/?{request.url.query}'})}" if request.url.query else "/login"
         return RedirectResponse(target, status_code=303)
-    return _page("app.html")
+    return await _page(services, "app.html")
+
+
+@router.get("/embed")
+async def embed(request: Request, services: ServicesDep) -> Response:
+    """The messages panel alone, in a platform's frame. The session's CSRF token comes in the page (a launch sets
+    only the cookie), for the UI to send on writes."""
+    token = request.cookies.get(SESSION_COOKIE)
+    found = await authenticate(services.db, services.settings.secret_key, token, via_cookie=True,
+                               cache=cache_for(services)) if token else None
+    if found is None:
+        if request.headers.get("sec-fetch-dest") == "iframe":  # the login page's cookie would not reach the frame
+            return await notice_page(services, lti_texts.REFUSED_TITLE, lti_texts.FRAMED_SESSION_ENDED, 401)
+        return RedirectResponse("/login", status_code=303)
+    page = (TEMPLATES / "app.html").read_text().replace(
+        "<body>", f'<body class="embedded" data-csrf="{html.escape(found.csrf_token or "")}">', 1)
+    return HTMLResponse(page, headers=await page_headers(services))
 
 
 @router.get("/sw.js")
@@ -48,8 +85,8 @@ async def service_worker() -> Response:
 
 
 @router.get("/login")
-async def login() -> Response:
-    return _page("login.html")
+async def login(services: ServicesDep) -> Response:
+    return await _page(services, "login.html")
 
 
 @router.get("/assets/{name}")

@@ -10,12 +10,26 @@ export class ApiError extends Error {
   }
 }
 
+// The token of this page's session, and a copy in localStorage for the next page. A page in another site's frame
+// (a launch from a learning platform) may be denied storage: then its page brought the token (see app.ts).
+let csrf: string | null = null;
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
 export function rememberCsrf(token: string): void {
-  localStorage.setItem(CSRF_KEY, token);
+  csrf = token;
+  storage()?.setItem(CSRF_KEY, token);
 }
 
 export function forgetCsrf(): void {
-  localStorage.removeItem(CSRF_KEY);
+  csrf = null;
+  storage()?.removeItem(CSRF_KEY);
 }
 
 async function failure(response: Response): Promise<ApiError> {
@@ -36,7 +50,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     headers["Content-Type"] = "application/json";
     payload = JSON.stringify(body);
   }
-  if (method !== "GET") headers["X-CSRF-Token"] = localStorage.getItem(CSRF_KEY) ?? "";
+  if (method !== "GET") headers["X-CSRF-Token"] = csrf ?? storage()?.getItem(CSRF_KEY) ?? "";
   let response: Response;
   try {
     response = await fetch(path, { method, headers, body: payload, credentials: "same-origin" });
@@ -45,7 +59,10 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   }
   if (!response.ok) {
     const error = await failure(response);
-    if ((error.status === 401 || error.code === "csrf_failed") && path !== "/api/auth/login") {
+    // In a platform's frame the login page cannot help (its cookie does not reach framed pages): the error is shown,
+    // and opening Messages again from the platform launches a new session.
+    const framed = document.body.classList.contains("embedded");
+    if ((error.status === 401 || error.code === "csrf_failed") && path !== "/api/auth/login" && !framed) {
       window.location.assign(`/login?next=${encodeURIComponent(location.pathname + location.hash)}`);
     }
     throw error;

@@ -1,6 +1,6 @@
 // The demo learning-platform page: main menu, chat bubble with badge, the messages panel, real time, tools.
 
-import { forgetCsrf, get, post } from "./api";
+import { forgetCsrf, get, post, rememberCsrf } from "./api";
 import { announce, byId, h, replace } from "./dom";
 import { newMessageView } from "./compose";
 import { ConversationView } from "./conversation";
@@ -16,6 +16,8 @@ import { adminPage, participantsPage, reportsPage } from "./tools";
 import type { Conversation, Me } from "./types";
 
 let panel: Panel;
+/** Inside a learning platform's frame (/embed, after an LTI launch): the panel alone, open, and no platform around it. */
+const embedded = document.body.classList.contains("embedded");
 
 function openView(id: number, focusSeq?: number): View {
   return new ConversationView(id, { back: () => panel.back(), settings: (c: Conversation) => panel.push(settingsView(c)) }, focusSeq);
@@ -38,6 +40,7 @@ async function route(): Promise<void> {
     else if (hash === "#settings" && maySetWorkingHours()) await profilePage(main);
     else if (hash === "#mass" && state.me.mass_messaging) await massMessagingPage(main, (id) => panel.openConversation(id));
     else if (hash.startsWith("#participants-")) await participantsPage(main, Number(hash.slice("#participants-".length)));
+    else if (/^#c\d+$/.test(hash)) panel.openConversation(Number(hash.slice(2)));  // a link to a conversation
     else home(main);
   } catch (e) {
     replace(main, h("p", { class: "error", role: "alert" }, (e as Error).message));
@@ -73,6 +76,8 @@ function menu(): void {
 }
 
 async function main(): Promise<void> {
+  // A launch sets only the cookie: the framed page brings the session's CSRF token for the writes.
+  if (document.body.dataset.csrf) rememberCsrf(document.body.dataset.csrf);
   state.me = await get<Me>("/api/me");
   await loadNotificationTexts();
   menu();
@@ -103,6 +108,7 @@ async function main(): Promise<void> {
   }
   await realtime.start();
   await refresh();
+  if (embedded) panel.show();
   await route();
   openLinkedConversation();
 }

@@ -4,6 +4,7 @@ import { get, patch, post, put } from "./api";
 import { announce, attachmentList, attempt, h, replace, timeLabel } from "./dom";
 import { schoolNotificationsForm, type SchoolSettings } from "./notifications";
 import { rosterCard } from "./roster";
+import { platformsCard } from "./lti";
 import { participantList } from "./settings";
 import type { Message, Participant, Report } from "./types";
 
@@ -69,7 +70,8 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
     deleted ? restoreError : null);
 }
 
-/** Administration: messaging disabled and the mass messaging privilege per person, and the communication rules. */
+/** Administration: messaging disabled and the mass messaging privilege per person, the communication rules, and the
+ * learning platforms that launch Messages. */
 export async function adminPage(main: HTMLElement): Promise<void> {
   const orgs = await get<Org[]>("/api/admin/orgs");
   const select = h("select", { id: "admin-org" }, ...orgs.map((o) => h("option", { value: String(o.id) }, `${o.name} (${o.kind})`)));
@@ -91,7 +93,8 @@ export async function adminPage(main: HTMLElement): Promise<void> {
       get<Rule[]>(`/api/admin/orgs/${org.id}/rules`), rosterCard(org.id),
       get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`)]);
     replace(body, timeZoneForm(org), roster, rulesForm(org.id, rules), schoolNotificationsForm(org.id, notifications),
-      h("section", { class: "card" }, h("h2", {}, "People"), h("label", { for: "admin-find" }, "Find a person "), find, people));
+      h("section", { class: "card" }, h("h2", {}, "People"), h("label", { for: "admin-find" }, "Find a person "), find, people),
+      await platformsCard(org.id));
     await showPeople();
   };
   select.addEventListener("change", () => void show());
