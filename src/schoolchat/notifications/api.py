@@ -16,7 +16,7 @@ from schoolchat.notifications.schemas import (PreferencesIn, PreferencesOut, Pus
 from schoolchat.people.queries import require_administered
 from schoolchat.people.reach import org_tree
 from schoolchat.services import Services, ServicesDep
-from schoolchat.web.pages import PAGE_HEADERS
+from schoolchat.web.pages import page_headers
 
 router = APIRouter(tags=["notifications"])
 
@@ -98,21 +98,21 @@ def _user_of(services: Services, token: str) -> int:
     return user_id
 
 
-def _page(sentence: str, form_token: str | None = None) -> HTMLResponse:
+async def _page(services: Services, sentence: str, form_token: str | None = None) -> HTMLResponse:
     form = (f'<form method="post" action="/unsubscribe?token={html.escape(form_token)}">'
             f'<button type="submit">{html.escape(texts.UNSUBSCRIBE_BUTTON)}</button></form>' if form_token else "")
     return HTMLResponse(f'<!doctype html><html lang="en"><meta charset="utf-8"><title>schoolchat</title>'
-                        f'<main><p>{html.escape(sentence)}</p>{form}</main></html>', headers=PAGE_HEADERS)
+                        f'<main><p>{html.escape(sentence)}</p>{form}</main></html>', headers=await page_headers(services))
 
 
 @router.get("/unsubscribe", include_in_schema=False)
 async def unsubscribe_page(token: Annotated[str, Query(max_length=200)], services: ServicesDep) -> HTMLResponse:
     """The link in the email's text: asks before doing anything (mail scanners follow links)."""
     _user_of(services, token)
-    return _page(texts.UNSUBSCRIBE_CONFIRM, token)
+    return await _page(services, texts.UNSUBSCRIBE_CONFIRM, token)
 
 
 @router.post("/unsubscribe", summary="RFC 8058 one-click unsubscribe: no login, the signed token is the proof")
 async def unsubscribe_now(token: Annotated[str, Query(max_length=200)], services: ServicesDep) -> HTMLResponse:
     await actions.set_preference(services, _user_of(services, token), "off")
-    return _page(texts.UNSUBSCRIBED)
+    return await _page(services, texts.UNSUBSCRIBED)
