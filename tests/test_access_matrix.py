@@ -391,7 +391,7 @@ ROUTES: list[Route] = [
     Route("admin notification settings of org", "GET", "/api/admin/orgs/{school}/notifications", Scope.ADMIN, 200,
           "school"),
     Route("admin set notification settings of org", "PUT", "/api/admin/orgs/{school}/notifications", Scope.ADMIN,
-          200, "school", body={"timezone": "Europe/Oslo", "quiet_start": "21:00", "quiet_end": "07:00"}),
+          200, "school", body={"quiet_start": "21:00", "quiet_end": "07:00"}),
     Route("admin create org", "POST", "/api/admin/orgs", Scope.ADMIN, 201, "school",
           body={"name": "Science department", "kind": "department", "parent_id": "{school}"}),
     Route("admin rename org", "PATCH", "/api/admin/orgs/{school}", Scope.ADMIN, 204, "school",

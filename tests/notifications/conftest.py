@@ -14,8 +14,10 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import http_ece
+import httpx
 import pytest
 from aiohttp import web
 from aiosmtpd.controller import Controller
@@ -173,3 +175,10 @@ async def give_email(make: Factory, *people: Person) -> None:
     async with make.services.db.write() as tx:
         for person in people:
             await tx.conn.execute(update(users).where(users.c.id == person.id).values(email=address(person)))
+
+
+async def school_clock(client: httpx.AsyncClient, admin: Person, org_id: int, time_zone: str) -> ZoneInfo:
+    """Set an org's time zone (the admin page's time zone form): the one clock notifications are read on."""
+    changed = await client.patch(f"/api/admin/orgs/{org_id}", json={"time_zone": time_zone}, headers=admin.headers)
+    assert changed.status_code == 204, changed.text
+    return ZoneInfo(time_zone)

@@ -12,7 +12,7 @@ from schoolchat.db.types import utcnow
 from schoolchat.notifications.worker import NotificationWorker
 from tests.calls import badge, conversation_list, sent, started
 from tests.factories import Factory, Person
-from tests.notifications.conftest import PUBLIC_URL, Mailbox, address, body_of, give_email
+from tests.notifications.conftest import PUBLIC_URL, Mailbox, address, body_of, give_email, school_clock
 
 
 async def _pair(client: httpx.AsyncClient, make: Factory) -> tuple[Person, Person, int]:
@@ -82,12 +82,13 @@ async def test_daily_digest_arrives_at_the_digest_hour_in_the_schools_time_zone(
         client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
         smtp_server: Controller) -> None:
     admin = await make.person("Ada Admin", "admin")
+    clock = await school_clock(client, admin, make.school, "Asia/Tokyo")
     settings = await client.put(f"/api/admin/orgs/{make.school}/notifications",
-                                json={"email_default": "daily", "timezone": "Asia/Tokyo"}, headers=admin.headers)
+                                json={"email_default": "daily"}, headers=admin.headers)
     assert settings.status_code == 200, settings.text
     teacher, student, _ = await _pair(client, make)
     now = utcnow()
-    tokyo = now.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Tokyo"))
+    tokyo = now.astimezone(clock)
     digest = datetime.combine(tokyo.date(), datetime.min.time().replace(hour=16), tokyo.tzinfo)
     if digest <= tokyo:
         digest += timedelta(days=1)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
-
 from sqlalchemy import delete, select
 
 from schoolchat.auth.actor import Actor
@@ -36,17 +34,6 @@ def _minutes(clock: str | None) -> int | None:
     return int(hours) * 60 + int(minutes)
 
 
-def _zone(name: str) -> str:
-    try:
-        if name in available_timezones():
-            ZoneInfo(name)
-            return name
-    except (ZoneInfoNotFoundError, ValueError):
-        pass
-    raise ApiError(422, "invalid_timezone", "Choose a time zone such as Europe/Oslo.",
-                   {"fields": [{"field": "timezone", "message": "unknown time zone"}]})
-
-
 async def set_school_settings(services: Services, actor: Actor, org_id: int, settings: SchoolSettingsIn) -> None:
     """An admin sets their school's default, whether text may be shown, and quiet hours (for it and below)."""
     if (settings.quiet_start is None) != (settings.quiet_end is None):
@@ -54,8 +41,8 @@ async def set_school_settings(services: Services, actor: Actor, org_id: int, set
                        {"fields": [{"field": "quiet_end" if settings.quiet_end is None else "quiet_start",
                                     "message": "required with the other"}]})
     row = {"org_id": org_id, "email_default": settings.email_default, "include_text": settings.include_text,
-           "timezone": _zone(settings.timezone), "quiet_start": _minutes(settings.quiet_start),
-           "quiet_end": _minutes(settings.quiet_end), "quiet_weekends": settings.quiet_weekends}
+           "quiet_start": _minutes(settings.quiet_start), "quiet_end": _minutes(settings.quiet_end),
+           "quiet_weekends": settings.quiet_weekends}
     async with services.db.write() as tx:
         await require_administered(tx.conn, actor.roles, org_id)
         await upsert(tx.conn, org_notification_settings, [row], key=["org_id"],

@@ -52,7 +52,7 @@ async def _school_settings(services: Services, actor: CurrentActor, org_id: int)
         await require_administered(conn, actor.roles, org_id)
         found = queries.settings_for(await org_tree(conn), await queries.settings_rows(conn), [org_id])
     return SchoolSettingsOut(org_id=org_id, inherited_from=found.org_id, email_default=found.email_default,
-                             include_text=found.include_text, timezone=found.timezone,
+                             include_text=found.include_text,
                              quiet_start=queries.clock_text(found.quiet_start),
                              quiet_end=queries.clock_text(found.quiet_end), quiet_weekends=found.quiet_weekends)
 

@@ -34,8 +34,7 @@ org_notification_settings = Table(
     Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
     Column("email_default", String(10), nullable=False, server_default="soon"),
     Column("include_text", Boolean, nullable=False, server_default="0"),
-    Column("timezone", String(64), nullable=False, server_default="UTC"),
-    # Quiet hours as minutes after local midnight; both null means none. start > end spans midnight.
+    # Quiet hours as minutes after midnight on the person's school clock (orgs.time_zone); both null means none. start > end spans midnight.
     Column("quiet_start", SmallInteger, nullable=True),
     Column("quiet_end", SmallInteger, nullable=True),
     Column("quiet_weekends", Boolean, nullable=False, server_default="0"),

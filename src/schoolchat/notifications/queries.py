@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from schoolchat.conversations.models import memberships
 from schoolchat.notifications.models import notification_preferences, org_notification_settings, push_subscriptions
 from schoolchat.people.models import ROLE_RANK, org_roles, users
+from schoolchat.people.queries import time_zones_of
 from schoolchat.people.reach import OrgTree, disabled_among
 from schoolchat.policy.notifications import RecipientFacts
 from schoolchat.policy.quiet_hours import QuietHours
@@ -26,20 +27,15 @@ class SchoolSettings:
     org_id: int | None  # the org whose row applies (None: nobody set anything, the defaults apply)
     email_default: str = DEFAULT_EMAIL_MODE
     include_text: bool = False
-    timezone: str = "UTC"
     quiet_start: int | None = None  # minutes after local midnight
     quiet_end: int | None = None
     quiet_weekends: bool = False
 
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @property
-    def quiet(self) -> QuietHours | None:
+    def quiet(self, zone: ZoneInfo) -> QuietHours | None:
+        """The quiet hours on ``zone``'s wall clock: the school clock (``orgs.time_zone``) of the person held."""
         if self.quiet_start is None or self.quiet_end is None:
-            return QuietHours(self.zone, weekends=True) if self.quiet_weekends else None
-        return QuietHours(self.zone, _clock(self.quiet_start), _clock(self.quiet_end), self.quiet_weekends)
+            return QuietHours(zone, weekends=True) if self.quiet_weekends else None
+        return QuietHours(zone, _clock(self.quiet_start), _clock(self.quiet_end), self.quiet_weekends)
 
 
 def _clock(minutes: int) -> time:
@@ -53,8 +49,8 @@ def clock_text(minutes: int | None) -> str | None:
 async def settings_rows(conn: AsyncConnection) -> dict[int, SchoolSettings]:
     """Every org's own settings (a handful of rows: one per school that changed anything)."""
     rows = (await conn.execute(select(org_notification_settings))).all()
-    return {row.org_id: SchoolSettings(row.org_id, row.email_default, row.include_text, row.timezone,
-                                       row.quiet_start, row.quiet_end, row.quiet_weekends) for row in rows}
+    return {row.org_id: SchoolSettings(row.org_id, row.email_default, row.include_text, row.quiet_start,
+                                       row.quiet_end, row.quiet_weekends) for row in rows}
 
 
 def settings_for(tree: OrgTree, rows: Mapping[int, SchoolSettings], org_ids: Iterable[int]) -> SchoolSettings:
@@ -82,7 +78,11 @@ async def own_preference(conn: AsyncConnection, user_id: int) -> str | None:
 async def recipient_facts(conn: AsyncConnection, conversation_id: int, user_ids: Sequence[int], tree: OrgTree,
                           schools: Mapping[int, SchoolSettings], channels: frozenset[str]
                           ) -> dict[int, RecipientFacts]:
-    """What the policy needs about each member of a conversation, on the channels the service can deliver on."""
+    """What the policy needs about each member of a conversation, on the channels the service can deliver on.
+
+    Settings are inherited (``settings_for``), the clock is not: quiet hours and the digest hour are read on each
+    person's own school clock (``time_zones_of``, the one their teachers' working hours use too), so a district's
+    "21:00" is 21:00 at every school below it."""
     wanted = sorted(set(user_ids))
     if not wanted:
         return {}
@@ -97,11 +97,13 @@ async def recipient_facts(conn: AsyncConnection, conversation_id: int, user_ids:
                                       .where(push_subscriptions.c.user_id.in_(wanted)))).scalars())
     disabled = await disabled_among(conn, wanted, tree)
     held = await roles_of(conn, wanted)
+    zones = await time_zones_of(conn, wanted)
     facts: dict[int, RecipientFacts] = {}
     for user_id in wanted:
         person: Any = people.get(user_id)
         roles = held.get(user_id, [])
         school = settings_for(tree, schools, [org_id for org_id, _ in roles])
+        zone = ZoneInfo(zones[user_id])
         facts[user_id] = RecipientFacts(
             user_id=user_id,
             role=max((role for _, role in roles), key=ROLE_RANK.__getitem__, default="student"),
@@ -110,8 +112,8 @@ async def recipient_facts(conn: AsyncConnection, conversation_id: int, user_ids:
             has_push="push" in channels and user_id in pushing,
             disabled=user_id in disabled or person is None or not person.is_active,
             muted=user_id in muted,
-            quiet=school.quiet,
-            timezone=school.zone,
+            quiet=school.quiet(zone),
+            timezone=zone,
         )
     return facts
 

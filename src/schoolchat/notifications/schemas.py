@@ -27,9 +27,8 @@ class PreferencesOut(BaseModel):
 class SchoolSettingsIn(BaseModel):
     email_default: EmailMode = "soon"
     include_text: bool = Field(False, description="Put the newest unread message's text in emails and pushes.")
-    timezone: str = Field("UTC", max_length=64, description="An IANA time zone, e.g. Europe/Oslo.")
-    quiet_start: str | None = Field(None, pattern=CLOCK, description="Local time quiet hours begin, e.g. 21:00.")
-    quiet_end: str | None = Field(None, pattern=CLOCK, description="Local time they end, e.g. 07:00.")
+    quiet_start: str | None = Field(None, pattern=CLOCK, description="When quiet hours begin, e.g. 21:00, on the school's clock (the org's time_zone).")
+    quiet_end: str | None = Field(None, pattern=CLOCK, description="When they end, e.g. 07:00.")
     quiet_weekends: bool = Field(False, description="Saturdays and Sundays are quiet all day.")
 
 

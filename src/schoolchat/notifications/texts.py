@@ -43,11 +43,11 @@ UI_TEXTS = {
     "school_intro": "How people of this organisation (and those below it) are notified of unread messages.",
     "school_default": "Email notifications unless a person chooses",
     "school_include_text": "Show message text in emails and push notifications",
-    "school_timezone": "Time zone",
     "school_quiet_start": "Quiet hours begin",
     "school_quiet_end": "Quiet hours end",
     "school_quiet_weekends": "Weekends are quiet all day",
-    "school_quiet_help": "During quiet hours students get no notifications; they arrive when quiet hours end.",
+    "school_quiet_help": ("During quiet hours students get no notifications; they arrive when quiet hours end. "
+                          "The times are read on each school's own clock: its time zone, set above."),
     "school_save": "Save notification settings",
     "school_saved": "Notification settings saved.",
 }

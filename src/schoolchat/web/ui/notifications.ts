@@ -55,25 +55,25 @@ async function turnPushOff(): Promise<void> {
 }
 
 export interface SchoolSettings {
-  email_default: EmailMode; include_text: boolean; timezone: string;
+  email_default: EmailMode; include_text: boolean;
   quiet_start: string | null; quiet_end: string | null; quiet_weekends: boolean;
 }
 
-/** The admin's control over an organisation's notifications: default, message text, time zone, quiet hours. */
+/** The admin's control over an organisation's notifications: default, message text, quiet hours (read on the
+ *  org's time zone, which the admin page's time zone form sets). */
 export function schoolNotificationsForm(orgId: number, settings: SchoolSettings): HTMLElement {
   const t = notificationTexts;
   const field = (id: string, label: string, control: HTMLElement): HTMLElement => h("p", {}, h("label", { for: id }, label), " ", control);
   const mode = h("select", { id: "school-email-default" },
     ...(["off", "soon", "hourly", "daily"] as const).map((m) => h("option", { value: m, selected: m === settings.email_default }, t[`email_${m}`]))) as HTMLSelectElement;
   const text = h("input", { id: "school-include-text", type: "checkbox", checked: settings.include_text }) as HTMLInputElement;
-  const zone = h("input", { id: "school-timezone", type: "text", value: settings.timezone, autocomplete: "off" }) as HTMLInputElement;
   const start = h("input", { id: "school-quiet-start", type: "time", value: settings.quiet_start ?? "" }) as HTMLInputElement;
   const end = h("input", { id: "school-quiet-end", type: "time", value: settings.quiet_end ?? "" }) as HTMLInputElement;
   const weekends = h("input", { id: "school-quiet-weekends", type: "checkbox", checked: settings.quiet_weekends }) as HTMLInputElement;
   const save = async (e: Event): Promise<void> => {
     e.preventDefault();
     await attempt(() => put(`/api/admin/orgs/${orgId}/notifications`, {
-      email_default: mode.value, include_text: text.checked, timezone: zone.value.trim(),
+      email_default: mode.value, include_text: text.checked,
       quiet_start: start.value || null, quiet_end: end.value || null, quiet_weekends: weekends.checked,
     }), t.school_saved);
   };
@@ -81,7 +81,6 @@ export function schoolNotificationsForm(orgId: number, settings: SchoolSettings)
     h("h2", {}, t.school_title), h("p", {}, t.school_intro),
     field("school-email-default", t.school_default, mode),
     field("school-include-text", t.school_include_text, text),
-    field("school-timezone", t.school_timezone, zone),
     field("school-quiet-start", t.school_quiet_start, start),
     field("school-quiet-end", t.school_quiet_end, end),
     field("school-quiet-weekends", t.school_quiet_weekends, weekends),

@@ -101,7 +101,7 @@ export async function adminPage(main: HTMLElement): Promise<void> {
   if (orgs.length) await show();
 }
 
-/** The org's clock: teachers' working hours are read in it. */
+/** The org's one clock: teachers' working hours, students' quiet hours and the daily digest are read in it. */
 function timeZoneForm(org: Org): HTMLElement {
   const zone = h("input", { id: "org-time-zone", required: true, value: org.time_zone, autocomplete: "off", spellcheck: false });
   const save = async (e: Event): Promise<void> => {

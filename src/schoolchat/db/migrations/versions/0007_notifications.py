@@ -43,7 +43,6 @@ def upgrade() -> None:
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.Column('email_default', sa.String(length=10), server_default='soon', nullable=False),
     sa.Column('include_text', sa.Boolean(), server_default='0', nullable=False),
-    sa.Column('timezone', sa.String(length=64), server_default='UTC', nullable=False),
     sa.Column('quiet_start', sa.SmallInteger(), nullable=True),
     sa.Column('quiet_end', sa.SmallInteger(), nullable=True),
     sa.Column('quiet_weekends', sa.Boolean(), server_default='0', nullable=False),
