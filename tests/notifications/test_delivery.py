@@ -68,7 +68,7 @@ async def test_a_worker_killed_between_sends_leaves_no_duplicate_and_no_one_miss
     except asyncio.CancelledError:
         pass
     mailbox.on_accept = None
-    assert len(mailbox.mails) == 4  # the server answers nothing else while the worker dies
+    assert 4 <= len(mailbox.mails) < 4 + LANES  # other lanes in flight may have theirs accepted as it dies
     assert "running" in [status for status, _ in await _send_states(services)]
     survivor = NotificationWorker(second_services)
     await survivor.tick(now + timedelta(seconds=30))  # the dead worker's lease still holds what it had begun
