@@ -80,6 +80,10 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     data_dir = tmp_path_factory.mktemp("web-demo")
     env["SCHOOLCHAT_DATA_DIR"] = str(data_dir)
+    # One demo school serves every browser test of the session, and the tests fill histories through the API as
+    # the same demo people: far more sends in an hour than a person makes. The limits have tests of their own
+    # (tests/ratelimit), so here they are set out of the way.
+    env["SCHOOLCHAT_RATE_SENDS"] = "1000/10 seconds"
     with running(schoolchat_command("demo", "--port", str(port)), env, f"http://127.0.0.1:{port}",
                  data_dir / "server.log") as url:
         yield url
