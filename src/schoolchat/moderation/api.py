@@ -23,6 +23,8 @@ from schoolchat.moderation.schemas import (
     ReviewIn,
 )
 from schoolchat.people.queries import administered_orgs
+from schoolchat.policy.admin import may_use_admin_tools
+from schoolchat.policy.decision import require
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
@@ -127,10 +129,11 @@ async def audit_log(actor: CurrentActor, services: ServicesDep,
                     since: datetime | None = None, until: datetime | None = None,
                     before: Annotated[int | None, Query(ge=1)] = None,
                     limit: Annotated[int, Query(ge=1, le=500)] = 100) -> AuditPage:
+    require(may_use_admin_tools(actor.roles))
     async with services.db.read() as conn:
         orgs = [row.id for row in await administered_orgs(conn, actor.roles)]
         rows = await queries.audit_page(conn, orgs, actor_id=actor_id, action=action, object_type=object_type,
                                         object_id=object_id, since=since, until=until, before_id=before,
-                                        limit=limit) if orgs else []
+                                        limit=limit)
     return AuditPage(entries=[AuditEntry(**row._mapping) for row in rows],
                      next_before=rows[-1].id if len(rows) == limit else None)

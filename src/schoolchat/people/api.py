@@ -35,7 +35,8 @@ from schoolchat.people.schemas import (
     WorkingHoursOut,
 )
 from schoolchat.policy.communication import ROLES, scope_for
-from schoolchat.policy.decision import Denied
+from schoolchat.policy.admin import may_use_admin_tools
+from schoolchat.policy.decision import Denied, require
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.policy.working_hours import WorkingHours
@@ -116,6 +117,7 @@ admin = APIRouter(prefix="/admin", tags=["administration"])
 
 @admin.get("/orgs", response_model=list[OrgOut], summary="The orgs the caller administers, and all below them")
 async def list_orgs(actor: CurrentActor, services: ServicesDep) -> list[OrgOut]:
+    require(may_use_admin_tools(actor.roles))
     async with services.db.read() as conn:
         rows = await queries.administered_orgs(conn, actor.roles)
     return [OrgOut(id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, time_zone=row.time_zone)

@@ -13,6 +13,8 @@ CONVERSATION_CLOSED = "Closed conversation. No new messages can be sent."
 CONVERSATION_DELETED = "This conversation was deleted. You can read its history, but not send new messages."
 SENDER_MESSAGING_DISABLED = "Messaging has been disabled for your account."
 INDIVIDUAL_READ_ONLY_FOR_RECIPIENTS = "Reply in your own conversation with the sender."
+OWN_PRIVILEGES = "You cannot change your own roles or privileges. Ask another administrator."
+ADMINS_ONLY = "Only administrators can do this."
 
 
 def space_messaging_disabled(kind: str) -> str:
