@@ -29,6 +29,7 @@ from schoolchat.moderation.api import router as moderation_router
 from schoolchat.notifications import sends as notification_sends
 from schoolchat.notifications.api import router as notifications_router
 from schoolchat.notifications.worker import NotificationWorker
+from schoolchat.openapi import declare_credentials
 from schoolchat.people.api import router as people_router
 from schoolchat.people.roster.api import router as roster_router
 from schoolchat.people.roster.jobs import STALE_AFTER, fail_stale
@@ -148,4 +149,5 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         app.include_router(router)
     app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api
+    declare_credentials(app)
     return app
