@@ -19,6 +19,7 @@ from schoolchat.config import Settings
 from schoolchat.conversations.api import router as conversations_router
 from schoolchat.db import Database
 from schoolchat.errors import install_error_handlers
+from schoolchat.logs import AccessLogMiddleware
 from schoolchat.lti.api import admin as lti_admin_router
 from schoolchat.lti.api import router as lti_router
 from schoolchat.massmessages.api import router as mass_messages_router
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     metrics.watch(services.bus)
     app.add_middleware(BodyGuard, max_bytes=settings.max_json_body_bytes, own_limits=[UPLOAD_PATH])
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # counts what BodyGuard answers too
+    app.add_middleware(AccessLogMiddleware)  # its duration covers everything inside, its id every answer
     app.add_middleware(TransportReset)  # outermost: it needs the server's own send (realtime/transport.py)
 
     @app.get("/healthz", include_in_schema=False)
