@@ -29,7 +29,10 @@ ST = Path(sys.executable).with_name("st")
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 EXAMPLES_PER_OPERATION = 5
 RUN_TIMEOUT_SECONDS = 300  # a safety net only: each role's run takes well under a minute here (docs/performance.md)
-CHECKS = os.environ.get("ST_CHECKS", "not_a_server_error,negative_data_rejection,ignored_auth")
+# positive_data_acceptance is left out: the reference's rules that no JSON schema states (a name or message empty
+# once trimmed, one communication rule per pair of roles, at least one recipient, a file's real type) refuse valid
+# shapes with 422/415 by design.
+CHECKS = "not_a_server_error,negative_data_rejection,ignored_auth"
 # Logging out would end the caller's token for the rest of the run: the access matrix and tests/auth cover it.
 EXCLUDED = ["/api/auth/logout"]
 
@@ -55,7 +58,7 @@ async def _run_schemathesis(url: str, caller: Person, report_dir: Path) -> tuple
     process = await asyncio.create_subprocess_exec(
         str(ST), "--config-file", str(CONFIG), "run", f"{url}/openapi.json", "--url", url,
         "--header", f"Authorization: Bearer {caller.token}",
-        "--checks", CHECKS, "--phases", os.environ.get("ST_PHASES", "examples,coverage,fuzzing"),
+        "--checks", CHECKS, "--phases", "examples,coverage,fuzzing",
         "--max-examples", str(EXAMPLES_PER_OPERATION), "--seed", "11", "--generation-database", "none",
         "--workers", "1", "--request-timeout", "20", "--no-color", "--suppress-health-check", "all",
         "--report-dir", str(report_dir), *[arg for path in EXCLUDED for arg in ("--exclude-path", path)],
@@ -82,5 +85,4 @@ async def test_no_generated_request_makes_a_server_error_or_is_accepted_against_
         code, output = await _run_schemathesis(server.url, callers[role], tmp_path / "report")
     finally:
         await server.stop()
-    print(output[-6000:])
     assert code == 0, output[-20_000:]

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager, contextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI, Response
+from fastapi.responses import JSONResponse
 
 from schoolchat.attachments.actions import UnsentUploads
 from schoolchat.attachments.api import UPLOAD_PATH
@@ -18,7 +19,8 @@ from schoolchat.bodies import BodyGuard
 from schoolchat.config import Settings
 from schoolchat.conversations.api import router as conversations_router
 from schoolchat.db import Database
-from schoolchat.errors import install_error_handlers
+from schoolchat.errors import error_body, install_error_handlers
+from schoolchat.health import NAMES, OK, Readiness
 from schoolchat.logs import AccessLogMiddleware
 from schoolchat.lti.api import admin as lti_admin_router
 from schoolchat.lti.api import router as lti_router
@@ -36,6 +38,7 @@ from schoolchat.people.roster.api import router as roster_router
 from schoolchat.people.roster.jobs import STALE_AFTER, fail_stale
 from schoolchat.people.roster.runner import RosterImports
 from schoolchat.periodic import every
+from schoolchat.policy import texts
 from schoolchat.ratelimit.limiter import Limiter
 from schoolchat.realtime.api import router as realtime_router
 from schoolchat.realtime.bus import Bus, MemoryBus
@@ -78,6 +81,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     mass_messages = MassMessageWorker(services)
     notifications = NotificationWorker(services)
     unsent_uploads = UnsentUploads(services)
+    readiness = Readiness(settings, db)
 
     async def sweep_unsent_uploads() -> int:
         deleted = await unsent_uploads.sweep()
@@ -113,6 +117,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             await roster_imports.stop()
             await hub.stop()
             await services.bus.stop()
+            await readiness.close()
             await services.db.dispose()
 
     app = FastAPI(
@@ -137,6 +142,15 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> JSONResponse:
+        checks = await readiness.check()
+        unreachable = [NAMES[name] for name, state in checks.items() if state != OK]
+        if unreachable:
+            return JSONResponse(error_body("not_ready", texts.not_ready(unreachable), {"checks": checks}),
+                                status_code=503)
+        return JSONResponse({"status": "ok", "checks": checks})
 
     @app.get("/metrics", include_in_schema=False)
     async def prometheus() -> Response:

@@ -69,3 +69,8 @@ def read_by(read: int, total: int) -> str:
 ROSTER_IMPORT_RUNNING = "A roster import is already running for this organisation. Wait until it has finished."
 ROSTER_IMPORT_INTERRUPTED = ("The import stopped when the service did. Upload the roster again: what was already "
                              "imported is matched, not repeated.")
+
+
+def not_ready(unreachable: list[str]) -> str:
+    """/readyz, for the operator: which dependencies the process cannot reach."""
+    return f"The service cannot reach its {' and '.join(unreachable)}."
