@@ -1,7 +1,7 @@
 """The types every request is checked against, once for all routes: ids and cursors the databases can hold, times
 with their zone, and bodies that take JSON's types exactly as the OpenAPI schema states them.
 
-Without them a path id or cursor above 2^63 − 1 reached the SQLite driver (OverflowError, a 500), ``false`` passed
+Without them a path id or cursor above what the columns hold reached the database driver (a 500), ``false`` passed
 for an integer and ``0.5`` for a time; now each is a 422 in the one error shape before any route runs.
 """
 
@@ -13,9 +13,9 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
-# The largest integer every JSON client reads exactly (JavaScript's Number.MAX_SAFE_INTEGER), well inside SQLite's
-# and PostgreSQL's 64 bits; it is also exact as the float the OpenAPI document writes a bound as (2^63 − 1 is not).
-MAX_ID = 2**53 - 1
+# The largest id and seq the tables hold: their columns are INTEGER, 32 bits on PostgreSQL (SQLite's hold 64). A
+# larger number reached the drivers: OverflowError on SQLite above 2^63 − 1, "integer out of range" on PostgreSQL.
+MAX_ID = 2**31 - 1
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 # RFC 3339's date-time (what the schema's "format: date-time" means): a date, a time and a zone.
