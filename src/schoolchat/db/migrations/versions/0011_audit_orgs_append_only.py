@@ -1,7 +1,7 @@
 """audit_log_orgs is append-only like audit_log
 
 Revision ID: audit_orgs_append_only
-Revises: erasure
+Revises: lti
 Create Date: 2026-12-01 21:30:00
 
 ``audit_log_orgs`` says which orgs' admins may read each audit row. Deleting its rows emptied an admin's view of
@@ -13,7 +13,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = 'audit_orgs_append_only'
-down_revision = 'erasure'
+down_revision = 'lti'
 branch_labels = None
 depends_on = None
 
