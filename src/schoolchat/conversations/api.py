@@ -173,13 +173,13 @@ async def leave_conversation(conversation_id: Id, actor: MessagingActor, service
 
 @router.put("/conversations/{conversation_id}/mute", status_code=204,
             summary="Mute a conversation for yourself: no badge, no notifications (unread still shown)")
-async def mute_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> Response:
+async def mute_conversation(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> Response:
     await actions.set_muted(services, actor, conversation_id, True)
     return Response(status_code=204)
 
 
 @router.delete("/conversations/{conversation_id}/mute", status_code=204, summary="Unmute a conversation")
-async def unmute_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> Response:
+async def unmute_conversation(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> Response:
     await actions.set_muted(services, actor, conversation_id, False)
     return Response(status_code=204)
 

@@ -65,9 +65,9 @@ async def history(conversation_id: Id, actor: MessagingActor, services: Services
 
 @router.get("/conversations/{conversation_id}/messages/{message_id}/reads", response_model=ReadsOut,
             summary="Who has read (or not read) your own message: mass messages, and teachers in a course")
-async def message_reads(conversation_id: int, message_id: int, actor: MessagingActor, services: ServicesDep,
+async def message_reads(conversation_id: Id, message_id: Id, actor: MessagingActor, services: ServicesDep,
                         state: Literal["read", "unread"] = "read",
-                        after: Annotated[int | None, Query(ge=1, description="A user id from next_after")] = None,
+                        after: Annotated[Id | None, Query(description="A user id from next_after")] = None,
                         limit: Annotated[int, Query(ge=0, le=200, description="0: the count alone")] = 50
                         ) -> ReadsOut:
     async with services.db.read() as conn:

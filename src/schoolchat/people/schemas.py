@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -74,7 +74,7 @@ class WorkingHoursIn(BaseModel):
     start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM on the school's clock", examples=["08:00"])
     end: str = Field(pattern=CLOCK_PATTERN, description="HH:MM; earlier than start runs over midnight",
                      examples=["16:00"])
-    days: list[int] = Field([1, 2, 3, 4, 5], min_length=1, max_length=7,
+    days: list[Annotated[int, Field(ge=1, le=7)]] = Field([1, 2, 3, 4, 5], min_length=1, max_length=7,
                             description="ISO weekdays (Monday = 1) the hours apply to.")
 
     @field_validator("days")
