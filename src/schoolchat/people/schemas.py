@@ -70,7 +70,7 @@ class OrgChanges(Body):
 CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
-class WorkingHoursIn(BaseModel):
+class WorkingHoursIn(Body):
     start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM on the school's clock", examples=["08:00"])
     end: str = Field(pattern=CLOCK_PATTERN, description="HH:MM; earlier than start runs over midnight",
                      examples=["16:00"])
