@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager, contextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI, Response
+from fastapi.responses import JSONResponse
 
 from schoolchat.attachments.actions import UnsentUploads
 from schoolchat.attachments.api import UPLOAD_PATH
@@ -18,7 +19,9 @@ from schoolchat.bodies import BodyGuard
 from schoolchat.config import Settings
 from schoolchat.conversations.api import router as conversations_router
 from schoolchat.db import Database
-from schoolchat.errors import install_error_handlers
+from schoolchat.errors import error_body, install_error_handlers
+from schoolchat.health import NAMES, OK, Readiness
+from schoolchat.logs import AccessLogMiddleware
 from schoolchat.lti.api import admin as lti_admin_router
 from schoolchat.lti.api import router as lti_router
 from schoolchat.massmessages.api import router as mass_messages_router
@@ -29,11 +32,13 @@ from schoolchat.moderation.api import router as moderation_router
 from schoolchat.notifications import sends as notification_sends
 from schoolchat.notifications.api import router as notifications_router
 from schoolchat.notifications.worker import NotificationWorker
+from schoolchat.openapi import declare_credentials
 from schoolchat.people.api import router as people_router
 from schoolchat.people.roster.api import router as roster_router
 from schoolchat.people.roster.jobs import STALE_AFTER, fail_stale
 from schoolchat.people.roster.runner import RosterImports
 from schoolchat.periodic import every
+from schoolchat.policy import texts
 from schoolchat.ratelimit.limiter import Limiter
 from schoolchat.realtime.api import router as realtime_router
 from schoolchat.realtime.bus import Bus, MemoryBus
@@ -76,6 +81,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     mass_messages = MassMessageWorker(services)
     notifications = NotificationWorker(services)
     unsent_uploads = UnsentUploads(services)
+    readiness = Readiness(settings, db)
 
     async def sweep_unsent_uploads() -> int:
         deleted = await unsent_uploads.sweep()
@@ -111,6 +117,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
             await roster_imports.stop()
             await hub.stop()
             await services.bus.stop()
+            await readiness.close()
             await services.db.dispose()
 
     app = FastAPI(
@@ -129,11 +136,21 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     metrics.watch(services.bus)
     app.add_middleware(BodyGuard, max_bytes=settings.max_json_body_bytes, own_limits=[UPLOAD_PATH])
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # counts what BodyGuard answers too
+    app.add_middleware(AccessLogMiddleware)  # its duration covers everything inside, its id every answer
     app.add_middleware(TransportReset)  # outermost: it needs the server's own send (realtime/transport.py)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> JSONResponse:
+        checks = await readiness.check()
+        unreachable = [NAMES[name] for name, state in checks.items() if state != OK]
+        if unreachable:
+            return JSONResponse(error_body("not_ready", texts.not_ready(unreachable), {"checks": checks}),
+                                status_code=503)
+        return JSONResponse({"status": "ok", "checks": checks})
 
     @app.get("/metrics", include_in_schema=False)
     async def prometheus() -> Response:
@@ -148,4 +165,5 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         app.include_router(router)
     app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api
+    declare_credentials(app)
     return app

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
+from schoolchat import logs
 from schoolchat.app import create_app
 from schoolchat.auth.passwords import hash_password
 from schoolchat.config import Settings
@@ -30,10 +31,12 @@ console = Console()
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
+    """uvicorn's own access log is off (it wrote query strings, tokens included): schoolchat.logs writes one."""
+    logs.configure(settings.log_level, settings.log_format, demo=settings.demo)
     # uvicorn's own proxy headers stay off: it would take X-Forwarded-For from any peer on 127.0.0.1 as the
     # client's address. The address comes from SCHOOLCHAT_CLIENT_ADDRESS_HEADER alone (ratelimit.deps).
     uvicorn.run(create_app(settings), host=host, port=port, loop="uvloop", http="httptools",
-                log_level="info", proxy_headers=False)
+                log_level=settings.log_level, log_config=None, access_log=False, proxy_headers=False)
 
 
 @app.command()

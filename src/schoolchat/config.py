@@ -30,7 +30,11 @@ class Settings(BaseSettings):
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
     secret_key: str = DEFAULT_SECRET_KEY
     demo: bool = False
+    # Logs (schoolchat.logs): JSON lines, or readable lines in a terminal and the demo ("auto" chooses).
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["auto", "json", "console"] = "auto"
     redis_url: str | None = None
+    readiness_timeout_seconds: float = 2  # /readyz: how long the database (and Redis) may take to answer
     max_message_length: int = 10_000
     # Attachments (§6.2): where their bytes live and how large one may be.
     attachments_storage: Literal["local", "database"] = "local"

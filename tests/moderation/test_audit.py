@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import delete, update
 from sqlalchemy.exc import DBAPIError
 
-from schoolchat.moderation.models import audit_log
+from schoolchat.moderation.models import audit_log, audit_log_orgs
 from schoolchat.services import Services
 from tests.calls import sent, started
 from tests.factories import Factory
@@ -68,3 +68,14 @@ async def test_the_audit_log_refuses_changes_and_deletions(
         with pytest.raises(DBAPIError, match="append-only"):
             async with services.db.write() as tx:
                 await tx.conn.execute(statement)
+
+
+async def test_which_orgs_may_read_an_audit_row_cannot_be_changed_or_deleted(
+        client: httpx.AsyncClient, make: Factory, services: Services) -> None:
+    admin, student = await make.person(role="admin"), await make.person()
+    await client.patch(f"/api/admin/users/{student.id}", json={"messaging_disabled": True}, headers=admin.headers)
+    for statement in (update(audit_log_orgs).values(org_id=make.other_school), delete(audit_log_orgs)):
+        with pytest.raises(DBAPIError, match="append-only"):
+            async with services.db.write() as tx:
+                await tx.conn.execute(statement)
+    assert [e["object_id"] for e in await _entries(client, admin)] == [student.id]

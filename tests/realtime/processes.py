@@ -64,15 +64,18 @@ class RedisProcess:
 class ServeProcess(Addressed):
     """`schoolchat serve` on a free port with the given environment."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], *, log: Path | None = None) -> None:
         self.port = free_port()
         self.env = env
+        self.log = log  # where its log lines (stderr) go; the test's own stderr otherwise
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
-        self.process = await asyncio.create_subprocess_exec(
-            str(SCHOOLCHAT), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-            env={**os.environ, **self.env}, stdout=asyncio.subprocess.DEVNULL)
+        with open(self.log, "ab") if self.log else open(os.devnull, "rb") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                str(SCHOOLCHAT), "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                env={**os.environ, **self.env}, stdout=asyncio.subprocess.DEVNULL,
+                stderr=log if self.log else None)
         async with httpx.AsyncClient(base_url=self.url) as client, asyncio.timeout(30):
             while True:
                 if self.process.returncode is not None:

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 import websockets
+from sqlalchemy import select
 
 from schoolchat.auth.actions import insert_token
+from schoolchat.people.models import users
+from schoolchat.people.roster.apply import import_roster
 from tests.factories import Factory
 from tests.realtime.harness import LiveServer, RawHubClient
+
+SAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "samples" / "oneroster"
 
 
 async def test_negotiate_version_1_hands_out_a_connection_token_and_id(api: httpx.AsyncClient,
@@ -130,3 +138,30 @@ async def test_a_socket_is_closed_when_its_credential_expires(server: LiveServer
     while (message := await hub.next_message())["type"] != 7:
         pass
     assert message == {"type": 7, "error": "Your session has ended. Please log in again."}
+
+
+async def test_a_person_the_roster_import_deactivates_loses_their_sessions_and_open_sockets(
+        server: LiveServer, api: httpx.AsyncClient, make: Factory, tmp_path: Path) -> None:
+    """The import runs as the command line does: in another process's place, on a bus the server does not hear."""
+    roster = tmp_path / "roster"
+    shutil.copytree(SAMPLE_ROSTER, roster)
+    assert (await import_roster(make.services, roster)).ok
+    async with make.services.db.read() as conn:
+        maja = (await conn.execute(select(users.c.id).where(users.c.username == "maja.holm"))).scalar_one()
+    async with make.services.db.write() as tx:
+        issued = await insert_token(tx, make.services.settings.secret_key, maja, kind="bearer",
+                                    lifetime=timedelta(days=1))
+    bearer = {"Authorization": f"Bearer {issued.token}"}
+    assert (await api.get("/api/me", headers=bearer)).status_code == 200
+    hub = await RawHubClient.connect(server.hub_url, issued.token)
+    users_csv = roster / "users.csv"
+    users_csv.write_text(users_csv.read_text().replace("u-student-3,,", "u-student-3,tobedeleted,"))
+    assert (await import_roster(make.services, roster)).deactivated["users"] == 1
+    while (message := await hub.next_message())["type"] != 7:
+        pass
+    assert message == {"type": 7, "error": "Your session has ended. Please log in again."}
+    with pytest.raises(websockets.ConnectionClosed):
+        await hub.next_message()
+    async with asyncio.timeout(10):  # the server's actor cache forgets another process's change within its TTL
+        while (await api.get("/api/me", headers=bearer)).status_code != 401:
+            await asyncio.sleep(0.2)

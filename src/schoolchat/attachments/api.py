@@ -12,6 +12,7 @@ from schoolchat.attachments import actions, queries
 from schoolchat.attachments.filenames import content_disposition
 from schoolchat.attachments.multipart import MULTIPART_OVERHEAD, FileStream
 from schoolchat.auth.deps import MessagingActor
+from schoolchat.inputs import Id
 from schoolchat.ratelimit.deps import metered, per_person
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import Services, ServicesDep
@@ -45,7 +46,7 @@ async def upload(request: Request, actor: MessagingActor, services: ServicesDep)
 
 @router.get("/attachments/{attachment_id}", summary="Download a file of a message you can see",
             response_class=StreamingResponse, responses={200: {"content": {"application/octet-stream": {}}}})
-async def download(attachment_id: int, actor: MessagingActor, services: ServicesDep) -> StreamingResponse:
+async def download(attachment_id: Id, actor: MessagingActor, services: ServicesDep) -> StreamingResponse:
     async with services.db.read() as conn:
         row = await queries.get_downloadable(conn, actor.id, attachment_id)
     return file_response(services, row)

@@ -10,6 +10,7 @@ from schoolchat.auth.actor import Actor
 from schoolchat.auth.cache import cache_for
 from schoolchat.auth.queries import authenticate, csrf_matches
 from schoolchat.errors import ApiError
+from schoolchat.logs import note_user
 from schoolchat.policy.decision import require
 from schoolchat.policy.messaging import may_use_messaging
 from schoolchat.services import services_of
@@ -43,6 +44,7 @@ async def current_actor(request: Request) -> Actor:
         found.csrf_token, request.headers.get(CSRF_HEADER)
     ):
         raise ApiError(403, "csrf_failed", f"The request is missing a valid {CSRF_HEADER} header.")
+    note_user(request.scope, found.actor.id)
     return found.actor
 
 

@@ -24,6 +24,7 @@ from schoolchat.conversations.schemas import (
     StartedOut,
 )
 from schoolchat.errors import ApiError
+from schoolchat.inputs import MAX_ID, Id
 from schoolchat.messages import actions as message_actions
 from schoolchat.messages.schemas import BadgeOut, MarkRead, UnreadOut
 from schoolchat.people import selection
@@ -59,7 +60,10 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         parsed = datetime.fromisoformat(at)
         if parsed.tzinfo is None:
             raise ValueError("cursor without a time zone")
-        return parsed, int(conversation_id)
+        number = int(conversation_id)
+        if not 0 < number <= MAX_ID:
+            raise ValueError("cursor id out of range")
+        return parsed, number
     except ValueError as exc:
         raise ApiError(422, "invalid_cursor", "The cursor is not valid.", {"field": "cursor"}) from exc
 
@@ -124,13 +128,13 @@ async def start_conversation(body: StartConversation, actor: MessagingActor, ser
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)
-async def get_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
+async def get_conversation(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
     async with services.db.read() as conn:
         return ConversationOut(**await queries.describe_one(conn, actor.id, conversation_id))
 
 
 @router.patch("/conversations/{conversation_id}", response_model=ConversationOut, summary="Rename a group")
-async def rename_conversation(conversation_id: int, body: Rename, actor: MessagingActor, services: ServicesDep
+async def rename_conversation(conversation_id: Id, body: Rename, actor: MessagingActor, services: ServicesDep
                               ) -> ConversationOut:
     await actions.rename(services, actor, conversation_id, body.name)
     return await get_conversation(conversation_id, actor, services)
@@ -148,13 +152,13 @@ async def _participants(services: ServicesDep, actor_id: int, conversation_id: i
 
 @router.get("/conversations/{conversation_id}/participants", response_model=ParticipantsOut,
             summary="Participants with avatar, name, title, role and your relationship to them (§4.2)")
-async def list_participants(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> ParticipantsOut:
+async def list_participants(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> ParticipantsOut:
     return ParticipantsOut(participants=await _participants(services, actor.id, conversation_id))
 
 
 @router.post("/conversations/{conversation_id}/participants", response_model=ParticipantsOut,
              summary="Add participants to a group (§5.3)")
-async def add_participants(conversation_id: int, body: AddParticipants, actor: MessagingActor,
+async def add_participants(conversation_id: Id, body: AddParticipants, actor: MessagingActor,
                            services: ServicesDep) -> ParticipantsOut:
     added, feedback = await actions.add_participants(services, actor, conversation_id, body.user_ids)
     return ParticipantsOut(participants=await _participants(services, actor.id, conversation_id), added=added,
@@ -162,46 +166,46 @@ async def add_participants(conversation_id: int, body: AddParticipants, actor: M
 
 
 @router.post("/conversations/{conversation_id}/leave", status_code=204, summary="Leave a group conversation")
-async def leave_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> Response:
+async def leave_conversation(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> Response:
     await actions.leave(services, actor, conversation_id)
     return Response(status_code=204)
 
 
 @router.put("/conversations/{conversation_id}/mute", status_code=204,
             summary="Mute a conversation for yourself: no badge, no notifications (unread still shown)")
-async def mute_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> Response:
+async def mute_conversation(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> Response:
     await actions.set_muted(services, actor, conversation_id, True)
     return Response(status_code=204)
 
 
 @router.delete("/conversations/{conversation_id}/mute", status_code=204, summary="Unmute a conversation")
-async def unmute_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> Response:
+async def unmute_conversation(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> Response:
     await actions.set_muted(services, actor, conversation_id, False)
     return Response(status_code=204)
 
 
 @router.post("/conversations/{conversation_id}/close", response_model=ConversationOut, summary="§5.7: close")
-async def close_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
+async def close_conversation(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
     await actions.set_closed(services, actor, conversation_id, True)
     return await get_conversation(conversation_id, actor, services)
 
 
 @router.post("/conversations/{conversation_id}/reopen", response_model=ConversationOut, summary="§5.7: reopen")
-async def reopen_conversation(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
+async def reopen_conversation(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
     await actions.set_closed(services, actor, conversation_id, False)
     return await get_conversation(conversation_id, actor, services)
 
 
 @router.post("/conversations/{conversation_id}/read", response_model=UnreadOut,
              summary="Move the read cursor forward (to the newest message when no seq is given)")
-async def mark_read(conversation_id: int, actor: MessagingActor, services: ServicesDep,
+async def mark_read(conversation_id: Id, actor: MessagingActor, services: ServicesDep,
                     body: MarkRead | None = None) -> UnreadOut:
     state = await message_actions.mark_read(services, actor, conversation_id, body.up_to_seq if body else None)
     return UnreadOut(conversation_id=state.conversation_id, unread=state.unread, total=state.total)
 
 
 @router.post("/conversations/{conversation_id}/unread", response_model=UnreadOut, summary="§4.2: mark as unread")
-async def mark_unread(conversation_id: int, actor: MessagingActor, services: ServicesDep) -> UnreadOut:
+async def mark_unread(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> UnreadOut:
     state = await message_actions.mark_conversation_unread(services, actor, conversation_id)
     return UnreadOut(conversation_id=state.conversation_id, unread=state.unread, total=state.total)
 

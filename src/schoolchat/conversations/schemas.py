@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from schoolchat.inputs import Body, Id
 from schoolchat.messages.schemas import NewMessage
 from schoolchat.people.selection import Recipients
 from schoolchat.policy.recipients import Mode
@@ -14,12 +15,12 @@ from schoolchat.policy.recipients import Mode
 MAX_SELECTION = 1000
 
 
-class RecipientSelection(BaseModel):
+class RecipientSelection(Body):
     """What was picked in "Add recipients": people, courses and projects, by id."""
 
-    people: list[int] = Field(default_factory=list, max_length=MAX_SELECTION)
-    courses: list[int] = Field(default_factory=list, max_length=50)
-    projects: list[int] = Field(default_factory=list, max_length=50)
+    people: list[Id] = Field(default_factory=list, max_length=MAX_SELECTION)
+    courses: list[Id] = Field(default_factory=list, max_length=50)
+    projects: list[Id] = Field(default_factory=list, max_length=50)
 
     def to_recipients(self) -> Recipients:
         return Recipients(tuple(self.people), tuple(self.courses), tuple(self.projects))
@@ -44,9 +45,9 @@ class RecipientOptionsOut(BaseModel):
                           "it is outside a teacher's working hours; sending is still possible.")
 
 
-class StartConversation(BaseModel):
+class StartConversation(Body):
     recipients: RecipientSelection
-    mode: Mode | None = Field(None, description="Required when the recipient options offer a choice.")
+    mode: Mode | None = Field(None, strict=False, description="Required when the recipient options offer a choice.")
     name: str | None = Field(None, max_length=1000, description="Optional name of a new group conversation.")
     message: NewMessage | None = Field(None, description="An optional first message.")
 
@@ -96,12 +97,12 @@ class StartedOut(BaseModel):
     feedback: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class Rename(BaseModel):
+class Rename(Body):
     name: str = Field(max_length=1000)
 
 
-class AddParticipants(BaseModel):
-    user_ids: list[int] = Field(min_length=1, max_length=300)
+class AddParticipants(Body):
+    user_ids: list[Id] = Field(min_length=1, max_length=300)
 
 
 class ParticipantOut(BaseModel):

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from schoolchat.auth.deps import SESSION_COOKIE, CurrentActor
 from schoolchat.errors import ApiError, error_body, not_found
+from schoolchat.inputs import Id
 from schoolchat.lti import actions, launch, queries, texts
 from schoolchat.lti.cookies import set_framed_cookie
 from schoolchat.lti.refusals import LaunchRefused, incomplete
@@ -111,7 +112,7 @@ async def tool(request: Request, actor: CurrentActor) -> ToolOut:
 
 @admin.get("/orgs/{org_id}/lti-platforms", response_model=list[PlatformOut],
            summary="The learning platforms registered for an org")
-async def list_platforms(org_id: int, actor: CurrentActor, services: ServicesDep) -> list[PlatformOut]:
+async def list_platforms(org_id: Id, actor: CurrentActor, services: ServicesDep) -> list[PlatformOut]:
     async with services.db.read() as conn:
         await require_administered(conn, actor.roles, org_id)
         return [PlatformOut(**row._mapping) for row in await queries.platforms_of(conn, org_id)]
@@ -119,12 +120,12 @@ async def list_platforms(org_id: int, actor: CurrentActor, services: ServicesDep
 
 @admin.post("/orgs/{org_id}/lti-platforms", response_model=CreatedOut, status_code=201,
             summary="Register a learning platform (LTI 1.3) for an org")
-async def register(org_id: int, body: PlatformIn, actor: CurrentActor, services: ServicesDep) -> CreatedOut:
+async def register(org_id: Id, body: PlatformIn, actor: CurrentActor, services: ServicesDep) -> CreatedOut:
     return CreatedOut(id=await actions.register_platform(services, actor, org_id, body.model_dump()))
 
 
 @admin.patch("/lti-platforms/{platform_id}", status_code=204, summary="Change a platform registration")
-async def change(platform_id: int, body: PlatformChanges, actor: CurrentActor, services: ServicesDep) -> Response:
+async def change(platform_id: Id, body: PlatformChanges, actor: CurrentActor, services: ServicesDep) -> Response:
     changes = body.model_dump(exclude_unset=True)
     if nulls := [name for name, value in changes.items() if value is None]:
         raise ApiError(422, "invalid_request", f"{nulls[0]}: may not be null",
@@ -134,6 +135,6 @@ async def change(platform_id: int, body: PlatformChanges, actor: CurrentActor, s
 
 
 @admin.delete("/lti-platforms/{platform_id}", status_code=204, summary="Remove a platform registration")
-async def remove(platform_id: int, actor: CurrentActor, services: ServicesDep) -> Response:
+async def remove(platform_id: Id, actor: CurrentActor, services: ServicesDep) -> Response:
     await actions.remove_platform(services, actor, platform_id)
     return Response(status_code=204)

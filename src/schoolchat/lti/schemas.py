@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
+from schoolchat.inputs import Body
+
 LOOPBACK_HOSTS = frozenset({"localhost"})
 # A host (name, IPv4 or bracketed IPv6) and port: nothing that could end a Content-Security-Policy directive.
 HOST_AND_PORT = re.compile(r"([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:[0-9]{1,5})?")
@@ -51,7 +53,7 @@ DeploymentId = Annotated[str, Field(min_length=1, max_length=255)]
 IdSource = Literal["platform", "lis"]
 
 
-class PlatformFields(BaseModel):
+class PlatformFields(Body):
     name: str = Field(min_length=1, max_length=200)
     issuer: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_web_url)]
     client_id: str = Field(min_length=1, max_length=255)
@@ -77,7 +79,7 @@ class PlatformIn(PlatformFields):
         return self
 
 
-class PlatformChanges(BaseModel):
+class PlatformChanges(Body):
     name: str | None = Field(None, min_length=1, max_length=200)
     client_id: str | None = Field(None, min_length=1, max_length=255)
     deployment_ids: list[DeploymentId] | None = Field(None, min_length=1, max_length=100)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from schoolchat.auth.deps import MessagingActor
+from schoolchat.inputs import Id
 from schoolchat.massmessages import actions, queries
 from schoolchat.massmessages.schemas import MassMessageIn, MassMessageJobOut, MassTargetOut, MassTargetsOut
 from schoolchat.people.queries import administered_orgs
@@ -50,6 +51,6 @@ async def list_jobs(actor: MessagingActor, services: ServicesDep,
 
 @router.get("/{job_id}", response_model=MassMessageJobOut,
             summary="Delivery progress and the receipt: delivered, and skipped because messaging is disabled")
-async def get_job(job_id: int, actor: MessagingActor, services: ServicesDep) -> MassMessageJobOut:
+async def get_job(job_id: Id, actor: MessagingActor, services: ServicesDep) -> MassMessageJobOut:
     async with services.db.read() as conn:
         return MassMessageJobOut.of(await queries.job_of(conn, actor.id, job_id))

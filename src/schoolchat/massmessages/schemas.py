@@ -7,14 +7,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from schoolchat.inputs import Body, Id
 from schoolchat.messages.schemas import CLIENT_ID_PATTERN
 
 # Guardians are not people in schoolchat (the roster import leaves them out), so they cannot be picked.
 MassRole = Literal["student", "teacher", "admin"]
 
 
-class MassMessageIn(BaseModel):
-    org_ids: list[int] = Field(min_length=1, max_length=100,
+class MassMessageIn(Body):
+    org_ids: list[Id] = Field(min_length=1, max_length=100,
                                description="Hierarchy nodes: everyone with a chosen role here or below is reached.")
     roles: list[MassRole] = Field(min_length=1, max_length=3)
     body: str = Field(max_length=100_000)

@@ -343,11 +343,12 @@ async def _tell_watching_senders(tx: Tx, services: Services, conversation: Any, 
 
 
 async def mark_read(services: Services, actor: Actor, conversation_id: int, up_to_seq: int | None) -> UnreadState:
-    """Reading moves the cursor forward (never back): up to ``up_to_seq``, or to the newest message."""
+    """Reading moves the cursor forward (never back): up to ``up_to_seq``, or to the newest message; never past the
+    newest, so a seq from the future cannot mark messages read before they are written."""
 
     async def target(_: Tx, access: conversation_queries.Access) -> int:
-        wanted = access.conversation.last_seq if up_to_seq is None else up_to_seq
-        return max(access.last_read_seq, wanted)
+        newest = access.conversation.last_seq
+        return max(access.last_read_seq, newest if up_to_seq is None else min(up_to_seq, newest))
 
     return await _move_cursor(services, actor, conversation_id, target)
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from schoolchat.auth.deps import MessagingActor
 from schoolchat.conversations.schemas import RecipientSelection
+from schoolchat.inputs import Body, Id
 from schoolchat.messages import actions, queries, reads
 from schoolchat.messages.actions import Sent
 from schoolchat.messages.schemas import (
@@ -29,10 +30,10 @@ from schoolchat.services import ServicesDep
 router = APIRouter(prefix="/api", tags=["messages"])
 
 
-class ForwardMessage(BaseModel):
-    conversation_id: int | None = Field(None, description="Forward into this conversation…")
+class ForwardMessage(Body):
+    conversation_id: Id | None = Field(None, description="Forward into this conversation…")
     recipients: RecipientSelection | None = Field(None, description="…or to new recipients (§5.1 rules apply).")
-    mode: Mode | None = None
+    mode: Mode | None = Field(None, strict=False)  # the enum's value, as text
     name: str | None = Field(None, max_length=1000)
     client_message_id: str | None = Field(None, pattern=CLIENT_ID_PATTERN)
 
@@ -45,8 +46,8 @@ def _sent(sent: Sent, response: Response) -> SentOut:
 
 @router.get("/conversations/{conversation_id}/messages", response_model=HistoryPage,
             summary="History, newest first; pass next_before_seq back to page further")
-async def history(conversation_id: int, actor: MessagingActor, services: ServicesDep,
-                  before_seq: Annotated[int | None, Query(ge=1)] = None,
+async def history(conversation_id: Id, actor: MessagingActor, services: ServicesDep,
+                  before_seq: Id | None = None,
                   limit: Annotated[int, Query(ge=1, le=200)] = 50,
                   read_by: Annotated[bool, Query(description="Add `read_by` {read, total, text} to the caller's "
                                                  "own messages where they may see it (mass messages; teachers in "
@@ -64,9 +65,9 @@ async def history(conversation_id: int, actor: MessagingActor, services: Service
 
 @router.get("/conversations/{conversation_id}/messages/{message_id}/reads", response_model=ReadsOut,
             summary="Who has read (or not read) your own message: mass messages, and teachers in a course")
-async def message_reads(conversation_id: int, message_id: int, actor: MessagingActor, services: ServicesDep,
+async def message_reads(conversation_id: Id, message_id: Id, actor: MessagingActor, services: ServicesDep,
                         state: Literal["read", "unread"] = "read",
-                        after: Annotated[int | None, Query(ge=1, description="A user id from next_after")] = None,
+                        after: Annotated[Id | None, Query(description="A user id from next_after")] = None,
                         limit: Annotated[int, Query(ge=0, le=200, description="0: the count alone")] = 50
                         ) -> ReadsOut:
     async with services.db.read() as conn:
@@ -80,32 +81,32 @@ async def message_reads(conversation_id: int, message_id: int, actor: MessagingA
 @router.post("/conversations/{conversation_id}/messages", response_model=SentOut, status_code=201,
              dependencies=[per_person(Rule.SENDS)],
              summary="Send a message (§5.2); a retry with the same client_message_id returns the original (200)")
-async def send(conversation_id: int, body: NewMessage, actor: MessagingActor, services: ServicesDep,
+async def send(conversation_id: Id, body: NewMessage, actor: MessagingActor, services: ServicesDep,
                response: Response) -> SentOut:
     return _sent(await actions.send(services, actor, conversation_id, body.body, body.client_message_id,
                                     attachment_ids=body.attachment_ids), response)
 
 
 @router.get("/messages/{message_id}", response_model=dict[str, Any])
-async def get_message(message_id: int, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
+async def get_message(message_id: Id, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
     async with services.db.read() as conn:
         return (await queries.to_wire_many(conn, [await queries.get_visible(conn, actor.id, message_id)]))[0]
 
 
 @router.patch("/messages/{message_id}", response_model=dict[str, Any], summary="Edit your own message (§4.3)")
-async def edit(message_id: int, body: EditMessage, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
+async def edit(message_id: Id, body: EditMessage, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
     return await actions.edit(services, actor, message_id, body.body)
 
 
 @router.delete("/messages/{message_id}", response_model=dict[str, Any], summary="Delete your own message (§4.3)")
-async def delete(message_id: int, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
+async def delete(message_id: Id, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
     return await actions.delete_own(services, actor, message_id)
 
 
 @router.post("/messages/{message_id}/forward", response_model=SentOut, status_code=201,
              dependencies=[per_person(Rule.SENDS)],
              summary="Forward a message (§4.3), attributed to its author")
-async def forward(message_id: int, body: ForwardMessage, actor: MessagingActor, services: ServicesDep,
+async def forward(message_id: Id, body: ForwardMessage, actor: MessagingActor, services: ServicesDep,
                   response: Response) -> SentOut:
     recipients = body.recipients.to_recipients() if body.recipients else None
     sent = await actions.forward(services, actor, message_id, conversation_id=body.conversation_id,
@@ -116,6 +117,6 @@ async def forward(message_id: int, body: ForwardMessage, actor: MessagingActor, 
 
 @router.post("/messages/{message_id}/unread", response_model=UnreadOut,
              summary="Mark as unread (§4.3): this message and the ones after it")
-async def mark_unread(message_id: int, actor: MessagingActor, services: ServicesDep) -> UnreadOut:
+async def mark_unread(message_id: Id, actor: MessagingActor, services: ServicesDep) -> UnreadOut:
     state = await actions.mark_message_unread(services, actor, message_id)
     return UnreadOut(conversation_id=state.conversation_id, unread=state.unread, total=state.total)

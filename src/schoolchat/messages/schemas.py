@@ -6,20 +6,22 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from schoolchat.inputs import Body, Cursor, Id
+
 CLIENT_ID_PATTERN = r"^[A-Za-z0-9._:\-]{1,64}$"
 
 
-class NewMessage(BaseModel):
+class NewMessage(Body):
     body: str = Field("", max_length=100_000, description="Plain text; web links are shown as links. May be "
                       "empty when the message carries files.")
     client_message_id: str | None = Field(
         None, pattern=CLIENT_ID_PATTERN,
         description="Chosen by the client; a retry with the same id returns the original message.")
-    attachment_ids: list[int] = Field(default_factory=list, max_length=10,
+    attachment_ids: list[Id] = Field(default_factory=list, max_length=10,
                                       description="Files uploaded with POST /api/attachments, in display order.")
 
 
-class EditMessage(BaseModel):
+class EditMessage(Body):
     body: str = Field(max_length=100_000)
 
 
@@ -36,8 +38,8 @@ class HistoryPage(BaseModel):
     next_before_seq: int | None
 
 
-class MarkRead(BaseModel):
-    up_to_seq: int | None = Field(None, ge=0)
+class MarkRead(Body):
+    up_to_seq: Cursor | None = None
 
 
 class UnreadOut(BaseModel):

@@ -7,13 +7,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from schoolchat.inputs import Body
 
-class Confirmed(BaseModel):
+
+class Confirmed(Body):
     confirm: bool = Field(False, description="Must be true: the step cannot be undone.")
     reason: str | None = Field(None, max_length=2000, description="Kept in the audit log.")
 
 
-class ReportIn(BaseModel):
+class ReportIn(Body):
     reason: str = Field("", max_length=2000)
 
 
@@ -42,7 +44,7 @@ class ReportPage(BaseModel):
     next_before: int | None
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(Body):
     status: Literal["reviewed", "dismissed"]
     note: str = Field("", max_length=2000)
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from schoolchat.auth.deps import CurrentActor, MessagingActor
 from schoolchat.errors import ApiError
+from schoolchat.inputs import Id
 from schoolchat.notifications import actions, queries, texts, unsubscribe
 from schoolchat.notifications.schemas import (PreferencesIn, PreferencesOut, PushSubscriptionIn, PushSubscriptionOut,
                                               SchoolSettingsIn, SchoolSettingsOut)
@@ -59,13 +60,13 @@ async def _school_settings(services: Services, actor: CurrentActor, org_id: int)
 
 @router.get("/api/admin/orgs/{org_id}/notifications", response_model=SchoolSettingsOut,
             summary="A school's notification settings: default, message text, quiet hours")
-async def get_school_settings(org_id: int, actor: CurrentActor, services: ServicesDep) -> SchoolSettingsOut:
+async def get_school_settings(org_id: Id, actor: CurrentActor, services: ServicesDep) -> SchoolSettingsOut:
     return await _school_settings(services, actor, org_id)
 
 
 @router.put("/api/admin/orgs/{org_id}/notifications", response_model=SchoolSettingsOut,
             summary="Set a school's notification settings (for it and the orgs below it)")
-async def put_school_settings(org_id: int, body: SchoolSettingsIn, actor: CurrentActor, services: ServicesDep
+async def put_school_settings(org_id: Id, body: SchoolSettingsIn, actor: CurrentActor, services: ServicesDep
                               ) -> SchoolSettingsOut:
     await actions.set_school_settings(services, actor, org_id, body)
     return await _school_settings(services, actor, org_id)

@@ -6,11 +6,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from schoolchat.inputs import Body
+
 EmailMode = Literal["off", "soon", "hourly", "daily"]
 CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
-class PreferencesIn(BaseModel):
+class PreferencesIn(Body):
     email: EmailMode | None = Field(description="Your choice, or null to follow your school's default.")
 
 
@@ -24,7 +26,7 @@ class PreferencesOut(BaseModel):
     texts: dict[str, str] = Field(description="The settings' labels, for the browser.")
 
 
-class SchoolSettingsIn(BaseModel):
+class SchoolSettingsIn(Body):
     email_default: EmailMode = "soon"
     include_text: bool = Field(False, description="Put the newest unread message's text in emails and pushes.")
     quiet_start: str | None = Field(None, pattern=CLOCK, description="When quiet hours begin, e.g. 21:00, on the school's clock (the org's time_zone).")
@@ -37,12 +39,12 @@ class SchoolSettingsOut(SchoolSettingsIn):
     inherited_from: int | None = Field(description="The org whose settings apply (this one, one above, or none).")
 
 
-class PushKeys(BaseModel):
+class PushKeys(Body):
     p256dh: str = Field(min_length=16, max_length=200, pattern=r"^[A-Za-z0-9_\-=]+$")
     auth: str = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_\-=]+$")
 
 
-class PushSubscriptionIn(BaseModel):
+class PushSubscriptionIn(Body):
     """What ``PushSubscription.toJSON()`` gives in the browser."""
 
     endpoint: str = Field(max_length=2000, pattern=r"^https?://")
@@ -54,5 +56,5 @@ class PushSubscriptionOut(BaseModel):
     endpoint: str
 
 
-class PushUnsubscribeIn(BaseModel):
+class PushUnsubscribeIn(Body):
     endpoint: str = Field(max_length=2000)

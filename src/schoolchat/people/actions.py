@@ -6,9 +6,10 @@ leaves the conversation, in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from schoolchat.auth.actions import revoke_all
@@ -24,7 +25,7 @@ from schoolchat.errors import ApiError
 from schoolchat.people import queries
 from schoolchat.moderation import audit
 from schoolchat.people.models import communication_rules, org_roles, orgs, space_members, spaces, users
-from schoolchat.policy.admin import may_administer_user, may_enrol
+from schoolchat.policy.admin import may_administer_user, may_enrol, may_grant
 from schoolchat.policy.decision import require
 from schoolchat.policy.working_hours import WorkingHours, may_set_working_hours
 from schoolchat.services import Services
@@ -37,6 +38,10 @@ async def _require_org_admin(tx: Tx, actor: Actor, org_id: int, what: str = "org
 
 async def _require_user_admin(tx: Tx, actor: Actor, user_id: int) -> None:
     require(may_administer_user(actor.roles, await queries.user_org_chains(tx.conn, user_id)))
+
+
+async def _require_grantor(tx: Tx, actor: Actor, user_id: int) -> None:
+    require(may_grant(actor.id, actor.roles, user_id, await queries.user_org_chains(tx.conn, user_id)))
 
 
 async def _space_org(tx: Tx, space_id: int) -> int:
@@ -101,6 +106,19 @@ async def unenroll(tx: Tx, services: Services, space_id: int, user_id: int, *, b
                                                   now=utcnow())
 
 
+async def deactivate(tx: Tx, services: Services, user_ids: Sequence[int]) -> list[int]:
+    """The one way a person stops being able to use the service (an admin's switch, the roster import): marked
+    inactive, every session ended, so their sockets close at once in every process. Returns who was active."""
+    ended: list[int] = []
+    for chunk in range(0, len(user_ids), 500):
+        ended += (await tx.conn.execute(
+            update(users).where(users.c.id.in_(user_ids[chunk:chunk + 500]), users.c.is_active.is_(True))
+            .values(is_active=False).returning(users.c.id))).scalars().all()
+    for user_id in ended:
+        await revoke_all(tx, services.bus, user_id)
+    return ended
+
+
 # ---- public actions ------------------------------------------------------------------------------------------
 
 
@@ -112,6 +130,13 @@ async def create_org(services: Services, actor: Actor, *, name: str, kind: str, 
 
 # Changes an administrator makes that govern who may talk: each is written to the audit log.
 AUDITED_SWITCHES = ("messaging_disabled", "mass_messaging", "is_active")
+# What only another administrator may give or take away (``policy.admin.may_grant``); roles are the other part.
+PRIVILEGES = frozenset({"mass_messaging"})
+
+
+async def _orgs_of(tx: Tx, user_id: int) -> list[int]:
+    """The orgs a person holds a role in: whose admins read the audit rows about them."""
+    return [chain[0] for chain in await queries.user_org_chains(tx.conn, user_id) if chain]
 
 
 async def _audit_switches(tx: Tx, actor: Actor, object_type: str, object_id: int, org_ids: list[int],
@@ -145,6 +170,7 @@ async def create_user(services: Services, actor: Actor, *, username: str, passwo
         user_id = await insert_user(tx, username=username, password_hash=password_hash, name=name, title=title,
                                     avatar_url=avatar_url)
         await put_role(tx, user_id, org_id, role)
+        await _audit_role(tx, actor, user_id, org_id, role, None)
         return user_id
 
 
@@ -161,13 +187,16 @@ async def update_user(services: Services, actor: Actor, user_id: int, changes: d
         values["password_hash"] = await hash_off_loop(values.pop("password"),
                                                       concurrency=services.settings.password_hash_concurrency)
     async with services.db.write() as tx:
-        await _require_user_admin(tx, actor, user_id)
-        if values:
-            await tx.conn.execute(update(users).where(users.c.id == user_id).values(**values))
-        orgs_of_user = [chain[0] for chain in await queries.user_org_chains(tx.conn, user_id) if chain]
-        await _audit_switches(tx, actor, "user", user_id, orgs_of_user, values)
-        if values.get("is_active") is False or "password_hash" in values:
+        await (_require_grantor if PRIVILEGES.intersection(values) else _require_user_admin)(tx, actor, user_id)
+        deactivating = values.get("is_active") is False
+        changes = {key: value for key, value in values.items() if not (deactivating and key == "is_active")}
+        if changes:
+            await tx.conn.execute(update(users).where(users.c.id == user_id).values(**changes))
+        if deactivating:
+            await deactivate(tx, services, [user_id])
+        elif "password_hash" in values:
             await revoke_all(tx, services.bus, user_id)
+        await _audit_switches(tx, actor, "user", user_id, await _orgs_of(tx, user_id), values)
 
 
 async def set_working_hours(services: Services, actor: Actor, hours: WorkingHours | None) -> None:
@@ -182,12 +211,25 @@ async def set_role(services: Services, actor: Actor, user_id: int, org_id: int, 
     """Give someone a role in an org the actor administers, or (``None``) take it away."""
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
-        await _require_user_admin(tx, actor, user_id)
+        await _require_grantor(tx, actor, user_id)
+        before = (await tx.conn.execute(select(org_roles.c.role).where(
+            org_roles.c.user_id == user_id, org_roles.c.org_id == org_id))).scalar_one_or_none()
+        if role == before:
+            return
         if role is None:
             await tx.conn.execute(delete(org_roles).where(org_roles.c.user_id == user_id,
                                                           org_roles.c.org_id == org_id))
         else:
             await put_role(tx, user_id, org_id, role)
+        await _audit_role(tx, actor, user_id, org_id, role, before)
+
+
+async def _audit_role(tx: Tx, actor: Actor, user_id: int, org_id: int, role: str | None,
+                      before: str | None) -> None:
+    """Every role given or taken away is in the audit log, readable by the admins of that org and the person's."""
+    await audit.record(tx, actor, "user.role_revoked" if role is None else "user.role_granted", "user", user_id,
+                       org_ids=[org_id, *await _orgs_of(tx, user_id)],
+                       details={"org_id": org_id, "role": role, "previous": before})
 
 
 async def create_space(services: Services, actor: Actor, *, kind: str, name: str, org_id: int,

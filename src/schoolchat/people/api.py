@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from schoolchat.auth.deps import CurrentActor, MessagingActor
 from schoolchat.errors import ApiError
+from schoolchat.inputs import Cursor, Id
 from schoolchat.people import actions, queries, reach
 from schoolchat.people.schemas import (
     AdminPeoplePage,
@@ -35,7 +36,8 @@ from schoolchat.people.schemas import (
     WorkingHoursOut,
 )
 from schoolchat.policy.communication import ROLES, scope_for
-from schoolchat.policy.decision import Denied
+from schoolchat.policy.admin import may_use_admin_tools
+from schoolchat.policy.decision import Denied, require
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.policy.working_hours import WorkingHours
@@ -100,7 +102,7 @@ async def search_recipients(actor: MessagingActor, services: ServicesDep,
 
 @router.get("/people/{person_id}/reachability", response_model=ReachabilityOut,
             summary="Why can't I message this person? Disabled messaging and the communication rules, explained")
-async def reachability(person_id: int, actor: CurrentActor, services: ServicesDep) -> ReachabilityOut:
+async def reachability(person_id: Id, actor: CurrentActor, services: ServicesDep) -> ReachabilityOut:
     async with services.db.read() as conn:
         found = (await queries.user_summaries(conn, await queries.visible_people(conn, actor.id, [person_id])))
         if person_id not in found or person_id == actor.id:
@@ -116,6 +118,7 @@ admin = APIRouter(prefix="/admin", tags=["administration"])
 
 @admin.get("/orgs", response_model=list[OrgOut], summary="The orgs the caller administers, and all below them")
 async def list_orgs(actor: CurrentActor, services: ServicesDep) -> list[OrgOut]:
+    require(may_use_admin_tools(actor.roles))
     async with services.db.read() as conn:
         rows = await queries.administered_orgs(conn, actor.roles)
     return [OrgOut(id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, time_zone=row.time_zone)
@@ -123,9 +126,9 @@ async def list_orgs(actor: CurrentActor, services: ServicesDep) -> list[OrgOut]:
 
 
 @admin.get("/orgs/{org_id}/people", response_model=AdminPeoplePage, summary="People with a role in an org")
-async def list_org_people(org_id: int, actor: CurrentActor, services: ServicesDep,
+async def list_org_people(org_id: Id, actor: CurrentActor, services: ServicesDep,
                           q: Annotated[str, Query(max_length=100)] = "",
-                          after: Annotated[int, Query(ge=0)] = 0,
+                          after: Cursor = 0,
                           limit: Annotated[int, Query(ge=1, le=500)] = 100) -> AdminPeoplePage:
     async with services.db.read() as conn:
         await queries.require_administered(conn, actor.roles, org_id)
@@ -135,7 +138,7 @@ async def list_org_people(org_id: int, actor: CurrentActor, services: ServicesDe
 
 
 @admin.get("/orgs/{org_id}/spaces", response_model=list[SpaceOut], summary="Courses and projects of an org")
-async def list_org_spaces(org_id: int, actor: CurrentActor, services: ServicesDep) -> list[SpaceOut]:
+async def list_org_spaces(org_id: Id, actor: CurrentActor, services: ServicesDep) -> list[SpaceOut]:
     async with services.db.read() as conn:
         await queries.require_administered(conn, actor.roles, org_id)
         return [SpaceOut(**row._mapping) for row in await queries.org_spaces(conn, org_id)]
@@ -143,7 +146,7 @@ async def list_org_spaces(org_id: int, actor: CurrentActor, services: ServicesDe
 
 @admin.get("/spaces/{space_id}/members", response_model=list[SpaceParticipantOut],
            summary="Teachers and students of a course or project")
-async def list_space_members(space_id: int, actor: CurrentActor, services: ServicesDep
+async def list_space_members(space_id: Id, actor: CurrentActor, services: ServicesDep
                              ) -> list[SpaceParticipantOut]:
     async with services.db.read() as conn:
         await queries.require_administered(conn, actor.roles, await queries.space_org(conn, space_id) or 0,
@@ -158,14 +161,14 @@ async def create_org(body: OrgIn, actor: CurrentActor, services: ServicesDep) ->
 
 
 @admin.patch("/orgs/{org_id}", status_code=204, summary="Rename an org, or switch messaging off for it (§6.4)")
-async def update_org(org_id: int, body: OrgChanges, actor: CurrentActor, services: ServicesDep) -> Response:
+async def update_org(org_id: Id, body: OrgChanges, actor: CurrentActor, services: ServicesDep) -> Response:
     await actions.update_org(services, actor, org_id, body.model_dump(exclude_unset=True))
     return Response(status_code=204)
 
 
 @admin.get("/orgs/{org_id}/rules", response_model=list[RuleOut],
            summary="§7.1: the communication rules in force in an org, and where each comes from")
-async def get_rules(org_id: int, actor: CurrentActor, services: ServicesDep) -> list[RuleOut]:
+async def get_rules(org_id: Id, actor: CurrentActor, services: ServicesDep) -> list[RuleOut]:
     async with services.db.read() as conn:
         await queries.require_administered(conn, actor.roles, org_id)
         own, in_force = await reach.rules_of(conn, org_id)
@@ -176,7 +179,7 @@ async def get_rules(org_id: int, actor: CurrentActor, services: ServicesDep) -> 
 
 @admin.put("/orgs/{org_id}/rules", response_model=list[RuleOut],
            summary="§7.1: set an org's communication rules (pairs left out fall back to the defaults)")
-async def put_rules(org_id: int, body: RulesIn, actor: CurrentActor, services: ServicesDep) -> list[RuleOut]:
+async def put_rules(org_id: Id, body: RulesIn, actor: CurrentActor, services: ServicesDep) -> list[RuleOut]:
     pairs = [(rule.sender_role, rule.recipient_role) for rule in body.rules]
     if len(set(pairs)) != len(pairs):
         raise ApiError(422, "duplicate_rule", "Each pair of roles can have one rule only.", {"field": "rules"})
@@ -194,19 +197,19 @@ async def create_user(body: UserIn, actor: CurrentActor, services: ServicesDep) 
 
 @admin.patch("/users/{user_id}", status_code=204,
              summary="Change a person: profile, messaging disabled (§6.4), mass messaging privilege, password")
-async def update_user(user_id: int, body: UserChanges, actor: CurrentActor, services: ServicesDep) -> Response:
+async def update_user(user_id: Id, body: UserChanges, actor: CurrentActor, services: ServicesDep) -> Response:
     await actions.update_user(services, actor, user_id, body.model_dump(exclude_unset=True))
     return Response(status_code=204)
 
 
 @admin.put("/users/{user_id}/roles/{org_id}", status_code=204)
-async def put_role(user_id: int, org_id: int, body: RoleIn, actor: CurrentActor, services: ServicesDep) -> Response:
+async def put_role(user_id: Id, org_id: Id, body: RoleIn, actor: CurrentActor, services: ServicesDep) -> Response:
     await actions.set_role(services, actor, user_id, org_id, body.role)
     return Response(status_code=204)
 
 
 @admin.delete("/users/{user_id}/roles/{org_id}", status_code=204)
-async def delete_role(user_id: int, org_id: int, actor: CurrentActor, services: ServicesDep) -> Response:
+async def delete_role(user_id: Id, org_id: Id, actor: CurrentActor, services: ServicesDep) -> Response:
     await actions.set_role(services, actor, user_id, org_id, None)
     return Response(status_code=204)
 
@@ -219,21 +222,21 @@ async def create_space(body: SpaceIn, actor: CurrentActor, services: ServicesDep
 
 @admin.patch("/spaces/{space_id}", status_code=204,
              summary="Rename a course or project, or switch messaging off for its conversation (§6.4)")
-async def update_space(space_id: int, body: SpaceChanges, actor: CurrentActor, services: ServicesDep) -> Response:
+async def update_space(space_id: Id, body: SpaceChanges, actor: CurrentActor, services: ServicesDep) -> Response:
     await actions.update_space(services, actor, space_id, body.model_dump(exclude_unset=True))
     return Response(status_code=204)
 
 
 @admin.put("/spaces/{space_id}/members/{user_id}", status_code=204,
            summary="Enrol someone (their course conversation membership follows)")
-async def put_space_member(space_id: int, user_id: int, body: SpaceMemberIn, actor: CurrentActor,
+async def put_space_member(space_id: Id, user_id: Id, body: SpaceMemberIn, actor: CurrentActor,
                            services: ServicesDep) -> Response:
     await actions.set_space_member(services, actor, space_id, user_id, body.role)
     return Response(status_code=204)
 
 
 @admin.delete("/spaces/{space_id}/members/{user_id}", status_code=204)
-async def delete_space_member(space_id: int, user_id: int, actor: CurrentActor, services: ServicesDep) -> Response:
+async def delete_space_member(space_id: Id, user_id: Id, actor: CurrentActor, services: ServicesDep) -> Response:
     await actions.set_space_member(services, actor, space_id, user_id, None)
     return Response(status_code=204)
 

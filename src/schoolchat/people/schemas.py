@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
 from pydantic import BaseModel, Field, field_validator, model_validator
+
+from schoolchat.inputs import Body, Id, omittable
 
 SchoolRole = Literal["student", "teacher", "admin"]
 SpaceRole = Literal["teacher", "student"]
@@ -45,22 +47,22 @@ class MeOut(BaseModel):
     spaces: dict[int, SpaceRole]
 
 
-class OrgIn(BaseModel):
+class OrgIn(Body):
     name: str = Field(max_length=1000)
     kind: Literal["school", "department"]
-    parent_id: int
+    parent_id: Id
 
 
-class OrgChanges(BaseModel):
-    name: str | None = Field(None, max_length=1000)
-    messaging_disabled: bool | None = Field(None, description="§6.4: off for everyone with a role here or below")
-    time_zone: str | None = Field(None, max_length=64, description="IANA name, e.g. Europe/Oslo: the school's "
-                                  "clock for working hours (and quiet hours).")
+class OrgChanges(Body):
+    name: str = omittable(max_length=1000)
+    messaging_disabled: bool = omittable(description="§6.4: off for everyone with a role here or below")
+    time_zone: str = omittable(max_length=64, description="IANA name, e.g. Europe/Oslo: the school's clock for "
+                               "working hours (and quiet hours).")
 
     @field_validator("time_zone")
     @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value not in available_timezones():  # an explicit null too: every org has a clock
+    def _known_zone(cls, value: str) -> str:
+        if value not in available_timezones():  # every org has a clock
             raise ValueError("not an IANA time zone name (such as Europe/Oslo)")
         return value
 
@@ -68,11 +70,11 @@ class OrgChanges(BaseModel):
 CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
-class WorkingHoursIn(BaseModel):
+class WorkingHoursIn(Body):
     start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM on the school's clock", examples=["08:00"])
     end: str = Field(pattern=CLOCK_PATTERN, description="HH:MM; earlier than start runs over midnight",
                      examples=["16:00"])
-    days: list[int] = Field([1, 2, 3, 4, 5], min_length=1, max_length=7,
+    days: list[Annotated[int, Field(ge=1, le=7)]] = Field([1, 2, 3, 4, 5], min_length=1, max_length=7,
                             description="ISO weekdays (Monday = 1) the hours apply to.")
 
     @field_validator("days")
@@ -98,54 +100,54 @@ class CreatedOut(BaseModel):
     id: int
 
 
-class UserIn(BaseModel):
+class UserIn(Body):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@\-]+$")
     password: str = Field(min_length=8, max_length=256)
     name: str = Field(max_length=1000)
     title: str = Field("", max_length=1000)
     avatar_url: str | None = Field(None, max_length=500, pattern=r"^https?://")
-    org_id: int
+    org_id: Id
     role: SchoolRole
 
 
-class UserChanges(BaseModel):
-    name: str | None = Field(None, max_length=1000)
-    title: str | None = Field(None, max_length=1000)
-    avatar_url: str | None = Field(None, max_length=500, pattern=r"^https?://")
+class UserChanges(Body):
+    name: str = omittable(max_length=1000)
+    title: str | None = Field(None, max_length=1000, description="null or empty: no title")
+    avatar_url: str | None = Field(None, max_length=500, pattern=r"^https?://", description="null: no picture")
     email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                              description="Where notification emails go.")
-    messaging_disabled: bool | None = None
-    mass_messaging: bool | None = None
-    is_active: bool | None = None
-    password: str | None = Field(None, min_length=8, max_length=256)
+                              description="Where notification emails go (null: none).")
+    messaging_disabled: bool = omittable()
+    mass_messaging: bool = omittable()
+    is_active: bool = omittable()
+    password: str = omittable(min_length=8, max_length=256)
 
 
-class RoleIn(BaseModel):
+class RoleIn(Body):
     role: SchoolRole
 
 
-class SpaceIn(BaseModel):
+class SpaceIn(Body):
     kind: SpaceKind
     name: str = Field(max_length=1000)
-    org_id: int
+    org_id: Id
     description: str = Field("", max_length=5000)
 
 
-class SpaceChanges(BaseModel):
-    name: str | None = Field(None, max_length=1000)
-    messaging_disabled: bool | None = Field(None, description="§6.4: the course's conversation refuses messages")
+class SpaceChanges(Body):
+    name: str = omittable(max_length=1000)
+    messaging_disabled: bool = omittable(description="§6.4: the course's conversation refuses messages")
 
 
 Scope = Literal["nobody", "shared_space", "same_school", "anyone"]
 
 
-class RuleIn(BaseModel):
+class RuleIn(Body):
     sender_role: SchoolRole
     recipient_role: SchoolRole
     scope: Scope
 
 
-class RulesIn(BaseModel):
+class RulesIn(Body):
     rules: list[RuleIn] = Field(max_length=9)
 
 
@@ -160,7 +162,7 @@ class ReachabilityOut(BaseModel):
     details: dict[str, object]
 
 
-class SpaceMemberIn(BaseModel):
+class SpaceMemberIn(Body):
     role: SpaceRole
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from schoolchat.policy import texts
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 
 
@@ -32,3 +33,22 @@ def may_enrol(actor_roles: Mapping[int, str], user_org_chains: Sequence[Sequence
     if any(administers(actor_roles, chain) for chain in user_org_chains):
         return ALLOWED
     return Denied("not_found", "The person was not found.", 404, {"object": "user"})
+
+
+def may_grant(actor_id: int, actor_roles: Mapping[int, str], grantee_id: int,
+              grantee_org_chains: Sequence[Sequence[int]]) -> Decision:
+    """Privileges (mass messaging) and roles are granted and taken away by another administrator: one who
+    administers every org the grantee holds a role in (an admin of that org or of one above it), never by the
+    grantee. Otherwise one admin could make himself a mass messenger, or an admin of a further school."""
+    decision = may_administer_user(actor_roles, grantee_org_chains)
+    if isinstance(decision, Denied) or actor_id != grantee_id:
+        return decision
+    return Denied("own_privileges", texts.OWN_PRIVILEGES, 403)
+
+
+def may_use_admin_tools(actor_roles: Mapping[int, str]) -> Decision:
+    """The admin lists that name no object (orgs, audit log) are for admins: anyone else is told so, not shown an
+    empty list that looks like an admin of nothing."""
+    if any(role == "admin" for role in actor_roles.values()):
+        return ALLOWED
+    return Denied("admins_only", texts.ADMINS_ONLY, 403)

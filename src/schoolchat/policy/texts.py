@@ -13,6 +13,8 @@ CONVERSATION_CLOSED = "Closed conversation. No new messages can be sent."
 CONVERSATION_DELETED = "This conversation was deleted. You can read its history, but not send new messages."
 SENDER_MESSAGING_DISABLED = "Messaging has been disabled for your account."
 INDIVIDUAL_READ_ONLY_FOR_RECIPIENTS = "Reply in your own conversation with the sender."
+OWN_PRIVILEGES = "You cannot change your own roles or privileges. Ask another administrator."
+ADMINS_ONLY = "Only administrators can do this."
 
 
 def space_messaging_disabled(kind: str) -> str:
@@ -67,3 +69,8 @@ def read_by(read: int, total: int) -> str:
 ROSTER_IMPORT_RUNNING = "A roster import is already running for this organisation. Wait until it has finished."
 ROSTER_IMPORT_INTERRUPTED = ("The import stopped when the service did. Upload the roster again: what was already "
                              "imported is matched, not repeated.")
+
+
+def not_ready(unreachable: list[str]) -> str:
+    """/readyz, for the operator: which dependencies the process cannot reach."""
+    return f"The service cannot reach its {' and '.join(unreachable)}."

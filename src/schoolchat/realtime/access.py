@@ -8,6 +8,7 @@ origin and the configured allowlist (cross-site WebSocket hijacking). Non-browse
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from schoolchat.auth.actor import Actor
 from schoolchat.auth.deps import SESSION_COOKIE
 from schoolchat.auth.models import auth_tokens
 from schoolchat.auth.queries import authenticate
+from schoolchat.db import Database
 from schoolchat.services import Services
 
 
@@ -58,3 +60,16 @@ async def credential_expiry(services: Services, token_id: int | None) -> datetim
     async with services.db.read() as conn:
         return (await conn.execute(select(auth_tokens.c.expires_at).where(auth_tokens.c.id == token_id))
                 ).scalar_one_or_none()
+
+
+async def revoked_tokens(db: Database, token_ids: Collection[int]) -> set[int]:
+    """Which of these credentials were revoked, by any process (the command line and a roster import
+    included, which publish on no bus this one hears)."""
+    wanted, revoked = sorted(token_ids), set()
+    if not wanted:
+        return revoked
+    async with db.read() as conn:
+        for chunk in range(0, len(wanted), 500):
+            revoked.update((await conn.execute(select(auth_tokens.c.id).where(
+                auth_tokens.c.id.in_(wanted[chunk:chunk + 500]), auth_tokens.c.revoked_at.is_not(None)))).scalars())
+    return revoked

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from schoolchat.auth.deps import MessagingActor
+from schoolchat.inputs import Cursor
 from schoolchat.realtime import log
 from schoolchat.realtime.schemas import EventOut, EventsPage
 from schoolchat.services import ServicesDep
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/api/events", tags=["events"])
 async def list_events(
     actor: MessagingActor,
     services: ServicesDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> EventsPage:
     async with services.db.read() as conn:

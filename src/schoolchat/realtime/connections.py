@@ -22,6 +22,7 @@ from starlette.types import Send
 from schoolchat.db import Database
 from schoolchat.db.types import utcnow
 from schoolchat.realtime import audience
+from schoolchat.realtime.access import revoked_tokens
 from schoolchat.realtime.events import Event, EventType
 from schoolchat.realtime.signalr import protocol
 
@@ -159,12 +160,20 @@ class Registry:
 
     async def _sweep(self) -> None:
         """Ping connections that were quiet for half the keep-alive interval; drop clients silent too long,
-        clients that have not taken a write within the deadline, and sockets whose credential has expired."""
+        clients that have not taken a write within the deadline, and sockets whose credential has expired or was
+        revoked. Revocations normally arrive at once as ``session.ended`` on the bus; the sweep also catches those
+        made where no bus reaches (the command line, a roster import, Redis down), at the cost of one indexed query
+        per 500 open credentials."""
         while True:
             await asyncio.sleep(min(self._keepalive, self._client_timeout, self._write_timeout) / 2)
+            try:
+                revoked = await revoked_tokens(self._db, {c.token_id for c in self._all() if c.token_id is not None})
+            except Exception:  # the database is away for a moment: keep pinging, check again next round
+                log.warning("could not check the open sockets' credentials", exc_info=True)
+                revoked = set()
             now, wall = time.monotonic(), utcnow()
             for conn in self._all():
-                if conn.expires_at is not None and conn.expires_at <= wall:
+                if conn.token_id in revoked or (conn.expires_at is not None and conn.expires_at <= wall):
                     conn.stop(SESSION_ENDED)
                 elif conn.writing_since is not None and now - conn.writing_since > self._write_timeout:
                     conn.stop(SLOW_CONSUMER)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from schoolchat.auth.deps import MessagingActor
+from schoolchat.inputs import Id
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.search import queries
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api", tags=["search"])
 
 Q = Annotated[str, Query(min_length=1, max_length=200,
                          description="Words to find; the last one may be the start of a word.")]
-BEFORE = Annotated[int | None, Query(ge=1, description="next_before_id of the previous page")]
+BEFORE = Annotated[Id | None, Query(description="next_before_id of the previous page")]
 LIMIT = Annotated[int, Query(ge=1, le=50)]
 
 
@@ -48,7 +49,7 @@ async def search_all(q: Q, actor: MessagingActor, services: ServicesDep, before_
 @router.get("/conversations/{conversation_id}/search", response_model=SearchOut,
             dependencies=[per_person(Rule.MESSAGE_SEARCH)],
             summary="Search in one conversation (§5.3 'Search in conversation'), newest first")
-async def search_in(conversation_id: int, q: Q, actor: MessagingActor, services: ServicesDep,
+async def search_in(conversation_id: Id, q: Q, actor: MessagingActor, services: ServicesDep,
                     before_id: BEFORE = None, limit: LIMIT = 20) -> SearchOut:
     async with services.db.read() as conn:
         return _out(await queries.search(conn, actor.id, q, conversation_id=conversation_id, before_id=before_id,

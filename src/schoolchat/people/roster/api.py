@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from schoolchat.attachments.multipart import MULTIPART_OVERHEAD, FileStream
 from schoolchat.auth.deps import CurrentActor
 from schoolchat.errors import ApiError
+from schoolchat.inputs import Id
 from schoolchat.people import queries as people_queries
 from schoolchat.people.roster import queries
 from schoolchat.people.roster.schemas import RosterJobOut
@@ -28,7 +29,7 @@ def _too_large(max_bytes: int) -> ApiError:
 
 @router.post("/orgs/{org_id}/roster-imports", response_model=RosterJobOut, status_code=202, openapi_extra=_ZIP_BODY,
              summary="Upload a OneRoster 1.1 CSV zip (field 'file'); it is imported in the background")
-async def upload(org_id: int, request: Request, actor: CurrentActor, services: ServicesDep) -> JSONResponse:
+async def upload(org_id: Id, request: Request, actor: CurrentActor, services: ServicesDep) -> JSONResponse:
     async with services.db.read() as conn:
         await people_queries.require_administered(conn, actor.roles, org_id)
     limit = services.settings.roster_max_upload_bytes
@@ -42,7 +43,7 @@ async def upload(org_id: int, request: Request, actor: CurrentActor, services: S
 
 @router.get("/orgs/{org_id}/roster-imports", response_model=list[RosterJobOut],
             summary="The org's roster uploads, newest first")
-async def list_imports(org_id: int, actor: CurrentActor, services: ServicesDep,
+async def list_imports(org_id: Id, actor: CurrentActor, services: ServicesDep,
                        limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[RosterJobOut]:
     async with services.db.read() as conn:
         await people_queries.require_administered(conn, actor.roles, org_id)
@@ -51,6 +52,6 @@ async def list_imports(org_id: int, actor: CurrentActor, services: ServicesDep,
 
 @router.get("/roster-imports/{job_id}", response_model=RosterJobOut,
             summary="A roster import's progress (rows validated, written) and its error report")
-async def get_import(job_id: int, actor: CurrentActor, services: ServicesDep) -> RosterJobOut:
+async def get_import(job_id: Id, actor: CurrentActor, services: ServicesDep) -> RosterJobOut:
     async with services.db.read() as conn:
         return RosterJobOut.of(await queries.job_of(conn, actor.roles, job_id))

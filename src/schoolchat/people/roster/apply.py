@@ -40,7 +40,7 @@ from schoolchat.people import actions, reach
 from schoolchat.people.models import org_roles, orgs, space_members, spaces, users
 from schoolchat.people.roster.files import RosterError
 from schoolchat.people.roster.models import roster_ids
-from schoolchat.people.roster.parse import Roster, parse
+from schoolchat.people.roster.parse import Roster, User, parse
 from schoolchat.services import Services
 
 # Accounts made by an import cannot log in with a password until one is set (argon2 refuses this "hash").
@@ -228,6 +228,10 @@ async def _apply_orgs(tx: Tx, roster: Roster, mapping: _Mapping, result: Importe
     return local
 
 
+def _active(user: User) -> bool:
+    return user.enabled and not user.deleted
+
+
 async def _apply_users(services: Services, roster: Roster, mapping: _Mapping, org_ids: dict[str, int],
                        result: Imported, progress: Progress) -> dict[str, int]:
     local = mapping.locals("user")
@@ -240,17 +244,19 @@ async def _apply_users(services: Services, roster: Roster, mapping: _Mapping, or
                 now = utcnow()
                 await tx.conn.execute(insert(users), [
                     {"username": u.username, "password_hash": NO_PASSWORD, "name": u.name, "title": "",
-                     "is_active": u.enabled and not u.deleted, "created_at": now} for u in new])
+                     "is_active": _active(u), "created_at": now} for u in new])
                 made = dict((await tx.conn.execute(select(users.c.username, users.c.id).where(
                     users.c.username.in_([u.username for u in new])))).all())
                 local.update({u.sourced_id: made[u.username] for u in new})
                 result.created["users"] += len(new)
             for user in chunk:
-                if user not in new:
+                if user not in new:  # deactivation below, the one way that also ends their sessions
                     await tx.conn.execute(update(users).where(users.c.id == local[user.sourced_id]).values(
-                        username=user.username, name=user.name, is_active=user.enabled and not user.deleted))
+                        username=user.username, name=user.name, **({"is_active": True} if _active(user) else {})))
                     result.updated["users"] += 1
-                result.deactivated["users"] += user.deleted or not user.enabled
+                result.deactivated["users"] += not _active(user)
+            await actions.deactivate(tx, services, [local[u.sourced_id] for u in chunk
+                                                    if u not in new and not _active(u)])
             imported = [local[u.sourced_id] for u in chunk]  # roles in roster orgs follow the file; others stay
             await tx.conn.execute(delete(org_roles).where(org_roles.c.user_id.in_(imported),
                                                           org_roles.c.org_id.in_(roster_orgs)))
