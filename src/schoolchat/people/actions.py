@@ -178,6 +178,13 @@ async def set_working_hours(services: Services, actor: Actor, hours: WorkingHour
                               .values(working_hours=hours.stored() if hours is not None else None))
 
 
+async def deactivate(tx: Tx, services: Services, user_id: int, **changes: Any) -> None:
+    """Take someone's access away, in ``tx``: the account is inactive (with ``changes``, e.g. an erasure's
+    cleared sign-in details), and every session and socket of theirs ends."""
+    await tx.conn.execute(update(users).where(users.c.id == user_id).values(is_active=False, **changes))
+    await revoke_all(tx, services.bus, user_id)
+
+
 async def set_role(services: Services, actor: Actor, user_id: int, org_id: int, role: str | None) -> None:
     """Give someone a role in an org the actor administers, or (``None``) take it away."""
     async with services.db.write() as tx:

@@ -1,0 +1,34 @@
+"""Erasures of people, and the legal holds they leave on reports' evidence."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, Table
+
+from schoolchat.db.metadata import metadata
+from schoolchat.db.types import UTCDateTime
+
+# One erasure of a person (GDPR Art. 17): the account is a tombstone at once; the job erases their messages in
+# batches (``messages_erased`` of ``messages_total``) and sets ``finished_at`` when none is left.
+person_erasures = Table(
+    "person_erasures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, unique=True),
+    Column("requested_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("messages_total", Integer, nullable=False),
+    Column("messages_erased", Integer, nullable=False, server_default="0"),
+    Column("finished_at", UTCDateTime, nullable=True),
+    Index("ix_person_erasures_running", "finished_at", "id"),
+)
+
+# A report whose frozen evidence holds an erased person's content (Art. 17(3)(b)(e)): kept for its reviewers
+# until the report is closed and the hold period has passed; ``released_at`` when the evidence let it go.
+legal_holds = Table(
+    "legal_holds",
+    metadata,
+    Column("erasure_id", Integer, ForeignKey("person_erasures.id"), primary_key=True),
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("released_at", UTCDateTime, nullable=True),
+    Index("ix_legal_holds_report", "report_id"),
+)
