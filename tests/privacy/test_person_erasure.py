@@ -114,6 +114,8 @@ async def test_an_erased_persons_messages_and_files_are_gone_from_every_copy(
 async def test_an_erased_person_is_former_user_in_what_others_see(
         client: httpx.AsyncClient, services: Services, course: Course) -> None:
     message = await sent(client, course.pupil, course.conversation_id, SECRET_TEXT)
+    deleted_before = await sent(client, course.pupil, course.conversation_id, "gone already")
+    assert (await client.delete(f"/api/messages/{deleted_before['id']}", headers=course.pupil.headers)).status_code == 200
     direct = (await started(client, course.classmate, people=[course.teacher.id], body="look"))["conversation"]["id"]
     forwarded = await client.post(f"/api/messages/{message['id']}/forward", json={"conversation_id": direct},
                                   headers=course.classmate.headers)

@@ -35,6 +35,7 @@ from schoolchat.policy.decision import require
 from schoolchat.policy.privacy import may_erase_person
 from schoolchat.privacy import queries, texts
 from schoolchat.privacy.models import legal_holds, person_erasures
+from schoolchat.realtime.models import events
 from schoolchat.services import Services
 
 BATCH = 500  # messages erased per transaction of the job
@@ -115,6 +116,7 @@ async def continue_erasures(services: Services, *, batch_size: int = BATCH) -> i
             async with services.db.write() as tx:
                 ids = await queries.next_batch(tx.conn, job.user_id, batch_size)
                 if not ids:
+                    await _relog_deleted(tx, job.user_id)
                     await _finish(tx, job.id, job.user_id)
                     break
                 done = await erasure.erase(tx, services, ids, by=None)
@@ -122,6 +124,15 @@ async def continue_erasures(services: Services, *, batch_size: int = BATCH) -> i
                     messages_erased=person_erasures.c.messages_erased + len(done)))
                 erased += len(done)
     return erased
+
+
+async def _relog_deleted(tx: Tx, user_id: int) -> None:
+    """Messages the person had deleted before their erasure are still in the event log under their old name: the
+    log now shows them as they are, from "Former user" (only those the log still holds, a few days' worth)."""
+    logged = list((await tx.conn.execute(select(events.c.message_id).distinct().where(events.c.message_id.in_(
+        select(messages.c.id).where(messages.c.sender_id == user_id).scalar_subquery())))).scalars())
+    if logged:
+        await erasure.relog(tx, [message_queries.to_wire(row) for row in await message_queries.by_ids(tx.conn, logged)])
 
 
 async def _finish(tx: Tx, erasure_id: int, user_id: int) -> None:
