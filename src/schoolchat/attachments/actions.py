@@ -135,7 +135,7 @@ async def discard_unsent_of(tx: Tx, services: Services, uploader_id: int) -> Non
     keys = (await tx.conn.execute(
         delete(attachments).where(attachments.c.uploader_id == uploader_id, ~queries.sent())
         .returning(attachments.c.storage_key))).scalars().all()
-    _delete_bytes_after_commit(tx, services, keys)
+    delete_bytes_after_commit(tx, services, keys)
 
 
 async def _delete_unheld(tx: Tx, services: Services, attachment_ids: Sequence[int]) -> None:
@@ -145,10 +145,10 @@ async def _delete_unheld(tx: Tx, services: Services, attachment_ids: Sequence[in
     orphans = (await tx.conn.execute(
         delete(attachments).where(attachments.c.id.in_(sorted(set(attachment_ids))), ~queries.sent())
         .returning(attachments.c.storage_key))).scalars().all()
-    _delete_bytes_after_commit(tx, services, orphans)
+    delete_bytes_after_commit(tx, services, orphans)
 
 
-def _delete_bytes_after_commit(tx: Tx, services: Services, keys: Sequence[str]) -> None:
+def delete_bytes_after_commit(tx: Tx, services: Services, keys: Sequence[str]) -> None:
     """Delete the bytes of files whose rows ``tx`` deletes, once it has committed: a rollback keeps the rows, which
     must not point at nothing."""
     if not keys:
@@ -216,7 +216,7 @@ async def _delete_expired(tx: Tx, services: Services, attachment_ids: list[int],
     keys = (await tx.conn.execute(
         delete(attachments).where(attachments.c.id.in_(attachment_ids), attachments.c.created_at < cutoff,
                                   ~queries.sent()).returning(attachments.c.storage_key))).scalars().all()
-    _delete_bytes_after_commit(tx, services, keys)
+    delete_bytes_after_commit(tx, services, keys)
     return len(keys)
 
 

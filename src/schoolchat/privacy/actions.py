@@ -33,7 +33,7 @@ from schoolchat.people.roster.models import roster_ids
 from schoolchat.policy.admin import may_administer_user
 from schoolchat.policy.decision import require
 from schoolchat.policy.privacy import may_erase_person
-from schoolchat.privacy import queries, texts
+from schoolchat.privacy import exports, queries, texts
 from schoolchat.privacy.models import legal_holds, person_erasures
 from schoolchat.realtime.models import events
 from schoolchat.services import Services
@@ -79,6 +79,7 @@ async def _tombstone(tx: Tx, services: Services, user_id: int, now: datetime) ->
     await tx.conn.execute(delete(roster_ids).where(roster_ids.c.kind.in_(("user", "enrollment")),
                                                    roster_ids.c.local_id == user_id))
     await attachment_actions.discard_unsent_of(tx, services, user_id)
+    await exports.discard_of(tx, services, user_id)
     await _rename_in_forwards(tx, user_id)
 
 
@@ -180,5 +181,7 @@ async def _release(tx: Tx, services: Services, erasure_id: int, report_id: int, 
 
 
 async def run_jobs(services: Services) -> int:
-    """The periodic round of every process: continue erasures, release holds whose period has passed."""
-    return await continue_erasures(services) + await release_holds(services)
+    """The periodic round of every process: continue erasures, release holds whose period has passed, build
+    queued exports and delete expired ones."""
+    return (await continue_erasures(services) + await release_holds(services) + await exports.build_all(services)
+            + await exports.delete_expired(services))

@@ -1,4 +1,4 @@
-"""Request and response bodies for erasure."""
+"""Request and response bodies for erasure and data exports."""
 
 from __future__ import annotations
 
@@ -23,3 +23,19 @@ class ErasureOut(BaseModel):
     messages_total: int = Field(description="The person's messages with content when the erasure was asked for.")
     messages_erased: int
     kept: list[HeldReport] = Field(description="What legal hold keeps, and why.")
+
+
+class ExportIn(BaseModel):
+    user_id: int | None = Field(None, description="Whose data; yourself when left out.")
+
+
+class ExportOut(BaseModel):
+    id: int
+    user_id: int
+    status: Literal["queued", "running", "ready", "expired", "failed"]
+    progress: int = Field(description="Percent done.")
+    requested_at: str
+    finished_at: str | None
+    expires_at: str | None = Field(description="The download link works until then.")
+    size: int | None
+    download_url: str | None

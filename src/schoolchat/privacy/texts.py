@@ -5,6 +5,8 @@ from __future__ import annotations
 FORMER_USER = "Former user"
 CANNOT_ERASE_SELF = "You cannot erase your own account; ask another administrator."
 ALREADY_ERASED = "This person has already been erased."
+EXPORT_NOT_READY = "The export is not ready yet."
+EXPORT_EXPIRED = "The download link of this export has expired. Start a new export."
 
 
 def erase_confirmation(name: str, messages: int, held_reports: int) -> str:
