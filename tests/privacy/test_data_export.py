@@ -150,3 +150,10 @@ async def test_erasing_the_person_deletes_their_exports(
     answer = await client.get(f"/api/privacy/exports/{by_admin['id']}/download", headers=admin.headers)
     assert answer.status_code == 410
     assert [path for path in (tmp_path / "attachments").rglob("*") if path.is_file()] == []
+
+
+async def test_exports_have_a_rate(client: httpx.AsyncClient, services: Services, pupil: Person) -> None:
+    limit = int(services.settings.rate_privacy_requests.split("/")[0])
+    answers = [await client.post("/api/privacy/exports", json={}, headers=pupil.headers) for _ in range(limit + 1)]
+    assert [a.status_code for a in answers] == [202] * limit + [429]
+    assert error_of(answers[-1])["details"]["limit"] == "privacy_requests"

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from schoolchat.attachments.models import attachments
 from schoolchat.db.types import utcnow
 from schoolchat.messages.models import messages
 from schoolchat.moderation.models import audit_log
+from schoolchat.notifications.models import push_subscriptions
 from schoolchat.people.models import users
 from schoolchat.people.roster.models import roster_ids
 from schoolchat.privacy import actions
@@ -141,18 +142,23 @@ async def test_an_erased_person_cannot_sign_in_and_their_sessions_end(
     assert login.status_code == 401
 
 
-async def test_the_tombstone_keeps_no_sign_in_or_roster_details(
+async def test_the_tombstone_keeps_no_sign_in_roster_or_notification_details(
         client: httpx.AsyncClient, services: Services, course: Course) -> None:
     async with services.db.write() as tx:
         await tx.conn.execute(insert(roster_ids).values(kind="user", sourced_id="sis-emma", local_id=course.pupil.id))
+        await tx.conn.execute(update(users).where(users.c.id == course.pupil.id).values(email="emma@school.example"))
+        await tx.conn.execute(insert(push_subscriptions).values(
+            user_id=course.pupil.id, endpoint="https://push.example/emma", p256dh="key", auth="auth", created_at=utcnow()))
     await erased(client, services, course.admin, course.pupil)
     async with services.db.read() as conn:
         row = (await conn.execute(select(users).where(users.c.id == course.pupil.id))).one()
         sourced = (await conn.execute(select(func.count()).select_from(roster_ids)
                                       .where(roster_ids.c.local_id == course.pupil.id))).scalar_one()
-    assert (row.name, row.username, row.password_hash, row.title, row.is_active) == (
-        "Former user", f"erased-{course.pupil.id}", "", "", False)
-    assert row.erased_at is not None and sourced == 0
+        subscriptions = (await conn.execute(select(func.count()).select_from(push_subscriptions)
+                                            .where(push_subscriptions.c.user_id == course.pupil.id))).scalar_one()
+    assert (row.name, row.username, row.password_hash, row.title, row.email, row.is_active) == (
+        "Former user", f"erased-{course.pupil.id}", "", "", None, False)
+    assert row.erased_at is not None and sourced == 0 and subscriptions == 0
 
 
 async def test_a_large_erasure_runs_in_batches_and_reports_its_progress(

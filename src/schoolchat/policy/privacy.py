@@ -6,12 +6,10 @@ from schoolchat.policy.decision import ALLOWED, Decision, Denied
 from schoolchat.privacy import texts
 
 
-def may_erase_person(*, administers: Decision, is_self: bool, erased: bool, confirmed: bool, name: str,
-                     messages: int, held_reports: int) -> Decision:
-    """An admin of every org the person belongs to (``administers``, from ``may_administer_user``) erases them,
-    after confirming what goes and what legal hold keeps; nobody erases themself, and nobody twice."""
-    if isinstance(administers, Denied):
-        return administers
+def may_erase_person(*, is_self: bool, erased: bool, confirmed: bool, name: str, messages: int,
+                     held_reports: int) -> Decision:
+    """An admin of the person (``may_administer_user``, checked first) erases them after confirming what goes and
+    what legal hold keeps; nobody erases themself, and nobody twice."""
     if is_self:
         return Denied("cannot_erase_self", texts.CANNOT_ERASE_SELF, 409)
     if erased:

@@ -26,6 +26,7 @@ from schoolchat.messages import queries as message_queries
 from schoolchat.messages.models import messages
 from schoolchat.moderation import audit
 from schoolchat.moderation.models import reports
+from schoolchat.notifications.models import notification_preferences, push_subscriptions
 from schoolchat.people import actions as people_actions
 from schoolchat.people import queries as people_queries
 from schoolchat.people.models import users
@@ -45,14 +46,12 @@ async def erase_person(services: Services, actor: Actor, user_id: int, *, confir
                        reason: str | None) -> dict[str, Any]:
     """Erase a person: the tombstone and the legal holds now, their messages by the job. Returns the erasure."""
     async with services.db.write() as tx:
-        person = (await tx.conn.execute(select(users.c.name, users.c.erased_at).where(users.c.id == user_id))
-                  ).first()
-        if person is None:
-            raise not_found("user")
         chains = await people_queries.user_org_chains(tx.conn, user_id)
+        require(may_administer_user(actor.roles, chains))  # someone unknown looks like someone out of reach
+        person = (await tx.conn.execute(select(users.c.name, users.c.erased_at).where(users.c.id == user_id))).one()
         total = await queries.messages_left(tx.conn, user_id)
         held = await queries.reports_holding(tx.conn, user_id)
-        require(may_erase_person(administers=may_administer_user(actor.roles, chains), is_self=user_id == actor.id,
+        require(may_erase_person(is_self=user_id == actor.id,
                                  erased=person.erased_at is not None, confirmed=confirmed, name=person.name,
                                  messages=total, held_reports=len(held)))
         now = utcnow()
@@ -72,10 +71,13 @@ async def erase_person(services: Services, actor: Actor, user_id: int, *, confir
 
 
 async def _tombstone(tx: Tx, services: Services, user_id: int, now: datetime) -> None:
-    """What others see becomes "Former user"; nothing is left to sign in with or to match a roster import by."""
+    """What others see becomes "Former user"; nothing is left to sign in with, to match a roster import or a
+    launch from a learning platform by, or to send a notification to."""
     await people_actions.deactivate(tx, services, user_id, name=texts.FORMER_USER, title="", avatar_url=None,
-                                    username=f"erased-{user_id}", password_hash="", mass_messaging=False,
-                                    erased_at=now)
+                                    username=f"erased-{user_id}", password_hash="", email=None,
+                                    working_hours=None, mass_messaging=False, erased_at=now)
+    for table in (push_subscriptions, notification_preferences):  # nothing is sent to them any more
+        await tx.conn.execute(delete(table).where(table.c.user_id == user_id))
     await tx.conn.execute(delete(roster_ids).where(roster_ids.c.kind.in_(("user", "enrollment")),
                                                    roster_ids.c.local_id == user_id))
     await attachment_actions.discard_unsent_of(tx, services, user_id)
