@@ -120,6 +120,15 @@ async def build_world(client: httpx.AsyncClient, make: Factory) -> World:
                                  headers=school_admin.headers)
     assert platform.status_code == 201, platform.text
     ids["lti_platform"] = platform.json()["id"]
+    # a person the school admin erased, and an export the member asked for (not built here)
+    erased_person = await make.person("Ella Erased")
+    erased = await client.post(f"/api/admin/users/{erased_person.id}/erasure", json={"confirm": True},
+                               headers=school_admin.headers)
+    assert erased.status_code == 202, erased.text
+    ids["erased"] = erased_person.id
+    export = await client.post("/api/privacy/exports", json={}, headers=member.headers)
+    assert export.status_code == 202, export.text
+    ids["export"] = export.json()["id"]
     return World(people, ids)
 
 
@@ -432,6 +441,15 @@ ROUTES: list[Route] = [
           "lti_platform", body={"name": "Moodle (upper school)"}),
     Route("admin remove lti platform", "DELETE", "/api/admin/lti-platforms/{lti_platform}", Scope.ADMIN, 204,
           "lti_platform"),
+    # privacy (issue 16): erasure by the person's admins; exports by anyone of themself, seen by the requester only
+    Route("admin erase person", "POST", "/api/admin/users/{peer}/erasure", Scope.ADMIN, 202, "peer",
+          body={"confirm": True}),
+    Route("admin erasure of person", "GET", "/api/admin/users/{erased}/erasure", Scope.ADMIN, 200, "erased"),
+    Route("start own export", "POST", "/api/privacy/exports", Scope.PERSONAL, 202, body={}, messaging=False),
+    Route("export status", "GET", "/api/privacy/exports/{export}", Scope.ADMIN, 200, "export",
+          allowed=frozenset({"member"})),
+    Route("export download", "GET", "/api/privacy/exports/{export}/download", Scope.ADMIN, 409, "export",
+          allowed=frozenset({"member"})),  # not built yet: the requester is told so, everyone else 404
     # mass messages: the school admin holds the privilege; everyone else is told they lack it
     Route("mass message targets", "GET", "/api/mass-messages/targets", Scope.PERSONAL, 200, overrides=_NO_MASS),
     Route("send mass message", "POST", "/api/mass-messages", Scope.PERSONAL, 202, "school", overrides=_NO_MASS,
@@ -442,7 +460,8 @@ ROUTES: list[Route] = [
 ]
 
 # Routes anyone may call (tests/auth covers them).
-PUBLIC = {("POST", "/api/auth/login"), ("POST", "/api/auth/tokens")}
+PUBLIC = {("POST", "/api/auth/login"), ("POST", "/api/auth/tokens"),
+          ("GET", "/api/privacy/export-schema.json")}  # the published format of a data export
 # Routes of later issues (moderation, reports, attachments) that have no rows yet: listed by name, so a route
 # added to the app without a row still fails test_the_matrix_covers_every_api_route.
 NOT_YET = {("POST", "/api/attachments"), ("GET", "/api/attachments/{}")}

@@ -39,6 +39,8 @@ from schoolchat.people.roster.jobs import STALE_AFTER, fail_stale
 from schoolchat.people.roster.runner import RosterImports
 from schoolchat.periodic import every
 from schoolchat.policy import texts
+from schoolchat.privacy import actions as privacy_actions
+from schoolchat.privacy.api import router as privacy_router
 from schoolchat.ratelimit.limiter import Limiter
 from schoolchat.realtime.api import router as realtime_router
 from schoolchat.realtime.bus import Bus, MemoryBus
@@ -105,6 +107,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
                                       f"deleting uploads unsent after {settings.unsent_upload_hours} hours")),
             asyncio.create_task(every(STALE_AFTER.total_seconds() / 2, lambda: fail_stale(services),
                                       "failing roster imports whose process stopped")),
+            asyncio.create_task(every(settings.privacy_job_interval_seconds, lambda: privacy_actions.run_jobs(services),
+                                      "erasing people's messages, releasing legal holds")),
         ]
         try:
             with _startup_objects_frozen():
@@ -161,7 +165,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     # (no two routes match the same request, so the order changes nothing else; tests/test_routes.py checks it).
     for router in (messages_router, conversations_router, realtime_router, hub_router, people_router, search_router,
                    attachments_router, moderation_router, mass_messages_router, notifications_router, roster_router,
-                   auth_router, lti_admin_router, lti_router):
+                   auth_router, lti_admin_router, lti_router, privacy_router):
         app.include_router(router)
     app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api

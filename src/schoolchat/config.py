@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     event_retention_days: int = 7
     event_prune_interval_seconds: float = 3600
+    legal_hold_days: int = 365  # a closed report keeps an erased person's content as evidence this long
+    export_download_hours: float = 72  # a finished data export can be downloaded this long, then it is deleted
+    privacy_job_interval_seconds: float = 10  # how often a process looks for erasures to continue, holds to release
     # Real time (the SignalR hub at /hubs/messages).
     allowed_origins: list[str] = Field(
         default_factory=list,
@@ -81,6 +84,7 @@ class Settings(BaseSettings):
     rate_message_search: str = "20/minute;300/hour"
     rate_hub_invocations: str = "50/10 seconds;1000/hour"
     rate_hub_connections: str = "30/minute;300/hour"
+    rate_privacy_requests: str = "20/hour;200/day"
     password_hash_concurrency: int = 2  # argon2 hashes at once (64 MiB each), off the event loop
     max_json_body_bytes: int = 1024 * 1024  # larger request bodies (other than uploads) answer 413 unread
     # Notifications (issue 13): links in emails point here; email through the school's SMTP server; Web Push.

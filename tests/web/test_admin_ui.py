@@ -76,3 +76,21 @@ def test_an_admin_registers_a_learning_platform_and_removes_it(login: Login) -> 
     row.get_by_role("button", name="Remove Moodle").click()
     expect(admin.locator("#toast")).to_contain_text("Platform Moodle removed.")
     expect(admin.get_by_text("No platform is registered for this organisation.")).to_be_visible()
+_CREATE_PUPIL = """async (name) => {
+  const orgs = await (await fetch("/api/admin/orgs")).json();
+  const answer = await fetch("/api/admin/users", { method: "POST", headers: { "Content-Type": "application/json",
+    "X-CSRF-Token": localStorage.getItem("schoolchat.csrf") }, body: JSON.stringify({ username: "zoe.erase",
+    password: "a long password 123", name, org_id: orgs[0].id, role: "student" }) });
+  return answer.status;
+}"""
+
+
+def test_an_admin_erases_a_person_after_confirming_what_goes(login: Login) -> None:
+    admin = login("grace.okafor")
+    assert admin.evaluate(_CREATE_PUPIL, "Zoe Erase") == 201
+    admin.get_by_role("link", name="Administration").click()
+    admin.get_by_role("button", name="Erase Zoe Erase").click()
+    expect(admin.get_by_role("dialog")).to_contain_text('Erase Zoe Erase? Their 0 messages and files are removed')
+    admin.get_by_role("dialog").get_by_role("button", name="Erase").click()
+    expect(admin.locator("#toast")).to_contain_text("Zoe Erase is being erased.")
+    expect(admin.get_by_role("row", name=re.compile("Former user"))).to_be_visible()

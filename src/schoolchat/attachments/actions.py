@@ -115,18 +115,40 @@ async def discard_for_messages(tx: Tx, services: Services, message_ids: Sequence
     """
     if not message_ids:
         return
-    attachment_ids = sorted(set((await tx.conn.execute(
+    await _delete_unheld(tx, services, (await tx.conn.execute(
         delete(message_attachments).where(message_attachments.c.message_id.in_(message_ids))
-        .returning(message_attachments.c.attachment_id))).scalars().all()))
+        .returning(message_attachments.c.attachment_id))).scalars().all())
+
+
+async def release_evidence(tx: Tx, services: Services, report_id: int, attachment_ids: Sequence[int]) -> None:
+    """A report's evidence lets these files go (an erased person's, once the legal hold has passed): each one no
+    message and no other report holds is deleted, its bytes once ``tx`` has committed."""
+    if attachment_ids:
+        await _delete_unheld(tx, services, (await tx.conn.execute(
+            delete(evidence_attachments).where(evidence_attachments.c.report_id == report_id,
+                                               evidence_attachments.c.attachment_id.in_(sorted(set(attachment_ids))))
+            .returning(evidence_attachments.c.attachment_id))).scalars().all())
+
+
+async def discard_unsent_of(tx: Tx, services: Services, uploader_id: int) -> None:
+    """Delete a person's uploads that no message carries and no report holds (their erasure)."""
+    keys = (await tx.conn.execute(
+        delete(attachments).where(attachments.c.uploader_id == uploader_id, ~queries.sent())
+        .returning(attachments.c.storage_key))).scalars().all()
+    delete_bytes_after_commit(tx, services, keys)
+
+
+async def _delete_unheld(tx: Tx, services: Services, attachment_ids: Sequence[int]) -> None:
+    """Of these files, delete those no message carries and no report holds any more (``queries.sent``)."""
     if not attachment_ids:
         return
     orphans = (await tx.conn.execute(
-        delete(attachments).where(attachments.c.id.in_(attachment_ids), ~queries.sent())
+        delete(attachments).where(attachments.c.id.in_(sorted(set(attachment_ids))), ~queries.sent())
         .returning(attachments.c.storage_key))).scalars().all()
-    _delete_bytes_after_commit(tx, services, orphans)
+    delete_bytes_after_commit(tx, services, orphans)
 
 
-def _delete_bytes_after_commit(tx: Tx, services: Services, keys: Sequence[str]) -> None:
+def delete_bytes_after_commit(tx: Tx, services: Services, keys: Sequence[str]) -> None:
     """Delete the bytes of files whose rows ``tx`` deletes, once it has committed: a rollback keeps the rows, which
     must not point at nothing."""
     if not keys:
@@ -194,7 +216,7 @@ async def _delete_expired(tx: Tx, services: Services, attachment_ids: list[int],
     keys = (await tx.conn.execute(
         delete(attachments).where(attachments.c.id.in_(attachment_ids), attachments.c.created_at < cutoff,
                                   ~queries.sent()).returning(attachments.c.storage_key))).scalars().all()
-    _delete_bytes_after_commit(tx, services, keys)
+    delete_bytes_after_commit(tx, services, keys)
     return len(keys)
 
 

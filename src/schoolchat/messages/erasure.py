@@ -69,7 +69,7 @@ async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: i
     wires = [queries.to_wire(row) for row in await queries.by_ids(tx.conn, ids)]
     await tx.conn.execute(_PREVIEW_OF_LAST, [
         {"cid": wire["conversation_id"], "seq": wire["seq"], "text": wire["deleted"]["notice"]} for wire in wires])
-    await log.rewrite_message_events(tx, [(wire["id"], _event(wire)) for wire in wires])
+    await relog(tx, wires)
     for wire in wires:
         await log.append(tx, services.bus, EventType.MESSAGE_DELETED, _event(wire),
                          conversation_id=wire["conversation_id"], message_id=wire["id"])
@@ -92,6 +92,12 @@ async def replace_text(tx: Tx, services: Services, row: Any, kind: str, body: st
     return await _replace_one(tx, services, row, kind, body)
 
 
+async def relog(tx: Tx, wires: Sequence[dict[str, Any]]) -> None:
+    """Make every logged event about these messages carry them as they are now (``wires``, as clients see them):
+    no reader of the log replays an earlier text or name."""
+    await log.rewrite_message_events(tx, [(wire["id"], _event(wire)) for wire in wires])
+
+
 async def _copies(tx: Tx, message_ids: Sequence[int]) -> list[int]:
     """The recipients' 1:1 copies of these messages (when they are "Sent to X people" messages)."""
     return list((await tx.conn.execute(select(messages.c.id).where(messages.c.copy_of_id.in_(message_ids))))
@@ -105,7 +111,7 @@ async def _replace_one(tx: Tx, services: Services, row: Any, kind: str, body: st
     wire = (await queries.to_wire_many(tx.conn, list(await queries.by_ids(tx.conn, [row.id]))))[0]
     await search_index.index_message(tx, row.id, row.conversation_id, kind, body,
                                      [file["name"] for file in wire["attachments"]])
-    await log.rewrite_message_events(tx, [(row.id, _event(wire))])
+    await relog(tx, [wire])
     await log.append(tx, services.bus, EventType.MESSAGE_EDITED, _event(wire),
                      conversation_id=row.conversation_id, message_id=row.id)
     return wire

@@ -29,6 +29,8 @@ users = Table(
     # When a teacher usually answers: {"start": "08:00", "end": "16:00", "days": [1..7 ISO weekdays]}, or NULL.
     Column("working_hours", JSON(none_as_null=True), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # Set when the person was erased (GDPR Art. 17): the row is a tombstone, "Former user" in what others see.
+    Column("erased_at", UTCDateTime, nullable=True),
 )
 
 orgs = Table(

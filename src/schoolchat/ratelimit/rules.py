@@ -23,6 +23,7 @@ class Rule(StrEnum):
     MESSAGE_SEARCH = "message_search"  # message searches of one person
     HUB_INVOCATIONS = "hub_invocations"  # calls on one hub connection
     HUB_CONNECTIONS = "hub_connections"  # hub connections one person opens
+    PRIVACY_REQUESTS = "privacy_requests"  # data exports one person starts and erasures they ask for
 
     @property
     def setting(self) -> str:

@@ -1,7 +1,8 @@
 // The platform's main area beside the panel: the teacher's report inbox and the admin's tools (§2, §6.4, §7.1).
 
-import { get, patch, post, put } from "./api";
+import { ApiError, get, patch, post, put } from "./api";
 import { announce, attachmentList, attempt, h, replace, timeLabel } from "./dom";
+import { confirmDialog } from "./menu";
 import { schoolNotificationsForm, type SchoolSettings } from "./notifications";
 import { rosterCard } from "./roster";
 import { platformsCard } from "./lti";
@@ -83,7 +84,7 @@ export async function adminPage(main: HTMLElement): Promise<void> {
   const showPeople = async (): Promise<void> => {
     const q = find.value.trim();
     const page = await get<{ people: AdminPerson[] }>(`/api/admin/orgs/${select.value}/people?limit=100${q ? `&q=${encodeURIComponent(q)}` : ""}`);
-    replace(people, peopleTable(page.people));
+    replace(people, peopleTable(page.people, () => void showPeople()));
   };
   let timer = 0;
   find.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(() => void showPeople(), 250); });
@@ -136,7 +137,28 @@ function rulesForm(orgId: number, rules: Rule[]): HTMLElement {
     h("button", { type: "submit", class: "button primary" }, "Save rules"));
 }
 
-function peopleTable(people: AdminPerson[]): HTMLElement {
+/** GDPR Art. 17: the confirmation is the server's own (409 `confirmation_required`): it counts the messages that go
+ * and the reports whose evidence legal hold keeps. The answer says what was kept and why. */
+async function erasePerson(p: AdminPerson, reload: () => void): Promise<void> {
+  let confirmation: string;
+  try {
+    await post(`/api/admin/users/${p.id}/erasure`, { confirm: false });
+    return;
+  } catch (e) {
+    if (!(e instanceof ApiError && e.code === "confirmation_required")) return announce((e as Error).message, "error");
+    confirmation = e.message;
+  }
+  if (!(await confirmDialog("Erase person", confirmation, "Erase"))) return;
+  try {
+    const erasure = await post<{ kept: { reason: string }[] }>(`/api/admin/users/${p.id}/erasure`, { confirm: true });
+    announce([`${p.name} is being erased.`, ...erasure.kept.map((k) => k.reason)].join(" "));
+    reload();
+  } catch (e) {
+    announce((e as Error).message, "error");
+  }
+}
+
+function peopleTable(people: AdminPerson[], reload: () => void): HTMLElement {
   const toggle = (p: AdminPerson, field: "messaging_disabled" | "mass_messaging", label: string): HTMLElement => {
     const box = h("input", { type: "checkbox", checked: p[field], "aria-label": `${label}: ${p.name}` });
     box.addEventListener("change", async () => {
@@ -145,10 +167,11 @@ function peopleTable(people: AdminPerson[]): HTMLElement {
     });
     return box;
   };
-  return h("table", {}, h("thead", {}, h("tr", {}, ...["Name", "Role", "Messaging disabled", "Mass messaging"].map((t) => h("th", { scope: "col" }, t)))),
+  return h("table", {}, h("thead", {}, h("tr", {}, ...["Name", "Role", "Messaging disabled", "Mass messaging", "Erasure"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, ...people.map((p) => h("tr", {},
         h("th", { scope: "row" }, p.name, h("span", { class: "detail" }, ` ${p.title}`)), h("td", {}, p.role),
-        h("td", {}, toggle(p, "messaging_disabled", "Messaging disabled")), h("td", {}, toggle(p, "mass_messaging", "Mass messaging"))))));
+        h("td", {}, toggle(p, "messaging_disabled", "Messaging disabled")), h("td", {}, toggle(p, "mass_messaging", "Mass messaging")),
+        h("td", {}, h("button", { type: "button", class: "button", "aria-label": `Erase ${p.name}`, onclick: () => void erasePerson(p, reload) }, "Erase"))))));
 }
 
 /** The "Link to course participant page" target: the people of a course or project conversation. */

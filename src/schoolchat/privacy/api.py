@@ -1,0 +1,66 @@
+"""Routes: erase a person (GDPR Art. 17) and follow the erasure; export a person's data (Art. 15 and 20)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+
+from schoolchat.attachments import actions as attachment_actions
+from schoolchat.auth.deps import CurrentActor
+from schoolchat.db.types import utcnow
+from schoolchat.moderation.schemas import Confirmed
+from schoolchat.privacy import actions, export, exports
+from schoolchat.privacy.schemas import ErasureOut, ExportIn, ExportOut
+from schoolchat.ratelimit.deps import limiter_of
+from schoolchat.ratelimit.rules import Rule
+from schoolchat.services import ServicesDep
+
+router = APIRouter(prefix="/api", tags=["privacy"])
+_SCHEMA: dict[str, Any] = json.loads(export.SCHEMA_PATH.read_text())
+
+
+@router.post("/admin/users/{user_id}/erasure", response_model=ErasureOut, status_code=202,
+             summary="Erase a person (send confirm: true): messages and files everywhere, name, sign-in")
+async def erase_person(user_id: int, body: Confirmed, request: Request, actor: CurrentActor, services: ServicesDep
+                       ) -> ErasureOut:
+    await limiter_of(request).hit(Rule.PRIVACY_REQUESTS, actor.id)
+    return ErasureOut(**await actions.erase_person(services, actor, user_id, confirmed=body.confirm,
+                                                   reason=body.reason))
+
+
+@router.get("/admin/users/{user_id}/erasure", response_model=ErasureOut, summary="A person's erasure and its progress")
+async def erasure_status(user_id: int, actor: CurrentActor, services: ServicesDep) -> ErasureOut:
+    return ErasureOut(**await actions.erasure_status(services, actor, user_id))
+
+
+@router.get("/privacy/export-schema.json", summary="The JSON Schema of export.json in a data export")
+async def export_schema() -> dict[str, Any]:
+    return _SCHEMA
+
+
+@router.post("/privacy/exports", response_model=ExportOut, status_code=202,
+             summary="Export a person's data (yourself, or someone you administer); built in the background")
+async def start_export(body: ExportIn, request: Request, actor: CurrentActor, services: ServicesDep) -> ExportOut:
+    """Counted like an erasure (``privacy_requests``), also for people whose messaging is disabled."""
+    await limiter_of(request).hit(Rule.PRIVACY_REQUESTS, actor.id)
+    return ExportOut(**await exports.start(services, actor, actor.id if body.user_id is None else body.user_id))
+
+
+@router.get("/privacy/exports/{export_id}", response_model=ExportOut, summary="An export's progress")
+async def export_status(export_id: int, actor: CurrentActor, services: ServicesDep) -> ExportOut:
+    return ExportOut(**exports.to_wire(await exports.get(services, actor, export_id)))
+
+
+@router.get("/privacy/exports/{export_id}/download", response_class=StreamingResponse,
+            summary="Download a finished export (a zip) until its link expires",
+            responses={200: {"content": {"application/zip": {}}}})
+async def download_export(export_id: int, actor: CurrentActor, services: ServicesDep) -> StreamingResponse:
+    row = await exports.get(services, actor, export_id)
+    exports.require_downloadable(row, utcnow())
+    return StreamingResponse(
+        attachment_actions.storage(services).read(row.storage_key), media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="schoolchat-export-{row.user_id}.zip"',
+                 "Content-Length": str(row.size), "Cache-Control": "private, no-store"})
