@@ -16,6 +16,7 @@ from schoolchat.privacy import actions, export, exports
 from schoolchat.privacy.schemas import ErasureOut, ExportIn, ExportOut
 from schoolchat.ratelimit.deps import limiter_of
 from schoolchat.ratelimit.rules import Rule
+from schoolchat.inputs import Id
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["privacy"])
@@ -24,7 +25,7 @@ _SCHEMA: dict[str, Any] = json.loads(export.SCHEMA_PATH.read_text())
 
 @router.post("/admin/users/{user_id}/erasure", response_model=ErasureOut, status_code=202,
              summary="Erase a person (send confirm: true): messages and files everywhere, name, sign-in")
-async def erase_person(user_id: int, body: Confirmed, request: Request, actor: CurrentActor, services: ServicesDep
+async def erase_person(user_id: Id, body: Confirmed, request: Request, actor: CurrentActor, services: ServicesDep
                        ) -> ErasureOut:
     await limiter_of(request).hit(Rule.PRIVACY_REQUESTS, actor.id)
     return ErasureOut(**await actions.erase_person(services, actor, user_id, confirmed=body.confirm,
@@ -32,7 +33,7 @@ async def erase_person(user_id: int, body: Confirmed, request: Request, actor: C
 
 
 @router.get("/admin/users/{user_id}/erasure", response_model=ErasureOut, summary="A person's erasure and its progress")
-async def erasure_status(user_id: int, actor: CurrentActor, services: ServicesDep) -> ErasureOut:
+async def erasure_status(user_id: Id, actor: CurrentActor, services: ServicesDep) -> ErasureOut:
     return ErasureOut(**await actions.erasure_status(services, actor, user_id))
 
 
@@ -50,14 +51,14 @@ async def start_export(body: ExportIn, request: Request, actor: CurrentActor, se
 
 
 @router.get("/privacy/exports/{export_id}", response_model=ExportOut, summary="An export's progress")
-async def export_status(export_id: int, actor: CurrentActor, services: ServicesDep) -> ExportOut:
+async def export_status(export_id: Id, actor: CurrentActor, services: ServicesDep) -> ExportOut:
     return ExportOut(**exports.to_wire(await exports.get(services, actor, export_id)))
 
 
 @router.get("/privacy/exports/{export_id}/download", response_class=StreamingResponse,
             summary="Download a finished export (a zip) until its link expires",
             responses={200: {"content": {"application/zip": {}}}})
-async def download_export(export_id: int, actor: CurrentActor, services: ServicesDep) -> StreamingResponse:
+async def download_export(export_id: Id, actor: CurrentActor, services: ServicesDep) -> StreamingResponse:
     row = await exports.get(services, actor, export_id)
     exports.require_downloadable(row, utcnow())
     return StreamingResponse(

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from schoolchat.inputs import Body, Id
+
 
 class HeldReport(BaseModel):
     report_id: int
@@ -25,8 +27,8 @@ class ErasureOut(BaseModel):
     kept: list[HeldReport] = Field(description="What legal hold keeps, and why.")
 
 
-class ExportIn(BaseModel):
-    user_id: int | None = Field(None, description="Whose data; yourself when left out.")
+class ExportIn(Body):
+    user_id: Id | None = Field(None, description="Whose data; yourself when left out.")
 
 
 class ExportOut(BaseModel):
