@@ -98,8 +98,13 @@ class CreatedOut(BaseModel):
     id: int
 
 
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
 class UserIn(BaseModel):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@\-]+$")
+    email: str | None = Field(None, max_length=254, pattern=EMAIL_PATTERN,
+                              description="an identity provider may sign the person in by it once it verified it")
     password: str = Field(min_length=8, max_length=256)
     name: str = Field(max_length=1000)
     title: str = Field("", max_length=1000)
@@ -112,8 +117,9 @@ class UserChanges(BaseModel):
     name: str | None = Field(None, max_length=1000)
     title: str | None = Field(None, max_length=1000)
     avatar_url: str | None = Field(None, max_length=500, pattern=r"^https?://")
-    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                              description="Where notification emails go.")
+    email: str | None = Field(None, max_length=254, pattern=EMAIL_PATTERN,
+                              description="Where notification emails go; an identity provider may sign the person "
+                              "in by it once it verified it.")
     messaging_disabled: bool | None = None
     mass_messaging: bool | None = None
     is_active: bool | None = None
@@ -175,6 +181,7 @@ class OrgOut(BaseModel):
 class AdminPersonOut(BaseModel):
     id: int
     username: str
+    email: str | None
     name: str
     title: str
     avatar_url: str | None
