@@ -3,11 +3,19 @@ org or below; and logging out of a session a provider signed in."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
-from schoolchat.people.roster.models import roster_ids
+from sqlalchemy import select
+
+from schoolchat.auth.actions import insert_token
+from schoolchat.people.models import orgs, users
+from schoolchat.people.roster.apply import import_roster
 from schoolchat.services import Services
-from tests.factories import PASSWORD, Factory
-from tests.sso.conftest import School
+from tests.factories import PASSWORD, Factory, Person
+from tests.people.roster.test_import import SAMPLE
+from tests.sso.conftest import APP, School
+from tests.sso.openid_provider import OpenIdProvider
 from tests.sso.test_sign_in import sign_in
 
 
@@ -34,15 +42,22 @@ async def test_an_email_links_only_when_the_provider_verified_it(make: Factory, 
     assert await _me(browser) == student.id
 
 
-async def test_a_roster_sourced_id_links_by_the_chosen_claim(make: Factory, school: School, services: Services,
-                                                             client: httpx.AsyncClient,
-                                                             browser: httpx.AsyncClient) -> None:
-    student = await make.person()
+async def test_people_of_an_imported_roster_sign_in_by_their_sourced_id(
+        services: Services, client: httpx.AsyncClient, browser: httpx.AsyncClient,
+        openid_provider: OpenIdProvider) -> None:
+    await import_roster(services, SAMPLE)
+    async with services.db.read() as conn:
+        district = (await conn.execute(select(orgs.c.id).where(orgs.c.parent_id.is_(None)))).scalar_one()
+        student = (await conn.execute(select(users.c.id).where(users.c.username == "filip.berge"))).scalar_one()
+        admin = (await conn.execute(select(users.c.id).where(users.c.username == "astrid.vik"))).scalar_one()
     async with services.db.write() as tx:
-        await tx.conn.execute(roster_ids.insert().values(kind="user", sourced_id="sis-4711", local_id=student.id))
+        token = (await insert_token(tx, services.settings.secret_key, admin, kind="bearer",
+                                    lifetime=timedelta(hours=1))).token
+    registered = openid_provider.register_client(f"{APP}/sso/{district}/callback", f"{APP}/login?org={district}")
+    school = School(district, registered, Person(admin, "astrid.vik", "Astrid Vik", token), openid_provider)
     await _link_by(client, school, "sourced_id", "employee_number")
-    await sign_in(browser, school, "sub-s", employee_number="sis-4711")
-    assert await _me(browser) == student.id
+    await sign_in(browser, school, "sub-s", employee_number="u-student-4")  # filip.berge's sourcedId
+    assert await _me(browser) == student
 
 
 async def test_a_schools_provider_never_signs_in_someone_of_another_school(make: Factory, school: School,

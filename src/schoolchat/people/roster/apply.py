@@ -239,7 +239,8 @@ async def _apply_users(services: Services, roster: Roster, mapping: _Mapping, or
             if new:
                 now = utcnow()
                 await tx.conn.execute(insert(users), [
-                    {"username": u.username, "password_hash": NO_PASSWORD, "name": u.name, "title": "",
+                    {"username": u.username, "email": u.email, "password_hash": NO_PASSWORD, "name": u.name,
+                     "title": "",
                      "is_active": u.enabled and not u.deleted, "created_at": now} for u in new])
                 made = dict((await tx.conn.execute(select(users.c.username, users.c.id).where(
                     users.c.username.in_([u.username for u in new])))).all())
@@ -247,8 +248,9 @@ async def _apply_users(services: Services, roster: Roster, mapping: _Mapping, or
                 result.created["users"] += len(new)
             for user in chunk:
                 if user not in new:
+                    email = {"email": user.email} if user.email else {}  # none in the file: the admin's stays
                     await tx.conn.execute(update(users).where(users.c.id == local[user.sourced_id]).values(
-                        username=user.username, name=user.name, is_active=user.enabled and not user.deleted))
+                        username=user.username, name=user.name, is_active=user.enabled and not user.deleted, **email))
                     result.updated["users"] += 1
                 result.deactivated["users"] += user.deleted or not user.enabled
             imported = [local[u.sourced_id] for u in chunk]  # roles in roster orgs follow the file; others stay
