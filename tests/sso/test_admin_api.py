@@ -23,7 +23,7 @@ async def test_the_client_secret_is_stored_but_never_returned(school: School, cl
     assert school.client.client_secret not in response.text and "client_secret" not in body
     assert body == {"org_id": school.org_id, "name": "Test ID", "issuer": school.provider.url,
                     "client_id": school.client.client_id, "client_secret_set": True, "link_by": "username",
-                    "link_claim": "preferred_username", "password_login": True,
+                    "link_claim": "preferred_username", "extra_scopes": "", "password_login": True,
                     "redirect_uri": f"{APP}/sso/{school.org_id}/callback"}
 
 

@@ -137,3 +137,20 @@ async def test_a_deactivated_person_is_refused(make: Factory, school: School, br
     entries = await refused_with(final, services, 403, texts.DEACTIVATED)
     assert [entry["action"] for entry in entries] == ["sso.deactivated"]
     assert (await browser.get("/api/me")).status_code == 401
+
+
+async def test_the_authorization_request_carries_pkce_state_nonce_and_the_extra_scopes(
+        school: School, client: httpx.AsyncClient) -> None:
+    assert (await client.put(f"/api/admin/orgs/{school.org_id}/identity-provider", headers=school.admin.headers,
+                             json=school.provider_settings(extra_scopes="userid-feide"))).status_code == 200
+    redirect = await client.get(f"/sso/{school.org_id}/login")
+    assert redirect.status_code == 302
+    to = httpx.URL(redirect.headers["location"])
+    assert str(to.copy_with(query=None)) == f"{school.provider.url}/auth"
+    assert to.params["response_type"] == "code" and to.params["client_id"] == school.client.client_id
+    assert to.params["scope"] == "openid profile email userid-feide"
+    assert to.params["code_challenge_method"] == "S256" and len(to.params["code_challenge"]) == 43
+    assert to.params["state"] and to.params["nonce"]
+    assert to.params["redirect_uri"] == f"http://testserver/sso/{school.org_id}/callback"
+    cookie = redirect.headers["set-cookie"]  # the login in progress, on /sso only
+    assert cookie.startswith("schoolchat_sso=") and "path=/sso;" in cookie and "httponly" in cookie.lower()

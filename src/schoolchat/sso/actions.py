@@ -24,7 +24,7 @@ from schoolchat.sso.policy import link_value
 from schoolchat.sso.queries import IdentityProvider
 
 # What an admin's change records; never the secret itself.
-_AUDITED = ("name", "issuer", "client_id", "link_by", "link_claim", "password_login")
+_AUDITED = ("name", "issuer", "client_id", "link_by", "link_claim", "extra_scopes", "password_login")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ async def set_provider(services: Services, relying_party: RelyingParty, actor: A
     values["link_claim"] = values.get("link_claim") or DEFAULT_LINK_CLAIMS[values["link_by"]]
     try:
         await relying_party.metadata(ProviderConfig(org_id, values["name"], values["issuer"], values["client_id"],
-                                                    values["client_secret"]))
+                                                    values["client_secret"], values["extra_scopes"]))
     except DiscoveryFailed as exc:
         raise ApiError(422, "discovery_failed", str(exc), {"field": "issuer"}) from exc
     async with services.db.write() as tx:

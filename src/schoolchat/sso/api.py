@@ -134,6 +134,7 @@ def _out(provider: IdentityProvider, request: Request, services: Services) -> Id
     return IdentityProviderOut(org_id=provider.org_id, name=provider.name, issuer=provider.issuer,
                                client_id=provider.client_id, client_secret_set=bool(provider.client_secret),
                                link_by=provider.link_by, link_claim=provider.link_claim,  # type: ignore[arg-type]
+                               extra_scopes=provider.extra_scopes,
                                password_login=provider.password_login,
                                redirect_uri=redirect_uri(request, services, provider.org_id))
 

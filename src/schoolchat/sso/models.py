@@ -22,6 +22,8 @@ identity_providers = Table(
     Column("client_secret", String(1000), nullable=False),
     Column("link_by", String(20), nullable=False),
     Column("link_claim", String(200), nullable=False),
+    # Scopes asked for besides "openid profile email" (Feide's username needs "userid-feide"), space-separated.
+    Column("extra_scopes", String(500), nullable=False, server_default=""),
     Column("password_login", Boolean, nullable=False, server_default="1"),
     CheckConstraint("link_by in ('sourced_id', 'username', 'email')", name="link_by"),
 )

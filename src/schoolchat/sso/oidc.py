@@ -36,6 +36,11 @@ class ProviderConfig:
     issuer: str
     client_id: str
     client_secret: str
+    extra_scopes: str = ""
+
+    @property
+    def scope(self) -> str:
+        return " ".join(dict.fromkeys([*SCOPE.split(), *self.extra_scopes.split()]))
 
 
 class DiscoveryFailed(Exception):
@@ -66,12 +71,13 @@ class RelyingParty:
             return held[1]
         # A changed configuration is a new client (new discovery, new JWKS); its name keys the login state, so a
         # login begun under the old configuration cannot finish under the new one.
-        digest = hashlib.sha256("\0".join((config.issuer, config.client_id, config.client_secret)).encode())
+        digest = hashlib.sha256("\0".join((config.issuer, config.client_id, config.client_secret,
+                                            config.scope)).encode())
         name = f"org{config.org_id}-{digest.hexdigest()[:16]}"
         client = StarletteOAuth2App(
             StarletteIntegration(name), name, client_id=config.client_id, client_secret=config.client_secret,
             server_metadata_url=discovery_url(config.issuer),
-            client_kwargs={"scope": SCOPE, "code_challenge_method": "S256", "timeout": HTTP_TIMEOUT_SECONDS})
+            client_kwargs={"scope": config.scope, "code_challenge_method": "S256", "timeout": HTTP_TIMEOUT_SECONDS})
         self._clients[config.org_id] = (config, client)
         return client
 

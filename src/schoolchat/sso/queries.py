@@ -27,6 +27,7 @@ class IdentityProvider:
     client_secret: str
     link_by: str
     link_claim: str
+    extra_scopes: str
     password_login: bool
 
     @property
@@ -36,7 +37,8 @@ class IdentityProvider:
 
     @property
     def config(self) -> ProviderConfig:
-        return ProviderConfig(self.org_id, self.name, self.issuer, self.client_id, self.client_secret)
+        return ProviderConfig(self.org_id, self.name, self.issuer, self.client_id, self.client_secret,
+                              self.extra_scopes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,7 @@ def _providers() -> Select[Any]:
     return (select(identity_providers.c.org_id, orgs.c.name.label("org_name"), identity_providers.c.name,
                    identity_providers.c.issuer, identity_providers.c.client_id, identity_providers.c.client_secret,
                    identity_providers.c.link_by, identity_providers.c.link_claim,
-                   identity_providers.c.password_login)
+                   identity_providers.c.extra_scopes, identity_providers.c.password_login)
             .join(orgs, orgs.c.id == identity_providers.c.org_id))
 
 

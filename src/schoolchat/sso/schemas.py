@@ -23,6 +23,8 @@ class IdentityProviderIn(BaseModel):
     link_claim: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$",
                                    description="the id_token claim to read; by default sub, preferred_username "
                                    "or email for the three kinds of link")
+    extra_scopes: str = Field("", max_length=500, pattern=r"^[\x21-\x7e ]*$",
+                              description='scopes to ask for besides "openid profile email", space-separated')
     password_login: bool = Field(True, description="whether this org's people may still log in with a password")
 
     @field_validator("issuer")
@@ -45,6 +47,7 @@ class IdentityProviderOut(BaseModel):
     client_secret_set: bool = Field(description="a secret is stored (it is never returned)")
     link_by: LinkBy
     link_claim: str
+    extra_scopes: str
     password_login: bool
     redirect_uri: str = Field(description="the redirect URI to register with the provider")
 

@@ -29,6 +29,7 @@ export async function identityProviderForm(orgId: number): Promise<HTMLElement> 
   const linkBy = h("select", { id: "idp-link-by" }, ...Object.entries(LINKS).map(([value, label]) =>
     h("option", { value, selected: value === (current?.link_by ?? "username") }, label)));
   const linkClaim = input("idp-link-claim", current?.link_claim ?? "", { placeholder: "sub, preferred_username or email" });
+  const scopes = input("idp-scopes", current?.extra_scopes ?? "", { placeholder: "userid-feide" });
   const password = h("input", { id: "idp-password-login", type: "checkbox", checked: current?.password_login ?? true });
   const status = h("p", { class: "detail" });
   const form = h("form", { class: "card" });
@@ -40,7 +41,7 @@ export async function identityProviderForm(orgId: number): Promise<HTMLElement> 
     const saved = await attempt(async () => {
       current = await put<IdentityProvider>(`/api/admin/orgs/${orgId}/identity-provider`, {
         name: name.value, issuer: issuer.value, client_id: clientId.value, client_secret: secret.value || null,
-        link_by: linkBy.value, link_claim: linkClaim.value || null, password_login: password.checked,
+        link_by: linkBy.value, link_claim: linkClaim.value || null, extra_scopes: scopes.value.trim(), password_login: password.checked,
       });
     }, "Identity provider saved.");
     if (saved && current) {
@@ -68,6 +69,7 @@ export async function identityProviderForm(orgId: number): Promise<HTMLElement> 
     ...field("idp-client-secret", "Client secret", secret, current?.client_secret_set ? "A secret is stored. Leave this empty to keep it." : undefined),
     ...field("idp-link-by", "Link a login to a person by", linkBy),
     ...field("idp-link-claim", "Claim holding it", linkClaim, "Empty: sub, preferred_username or email, by the kind of link."),
+    ...field("idp-scopes", "More scopes to ask for", scopes, "Besides openid, profile and email; space-separated."),
     h("label", { class: "choice" }, password, " Password login stays allowed"),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, "Save provider"), remove));
   return form;

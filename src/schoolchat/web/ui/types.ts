@@ -156,6 +156,7 @@ export interface IdentityProvider {
   client_secret_set: boolean;
   link_by: "sourced_id" | "username" | "email";
   link_claim: string;
+  extra_scopes: string;
   password_login: boolean;
   redirect_uri: string;
 }

@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('client_secret', sa.String(length=1000), nullable=False),
     sa.Column('link_by', sa.String(length=20), nullable=False),
     sa.Column('link_claim', sa.String(length=200), nullable=False),
+    sa.Column('extra_scopes', sa.String(length=500), server_default='', nullable=False),
     sa.Column('password_login', sa.Boolean(), server_default='1', nullable=False),
     sa.CheckConstraint("link_by in ('sourced_id', 'username', 'email')", name=op.f('ck_identity_providers_link_by')),
     sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], name=op.f('fk_identity_providers_org_id_orgs'),
