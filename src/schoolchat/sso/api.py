@@ -34,7 +34,9 @@ RelyingPartyDep = Annotated[RelyingParty, Depends(_relying_party)]
 
 
 def _base_url(request: Request, services: Services) -> str:
-    return (services.settings.public_url or str(request.base_url)).rstrip("/")
+    """SCHOOLCHAT_PUBLIC_URL when it is set; else the address this request came to (a demo, a test server)."""
+    settings = services.settings
+    return (settings.public_url if "public_url" in settings.model_fields_set else str(request.base_url)).rstrip("/")
 
 
 def redirect_uri(request: Request, services: Services, org_id: int) -> str:
