@@ -20,7 +20,7 @@ from schoolchat.sso import actions, queries, texts
 from schoolchat.sso.oidc import DiscoveryFailed, RelyingParty, TokenRejected
 from schoolchat.sso.queries import IdentityProvider
 from schoolchat.sso.schemas import IdentityProviderIn, IdentityProviderOut, LogoutOut, SignInChoice
-from schoolchat.web.pages import PAGE_HEADERS, TEMPLATES
+from schoolchat.web.pages import TEMPLATES, page_headers
 
 router = APIRouter(tags=["single sign-on"])
 _NOTICE = Template((TEMPLATES / "sso_notice.html").read_text())
@@ -43,12 +43,13 @@ def redirect_uri(request: Request, services: Services, org_id: int) -> str:
     return f"{_base_url(request, services)}/sso/{org_id}/callback"
 
 
-def _notice(status: int, title: str, message: str, hint: str = "", org_id: int | None = None) -> HTMLResponse:
+async def _notice(services: Services, status: int, title: str, message: str, hint: str = "",
+                  org_id: int | None = None) -> HTMLResponse:
     """A page for a person whose sign-in ended here, in words, with the way back to the login page."""
     page = _NOTICE.substitute({key: escape(value, quote=True) for key, value in {
         "title": title, "message": message, "hint": hint, "back": texts.BACK_TO_LOGIN,
         "login_url": f"/login?org={org_id}" if org_id is not None else "/login"}.items()})
-    return HTMLResponse(page, status_code=status, headers=PAGE_HEADERS)
+    return HTMLResponse(page, status_code=status, headers=await page_headers(services))
 
 
 def _choice(provider: IdentityProvider) -> SignInChoice:
@@ -83,14 +84,14 @@ async def sso_login(org_id: int, request: Request, services: ServicesDep, relyin
     try:
         return await relying_party.begin(provider.config, request, redirect_uri(request, services, org_id))
     except DiscoveryFailed:
-        return _notice(502, texts.FAILED_TITLE, texts.UNAVAILABLE, org_id=org_id)
+        return await _notice(services, 502, texts.FAILED_TITLE, texts.UNAVAILABLE, org_id=org_id)
 
 
 async def _browser_provider(services: Services, org_id: int) -> IdentityProvider | HTMLResponse:
     """The org's own provider, or the page a browser gets when it has none."""
     async with services.db.read() as conn:
         provider = await queries.provider_of(conn, org_id)
-    return provider or _notice(404, texts.FAILED_TITLE, texts.NO_PROVIDER)
+    return provider or await _notice(services, 404, texts.FAILED_TITLE, texts.NO_PROVIDER)
 
 
 @router.get("/sso/{org_id}/callback", response_class=RedirectResponse, status_code=303,
@@ -103,13 +104,13 @@ async def sso_callback(org_id: int, request: Request, services: ServicesDep, rel
     try:
         claims = await relying_party.finish(provider.config, request, provider.wanted_claims)
     except DiscoveryFailed:
-        return _notice(502, texts.FAILED_TITLE, texts.UNAVAILABLE, org_id=org_id)
+        return await _notice(services, 502, texts.FAILED_TITLE, texts.UNAVAILABLE, org_id=org_id)
     except TokenRejected as rejected:
         await actions.record_rejected(services, provider, rejected.reason)
-        return _notice(400, texts.FAILED_TITLE, texts.FAILED, texts.FAILED_HINT, org_id)
+        return await _notice(services, 400, texts.FAILED_TITLE, texts.FAILED, texts.FAILED_HINT, org_id)
     outcome = await actions.sign_in(services, provider, claims)
     if not isinstance(outcome, IssuedToken):
-        return _notice(403, outcome.title, outcome.message, outcome.hint, org_id)
+        return await _notice(services, 403, outcome.title, outcome.message, outcome.hint, org_id)
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(response, services.settings, outcome.token)
     return response
