@@ -27,14 +27,15 @@ def test_a_student_signs_in_through_the_schools_openid_provider_and_lands_in_the
 
     admin = login("grace.okafor")
     admin.get_by_role("link", name="Administration").click()
-    admin.get_by_label("Provider name").fill("Test ID")
-    admin.get_by_label("Issuer URL").fill(openid_provider.url)
-    admin.get_by_label("Client ID").fill(client.client_id)
-    admin.get_by_label("Client secret").fill(client.client_secret)
-    admin.get_by_role("button", name="Save provider").click()
+    sso = admin.get_by_role("form", name="Single sign-on")
+    sso.get_by_label("Provider name").fill("Test ID")
+    sso.get_by_label("Issuer URL").fill(openid_provider.url)
+    sso.get_by_label("Client ID").fill(client.client_id)
+    sso.get_by_label("Client secret").fill(client.client_secret)
+    sso.get_by_role("button", name="Save provider").click()
     expect(admin.locator("#toast")).to_contain_text("Identity provider saved.")
     expect(admin.get_by_text(f"{base_url}/sso/{school}/callback")).to_be_visible()
-    expect(admin.get_by_label("Client secret")).to_have_value("")  # write-only: never shown back
+    expect(sso.get_by_label("Client secret")).to_have_value("")  # write-only: never shown back
 
     openid_provider.log_in_next(client, "feide-olivia-7a", {"preferred_username": "olivia.berg"})
     context = browser.new_context(base_url=base_url, viewport={"width": 1200, "height": 800})

@@ -32,7 +32,7 @@ export async function identityProviderForm(orgId: number): Promise<HTMLElement> 
   const scopes = input("idp-scopes", current?.extra_scopes ?? "", { placeholder: "userid-feide" });
   const password = h("input", { id: "idp-password-login", type: "checkbox", checked: current?.password_login ?? true });
   const status = h("p", { class: "detail" });
-  const form = h("form", { class: "card" });
+  const form = h("form", { class: "card", "aria-labelledby": "idp-heading" });
   const showStatus = (): void => {
     replace(status, current ? `Redirect URI to register with the provider: ${current.redirect_uri}` : "This organisation signs in with passwords only.");
   };
@@ -60,7 +60,7 @@ export async function identityProviderForm(orgId: number): Promise<HTMLElement> 
   });
   showStatus();
   replace(form,
-    h("h2", {}, "Single sign-on"),
+    h("h2", { id: "idp-heading" }, "Single sign-on"),
     h("p", {}, "People of this organisation sign in with its OpenID provider (Feide, Microsoft Entra ID, Google Workspace or another). Only people who already exist here can sign in."),
     status,
     ...field("idp-name", "Provider name (shown as “Sign in with …”)", name),
