@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_DIR := tests/realtime/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed
+OIDC_DIR := tests/sso/provider
+OIDC_STAMP := $(OIDC_DIR)/node_modules/.installed
 WEB_DIR := src/schoolchat/web
 WEB_STAMP := $(WEB_DIR)/static/.built
 
@@ -20,6 +22,11 @@ $(STAMP): pyproject.toml
 $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
+
+# The test OpenID provider (oidc-provider, OpenID-certified), which tests/sso and tests/web sign in through.
+$(OIDC_STAMP): $(OIDC_DIR)/package.json $(OIDC_DIR)/package-lock.json
+	npm ci --prefix $(OIDC_DIR) --no-audit --no-fund --loglevel=error
+	touch $(OIDC_STAMP)
 
 # The browser UI: TypeScript in $(WEB_DIR)/ui, bundled by esbuild into $(WEB_DIR)/static (not committed).
 $(WEB_DIR)/node_modules/.installed: $(WEB_DIR)/package.json $(WEB_DIR)/package-lock.json
@@ -40,14 +47,14 @@ run: install web
 
 ## The whole suite: on SQLite, then again on PostgreSQL (127.0.0.1:5432; skipped with a reason when it is
 ## unreachable, except in CI where that is a failure).
-test: install web $(NODE_STAMP)
+test: install web $(NODE_STAMP) $(OIDC_STAMP)
 	$(BIN)/pytest
 	SCHOOLCHAT_TEST_DATABASE=postgresql $(BIN)/pytest
 
-test-sqlite: install web $(NODE_STAMP)
+test-sqlite: install web $(NODE_STAMP) $(OIDC_STAMP)
 	$(BIN)/pytest
 
-test-postgres: install web $(NODE_STAMP)
+test-postgres: install web $(NODE_STAMP) $(OIDC_STAMP)
 	SCHOOLCHAT_TEST_DATABASE=postgresql $(BIN)/pytest
 
 clean:

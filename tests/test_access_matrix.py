@@ -335,6 +335,10 @@ ROUTES: list[Route] = [
           body={"start": "08:00", "end": "16:00"}, overrides=_STUDENTS_FORBIDDEN),
     Route("clear own working hours", "DELETE", "/api/me/working-hours", Scope.PERSONAL, 204, messaging=False,
           overrides=_STUDENTS_FORBIDDEN),
+    Route("logout with the provider's end-session URL", "POST", "/api/sso/logout", Scope.SESSION, 200,
+          messaging=False),
+    # the CSRF token belongs to a session cookie: a bearer token (every caller here) has none to be told
+    Route("CSRF token of the session cookie", "GET", "/api/auth/session", Scope.SESSION, 401, messaging=False),
     # naming the course as recipient
     Route("recipient options for the course", "POST", "/api/recipients/options", Scope.SELECTION, 200,
           body={"courses": ["{biology}"]}),
@@ -404,6 +408,14 @@ ROUTES: list[Route] = [
           "school"),
     Route("admin set notification settings of org", "PUT", "/api/admin/orgs/{school}/notifications", Scope.ADMIN,
           200, "school", body={"quiet_start": "21:00", "quiet_end": "07:00"}),
+    # the school has no identity provider: its admins are told so (tests/sso covers a configured one)
+    Route("admin identity provider of org", "GET", "/api/admin/orgs/{school}/identity-provider", Scope.ADMIN,
+          404, None),
+    Route("admin remove identity provider", "DELETE", "/api/admin/orgs/{school}/identity-provider", Scope.ADMIN,
+          404, None),
+    Route("admin set identity provider", "PUT", "/api/admin/orgs/{school}/identity-provider", Scope.ADMIN, 422,
+          "school", body={"name": "Nobody", "issuer": "http://127.0.0.1:9", "client_id": "c",
+                          "client_secret": "s", "link_by": "username"}),  # its discovery cannot be read
     Route("admin create org", "POST", "/api/admin/orgs", Scope.ADMIN, 201, "school",
           body={"name": "Science department", "kind": "department", "parent_id": "{school}"}),
     Route("admin rename org", "PATCH", "/api/admin/orgs/{school}", Scope.ADMIN, 204, "school",
@@ -459,8 +471,9 @@ ROUTES: list[Route] = [
           allowed=frozenset({"school_admin"})),  # its sender only
 ]
 
-# Routes anyone may call (tests/auth covers them).
-PUBLIC = {("POST", "/api/auth/login"), ("POST", "/api/auth/tokens"),
+# Routes anyone may call (tests/auth and tests/sso cover them).
+PUBLIC = {("POST", "/api/auth/login"), ("POST", "/api/auth/tokens"), ("GET", "/api/sso/orgs"),
+          ("GET", "/api/sso/orgs/{}"),
           ("GET", "/api/privacy/export-schema.json")}  # the published format of a data export
 # Routes of later issues (moderation, reports, attachments) that have no rows yet: listed by name, so a route
 # added to the app without a row still fails test_the_matrix_covers_every_api_route.

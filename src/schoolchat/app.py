@@ -52,6 +52,9 @@ from schoolchat.realtime.retention import prune
 from schoolchat.realtime.transport import TransportReset
 from schoolchat.search.api import router as search_router
 from schoolchat.services import Services
+from schoolchat.sso.api import router as sso_router
+from schoolchat.sso.oidc import RelyingParty
+from schoolchat.sso.session import LoginStateSessions
 from schoolchat.web.pages import router as web_router
 
 
@@ -136,11 +139,13 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app.state.limiter = limiter
     app.state.notifications = notifications
     app.state.roster_imports = roster_imports
+    app.state.relying_party = RelyingParty()
     install_error_handlers(app)
     metrics.watch(services.bus)
     app.add_middleware(BodyGuard, max_bytes=settings.max_json_body_bytes, own_limits=[UPLOAD_PATH])
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # counts what BodyGuard answers too
     app.add_middleware(AccessLogMiddleware)  # its duration covers everything inside, its id every answer
+    app.add_middleware(LoginStateSessions, secret_key=settings.secret_key, https_only=settings.cookie_secure)
     app.add_middleware(TransportReset)  # outermost: it needs the server's own send (realtime/transport.py)
 
     @app.get("/healthz", include_in_schema=False)
@@ -165,7 +170,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     # (no two routes match the same request, so the order changes nothing else; tests/test_routes.py checks it).
     for router in (messages_router, conversations_router, realtime_router, hub_router, people_router, search_router,
                    attachments_router, moderation_router, mass_messages_router, notifications_router, roster_router,
-                   auth_router, lti_admin_router, lti_router, privacy_router):
+                   auth_router, lti_admin_router, lti_router, privacy_router, sso_router):
         app.include_router(router)
     app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api

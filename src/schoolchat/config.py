@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     password_hash_concurrency: int = 2  # argon2 hashes at once (64 MiB each), off the event loop
     max_json_body_bytes: int = 1024 * 1024  # larger request bodies (other than uploads) answer 413 unread
     # Notifications (issue 13): links in emails point here; email through the school's SMTP server; Web Push.
+    # Also where the redirect URIs registered with identity providers start; left unset, those follow each
+    # request's own address instead (sso/api.py).
     public_url: str = Field(default="http://127.0.0.1:8000", description="the service's address as people reach it")
     smtp_host: str | None = Field(default=None, description="no host: notification emails are not sent")
     smtp_port: int = 587

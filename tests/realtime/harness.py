@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import subprocess
 from typing import Any
 
 import httpx
@@ -16,6 +17,16 @@ from schoolchat.config import Settings
 from tests.factories import Person
 
 RS = "\x1e"
+
+
+def stop_process(process: subprocess.Popen[Any], timeout: float = 10) -> None:
+    """Ask a process started with Popen to stop; kill it when it takes longer than ``timeout``."""
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def free_port() -> int:

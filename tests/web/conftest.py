@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.realtime.harness import free_port
+from tests.realtime.harness import free_port, stop_process
 
 CHROMIUM = os.environ.get("SCHOOLCHAT_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -52,12 +52,7 @@ def running(command: list[str], env: dict[str, str], url: str, log: Path) -> Ite
             time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def schoolchat_command(*args: str) -> list[str]:

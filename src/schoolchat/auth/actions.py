@@ -19,9 +19,11 @@ from schoolchat.db import Database, Tx
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
 from schoolchat.people.models import users
+from schoolchat.policy.decision import require
 from schoolchat.realtime import log
 from schoolchat.realtime.bus import Bus
 from schoolchat.realtime.events import EventType
+from schoolchat.sso import queries as sso_queries
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,15 @@ class IssuedToken:
     token: str
     csrf_token: str | None
     user_id: int
+    token_id: int
 
 
 async def issue_token(db: Database, secret_key: str, username: str, password: str, *, kind: str,
                       lifetime: timedelta, hash_concurrency: int) -> IssuedToken:
-    """Check a username and password and hand out a new credential of ``kind`` ("session" or "bearer")."""
+    """Check a username and password and hand out a new credential of ``kind`` ("session" or "bearer").
+
+    Refused, once the password is known to be right, for a person whose school signs them in with its identity
+    provider and switched password login off (sso/policy.py)."""
     async with db.read() as conn:
         row = (
             await conn.execute(
@@ -43,6 +49,8 @@ async def issue_token(db: Database, secret_key: str, username: str, password: st
     matches = await verify_off_loop(row.password_hash if row else None, password, concurrency=hash_concurrency)
     if not matches or not row or not row.is_active:
         raise ApiError(401, "invalid_credentials", "The username or password is incorrect.")
+    async with db.read() as conn:
+        require(await sso_queries.password_login(conn, row.id))
     async with db.write() as tx:
         return await insert_token(tx, secret_key, row.id, kind=kind, lifetime=lifetime)
 
@@ -52,13 +60,13 @@ async def insert_token(tx: Tx, secret_key: str, user_id: int, *, kind: str, life
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24) if kind == "session" else None
     now = utcnow()
-    await tx.conn.execute(
+    token_id = (await tx.conn.execute(
         insert(auth_tokens).values(
             token_hash=token_hash(secret_key, token), user_id=user_id, kind=kind, csrf_token=csrf,
             created_at=now, expires_at=now + lifetime,
-        )
-    )
-    return IssuedToken(token, csrf, user_id)
+        ).returning(auth_tokens.c.id)
+    )).scalar_one()
+    return IssuedToken(token, csrf, user_id, token_id)
 
 
 async def revoke(db: Database, bus: Bus, token_id: int) -> None:

@@ -7,8 +7,13 @@ from datetime import timedelta
 from fastapi import APIRouter, Request, Response
 
 from schoolchat.auth import actions
+from schoolchat.auth.actor import Actor
+from schoolchat.auth.cache import cache_for
 from schoolchat.auth.deps import SESSION_COOKIE, CurrentActor
+from schoolchat.auth.queries import authenticate
 from schoolchat.auth.schemas import BearerTokenOut, Credentials, SessionOut
+from schoolchat.config import Settings
+from schoolchat.errors import ApiError
 from schoolchat.ratelimit.deps import limiter_of, password_attempt
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import Services, ServicesDep
@@ -31,10 +36,27 @@ async def _issue(request: Request, services: Services, body: Credentials, kind: 
              responses=RATE_LIMITED)
 async def login(body: Credentials, request: Request, response: Response, services: ServicesDep) -> SessionOut:
     issued = await _issue(request, services, body, "session")
-    response.set_cookie(SESSION_COOKIE, issued.token, max_age=services.settings.session_days * 86400, httponly=True,
-                        samesite="lax", secure=services.settings.cookie_secure, path="/")
+    set_session_cookie(response, services.settings, issued.token)
     assert issued.csrf_token is not None
     return SessionOut(user_id=issued.user_id, csrf_token=issued.csrf_token)
+
+
+def set_session_cookie(response: Response, settings: Settings, token: str) -> None:
+    """The one session cookie, whichever way the person logged in (password or single sign-on)."""
+    response.set_cookie(SESSION_COOKIE, token, max_age=settings.session_days * 86400, httponly=True,
+                        samesite="lax", secure=settings.cookie_secure, path="/")
+
+
+@router.get("/session", response_model=SessionOut,
+            summary="The CSRF token of the session cookie (a browser signed in by its identity provider has "
+                    "had no login answer to read it from)")
+async def session(request: Request, services: ServicesDep) -> SessionOut:
+    token = request.cookies.get(SESSION_COOKIE)
+    found = token and await authenticate(services.db, services.settings.secret_key, token, via_cookie=True,
+                                         cache=cache_for(services))
+    if not found or found.csrf_token is None:
+        raise ApiError(401, "unauthenticated", "Please log in.")
+    return SessionOut(user_id=found.actor.id, csrf_token=found.csrf_token)
 
 
 @router.post("/tokens", response_model=BearerTokenOut, status_code=201, summary="Get a bearer token (API clients)",
@@ -46,8 +68,13 @@ async def create_token(body: Credentials, request: Request, services: ServicesDe
 
 @router.post("/logout", status_code=204, summary="Revoke the credential this request used")
 async def logout(actor: CurrentActor, response: Response, services: ServicesDep) -> Response:
+    await end_session(actor, response, services)
+    response.status_code = 204
+    return response
+
+
+async def end_session(actor: Actor, response: Response, services: Services) -> None:
+    """Revoke the credential the request used and drop the session cookie."""
     assert actor.token_id is not None
     await actions.revoke(services.db, services.bus, actor.token_id)
     response.delete_cookie(SESSION_COOKIE, path="/")
-    response.status_code = 204
-    return response

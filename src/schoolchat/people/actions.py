@@ -60,7 +60,8 @@ async def insert_user(tx: Tx, *, username: str, password_hash: str, name: str, t
         async with tx.conn.begin_nested():
             return (await tx.conn.execute(insert(users).values(
                 username=username, password_hash=password_hash, name=display_name(name, "name"),
-                title=display_name(title, "title") if title else "", avatar_url=avatar_url, email=email,
+                title=display_name(title, "title") if title else "", avatar_url=avatar_url,
+                email=email.lower() if email else None,
                 created_at=utcnow(),
             ).returning(users.c.id))).scalar_one()
     except IntegrityError as exc:
@@ -160,15 +161,15 @@ async def update_org(services: Services, actor: Actor, org_id: int, changes: dic
         await _audit_switches(tx, actor, "org", org_id, [org_id], values)
 
 
-async def create_user(services: Services, actor: Actor, *, username: str, password: str, name: str, title: str,
-                      avatar_url: str | None, org_id: int, role: str) -> int:
+async def create_user(services: Services, actor: Actor, *, username: str, email: str | None, password: str,
+                      name: str, title: str, avatar_url: str | None, org_id: int, role: str) -> int:
     async with services.db.read() as conn:  # refuse strangers before spending a password hash on them
         await queries.require_administered(conn, actor.roles, org_id)
     password_hash = await hash_off_loop(password, concurrency=services.settings.password_hash_concurrency)
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
         user_id = await insert_user(tx, username=username, password_hash=password_hash, name=name, title=title,
-                                    avatar_url=avatar_url)
+                                    avatar_url=avatar_url, email=email)
         await put_role(tx, user_id, org_id, role)
         await _audit_role(tx, actor, user_id, org_id, role, None)
         return user_id
@@ -181,6 +182,8 @@ async def update_user(services: Services, actor: Actor, user_id: int, changes: d
         values["name"] = display_name(values["name"], "name")
     if "title" in values:
         values["title"] = display_name(values["title"], "title") if values["title"] else ""
+    if values.get("email"):
+        values["email"] = values["email"].lower()
     if "password" in values:
         async with services.db.read() as conn:  # refuse strangers before spending a password hash on them
             require(may_administer_user(actor.roles, await queries.user_org_chains(conn, user_id)))

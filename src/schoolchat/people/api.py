@@ -191,7 +191,8 @@ async def put_rules(org_id: Id, body: RulesIn, actor: CurrentActor, services: Se
 @admin.post("/users", response_model=CreatedOut, status_code=201, summary="Create a person with a role in an org")
 async def create_user(body: UserIn, actor: CurrentActor, services: ServicesDep) -> CreatedOut:
     return CreatedOut(id=await actions.create_user(
-        services, actor, username=body.username, password=body.password, name=body.name, title=body.title,
+        services, actor, username=body.username, email=body.email, password=body.password, name=body.name,
+        title=body.title,
         avatar_url=body.avatar_url, org_id=body.org_id, role=body.role))
 
 

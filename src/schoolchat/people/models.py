@@ -22,7 +22,9 @@ users = Table(
     Column("name", String(120), nullable=False),
     Column("title", String(120), nullable=False, server_default=""),
     Column("avatar_url", String(500), nullable=True),
-    Column("email", String(254), nullable=True),  # where notification emails go (issue 13)
+    # Where notification emails go (issue 13); lower-cased, and an identity provider may sign the person in by it
+    # when it vouches for it (email_verified).
+    Column("email", String(254), nullable=True, index=True),
     Column("messaging_disabled", Boolean, nullable=False, server_default="0"),
     Column("mass_messaging", Boolean, nullable=False, server_default="0"),
     Column("is_active", Boolean, nullable=False, server_default="1"),

@@ -166,7 +166,7 @@ async def administered_orgs(conn: AsyncConnection, actor_roles: dict[int, str]) 
 
 async def org_people(conn: AsyncConnection, org_id: int, term: str, after_id: int, limit: int) -> list[Any]:
     """People with a role in the org, by id (keyset), optionally filtered by name."""
-    query = (select(users.c.id, users.c.username, users.c.name, users.c.title, users.c.avatar_url,
+    query = (select(users.c.id, users.c.username, users.c.email, users.c.name, users.c.title, users.c.avatar_url,
                     users.c.messaging_disabled, users.c.mass_messaging, users.c.is_active, org_roles.c.role)
              .join(org_roles, org_roles.c.user_id == users.c.id)
              .where(org_roles.c.org_id == org_id, users.c.id > after_id)

@@ -100,8 +100,13 @@ class CreatedOut(BaseModel):
     id: int
 
 
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
 class UserIn(Body):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@\-]+$")
+    email: str | None = Field(None, max_length=254, pattern=EMAIL_PATTERN,
+                              description="an identity provider may sign the person in by it once it verified it")
     password: str = Field(min_length=8, max_length=256)
     name: str = Field(max_length=1000)
     title: str = Field("", max_length=1000)
@@ -114,8 +119,9 @@ class UserChanges(Body):
     name: str = omittable(max_length=1000)
     title: str | None = Field(None, max_length=1000, description="null or empty: no title")
     avatar_url: str | None = Field(None, max_length=500, pattern=r"^https?://", description="null: no picture")
-    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                              description="Where notification emails go (null: none).")
+    email: str | None = Field(None, max_length=254, pattern=EMAIL_PATTERN,
+                              description="Where notification emails go (null: none); an identity provider may "
+                              "sign the person in by it once it verified it.")
     messaging_disabled: bool = omittable()
     mass_messaging: bool = omittable()
     is_active: bool = omittable()
@@ -177,6 +183,7 @@ class OrgOut(BaseModel):
 class AdminPersonOut(BaseModel):
     id: int
     username: str
+    email: str | None
     name: str
     title: str
     avatar_url: str | None

@@ -169,6 +169,20 @@ async def test_unknown_role_names_file_line_and_column(services: Services, roste
     assert await _refused(services, roster) == ["users.csv, line 9, column role: 'janitor' is not a OneRoster role"]
 
 
+async def test_an_email_that_is_not_an_address_is_refused(services: Services, roster: Path) -> None:
+    _edit(roster, "users.csv", "hanne.moe@fvsd.example", "hanne.moe at fvsd")
+    assert await _refused(services, roster) == [
+        "users.csv, line 4, column email: 'hanne.moe at fvsd' is not an email address"]
+
+
+async def test_the_email_is_kept_lower_cased_for_single_sign_on(services: Services, roster: Path) -> None:
+    _edit(roster, "users.csv", "hanne.moe@fvsd.example", "Hanne.Moe@FVSD.example")
+    await _imported(services, roster)
+    async with services.db.read() as conn:
+        email = (await conn.execute(select(users.c.email).where(users.c.username == "hanne.moe"))).scalar_one()
+    assert email == "hanne.moe@fvsd.example"
+
+
 async def test_dangling_references_are_refused(services: Services, roster: Path) -> None:
     _edit(roster, "enrollments.csv", "e-8,,,class-math-7a", "e-8,,,class-art-7a")
     _edit(roster, "users.csv", "true,org-middle,student,nora.eide", "true,org-nowhere,student,nora.eide")

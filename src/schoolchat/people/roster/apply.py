@@ -243,16 +243,18 @@ async def _apply_users(services: Services, roster: Roster, mapping: _Mapping, or
             if new:
                 now = utcnow()
                 await tx.conn.execute(insert(users), [
-                    {"username": u.username, "password_hash": NO_PASSWORD, "name": u.name, "title": "",
-                     "is_active": _active(u), "created_at": now} for u in new])
+                    {"username": u.username, "email": u.email, "password_hash": NO_PASSWORD, "name": u.name,
+                     "title": "", "is_active": _active(u), "created_at": now} for u in new])
                 made = dict((await tx.conn.execute(select(users.c.username, users.c.id).where(
                     users.c.username.in_([u.username for u in new])))).all())
                 local.update({u.sourced_id: made[u.username] for u in new})
                 result.created["users"] += len(new)
             for user in chunk:
                 if user not in new:  # deactivation below, the one way that also ends their sessions
+                    email = {"email": user.email} if user.email else {}  # none in the file: the admin's stays
                     await tx.conn.execute(update(users).where(users.c.id == local[user.sourced_id]).values(
-                        username=user.username, name=user.name, **({"is_active": True} if _active(user) else {})))
+                        username=user.username, name=user.name, **({"is_active": True} if _active(user) else {}),
+                        **email))
                     result.updated["users"] += 1
                 result.deactivated["users"] += not _active(user)
             await actions.deactivate(tx, services, [local[u.sourced_id] for u in chunk

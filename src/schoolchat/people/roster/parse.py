@@ -6,11 +6,13 @@ already mapped). Nothing is written here; ``people.roster.apply`` writes only a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from schoolchat.errors import ApiError
+from schoolchat.people.schemas import EMAIL_PATTERN
 from schoolchat.people.roster.files import FILES, RosterError, Row, read_manifest, read_rows
 from schoolchat.validation import display_name
 
@@ -57,6 +59,7 @@ class User:
     username: str
     name: str
     line: int
+    email: str | None = None  # lower-cased; an identity provider may link by it once it verified it
 
 
 @dataclass(frozen=True)
@@ -195,8 +198,11 @@ def parse(folder: Path, known: Callable[[str, str], bool]) -> tuple[Roster | Non
         for org in orgs:
             reference(row, "orgSourcedIds", "org", "orgs", org)
         name = " ".join(part for part in (row["givenName"], row["familyName"]) if part)
+        email = row["email"].lower() or None  # an optional column of users.csv
+        if email and (len(email) > 254 or not re.fullmatch(EMAIL_PATTERN, email)):
+            errors.append(row.error("email", f"{row['email']!r} is not an email address"))
         roster.users.append(User(row["sourcedId"], deleted, enabled != "false", orgs, USER_ROLES.get(role, "student"),
-                                 username, _name(row, "givenName", name, errors, 120), row.line))
+                                 username, _name(row, "givenName", name, errors, 120), row.line, email))
 
     for row in rows.get("classes", []):
         deleted = _status(row, errors)

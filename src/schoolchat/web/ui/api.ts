@@ -80,3 +80,9 @@ export const del = <T>(path: string): Promise<T> => request<T>("DELETE", path);
 export function newClientId(): string {
   return `web-${crypto.randomUUID()}`;
 }
+
+/** The CSRF token of a session cookie made by single sign-on, which had no login answer to carry it. */
+export async function ensureCsrf(): Promise<void> {
+  if (localStorage.getItem(CSRF_KEY)) return;
+  rememberCsrf((await get<{ csrf_token: string }>("/api/auth/session")).csrf_token);
+}

@@ -1,6 +1,6 @@
 // The demo learning-platform page: main menu, chat bubble with badge, the messages panel, real time, tools.
 
-import { forgetCsrf, get, post, rememberCsrf } from "./api";
+import { ensureCsrf, forgetCsrf, get, post, rememberCsrf } from "./api";
 import { announce, byId, h, replace } from "./dom";
 import { newMessageView } from "./compose";
 import { ConversationView } from "./conversation";
@@ -69,15 +69,17 @@ function menu(): void {
     maySetWorkingHours() ? h("li", {}, h("a", { href: "#settings" }, "My settings")) : null);
   byId("user-name").textContent = state.me.name;
   byId("logout").addEventListener("click", async () => {
-    await post("/api/auth/logout").catch(() => undefined);
+    const ended = await post<{ end_session_url: string | null }>("/api/sso/logout").catch(() => null);
     forgetCsrf();
-    location.assign("/login");
+    // signed in by the school's provider: end that session too, which comes back to the login page
+    location.assign(ended?.end_session_url ?? "/login");
   });
 }
 
 async function main(): Promise<void> {
   // A launch sets only the cookie: the framed page brings the session's CSRF token for the writes.
   if (document.body.dataset.csrf) rememberCsrf(document.body.dataset.csrf);
+  await ensureCsrf(); // a single sign-on sets only the cookie too: ask for the session's token
   state.me = await get<Me>("/api/me");
   await loadNotificationTexts();
   menu();

@@ -7,6 +7,7 @@ import { schoolNotificationsForm, type SchoolSettings } from "./notifications";
 import { rosterCard } from "./roster";
 import { platformsCard } from "./lti";
 import { participantList } from "./settings";
+import { identityProviderForm } from "./sso";
 import type { Message, Participant, Report } from "./types";
 
 interface Org { id: number; name: string; kind: string; time_zone: string; }
@@ -71,8 +72,8 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
     deleted ? restoreError : null);
 }
 
-/** Administration: messaging disabled and the mass messaging privilege per person, the communication rules, and the
- * learning platforms that launch Messages. */
+/** Administration: messaging disabled and the mass messaging privilege per person, the communication rules,
+ * single sign-on, and the learning platforms that launch Messages. */
 export async function adminPage(main: HTMLElement): Promise<void> {
   const orgs = await get<Org[]>("/api/admin/orgs");
   const select = h("select", { id: "admin-org" }, ...orgs.map((o) => h("option", { value: String(o.id) }, `${o.name} (${o.kind})`)));
@@ -90,10 +91,11 @@ export async function adminPage(main: HTMLElement): Promise<void> {
   find.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(() => void showPeople(), 250); });
   const show = async (): Promise<void> => {
     const org = orgs.find((o) => String(o.id) === select.value)!;
-    const [rules, roster, notifications] = await Promise.all([
+    const [rules, roster, notifications, identityProvider] = await Promise.all([
       get<Rule[]>(`/api/admin/orgs/${org.id}/rules`), rosterCard(org.id),
-      get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`)]);
+      get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`), identityProviderForm(org.id)]);
     replace(body, timeZoneForm(org), roster, rulesForm(org.id, rules), schoolNotificationsForm(org.id, notifications),
+      identityProvider,
       h("section", { class: "card" }, h("h2", {}, "People"), h("label", { for: "admin-find" }, "Find a person "), find, people),
       await platformsCard(org.id));
     await showPeople();

@@ -137,3 +137,26 @@ export interface Report {
   created_at: string;
   review_note: string | null;
 }
+
+/** GET /api/sso/orgs: a school that signs in with its identity provider (the login page's picker). */
+export interface SignInChoice {
+  org_id: number;
+  org_name: string;
+  provider: string;
+  button: string;
+  login_url: string;
+}
+
+/** GET /api/admin/orgs/{id}/identity-provider; the client secret is write-only and never comes back. */
+export interface IdentityProvider {
+  org_id: number;
+  name: string;
+  issuer: string;
+  client_id: string;
+  client_secret_set: boolean;
+  link_by: "sourced_id" | "username" | "email";
+  link_claim: string;
+  extra_scopes: string;
+  password_login: boolean;
+  redirect_uri: string;
+}
