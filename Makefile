@@ -10,13 +10,20 @@ OIDC_STAMP := $(OIDC_DIR)/node_modules/.installed
 WEB_DIR := src/schoolchat/web
 WEB_STAMP := $(WEB_DIR)/static/.built
 
-.PHONY: run test test-sqlite test-postgres install web clean
+.PHONY: run test test-sqlite test-postgres install lock web clean
 
-$(STAMP): pyproject.toml
+# Exactly the Python packages that were tested: every one pinned with its hashes in requirements.lock.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+## After changing the dependencies in pyproject.toml: pin them all again (with hashes) in requirements.lock.
+lock: $(STAMP)
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 -o requirements.lock
 
 # The official SignalR JavaScript client, which the real-time tests drive under Node.js.
 $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json

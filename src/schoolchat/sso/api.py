@@ -15,6 +15,7 @@ from schoolchat.auth.api import end_session, set_session_cookie
 from schoolchat.auth.deps import CurrentActor
 from schoolchat.errors import ApiError
 from schoolchat.people.queries import require_administered
+from schoolchat.inputs import Id
 from schoolchat.services import Services, ServicesDep
 from schoolchat.sso import actions, queries, texts
 from schoolchat.sso.oidc import DiscoveryFailed, RelyingParty, TokenRejected
@@ -66,7 +67,7 @@ async def sign_in_choices(services: ServicesDep) -> list[SignInChoice]:
 
 @router.get("/api/sso/orgs/{org_id}", response_model=SignInChoice,
             summary="How the people of an org sign in (its own provider, or the nearest one above it): ?org= links")
-async def sign_in_choice(org_id: int, services: ServicesDep) -> SignInChoice:
+async def sign_in_choice(org_id: Id, services: ServicesDep) -> SignInChoice:
     async with services.db.read() as conn:
         provider = await queries.provider_for(conn, org_id)
     if provider is None:
@@ -76,7 +77,7 @@ async def sign_in_choice(org_id: int, services: ServicesDep) -> SignInChoice:
 
 @router.get("/sso/{org_id}/login", response_class=RedirectResponse, status_code=302,
             summary="Start signing in: a redirect to the org's provider (code flow with PKCE, state and nonce)")
-async def sso_login(org_id: int, request: Request, services: ServicesDep, relying_party: RelyingPartyDep
+async def sso_login(org_id: Id, request: Request, services: ServicesDep, relying_party: RelyingPartyDep
                     ) -> Response:
     provider = await _browser_provider(services, org_id)
     if not isinstance(provider, IdentityProvider):
@@ -96,7 +97,7 @@ async def _browser_provider(services: Services, org_id: int) -> IdentityProvider
 
 @router.get("/sso/{org_id}/callback", response_class=RedirectResponse, status_code=303,
             summary="The provider's answer: verified, linked to an existing person, and a session cookie made")
-async def sso_callback(org_id: int, request: Request, services: ServicesDep, relying_party: RelyingPartyDep
+async def sso_callback(org_id: Id, request: Request, services: ServicesDep, relying_party: RelyingPartyDep
                        ) -> Response:
     provider = await _browser_provider(services, org_id)
     if not isinstance(provider, IdentityProvider):
@@ -143,7 +144,7 @@ def _out(provider: IdentityProvider, request: Request, services: Services) -> Id
 
 
 @admin.get("", response_model=IdentityProviderOut, summary="The org's own identity provider (never its secret)")
-async def get_provider(org_id: int, actor: CurrentActor, request: Request, services: ServicesDep
+async def get_provider(org_id: Id, actor: CurrentActor, request: Request, services: ServicesDep
                        ) -> IdentityProviderOut:
     async with services.db.read() as conn:
         await require_administered(conn, actor.roles, org_id)
@@ -155,14 +156,14 @@ async def get_provider(org_id: int, actor: CurrentActor, request: Request, servi
 
 @admin.put("", response_model=IdentityProviderOut,
            summary="Sign the org's people in with an OpenID provider (checked by reading its discovery document)")
-async def put_provider(org_id: int, body: IdentityProviderIn, actor: CurrentActor, request: Request,
+async def put_provider(org_id: Id, body: IdentityProviderIn, actor: CurrentActor, request: Request,
                        services: ServicesDep, relying_party: RelyingPartyDep) -> IdentityProviderOut:
     await actions.set_provider(services, relying_party, actor, org_id, body.model_dump())
     return await get_provider(org_id, actor, request, services)
 
 
 @admin.delete("", status_code=204, summary="Stop signing the org's people in with its identity provider")
-async def delete_provider(org_id: int, actor: CurrentActor, services: ServicesDep) -> Response:
+async def delete_provider(org_id: Id, actor: CurrentActor, services: ServicesDep) -> Response:
     await actions.remove_provider(services, actor, org_id)
     return Response(status_code=204)
 
