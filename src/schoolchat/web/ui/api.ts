@@ -81,8 +81,9 @@ export function newClientId(): string {
   return `web-${crypto.randomUUID()}`;
 }
 
-/** The CSRF token of a session cookie made by single sign-on, which had no login answer to carry it. */
+/** The CSRF token of a session cookie made by single sign-on, which had no login answer to carry it. A framed
+ * page already has it in memory (and may be denied storage). */
 export async function ensureCsrf(): Promise<void> {
-  if (localStorage.getItem(CSRF_KEY)) return;
+  if (csrf ?? storage()?.getItem(CSRF_KEY)) return;
   rememberCsrf((await get<{ csrf_token: string }>("/api/auth/session")).csrf_token);
 }
