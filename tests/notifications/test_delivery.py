@@ -21,6 +21,14 @@ from tests.factories import Factory, Person
 from tests.notifications.conftest import Mailbox, address, give_email
 
 
+async def _hello_to_a_student_with_email(client: httpx.AsyncClient, make: Factory) -> Person:
+    """A teacher writes "Hello" to a student who has an email address: one notification to deliver."""
+    teacher, student = await make.person("Maria Jensen", "teacher"), await make.person("Sia Student")
+    await give_email(make, student)
+    await started(client, teacher, people=[student.id], body="Hello")
+    return student
+
+
 async def _course_of(client: httpx.AsyncClient, make: Factory, students: int) -> tuple[Person, list[Person]]:
     teacher = await make.person("Maria Jensen", "teacher")
     pupils = await make.people(students)
@@ -87,9 +95,7 @@ async def test_a_worker_killed_between_sends_leaves_no_duplicate_and_no_one_miss
 async def test_an_smtp_server_that_refuses_is_retried_with_back_off_and_the_email_sent_once(
         client: httpx.AsyncClient, make: Factory, services: Services, worker: NotificationWorker,
         mailbox: Mailbox, smtp_server: Controller) -> None:
-    teacher, student = await make.person("Maria Jensen", "teacher"), await make.person("Sia Student")
-    await give_email(make, student)
-    await started(client, teacher, people=[student.id], body="Hello")
+    student = await _hello_to_a_student_with_email(client, make)
     now = utcnow() + timedelta(minutes=11)
     mailbox.answer = "451 4.3.0 Try again later"
     await worker.tick(now)
@@ -111,9 +117,7 @@ async def test_an_smtp_server_that_refuses_is_retried_with_back_off_and_the_emai
 async def test_an_smtp_server_that_is_down_is_retried_until_it_is_back(
         client: httpx.AsyncClient, make: Factory, services: Services, worker: NotificationWorker,
         mailbox: Mailbox, smtp_port: int) -> None:
-    teacher, student = await make.person("Maria Jensen", "teacher"), await make.person("Sia Student")
-    await give_email(make, student)
-    await started(client, teacher, people=[student.id], body="Hello")
+    student = await _hello_to_a_student_with_email(client, make)
     now = utcnow() + timedelta(minutes=11)
     await worker.tick(now)  # nothing listens on the port
     assert await _send_states(services) == [("pending", 1)]
@@ -131,9 +135,7 @@ async def test_an_smtp_server_that_is_down_is_retried_until_it_is_back(
 async def test_an_email_that_keeps_failing_is_given_up_after_the_last_attempt(
         client: httpx.AsyncClient, make: Factory, services: Services, worker: NotificationWorker,
         mailbox: Mailbox, smtp_server: Controller) -> None:
-    teacher, student = await make.person("Maria Jensen", "teacher"), await make.person("Sia Student")
-    await give_email(make, student)
-    await started(client, teacher, people=[student.id], body="Hello")
+    student = await _hello_to_a_student_with_email(client, make)
     mailbox.answer = "550 5.1.1 No such user"
     at = utcnow() + timedelta(minutes=11)
     for _ in range(services.settings.notify_max_attempts + 2):
