@@ -15,14 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schoolchat.auth.deps import current_actor
-from schoolchat.errors import ApiError, error_body
+from schoolchat.errors import ApiError, response_for
 from schoolchat.ratelimit import texts
 
 PUBLIC_PATHS = frozenset({"/api/auth/login", "/api/auth/tokens"})  # where a body comes before any credential
@@ -54,11 +53,11 @@ class BodyGuard:
             try:
                 await current_actor(Request(scope))
             except ApiError as exc:
-                return await _answer(scope, send, exc.status, exc.code, exc.message)
+                return await _answer(scope, send, exc)
         if path in self.own_limits:
             return await self.app(scope, receive, send)
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            return await _answer(scope, send, 413, TOO_LARGE, texts.body_too_large(self.max_bytes))
+            return await _answer(scope, send, ApiError(413, TOO_LARGE, texts.body_too_large(self.max_bytes)))
         await self.app(scope, self._capped(receive), send)
 
     def _capped(self, receive: Receive) -> Receive:
@@ -75,8 +74,8 @@ class BodyGuard:
         return capped
 
 
-async def _answer(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+async def _answer(scope: Scope, send: Send, error: ApiError) -> None:
     async def nothing() -> Message:
         return {"type": "http.disconnect"}
 
-    await JSONResponse(error_body(code, message), status_code=status)(scope, nothing, send)
+    await response_for(error)(scope, nothing, send)

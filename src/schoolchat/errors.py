@@ -45,11 +45,15 @@ def _validation_fields(exc: RequestValidationError) -> list[dict[str, Any]]:
     return fields
 
 
+def response_for(exc: ApiError) -> JSONResponse:
+    """The answer to an ApiError, wherever it is raised (a route, or the ASGI layers before one)."""
+    return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status, headers=exc.headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status,
-                            headers=exc.headers)
+        return response_for(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -58,7 +58,8 @@ async def test_two_hundred_reports_in_five_seconds_are_refused_after_the_fifth(
     refused(next(a for a in answers if a.status_code == 429), "reports")
     inbox = (await client.get("/api/reports", headers=teacher.headers)).json()["reports"]
     assert len(inbox) == 5
-    assert await refusals(client, "reports") == 195
+    # the first 120 are counted as reports (5 through), the rest already as changes: every write has a rate
+    assert (await refusals(client, "reports"), await refusals(client, "changes")) == (115, 80)
 
 
 async def test_uploads_are_limited_in_number_per_person(client_with: ClientWith, make: Factory) -> None:
@@ -124,3 +125,22 @@ async def test_background_delivery_is_never_limited_only_the_person_who_sends(
         job = (await client.get(f"/api/mass-messages/{accepted.json()['id']}", headers=admin.headers)).json()
         assert (job["status"], job["delivered"]) == ("done", 5)
         refused(await client.post("/api/mass-messages", json=mass, headers=admin.headers), "sends")
+
+
+async def test_every_write_a_person_makes_counts_against_the_change_limit_edits_and_renames_included(
+        client_with: ClientWith, make: Factory) -> None:
+    client = await client_with(rate_changes="4/minute")
+    ada, ben, cem = await make.people(3)
+    conversation_id = (await started(client, ada, people=[ben.id, cem.id], mode="group",
+                                     body="hello"))["conversation"]["id"]  # 1
+    message_id = (await send(client, ada, conversation_id, "typo")).json()["message"]["id"]  # 2
+    assert (await client.patch(f"/api/messages/{message_id}", json={"body": "fixed"},
+                               headers=ada.headers)).status_code == 200  # 3
+    assert (await client.patch(f"/api/conversations/{conversation_id}", json={"name": "Ours"},
+                               headers=ada.headers)).status_code == 200  # 4
+    refused(await client.patch(f"/api/messages/{message_id}", json={"body": "again"}, headers=ada.headers),
+            "changes")
+    refused(await client.delete(f"/api/messages/{message_id}", headers=ada.headers), "changes")  # no body either
+    assert (await client.get(f"/api/conversations/{conversation_id}/messages", headers=ada.headers)
+            ).status_code == 200  # reading is not a change
+    assert (await send(client, ben, conversation_id, "my turn")).status_code == 201  # per person

@@ -13,11 +13,13 @@ from schoolchat.errors import ApiError
 from schoolchat.logs import note_user
 from schoolchat.policy.decision import require
 from schoolchat.policy.messaging import may_use_messaging
+from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import services_of
 
 SESSION_COOKIE = "schoolchat_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+COUNTED = "schoolchat.change_counted"  # in the ASGI scope: this write request has been counted once
 
 
 def presented_token(request: Request) -> tuple[str, bool] | None:
@@ -31,6 +33,8 @@ def presented_token(request: Request) -> tuple[str, bool] | None:
 
 
 async def current_actor(request: Request) -> Actor:
+    """The signed-in caller. Every write request they make is counted once against ``Rule.CHANGES``, so that each
+    thing a person can do has a rate, also where no rule of its own kind applies (edits, renames, read cursors)."""
     services = services_of(request)
     presented = presented_token(request)
     if presented is None:
@@ -45,6 +49,9 @@ async def current_actor(request: Request) -> Actor:
     ):
         raise ApiError(403, "csrf_failed", f"The request is missing a valid {CSRF_HEADER} header.")
     note_user(request.scope, found.actor.id)
+    if request.method not in SAFE_METHODS and not request.scope.get(COUNTED):
+        request.scope[COUNTED] = True  # the body guard and the route both authenticate one request
+        await request.app.state.limiter.hit(Rule.CHANGES, found.actor.id)
     return found.actor
 
 

@@ -24,6 +24,7 @@ class Rule(StrEnum):
     HUB_INVOCATIONS = "hub_invocations"  # calls on one hub connection
     HUB_CONNECTIONS = "hub_connections"  # hub connections one person opens
     PRIVACY_REQUESTS = "privacy_requests"  # data exports one person starts and erasures they ask for
+    CHANGES = "changes"  # every write request of one person (edits, renames, participants, read cursors, settings…)
 
     @property
     def setting(self) -> str:
