@@ -31,12 +31,19 @@ console = Console()
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
-    """uvicorn's own access log is off (it wrote query strings, tokens included): schoolchat.logs writes one."""
+    """uvicorn's own access log is off (it wrote query strings, tokens included): schoolchat.logs writes one.
+
+    Two WebSocket features of uvicorn are off because the hub does better for idle sockets (docs/performance.md,
+    "Idle connections"): permessage-deflate, which browsers always offer, keeps a zlib compressor and decompressor
+    per socket (about 44 KB) and would compress every fan-out frame once per recipient, for events of a few hundred
+    bytes; and uvicorn's protocol-level ping, a timer per socket, when the hub's keep-alive sweep already pings
+    quiet sockets and drops silent clients."""
     logs.configure(settings.log_level, settings.log_format, demo=settings.demo)
     # uvicorn's own proxy headers stay off: it would take X-Forwarded-For from any peer on 127.0.0.1 as the
     # client's address. The address comes from SCHOOLCHAT_CLIENT_ADDRESS_HEADER alone (ratelimit.deps).
     uvicorn.run(create_app(settings), host=host, port=port, loop="uvloop", http="httptools",
-                log_level=settings.log_level, log_config=None, access_log=False, proxy_headers=False)
+                log_level=settings.log_level, log_config=None, access_log=False, proxy_headers=False,
+                ws_per_message_deflate=False, ws_ping_interval=None, ws_ping_timeout=None)
 
 
 @app.command()
