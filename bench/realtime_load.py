@@ -5,11 +5,11 @@ Two measurements against a real ``schoolchat serve`` (uvicorn + uvloop) on a fre
 - ``latency``: N members of one conversation are connected; one more member sends messages over REST at a steady
   rate. Each body carries the wall-clock time of the send; each member records send -> deliver latency for every
   message it receives. Prints p50/p99/max and deliveries per second.
-- ``idle``: C connections, opened by several client processes, complete the hub handshake and then only ping
-  (every 15 s, as the SignalR JavaScript client does); prints the server's resident memory per connection (RSS
-  delta / C) and the server's CPU over an idle window (keep-alive cost). ``--deflate`` offers permessage-deflate
-  in the upgrade as browsers do; ``--traced`` runs the server under tracemalloc (``bench/traced_serve.py``) and
-  prints the largest allocations the connections added.
+- ``idle``: C connections, opened by several client processes, complete the hub handshake and then only
+  ping (every 15 s, as the SignalR JavaScript client does); prints the server's resident memory per connection
+  (RSS delta / C) and the server's CPU over an idle window (keep-alive cost). ``--deflate`` offers
+  permessage-deflate in the upgrade as browsers do; ``--traced`` runs the server under tracemalloc
+  (``bench/traced_serve.py``) and prints the largest allocations the connections added.
 
     .venv/bin/python bench/realtime_load.py latency --members 300 --rate 10 --seconds 20
     .venv/bin/python bench/realtime_load.py idle --connections 5000 --clients 4 --deflate
@@ -159,7 +159,7 @@ def masked_text(payload: bytes) -> bytes:
     return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
 
 
-DEFLATE_OFFER = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"  # what browsers send
+DEFLATE_OFFER = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"  # as browsers
 HANDSHAKE = masked_text(json.dumps({"protocol": "json", "version": 1}).encode() + RS)
 PING = masked_text(b'{"type":6}' + RS)
 
@@ -182,7 +182,8 @@ class Member(asyncio.Protocol):
         key = base64.b64encode(os.urandom(16)).decode()
         transport.write((f"GET {HUB}?access_token={self.token} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
                          f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                         f"{DEFLATE_OFFER if self.deflate else ''}Sec-WebSocket-Version: 13\r\n\r\n").encode())
+                         f"{DEFLATE_OFFER if self.deflate else ''}"
+                         "Sec-WebSocket-Version: 13\r\n\r\n").encode())
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -397,7 +398,8 @@ async def idle(connections: int, clients: int, idle_seconds: float, deflate: boo
             "kb_per_connection": round((after - before) * 1.024 / opened, 2),
             "idle_seconds": round(elapsed, 1), "idle_server_cpu_s": round(cpu, 2),
             "keepalive_core_percent": round(100 * cpu / elapsed, 2),
-            "load_average_before": load_before, "load_average_idle": load_idle, "load_average_after": _load_average(),
+            "load_average_before": load_before, "load_average_idle": load_idle,
+            "load_average_after": _load_average(),
             **({"allocations": allocations} if allocations is not None else {})}
 
 
@@ -411,14 +413,15 @@ def main() -> None:
     mem = sub.add_parser("idle")
     mem.add_argument("--connections", type=int, default=5000)
     mem.add_argument("--clients", type=int, default=4, help="client processes sharing the connections")
-    mem.add_argument("--idle-seconds", type=float, default=60, help="how long the server's idle CPU is measured")
+    mem.add_argument("--idle-seconds", type=float, default=60, help="how long the idle CPU is measured")
     mem.add_argument("--deflate", action="store_true", help="offer permessage-deflate, as browsers do")
-    mem.add_argument("--traced", action="store_true", help="tracemalloc in the server; prints the top allocations")
+    mem.add_argument("--traced", action="store_true", help="tracemalloc in the server; the top allocations")
     args = parser.parse_args()
     if args.command == "latency":
         result = uvloop.run(latency(args.members, args.rate, args.seconds))
     else:
-        result = uvloop.run(idle(args.connections, args.clients, args.idle_seconds, args.deflate, args.traced))
+        result = uvloop.run(idle(args.connections, args.clients, args.idle_seconds, args.deflate,
+                                 args.traced))
     print(json.dumps(result))
 
 

@@ -75,10 +75,12 @@ class ServeProcess(Addressed):
         with open(self.log, "ab") if self.log else open(os.devnull, "rb") as log:
             self.process = await asyncio.create_subprocess_exec(
                 str(SCHOOLCHAT), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                "--workers", str(self.workers), env={**os.environ, **self.env}, stdout=asyncio.subprocess.DEVNULL,
+                "--workers", str(self.workers), env={**os.environ, **self.env},
+                stdout=asyncio.subprocess.DEVNULL,
                 stderr=log if self.log else None)
         # Several workers each import the app once the supervisor has: on a busy machine that takes a while.
-        async with httpx.AsyncClient(base_url=self.url) as client, asyncio.timeout(30 + 60 * (self.workers - 1)):
+        started_within = 30 + 60 * (self.workers - 1)
+        async with httpx.AsyncClient(base_url=self.url) as client, asyncio.timeout(started_within):
             while True:
                 if self.process.returncode is not None:
                     raise AssertionError(f"schoolchat serve exited with {self.process.returncode}")

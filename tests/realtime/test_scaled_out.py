@@ -111,7 +111,8 @@ async def test_with_redis_unreachable_sends_succeed_and_the_process_still_delive
 
 
 @pytest.fixture
-async def two_workers(postgres_url: str, redis_server: RedisProcess, tmp_path: Path) -> AsyncIterator[ServeProcess]:
+async def two_workers(postgres_url: str, redis_server: RedisProcess, tmp_path: Path
+                      ) -> AsyncIterator[ServeProcess]:
     server = ServeProcess({"SCHOOLCHAT_DATABASE_URL": postgres_url, "SCHOOLCHAT_REDIS_URL": redis_server.url,
                            "SCHOOLCHAT_SECRET_KEY": SECRET, "SCHOOLCHAT_DATA_DIR": str(tmp_path)}, workers=2)
     await server.start()
@@ -120,7 +121,7 @@ async def two_workers(postgres_url: str, redis_server: RedisProcess, tmp_path: P
 
 
 async def _one_client_on_each_worker(server: ServeProcess, person: Person) -> list[RawHubClient]:
-    """Hub clients of ``person`` until two of them are served by different worker processes (the kernel picks)."""
+    """Hub clients of ``person`` until two are served by different worker processes (the kernel picks)."""
     assert server.process is not None
     pids = worker_pids(server.process.pid)
     assert len(pids) == 2
@@ -142,7 +143,7 @@ async def _one_client_on_each_worker(server: ServeProcess, person: Person) -> li
     return list(by_pid.values())
 
 
-async def test_serve_with_two_workers_delivers_what_one_process_commits_to_a_client_of_the_other_and_either_resyncs(
+async def test_serve_with_two_workers_delivers_what_one_commits_to_a_client_of_the_other_and_either_resyncs(
         two_workers: ServeProcess, pg_make: Factory) -> None:
     ada, ben = await pg_make.people(2)
     clients = await _one_client_on_each_worker(two_workers, ben)
@@ -153,6 +154,7 @@ async def test_serve_with_two_workers_delivers_what_one_process_commits_to_a_cli
         assert await _messages(client, 4) == sent
     for client in clients:  # a client that reconnects to either process resyncs from the shared event log
         answer = await client.invoke("GetEventsSince", 0)
-        created = [e["payload"]["message"]["id"] for e in answer["result"]["events"] if e["type"] == "message.created"]
+        created = [event["payload"]["message"]["id"] for event in answer["result"]["events"]
+                   if event["type"] == "message.created"]
         assert created == sent
         await client.close()

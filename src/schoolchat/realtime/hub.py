@@ -201,10 +201,10 @@ class Hub:
 
 
 class HubSocket:
-    """The WebSocket at ``/hubs/messages``, taken straight from the server just inside ``TransportReset``: no
-    routing, request objects or middleware (they all pass WebSockets through, yet each kept a suspended frame, a
-    wrapped ``send`` or a scope copy for as long as the socket lived), which matters at thousands of idle
-    connections per process. Everything else goes on to ``app``."""
+    """The WebSocket at ``/hubs/messages``, taken straight from the server just inside ``TransportReset``:
+    no routing, request objects or middleware (they all pass WebSockets through, yet each kept a suspended
+    frame, a wrapped ``send`` or a scope copy for as long as the socket lived), which matters at thousands of
+    idle connections per process. Everything else goes on to ``app``."""
 
     def __init__(self, app: ASGIApp, hub: Hub) -> None:
         self.app = app
