@@ -5,11 +5,14 @@ Two measurements against a real ``schoolchat serve`` (uvicorn + uvloop) on a fre
 - ``latency``: N members of one conversation are connected; one more member sends messages over REST at a steady
   rate. Each body carries the wall-clock time of the send; each member records send -> deliver latency for every
   message it receives. Prints p50/p99/max and deliveries per second.
-- ``idle``: opens C connections that complete the hub handshake and then only ping; prints the server's resident
-  memory per connection (RSS delta / C).
+- ``idle``: C connections, opened by several client processes, complete the hub handshake and then only
+  ping (every 15 s, as the SignalR JavaScript client does); prints the server's resident memory per connection
+  (RSS delta / C) and the server's CPU over an idle window (keep-alive cost). ``--deflate`` offers
+  permessage-deflate in the upgrade as browsers do; ``--traced`` runs the server under tracemalloc
+  (``bench/traced_serve.py``) and prints the largest allocations the connections added.
 
     .venv/bin/python bench/realtime_load.py latency --members 300 --rate 10 --seconds 20
-    .venv/bin/python bench/realtime_load.py idle --connections 5000
+    .venv/bin/python bench/realtime_load.py idle --connections 5000 --clients 4 --deflate
 
 The client side is deliberately thin (a bare asyncio protocol that finds the marker in each frame instead of
 decoding JSON) so that one load process can stand for thousands of members on the same two cores as the server.
@@ -22,16 +25,20 @@ import asyncio
 import base64
 import contextlib
 import json
+import multiprocessing
 import os
+import signal
 import resource
 import socket
 import struct
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import httpx
@@ -89,18 +96,22 @@ async def seed(url: str, members: int) -> Seeded:
 class Server:
     """``schoolchat serve`` in its own process."""
 
-    def __init__(self, url: str, data_dir: Path) -> None:
+    def __init__(self, url: str, data_dir: Path, *, traced: bool = False) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         self.env = {**os.environ, "SCHOOLCHAT_DATABASE_URL": url, "SCHOOLCHAT_SECRET_KEY": SECRET,
-                    "SCHOOLCHAT_DATA_DIR": str(data_dir)}
+                    "SCHOOLCHAT_DATA_DIR": str(data_dir), "TRACED_SNAPSHOT": str(data_dir / "snapshot")}
+        self.traced = traced
+        self.snapshots = 0
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
-        schoolchat = Path(sys.executable).with_name("schoolchat")
+        schoolchat = [str(Path(sys.executable).with_name("schoolchat"))]
+        if self.traced:
+            schoolchat = [sys.executable, str(Path(__file__).with_name("traced_serve.py"))]
         self.process = await asyncio.create_subprocess_exec(
-            str(schoolchat), "serve", "--port", str(self.port), env=self.env,
+            *schoolchat, "serve", "--port", str(self.port), env=self.env,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
         async with httpx.AsyncClient() as client:
             for _ in range(300):
@@ -124,6 +135,17 @@ class Server:
                 return int(line.split()[1])
         raise RuntimeError("no VmRSS")
 
+    async def snapshot(self) -> tracemalloc.Snapshot:
+        """Ask the traced server for a tracemalloc snapshot and load it."""
+        assert self.process is not None and self.traced
+        self.snapshots += 1
+        path = Path(f"{self.env['TRACED_SNAPSHOT']}.{self.snapshots}")
+        self.process.send_signal(signal.SIGUSR1)
+        while not path.exists():
+            await asyncio.sleep(0.5)
+        await asyncio.sleep(5)  # the dump takes a while on a big heap
+        return tracemalloc.Snapshot.load(str(path))
+
     async def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
@@ -137,6 +159,7 @@ def masked_text(payload: bytes) -> bytes:
     return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
 
 
+DEFLATE_OFFER = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"  # as browsers
 HANDSHAKE = masked_text(json.dumps({"protocol": "json", "version": 1}).encode() + RS)
 PING = masked_text(b'{"type":6}' + RS)
 
@@ -148,6 +171,7 @@ class Member(asyncio.Protocol):
     token: str
     port: int
     latencies: list[float]
+    deflate: bool = False
     ready: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
     buffer: bytearray = field(default_factory=bytearray)
     upgraded: bool = False
@@ -158,6 +182,7 @@ class Member(asyncio.Protocol):
         key = base64.b64encode(os.urandom(16)).decode()
         transport.write((f"GET {HUB}?access_token={self.token} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
                          f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                         f"{DEFLATE_OFFER if self.deflate else ''}"
                          "Sec-WebSocket-Version: 13\r\n\r\n").encode())
 
     def data_received(self, data: bytes) -> None:
@@ -202,13 +227,14 @@ class Member(asyncio.Protocol):
             self.transport.write(PING)
 
 
-async def connect_all(tokens: list[str], port: int, latencies: list[float], batch: int = 200) -> list[Member]:
+async def connect_all(tokens: list[str], port: int, latencies: list[float], batch: int = 200, *,
+                      deflate: bool = False, ping_seconds: float = 5) -> list[Member]:
     """Open the connections, a batch at a time; they ping from the start (the server drops silent clients)."""
     loop = asyncio.get_running_loop()
     members: list[Member] = []
-    pinger = asyncio.create_task(keep_alive(members))
+    pinger = asyncio.create_task(keep_alive(members, ping_seconds))
     for start in range(0, len(tokens), batch):
-        chunk = [Member(token, port, latencies) for token in tokens[start:start + batch]]
+        chunk = [Member(token, port, latencies, deflate) for token in tokens[start:start + batch]]
         for member in chunk:
             await loop.create_connection(lambda m=member: m, "127.0.0.1", port)  # type: ignore[misc]
         await asyncio.gather(*(m.ready for m in chunk))
@@ -217,21 +243,21 @@ async def connect_all(tokens: list[str], port: int, latencies: list[float], batc
     return members
 
 
-async def keep_alive(members: list[Member]) -> None:
+async def keep_alive(members: list[Member], seconds: float = 5) -> None:
     while True:
-        await asyncio.sleep(5)
+        await asyncio.sleep(seconds)
         for member in members:
             member.ping()
 
 
 @contextlib.asynccontextmanager
-async def serving(members: int) -> AsyncIterator[tuple[Seeded, Server]]:
+async def serving(members: int, *, traced: bool = False) -> AsyncIterator[tuple[Seeded, Server]]:
     """A fresh SQLite database with ``members`` + 1 people in one conversation, served by its own process."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         upgrade(url)
         seeded = await seed(url, members)
-        server = Server(url, Path(tmp))
+        server = Server(url, Path(tmp), traced=traced)
         await server.start()
         try:
             yield seeded, server
@@ -281,28 +307,100 @@ async def latency(members: int, rate: float, seconds: float) -> dict[str, object
                 "deliveries_per_server_cpu_s": round(len(latencies) / cpu) if cpu else None}
 
 
-async def idle(connections: int) -> dict[str, object]:
+FILES = 65536  # open files allowed to the server and each client process (root may raise the hard limit)
+CLIENT_PING_SECONDS = 15  # the SignalR JavaScript client's keepAliveIntervalInMilliseconds
+
+
+def _raise_file_limit() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    try:
-        async with serving(connections) as (seeded, server):
-            warm = await connect_all(seeded.member_tokens[:50], server.port, [])
-            for member in warm:
-                assert member.transport is not None
-                member.transport.close()
-            await asyncio.sleep(2)
-            before = server.rss_kib()
-            connected = await connect_all(seeded.member_tokens, server.port, [])
-            await asyncio.sleep(3)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(FILES, soft), max(FILES, hard)))
+
+
+def _hold_connections(tokens: list[str], port: int, deflate: bool, pipe: Connection) -> None:
+    """A client process: open its share of the connections, say how many, ping until told to close them."""
+    _raise_file_limit()
+
+    async def run() -> None:
+        members = await connect_all(tokens, port, [], deflate=deflate, ping_seconds=CLIENT_PING_SECONDS)
+        pinger = asyncio.create_task(keep_alive(members, CLIENT_PING_SECONDS))
+        pipe.send(len(members))
+        await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
+        pinger.cancel()
+        for member in members:
+            assert member.transport is not None
+            member.transport.close()
+        await asyncio.sleep(1)
+
+    uvloop.run(run())
+
+
+def _top_allocations(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, connections: int,
+                     count: int = 25) -> list[dict[str, object]]:
+    """The allocation sites that grew most, per connection, with the innermost frames outside the stdlib."""
+    total = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    rows: list[dict[str, object]] = [{"python_bytes_per_connection": round(total / connections)}]
+    for stat in after.compare_to(before, "traceback")[:count]:
+        frames = [f"{Path(frame.filename).name}:{frame.lineno}" for frame in stat.traceback][-5:]
+        rows.append({"bytes_per_connection": round(stat.size_diff / connections),
+                     "blocks_per_connection": round(stat.count_diff / connections, 2), "where": frames})
+    return rows
+
+
+def _load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+async def idle(connections: int, clients: int, idle_seconds: float, deflate: bool,
+               traced: bool) -> dict[str, object]:
+    _raise_file_limit()
+    load_before = _load_average()
+    async with serving(connections, traced=traced) as (seeded, server):
+        warm = await connect_all(seeded.member_tokens[:50], server.port, [], deflate=deflate)
+        for member in warm:
+            assert member.transport is not None
+            member.transport.close()
+        await asyncio.sleep(2)
+        first = await server.snapshot() if traced else None
+        before = server.rss_kib()
+        context = multiprocessing.get_context("spawn")
+        share = -(-connections // clients)
+        pipes, processes = [], []
+        for n in range(clients):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_hold_connections, args=(
+                seeded.member_tokens[n * share:(n + 1) * share], server.port, deflate, theirs))
+            process.start()
+            pipes.append(ours)
+            processes.append(process)
+        try:
+            opened = 0
+            for pipe in pipes:
+                opened += await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
+            await asyncio.sleep(5)
             after = server.rss_kib()
-            for member in connected:
-                assert member.transport is not None
-                member.transport.close()
-            return {"connections": connections, "rss_before_mib": round(before / 1024, 1),
-                    "rss_after_mib": round(after / 1024, 1),
-                    "kib_per_connection": round((after - before) / connections, 1)}
-    finally:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+            load_idle = _load_average()
+            cpu_before, began = server.cpu_seconds(), time.monotonic()
+            await asyncio.sleep(idle_seconds)
+            cpu = server.cpu_seconds() - cpu_before
+            elapsed = time.monotonic() - began
+            allocations = _top_allocations(first, await server.snapshot(), opened) if first else None
+        finally:
+            for pipe in pipes:
+                pipe.send("close")
+            for process in processes:
+                await asyncio.get_running_loop().run_in_executor(None, process.join, 30)
+                if process.is_alive():
+                    process.kill()
+    return {"connections": opened, "clients": clients, "deflate_offered": deflate,
+            "rss_before_mib": round(before / 1024, 1), "rss_after_mib": round(after / 1024, 1),
+            "kib_per_connection": round((after - before) / opened, 2),
+            "kb_per_connection": round((after - before) * 1.024 / opened, 2),
+            "idle_seconds": round(elapsed, 1), "idle_server_cpu_s": round(cpu, 2),
+            "keepalive_core_percent": round(100 * cpu / elapsed, 2),
+            "load_average_before": load_before, "load_average_idle": load_idle,
+            "load_average_after": _load_average(),
+            **({"allocations": allocations} if allocations is not None else {})}
 
 
 def main() -> None:
@@ -314,11 +412,16 @@ def main() -> None:
     lat.add_argument("--seconds", type=float, default=20)
     mem = sub.add_parser("idle")
     mem.add_argument("--connections", type=int, default=5000)
+    mem.add_argument("--clients", type=int, default=4, help="client processes sharing the connections")
+    mem.add_argument("--idle-seconds", type=float, default=60, help="how long the idle CPU is measured")
+    mem.add_argument("--deflate", action="store_true", help="offer permessage-deflate, as browsers do")
+    mem.add_argument("--traced", action="store_true", help="tracemalloc in the server; the top allocations")
     args = parser.parse_args()
     if args.command == "latency":
         result = uvloop.run(latency(args.members, args.rate, args.seconds))
     else:
-        result = uvloop.run(idle(args.connections))
+        result = uvloop.run(idle(args.connections, args.clients, args.idle_seconds, args.deflate,
+                                 args.traced))
     print(json.dumps(result))
 
 

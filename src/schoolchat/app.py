@@ -44,7 +44,6 @@ from schoolchat.privacy.api import router as privacy_router
 from schoolchat.ratelimit.limiter import Limiter
 from schoolchat.realtime.api import router as realtime_router
 from schoolchat.realtime.bus import Bus, MemoryBus
-from schoolchat.realtime.hub import PATH as HUB_PATH
 from schoolchat.realtime.hub import Hub, HubSocket
 from schoolchat.realtime.hub import router as hub_router
 from schoolchat.realtime.redis_bus import RedisBus
@@ -146,6 +145,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # counts what BodyGuard answers too
     app.add_middleware(AccessLogMiddleware)  # its duration covers everything inside, its id every answer
     app.add_middleware(LoginStateSessions, secret_key=settings.secret_key, https_only=settings.cookie_secure)
+    app.add_middleware(HubSocket, hub=hub)  # the hub's sockets skip every layer inside (realtime/hub.py)
     app.add_middleware(TransportReset)  # outermost: it needs the server's own send (realtime/transport.py)
 
     @app.get("/healthz", include_in_schema=False)
@@ -172,7 +172,6 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
                    attachments_router, moderation_router, mass_messages_router, notifications_router, roster_router,
                    auth_router, lti_admin_router, lti_router, privacy_router, sso_router):
         app.include_router(router)
-    app.router.add_websocket_route(HUB_PATH, HubSocket(hub))
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api
     declare_credentials(app)
     return app

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import logging
 from pathlib import Path
+from typing import Any
 
 import typer
 import uvicorn
+from fastapi import FastAPI
 from rich.console import Console
 from rich.progress import Progress, TaskID
 from rich.table import Table
@@ -30,13 +33,54 @@ app = typer.Typer(help="schoolchat: real-time messaging for schools.", no_args_i
 console = Console()
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
-    """uvicorn's own access log is off (it wrote query strings, tokens included): schoolchat.logs writes one."""
+# How every process serves. uvicorn's own access log is off (it wrote query strings, tokens included):
+# schoolchat.logs writes one. uvicorn's own proxy headers stay off: it would take X-Forwarded-For from any
+# peer on 127.0.0.1 as the client's address; the address comes from SCHOOLCHAT_CLIENT_ADDRESS_HEADER alone
+# (ratelimit.deps). Two WebSocket features of uvicorn are off because the hub does better for idle sockets
+# (docs/performance.md, issue 17): permessage-deflate, which browsers always offer, keeps a zlib compressor
+# and decompressor per socket (about 44 KB) and would compress every fan-out frame once per recipient, for
+# events of a few hundred bytes; and uvicorn's protocol-level ping, a timer per socket, when the hub's
+# keep-alive sweep already pings quiet sockets and drops silent clients.
+UVICORN: dict[str, Any] = {
+    "loop": "uvloop", "http": "httptools", "log_config": None, "access_log": False, "proxy_headers": False,
+    "ws_per_message_deflate": False, "ws_ping_interval": None, "ws_ping_timeout": None}
+
+WORKER_START_SECONDS = 120
+
+
+def worker_app() -> FastAPI:
+    """The app of one process of ``serve --workers N`` (uvicorn starts each and calls this in it)."""
+    settings = Settings()
     logs.configure(settings.log_level, settings.log_format, demo=settings.demo)
-    # uvicorn's own proxy headers stay off: it would take X-Forwarded-For from any peer on 127.0.0.1 as the
-    # client's address. The address comes from SCHOOLCHAT_CLIENT_ADDRESS_HEADER alone (ratelimit.deps).
-    uvicorn.run(create_app(settings), host=host, port=port, loop="uvloop", http="httptools",
-                log_level=settings.log_level, log_config=None, access_log=False, proxy_headers=False)
+    # uvicorn silenced its access log in this process before calling us, and logs.configure let it through
+    # again: silenced once more, as in one process (it writes query strings).
+    logging.getLogger("uvicorn.access").propagate = False
+    return create_app(settings)
+
+
+def many_processes_problem(settings: Settings) -> str | None:
+    """Why ``settings`` cannot run in several processes, or None. Each process delivers only what reaches
+    it: events and rate limits cross processes through Redis; SQLite's group commit and writer are one
+    process's."""
+    if not settings.redis_url:
+        return ("--workers above 1 needs SCHOOLCHAT_REDIS_URL: events and rate limits cross processes "
+                "through Redis.")
+    if settings.effective_database_url.startswith("sqlite"):
+        return "--workers above 1 needs PostgreSQL (SCHOOLCHAT_DATABASE_URL): SQLite serves one process."
+    return None
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    """One process, or ``workers`` processes sharing one listening socket (the kernel spreads connections)."""
+    logs.configure(settings.log_level, settings.log_format, demo=settings.demo)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level, **UVICORN)
+    else:
+        # A worker answers the supervisor's health check only once it has imported and started the app, which
+        # takes longer than uvicorn's 5 s on a busy machine: the supervisor then killed and restarted it
+        # forever.
+        uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, host=host, port=port,
+                    log_level=settings.log_level, timeout_worker_healthcheck=WORKER_START_SECONDS, **UVICORN)
 
 
 @app.command()
@@ -57,7 +101,10 @@ def vapid_keys() -> None:
 
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
-          migrate_first: bool = typer.Option(False, "--migrate", help="Run migrations before serving.")) -> None:
+          migrate_first: bool = typer.Option(False, "--migrate", help="Run migrations before serving."),
+          workers: int = typer.Option(1, min=1, max=64, help="Processes behind the one port (above 1 needs "
+                                                             "PostgreSQL and Redis; docs/operations.md).")
+          ) -> None:
     """Run the service (the database must be migrated; see `schoolchat migrate`)."""
     settings = Settings()
     try:
@@ -65,9 +112,13 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
     except RuntimeError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
+    problem = many_processes_problem(settings) if workers > 1 else None
+    if problem is not None:
+        console.print(f"[red]{problem}[/red]")
+        raise typer.Exit(2)
     if migrate_first:
         upgrade(settings.effective_database_url)
-    _serve(settings, host, port)
+    _serve(settings, host, port, workers)
 
 
 @app.command("demo")

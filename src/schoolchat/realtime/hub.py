@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.requests import HTTPConnection
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schoolchat.errors import ApiError, error_body
 from schoolchat.ratelimit import texts as limit_texts
@@ -201,13 +201,18 @@ class Hub:
 
 
 class HubSocket:
-    """The WebSocket at ``/hubs/messages`` as a bare ASGI app: no per-connection routing or request objects
-    beyond the upgrade, which matters at thousands of idle connections per process."""
+    """The WebSocket at ``/hubs/messages``, taken straight from the server just inside ``TransportReset``:
+    no routing, request objects or middleware (they all pass WebSockets through, yet each kept a suspended
+    frame, a wrapped ``send`` or a scope copy for as long as the socket lived), which matters at thousands of
+    idle connections per process. Everything else goes on to ``app``."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, app: ASGIApp, hub: Hub) -> None:
+        self.app = app
         self.hub = hub
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket" or scope["path"] != PATH:
+            return await self.app(scope, receive, send)
         settings = self.hub.services.settings
         request = HTTPConnection(scope)
         if not origin_allowed(request, settings.allowed_origins):
