@@ -10,7 +10,7 @@ OIDC_STAMP := $(OIDC_DIR)/node_modules/.installed
 WEB_DIR := src/schoolchat/web
 WEB_STAMP := $(WEB_DIR)/static/.built
 
-.PHONY: run test test-sqlite test-postgres install lock web clean
+.PHONY: run test test-sqlite test-postgres check install lock web clean
 
 # Exactly the Python packages that were tested: every one pinned with its hashes in requirements.lock.
 $(STAMP): pyproject.toml requirements.lock
@@ -54,9 +54,15 @@ run: install web
 
 ## The whole suite: on SQLite, then again on PostgreSQL (127.0.0.1:5432; skipped with a reason when it is
 ## unreachable, except in CI where that is a failure).
-test: install web $(NODE_STAMP) $(OIDC_STAMP)
+test: check web $(NODE_STAMP) $(OIDC_STAMP)
 	$(BIN)/pytest
 	SCHOOLCHAT_TEST_DATABASE=postgresql $(BIN)/pytest
+
+## The machines' checks, run first by `make test` (so in CI): lint, types (strict for src/), the layers.
+check: install
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test-sqlite: install web $(NODE_STAMP) $(OIDC_STAMP)
 	$(BIN)/pytest

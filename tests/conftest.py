@@ -22,9 +22,9 @@ from schoolchat.app import create_app
 from schoolchat.config import Settings
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
-from schoolchat.db.models import metadata
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
+from schoolchat.tables import metadata
 from tests.factories import Factory
 from tests.realtime.processes import RedisProcess
 

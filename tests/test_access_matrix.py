@@ -33,12 +33,12 @@ from fastapi import FastAPI
 from sqlalchemy import insert, select, text
 
 from schoolchat.db import Database
-from schoolchat.db.models import metadata
 from schoolchat.people.roster import jobs as roster_jobs
 from schoolchat.people.roster.apply import Imported
 from schoolchat.people.roster.files import RosterError
 from schoolchat.search.index import backfill
 from schoolchat.services import Services
+from schoolchat.tables import metadata
 from tests.calls import conversation_list, error_of, sent, started
 from tests.conftest import DATABASE_KIND
 from tests.factories import Factory, Person

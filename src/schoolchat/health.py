@@ -38,14 +38,14 @@ class Readiness:
             async with asyncio.timeout(self._timeout), self._db.read() as conn:
                 await conn.execute(text("SELECT 1"))
             return True
-        except Exception:  # whatever the driver raises for a refused connection, a lost file, a timeout
+        except Exception:  # noqa: BLE001 -- whatever the driver raises for a refused connection, a lost file, a timeout
             return False
 
     async def _ping_redis(self, redis: Redis) -> bool:
         try:
             async with asyncio.timeout(self._timeout):
                 return bool(await redis.ping())
-        except Exception:
+        except Exception:  # noqa: BLE001 -- as above: unreachable, whatever the client raises
             return False
 
     async def close(self) -> None:

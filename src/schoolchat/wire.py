@@ -3,9 +3,9 @@ so a client sees one format whether a time came from a model or from a hand-buil
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def timestamp(at: datetime) -> str:
     """``2026-11-27T08:01:02.345678Z`` (fraction only when there is one), for an aware datetime."""
-    return at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")

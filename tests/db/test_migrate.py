@@ -1,16 +1,38 @@
-"""``schoolchat migrate``: a migration run leaves PostgreSQL with fresh planner statistics."""
+"""``schoolchat migrate``: every migration runs on a fresh database with its own code; a run leaves PostgreSQL with
+fresh planner statistics."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import create_engine, inspect
 
-from schoolchat.db.migrate import upgrade
+from schoolchat.db import fulltext
+from schoolchat.db.migrate import sync_url, upgrade
 from tests.conftest import DATABASE_KIND, POSTGRES_ADMIN_URL, _postgres_database
 
-pytestmark = pytest.mark.skipif(DATABASE_KIND != "postgresql", reason="statistics are PostgreSQL's")
+postgresql_only = pytest.mark.skipif(DATABASE_KIND != "postgresql", reason="statistics are PostgreSQL's")
+
+
+def test_a_fresh_database_migrates_from_zero_to_the_head(tmp_path: Path) -> None:
+    run_db = f"schoolchat_fresh_{os.getpid()}"
+    url = _postgres_database(run_db) if DATABASE_KIND == "postgresql" else f"sqlite+aiosqlite:///{tmp_path}/fresh.db"
+    try:
+        upgrade(url)
+        engine = create_engine(sync_url(url))
+        try:
+            with engine.connect() as conn:
+                tables = set(inspect(conn).get_table_names())
+        finally:
+            engine.dispose()
+        assert {"messages", "attachments", "message_attachments", fulltext.TABLE} <= tables
+    finally:
+        if DATABASE_KIND == "postgresql":
+            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{run_db}" WITH (FORCE)')
 
 
 def _analysed(url: str) -> set[str]:
@@ -19,6 +41,7 @@ def _analysed(url: str) -> set[str]:
             "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")}
 
 
+@postgresql_only
 def test_migrating_analyses_the_tables_it_created_or_filled() -> None:
     run_db = f"schoolchat_migrate_{os.getpid()}"
     url = _postgres_database(run_db)

@@ -3,7 +3,7 @@ SQLAlchemy does, inside the caller's transaction, on either dialect."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import bindparam, insert, select, update
@@ -36,8 +36,8 @@ async def test_rows_match_what_sqlalchemy_returns_types_and_labels_included(serv
     async with services.db.read() as conn:
         fast = await _USER.first(conn, username="prep.one")
         core = (await conn.execute(_USER.statement, {"username": "prep.one"})).one()
-    assert tuple(fast) == tuple(core) == (user_id, "Prep.One", True, created.astimezone(timezone.utc))
-    assert fast.display_name == "Prep.One" and fast.created_at.tzinfo == timezone.utc
+    assert tuple(fast) == tuple(core) == (user_id, "Prep.One", True, created.astimezone(UTC))
+    assert fast.display_name == "Prep.One" and fast.created_at.tzinfo == UTC
     assert fast.messaging_disabled is True
 
 

@@ -16,7 +16,7 @@ from schoolchat.people.roster.models import roster_ids
 from schoolchat.services import Services
 from tests.calls import started
 from tests.factories import Factory, Person, Space
-from tests.lti.platform import Course, PlatformServer, PlatformUser, LearningPlatform
+from tests.lti.platform import Course, LearningPlatform, PlatformServer, PlatformUser
 
 TOOL = "https://testserver"  # the tool is served over https here, as in production: its cookies are Secure
 

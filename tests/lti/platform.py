@@ -143,10 +143,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+    def do_GET(self) -> None:
         self._answer({k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         self._answer({k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()})
 

@@ -159,7 +159,7 @@ async def test_individual_messages_are_removed_from_every_recipients_copy(
 
 async def test_a_copy_deleted_in_its_1to1_goes_alone(client: httpx.AsyncClient, chat: CourseChat) -> None:
     await started(client, chat.author, people=[chat.reader.id, chat.teacher.id], mode="individual", body=OLD)
-    to_reader, to_teacher = [[c for c in await conversation_list(client, person) if c["kind"] == "direct"][0]
+    to_reader, to_teacher = [next(c for c in await conversation_list(client, person) if c["kind"] == "direct")
                              for person in (chat.reader, chat.teacher)]
     copy = (await history(client, chat.reader, to_reader["id"]))["messages"][0]
     assert (await client.delete(f"/api/messages/{copy['id']}", headers=chat.author.headers)).status_code == 200

@@ -18,15 +18,22 @@ from typing import Any
 import httpx
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import text
 
 from schoolchat.app import create_app
 from schoolchat.config import Settings
 from schoolchat.db import Database
-from schoolchat.db.models import metadata
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
+from schoolchat.tables import metadata
 from tests.conftest import DATABASE_KIND, SECRET
 from tests.factories import Factory, Person
 

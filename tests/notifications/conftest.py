@@ -53,7 +53,7 @@ class Mailbox:
         self.answer = "250 OK"
         self.on_accept: Any = None  # called (in the server's thread) before answering an accepted mail
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if not self.answer.startswith("250"):
             return self.answer
         self.mails.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]

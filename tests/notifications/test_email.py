@@ -3,7 +3,7 @@ who never gets one (muted, messaging disabled, their own messages, read before i
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from aiosmtpd.controller import Controller
@@ -92,7 +92,7 @@ async def test_daily_digest_arrives_at_the_digest_hour_in_the_schools_time_zone(
     digest = datetime.combine(tokyo.date(), datetime.min.time().replace(hour=16), tokyo.tzinfo)
     if digest <= tokyo:
         digest += timedelta(days=1)
-    digest_utc = digest.astimezone(timezone.utc)
+    digest_utc = digest.astimezone(UTC)
     await worker.tick(digest_utc - timedelta(minutes=1))
     assert mailbox.mails == []
     await worker.tick(digest_utc)

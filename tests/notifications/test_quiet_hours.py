@@ -3,7 +3,7 @@ admin's urgent mass message ignores them."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from aiosmtpd.controller import Controller
@@ -26,7 +26,7 @@ async def _quiet_now(client: httpx.AsyncClient, make: Factory) -> tuple[Person, 
     answer = await client.put(f"/api/admin/orgs/{make.school}/notifications", headers=admin.headers, json={
         "quiet_start": start.strftime("%H:%M"), "quiet_end": end.strftime("%H:%M")})
     assert answer.status_code == 200, answer.text
-    return admin, end.replace(second=0, microsecond=0).astimezone(timezone.utc)
+    return admin, end.replace(second=0, microsecond=0).astimezone(UTC)
 
 
 async def test_quiet_hours_hold_a_students_email_until_they_end_and_not_a_teachers(

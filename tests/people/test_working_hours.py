@@ -21,7 +21,7 @@ EVERY_DAY = [1, 2, 3, 4, 5, 6, 7]
 
 def _around_now(time_zone: str, start_hours: float, end_hours: float) -> dict[str, Any]:
     now = datetime.now(ZoneInfo(time_zone))
-    clock = lambda delta: (now + timedelta(hours=delta)).strftime("%H:%M")  # noqa: E731
+    clock = lambda delta: (now + timedelta(hours=delta)).strftime("%H:%M")
     return {"start": clock(start_hours), "end": clock(end_hours), "days": EVERY_DAY}
 
 

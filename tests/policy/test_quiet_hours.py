@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from schoolchat.policy.quiet_hours import QuietHours, earliest_send
@@ -12,7 +12,7 @@ NIGHTS = QuietHours(OSLO, time(21), time(7))
 
 
 def _oslo(*args: int) -> datetime:
-    return datetime(*args, tzinfo=OSLO).astimezone(timezone.utc)
+    return datetime(*args, tzinfo=OSLO).astimezone(UTC)
 
 
 def test_outside_quiet_hours_a_student_is_notified_at_once() -> None:
@@ -51,7 +51,7 @@ def test_a_daytime_window_holds_within_the_same_day() -> None:
 def test_the_end_is_in_local_time_across_a_daylight_saving_change() -> None:
     # Night of 28/29 March 2026: Oslo moves from UTC+1 to UTC+2; 07:00 local is 05:00 UTC.
     assert earliest_send(_oslo(2026, 3, 28, 23, 0), NIGHTS, "student", False) == datetime(
-        2026, 3, 29, 5, 0, tzinfo=timezone.utc)
+        2026, 3, 29, 5, 0, tzinfo=UTC)
 
 
 def test_no_quiet_hours_hold_nothing() -> None:

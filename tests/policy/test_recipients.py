@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from schoolchat.policy.recipients import Mode, Plan, Scenario, SpaceSelection, plan_send, recipient_options
 from schoolchat.policy.decision import Denied
+from schoolchat.policy.recipients import Mode, Plan, Scenario, SpaceSelection, plan_send, recipient_options
 
 SENDER = 1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from schoolchat.policy.working_hours import WorkingHours, is_outside_working_hours, working_hours_notice
 
@@ -11,7 +11,7 @@ NIGHT_SHIFT = WorkingHours(time(22, 0), time(6, 0), days=(1,))  # Monday night i
 
 
 def _utc(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 12, day, hour, minute, tzinfo=timezone.utc)  # 2026-12-07 is a Monday
+    return datetime(2026, 12, day, hour, minute, tzinfo=UTC)  # 2026-12-07 is a Monday
 
 
 def test_inside_the_hours_of_a_working_day_is_not_outside() -> None:

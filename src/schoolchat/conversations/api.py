@@ -23,12 +23,12 @@ from schoolchat.conversations.schemas import (
     StartConversation,
     StartedOut,
 )
+from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
 from schoolchat.inputs import MAX_ID, Id
 from schoolchat.messages import actions as message_actions
 from schoolchat.messages.schemas import BadgeOut, MarkRead, UnreadOut
 from schoolchat.people import selection
-from schoolchat.db.types import utcnow
 from schoolchat.people.queries import UserSummary, joined_notices, working_hours_notices
 from schoolchat.policy.decision import Denied
 from schoolchat.policy.recipients import Mode, Scenario

@@ -15,14 +15,19 @@ from schoolchat.auth.actor import Actor
 from schoolchat.conversations.icons import icon_for
 from schoolchat.conversations.models import conversations, individual_recipients, memberships
 from schoolchat.db.prepared import Prepared, together
+from schoolchat.db.types import utcnow
 from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
 from schoolchat.people.models import space_members, spaces, users
-from schoolchat.db.types import utcnow
 from schoolchat.people.queries import joined_notices, school_roles, space_roles_of
 from schoolchat.people.queries import working_hours_notices as people_working_hours_notices
-from schoolchat.people.reach import (ANY_ORG_DISABLED, any_org_disabled, disabled_among, org_tree,
-                                     spaces_with_messaging_off)
+from schoolchat.people.reach import (
+    ANY_ORG_DISABLED,
+    any_org_disabled,
+    disabled_among,
+    org_tree,
+    spaces_with_messaging_off,
+)
 from schoolchat.policy import texts
 
 

@@ -35,11 +35,11 @@ TABLE = "message_search"
 def create_statements(dialect: str) -> list[str]:
     """DDL for the index (run by the migration)."""
     if dialect == "sqlite":
-        return [f"CREATE VIRTUAL TABLE {TABLE} USING fts5(words, conversation, tokenize='ascii', "
-                "prefix='2 3', detail=column)"]
+        return [(f"CREATE VIRTUAL TABLE {TABLE} USING fts5(words, conversation, tokenize='ascii', "
+                "prefix='2 3', detail=column)")]
     return [
-        f"CREATE TABLE {TABLE} (message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE, "
-        "conversation_id INTEGER NOT NULL, words TSVECTOR NOT NULL)",
+        (f"CREATE TABLE {TABLE} (message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE, "
+        "conversation_id INTEGER NOT NULL, words TSVECTOR NOT NULL)"),
         f"CREATE INDEX ix_{TABLE}_words ON {TABLE} USING gin (words)",
         f"CREATE INDEX ix_{TABLE}_conversation ON {TABLE} (conversation_id, message_id)",
     ]

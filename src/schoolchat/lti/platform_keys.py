@@ -59,15 +59,15 @@ class PlatformKeys:
 async def _fetch(url: str) -> _Fetched:
     unavailable = LaunchRefused(502, "platform_keys_unavailable", texts.KEYS_UNAVAILABLE, {"jwks_url": url})
     try:
-        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as http:
-            async with http.stream("GET", url, headers={"Accept": "application/json"}) as answer:
-                if answer.status_code != 200:
+        async with (httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as http,
+                    http.stream("GET", url, headers={"Accept": "application/json"}) as answer):
+            if answer.status_code != 200:
+                raise unavailable
+            body = b""
+            async for chunk in answer.aiter_bytes():
+                body += chunk
+                if len(body) > MAX_BYTES:
                     raise unavailable
-                body = b""
-                async for chunk in answer.aiter_bytes():
-                    body += chunk
-                    if len(body) > MAX_BYTES:
-                        raise unavailable
         keys = KeySet.import_key_set(json.loads(body))
     except (httpx.HTTPError, ValueError, JoseError) as exc:
         raise unavailable from exc

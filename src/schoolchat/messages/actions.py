@@ -31,8 +31,8 @@ from schoolchat.messages.models import messages
 from schoolchat.messages.render import preview, render
 from schoolchat.notifications import enqueue
 from schoolchat.people import selection
-from schoolchat.people.selection import Recipients
 from schoolchat.people.queries import user_summaries
+from schoolchat.people.selection import Recipients
 from schoolchat.policy import texts
 from schoolchat.policy.decision import Denied, require
 from schoolchat.policy.messages import may_delete_own, may_edit, may_forward

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from schoolchat.auth.deps import MessagingActor
 from schoolchat.conversations.schemas import RecipientSelection

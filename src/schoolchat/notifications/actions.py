@@ -9,7 +9,11 @@ from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import upsert
 from schoolchat.errors import ApiError
 from schoolchat.moderation import audit
-from schoolchat.notifications.models import notification_preferences, org_notification_settings, push_subscriptions
+from schoolchat.notifications.models import (
+    notification_preferences,
+    org_notification_settings,
+    push_subscriptions,
+)
 from schoolchat.notifications.schemas import SchoolSettingsIn
 from schoolchat.people.queries import require_administered
 from schoolchat.services import Services

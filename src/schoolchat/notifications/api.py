@@ -12,8 +12,14 @@ from schoolchat.auth.deps import CurrentActor, MessagingActor
 from schoolchat.errors import ApiError
 from schoolchat.inputs import Id
 from schoolchat.notifications import actions, queries, texts, unsubscribe
-from schoolchat.notifications.schemas import (PreferencesIn, PreferencesOut, PushSubscriptionIn, PushSubscriptionOut,
-                                              SchoolSettingsIn, SchoolSettingsOut)
+from schoolchat.notifications.schemas import (
+    PreferencesIn,
+    PreferencesOut,
+    PushSubscriptionIn,
+    PushSubscriptionOut,
+    SchoolSettingsIn,
+    SchoolSettingsOut,
+)
 from schoolchat.people.queries import require_administered
 from schoolchat.people.reach import org_tree
 from schoolchat.services import Services, ServicesDep

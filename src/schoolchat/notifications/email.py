@@ -7,9 +7,9 @@ its send, so a resend after a crash is recognisably the same email.
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
-from datetime import datetime
 
 import aiosmtplib
 

@@ -12,7 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.conversations.models import memberships
-from schoolchat.notifications.models import notification_preferences, org_notification_settings, push_subscriptions
+from schoolchat.notifications.models import (
+    notification_preferences,
+    org_notification_settings,
+    push_subscriptions,
+)
 from schoolchat.people.models import ROLE_RANK, org_roles, users
 from schoolchat.people.queries import time_zones_of
 from schoolchat.people.reach import OrgTree, disabled_among

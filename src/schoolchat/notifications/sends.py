@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
-from schoolchat.notifications.lease import claim_oldest
 from schoolchat.db.types import utcnow
+from schoolchat.notifications.lease import claim_oldest
 from schoolchat.notifications.models import notification_items as items
 from schoolchat.notifications.models import notification_jobs as jobs
 from schoolchat.notifications.models import notification_sends as sends

@@ -22,8 +22,8 @@ from schoolchat.db.engine import is_unique_violation
 from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import upsert
 from schoolchat.errors import ApiError
-from schoolchat.people import queries
 from schoolchat.moderation import audit
+from schoolchat.people import queries
 from schoolchat.people.models import communication_rules, org_roles, orgs, space_members, spaces, users
 from schoolchat.policy.admin import may_administer_user, may_enrol, may_grant
 from schoolchat.policy.decision import require

@@ -15,8 +15,8 @@ from schoolchat.people.schemas import (
     AdminPersonOut,
     CreatedOut,
     MeOut,
-    OrgIn,
     OrgChanges,
+    OrgIn,
     OrgOut,
     PersonOut,
     ReachabilityOut,
@@ -24,23 +24,23 @@ from schoolchat.people.schemas import (
     RoleIn,
     RuleOut,
     RulesIn,
+    SpaceChanges,
     SpaceHit,
     SpaceIn,
     SpaceMemberIn,
     SpaceOut,
-    SpaceChanges,
     SpaceParticipantOut,
     UserChanges,
     UserIn,
     WorkingHoursIn,
     WorkingHoursOut,
 )
-from schoolchat.policy.communication import ROLES, scope_for
 from schoolchat.policy.admin import may_use_admin_tools
+from schoolchat.policy.communication import ROLES, scope_for
 from schoolchat.policy.decision import Denied, require
+from schoolchat.policy.working_hours import WorkingHours
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
-from schoolchat.policy.working_hours import WorkingHours
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["people"])

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -16,6 +16,7 @@ from schoolchat.policy.admin import may_administer
 from schoolchat.policy.decision import Allowed, require
 from schoolchat.policy.recipients import SpaceSelection
 from schoolchat.policy.working_hours import WorkingHours, working_hours_notice
+
 
 @dataclass(frozen=True, slots=True)
 class UserSummary:

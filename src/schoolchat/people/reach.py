@@ -10,9 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.db.prepared import Prepared
-from schoolchat.people.models import ROLE_RANK, communication_rules, org_roles, orgs, space_members, spaces, users
-from schoolchat.policy.communication import Rules, RecipientFacts, Scope, SenderSchool, may_start_conversation
+from schoolchat.people.models import (
+    ROLE_RANK,
+    communication_rules,
+    org_roles,
+    orgs,
+    space_members,
+    spaces,
+    users,
+)
 from schoolchat.policy import texts
+from schoolchat.policy.communication import RecipientFacts, Rules, Scope, SenderSchool, may_start_conversation
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 from schoolchat.policy.messaging import may_use_messaging
 

@@ -11,12 +11,12 @@ from fastapi.responses import StreamingResponse
 from schoolchat.attachments import actions as attachment_actions
 from schoolchat.auth.deps import CurrentActor
 from schoolchat.db.types import utcnow
+from schoolchat.inputs import Id
 from schoolchat.moderation.schemas import Confirmed
 from schoolchat.privacy import actions, export, exports
 from schoolchat.privacy.schemas import ErasureOut, ExportIn, ExportOut
 from schoolchat.ratelimit.deps import limiter_of
 from schoolchat.ratelimit.rules import Rule
-from schoolchat.inputs import Id
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["privacy"])

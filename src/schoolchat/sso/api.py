@@ -14,8 +14,8 @@ from schoolchat.auth.actions import IssuedToken
 from schoolchat.auth.api import end_session, set_session_cookie
 from schoolchat.auth.deps import CurrentActor
 from schoolchat.errors import ApiError
-from schoolchat.people.queries import require_administered
 from schoolchat.inputs import Id
+from schoolchat.people.queries import require_administered
 from schoolchat.services import Services, ServicesDep
 from schoolchat.sso import actions, queries, texts
 from schoolchat.sso.oidc import DiscoveryFailed, RelyingParty, TokenRejected

@@ -71,8 +71,7 @@ class RelyingParty:
             return held[1]
         # A changed configuration is a new client (new discovery, new JWKS); its name keys the login state, so a
         # login begun under the old configuration cannot finish under the new one.
-        digest = hashlib.sha256("\0".join((config.issuer, config.client_id, config.client_secret,
-                                            config.scope)).encode())
+        digest = hashlib.sha256(f"{config.issuer}\x00{config.client_id}\x00{config.client_secret}\x00{config.scope}".encode())
         name = f"org{config.org_id}-{digest.hexdigest()[:16]}"
         client = StarletteOAuth2App(
             StarletteIntegration(name), name, client_id=config.client_id, client_secret=config.client_secret,

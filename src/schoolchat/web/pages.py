@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from urllib.parse import urlencode
 from string import Template
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response

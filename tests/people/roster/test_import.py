@@ -214,8 +214,8 @@ async def test_an_import_with_any_error_changes_nothing(services: Services, rost
     _edit(roster, "users.csv", "Oskar,Dahl", "Oskar,Renamed")
     _edit(roster, "orgs.csv", "Birchwood Middle,school", "Birchwood Middle,galaxy")
     errors = await _refused(services, roster)
-    assert errors == ["orgs.csv, line 4, column type: 'galaxy' is not an org type; expected one of national, state, "
-                      "local, district, school, department"]
+    assert errors == [("orgs.csv, line 4, column type: 'galaxy' is not an org type; expected one of national, state, "
+                      "local, district, school, department")]
     async with services.db.read() as conn:
         assert (await conn.execute(select(users.c.name).where(users.c.username == "oskar.dahl"))).scalar_one() == \
             "Oskar Dahl"

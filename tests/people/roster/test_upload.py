@@ -150,8 +150,8 @@ async def test_an_import_whose_process_stopped_is_marked_failed_and_frees_the_or
     accepted = await _upload(client, admin, make.school, zipped(roster_files(3)))
     assert accepted.status_code == 202, accepted.text
     lost = await _job(client, admin, orphan.id)
-    assert (lost["status"], lost["failure"]) == ("failed", "The import stopped when the service did. Upload the "
-                                                 "roster again: what was already imported is matched, not repeated.")
+    assert (lost["status"], lost["failure"]) == ("failed", ("The import stopped when the service did. Upload the "
+                                                 "roster again: what was already imported is matched, not repeated."))
     await app.state.roster_imports.wait()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from schoolchat.db.models import metadata
+from schoolchat.tables import metadata
 
 config = context.config
 

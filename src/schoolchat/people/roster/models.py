@@ -7,7 +7,19 @@ sessions have no local object (classes become courses here) and keep ``local_id`
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    text,
+)
 
 from schoolchat.db.metadata import metadata
 from schoolchat.db.types import UTCDateTime

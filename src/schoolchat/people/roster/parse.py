@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from schoolchat.errors import ApiError
-from schoolchat.people.schemas import EMAIL_PATTERN
 from schoolchat.people.roster.files import FILES, RosterError, Row, read_manifest, read_rows
+from schoolchat.people.schemas import EMAIL_PATTERN
 from schoolchat.validation import display_name
 
 # OneRoster org types and the org kind each becomes.

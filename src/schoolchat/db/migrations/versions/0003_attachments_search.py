@@ -15,7 +15,7 @@ from alembic import op
 
 import schoolchat.db.types
 from schoolchat.db import fulltext
-from schoolchat.search.index import backfill
+from schoolchat.search.text import tokens
 
 revision = '0003'
 down_revision = '0001'
@@ -60,7 +60,28 @@ def upgrade() -> None:
     connection = op.get_bind()
     for statement in fulltext.create_statements(connection.dialect.name):
         op.execute(statement)
-    backfill(connection)
+    _index_existing_messages(connection)
+
+
+# Frozen with this revision: the messages table as it was at 0003, read in plain SQL, so that later changes to
+# the tables (and to search.index) cannot break a fresh migration. message_attachments was created just above and
+# is empty, so a message's words are those of its text. The words themselves are the app's (search.text): the
+# index must hold what queries split, whatever the version.
+_EXISTING_MESSAGES = sa.text(
+    "SELECT messages.id, messages.conversation_id, messages.body FROM messages"
+    " JOIN conversations ON conversations.id = messages.conversation_id"
+    " WHERE messages.deleted_at IS NULL AND conversations.kind <> 'mass' ORDER BY messages.id")
+
+
+def _index_existing_messages(connection: sa.Connection, batch: int = 20_000) -> None:
+    rows: list[tuple[int, int, list[str]]] = []
+    for message_id, conversation_id, body in connection.execute(_EXISTING_MESSAGES):
+        rows.append((message_id, conversation_id, tokens(body)))
+        if len(rows) >= batch:
+            fulltext.put_many(connection, rows)
+            rows = []
+    fulltext.put_many(connection, rows)
+    fulltext.optimize(connection)
 
 
 def downgrade() -> None:
