@@ -24,6 +24,7 @@ class Rule(StrEnum):
     HUB_INVOCATIONS = "hub_invocations"  # calls on one hub connection
     HUB_CONNECTIONS = "hub_connections"  # hub connections one person opens
     PRIVACY_REQUESTS = "privacy_requests"  # data exports one person starts and erasures they ask for
+    SAFEGUARDING = "safeguarding"  # escalations and safeguarding-lead designations one person makes
 
     @property
     def setting(self) -> str:
