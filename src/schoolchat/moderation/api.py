@@ -28,6 +28,7 @@ from schoolchat.policy.admin import may_use_admin_tools
 from schoolchat.policy.decision import require
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
+from schoolchat.safeguarding import queries as safeguarding_queries
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["moderation"])
@@ -82,8 +83,9 @@ async def report_inbox(actor: MessagingActor, services: ServicesDep,
     async with services.db.read() as conn:
         rows = await queries.inbox(conn, actor.id, status, before, limit)
         removed = await queries.removed_since(conn, rows)
+        lead = await safeguarding_queries.is_lead(conn, actor.id)
     return ReportPage(reports=[ReportOut(**queries.report_to_wire(row, removed)) for row in rows],
-                      next_before=rows[-1].id if len(rows) == limit else None)
+                      next_before=rows[-1].id if len(rows) == limit else None, safeguarding_lead=lead)
 
 
 @router.get("/reports/{report_id}", response_model=ReportOut)

@@ -53,6 +53,8 @@ class ReportOut(BaseModel):
 class ReportPage(BaseModel):
     reports: list[ReportOut]
     next_before: int | None
+    safeguarding_lead: bool = Field(False, description="The caller is a school's safeguarding lead: they may "
+                                                       "escalate and read a pupil's report history.")
 
 
 class ReviewIn(Body):

@@ -28,6 +28,12 @@ async def leads_in(conn: AsyncConnection, org_id: int) -> list[Any]:
         .where(safeguarding_leads.c.org_id == org_id).order_by(users.c.name, users.c.id))).all())
 
 
+async def is_lead(conn: AsyncConnection, user_id: int) -> bool:
+    """Whether the person is the safeguarding lead of any school (their Reports page offers escalation)."""
+    return (await conn.execute(select(safeguarding_leads.c.org_id).where(safeguarding_leads.c.user_id == user_id)
+                               .limit(1))).first() is not None
+
+
 async def leads_any_of(conn: AsyncConnection, user_id: int, org_ids: Iterable[int]) -> bool:
     return (await conn.execute(select(safeguarding_leads.c.org_id).where(
         safeguarding_leads.c.user_id == user_id, safeguarding_leads.c.org_id.in_(sorted(set(org_ids)))
