@@ -391,7 +391,11 @@ ROUTES: list[Route] = [
           ("open", "POST", "/api/reports/{report}/open", None),
           ("review", "POST", "/api/reports/{report}/review", {"status": "reviewed", "note": "ok"}),
           ("restore from", "POST", "/api/reports/{report}/restore", None),
+          ("escalate", "POST", "/api/reports/{report}/escalate", {"note": "passed on"}),
           ("download a file of", "GET", "/api/reports/{report}/attachments/{own_message}", None))],
+    # no caller here is a safeguarding lead: a pupil's report history does not exist for any of them
+    Route("report history of a pupil", "GET", "/api/safeguarding/pupils/{peer}/reports", Scope.CONVERSATION, 200,
+          "peer", overrides={"member": (404, "not_found")}),
     # the admin lists that name no object: every admin sees those of their own orgs, anyone else is refused
     Route("admin audit log", "GET", "/api/admin/audit", Scope.ADMIN, 200, reveals=_lists_audit_entries,
           seen_by=SCHOOL_ADMINS, allowed=ADMINS, overrides=NOT_AN_ADMIN),
@@ -418,6 +422,12 @@ ROUTES: list[Route] = [
                           "client_secret": "s", "link_by": "username"}),  # its discovery cannot be read
     Route("admin create org", "POST", "/api/admin/orgs", Scope.ADMIN, 201, "school",
           body={"name": "Science department", "kind": "department", "parent_id": "{school}"}),
+    Route("admin safeguarding leads of org", "GET", "/api/admin/orgs/{school}/safeguarding-leads", Scope.ADMIN,
+          200, "school"),
+    Route("admin designate safeguarding lead", "PUT", "/api/admin/orgs/{school}/safeguarding-leads/{teacher}",
+          Scope.ADMIN, 204, "teacher"),
+    Route("admin stand down safeguarding lead", "DELETE", "/api/admin/orgs/{school}/safeguarding-leads/{teacher}",
+          Scope.ADMIN, 204, "teacher"),
     Route("admin rename org", "PATCH", "/api/admin/orgs/{school}", Scope.ADMIN, 204, "school",
           body={"name": "Renamed School"}),
     Route("admin rename district", "PATCH", "/api/admin/orgs/{district}", Scope.ADMIN, 204, "district",

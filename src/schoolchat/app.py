@@ -41,6 +41,7 @@ from schoolchat.periodic import every
 from schoolchat.policy import texts
 from schoolchat.privacy import actions as privacy_actions
 from schoolchat.privacy.api import router as privacy_router
+from schoolchat.safeguarding.api import router as safeguarding_router
 from schoolchat.ratelimit.limiter import Limiter
 from schoolchat.realtime.api import router as realtime_router
 from schoolchat.realtime.bus import Bus, MemoryBus
@@ -170,7 +171,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     # (no two routes match the same request, so the order changes nothing else; tests/test_routes.py checks it).
     for router in (messages_router, conversations_router, realtime_router, hub_router, people_router, search_router,
                    attachments_router, moderation_router, mass_messages_router, notifications_router, roster_router,
-                   auth_router, lti_admin_router, lti_router, privacy_router, sso_router):
+                   auth_router, lti_admin_router, lti_router, privacy_router, sso_router, safeguarding_router):
         app.include_router(router)
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api
     declare_credentials(app)

@@ -22,6 +22,7 @@ from schoolchat.messages.schemas import (
     SentOut,
     UnreadOut,
 )
+from schoolchat.moderation import actions as moderation_actions
 from schoolchat.policy.recipients import Mode
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
@@ -56,6 +57,8 @@ async def history(conversation_id: Id, actor: MessagingActor, services: Services
     async with services.db.read() as conn:
         items = await queries.history_page(conn, actor.id, conversation_id, before_seq, limit)
         counted = await reads.on_page(conn, actor.id, conversation_id, items) if read_by else {}
+    if before_seq is None:  # an opening of the conversation, not a scroll: staff present via a report are audited
+        await moderation_actions.record_read_through_report(services, actor, conversation_id)
     for item in items:
         if item["id"] in counted:
             item["read_by"] = counted[item["id"]].to_wire()

@@ -1,8 +1,8 @@
 """The one path that takes a message's content out of every copy of it: deletes, moderator deletes and edits.
 
-A message's text is copied, at write time, into more places than its row: the rendered HTML, the search index,
-the conversation list's preview, the event log (``message.created``/``message.edited`` carry the text for as long
-as the log keeps them), and its files live in storage. Whatever removes or replaces content — a sender's delete,
+A message's text is copied, at write time, into more places than its row: the rendered HTML, its earlier texts
+(``message_versions``, the edit history), the search index, the conversation list's preview, the event log
+(``message.created``/``message.edited`` carry the text for as long as the log keeps them), and its files live in storage. Whatever removes or replaces content — a sender's delete,
 a moderator's delete (§5.5), an edit, and later the erasure and retention jobs — goes through here, in the caller's
 transaction, so every reader afterwards (history, a single message, search, the list, ``GET /api/events``, the
 hub's resync, another process's catch-up) sees only what the message is now.
@@ -24,7 +24,7 @@ from schoolchat.attachments import actions as attachment_actions
 from schoolchat.conversations.models import conversations
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
-from schoolchat.messages import queries
+from schoolchat.messages import queries, versions
 from schoolchat.messages.models import messages
 from schoolchat.messages.render import preview, render
 from schoolchat.realtime import log
@@ -65,6 +65,7 @@ async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: i
     if not ids:
         return {}
     await attachment_actions.discard_for_messages(tx, services, ids)
+    await versions.forget(tx, ids)
     await search_index.forget_messages(tx, ids)
     wires = [queries.to_wire(row) for row in await queries.by_ids(tx.conn, ids)]
     await tx.conn.execute(_PREVIEW_OF_LAST, [
@@ -78,7 +79,7 @@ async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: i
 
 async def replace_text(tx: Tx, services: Services, row: Any, kind: str, body: str) -> dict[str, Any]:
     """Edit a message's text (``row`` from ``queries``, in a conversation of ``kind``) in every copy, in ``tx``:
-    the row (marked edited), its HTML, its search entry, the preview when it is the conversation's last message,
+    the row (marked edited; the text it replaces joins the message's edit history), its HTML, its search entry, the preview when it is the conversation's last message,
     and every logged event about it, which now carries the new text only; a ``message.edited`` event tells the
     members. A "Sent to X people" message's copies in the recipients' 1:1s are edited with it. Returns the
     message as clients see it.
@@ -105,8 +106,10 @@ async def _copies(tx: Tx, message_ids: Sequence[int]) -> list[int]:
 
 
 async def _replace_one(tx: Tx, services: Services, row: Any, kind: str, body: str) -> dict[str, Any]:
+    now = utcnow()
+    await versions.keep_current(tx, row.id, now)
     await tx.conn.execute(update(messages).where(messages.c.id == row.id)
-                          .values(body=body, body_html=render(body), edited_at=utcnow()))
+                          .values(body=body, body_html=render(body), edited_at=now))
     await tx.conn.execute(_PREVIEW_OF_LAST, [{"cid": row.conversation_id, "seq": row.seq, "text": preview(body)}])
     wire = (await queries.to_wire_many(tx.conn, list(await queries.by_ids(tx.conn, [row.id]))))[0]
     await search_index.index_message(tx, row.id, row.conversation_id, kind, body,

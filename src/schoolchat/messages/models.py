@@ -34,3 +34,16 @@ messages = Table(
     Index("ix_messages_conversation_seq_sender", "conversation_id", "seq", "sender_id"),
     Index("ix_messages_copy_of", "copy_of_id"),
 )
+
+# Every earlier text of an edited message (issue 16): the edit action writes the text it replaces. Rows go with the
+# message's content on every delete and erasure (``messages.erasure``); a report freezes them in its evidence.
+message_versions = Table(
+    "message_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("written_at", UTCDateTime, nullable=False),  # when this text was sent or last edited in
+    Column("replaced_at", UTCDateTime, nullable=False),  # when an edit replaced it
+    Index("ix_message_versions_message", "message_id", "id"),
+)

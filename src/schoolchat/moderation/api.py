@@ -16,6 +16,7 @@ from schoolchat.moderation.schemas import (
     AuditEntry,
     AuditPage,
     Confirmed,
+    EscalateIn,
     ReportCreated,
     ReportIn,
     ReportOut,
@@ -27,6 +28,7 @@ from schoolchat.policy.admin import may_use_admin_tools
 from schoolchat.policy.decision import require
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
+from schoolchat.safeguarding import queries as safeguarding_queries
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["moderation"])
@@ -60,7 +62,8 @@ async def delete_conversation(conversation_id: Id, body: Confirmed, actor: Messa
              summary="§4.3: report abuse in a message from someone else")
 async def report_message(message_id: Id, body: ReportIn, actor: MessagingActor, services: ServicesDep
                          ) -> ReportCreated:
-    return ReportCreated(report_id=await actions.report_message(services, actor, message_id, body.reason))
+    return ReportCreated(report_id=await actions.report_message(services, actor, message_id, body.reason,
+                                                                 body.category))
 
 
 @router.post("/conversations/{conversation_id}/report", response_model=ReportCreated, status_code=201,
@@ -68,19 +71,21 @@ async def report_message(message_id: Id, body: ReportIn, actor: MessagingActor, 
              summary="§4.2: report abuse in a group conversation")
 async def report_conversation(conversation_id: Id, body: ReportIn, actor: MessagingActor, services: ServicesDep
                               ) -> ReportCreated:
-    return ReportCreated(report_id=await actions.report_conversation(services, actor, conversation_id, body.reason))
+    return ReportCreated(report_id=await actions.report_conversation(services, actor, conversation_id, body.reason,
+                                                                      body.category))
 
 
 @router.get("/reports", response_model=ReportPage, summary="The caller's report inbox, newest first")
 async def report_inbox(actor: MessagingActor, services: ServicesDep,
-                       status: Literal["open", "reviewed", "dismissed"] | None = None,
+                       status: Literal["open", "escalated", "reviewed", "dismissed"] | None = None,
                        before: Id | None = None,
                        limit: Annotated[int, Query(ge=1, le=100)] = 30) -> ReportPage:
     async with services.db.read() as conn:
         rows = await queries.inbox(conn, actor.id, status, before, limit)
         removed = await queries.removed_since(conn, rows)
+        lead = await safeguarding_queries.is_lead(conn, actor.id)
     return ReportPage(reports=[ReportOut(**queries.report_to_wire(row, removed)) for row in rows],
-                      next_before=rows[-1].id if len(rows) == limit else None)
+                      next_before=rows[-1].id if len(rows) == limit else None, safeguarding_lead=lead)
 
 
 @router.get("/reports/{report_id}", response_model=ReportOut)
@@ -111,6 +116,14 @@ async def open_report(report_id: Id, actor: MessagingActor, services: ServicesDe
 @router.post("/reports/{report_id}/review", response_model=ReportOut, summary="Mark reviewed or dismissed")
 async def review_report(report_id: Id, body: ReviewIn, actor: MessagingActor, services: ServicesDep) -> ReportOut:
     await actions.review_report(services, actor, report_id, body.status, body.note)
+    return await get_report(report_id, actor, services)
+
+
+@router.post("/reports/{report_id}/escalate", response_model=ReportOut, dependencies=[per_person(Rule.SAFEGUARDING)],
+             summary="The school's safeguarding lead escalates a report, with a note (it stays open)")
+async def escalate_report(report_id: Id, body: EscalateIn, actor: MessagingActor, services: ServicesDep
+                          ) -> ReportOut:
+    await actions.escalate_report(services, actor, report_id, body.note)
     return await get_report(report_id, actor, services)
 
 

@@ -7,7 +7,10 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Column, ForeignKey, Index
 from schoolchat.db.metadata import metadata
 from schoolchat.db.types import UTCDateTime
 
-REPORT_STATUSES = ("open", "reviewed", "dismissed")
+# ``escalated``: the school's safeguarding lead took the report further (with a note); it is not closed.
+REPORT_STATUSES = ("open", "escalated", "reviewed", "dismissed")
+# Chosen by the reporter; old clients that send none, and reports made before categories, are ``other``.
+REPORT_CATEGORIES = ("bullying", "inappropriate_content", "self_harm", "other")
 
 reports = Table(
     "reports",
@@ -26,11 +29,17 @@ reports = Table(
     Column("reviewed_by", Integer, ForeignKey("users.id"), nullable=True),
     Column("reviewed_at", UTCDateTime, nullable=True),
     Column("review_note", Text, nullable=True),
-    CheckConstraint("status in ('open', 'reviewed', 'dismissed')", name="status"),
+    Column("category", String(24), nullable=False, server_default="other"),
+    Column("escalated_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("escalated_at", UTCDateTime, nullable=True),
+    Column("escalation_note", Text, nullable=True),
+    CheckConstraint("status in ('open', 'escalated', 'reviewed', 'dismissed')", name="status"),
+    CheckConstraint("category in ('bullying', 'inappropriate_content', 'self_harm', 'other')", name="category"),
     Index("ix_reports_conversation", "conversation_id"),
 )
 
-# Who a report went to: the course's or project's teachers, shared teachers, or the school's admins.
+# Who a report went to: the course's or project's teachers, shared teachers, or the school's admins; and the
+# safeguarding leads of the schools involved (``safeguarding``).
 report_reviewers = Table(
     "report_reviewers",
     metadata,

@@ -14,12 +14,14 @@ from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.models import conversations
 from schoolchat.errors import not_found
 from schoolchat.messages import queries as message_queries
+from schoolchat.messages import versions
 from schoolchat.messages.models import messages
 from schoolchat.moderation.models import audit_log, audit_log_orgs, report_reviewers, reports
 from schoolchat.people.models import org_roles, space_members, spaces, users
 from schoolchat.people.reach import org_tree
 from schoolchat.policy import texts
 from schoolchat.policy.moderation import ModeratorFacts
+from schoolchat.safeguarding import queries as safeguarding_queries
 
 CONTEXT_MESSAGES = 5  # messages frozen on either side of a reported message
 CONVERSATION_EVIDENCE = 20  # newest messages frozen when a whole conversation is reported
@@ -38,6 +40,9 @@ async def freeze_evidence(conn: AsyncConnection, conversation: Any, around_seq: 
     else:
         rows = await message_queries.history(conn, conversation.id, None, CONVERSATION_EVIDENCE)
     frozen = await message_queries.to_wire_many(conn, list(reversed(rows)))  # files: held by the report
+    earlier = await versions.of_messages(conn, [message["id"] for message in frozen if message["edited_at"]])
+    for message in frozen:
+        message["versions"] = earlier.get(message["id"], [])  # the edit history, oldest first
     return {
         "conversation": {"id": conversation.id, "kind": conversation.kind, "name": conversation.name},
         "reported_seq": around_seq,
@@ -49,8 +54,16 @@ async def route_report(conn: AsyncConnection, conversation: Any, reporter_id: in
                        ) -> list[int]:
     """Who reviews a report: the course's or project's teachers; else teachers of courses the reporter shares with
     the reported authors; else the admins of the reporter's school (or the nearest org above it that has some).
-    Neither the reporter nor a reported author reviews it."""
+    The safeguarding leads of the report's schools (``report_orgs``) receive every report besides. Neither the
+    reporter nor a reported author reviews it."""
     excluded = {reporter_id, *author_ids}
+    leads = set(await safeguarding_queries.leads_of(conn, await report_orgs(conn, conversation, reporter_id)))
+    return sorted((set(await _teachers_or_admins(conn, conversation, reporter_id, author_ids, excluded)) | leads)
+                  - excluded)
+
+
+async def _teachers_or_admins(conn: AsyncConnection, conversation: Any, reporter_id: int,
+                              author_ids: Sequence[int], excluded: set[int]) -> list[int]:
     teachers = select(space_members.c.user_id).where(space_members.c.role == "teacher")
     if conversation.space_id is not None:
         found = (await conn.execute(teachers.where(space_members.c.space_id == conversation.space_id))).scalars()
@@ -101,8 +114,18 @@ async def get_for_reviewer(conn: AsyncConnection, reviewer_id: int, report_id: i
     return row
 
 
+async def newest_reviewed_in(conn: AsyncConnection, reviewer_id: int, conversation_id: int) -> Any:
+    """The newest report of this conversation the caller reviews (the one they read it through), or None."""
+    return (await conn.execute(
+        select(reports.c.id, reports.c.conversation_id, reports.c.reporter_id)
+        .join(report_reviewers, and_(report_reviewers.c.report_id == reports.c.id,
+                                     report_reviewers.c.user_id == reviewer_id))
+        .where(reports.c.conversation_id == conversation_id).order_by(reports.c.id.desc()).limit(1))).first()
+
+
 async def inbox(conn: AsyncConnection, reviewer_id: int, status: str | None, before_id: int | None,
-                limit: int) -> list[Any]:
+                limit: int, involving: Any = None) -> list[Any]:
+    """The reports the caller reviews, newest first; ``involving`` narrows them (a pupil's history)."""
     query = (select(*_REPORT_COLUMNS)
              .join(users, users.c.id == reports.c.reporter_id)
              .join(conversations, conversations.c.id == reports.c.conversation_id)
@@ -113,6 +136,8 @@ async def inbox(conn: AsyncConnection, reviewer_id: int, status: str | None, bef
         query = query.where(reports.c.status == status)
     if before_id is not None:
         query = query.where(reports.c.id < before_id)
+    if involving is not None:
+        query = query.where(involving)
     return list((await conn.execute(query)).all())
 
 
@@ -147,7 +172,10 @@ def report_to_wire(row: Any, removed: set[int]) -> dict[str, Any]:
     return {
         "id": row.id, "conversation_id": row.conversation_id, "message_id": row.message_id,
         "reporter": {"id": row.reporter_id, "name": row.reporter_name} if row.reporter_visible else None,
-        "reason": row.reason, "status": row.status, "evidence": evidence, "created_at": row.created_at,
+        "reason": row.reason, "category": row.category, "status": row.status, "evidence": evidence,
+        "created_at": row.created_at,
+        "escalation": {"by": row.escalated_by, "at": row.escalated_at, "note": row.escalation_note}
+        if row.escalated_at is not None else None,
         "conversation_status": row.conversation_status,
         "reviewed_by": row.reviewed_by, "reviewed_at": row.reviewed_at, "review_note": row.review_note,
     }

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.messages.models import messages
+from schoolchat.moderation.models import report_reviewers, reports
 from schoolchat.notifications import queries
 from schoolchat.people.models import users
 from schoolchat.people.reach import disabled_among, org_tree
@@ -38,15 +39,17 @@ class Digest:
     name: str
     email: str | None
     entries: list[Entry]
+    alerts: int = 0  # safeguarding alerts (self-harm concerns) waiting in the person's Reports
 
     @property
     def unread(self) -> int:
         return sum(entry.unread for entry in self.entries)
 
 
-async def compose(conn: AsyncConnection, user_id: int, channel: str, conversation_ids: Sequence[int]
-                  ) -> Digest | None:
-    """The digest for one person over these conversations, or None when nothing is left to tell them."""
+async def compose(conn: AsyncConnection, user_id: int, channel: str, conversation_ids: Sequence[int],
+                  report_ids: Sequence[int] = ()) -> Digest | None:
+    """The digest for one person over these conversations and safeguarding alerts (reports they still review
+    that are not closed), or None when nothing is left to tell them."""
     person = (await conn.execute(select(users.c.name, users.c.email, users.c.is_active)
                                  .where(users.c.id == user_id))).first()
     tree = await org_tree(conn)
@@ -76,6 +79,17 @@ async def compose(conn: AsyncConnection, user_id: int, channel: str, conversatio
         senders = list(dict.fromkeys(name for name, _ in newest))[:3]
         text = newest[0].body[:TEXT_EXCERPT] if school.include_text and newest[0].body else None
         entries.append(Entry(row.id, names[row.id], senders, count, text))
-    if not entries:
+    alerts = await _open_alerts(conn, user_id, report_ids)
+    if not entries and not alerts:
         return None
-    return Digest(user_id, person.name, person.email, entries)
+    return Digest(user_id, person.name, person.email, entries, alerts)
+
+
+async def _open_alerts(conn: AsyncConnection, user_id: int, report_ids: Sequence[int]) -> int:
+    if not report_ids:
+        return 0
+    return int((await conn.execute(select(func.count()).select_from(reports)
+                                   .join(report_reviewers, report_reviewers.c.report_id == reports.c.id)
+                                   .where(reports.c.id.in_(sorted(set(report_ids))),
+                                          report_reviewers.c.user_id == user_id,
+                                          reports.c.status.in_(("open", "escalated"))))).scalar_one())

@@ -27,6 +27,10 @@ def conversation_url(settings: Settings, conversation_id: int) -> str:
     return f"{settings.public_url.rstrip('/')}/?conversation={conversation_id}"
 
 
+def reports_url(settings: Settings) -> str:
+    return f"{settings.public_url.rstrip('/')}/#reports"
+
+
 def message_id(settings: Settings, send_id: int) -> str:
     domain = parseaddr(settings.smtp_from)[1].rpartition("@")[2] or "schoolchat.invalid"
     return f"<notification-{send_id}@{domain}>"
@@ -38,13 +42,15 @@ def compose(settings: Settings, send_id: int, digest: Digest, now: datetime) -> 
     mail = EmailMessage()
     mail["From"] = settings.smtp_from
     mail["To"] = digest.email
-    mail["Subject"] = texts.subject(digest.unread, len(digest.entries))
+    mail["Subject"] = texts.ALERT_SUBJECT if digest.alerts else texts.subject(digest.unread, len(digest.entries))
     mail["Date"] = format_datetime(now)
     mail["Message-ID"] = message_id(settings, send_id)
     mail["Auto-Submitted"] = "auto-generated"
     mail["List-Unsubscribe"] = f"<{unsubscribe}>"
     mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     lines = [texts.greeting(digest.name), ""]
+    if digest.alerts:
+        lines += [texts.ALERT_LINE, reports_url(settings), ""]
     for entry in digest.entries:
         lines.append(texts.conversation_line(entry.senders, entry.name, entry.unread))
         if entry.text is not None:

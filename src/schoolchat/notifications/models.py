@@ -89,7 +89,9 @@ notification_items = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("channel", String(5), nullable=False),
     Column("conversation_id", Integer, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
-    Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    # Null for a safeguarding alert: it names the report (a self-harm concern), not a message.
+    Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=True),
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=True),
     Column("due_at", UTCDateTime, nullable=False),
     Column("send_id", Integer, ForeignKey("notification_sends.id", ondelete="CASCADE"), nullable=True),
     CheckConstraint("channel in ('email', 'push')", name="channel"),

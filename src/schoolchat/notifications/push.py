@@ -22,7 +22,7 @@ from sqlalchemy import delete, select
 from schoolchat.config import Settings
 from schoolchat.notifications import texts
 from schoolchat.notifications.content import Digest
-from schoolchat.notifications.email import DeliveryFailed, conversation_url
+from schoolchat.notifications.email import DeliveryFailed, conversation_url, reports_url
 from schoolchat.notifications.models import push_subscriptions
 from schoolchat.services import Services
 
@@ -44,6 +44,9 @@ def generate_vapid_keys() -> tuple[str, str]:
 
 
 def payload(settings: Settings, digest: Digest) -> dict[str, Any]:
+    if digest.alerts:
+        return {"title": texts.ALERT_SUBJECT, "body": texts.ALERT_LINE, "url": reports_url(settings),
+                "tag": "safeguarding", "unread": digest.unread}
     newest = digest.entries[0]
     body = texts.push_body(newest.senders[0], newest.name, digest.unread)
     if newest.text is not None:

@@ -66,7 +66,7 @@ async def claim(services: Services, worker: str, lease: timedelta, now: datetime
 
 async def items_of(services: Services, send_id: int) -> list[Any]:
     async with services.db.read() as conn:
-        return list((await conn.execute(select(items.c.conversation_id, items.c.message_id)
+        return list((await conn.execute(select(items.c.conversation_id, items.c.message_id, items.c.report_id)
                                         .where(items.c.send_id == send_id))).all())
 
 

@@ -12,6 +12,9 @@ EMAIL_FOOTER = "You receive this email because you have unread messages in schoo
 EMAIL_UNSUBSCRIBE_LINE = "Stop these emails:"
 EMAIL_SETTINGS_LINE = "Change how often you are notified in the messages panel's settings."
 PUSH_TITLE = "schoolchat"
+# A self-harm concern, to the school's safeguarding lead: never the pupil's name or words, only where to look.
+ALERT_SUBJECT = "Safeguarding: a self-harm concern was reported"
+ALERT_LINE = "A pupil's report of a self-harm concern is waiting for you in Reports. Please look at it now:"
 
 # Settings in the browser (the messages panel's settings dialog and the ⋯ menu of a conversation).
 UI_TEXTS = {

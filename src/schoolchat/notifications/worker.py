@@ -84,7 +84,8 @@ class NotificationWorker(BackgroundLoop):
         carried = await sends.items_of(self.services, send.id)
         async with self.services.db.read() as conn:
             digest = await content.compose(conn, send.user_id, send.channel,
-                                           [item.conversation_id for item in carried])
+                                           [item.conversation_id for item in carried if item.report_id is None],
+                                           [item.report_id for item in carried if item.report_id is not None])
         if digest is None or send.channel not in jobs.channels(settings):
             await sends.finish(self.services, send.id, self.name, "cancelled", now)
             return 0

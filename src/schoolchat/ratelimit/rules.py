@@ -25,6 +25,7 @@ class Rule(StrEnum):
     HUB_CONNECTIONS = "hub_connections"  # hub connections one person opens
     PRIVACY_REQUESTS = "privacy_requests"  # data exports one person starts and erasures they ask for
     CHANGES = "changes"  # every write request of one person (edits, renames, participants, read cursors, settings…)
+    SAFEGUARDING = "safeguarding"  # escalations and safeguarding-lead designations one person makes
 
     @property
     def setting(self) -> str:

@@ -6,6 +6,7 @@ import { composer } from "./compose";
 import { chooseDialog, confirmDialog, menuButton, promptDialog, type MenuItem } from "./menu";
 import type { View } from "./panel";
 import { backButton } from "./panel";
+import { reportDialog } from "./report";
 import { mayEdit, mayModeratorDelete, maySeeReads, maySendTo } from "./permissions";
 import { fetchReadBy, showReadBy } from "./reads";
 import { refresh, state } from "./state";
@@ -392,8 +393,7 @@ export class ConversationView implements View {
   }
 
   private async report(m: Message): Promise<void> {
-    const reason = await promptDialog("Report abuse", "What is wrong with this message?", "Send report", "", true);
-    if (reason) await attempt(() => post(`/api/messages/${m.id}/report`, { reason }), "Thank you. Your report was sent to a teacher for review.");
+    if (this.conversation) await reportDialog(this.conversation, m);
   }
 }
 

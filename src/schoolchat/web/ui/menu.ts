@@ -55,7 +55,7 @@ export function menuButton(label: string, items: () => MenuItem[]): HTMLElement 
 }
 
 /** A modal dialog; without `okLabel` it only informs, with a Close button. */
-function modal(title: string, body: HTMLElement[], okLabel: string | null, danger: boolean): Promise<HTMLDialogElement | null> {
+export function modal(title: string, body: HTMLElement[], okLabel: string | null, danger: boolean): Promise<HTMLDialogElement | null> {
   const ok = okLabel === null ? null : h("button", { type: "submit", class: danger ? "button danger" : "button primary", value: "ok" }, okLabel);
   const cancel = h("button", { type: "submit", class: "button", value: "cancel", formnovalidate: true }, okLabel === null ? "Close" : "Cancel");
   const heading = h("h2", { id: "dialog-title" }, title);

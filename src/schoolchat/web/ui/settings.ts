@@ -6,6 +6,7 @@ import { confirmDialog, menuButton, promptDialog } from "./menu";
 import { notificationTexts } from "./notifications";
 import type { View } from "./panel";
 import { backButton, renderHits, type SearchHit } from "./panel";
+import { reportDialog } from "./report";
 import { mayAddParticipants, mayClose, mayDelete, mayLeave, mayRemove, mayRename, mayReportConversation } from "./permissions";
 import { refresh } from "./state";
 import type { Conversation, HubEvent, Participant, Person } from "./types";
@@ -20,7 +21,7 @@ export function participantList(participants: Participant[], menu?: (p: Particip
   return h("ul", { class: "participants", "aria-label": "Participants" }, ...participants.map((p) => h("li", { class: "participant" },
     avatar(p.name, p.avatar_url, p.initials),
     h("span", { class: "who" },
-      h("span", { class: "name" }, p.name, p.formal ? null : h("span", { class: "tag" }, "moderator")),
+      h("span", { class: "name" }, p.name, p.formal ? null : h("span", { class: "tag", title: "A teacher or administrator who opened a report about this conversation, to look into it. Not a participant." }, "joined through a report")),
       h("span", { class: "detail" }, [p.title, p.role].filter(Boolean).join(" · ")),
       ...p.relationship.map((r) => h("span", { class: "detail relation" }, r.text)),
       p.messaging_disabled ? h("span", { class: "detail warn" }, "Messaging disabled") : null),
@@ -128,8 +129,7 @@ export class SettingsView implements View {
   }
 
   private async report(): Promise<void> {
-    const reason = await promptDialog("Report abuse", "What is wrong in this conversation?", "Send report", "", true);
-    if (reason) await attempt(() => post(`/api/conversations/${this.c.id}/report`, { reason }), "Thank you. Your report was sent to a teacher for review.");
+    await reportDialog(this.c, null);
   }
 
   private async leave(): Promise<void> {

@@ -1,9 +1,10 @@
 // The platform's main area beside the panel: the teacher's report inbox and the admin's tools (§2, §6.4, §7.1).
 
-import { ApiError, get, patch, post, put } from "./api";
+import { ApiError, del, get, patch, post, put } from "./api";
 import { announce, attachmentList, attempt, h, replace, timeLabel } from "./dom";
 import { confirmDialog } from "./menu";
 import { schoolNotificationsForm, type SchoolSettings } from "./notifications";
+import { CATEGORIES } from "./report";
 import { rosterCard } from "./roster";
 import { platformsCard } from "./lti";
 import { participantList } from "./settings";
@@ -21,13 +22,44 @@ const SCOPES: Record<string, string> = {
 /** The report inbox: open a report to join its conversation as a moderator, then review or dismiss it. */
 export async function reportsPage(main: HTMLElement, openConversation: (id: number) => void): Promise<void> {
   const list = h("ol", { class: "reports", "aria-label": "Reports" });
-  replace(main, h("h1", {}, "Reported messages"), h("p", {}, "Reports from students about abusive messages. Reporters stay anonymous except in 1:1 conversations."), list);
-  const { reports } = await get<{ reports: Report[] }>("/api/reports");
+  const history = h("section", { class: "pupil-history", "aria-live": "polite" });
+  replace(main, h("h1", {}, "Reported messages"), h("p", {}, "Reports from students about abusive messages. Reporters stay anonymous except in 1:1 conversations."), history, list);
+  const { reports, safeguarding_lead } = await get<{ reports: Report[]; safeguarding_lead: boolean }>("/api/reports");
   if (!reports.length) return replace(list, h("li", { class: "empty" }, "No reports."));
-  replace(list, ...reports.map((r) => reportCard(r, openConversation, () => void reportsPage(main, openConversation))));
+  const reload = (): void => void reportsPage(main, openConversation);
+  // The safeguarding lead reads a pupil's reports across courses, above the inbox (issue 16).
+  const showHistory = async (pupil: { id: number; name: string }): Promise<void> => {
+    let page: { reports: Report[] };
+    try {
+      page = await get<{ reports: Report[] }>(`/api/safeguarding/pupils/${pupil.id}/reports`);
+    } catch (e) {
+      return announce((e as Error).message, "error");
+    }
+    replace(history, h("h2", {}, `Reports about ${pupil.name} (${page.reports.length})`),
+      h("ol", { class: "reports" }, ...page.reports.map((r) => reportCard(r, openConversation, reload, null))));
+    history.querySelector("h2")?.setAttribute("tabindex", "-1");
+    (history.querySelector("h2") as HTMLElement | null)?.focus();
+  };
+  replace(list, ...reports.map((r) => reportCard(r, openConversation, reload, safeguarding_lead ? showHistory : null)));
 }
 
-function reportCard(r: Report, openConversation: (id: number) => void, reload: () => void): HTMLElement {
+/** A 1:1 has no name of its own: its report is titled by its two people (issue 15: it read "null"). */
+function reportTitle(r: Report, reportedSender: string | undefined): string {
+  if (r.evidence.conversation.kind !== "direct") return r.evidence.conversation.name ?? "Conversation";
+  const people = [r.reporter?.name, reportedSender].filter((n): n is string => Boolean(n));
+  return people.length ? `1:1 conversation: ${people.join(" and ")}` : "1:1 conversation";
+}
+
+/** The reported message's earlier texts, with when each was written and replaced (frozen with the report). */
+function editHistory(m: Message): HTMLElement | null {
+  if (!m.versions?.length) return null;
+  return h("details", { class: "edit-history" },
+    h("summary", {}, `Edited: earlier versions (${m.versions.length})`),
+    h("ol", {}, ...m.versions.map((v) => h("li", {}, timeLabel(v.written_at), " ", h("q", {}, v.body), " — replaced ", timeLabel(v.replaced_at)))));
+}
+
+function reportCard(r: Report, openConversation: (id: number) => void, reload: () => void,
+  showHistory: ((pupil: { id: number; name: string }) => Promise<void>) | null): HTMLElement {
   const reported = r.evidence.messages.find((m) => m.seq === r.evidence.reported_seq);
   const around = r.evidence.messages.filter((m) => m !== reported);
   // A frozen message as it was reported, with its files: they download through the report, which keeps them for
@@ -53,12 +85,20 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
     announce("Conversation restored.");
     reload();
   };
+  const escalateNote = h("textarea", { id: `escalate-note-${r.id}`, rows: 2 });
+  const escalate = async (): Promise<void> => {
+    if (await attempt(() => post(`/api/reports/${r.id}/escalate`, { note: escalateNote.value.trim() }), "Report escalated.")) reload();
+  };
+  const open = r.status === "open" || r.status === "escalated";
   return h("li", { class: `report card status-${r.status}` },
-    h("h2", {}, `${r.evidence.conversation.name}`, " ", h("span", { class: "tag" }, r.status)),
+    h("h2", {}, reportTitle(r, reported?.sender.name), " ", h("span", { class: "tag" }, r.status)),
     h("p", { class: "detail" }, "Reported ", timeLabel(r.created_at), r.reporter ? ` by ${r.reporter.name}` : " anonymously"),
+    h("p", { class: `category category-${r.category}` }, h("strong", {}, "Category: "), CATEGORIES[r.category] ?? r.category),
+    r.escalation ? h("p", { class: "escalation" }, h("strong", {}, "Escalated "), timeLabel(r.escalation.at), `: ${r.escalation.note}`) : null,
     deleted ? h("p", { class: "detail" }, "This conversation was deleted. Restore it to let its participants write in it again.") : null,
     h("p", {}, h("strong", {}, "Reason: "), r.reason),
     reported ? h("blockquote", {}, ...frozen(reported)) : null,
+    reported ? editHistory(reported) : null,
     around.length ? h("details", { class: "evidence", open: !reported },
       h("summary", {}, reported ? `Messages before and after it (${around.length})` : `The conversation's newest messages (${around.length})`),
       h("ol", { class: "evidence-messages" }, ...around.map((m) => h("li", {}, timeLabel(m.created_at), " ", ...frozen(m))))) : null,
@@ -66,9 +106,13 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
       h("button", { type: "button", class: "button primary", onclick: async () => {
         if (await attempt(() => post(`/api/reports/${r.id}/open`))) openConversation(r.conversation_id);
       } }, "Open conversation"),
-      r.status === "open" ? h("button", { type: "button", class: "button", onclick: review("reviewed") }, "Mark reviewed") : null,
-      r.status === "open" ? h("button", { type: "button", class: "button", onclick: review("dismissed") }, "Dismiss") : null,
-      deleted ? h("button", { type: "button", class: "button", onclick: () => void restore() }, "Restore conversation") : null),
+      open ? h("button", { type: "button", class: "button", onclick: review("reviewed") }, "Mark reviewed") : null,
+      open ? h("button", { type: "button", class: "button", onclick: review("dismissed") }, "Dismiss") : null,
+      showHistory && reported ? h("button", { type: "button", class: "button", onclick: () => void showHistory(reported.sender) }, `Reports about ${reported.sender.name}`) : null),
+    showHistory && r.status === "open" ? h("div", { class: "escalate" },
+      h("label", { for: `escalate-note-${r.id}` }, "Escalation note (what was done, and to whom it was passed on)"), escalateNote,
+      h("button", { type: "button", class: "button", onclick: () => void escalate() }, "Escalate")) : null,
+    deleted ? h("div", { class: "actions" }, h("button", { type: "button", class: "button", onclick: () => void restore() }, "Restore conversation")) : null,
     deleted ? restoreError : null);
 }
 
@@ -95,13 +139,42 @@ export async function adminPage(main: HTMLElement): Promise<void> {
       get<Rule[]>(`/api/admin/orgs/${org.id}/rules`), rosterCard(org.id),
       get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`), identityProviderForm(org.id)]);
     replace(body, timeZoneForm(org), roster, rulesForm(org.id, rules), schoolNotificationsForm(org.id, notifications),
-      identityProvider,
+      identityProvider, await leadsCard(org.id, () => void show()),
       h("section", { class: "card" }, h("h2", {}, "People"), h("label", { for: "admin-find" }, "Find a person "), find, people),
       await platformsCard(org.id));
     await showPeople();
   };
   select.addEventListener("change", () => void show());
   if (orgs.length) await show();
+}
+
+interface Lead { id: number; name: string; granted_at: string; }
+
+/** Issue 16: the school's designated safeguarding leads, who receive every report of the school, escalate
+ * reports and read a pupil's report history. Designated by another admin (never oneself); audited. */
+async function leadsCard(orgId: number, reload: () => void): Promise<HTMLElement> {
+  const [leads, staff] = await Promise.all([
+    get<Lead[]>(`/api/admin/orgs/${orgId}/safeguarding-leads`),
+    get<{ people: AdminPerson[] }>(`/api/admin/orgs/${orgId}/people?limit=100`)]);
+  const url = (id: number | string): string => `/api/admin/orgs/${orgId}/safeguarding-leads/${id}`;
+  const candidates = staff.people.filter((p) => (p.role === "teacher" || p.role === "admin") && !leads.some((l) => l.id === p.id));
+  const pick = h("select", { id: "lead-pick" }, ...candidates.map((p) => h("option", { value: String(p.id) }, `${p.name} (${p.role})`)));
+  const designate = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const name = pick.selectedOptions[0]?.textContent ?? "";
+    if (await attempt(() => put(url(pick.value), {}), `${name.replace(/ \(.*\)$/, "")} is now a safeguarding lead.`)) reload();
+  };
+  return h("form", { class: "card safeguarding-leads", onsubmit: designate },
+    h("h2", {}, "Safeguarding lead"),
+    h("p", {}, "The safeguarding lead receives every report of the school, is told at once of a self-harm concern, can escalate a report and can read a pupil's report history."),
+    leads.length
+      ? h("ul", { class: "leads" }, ...leads.map((l) => h("li", {}, l.name, " ",
+        h("button", { type: "button", class: "button", "aria-label": `Stand down ${l.name}`, onclick: async () => {
+          if (await attempt(() => del(url(l.id)), `${l.name} is no longer a safeguarding lead.`)) reload();
+        } }, "Stand down"))))
+      : h("p", { class: "detail" }, "No safeguarding lead is designated."),
+    candidates.length ? h("div", { class: "actions" }, h("label", { for: "lead-pick" }, "Designate "), pick,
+      h("button", { type: "submit", class: "button primary" }, "Designate as safeguarding lead")) : null);
 }
 
 /** The org's one clock: teachers' working hours, students' quiet hours and the daily digest are read in it. */

@@ -61,6 +61,8 @@ export interface Message {
   deleted: { at: string; by: number | null; notice: string } | null;
   forwarded_from: { message_id: number | null; sender_name: string } | null;
   attachments?: Attachment[]; // absent on servers without the attachments API
+  /** In a report's evidence only: the message's earlier texts (its edit history), oldest first. */
+  versions?: { body: string; written_at: string; replaced_at: string }[];
   /** In a report's evidence only: the sentence saying the message was deleted from its conversation since. */
   kept_as_evidence?: string | null;
   read_by?: ReadBy; // only when asked for (`read_by=true`) and allowed
@@ -130,7 +132,9 @@ export interface Report {
   message_id: number | null;
   reporter: { id: number; name: string } | null;
   reason: string;
-  status: "open" | "reviewed" | "dismissed";
+  category: "bullying" | "inappropriate_content" | "self_harm" | "other";
+  status: "open" | "escalated" | "reviewed" | "dismissed";
+  escalation: { by: number; at: string; note: string } | null;
   evidence: { conversation: { id: number; kind: Kind; name: string }; reported_seq: number | null; messages: Message[] };
   /** The reported conversation's status now: a deleted one can be restored from the report (§5.7 note). */
   conversation_status: "open" | "closed" | "deleted";
