@@ -41,7 +41,6 @@ from schoolchat.periodic import every
 from schoolchat.policy import texts
 from schoolchat.privacy import actions as privacy_actions
 from schoolchat.privacy.api import router as privacy_router
-from schoolchat.safeguarding.api import router as safeguarding_router
 from schoolchat.ratelimit.limiter import Limiter
 from schoolchat.realtime.api import router as realtime_router
 from schoolchat.realtime.bus import Bus, MemoryBus
@@ -50,6 +49,7 @@ from schoolchat.realtime.hub import router as hub_router
 from schoolchat.realtime.redis_bus import RedisBus
 from schoolchat.realtime.retention import prune
 from schoolchat.realtime.transport import TransportReset
+from schoolchat.safeguarding.api import router as safeguarding_router
 from schoolchat.search.api import router as search_router
 from schoolchat.services import Services
 from schoolchat.sso.api import router as sso_router

@@ -135,7 +135,7 @@ async def test_an_smtp_server_that_is_down_is_retried_until_it_is_back(
 async def test_an_email_that_keeps_failing_is_given_up_after_the_last_attempt(
         client: httpx.AsyncClient, make: Factory, services: Services, worker: NotificationWorker,
         mailbox: Mailbox, smtp_server: Controller) -> None:
-    student = await _hello_to_a_student_with_email(client, make)
+    await _hello_to_a_student_with_email(client, make)
     mailbox.answer = "550 5.1.1 No such user"
     at = utcnow() + timedelta(minutes=11)
     for _ in range(services.settings.notify_max_attempts + 2):

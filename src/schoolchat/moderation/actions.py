@@ -33,8 +33,8 @@ from schoolchat.policy.moderation import (
 )
 from schoolchat.policy.safeguarding import may_escalate
 from schoolchat.realtime import log
-from schoolchat.safeguarding import queries as safeguarding_queries
 from schoolchat.realtime.events import EventType
+from schoolchat.safeguarding import queries as safeguarding_queries
 from schoolchat.services import Services
 
 

@@ -56,4 +56,4 @@ async def pupil_history(user_id: Id, actor: MessagingActor, services: ServicesDe
                                               involving=queries.involving_pupil(user_id))
         removed = await moderation_queries.removed_since(conn, rows)
     return ReportPage(reports=[ReportOut(**moderation_queries.report_to_wire(row, removed)) for row in rows],
-                      next_before=rows[-1].id if len(rows) == limit else None)
+                      next_before=rows[-1].id if len(rows) == limit else None, safeguarding_lead=True)
