@@ -2,6 +2,7 @@
 
 import { get, newClientId, post, request } from "./api";
 import { announce, fileSize, h, icon, replace } from "./dom";
+import { t } from "./i18n";
 import type { View } from "./panel";
 import { state } from "./state";
 import { backButton } from "./panel";
@@ -17,12 +18,12 @@ export interface Composer {
 
 /** Textarea, paperclip and green arrow. `send` gets the text and the uploaded files' ids. */
 export function composer(label: () => string, send: (body: string, attachmentIds: number[], clientId: string) => Promise<void>): Composer {
-  const textarea = h("textarea", { class: "write", rows: 2, placeholder: "Write message to…", "aria-label": label(), "data-autofocus": true });
-  const files = h("ul", { class: "files", "aria-label": "Attached files" });
+  const textarea = h("textarea", { class: "write", rows: 2, placeholder: t("compose.placeholder"), "aria-label": label(), "data-autofocus": true });
+  const files = h("ul", { class: "files", "aria-label": t("compose.attached_files") });
   const error = h("p", { class: "error", role: "alert" });
   const picker = h("input", { type: "file", multiple: true, class: "sr-only", tabindex: -1, "aria-hidden": "true" });
-  const clip = h("button", { type: "button", class: "icon-button clip", "aria-label": "Attach files", onclick: () => picker.click() }, icon("clip"));
-  const arrow = h("button", { type: "submit", class: "send", "aria-label": "Send" }, icon("send"));
+  const clip = h("button", { type: "button", class: "icon-button clip", "aria-label": t("compose.attach"), onclick: () => picker.click() }, icon("clip"));
+  const arrow = h("button", { type: "submit", class: "send", "aria-label": t("compose.send") }, icon("send"));
   const closedNote = h("p", { class: "closed-note", hidden: true });
   const notice = h("p", { class: "composer-notice", role: "status", hidden: true });
   let attached: Attachment[] = [];
@@ -31,7 +32,7 @@ export function composer(label: () => string, send: (body: string, attachmentIds
 
   const renderFiles = (): void => replace(files, ...attached.map((file) => h("li", { class: "file-chip" },
     icon("file"), `${file.name} (${fileSize(file.size)})`,
-    h("button", { type: "button", class: "chip-remove", "aria-label": `Remove ${file.name}`, onclick: () => { attached = attached.filter((a) => a !== file); renderFiles(); } }, "×"))));
+    h("button", { type: "button", class: "chip-remove", "aria-label": t("compose.remove", { name: file.name }), onclick: () => { attached = attached.filter((a) => a !== file); renderFiles(); } }, "×"))));
 
   picker.addEventListener("change", async () => {
     error.textContent = "";
@@ -110,8 +111,8 @@ export function newMessageView(back: () => void, opened: (conversationId: number
     id: "add-recipients", type: "text", role: "combobox", autocomplete: "off", "aria-autocomplete": "list",
     "aria-expanded": "false", "aria-controls": "recipient-results", "data-autofocus": true,
   });
-  const results = h("ul", { id: "recipient-results", role: "listbox", class: "suggestions", "aria-label": "Matching recipients", hidden: true });
-  const chips = h("ul", { class: "chips", "aria-label": "Recipients" });
+  const results = h("ul", { id: "recipient-results", role: "listbox", class: "suggestions", "aria-label": t("compose.matching"), hidden: true });
+  const chips = h("ul", { class: "chips", "aria-label": t("compose.recipients") });
   const choice = h("fieldset", { class: "choice", hidden: true });
   const note = h("p", { class: "note", role: "status" });
   const error = h("p", { class: "error", role: "alert" });
@@ -128,13 +129,14 @@ export function newMessageView(back: () => void, opened: (conversationId: number
 
   const recipientNames = (): string => selected.map((s) => s.name).join(", ");
 
-  const write = composer(() => (selected.length ? `Write message to ${recipientNames()}` : "Write message to…"), async (body, attachmentIds, clientId) => {
-    if (!selected.length) throw new Error("Add at least one recipient.");
+  const write = composer(() => (selected.length ? t("compose.write_to", { name: recipientNames() }) : t("compose.placeholder")), async (body, attachmentIds, clientId) => {
+    if (!selected.length) throw new Error(t("compose.no_recipient"));
     if (options?.error) throw new Error(options.error.message);
     const started = await post<Started>("/api/conversations", {
       recipients: selection(), mode: options?.choice_offered ? mode() : undefined,
       message: { body, attachment_ids: attachmentIds, client_message_id: clientId },
     });
+    if (started.conversation.kind === "individual") announce(t("sent_to", { count: options?.unique_count ?? selected.length }));
     started.feedback.forEach((f) => announce(f.message));
     opened(started.conversation.id);
   });
@@ -161,10 +163,10 @@ export function newMessageView(back: () => void, opened: (conversationId: number
     note.textContent = options.outcome;
     write.setNotice(options.working_hours_notice ?? null);
     if (options.choice_offered) {
-      replace(choice, h("legend", {}, "Send as"),
+      replace(choice, h("legend", {}, t("compose.send_as")),
         ...options.modes.map((m, i) => h("label", { class: "radio" },
           h("input", { type: "radio", name: "mode", value: m, checked: i === 0 }),
-          m === "group" ? " Group conversation — everyone sees all messages" : " Individual messages — a separate 1:1 with each person")));
+          m === "group" ? ` ${t("compose.mode_group")}` : ` ${t("compose.mode_individual")}`)));
       choice.hidden = false;
     }
   };
@@ -179,7 +181,7 @@ export function newMessageView(back: () => void, opened: (conversationId: number
   };
 
   const renderChips = (): void => replace(chips, ...selected.map((s) => h("li", { class: "chip" }, s.name,
-    h("button", { type: "button", class: "chip-remove", "aria-label": `Remove ${s.name}`, onclick: () => {
+    h("button", { type: "button", class: "chip-remove", "aria-label": t("compose.remove", { name: s.name }), onclick: () => {
       selected.splice(selected.indexOf(s), 1);
       renderChips();
       void decide();
@@ -207,10 +209,10 @@ export function newMessageView(back: () => void, opened: (conversationId: number
       h("li", { role: "option", id: `recipient-option-${i}`, class: "option", "aria-selected": "false", onclick: () => add(item) },
         h("span", { class: "name" }, item.name), h("span", { class: "detail" }, detail));
     const rows: HTMLElement[] = [];
-    found.people.forEach((p) => rows.push(option({ kind: "people", id: p.id, name: p.name }, p.messaging_disabled ? `${p.title} · messaging disabled` : p.title, rows.length)));
-    found.courses.forEach((c) => rows.push(option({ kind: "courses", id: c.id, name: c.name }, `Course · ${c.participant_count} participants`, rows.length)));
-    found.projects.forEach((c) => rows.push(option({ kind: "projects", id: c.id, name: c.name }, `Project · ${c.participant_count} participants`, rows.length)));
-    replace(results, ...(rows.length ? rows : [h("li", { class: "empty", role: "option", "aria-disabled": "true" }, "No one found")]));
+    found.people.forEach((p) => rows.push(option({ kind: "people", id: p.id, name: p.name }, p.messaging_disabled ? t("compose.person_disabled", { title: p.title }) : p.title, rows.length)));
+    found.courses.forEach((c) => rows.push(option({ kind: "courses", id: c.id, name: c.name }, t("compose.course_hit", { count: c.participant_count }), rows.length)));
+    found.projects.forEach((c) => rows.push(option({ kind: "projects", id: c.id, name: c.name }, t("compose.project_hit", { count: c.participant_count }), rows.length)));
+    replace(results, ...(rows.length ? rows : [h("li", { class: "empty", role: "option", "aria-disabled": "true" }, t("compose.no_one"))]));
     results.hidden = false;
     input.setAttribute("aria-expanded", "true");
   };
@@ -230,12 +232,12 @@ export function newMessageView(back: () => void, opened: (conversationId: number
   });
 
   const el = h("section", { class: "view new-message", "aria-labelledby": "new-message-title" },
-    h("div", { class: "view-header" }, backButton(back), h("h3", { id: "new-message-title" }, "New message")),
+    h("div", { class: "view-header" }, backButton(back), h("h3", { id: "new-message-title" }, t("compose.new_message"))),
     h("div", { class: "recipients" },
-      h("label", { for: "add-recipients" }, "Add recipients"),
+      h("label", { for: "add-recipients" }, t("compose.add_recipients")),
       chips, input, results,
-      h("p", { class: "hint" }, "Search for a person, a course or a project."),
-      state.me.mass_messaging ? h("a", { href: "#mass" }, "Send a mass message instead") : null),
+      h("p", { class: "hint" }, t("compose.hint")),
+      state.me.mass_messaging ? h("a", { href: "#mass" }, t("compose.mass_instead")) : null),
     choice, note, error,
     h("div", { class: "spacer" }),
     write.el);

@@ -2,6 +2,7 @@
 
 import { del, get, patch, post, put } from "./api";
 import { announce, attempt, avatar, h, replace } from "./dom";
+import { t } from "./i18n";
 import { confirmDialog, menuButton, promptDialog } from "./menu";
 import { notificationTexts } from "./notifications";
 import type { View } from "./panel";
@@ -17,13 +18,13 @@ export interface SettingsNav {
 }
 
 export function participantList(participants: Participant[], menu?: (p: Participant) => HTMLElement | null): HTMLElement {
-  return h("ul", { class: "participants", "aria-label": "Participants" }, ...participants.map((p) => h("li", { class: "participant" },
+  return h("ul", { class: "participants", "aria-label": t("settings.participants") }, ...participants.map((p) => h("li", { class: "participant" },
     avatar(p.name, p.avatar_url, p.initials),
     h("span", { class: "who" },
-      h("span", { class: "name" }, p.name, p.formal ? null : h("span", { class: "tag" }, "moderator")),
+      h("span", { class: "name" }, p.name, p.formal ? null : h("span", { class: "tag" }, t("settings.moderator"))),
       h("span", { class: "detail" }, [p.title, p.role].filter(Boolean).join(" · ")),
       ...p.relationship.map((r) => h("span", { class: "detail relation" }, r.text)),
-      p.messaging_disabled ? h("span", { class: "detail warn" }, "Messaging disabled") : null),
+      p.messaging_disabled ? h("span", { class: "detail warn" }, t("settings.messaging_disabled")) : null),
     menu?.(p) ?? null)));
 }
 
@@ -37,25 +38,25 @@ export class SettingsView implements View {
     const action = (label: string, run: () => void, cls = "link-button"): HTMLElement =>
       h("li", {}, h("button", { type: "button", class: cls, onclick: run }, label));
     const searchInput = h("input", { type: "search", id: "conversation-search", autocomplete: "off" });
-    const searchResults = h("ul", { class: "results", "aria-label": "Matches in this conversation" });
+    const searchResults = h("ul", { class: "results", "aria-label": t("settings.search_results") });
     const search = h("form", { role: "search", class: "search", onsubmit: (e: Event) => { e.preventDefault(); void this.search(searchInput.value, searchResults); } },
-      h("label", { for: "conversation-search" }, "Search in conversation"), searchInput, searchResults);
+      h("label", { for: "conversation-search" }, t("settings.search")), searchInput, searchResults);
 
     const actions = h("ul", { class: "actions-list" },
-      action("Mark as unread", () => void this.markUnread()),
+      action(t("message.mark_unread"), () => void this.markUnread()),
       action(c.muted ? notificationTexts.unmute : notificationTexts.mute, () => void this.toggleMute()),
-      mayRename(c) ? action("Rename conversation", () => void this.rename()) : null,
-      mayReportConversation(c) ? action("Report abuse", () => void this.report()) : null,
-      mayLeave(c) ? action("Leave conversation", () => void this.leave()) : null,
-      canClose && c.status === "open" ? action("Close conversation", () => void this.closeConversation()) : null,
-      canClose && c.status === "closed" ? action("Reopen conversation", () => void this.reopen()) : null,
-      mayDelete(c) ? action("Delete conversation", () => void this.deleteConversation(), "link-button danger") : null,
-      space ? h("li", {}, h("a", { href: `#participants-${c.id}` }, `Link to ${c.kind} participant page`)) : null);
+      mayRename(c) ? action(t("settings.rename"), () => void this.rename()) : null,
+      mayReportConversation(c) ? action(t("message.report"), () => void this.report()) : null,
+      mayLeave(c) ? action(t("settings.leave"), () => void this.leave()) : null,
+      canClose && c.status === "open" ? action(t("settings.close"), () => void this.closeConversation()) : null,
+      canClose && c.status === "closed" ? action(t("settings.reopen"), () => void this.reopen()) : null,
+      mayDelete(c) ? action(t("settings.delete"), () => void this.deleteConversation(), "link-button danger") : null,
+      space ? h("li", {}, h("a", { href: `#participants-${c.id}` }, t(c.kind === "course" ? "settings.course_page" : "settings.project_page"))) : null);
 
     this.el = h("section", { class: "view settings", "aria-labelledby": "settings-title" },
-      h("div", { class: "view-header" }, backButton(() => nav.back()), h("h3", { id: "settings-title" }, `Settings: ${c.name}`)),
+      h("div", { class: "view-header" }, backButton(() => nav.back()), h("h3", { id: "settings-title" }, t("settings.title", { name: c.name }))),
       search, actions,
-      h("h4", {}, "Participants"),
+      h("h4", {}, t("settings.participants")),
       mayAddParticipants(c) ? this.adder() : null,
       this.people);
     void this.loadPeople();
@@ -69,7 +70,7 @@ export class SettingsView implements View {
   private async loadPeople(): Promise<void> {
     const { participants } = await get<{ participants: Participant[] }>(`/api/conversations/${this.c.id}/participants`);
     replace(this.people, participantList(participants, (p) => mayRemove(this.c, p)
-      ? menuButton(`Options for ${p.name}`, () => [{ label: "Remove", danger: true, run: () => this.remove(p) }]) : null));
+      ? menuButton(t("settings.options_for", { name: p.name }), () => [{ label: t("settings.remove"), danger: true, run: () => this.remove(p) }]) : null));
   }
 
   private adder(): HTMLElement {
@@ -84,16 +85,16 @@ export class SettingsView implements View {
     });
     const add = async (): Promise<void> => {
       const person = found.find((p) => p.name === input.value.trim());
-      if (!person) return announce("Choose a person from the list.", "error");
+      if (!person) return announce(t("settings.choose_person"), "error");
       const ok = await attempt(async () => {
         const answer = await post<{ feedback: { message: string }[] }>(`/api/conversations/${this.c.id}/participants`, { user_ids: [person.id] });
         answer.feedback.forEach((f) => announce(f.message));
-      }, `${person.name} was added.`);
+      }, t("settings.added", { name: person.name }));
       if (ok) { input.value = ""; void this.loadPeople(); }
     };
     return h("div", { class: "adder" },
-      h("label", { for: "add-participant" }, "Search for a person to add"), input, options,
-      h("button", { type: "button", class: "button primary", onclick: () => void add() }, "Add participants"));
+      h("label", { for: "add-participant" }, t("settings.add_search")), input, options,
+      h("button", { type: "button", class: "button primary", onclick: () => void add() }, t("settings.add")));
   }
 
   private async search(q: string, results: HTMLElement): Promise<void> {
@@ -107,7 +108,7 @@ export class SettingsView implements View {
   }
 
   private async markUnread(): Promise<void> {
-    if (await attempt(() => post(`/api/conversations/${this.c.id}/unread`), "Marked as unread.")) {
+    if (await attempt(() => post(`/api/conversations/${this.c.id}/unread`), t("message.marked_unread"))) {
       await refresh();
       this.nav.list();
     }
@@ -123,36 +124,36 @@ export class SettingsView implements View {
   }
 
   private async rename(): Promise<void> {
-    const name = await promptDialog("Rename conversation", "Name", "Rename", this.c.name);
-    if (name) await attempt(async () => { this.c = await patch<Conversation>(`/api/conversations/${this.c.id}`, { name }); }, "Conversation renamed.");
+    const name = await promptDialog(t("settings.rename"), t("settings.name"), t("settings.rename_ok"), this.c.name);
+    if (name) await attempt(async () => { this.c = await patch<Conversation>(`/api/conversations/${this.c.id}`, { name }); }, t("settings.renamed"));
   }
 
   private async report(): Promise<void> {
-    const reason = await promptDialog("Report abuse", "What is wrong in this conversation?", "Send report", "", true);
-    if (reason) await attempt(() => post(`/api/conversations/${this.c.id}/report`, { reason }), "Thank you. Your report was sent to a teacher for review.");
+    const reason = await promptDialog(t("message.report"), t("settings.report_question"), t("report.send"), "", true);
+    if (reason) await attempt(() => post(`/api/conversations/${this.c.id}/report`, { reason }), t("report.sent"));
   }
 
   private async leave(): Promise<void> {
-    if (await confirmDialog("Leave conversation", "Leave this conversation? You will no longer receive its messages.", "Leave")
-      && await attempt(() => post(`/api/conversations/${this.c.id}/leave`), "You left the conversation.")) this.nav.list();
+    if (await confirmDialog(t("settings.leave"), t("settings.leave_confirm"), t("settings.leave_ok"))
+      && await attempt(() => post(`/api/conversations/${this.c.id}/leave`), t("settings.left"))) this.nav.list();
   }
 
   private async closeConversation(): Promise<void> {
-    if (await confirmDialog("Close conversation", "Close this conversation? No new messages can be sent, but the history stays visible. You can reopen it from settings.", "Close conversation")
-      && await attempt(() => post(`/api/conversations/${this.c.id}/close`), "Conversation closed.")) this.nav.back();
+    if (await confirmDialog(t("settings.close"), t("settings.close_confirm"), t("settings.close"))
+      && await attempt(() => post(`/api/conversations/${this.c.id}/close`), t("settings.closed"))) this.nav.back();
   }
 
   private async reopen(): Promise<void> {
-    if (await attempt(() => post(`/api/conversations/${this.c.id}/reopen`), "Conversation reopened.")) this.nav.back();
+    if (await attempt(() => post(`/api/conversations/${this.c.id}/reopen`), t("settings.reopened"))) this.nav.back();
   }
 
   private async deleteConversation(): Promise<void> {
-    if (await confirmDialog("Delete conversation", "Delete this course conversation? Participants can still read the history but cannot send new messages. A new course conversation can be started at any time.", "Delete conversation")
-      && await attempt(() => post(`/api/conversations/${this.c.id}/delete`, { confirm: true }), "Conversation deleted.")) this.nav.back();
+    if (await confirmDialog(t("settings.delete"), t("settings.delete_confirm"), t("settings.delete"))
+      && await attempt(() => post(`/api/conversations/${this.c.id}/delete`, { confirm: true }), t("settings.deleted"))) this.nav.back();
   }
 
   private async remove(p: Participant): Promise<void> {
-    if (await confirmDialog("Remove participant", `Remove ${p.name} from this conversation? They can no longer send or receive messages in it.`, "Remove")
-      && await attempt(() => del(`/api/conversations/${this.c.id}/participants/${p.id}`), `${p.name} was removed.`)) void this.loadPeople();
+    if (await confirmDialog(t("settings.remove_title"), t("settings.remove_confirm", { name: p.name }), t("settings.remove"))
+      && await attempt(() => del(`/api/conversations/${this.c.id}/participants/${p.id}`), t("settings.removed", { name: p.name }))) void this.loadPeople();
   }
 }

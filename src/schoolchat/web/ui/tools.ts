@@ -2,6 +2,7 @@
 
 import { ApiError, get, patch, post, put } from "./api";
 import { announce, attachmentList, attempt, h, replace, timeLabel } from "./dom";
+import { orgKindLabel, roleLabel, t, type Key } from "./i18n";
 import { confirmDialog } from "./menu";
 import { schoolNotificationsForm, type SchoolSettings } from "./notifications";
 import { rosterCard } from "./roster";
@@ -14,16 +15,18 @@ interface Org { id: number; name: string; kind: string; time_zone: string; }
 interface AdminPerson { id: number; name: string; username: string; title: string; role: string; messaging_disabled: boolean; mass_messaging: boolean; }
 interface Rule { sender_role: string; recipient_role: string; scope: string; source: string; }
 
-const SCOPES: Record<string, string> = {
-  nobody: "Not at all", shared_space: "Within a shared course or project", same_school: "Within the same school", anyone: "Anyone",
+const SCOPES: Record<string, Key> = {
+  nobody: "rules.nobody", shared_space: "rules.shared_space", same_school: "rules.same_school", anyone: "rules.anyone",
 };
+const SOURCES: Record<string, Key> = { "this org": "rules.source_own", inherited: "rules.source_inherited", default: "rules.source_default" };
+const REPORT_STATUS: Record<Report["status"], Key> = { open: "reports.status_open", reviewed: "reports.status_reviewed", dismissed: "reports.status_dismissed" };
 
 /** The report inbox: open a report to join its conversation as a moderator, then review or dismiss it. */
 export async function reportsPage(main: HTMLElement, openConversation: (id: number) => void): Promise<void> {
-  const list = h("ol", { class: "reports", "aria-label": "Reports" });
-  replace(main, h("h1", {}, "Reported messages"), h("p", {}, "Reports from students about abusive messages. Reporters stay anonymous except in 1:1 conversations."), list);
+  const list = h("ol", { class: "reports", "aria-label": t("menu.reports") });
+  replace(main, h("h1", {}, t("reports.title")), h("p", {}, t("reports.intro")), list);
   const { reports } = await get<{ reports: Report[] }>("/api/reports");
-  if (!reports.length) return replace(list, h("li", { class: "empty" }, "No reports."));
+  if (!reports.length) return replace(list, h("li", { class: "empty" }, t("reports.none")));
   replace(list, ...reports.map((r) => reportCard(r, openConversation, () => void reportsPage(main, openConversation))));
 }
 
@@ -36,7 +39,7 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
     attachmentList(m.attachments, (a) => `/api/reports/${r.id}/attachments/${a.id}`),
     m.kept_as_evidence ? h("p", { class: "detail kept-as-evidence" }, m.kept_as_evidence) : null];
   const review = (status: "reviewed" | "dismissed") => async (): Promise<void> => {
-    if (await attempt(() => post(`/api/reports/${r.id}/review`, { status, note: "" }), status === "reviewed" ? "Report marked as reviewed." : "Report dismissed.")) reload();
+    if (await attempt(() => post(`/api/reports/${r.id}/review`, { status, note: "" }), status === "reviewed" ? t("reports.reviewed") : t("reports.dismissed"))) reload();
   };
   // §5.7 note: a deleted course or project conversation that was reported is restored from the report. The server
   // refuses (409) while a newer conversation of the course is in use; its message is shown beside the button.
@@ -50,25 +53,25 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
       restoreError.textContent = (e as Error).message;
       return;
     }
-    announce("Conversation restored.");
+    announce(t("reports.restored"));
     reload();
   };
   return h("li", { class: `report card status-${r.status}` },
-    h("h2", {}, `${r.evidence.conversation.name}`, " ", h("span", { class: "tag" }, r.status)),
-    h("p", { class: "detail" }, "Reported ", timeLabel(r.created_at), r.reporter ? ` by ${r.reporter.name}` : " anonymously"),
-    deleted ? h("p", { class: "detail" }, "This conversation was deleted. Restore it to let its participants write in it again.") : null,
-    h("p", {}, h("strong", {}, "Reason: "), r.reason),
+    h("h2", {}, `${r.evidence.conversation.name}`, " ", h("span", { class: "tag" }, t(REPORT_STATUS[r.status]))),
+    h("p", { class: "detail" }, t("reports.reported"), " ", timeLabel(r.created_at), " ", r.reporter ? t("reports.by", { name: r.reporter.name }) : t("reports.anonymously")),
+    deleted ? h("p", { class: "detail" }, t("reports.deleted")) : null,
+    h("p", {}, h("strong", {}, t("reports.reason")), r.reason),
     reported ? h("blockquote", {}, ...frozen(reported)) : null,
     around.length ? h("details", { class: "evidence", open: !reported },
-      h("summary", {}, reported ? `Messages before and after it (${around.length})` : `The conversation's newest messages (${around.length})`),
+      h("summary", {}, reported ? t("reports.around", { count: around.length }) : t("reports.newest", { count: around.length })),
       h("ol", { class: "evidence-messages" }, ...around.map((m) => h("li", {}, timeLabel(m.created_at), " ", ...frozen(m))))) : null,
     h("div", { class: "actions" },
       h("button", { type: "button", class: "button primary", onclick: async () => {
         if (await attempt(() => post(`/api/reports/${r.id}/open`))) openConversation(r.conversation_id);
-      } }, "Open conversation"),
-      r.status === "open" ? h("button", { type: "button", class: "button", onclick: review("reviewed") }, "Mark reviewed") : null,
-      r.status === "open" ? h("button", { type: "button", class: "button", onclick: review("dismissed") }, "Dismiss") : null,
-      deleted ? h("button", { type: "button", class: "button", onclick: () => void restore() }, "Restore conversation") : null),
+      } }, t("reports.open")),
+      r.status === "open" ? h("button", { type: "button", class: "button", onclick: review("reviewed") }, t("reports.mark_reviewed")) : null,
+      r.status === "open" ? h("button", { type: "button", class: "button", onclick: review("dismissed") }, t("reports.dismiss")) : null,
+      deleted ? h("button", { type: "button", class: "button", onclick: () => void restore() }, t("reports.restore")) : null),
     deleted ? restoreError : null);
 }
 
@@ -76,10 +79,10 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
  * single sign-on, and the learning platforms that launch Messages. */
 export async function adminPage(main: HTMLElement): Promise<void> {
   const orgs = await get<Org[]>("/api/admin/orgs");
-  const select = h("select", { id: "admin-org" }, ...orgs.map((o) => h("option", { value: String(o.id) }, `${o.name} (${o.kind})`)));
+  const select = h("select", { id: "admin-org" }, ...orgs.map((o) => h("option", { value: String(o.id) }, t("admin.org_option", { name: o.name, kind: orgKindLabel(o.kind) }))));
   const body = h("div", {});
-  replace(main, h("h1", {}, "Administration"),
-    h("label", { for: "admin-org" }, "Organisation "), select, body);
+  replace(main, h("h1", {}, t("menu.admin")),
+    h("label", { for: "admin-org" }, t("admin.org"), " "), select, body);
   const find = h("input", { id: "admin-find", type: "search", autocomplete: "off" });
   const people = h("div", {});
   const showPeople = async (): Promise<void> => {
@@ -96,7 +99,7 @@ export async function adminPage(main: HTMLElement): Promise<void> {
       get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`), identityProviderForm(org.id)]);
     replace(body, timeZoneForm(org), roster, rulesForm(org.id, rules), schoolNotificationsForm(org.id, notifications),
       identityProvider,
-      h("section", { class: "card" }, h("h2", {}, "People"), h("label", { for: "admin-find" }, "Find a person "), find, people),
+      h("section", { class: "card" }, h("h2", {}, t("admin.people")), h("label", { for: "admin-find" }, t("admin.find"), " "), find, people),
       await platformsCard(org.id));
     await showPeople();
   };
@@ -109,34 +112,34 @@ function timeZoneForm(org: Org): HTMLElement {
   const zone = h("input", { id: "org-time-zone", required: true, value: org.time_zone, autocomplete: "off", spellcheck: false });
   const save = async (e: Event): Promise<void> => {
     e.preventDefault();
-    if (await attempt(() => patch(`/api/admin/orgs/${org.id}`, { time_zone: zone.value.trim() }), `Time zone of ${org.name}: ${zone.value.trim()}.`)) {
+    if (await attempt(() => patch(`/api/admin/orgs/${org.id}`, { time_zone: zone.value.trim() }), t("admin.time_zone_saved", { name: org.name, zone: zone.value.trim() }))) {
       org.time_zone = zone.value.trim();
     }
   };
   return h("form", { class: "card", onsubmit: save },
-    h("h2", {}, "Time zone"),
-    h("label", { for: "org-time-zone" }, "IANA time zone (such as Europe/Oslo) "), zone,
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, "Save time zone")));
+    h("h2", {}, t("admin.time_zone")),
+    h("label", { for: "org-time-zone" }, t("admin.time_zone_label"), " "), zone,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, t("admin.time_zone_save"))));
 }
 
 function rulesForm(orgId: number, rules: Rule[]): HTMLElement {
   const rows = rules.map((r) => {
     const id = `rule-${r.sender_role}-${r.recipient_role}`;
-    const scope = h("select", { id }, ...Object.entries(SCOPES).map(([value, label]) => h("option", { value, selected: value === r.scope }, label)));
-    return { rule: r, scope, row: h("tr", {}, h("th", { scope: "row" }, h("label", { for: id }, `${r.sender_role} → ${r.recipient_role}`)), h("td", {}, scope), h("td", { class: "detail" }, r.source)) };
+    const scope = h("select", { id }, ...Object.entries(SCOPES).map(([value, label]) => h("option", { value, selected: value === r.scope }, t(label))));
+    return { rule: r, scope, row: h("tr", {}, h("th", { scope: "row" }, h("label", { for: id }, t("rules.pair", { sender: roleLabel(r.sender_role), recipient: roleLabel(r.recipient_role) }))), h("td", {}, scope), h("td", { class: "detail" }, SOURCES[r.source] ? t(SOURCES[r.source]) : r.source)) };
   });
   const save = async (e: Event): Promise<void> => {
     e.preventDefault();
     await attempt(() => put(`/api/admin/orgs/${orgId}/rules`, {
       rules: rows.map(({ rule, scope }) => ({ sender_role: rule.sender_role, recipient_role: rule.recipient_role, scope: scope.value })),
-    }), "Communication rules saved.");
+    }), t("rules.saved"));
   };
   return h("form", { class: "card", onsubmit: save },
-    h("h2", {}, "Communication rules"),
-    h("p", {}, "Who may start conversations with whom in this organisation."),
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Sender → recipient"), h("th", { scope: "col" }, "May message"), h("th", { scope: "col" }, "Set by"))),
+    h("h2", {}, t("rules.title")),
+    h("p", {}, t("rules.intro")),
+    h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("rules.col_pair")), h("th", { scope: "col" }, t("rules.col_scope")), h("th", { scope: "col" }, t("rules.col_source")))),
       h("tbody", {}, ...rows.map((r) => r.row))),
-    h("button", { type: "submit", class: "button primary" }, "Save rules"));
+    h("button", { type: "submit", class: "button primary" }, t("rules.save")));
 }
 
 /** GDPR Art. 17: the confirmation is the server's own (409 `confirmation_required`): it counts the messages that go
@@ -150,10 +153,10 @@ async function erasePerson(p: AdminPerson, reload: () => void): Promise<void> {
     if (!(e instanceof ApiError && e.code === "confirmation_required")) return announce((e as Error).message, "error");
     confirmation = e.message;
   }
-  if (!(await confirmDialog("Erase person", confirmation, "Erase"))) return;
+  if (!(await confirmDialog(t("admin.erase_title"), confirmation, t("admin.erase")))) return;
   try {
     const erasure = await post<{ kept: { reason: string }[] }>(`/api/admin/users/${p.id}/erasure`, { confirm: true });
-    announce([`${p.name} is being erased.`, ...erasure.kept.map((k) => k.reason)].join(" "));
+    announce([t("admin.erasing", { name: p.name }), ...erasure.kept.map((k) => k.reason)].join(" "));
     reload();
   } catch (e) {
     announce((e as Error).message, "error");
@@ -161,19 +164,19 @@ async function erasePerson(p: AdminPerson, reload: () => void): Promise<void> {
 }
 
 function peopleTable(people: AdminPerson[], reload: () => void): HTMLElement {
-  const toggle = (p: AdminPerson, field: "messaging_disabled" | "mass_messaging", label: string): HTMLElement => {
+  const toggle = (p: AdminPerson, field: "messaging_disabled" | "mass_messaging", label: string, done: Key): HTMLElement => {
     const box = h("input", { type: "checkbox", checked: p[field], "aria-label": `${label}: ${p.name}` });
     box.addEventListener("change", async () => {
-      const ok = await attempt(() => patch(`/api/admin/users/${p.id}`, { [field]: box.checked }), `${p.name}: ${label.toLowerCase()} ${box.checked ? "on" : "off"}.`);
+      const ok = await attempt(() => patch(`/api/admin/users/${p.id}`, { [field]: box.checked }), t(done, { name: p.name, context: box.checked ? "on" : "off" }));
       if (!ok) box.checked = !box.checked;
     });
     return box;
   };
-  return h("table", {}, h("thead", {}, h("tr", {}, ...["Name", "Role", "Messaging disabled", "Mass messaging", "Erasure"].map((t) => h("th", { scope: "col" }, t)))),
+  return h("table", {}, h("thead", {}, h("tr", {}, ...(["admin.col_name", "admin.col_role", "admin.col_disabled", "admin.col_mass", "admin.col_erasure"] as const).map((k) => h("th", { scope: "col" }, t(k))))),
       h("tbody", {}, ...people.map((p) => h("tr", {},
-        h("th", { scope: "row" }, p.name, h("span", { class: "detail" }, ` ${p.title}`)), h("td", {}, p.role),
-        h("td", {}, toggle(p, "messaging_disabled", "Messaging disabled")), h("td", {}, toggle(p, "mass_messaging", "Mass messaging")),
-        h("td", {}, h("button", { type: "button", class: "button", "aria-label": `Erase ${p.name}`, onclick: () => void erasePerson(p, reload) }, "Erase"))))));
+        h("th", { scope: "row" }, p.name, h("span", { class: "detail" }, ` ${p.title}`)), h("td", {}, roleLabel(p.role)),
+        h("td", {}, toggle(p, "messaging_disabled", t("admin.col_disabled"), "admin.disabled_done")), h("td", {}, toggle(p, "mass_messaging", t("admin.col_mass"), "admin.mass_done")),
+        h("td", {}, h("button", { type: "button", class: "button", "aria-label": t("admin.erase_person", { name: p.name }), onclick: () => void erasePerson(p, reload) }, t("admin.erase")))))));
 }
 
 /** The "Link to course participant page" target: the people of a course or project conversation. */
@@ -182,5 +185,5 @@ export async function participantsPage(main: HTMLElement, conversationId: number
     get<{ name: string }>(`/api/conversations/${conversationId}`),
     get<{ participants: Participant[] }>(`/api/conversations/${conversationId}/participants`),
   ]);
-  replace(main, h("h1", {}, `Participants: ${c.name}`), participantList(participants));
+  replace(main, h("h1", {}, t("participants.title", { name: c.name })), participantList(participants));
 }

@@ -11,6 +11,12 @@ export interface Me {
   mass_messaging: boolean;
   roles: Record<string, string>;
   spaces: Record<string, string>;
+  /** The language the server speaks to this person: own choice, else the school's default, else the browser's. */
+  language: "nb" | "nn" | "en";
+  /** The person's own choice; null follows the school's default. */
+  language_setting: "nb" | "nn" | "en" | null;
+  /** The school's clock (IANA): times in the UI are shown on it. */
+  time_zone: string;
 }
 
 export interface Conversation {

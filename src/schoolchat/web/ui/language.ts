@@ -1,0 +1,26 @@
+// The profile menu at the top right: the person's name, and the language of the UI and of the server's messages
+// (own choice, or the school's default). A choice is saved (PUT /api/me/language) and the page starts again in it,
+// so that everything on it, the server's sentences too, is in the one language.
+
+import { put } from "./api";
+import { attempt, avatar, h } from "./dom";
+import { LANGUAGES, t, type Key, type Language } from "./i18n";
+import { menuButton, type MenuItem } from "./menu";
+import type { Me } from "./types";
+
+const NAMES: Record<Language, Key> = { nb: "language.nb", nn: "language.nn", en: "language.en" };
+
+async function choose(language: Language | null): Promise<void> {
+  if (await attempt(() => put<Me>("/api/me/language", { language }))) location.reload();
+}
+
+export function languageMenu(me: Me): HTMLElement {
+  const items = (): MenuItem[] => [
+    ...LANGUAGES.map((l) => ({ label: t(NAMES[l]), checked: me.language_setting === l, run: () => choose(l) })),
+    { label: t("language.school_default"), checked: me.language_setting === null, run: () => choose(null) },
+  ];
+  const menu = menuButton(t("language.menu", { name: me.name }), items,
+    [avatar(me.name, me.avatar_url), h("span", { class: "user-name" }, me.name)]);
+  menu.id = "profile-menu";
+  return menu;
+}
