@@ -10,6 +10,8 @@ from schoolchat.auth.actor import Actor
 from schoolchat.auth.cache import cache_for
 from schoolchat.auth.queries import authenticate, csrf_matches
 from schoolchat.errors import ApiError
+from schoolchat.i18n.context import set_reader_language
+from schoolchat.i18n.languages import Language, effective
 from schoolchat.logs import note_user
 from schoolchat.policy.decision import require
 from schoolchat.policy.messaging import may_use_messaging
@@ -45,7 +47,13 @@ async def current_actor(request: Request) -> Actor:
     ):
         raise ApiError(403, "csrf_failed", f"The request is missing a valid {CSRF_HEADER} header.")
     note_user(request.scope, found.actor.id)
+    set_reader_language(language_of(found.actor, request.headers.get("accept-language")))
     return found.actor
+
+
+def language_of(actor: Actor, accept_language: str | None) -> Language:
+    """The signed-in person's language: their setting, their school's, their browser's, or English."""
+    return effective(actor.language_setting, actor.school_language, accept_language)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

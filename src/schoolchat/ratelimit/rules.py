@@ -24,6 +24,7 @@ class Rule(StrEnum):
     HUB_INVOCATIONS = "hub_invocations"  # calls on one hub connection
     HUB_CONNECTIONS = "hub_connections"  # hub connections one person opens
     PRIVACY_REQUESTS = "privacy_requests"  # data exports one person starts and erasures they ask for
+    SETTINGS_CHANGES = "settings_changes"  # changes one person makes to their own settings (language)
 
     @property
     def setting(self) -> str:
