@@ -14,6 +14,13 @@ type CatalogKey = keyof typeof en;
 /** A key of the catalog, or the base of a plural key (called with `count`) or of a context key (`context`). */
 export type Key = CatalogKey | (CatalogKey extends infer K ? (K extends `${infer Base}_${"one" | "other" | "on" | "off"}` ? Base : never) : never);
 
+const NAMES: Record<Language, Key> = { nb: "language.nb", nn: "language.nn", en: "language.en" };
+
+/** A language by its own name ("Norsk nynorsk"), as language menus show them. */
+export function languageName(l: Language): string {
+  return t(NAMES[l]);
+}
+
 let timeZone: string | undefined;
 
 /** Before /api/me answers (and when it names no language): the browser's, if it is one of ours. */

@@ -4,11 +4,9 @@
 
 import { put } from "./api";
 import { attempt, avatar, h } from "./dom";
-import { LANGUAGES, t, type Key, type Language } from "./i18n";
+import { LANGUAGES, languageName, t, type Language } from "./i18n";
 import { menuButton, type MenuItem } from "./menu";
 import type { Me } from "./types";
-
-const NAMES: Record<Language, Key> = { nb: "language.nb", nn: "language.nn", en: "language.en" };
 
 async function choose(language: Language | null): Promise<void> {
   if (await attempt(() => put<Me>("/api/me/language", { language }))) location.reload();
@@ -16,7 +14,7 @@ async function choose(language: Language | null): Promise<void> {
 
 export function languageMenu(me: Me): HTMLElement {
   const items = (): MenuItem[] => [
-    ...LANGUAGES.map((l) => ({ label: t(NAMES[l]), checked: me.language_setting === l, run: () => choose(l) })),
+    ...LANGUAGES.map((l) => ({ label: languageName(l), checked: me.language_setting === l, run: () => choose(l) })),
     { label: t("language.school_default"), checked: me.language_setting === null, run: () => choose(null) },
   ];
   const menu = menuButton(t("language.menu", { name: me.name }), items,

@@ -50,7 +50,7 @@ export class SettingsView implements View {
       mayLeave(c) ? action(t("settings.leave"), () => void this.leave()) : null,
       canClose && c.status === "open" ? action(t("settings.close"), () => void this.closeConversation()) : null,
       canClose && c.status === "closed" ? action(t("settings.reopen"), () => void this.reopen()) : null,
-      mayDelete(c) ? action(t("settings.delete"), () => void this.deleteConversation(), "link-button danger") : null,
+      mayDelete(c) ? action(t("settings.delete"), () => void this.deleteConversation(), "link-button danger") : null,  // i18n-exempt: a class list
       space ? h("li", {}, h("a", { href: `#participants-${c.id}` }, t(c.kind === "course" ? "settings.course_page" : "settings.project_page"))) : null);
 
     this.el = h("section", { class: "view settings", "aria-labelledby": "settings-title" },

@@ -24,13 +24,13 @@ export async function identityProviderForm(orgId: number): Promise<HTMLElement> 
   const input = (id: string, value: string, attrs: Record<string, string | boolean> = {}): HTMLInputElement =>
     h("input", { id, value, autocomplete: "off", ...attrs });
   const name = input("idp-name", current?.name ?? "", { required: true, maxlength: "100" });
-  const issuer = input("idp-issuer", current?.issuer ?? "", { required: true, type: "url", placeholder: "https://auth.dataporten.no" });
+  const issuer = input("idp-issuer", current?.issuer ?? "", { required: true, type: "url", placeholder: "https://auth.dataporten.no" });  // i18n-exempt: an example address, the same in every language
   const clientId = input("idp-client-id", current?.client_id ?? "", { required: true });
   const secret = input("idp-client-secret", "", { type: "password", required: !current, autocomplete: "new-password" });
   const linkBy = h("select", { id: "idp-link-by" }, ...Object.entries(LINKS).map(([value, label]) =>
     h("option", { value, selected: value === (current?.link_by ?? "username") }, t(label))));
   const linkClaim = input("idp-link-claim", current?.link_claim ?? "", { placeholder: t("sso.claim_placeholder") });
-  const scopes = input("idp-scopes", current?.extra_scopes ?? "", { placeholder: "userid-feide" });
+  const scopes = input("idp-scopes", current?.extra_scopes ?? "", { placeholder: "userid-feide" });  // i18n-exempt: an example scope, the same in every language
   const password = h("input", { id: "idp-password-login", type: "checkbox", checked: current?.password_login ?? true });
   const status = h("p", { class: "detail" });
   const form = h("form", { class: "card", "aria-labelledby": "idp-heading" });

@@ -2,7 +2,7 @@
 
 import { ApiError, get, patch, post, put } from "./api";
 import { announce, attachmentList, attempt, h, replace, timeLabel } from "./dom";
-import { orgKindLabel, roleLabel, t, type Key } from "./i18n";
+import { LANGUAGES, languageName, orgKindLabel, roleLabel, t, type Key, type Language } from "./i18n";
 import { confirmDialog } from "./menu";
 import { schoolNotificationsForm, type SchoolSettings } from "./notifications";
 import { rosterCard } from "./roster";
@@ -11,14 +11,14 @@ import { participantList } from "./settings";
 import { identityProviderForm } from "./sso";
 import type { Message, Participant, Report } from "./types";
 
-interface Org { id: number; name: string; kind: string; time_zone: string; }
+interface Org { id: number; name: string; kind: string; time_zone: string; default_language: Language | null; }
 interface AdminPerson { id: number; name: string; username: string; title: string; role: string; messaging_disabled: boolean; mass_messaging: boolean; }
 interface Rule { sender_role: string; recipient_role: string; scope: string; source: string; }
 
 const SCOPES: Record<string, Key> = {
   nobody: "rules.nobody", shared_space: "rules.shared_space", same_school: "rules.same_school", anyone: "rules.anyone",
 };
-const SOURCES: Record<string, Key> = { "this org": "rules.source_own", inherited: "rules.source_inherited", default: "rules.source_default" };
+const SOURCES: Record<string, Key> = { "this org": "rules.source_own", inherited: "rules.source_inherited", default: "rules.source_default" };  // i18n-exempt: the server's names of where a rule comes from
 const REPORT_STATUS: Record<Report["status"], Key> = { open: "reports.status_open", reviewed: "reports.status_reviewed", dismissed: "reports.status_dismissed" };
 
 /** The report inbox: open a report to join its conversation as a moderator, then review or dismiss it. */
@@ -97,7 +97,7 @@ export async function adminPage(main: HTMLElement): Promise<void> {
     const [rules, roster, notifications, identityProvider] = await Promise.all([
       get<Rule[]>(`/api/admin/orgs/${org.id}/rules`), rosterCard(org.id),
       get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`), identityProviderForm(org.id)]);
-    replace(body, timeZoneForm(org), roster, rulesForm(org.id, rules), schoolNotificationsForm(org.id, notifications),
+    replace(body, timeZoneForm(org), languageForm(org), roster, rulesForm(org.id, rules), schoolNotificationsForm(org.id, notifications),
       identityProvider,
       h("section", { class: "card" }, h("h2", {}, t("admin.people")), h("label", { for: "admin-find" }, t("admin.find"), " "), find, people),
       await platformsCard(org.id));
@@ -120,6 +120,25 @@ function timeZoneForm(org: Org): HTMLElement {
     h("h2", {}, t("admin.time_zone")),
     h("label", { for: "org-time-zone" }, t("admin.time_zone_label"), " "), zone,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, t("admin.time_zone_save"))));
+}
+
+/** The language of the org's people who chose none (and of the orgs below that set none); null inherits. */
+function languageForm(org: Org): HTMLElement {
+  const select = h("select", { id: "org-language" },
+    h("option", { value: "", selected: org.default_language === null }, t("admin.language_inherited")),
+    ...LANGUAGES.map((l) => h("option", { value: l, selected: org.default_language === l }, languageName(l))));
+  const save = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const chosen = (select.value || null) as Language | null;
+    if (await attempt(() => patch(`/api/admin/orgs/${org.id}`, { default_language: chosen }),
+      t("admin.language_saved", { name: org.name, language: chosen ? languageName(chosen) : t("admin.language_inherited") }))) {
+      org.default_language = chosen;
+    }
+  };
+  return h("form", { class: "card", onsubmit: save },
+    h("h2", {}, t("admin.language")),
+    h("label", { for: "org-language" }, t("admin.language_label"), " "), select,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, t("admin.language_save"))));
 }
 
 function rulesForm(orgId: number, rules: Rule[]): HTMLElement {
