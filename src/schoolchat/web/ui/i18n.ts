@@ -80,7 +80,7 @@ export function shortTime(date: Date): { text: string; full: string } {
 }
 
 const ROLES: Record<string, Key> = { student: "role.student", teacher: "role.teacher", admin: "role.admin" };
-const ORG_KINDS: Record<string, Key> = { school: "admin.kind_school", department: "admin.kind_department" };
+const ORG_KINDS: Record<string, Key> = { school: "admin.kind_school", department: "admin.kind_department", district: "admin.kind_district" };
 
 /** A role as the server names it ("teacher"), in the reader's words; an unknown one as it came. */
 export function roleLabel(role: string): string {
