@@ -119,7 +119,7 @@ def david_language(base_url: str) -> Iterator[None]:
 def test_a_person_chooses_nynorsk_in_the_profile_menu_and_back(login: Login, david_language: None) -> None:
     teacher = login("david.chen")
     expect(teacher.locator("html")).to_have_attribute("lang", "en")
-    teacher.get_by_role("button", name="David Chen: profile and language").click()
+    teacher.get_by_role("button", name="David Chen (profile and language)").click()
     expect(teacher.get_by_role("menuitemradio", name="The school's language")).to_have_attribute("aria-checked", "true")
     teacher.get_by_role("menuitemradio", name="Norsk nynorsk").click()
 
@@ -129,8 +129,17 @@ def test_a_person_chooses_nynorsk_in_the_profile_menu_and_back(login: Login, dav
     expect(teacher.get_by_role("button", name="Ny melding")).to_be_visible()
     expect(teacher.get_by_role("searchbox", name="Søk i alle samtalar")).to_be_visible()
 
-    teacher.get_by_role("button", name="David Chen: profil og språk").click()
+    teacher.get_by_role("button", name="David Chen (profil og språk)").click()
     expect(teacher.get_by_role("menuitemradio", name="Norsk nynorsk")).to_have_attribute("aria-checked", "true")
     teacher.get_by_role("menuitemradio", name="Språket til skulen").click()
     expect(teacher.locator("html")).to_have_attribute("lang", "en")
     expect(teacher.get_by_role("heading", name="Welcome, David Chen")).to_be_visible()
+
+
+def test_the_panel_at_phone_width_in_bokmal_keeps_the_profile_menu(login: Login) -> None:
+    student = login("emma.hansen", width=390, height=780, **BOKMAL)
+    expect(student.get_by_role("button", name="Emma Hansen (profil og språk)")).to_be_visible()
+    student.get_by_role("button", name=re.compile("^Meldinger")).click()
+    expect(student.get_by_role("button", name="Ny melding")).to_be_visible()
+    expect(student.get_by_role("searchbox", name="Søk i alle samtaler")).to_be_visible()
+    screenshot(student, "panel-phone-nb")

@@ -1,6 +1,6 @@
 // A tiny DOM builder: no framework, no innerHTML except for the server's sanitised message HTML.
 
-import { shortTime, t } from "./i18n";
+import { language, shortTime, t } from "./i18n";
 import type { Attachment } from "./types";
 
 type Child = Node | string | null | undefined | false;
@@ -79,7 +79,7 @@ export function timeLabel(iso: string): HTMLTimeElement {
 export function fileSize(bytes: number): string {
   if (bytes < 1024) return t("size.bytes", { n: bytes });
   if (bytes < 1024 * 1024) return t("size.kb", { n: Math.round(bytes / 1024) });
-  return t("size.mb", { n: (bytes / 1024 / 1024).toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1, minimumFractionDigits: 1 }) });
+  return t("size.mb", { n: (bytes / 1024 / 1024).toLocaleString(language(), { maximumFractionDigits: 1, minimumFractionDigits: 1 }) });
 }
 
 /** A message's files as download links (file icon, name, size: §6.2), each to the URL `href` gives: the

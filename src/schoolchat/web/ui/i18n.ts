@@ -71,7 +71,7 @@ function format(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat(language(), { timeZone, ...options });
 }
 
-/** "18:23" today, "2. des." another day (en: "6:23 PM", "Dec 2"), on the school's clock; the title has both. */
+/** "18:23" today, "2. des." another day (en: "06:23 PM", "Dec 2"), on the school's clock; the title has both. */
 export function shortTime(date: Date): { text: string; full: string } {
   const day = format({ year: "numeric", month: "numeric", day: "numeric" });
   const today = day.format(date) === day.format(new Date());

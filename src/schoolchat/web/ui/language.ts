@@ -17,8 +17,9 @@ export function languageMenu(me: Me): HTMLElement {
     ...LANGUAGES.map((l) => ({ label: languageName(l), checked: me.language_setting === l, run: () => choose(l) })),
     { label: t("language.school_default"), checked: me.language_setting === null, run: () => choose(null) },
   ];
-  const menu = menuButton(t("language.menu", { name: me.name }), items,
-    [avatar(me.name, me.avatar_url), h("span", { class: "user-name" }, me.name)]);
+  // Named by what it shows (the person's name) and what it holds, read after it: "Emma Hansen (profile and language)".
+  const menu = menuButton(null, items,
+    [avatar(me.name, me.avatar_url), h("span", { class: "user-name" }, me.name), h("span", { class: "sr-only" }, t("language.menu"))]);
   menu.id = "profile-menu";
   return menu;
 }

@@ -17,8 +17,9 @@ document.addEventListener("click", (e) => {
   if (closeOpen && !(e.target as Element).closest(".menu-wrap")) closeOpen();
 });
 
-/** A "⋯" button (or one showing `face`) that opens a list of actions; `label` names it for screen readers. */
-export function menuButton(label: string, items: () => MenuItem[], face?: Node[]): HTMLElement {
+/** A "⋯" button that opens a list of actions; `label` names it for screen readers. A button showing `face`
+ * instead is named by what it shows (`label` null). */
+export function menuButton(label: string | null, items: () => MenuItem[], face?: Node[]): HTMLElement {
   const button = h("button", { class: face ? "profile-button" : "icon-button more", type: "button", "aria-label": label, "aria-haspopup": "menu", "aria-expanded": "false" }, ...(face ?? [icon("more")]));
   const list = h("ul", { class: "menu", role: "menu", hidden: true });
   const wrap = h("div", { class: "menu-wrap" }, button, list);
