@@ -121,7 +121,8 @@ async def list_orgs(actor: CurrentActor, services: ServicesDep) -> list[OrgOut]:
     require(may_use_admin_tools(actor.roles))
     async with services.db.read() as conn:
         rows = await queries.administered_orgs(conn, actor.roles)
-    return [OrgOut(id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, time_zone=row.time_zone)
+    return [OrgOut(id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, time_zone=row.time_zone,
+                   messaging_disabled=row.messaging_disabled)
             for row in rows]
 
 

@@ -178,6 +178,7 @@ class OrgOut(BaseModel):
     kind: str
     parent_id: int | None
     time_zone: str
+    messaging_disabled: bool = Field(description="§6.4: switched off for everyone with a role here or below")
 
 
 class AdminPersonOut(BaseModel):
@@ -204,6 +205,7 @@ class SpaceOut(BaseModel):
     name: str
     description: str
     participant_count: int
+    messaging_disabled: bool = Field(description="§6.4: the course's conversation refuses messages")
 
 
 class SpaceParticipantOut(BaseModel):
