@@ -13,14 +13,19 @@ import { massMessagingPage } from "./mass";
 import { loadNotificationTexts, notificationsView } from "./notifications";
 import { profilePage } from "./profile";
 import { adminPage, participantsPage, reportsPage } from "./tools";
-import type { Conversation, Me } from "./types";
+import type { Conversation, Me, Message } from "./types";
 
 let panel: Panel;
 /** Inside a learning platform's frame (/embed, after an LTI launch): the panel alone, open, and no platform around it. */
 const embedded = document.body.classList.contains("embedded");
 
 function openView(id: number, focusSeq?: number): View {
-  return new ConversationView(id, { back: () => panel.back(), settings: (c: Conversation) => panel.push(settingsView(c)) }, focusSeq);
+  return new ConversationView(id, {
+    back: () => panel.back(),
+    settings: (c: Conversation) => panel.push(settingsView(c)),
+    open: (to: number) => panel.openConversation(to),
+    forward: (message: Message) => panel.push(newMessageView(() => panel.back(), (to) => panel.openConversation(to), { message })),
+  }, focusSeq);
 }
 
 function settingsView(c: Conversation): View {
@@ -54,7 +59,8 @@ function home(main: HTMLElement): void {
     h("h1", {}, `Welcome, ${state.me.name}`),
     h("p", {}, "This is a demo learning platform. Open Messages with the chat bubble at the top right."),
     h("div", { class: "cards" },
-      h("section", { class: "card" }, h("h2", {}, "Courses"), h("p", {}, `You take part in ${spaces} course${spaces === 1 ? "" : "s"} and projects.`)),
+      h("section", { class: "card" }, h("h2", {}, "Courses"), h("p", {}, spaces === 0 ? "You take part in no courses or projects."
+        : spaces === 1 ? "You take part in 1 course or project." : `You take part in ${spaces} courses and projects.`)),
       h("section", { class: "card" }, h("h2", {}, "Calendar"), h("p", {}, "Nothing due today.")),
       h("section", { class: "card" }, h("h2", {}, "Resources"), h("p", {}, "Reading lists and files shared by your teachers."))));
 }

@@ -10,7 +10,8 @@ import { participantList } from "./settings";
 import { identityProviderForm } from "./sso";
 import type { Message, Participant, Report } from "./types";
 
-interface Org { id: number; name: string; kind: string; time_zone: string; }
+interface Org { id: number; name: string; kind: string; time_zone: string; messaging_disabled: boolean; }
+interface Space { id: number; kind: "course" | "project"; name: string; participant_count: number; messaging_disabled: boolean; }
 interface AdminPerson { id: number; name: string; username: string; title: string; role: string; messaging_disabled: boolean; mass_messaging: boolean; }
 interface Rule { sender_role: string; recipient_role: string; scope: string; source: string; }
 
@@ -91,10 +92,12 @@ export async function adminPage(main: HTMLElement): Promise<void> {
   find.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(() => void showPeople(), 250); });
   const show = async (): Promise<void> => {
     const org = orgs.find((o) => String(o.id) === select.value)!;
-    const [rules, roster, notifications, identityProvider] = await Promise.all([
+    const [rules, roster, notifications, identityProvider, spaces] = await Promise.all([
       get<Rule[]>(`/api/admin/orgs/${org.id}/rules`), rosterCard(org.id),
-      get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`), identityProviderForm(org.id)]);
-    replace(body, timeZoneForm(org), roster, rulesForm(org.id, rules), schoolNotificationsForm(org.id, notifications),
+      get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`), identityProviderForm(org.id),
+      get<Space[]>(`/api/admin/orgs/${org.id}/spaces`)]);
+    replace(body, timeZoneForm(org), messagingCard(org, spaces), roster, rulesForm(org.id, rules),
+      schoolNotificationsForm(org.id, notifications),
       identityProvider,
       h("section", { class: "card" }, h("h2", {}, "People"), h("label", { for: "admin-find" }, "Find a person "), find, people),
       await platformsCard(org.id));
@@ -117,6 +120,32 @@ function timeZoneForm(org: Org): HTMLElement {
     h("h2", {}, "Time zone"),
     h("label", { for: "org-time-zone" }, "IANA time zone (such as Europe/Oslo) "), zone,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, "Save time zone")));
+}
+
+/** §6.4 for a whole org (everyone with a role in it or below) and for each of its courses and projects (their
+ * conversation refuses messages); a person's own switch is in People. */
+function messagingCard(org: Org, spaces: Space[]): HTMLElement {
+  const toggle = (path: string, what: string, item: { messaging_disabled: boolean }): HTMLElement => {
+    const box = h("input", { type: "checkbox", checked: item.messaging_disabled, "aria-label": `Messaging disabled: ${what}` });
+    box.addEventListener("change", async () => {
+      const ok = await attempt(() => patch(path, { messaging_disabled: box.checked }),
+        `${what}: messaging disabled ${box.checked ? "on" : "off"}.`);
+      if (ok) item.messaging_disabled = box.checked;
+      else box.checked = !box.checked;
+    });
+    return box;
+  };
+  return h("section", { class: "card" },
+    h("h2", {}, "Messaging disabled"),
+    h("p", {}, "Switch messaging off for everyone in this organisation, or for the conversation of a course or project."),
+    h("label", { class: "radio" }, toggle(`/api/admin/orgs/${org.id}`, org.name, org), ` Everyone in ${org.name}`),
+    spaces.length ? h("table", {},
+      h("thead", {}, h("tr", {}, ...["Course or project", "Participants", "Messaging disabled"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, ...spaces.map((s) => h("tr", {},
+        h("th", { scope: "row" }, s.name, h("span", { class: "detail" }, ` ${s.kind === "course" ? "Course" : "Project"}`)),
+        h("td", {}, String(s.participant_count)),
+        h("td", {}, toggle(`/api/admin/spaces/${s.id}`, s.name, s))))))
+      : h("p", { class: "detail" }, "No courses or projects here."));
 }
 
 function rulesForm(orgId: number, rules: Rule[]): HTMLElement {
