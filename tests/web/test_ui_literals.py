@@ -3,8 +3,9 @@
 The rule, for the TypeScript (comments removed; in template literals the ``${…}`` parts removed): a string literal
 is user-visible text when it
 - holds a capitalised word ("Send", "Write message to"), other than the technical names listed in TECHNICAL;
-- holds two words or more (a lowercase phrase such as "messaging disabled"), unless it is a class list
-  (``class: "button primary"``, also in a ``class: a ? "…" : "…"``);
+- holds two words or more (a lowercase phrase such as "messaging disabled"), or is a template literal with a word
+  beside a space or a parameter (`` `${names} added.` ``), unless it is a class list (``class: "button primary"``,
+  also in a ``class: a ? "…" : "…"``);
 - is the first child of an element (``h("span", {…}, "edited")``) or the value of a text attribute
   (aria-label, placeholder, title, alt) and holds a letter.
 A line may opt out with ``// i18n-exempt: <why>`` (a programming error's message, never shown to a person).
@@ -47,7 +48,9 @@ def offences(source: Path) -> list[str]:
         before = text[max(0, match.start() - 40):match.start()]
         if content in TECHNICAL:
             continue
-        if (CAPITALISED.search(content) or (TWO_WORDS.search(content) and not re.search(r"class:[^,]*$", before))
+        class_list = re.search(r"(class:|className =)[^,]*$", before)
+        sentence = match.group().startswith("`") and re.search(r"\s[A-Za-z]{2,}|[A-Za-z]{2,}\s", content)
+        if (CAPITALISED.search(content) or ((TWO_WORDS.search(content) or sentence) and not class_list)
                 or ((TEXT_ATTRIBUTE.search(before) or FIRST_CHILD.search(before)) and re.search(r"[A-Za-z]", content))):
             found.append(f"{source.name}:{text.count(chr(10), 0, match.start()) + 1}: {match.group()}")
     return found

@@ -138,7 +138,7 @@ async def list_orgs(actor: CurrentActor, services: ServicesDep) -> list[OrgOut]:
     async with services.db.read() as conn:
         rows = await queries.administered_orgs(conn, actor.roles)
     return [OrgOut(id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, time_zone=row.time_zone,
-                   default_language=row.default_language)
+                   default_language=row.default_language, messaging_disabled=row.messaging_disabled)
             for row in rows]
 
 

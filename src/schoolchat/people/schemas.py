@@ -191,6 +191,7 @@ class OrgOut(BaseModel):
     parent_id: int | None
     time_zone: str
     default_language: Language | None = Field(description="Set on this org; null: inherited from above (or none).")
+    messaging_disabled: bool = Field(description="§6.4: switched off for everyone with a role here or below")
 
 
 class AdminPersonOut(BaseModel):
@@ -217,6 +218,7 @@ class SpaceOut(BaseModel):
     name: str
     description: str
     participant_count: int
+    messaging_disabled: bool = Field(description="§6.4: the course's conversation refuses messages")
 
 
 class SpaceParticipantOut(BaseModel):

@@ -15,14 +15,19 @@ import { massMessagingPage } from "./mass";
 import { loadNotificationTexts, notificationsView } from "./notifications";
 import { profilePage } from "./profile";
 import { adminPage, participantsPage, reportsPage } from "./tools";
-import type { Conversation, Me } from "./types";
+import type { Conversation, Me, Message } from "./types";
 
 let panel: Panel;
 /** Inside a learning platform's frame (/embed, after an LTI launch): the panel alone, open, and no platform around it. */
 const embedded = document.body.classList.contains("embedded");
 
 function openView(id: number, focusSeq?: number): View {
-  return new ConversationView(id, { back: () => panel.back(), settings: (c: Conversation) => panel.push(settingsView(c)) }, focusSeq);
+  return new ConversationView(id, {
+    back: () => panel.back(),
+    settings: (c: Conversation) => panel.push(settingsView(c)),
+    open: (to: number) => panel.openConversation(to),
+    forward: (message: Message) => panel.push(newMessageView(() => panel.back(), (to) => panel.openConversation(to), { message })),
+  }, focusSeq);
 }
 
 function settingsView(c: Conversation): View {
@@ -56,7 +61,7 @@ function home(main: HTMLElement): void {
     h("h1", {}, t("home.welcome", { name: state.me.name })),
     h("p", {}, t("home.intro")),
     h("div", { class: "cards" },
-      h("section", { class: "card" }, h("h2", {}, t("home.courses")), h("p", {}, t("home.spaces", { count: spaces }))),
+      h("section", { class: "card" }, h("h2", {}, t("home.courses")), h("p", {}, spaces === 0 ? t("home.no_spaces") : t("home.spaces", { count: spaces }))),
       h("section", { class: "card" }, h("h2", {}, t("home.calendar")), h("p", {}, t("home.nothing_due"))),
       h("section", { class: "card" }, h("h2", {}, t("home.resources")), h("p", {}, t("home.resources_text")))));
 }

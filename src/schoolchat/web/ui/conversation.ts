@@ -1,13 +1,13 @@
 // One conversation (§4.3, §5.2, §5.5): history with keyset scroll-back, live updates, the ⋯ menu, the composer.
 
 import { ApiError, del, get, patch, post } from "./api";
-import { announce, attachmentList, attempt, avatar, h, icon, timeLabel } from "./dom";
-import { composer } from "./compose";
+import { announce, attachmentList, attempt, avatar, h, icon, replace, timeLabel } from "./dom";
+import { composer, showFeedback } from "./compose";
 import { t } from "./i18n";
-import { chooseDialog, confirmDialog, menuButton, promptDialog, type MenuItem } from "./menu";
+import { confirmDialog, menuButton, promptDialog, type MenuItem } from "./menu";
 import type { View } from "./panel";
 import { backButton } from "./panel";
-import { mayEdit, mayModeratorDelete, maySeeReads, maySendTo } from "./permissions";
+import { mayEdit, mayModeratorDelete, maySeeReads } from "./permissions";
 import { fetchReadBy, showReadBy } from "./reads";
 import { refresh, state } from "./state";
 import type { Conversation, HubEvent, Message, ReadBy } from "./types";
@@ -28,6 +28,8 @@ const THRESHOLDS = Array.from({ length: 11 }, (_, i) => i / 10);
 export interface ConversationNav {
   back(): void;
   settings(conversation: Conversation): void;
+  forward(message: Message): void;
+  open(conversationId: number): void;
 }
 
 export class ConversationView implements View {
@@ -35,6 +37,8 @@ export class ConversationView implements View {
   private conversation: Conversation | null = null;
   private readonly title = h("h3", { id: "conversation-title" }, "…");
   private readonly banner = h("p", { class: "banner", role: "status", hidden: true });
+  /** "Sent to X people": the 1:1s it went to, each one link away. */
+  private readonly sentTo = h("nav", { class: "sent-to", "aria-label": t("compose.recipients"), hidden: true });
   /** Read to screen readers when the conversation opens with unread messages (the divider says it visually). */
   private readonly unreadStatus = h("p", { class: "sr-only", role: "status" });
   private divider: HTMLElement | null = null;
@@ -71,14 +75,14 @@ export class ConversationView implements View {
       const sent = await post<{ message: Message; feedback: { message: string }[] }>(`/api/conversations/${this.id}/messages`, { body, attachment_ids, client_message_id });
       this.upsert(sent.message);
       this.readSeq = Math.max(this.readSeq, sent.message.seq); // the server moved our cursor past it
-      sent.feedback.forEach((f) => announce(f.message));
+      showFeedback(sent.feedback);
       this.scrollToEnd();
     });
     const gear = h("button", { type: "button", class: "icon-button", "aria-label": t("conversation.settings"), onclick: () => this.conversation && this.nav.settings(this.conversation) }, icon("gear"));
     this.scroller.append(this.earlier, this.list);
     this.el = h("section", { class: "view conversation", "aria-labelledby": "conversation-title" },
       h("div", { class: "view-header" }, backButton(() => this.nav.back()), this.title, gear),
-      this.banner, this.unreadStatus, this.scroller, this.write.el);
+      this.banner, this.sentTo, this.unreadStatus, this.scroller, this.write.el);
     this.observer = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) void this.loadEarlier();
     }, { root: this.scroller });
@@ -189,14 +193,22 @@ export class ConversationView implements View {
 
   private applyStatus(c: Conversation): void {
     this.title.textContent = c.name;
+    this.showRecipients(c);
     this.write.setNotice(c.working_hours_notice ?? null);
     const closed = c.status !== "open" || this.removed;
-    const notice = this.removed ? t("conversation.removed") : c.status === "closed" ? t("conversation.closed") : c.status_notice;
-    this.showBanner(closed ? [notice, c.status === "closed" ? c.status_notice : null].filter(Boolean).join(". ") : null);
+    const notice = this.removed ? t("conversation.removed") : c.status_notice;
+    this.showBanner(closed ? notice : null);
     this.write.setClosed(this.removed ? notice
       : c.status === "closed" ? t("conversation.closed_no_send")
       : c.status === "deleted" ? t("conversation.deleted_no_send")
       : c.messaging_disabled_notice ?? (c.kind === "mass" ? t("conversation.mass_one_way") : null));
+  }
+
+  private showRecipients(c: Conversation): void {
+    this.sentTo.hidden = !c.recipients?.length;
+    replace(this.sentTo, ...(c.recipients?.length ? [h("span", {}, t("conversation.each_own"), " "),
+      h("ul", {}, ...c.recipients.map((r) => h("li", {},
+        h("a", { href: `#c${r.conversation_id}`, onclick: (e: Event) => { e.preventDefault(); this.nav.open(r.conversation_id); } }, r.name))))] : []));
   }
 
   private showBanner(text: string | null): void {
@@ -366,10 +378,8 @@ export class ConversationView implements View {
     }
   }
 
-  private async forward(m: Message): Promise<void> {
-    const targets = state.conversations.filter(maySendTo);
-    const to = await chooseDialog(t("message.forward"), t("message.forward_to"), targets.map((c) => ({ value: String(c.id), label: c.name })), t("message.forward"));
-    if (to) await attempt(() => post(`/api/messages/${m.id}/forward`, { conversation_id: Number(to) }), t("message.forwarded"));
+  private forward(m: Message): void {
+    this.nav.forward(m);
   }
 
   private async markUnread(m: Message): Promise<void> {

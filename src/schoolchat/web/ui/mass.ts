@@ -4,6 +4,7 @@ import { get, newClientId, post } from "./api";
 import { attempt, h, replace, timeLabel } from "./dom";
 import { orgKindLabel, roleLabel, t, type Key } from "./i18n";
 import { fetchReadBy, showReadBy } from "./reads";
+import type { Message } from "./types";
 
 interface Targets { orgs: { id: number; name: string; kind: string }[]; roles: string[]; }
 interface Job {
@@ -17,10 +18,21 @@ function jobLine(job: Job): HTMLElement {
   const state = job.status === "done"
     ? t(job.skipped_disabled ? "mass.delivered_skipped" : "mass.delivered", { delivered: job.delivered, count: job.total, skipped: job.skipped_disabled })
     : job.status === "failed" ? t("mass.failed", { error: job.error ?? t("mass.unknown_error") }) : t("mass.sending", { percent: Math.round(job.progress * 100) });
+  const text = h("blockquote", { class: "mass-text" });
   const line = h("li", { "data-job": job.id }, timeLabel(job.created_at), " ", state,
-    job.status === "running" || job.status === "queued" ? h("progress", { max: 1, value: job.progress, "aria-label": t("mass.progress") }) : null);
+    job.status === "running" || job.status === "queued" ? h("progress", { max: 1, value: job.progress, "aria-label": t("mass.progress") }) : null,
+    text);
+  void showText(text, job);
   if (job.status === "done") void readBy(line, job);
   return line;
+}
+
+/** The message itself, as its conversation holds it now (a deleted one shows its notice): the mass conversation
+ * has this one message. */
+async function showText(text: HTMLElement, job: Job): Promise<void> {
+  const page = await get<{ messages: Message[] }>(`/api/conversations/${job.conversation_id}/messages?limit=1`).catch(() => null);
+  const message = page?.messages.find((m) => m.id === job.message_id);
+  if (message) text.textContent = message.deleted?.notice ?? message.body ?? "";
 }
 
 /** "Read by X of Y" for a delivered mass message: one count, asked for each message the list shows. */

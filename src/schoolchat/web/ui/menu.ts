@@ -94,10 +94,3 @@ export async function promptDialog(title: string, label: string, okLabel: string
   const dialog = await modal(title, [h("label", { for: "dialog-field" }, label), field], okLabel, false);
   return dialog ? field.value.trim() : null;
 }
-
-/** Pick one of a few options (a conversation to forward to, say); resolves to its value or null. */
-export async function chooseDialog(title: string, label: string, options: { value: string; label: string }[], okLabel: string): Promise<string | null> {
-  const select = h("select", { id: "dialog-field", required: true }, ...options.map((o) => h("option", { value: o.value }, o.label)));
-  const dialog = await modal(title, [h("label", { for: "dialog-field" }, label), select], okLabel, false);
-  return dialog ? select.value : null;
-}

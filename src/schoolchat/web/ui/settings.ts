@@ -9,7 +9,9 @@ import type { View } from "./panel";
 import { backButton, renderHits, type SearchHit } from "./panel";
 import { mayAddParticipants, mayClose, mayDelete, mayLeave, mayRemove, mayRename, mayReportConversation } from "./permissions";
 import { refresh } from "./state";
-import type { Conversation, HubEvent, Participant, Person } from "./types";
+import { showFeedback } from "./compose";
+import { recipientPicker } from "./picker";
+import type { Conversation, Feedback, HubEvent, Participant } from "./types";
 
 export interface SettingsNav {
   back(): void;
@@ -31,6 +33,7 @@ export function participantList(participants: Participant[], menu?: (p: Particip
 export class SettingsView implements View {
   readonly el: HTMLElement;
   private readonly people = h("div", { class: "people" });
+  private readonly title = h("h3", { id: "settings-title" });
 
   constructor(private c: Conversation, private readonly nav: SettingsNav) {
     const space = c.kind === "course" || c.kind === "project";
@@ -54,47 +57,60 @@ export class SettingsView implements View {
       space ? h("li", {}, h("a", { href: `#participants-${c.id}` }, t(c.kind === "course" ? "settings.course_page" : "settings.project_page"))) : null);
 
     this.el = h("section", { class: "view settings", "aria-labelledby": "settings-title" },
-      h("div", { class: "view-header" }, backButton(() => nav.back()), h("h3", { id: "settings-title" }, t("settings.title", { name: c.name }))),
+      h("div", { class: "view-header" }, backButton(() => nav.back()), this.title),
       search, actions,
       h("h4", {}, t("settings.participants")),
       mayAddParticipants(c) ? this.adder() : null,
       this.people);
+    this.showTitle();
     void this.loadPeople();
   }
 
+  /** The name of an unnamed group is its participants': it changes with them, as with a rename. */
+  private showTitle(): void {
+    this.title.textContent = t("settings.title", { name: this.c.name });
+  }
+
   onEvent(event: HubEvent): void {
-    if (event.conversation_id === this.c.id && event.type.startsWith("participants.")) void this.loadPeople();
+    if (event.conversation_id !== this.c.id) return;
+    if (event.type.startsWith("participants.") || event.type === "conversation.updated") void this.loadPeople();
   }
 
 
   private async loadPeople(): Promise<void> {
-    const { participants } = await get<{ participants: Participant[] }>(`/api/conversations/${this.c.id}/participants`);
+    const [{ participants }, c] = await Promise.all([
+      get<{ participants: Participant[] }>(`/api/conversations/${this.c.id}/participants`),
+      get<Conversation>(`/api/conversations/${this.c.id}`)]);
+    this.c = c;
+    this.showTitle();
     replace(this.people, participantList(participants, (p) => mayRemove(this.c, p)
       ? menuButton(t("settings.options_for", { name: p.name }), () => [{ label: t("settings.remove"), danger: true, run: () => this.remove(p) }]) : null));
   }
 
+  /** §5.3 with the New message picker (people only: a group takes people); §6.4 feedback stays beside it. */
   private adder(): HTMLElement {
-    const input = h("input", { id: "add-participant", type: "search", autocomplete: "off", list: "add-participant-options" });
-    const options = h("datalist", { id: "add-participant-options" });
-    let found: Person[] = [];
-    input.addEventListener("input", async () => {
-      const q = input.value.trim();
-      if (q.length < 2) return;
-      found = (await get<{ people: Person[] }>(`/api/recipients?q=${encodeURIComponent(q)}`)).people;
-      replace(options, ...found.map((p) => h("option", { value: p.name }, p.title)));
+    const outcome = h("p", { class: "note", role: "status" });
+    const picker = recipientPicker({
+      id: "add-participant", label: t("settings.add_search"), hint: t("settings.add_hint"), peopleOnly: true,
+      autofocus: false, changed: () => { outcome.textContent = ""; },
+      failed: (message) => { outcome.textContent = message; },
     });
     const add = async (): Promise<void> => {
-      const person = found.find((p) => p.name === input.value.trim());
-      if (!person) return announce(t("settings.choose_person"), "error");
-      const ok = await attempt(async () => {
-        const answer = await post<{ feedback: { message: string }[] }>(`/api/conversations/${this.c.id}/participants`, { user_ids: [person.id] });
-        answer.feedback.forEach((f) => announce(f.message));
-      }, t("settings.added", { name: person.name }));
-      if (ok) { input.value = ""; void this.loadPeople(); }
+      const chosen = [...picker.selected];
+      if (!chosen.length) return announce(t("settings.no_person"), "error");
+      await attempt(async () => {
+        const answer = await post<{ added: number[]; feedback: Feedback[] }>(`/api/conversations/${this.c.id}/participants`,
+          { user_ids: chosen.map((s) => s.id) });
+        const added = chosen.filter((s) => answer.added.includes(s.id)).map((s) => s.name);
+        const done = added.length ? t("settings.added", { name: added.join(", "), count: added.length }) : undefined;
+        showFeedback(answer.feedback, done);
+        outcome.textContent = [done, ...answer.feedback.map((f) => f.message)].filter(Boolean).join(" ");
+        picker.clear();
+        void this.loadPeople();
+      });
     };
-    return h("div", { class: "adder" },
-      h("label", { for: "add-participant" }, t("settings.add_search")), input, options,
-      h("button", { type: "button", class: "button primary", onclick: () => void add() }, t("settings.add")));
+    return h("div", { class: "adder" }, picker.el,
+      h("button", { type: "button", class: "button primary", onclick: () => void add() }, t("settings.add")), outcome);
   }
 
   private async search(q: string, results: HTMLElement): Promise<void> {
@@ -125,7 +141,7 @@ export class SettingsView implements View {
 
   private async rename(): Promise<void> {
     const name = await promptDialog(t("settings.rename"), t("settings.name"), t("settings.rename_ok"), this.c.name);
-    if (name) await attempt(async () => { this.c = await patch<Conversation>(`/api/conversations/${this.c.id}`, { name }); }, t("settings.renamed"));
+    if (name) await attempt(async () => { this.c = await patch<Conversation>(`/api/conversations/${this.c.id}`, { name }); this.showTitle(); }, t("settings.renamed"));
   }
 
   private async report(): Promise<void> {

@@ -11,7 +11,8 @@ import { participantList } from "./settings";
 import { identityProviderForm } from "./sso";
 import type { Message, Participant, Report } from "./types";
 
-interface Org { id: number; name: string; kind: string; time_zone: string; default_language: Language | null; }
+interface Org { id: number; name: string; kind: string; time_zone: string; messaging_disabled: boolean; default_language: Language | null; }
+interface Space { id: number; kind: "course" | "project"; name: string; participant_count: number; messaging_disabled: boolean; }
 interface AdminPerson { id: number; name: string; username: string; title: string; role: string; messaging_disabled: boolean; mass_messaging: boolean; }
 interface Rule { sender_role: string; recipient_role: string; scope: string; source: string; }
 
@@ -94,10 +95,12 @@ export async function adminPage(main: HTMLElement): Promise<void> {
   find.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(() => void showPeople(), 250); });
   const show = async (): Promise<void> => {
     const org = orgs.find((o) => String(o.id) === select.value)!;
-    const [rules, roster, notifications, identityProvider] = await Promise.all([
+    const [rules, roster, notifications, identityProvider, spaces] = await Promise.all([
       get<Rule[]>(`/api/admin/orgs/${org.id}/rules`), rosterCard(org.id),
-      get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`), identityProviderForm(org.id)]);
-    replace(body, timeZoneForm(org), languageForm(org), roster, rulesForm(org.id, rules), schoolNotificationsForm(org.id, notifications),
+      get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`), identityProviderForm(org.id),
+      get<Space[]>(`/api/admin/orgs/${org.id}/spaces`)]);
+    replace(body, timeZoneForm(org), languageForm(org), messagingCard(org, spaces), roster, rulesForm(org.id, rules),
+      schoolNotificationsForm(org.id, notifications),
       identityProvider,
       h("section", { class: "card" }, h("h2", {}, t("admin.people")), h("label", { for: "admin-find" }, t("admin.find"), " "), find, people),
       await platformsCard(org.id));
@@ -120,6 +123,32 @@ function timeZoneForm(org: Org): HTMLElement {
     h("h2", {}, t("admin.time_zone")),
     h("label", { for: "org-time-zone" }, t("admin.time_zone_label"), " "), zone,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, t("admin.time_zone_save"))));
+}
+
+/** §6.4 for a whole org (everyone with a role in it or below) and for each of its courses and projects (their
+ * conversation refuses messages); a person's own switch is in People. */
+function messagingCard(org: Org, spaces: Space[]): HTMLElement {
+  const toggle = (path: string, what: string, item: { messaging_disabled: boolean }): HTMLElement => {
+    const box = h("input", { type: "checkbox", checked: item.messaging_disabled, "aria-label": t("admin.disabled_for", { name: what }) });
+    box.addEventListener("change", async () => {
+      const ok = await attempt(() => patch(path, { messaging_disabled: box.checked }),
+        t("admin.disabled_done", { name: what, context: box.checked ? "on" : "off" }));
+      if (ok) item.messaging_disabled = box.checked;
+      else box.checked = !box.checked;
+    });
+    return box;
+  };
+  return h("section", { class: "card" },
+    h("h2", {}, t("admin.col_disabled")),
+    h("p", {}, t("admin.messaging_intro")),
+    h("label", { class: "radio" }, toggle(`/api/admin/orgs/${org.id}`, org.name, org), " ", t("admin.everyone_in", { name: org.name })),
+    spaces.length ? h("table", {},
+      h("thead", {}, h("tr", {}, ...(["admin.col_space", "settings.participants", "admin.col_disabled"] as const).map((k) => h("th", { scope: "col" }, t(k))))),
+      h("tbody", {}, ...spaces.map((s) => h("tr", {},
+        h("th", { scope: "row" }, s.name, h("span", { class: "detail" }, " ", t(s.kind === "course" ? "admin.space_course" : "admin.space_project"))),
+        h("td", {}, String(s.participant_count)),
+        h("td", {}, toggle(`/api/admin/spaces/${s.id}`, s.name, s))))))
+      : h("p", { class: "detail" }, t("admin.no_spaces")));
 }
 
 /** The language of the org's people who chose none (and of the orgs below that set none); null inherits. */

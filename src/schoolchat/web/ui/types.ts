@@ -39,6 +39,8 @@ export interface Conversation {
   created_by: number | null;
   /** 1:1 and group: "Maria Jensen usually answers between 08:00 and 16:00" while outside a teacher's hours. */
   working_hours_notice?: string | null;
+  /** "Sent to X people", fetched alone: whom it went to, each with their 1:1 (reached from here until answered). */
+  recipients?: { id: number; name: string; conversation_id: number }[] | null;
 }
 
 /** "Read by 23 of 28": on the sender's own messages where they may see it (mass messages; teachers in courses). */
