@@ -21,6 +21,8 @@ from fastapi.responses import JSONResponse
 from starlette.requests import HTTPConnection
 from starlette.types import Message, Receive, Scope, Send
 
+from schoolchat.auth.deps import language_of
+from schoolchat.i18n.context import set_reader_language
 from schoolchat.errors import ApiError, error_body
 from schoolchat.ratelimit import texts as limit_texts
 from schoolchat.ratelimit.limiter import Limiter
@@ -91,7 +93,7 @@ class Hub:
         most = self.services.settings.realtime_max_connections_per_user
         if self._sockets[user_id] >= most:
             self.limiter.note_refusal(Rule.HUB_CONNECTIONS)
-            raise ApiError(429, "too_many_connections", limit_texts.TOO_MANY_CONNECTIONS,
+            raise ApiError(429, "too_many_connections", limit_texts.too_many_connections(),
                            {"limit": str(Rule.HUB_CONNECTIONS), "max": most}, {"Retry-After": "60"})
         if opening:
             await self.limiter.hit(Rule.HUB_CONNECTIONS, user_id)
@@ -120,6 +122,7 @@ class Hub:
     async def serve(self, receive: Receive, send: Send, conn: Connection,
                     reset: Callable[[], None] | None = None) -> None:
         settings = self.services.settings
+        set_reader_language(conn.language)  # its answers (GetEventsSince, errors) in the person's language
         await send({"type": "websocket.accept"})
         try:
             rest = await asyncio.wait_for(_handshake(receive, settings.realtime_max_message_bytes),
@@ -224,6 +227,7 @@ class HubSocket:
             return await _deny(scope, send, exc.status, exc.code, exc.message, exc.details, exc.headers)
         with self.hub.holding_socket(actor.id):
             conn = Connection(connection_id, actor.id, actor.token_id, settings.realtime_send_queue, send,
+                              language=language_of(actor, request.headers.get("accept-language")),
                               expires_at=await credential_expiry(self.hub.services, actor.token_id))
             del request, actor  # an idle connection keeps only what it needs
             if (await receive())["type"] != "websocket.connect":
