@@ -71,9 +71,9 @@ async def test_group_feedback_about_a_disabled_person_is_in_the_senders_language
         "Sofia Moen har meldingar slått av og kan ikkje delta i denne samtalen."]
 
 
-async def test_a_rate_limit_refusal_is_in_the_readers_language(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_refusals_before_sign_in_follow_accept_language(client: httpx.AsyncClient, make: Factory) -> None:
     answer = await client.get("/api/me", headers={"Accept-Language": "nb"})
-    assert answer.status_code == 401 and error_of(answer)["code"] == "unauthenticated"
+    assert answer.status_code == 401 and error_of(answer)["message"] == "Logg inn."
     refused = await client.post("/api/auth/login", content=b"x" * 2_000_000,
                                 headers={"Accept-Language": "nb", "Content-Type": "application/json"})
     assert refused.status_code == 413

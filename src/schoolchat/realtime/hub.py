@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.requests import HTTPConnection
 from starlette.types import Message, Receive, Scope, Send
 
+from schoolchat.auth import texts as auth_texts
 from schoolchat.auth.deps import language_of
 from schoolchat.i18n.context import set_reader_language
 from schoolchat.errors import ApiError, error_body
@@ -40,8 +41,6 @@ logger = logging.getLogger(__name__)
 PATH = "/hubs/messages"
 RESYNC_PAGE = 500
 MAX_EVENT_ID = 2**63 - 1  # the largest id the event log's column holds
-FOREIGN_ORIGIN = "This page's origin may not open the messages hub."
-UNAUTHENTICATED = "Please log in."
 TOO_DEEP = "The arguments are nested too deeply."
 FAILED = "The server could not complete the call."
 TOO_LARGE = CloseReason("The message is too large.", False, 1009)
@@ -214,10 +213,10 @@ class HubSocket:
         settings = self.hub.services.settings
         request = HTTPConnection(scope)
         if not origin_allowed(request, settings.allowed_origins):
-            return await _deny(scope, send, 403, "foreign_origin", FOREIGN_ORIGIN)
+            return await _deny(scope, send, 403, "foreign_origin", auth_texts.foreign_origin())
         actor = await hub_actor(request, self.hub.services)
         if actor is None:
-            return await _deny(scope, send, 401, "unauthenticated", UNAUTHENTICATED)
+            return await _deny(scope, send, 401, "unauthenticated", auth_texts.please_log_in())
         connection_id = connection_id_of(settings.secret_key, request.query_params.get("id"))
         if connection_id is None:
             return await _deny(scope, send, 404, "not_found", "No such connection; negotiate again.")
@@ -306,10 +305,10 @@ async def negotiate(request: Request) -> JSONResponse:
     hub = _hub(request)
     settings = hub.services.settings
     if not origin_allowed(request, settings.allowed_origins):
-        raise ApiError(403, "foreign_origin", FOREIGN_ORIGIN)
+        raise ApiError(403, "foreign_origin", auth_texts.foreign_origin())
     actor = await hub_actor(request, hub.services)
     if actor is None:
-        raise ApiError(401, "unauthenticated", UNAUTHENTICATED)
+        raise ApiError(401, "unauthenticated", auth_texts.please_log_in())
     await hub.admit(actor.id, opening=False)
     version = negotiate_version(request.query_params.get("negotiateVersion"))
     return JSONResponse(negotiate_response(settings.secret_key, version))
