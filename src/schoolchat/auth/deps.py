@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from schoolchat.auth import texts as auth_texts
 from schoolchat.auth.actor import Actor
 from schoolchat.auth.cache import cache_for
 from schoolchat.auth.queries import authenticate, csrf_matches
@@ -36,16 +37,16 @@ async def current_actor(request: Request) -> Actor:
     services = services_of(request)
     presented = presented_token(request)
     if presented is None:
-        raise ApiError(401, "unauthenticated", "Please log in.")
+        raise ApiError(401, "unauthenticated", auth_texts.please_log_in())
     token, via_cookie = presented
     found = await authenticate(services.db, services.settings.secret_key, token, via_cookie=via_cookie,
                                cache=cache_for(services))
     if found is None:
-        raise ApiError(401, "unauthenticated", "Your session has ended. Please log in again.")
+        raise ApiError(401, "unauthenticated", auth_texts.session_ended())
     if via_cookie and request.method not in SAFE_METHODS and not csrf_matches(
         found.csrf_token, request.headers.get(CSRF_HEADER)
     ):
-        raise ApiError(403, "csrf_failed", f"The request is missing a valid {CSRF_HEADER} header.")
+        raise ApiError(403, "csrf_failed", auth_texts.csrf_missing(CSRF_HEADER))
     note_user(request.scope, found.actor.id)
     set_reader_language(language_of(found.actor, request.headers.get("accept-language")))
     return found.actor

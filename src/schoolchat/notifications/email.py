@@ -50,7 +50,7 @@ def compose(settings: Settings, send_id: int, digest: Digest, now: datetime) -> 
         if entry.text is not None:
             lines.extend(f"> {line}" for line in entry.text.splitlines())
         lines.extend([conversation_url(settings, entry.conversation_id), ""])
-    lines += ["--", texts.EMAIL_FOOTER, texts.EMAIL_SETTINGS_LINE, f"{texts.EMAIL_UNSUBSCRIBE_LINE} {unsubscribe}"]
+    lines += ["--", texts.email_footer(), texts.email_settings_line(), f"{texts.email_unsubscribe_line()} {unsubscribe}"]
     mail.set_content("\n".join(lines))
     return mail
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.i18n.languages import Language, effective
 from schoolchat.people.models import org_roles, orgs, users
 
 MAX_ORG_DEPTH = 10  # district, school, department: far deeper than any real hierarchy, and it ends a loop
@@ -63,3 +64,10 @@ async def language_settings_of(conn: AsyncConnection, user_ids: Iterable[int]) -
     return {user_id: LanguageSettings(own[user_id], defaults.get(first_org[user_id]) if user_id in first_org
                                       else None)
             for user_id in wanted if user_id in own}
+
+
+async def recipient_language(conn: AsyncConnection, user_id: int) -> Language:
+    """The language to write to someone in when no request of theirs is at hand (a notification): their setting,
+    else their school's, else English."""
+    found = (await language_settings_of(conn, [user_id])).get(user_id)
+    return effective(found.setting, found.school_default) if found else effective(None, None)
