@@ -21,6 +21,7 @@ from schoolchat.conversations.api import router as conversations_router
 from schoolchat.db import Database
 from schoolchat.errors import error_body, install_error_handlers
 from schoolchat.health import NAMES, OK, Readiness
+from schoolchat.i18n.middleware import ReaderLanguage
 from schoolchat.logs import AccessLogMiddleware
 from schoolchat.lti.api import admin as lti_admin_router
 from schoolchat.lti.api import router as lti_router
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     app.add_middleware(MetricsMiddleware, metrics=metrics)  # counts what BodyGuard answers too
     app.add_middleware(AccessLogMiddleware)  # its duration covers everything inside, its id every answer
     app.add_middleware(LoginStateSessions, secret_key=settings.secret_key, https_only=settings.cookie_secure)
+    app.add_middleware(ReaderLanguage)  # the language of every answer, BodyGuard's and the login page's too
     app.add_middleware(HubSocket, hub=hub)  # the hub's sockets skip every layer inside (realtime/hub.py)
     app.add_middleware(TransportReset)  # outermost: it needs the server's own send (realtime/transport.py)
 

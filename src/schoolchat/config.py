@@ -87,6 +87,7 @@ class Settings(BaseSettings):
     rate_privacy_requests: str = "20/hour;200/day"
     rate_changes: str = "120/10 seconds;3000/hour"  # any write request, on top of the rule of its own kind
     rate_safeguarding: str = "60/hour;500/day"
+    rate_settings_changes: str = "30/minute;300/day"
     password_hash_concurrency: int = 2  # argon2 hashes at once (64 MiB each), off the event loop
     max_json_body_bytes: int = 1024 * 1024  # larger request bodies (other than uploads) answer 413 unread
     # Notifications (issue 13): links in emails point here; email through the school's SMTP server; Web Push.

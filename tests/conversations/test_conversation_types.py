@@ -152,3 +152,41 @@ async def test_starting_without_a_message_opens_the_conversation(client: httpx.A
     assert answer.status_code == 201
     assert answer.json()["message"] is None
     assert answer.json()["conversation"]["preview"] is None
+
+
+async def test_individual_messages_leave_the_senders_list_one_sent_to_x_people_entry(
+        client: httpx.AsyncClient, make: Factory) -> None:
+    teacher = await make.person(role="teacher")
+    students = await make.people(3)
+    await started(client, teacher, people=[s.id for s in students], mode="individual", body="x")
+    assert [(c["kind"], c["name"]) for c in await conversation_list(client, teacher)] == [
+        ("individual", "Sent to 3 people")]
+
+
+async def test_sent_to_x_people_names_each_recipients_one_to_one(client: httpx.AsyncClient, make: Factory) -> None:
+    teacher = await make.person(role="teacher")
+    ann, ben = await make.person("Ann"), await make.person("Ben")
+    batch = (await started(client, teacher, people=[ann.id, ben.id], mode="individual", body="x"))["conversation"]
+    ann_direct = (await conversation_list(client, ann))[0]["id"]
+    ben_direct = (await conversation_list(client, ben))[0]["id"]
+    answer = await client.get(f"/api/conversations/{batch['id']}", headers=teacher.headers)
+    assert answer.json()["recipients"] == [{"id": ann.id, "name": "Ann", "conversation_id": ann_direct},
+                                           {"id": ben.id, "name": "Ben", "conversation_id": ben_direct}]
+
+
+async def test_an_answer_brings_the_one_to_one_into_the_senders_list(client: httpx.AsyncClient, make: Factory) -> None:
+    teacher = await make.person("Teacher", role="teacher")
+    ann, ben = await make.person("Ann"), await make.person("Ben")
+    await started(client, teacher, people=[ann.id, ben.id], mode="individual", body="question")
+    await sent(client, ann, (await conversation_list(client, ann))[0]["id"], "my answer")
+    assert [(c["kind"], c["name"]) for c in await conversation_list(client, teacher)] == [
+        ("direct", "Ann"), ("individual", "Sent to 2 people")]
+
+
+async def test_a_one_to_one_with_earlier_history_keeps_its_entry_after_individual_messages(
+        client: httpx.AsyncClient, make: Factory) -> None:
+    teacher = await make.person("Teacher", role="teacher")
+    ann, ben = await make.person("Ann"), await make.person("Ben")
+    await started(client, teacher, people=[ann.id], body="hello Ann")
+    await started(client, teacher, people=[ann.id, ben.id], mode="individual", body="question")
+    assert sorted(c["name"] for c in await conversation_list(client, teacher)) == ["Ann", "Sent to 2 people"]

@@ -145,15 +145,15 @@ ROWS: dict[str, Callable[[Factory, Person], Awaitable[Selection]]] = {
 # (row, mode) → the conversation kind the sender gets, or the refusal's code and the table's words.
 OUTCOMES: dict[tuple[str, str | None], str | tuple[str, str]] = {
     ("one_person", None): "direct", ("one_person", "group"): "direct", ("one_person", "individual"): "direct",
-    ("several_people", None): ("mode_required", texts.CHOOSE_MODE),
+    ("several_people", None): ("mode_required", texts.choose_mode()),
     ("several_people", "group"): "group", ("several_people", "individual"): "individual",
-    ("course_up_to_300", None): ("mode_required", texts.CHOOSE_MODE),
+    ("course_up_to_300", None): ("mode_required", texts.choose_mode()),
     ("course_up_to_300", "group"): "course", ("course_up_to_300", "individual"): "individual",
     ("course_over_300", None): "course", ("course_over_300", "group"): "course",
-    ("course_over_300", "individual"): ("course_conversation_only", texts.COURSE_CONVERSATION_ONLY),
-    **{("course_over_300_plus_others", mode): ("too_many_recipients", texts.TOO_MANY_RECIPIENTS)
+    ("course_over_300", "individual"): ("course_conversation_only", texts.course_conversation_only()),
+    **{("course_over_300_plus_others", mode): ("too_many_recipients", texts.too_many_recipients())
        for mode in (None, "group", "individual")},
-    **{("combined_over_300", mode): ("too_many_recipients", texts.TOO_MANY_RECIPIENTS)
+    **{("combined_over_300", mode): ("too_many_recipients", texts.too_many_recipients())
        for mode in (None, "group", "individual")},
 }
 
@@ -189,5 +189,5 @@ async def test_course_over_300_participants_refuses_individual_mode(
     for body in ("Private to each of you", None):  # with a first message, and starting without one
         answer = await start(client, teacher, courses=[course.id], mode="individual", body=body)
         assert answer.status_code == 422
-        assert error_of(answer)["message"] == texts.COURSE_CONVERSATION_ONLY
+        assert error_of(answer)["message"] == texts.course_conversation_only()
     assert (await client.get("/api/conversations", headers=teacher.headers)).json()["conversations"] == []

@@ -137,5 +137,5 @@ async def test_the_report_says_its_deleted_message_is_kept_as_evidence_for_it(
         report = answer.json() if "evidence" in answer.json() else answer.json()["reports"][0]
         frozen = {m["id"]: m for m in report["evidence"]["messages"]}
         assert frozen[bad["id"]]["body"] == "You are all idiots"  # the one copy a delete leaves, for reviewers
-        assert frozen[bad["id"]]["kept_as_evidence"] == texts.KEPT_AS_EVIDENCE
+        assert frozen[bad["id"]]["kept_as_evidence"] == texts.kept_as_evidence()
         assert [m["kept_as_evidence"] for i, m in frozen.items() if i != bad["id"]] == [None]

@@ -202,3 +202,23 @@ async def test_emails_carry_one_click_unsubscribe_headers_that_work_without_logi
     await worker.tick(utcnow() + timedelta(hours=2))
     assert len(mailbox.to(student)) == 1
     assert address(student) == mail["To"]
+
+
+async def test_an_email_is_written_in_the_recipients_language(
+        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
+        smtp_server: Controller) -> None:
+    admin = await make.person("Ada Admin", "admin")
+    changed = await client.patch(f"/api/admin/orgs/{make.school}", json={"default_language": "nb"},
+                                 headers=admin.headers)
+    assert changed.status_code == 204
+    teacher, student, _ = await _pair(client, make)
+    answer = await client.put("/api/me/language", json={"language": "nn"}, headers=student.headers)
+    assert answer.status_code == 200
+    now = utcnow()
+    await worker.tick(now + timedelta(minutes=11))
+    await worker.tick(now + timedelta(minutes=30))
+    [mail] = mailbox.to(student)
+    assert mail["Subject"] == "1 ulesen melding i schoolchat"
+    text = body_of(mail)
+    assert "Hei Sia Student," in text and "Maria Jensen skreiv i «Maria Jensen»: 1 ulesen" in text
+    assert "Du får denne e-posten fordi du har ulesne meldingar i schoolchat." in text

@@ -37,7 +37,7 @@ async def test_a_self_harm_concern_emails_the_lead_at_once_outside_digests_and_q
     await report(client, pupil, message["id"], "self_harm")
     await worker.tick(utcnow() + timedelta(seconds=1))
     [mail] = mailbox.to(lead)
-    assert mail["Subject"] == texts.ALERT_SUBJECT
+    assert mail["Subject"] == texts.alert_subject()
     assert "#reports" in body_of(mail) and "any more" not in body_of(mail)
 
 

@@ -148,3 +148,15 @@ async def test_a_new_password_ends_the_old_sessions(client: httpx.AsyncClient, m
     assert (await client.get("/api/me", headers=student.headers)).status_code == 401
     login = await client.post("/api/auth/tokens", json={"username": student.username, "password": "a brand new one"})
     assert login.status_code == 201
+
+
+async def test_the_admin_lists_say_whether_messaging_is_off_for_an_org_and_a_course(
+        client: httpx.AsyncClient, make: Factory) -> None:
+    admin = await make.person(role="admin")
+    course = await make.space("Geology")
+    await client.patch(f"/api/admin/orgs/{make.school}", json={"messaging_disabled": True}, headers=admin.headers)
+    await client.patch(f"/api/admin/spaces/{course.id}", json={"messaging_disabled": True}, headers=admin.headers)
+    orgs = await client.get("/api/admin/orgs", headers=admin.headers)
+    assert [(org["id"], org["messaging_disabled"]) for org in orgs.json()] == [(make.school, True)]
+    spaces = await client.get(f"/api/admin/orgs/{make.school}/spaces", headers=admin.headers)
+    assert [(s["name"], s["messaging_disabled"]) for s in spaces.json()] == [("Geology", True)]

@@ -50,7 +50,7 @@ async def _rejected(make: Factory, school: School, browser: httpx.AsyncClient, s
                     tamper: str, reason: str) -> None:
     student = await make.person()
     final = await sign_in(browser, school, "sub-x", tamper, preferred_username=student.username)
-    entries = await refused_with(final, services, 400, texts.FAILED)
+    entries = await refused_with(final, services, 400, texts.failed())
     assert entries == [{"action": "sso.token_rejected", "details": {"issuer": school.provider.url,
                                                                       "reason": reason}}]
     assert (await browser.get("/api/me")).status_code == 401
@@ -97,7 +97,7 @@ async def test_a_replayed_callback_is_refused(make: Factory, school: School, bro
     final = await sign_in(browser, school, "sub-c", preferred_username=student.username)
     callback = next(hop.url for hop in final.history if hop.url.path.endswith("/callback"))
     again = await browser.get(str(callback))  # the state was used up by the first answer
-    entries = await refused_with(again, services, 400, texts.FAILED)
+    entries = await refused_with(again, services, 400, texts.failed())
     assert [entry["details"]["reason"] for entry in entries] == ["mismatching_state"]
 
 
@@ -118,7 +118,7 @@ async def test_an_unknown_subject_gets_the_no_access_page_an_audit_entry_and_no_
     async with services.db.read() as conn:
         people_before = (await conn.execute(select(func.count()).select_from(users))).scalar_one()
     final = await sign_in(browser, school, "sub-nobody", preferred_username="nobody.here")
-    entries = await refused_with(final, services, 403, texts.NO_ACCESS)
+    entries = await refused_with(final, services, 403, texts.no_access())
     assert "Your school has not given you access to Messages yet" in final.text
     assert entries == [{"action": "sso.unknown_subject", "details": {
         "issuer": school.provider.url, "sub": "sub-nobody", "link_by": "username",
@@ -134,7 +134,7 @@ async def test_a_deactivated_person_is_refused(make: Factory, school: School, br
     assert (await client.patch(f"/api/admin/users/{student.id}", headers=school.admin.headers,
                                json={"is_active": False})).status_code == 204
     final = await sign_in(browser, school, "sub-d", preferred_username=student.username)
-    entries = await refused_with(final, services, 403, texts.DEACTIVATED)
+    entries = await refused_with(final, services, 403, texts.deactivated())
     assert [entry["action"] for entry in entries] == ["sso.deactivated"]
     assert (await browser.get("/api/me")).status_code == 401
 

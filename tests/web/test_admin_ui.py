@@ -94,3 +94,35 @@ def test_an_admin_erases_a_person_after_confirming_what_goes(login: Login) -> No
     admin.get_by_role("dialog").get_by_role("button", name="Erase").click()
     expect(admin.locator("#toast")).to_contain_text("Zoe Erase is being erased.")
     expect(admin.get_by_role("row", name=re.compile("Former user"))).to_be_visible()
+
+
+def test_the_sent_list_shows_each_mass_message(login: Login) -> None:
+    admin = login("ingrid.solberg")
+    admin.get_by_role("link", name="Mass messaging").click()
+    admin.get_by_role("checkbox", name=re.compile("Riverside Middle")).check()
+    admin.get_by_role("textbox", name="Message").fill("Parents' evening is on Thursday.")
+    admin.get_by_role("button", name="Send mass message").click()
+    expect(admin.locator(".jobs li").first.locator(".mass-text")).to_have_text("Parents' evening is on Thursday.")
+    admin.reload()
+    expect(admin.locator(".jobs li").first.locator(".mass-text")).to_have_text("Parents' evening is on Thursday.")
+
+
+def test_an_admin_switches_messaging_off_for_a_course_and_for_a_school(login: Login) -> None:
+    admin = login("grace.okafor")
+    admin.get_by_role("link", name="Administration").click()
+    course = admin.get_by_role("checkbox", name="Messaging disabled: Mathematics 7A")
+    course.check()
+    expect(admin.locator("#toast")).to_contain_text("Mathematics 7A: messaging disabled on")
+    school = admin.get_by_role("checkbox", name="Messaging disabled: Riverside Middle School")
+    school.check()
+    expect(admin.locator("#toast")).to_contain_text("Riverside Middle School: messaging disabled on")
+    admin.reload()
+    expect(course).to_be_checked()
+    expect(school).to_be_checked()
+    course.uncheck()  # the demo school stays usable for the other tests
+    expect(admin.locator("#toast")).to_contain_text("Mathematics 7A: messaging disabled off")
+    school.uncheck()
+    expect(admin.locator("#toast")).to_contain_text("Riverside Middle School: messaging disabled off")
+    admin.reload()
+    expect(course).not_to_be_checked()
+    expect(school).not_to_be_checked()

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from schoolchat.auth import texts as auth_texts
 from schoolchat.auth.models import auth_tokens
 from schoolchat.auth.passwords import verify_off_loop
 from schoolchat.auth.queries import token_hash
@@ -48,7 +49,7 @@ async def issue_token(db: Database, secret_key: str, username: str, password: st
         ).first()
     matches = await verify_off_loop(row.password_hash if row else None, password, concurrency=hash_concurrency)
     if not matches or not row or not row.is_active:
-        raise ApiError(401, "invalid_credentials", "The username or password is incorrect.")
+        raise ApiError(401, "invalid_credentials", auth_texts.invalid_credentials())
     async with db.read() as conn:
         require(await sso_queries.password_login(conn, row.id))
     async with db.write() as tx:

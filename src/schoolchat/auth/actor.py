@@ -16,6 +16,8 @@ class Actor:
     avatar_url: str | None = None
     token_id: int | None = None
     via_cookie: bool = False
+    language_setting: str | None = None  # the person's own choice of language, if any
+    school_language: str | None = None  # their school's default language, if any
 
     @property
     def is_admin(self) -> bool:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request, Response
 
 from schoolchat.auth import actions
+from schoolchat.auth import texts as auth_texts
 from schoolchat.auth.actor import Actor
 from schoolchat.auth.cache import cache_for
 from schoolchat.auth.deps import SESSION_COOKIE, CurrentActor
@@ -55,7 +56,7 @@ async def session(request: Request, services: ServicesDep) -> SessionOut:
     found = token and await authenticate(services.db, services.settings.secret_key, token, via_cookie=True,
                                          cache=cache_for(services))
     if not found or found.csrf_token is None:
-        raise ApiError(401, "unauthenticated", "Please log in.")
+        raise ApiError(401, "unauthenticated", auth_texts.please_log_in())
     return SessionOut(user_id=found.actor.id, csrf_token=found.csrf_token)
 
 

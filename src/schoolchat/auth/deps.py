@@ -6,10 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from schoolchat.auth import texts as auth_texts
 from schoolchat.auth.actor import Actor
 from schoolchat.auth.cache import cache_for
 from schoolchat.auth.queries import authenticate, csrf_matches
 from schoolchat.errors import ApiError
+from schoolchat.i18n.context import set_reader_language
+from schoolchat.i18n.languages import Language, effective
 from schoolchat.logs import note_user
 from schoolchat.policy.decision import require
 from schoolchat.policy.messaging import may_use_messaging
@@ -38,21 +41,27 @@ async def current_actor(request: Request) -> Actor:
     services = services_of(request)
     presented = presented_token(request)
     if presented is None:
-        raise ApiError(401, "unauthenticated", "Please log in.")
+        raise ApiError(401, "unauthenticated", auth_texts.please_log_in())
     token, via_cookie = presented
     found = await authenticate(services.db, services.settings.secret_key, token, via_cookie=via_cookie,
                                cache=cache_for(services))
     if found is None:
-        raise ApiError(401, "unauthenticated", "Your session has ended. Please log in again.")
+        raise ApiError(401, "unauthenticated", auth_texts.session_ended())
     if via_cookie and request.method not in SAFE_METHODS and not csrf_matches(
         found.csrf_token, request.headers.get(CSRF_HEADER)
     ):
-        raise ApiError(403, "csrf_failed", f"The request is missing a valid {CSRF_HEADER} header.")
+        raise ApiError(403, "csrf_failed", auth_texts.csrf_missing(CSRF_HEADER))
     note_user(request.scope, found.actor.id)
+    set_reader_language(language_of(found.actor, request.headers.get("accept-language")))
     if request.method not in SAFE_METHODS and not request.scope.get(COUNTED):
         request.scope[COUNTED] = True  # the body guard and the route both authenticate one request
         await request.app.state.limiter.hit(Rule.CHANGES, found.actor.id)
     return found.actor
+
+
+def language_of(actor: Actor, accept_language: str | None) -> Language:
+    """The signed-in person's language: their setting, their school's, their browser's, or English."""
+    return effective(actor.language_setting, actor.school_language, accept_language)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

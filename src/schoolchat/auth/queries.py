@@ -14,6 +14,7 @@ from schoolchat.auth.cache import ActorCache
 from schoolchat.auth.models import auth_tokens
 from schoolchat.db import Database
 from schoolchat.db.types import utcnow
+from schoolchat.people.languages import language_settings_of
 from schoolchat.people.models import org_roles, users
 from schoolchat.people.reach import is_disabled
 
@@ -34,8 +35,9 @@ async def load_actor(conn: AsyncConnection, user_id: int, *, token_id: int | Non
         return None
     roles = dict((await conn.execute(select(org_roles.c.org_id, org_roles.c.role)
                                      .where(org_roles.c.user_id == user_id))).all())
+    languages = (await language_settings_of(conn, [user.id]))[user.id]
     return Actor(user.id, user.username, user.name, await is_disabled(conn, user.id), user.mass_messaging, roles,
-                 user.avatar_url, token_id, via_cookie)
+                 user.avatar_url, token_id, via_cookie, languages.setting, languages.school_default)
 
 
 @dataclass(frozen=True)

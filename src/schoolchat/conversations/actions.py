@@ -265,7 +265,7 @@ async def set_closed(services: Services, actor: Actor, conversation_id: int, clo
         require(may_close(access.kind, is_staff_here=await queries.is_staff_in(tx.conn, actor, conversation.space_id),
                           is_creator=conversation.created_by == actor.id))
         if conversation.status == "deleted":
-            raise ApiError(409, "conversation_deleted", texts.CONVERSATION_DELETED)
+            raise ApiError(409, "conversation_deleted", texts.conversation_deleted())
         wanted = "closed" if closed else "open"
         if conversation.status == wanted:
             return

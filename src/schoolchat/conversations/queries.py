@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, false, func, select, tuple_
+from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.auth.actor import Actor
@@ -93,13 +93,27 @@ async def access_for_send(conn: AsyncConnection, user_id: int, conversation_id: 
     return access, (await _disabled_under_orgs(conn, conversation_id, user_id) if orgs_off else members_off)
 
 
+def _only_own_individual_copies(user_id: int) -> ColumnElement[bool]:
+    """A 1:1 that holds nothing but the caller's own copies of "Sent to X people" messages: the sender sees those
+    through the one "Sent to X people" entry (the reference: it "appears as 'Sent to X people' in the conversation
+    list"), and the 1:1 joins the list on its own once anything else is written in it — an answer, or a message
+    the sender writes there directly. A 1:1 with history from before keeps its entry."""
+    other = (select(messages.c.id)
+             .where(messages.c.conversation_id == conversations.c.id,
+                    or_(messages.c.copy_of_id.is_(None), messages.c.sender_id != user_id))
+             .exists())
+    return and_(conversations.c.kind == "direct", conversations.c.last_seq > 0, ~other)
+
+
 async def list_page(conn: AsyncConnection, user_id: int, limit: int,
                     before: tuple[datetime, int] | None) -> list[Any]:
-    """The caller's conversations, newest activity first, keyset-paginated on (last activity, id)."""
+    """The caller's conversations, newest activity first, keyset-paginated on (last activity, id); a 1:1 the
+    caller wrote to only through Individual messages is reached through its "Sent to X people" entry."""
     query = (
         select(conversations, memberships.c.last_read_seq, memberships.c.formal, memberships.c.muted)
         .join(memberships, memberships.c.conversation_id == conversations.c.id)
-        .where(memberships.c.user_id == user_id, memberships.c.active.is_(True))
+        .where(memberships.c.user_id == user_id, memberships.c.active.is_(True),
+               ~_only_own_individual_copies(user_id))
         .order_by(conversations.c.last_activity_at.desc(), conversations.c.id.desc())
         .limit(limit)
     )
@@ -347,8 +361,22 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -
 
 
 async def describe_one(conn: AsyncConnection, viewer_id: int, conversation_id: int) -> dict[str, Any]:
+    """One conversation as its entry, and for "Sent to X people" the 1:1s it went to (the list leaves out those
+    with nothing but its copies, so they are reached from here)."""
     access = await get_access(conn, viewer_id, conversation_id)
-    return (await describe(conn, [access.conversation], viewer_id))[0]
+    described = (await describe(conn, [access.conversation], viewer_id))[0]
+    if access.kind == "individual":
+        described["recipients"] = await _individual_recipients(conn, conversation_id)
+    return described
+
+
+async def _individual_recipients(conn: AsyncConnection, conversation_id: int) -> list[dict[str, Any]]:
+    rows = await conn.execute(
+        select(users.c.id, users.c.name, individual_recipients.c.direct_conversation_id)
+        .join(users, users.c.id == individual_recipients.c.user_id)
+        .where(individual_recipients.c.conversation_id == conversation_id)
+        .order_by(users.c.name, users.c.id))
+    return [{"id": user_id, "name": name, "conversation_id": direct_id} for user_id, name, direct_id in rows]
 
 
 async def is_staff_in(conn: AsyncConnection, actor: Actor, space_id: int | None) -> bool:

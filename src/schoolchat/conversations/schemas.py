@@ -57,6 +57,12 @@ class Preview(BaseModel):
     sender_id: int | None
 
 
+class IndividualRecipientOut(BaseModel):
+    id: int
+    name: str
+    conversation_id: int = Field(description="The 1:1 with this person that the message went into.")
+
+
 class ConversationOut(BaseModel):
     id: int
     kind: str
@@ -82,6 +88,9 @@ class ConversationOut(BaseModel):
         None, description="1:1 and group: set while it is outside the working hours of a teacher in it (\"Maria "
                           "Jensen usually answers between 08:00 and 16:00\"), for the composer; sending is "
                           "still possible.")
+    recipients: list[IndividualRecipientOut] | None = Field(
+        None, description="\"Sent to X people\", asked for alone: whom it went to and each one's 1:1 (the list "
+                          "shows a 1:1 on its own once something besides these messages is written in it).")
 
 
 class ConversationPage(BaseModel):

@@ -44,7 +44,7 @@ async def _platform_in_reach(tx: Tx, actor: Actor, platform_id: int) -> Any:
 def _conflict(exc: IntegrityError) -> Exception:
     """Another registration holds the issuer and client id; any other integrity error stays what it is."""
     if is_unique_violation(exc):
-        return ApiError(409, "platform_exists", texts.PLATFORM_EXISTS, {"fields": ["issuer", "client_id"]})
+        return ApiError(409, "platform_exists", texts.platform_exists(), {"fields": ["issuer", "client_id"]})
     return exc
 
 
@@ -100,7 +100,7 @@ async def begin_launch(services: Services, registration: Registration) -> tuple[
         waiting = (await tx.conn.execute(select(func.count()).select_from(lti_launch_states).where(
             lti_launch_states.c.platform_id == registration.id))).scalar_one()
         if waiting >= MAX_WAITING_LAUNCHES:
-            raise LaunchRefused(429, "too_many_launches", texts.TOO_MANY_LAUNCHES)
+            raise LaunchRefused(429, "too_many_launches", texts.too_many_launches())
         await tx.conn.execute(insert(lti_launch_states).values(
             state=state, platform_id=registration.id, nonce=nonce, expires_at=now + STATE_LIFETIME))
     return state, nonce
@@ -120,8 +120,8 @@ async def use_state(services: Services, state: str) -> tuple[int, str]:
         used = (await tx.conn.execute(select(lti_launch_states.c.used_at)
                                       .where(lti_launch_states.c.state == state))).scalar()
     if used is not None:
-        raise LaunchRefused(400, "launch_replayed", texts.LAUNCH_REPLAYED)
-    raise LaunchRefused(400, "launch_expired", texts.LAUNCH_EXPIRED)
+        raise LaunchRefused(400, "launch_replayed", texts.launch_replayed())
+    raise LaunchRefused(400, "launch_expired", texts.launch_expired())
 
 
 async def sign_in(services: Services, user_id: int) -> IssuedToken:

@@ -35,7 +35,7 @@ async def _refused(request: Request, services: Services, refusal: LaunchRefused)
     """A browser (the platform's frame) gets a page saying why; an API caller the one error shape."""
     launch.log_refusal(refusal)
     if "text/html" in request.headers.get("accept", ""):
-        return await notice_page(services, texts.REFUSED_TITLE, refusal.message, refusal.status)
+        return await notice_page(services, texts.refused_title(), refusal.message, refusal.status)
     return JSONResponse(error_body(refusal.code, refusal.message, refusal.details), status_code=refusal.status)
 
 

@@ -73,7 +73,7 @@ def check(claims: dict[str, Any], registration: Registration, nonce: str, now: f
     if (len(audiences) > 1 or "azp" in claims) and claims.get("azp") != registration.client_id:
         raise invalid_claim("azp")
     if _number(claims, "exp") + LEEWAY_SECONDS <= now:
-        raise LaunchRefused(401, "token_expired", texts.TOKEN_EXPIRED)
+        raise LaunchRefused(401, "token_expired", texts.token_expired())
     issued = _number(claims, "iat")
     if issued - LEEWAY_SECONDS > now or issued + MAX_AGE_SECONDS < now:
         raise invalid_claim("iat")
@@ -81,10 +81,10 @@ def check(claims: dict[str, Any], registration: Registration, nonce: str, now: f
         raise invalid_claim("nonce")
     deployment = _text(claims, DEPLOYMENT_ID)
     if deployment not in registration.deployment_ids:
-        raise LaunchRefused(403, "unknown_deployment", texts.UNKNOWN_DEPLOYMENT, {"deployment_id": deployment},
+        raise LaunchRefused(403, "unknown_deployment", texts.unknown_deployment(), {"deployment_id": deployment},
                             audited=True)
     if claims.get(MESSAGE_TYPE) != "LtiResourceLinkRequest":
-        raise LaunchRefused(400, "unsupported_message_type", texts.UNSUPPORTED_MESSAGE,
+        raise LaunchRefused(400, "unsupported_message_type", texts.unsupported_message(),
                             {"message_type": claims.get(MESSAGE_TYPE)}, audited=True)
     if claims.get(VERSION) != "1.3.0":
         raise invalid_claim("version", audited=True)
@@ -93,7 +93,7 @@ def check(claims: dict[str, Any], registration: Registration, nonce: str, now: f
         raise invalid_claim("resource_link")
     sub = _text(claims, "sub")
     if sub is None:  # an anonymous launch: nobody to sign in
-        raise LaunchRefused(403, "unknown_person", texts.UNKNOWN_PERSON, {"sub": None}, audited=True)
+        raise LaunchRefused(403, "unknown_person", texts.unknown_person(), {"sub": None}, audited=True)
     context, lis = _object(claims, CONTEXT), _object(claims, LIS)
     courses: tuple[str | None, ...]
     if registration.id_source == "lis":
@@ -101,7 +101,7 @@ def check(claims: dict[str, Any], registration: Registration, nonce: str, now: f
         person, courses = _text(lis, "person_sourcedid"), (_text(lis, "course_section_sourcedid"),
                                                            _text(lis, "course_offering_sourcedid"))
         if person is None:
-            raise LaunchRefused(403, "unknown_person", texts.UNKNOWN_PERSON, {"sub": sub}, audited=True)
+            raise LaunchRefused(403, "unknown_person", texts.unknown_person(), {"sub": sub}, audited=True)
     else:
         person, courses = sub, (_text(context, "id"),)
     return Launch(person_id=person, course_ids=tuple(course for course in courses if course), in_course=bool(context),

@@ -53,12 +53,12 @@ def _origin(url: str) -> tuple[str, str]:
 async def initiate(services: Services, login: LoginRequest, launch_url: str) -> tuple[str, str]:
     """Answers the platform's auth URL to send the browser to, and the state to bind to it."""
     if _origin(login.target_link_uri) != _origin(launch_url):  # never an open redirect
-        raise LaunchRefused(400, "foreign_target_link_uri", texts.FOREIGN_TARGET,
+        raise LaunchRefused(400, "foreign_target_link_uri", texts.foreign_target(),
                             {"target_link_uri": login.target_link_uri})
     async with services.db.read() as conn:
         registration = await queries.registration_for_login(conn, login.iss, login.client_id)
     if login.lti_deployment_id is not None and login.lti_deployment_id not in registration.deployment_ids:
-        raise LaunchRefused(403, "unknown_deployment", texts.UNKNOWN_DEPLOYMENT,
+        raise LaunchRefused(403, "unknown_deployment", texts.unknown_deployment(),
                             {"deployment_id": login.lti_deployment_id})
     state, nonce = await actions.begin_launch(services, registration)
     query: dict[str, str] = {
@@ -74,7 +74,7 @@ async def initiate(services: Services, login: LoginRequest, launch_url: str) -> 
 
 async def _verified_claims(services: Services, registration: claims.Registration, id_token: str) -> dict[str, Any]:
     """The id_token's claims once its RS256 signature checks out against a key the platform publishes."""
-    bad = LaunchRefused(401, "bad_signature", texts.BAD_SIGNATURE)
+    bad = LaunchRefused(401, "bad_signature", texts.bad_signature())
     try:
         header = jws.extract_compact(id_token.encode()).headers()
     except (JoseError, ValueError) as exc:
@@ -93,27 +93,27 @@ async def _verified_claims(services: Services, registration: claims.Registration
 
 async def complete(services: Services, id_token: str, state: str, state_cookie: str | None) -> Landing:
     if not state_cookie:
-        raise LaunchRefused(400, "launch_cookie_missing", texts.COOKIE_MISSING)
+        raise LaunchRefused(400, "launch_cookie_missing", texts.cookie_missing())
     if not hmac.compare_digest(state_cookie.encode(), state.encode()):
-        raise LaunchRefused(400, "launch_state_mismatch", texts.LAUNCH_EXPIRED)
+        raise LaunchRefused(400, "launch_state_mismatch", texts.launch_expired())
     platform_id, nonce = await actions.use_state(services, state)
     async with services.db.read() as conn:
         registration = await queries.registration(conn, platform_id)
     if registration is None:  # removed since the login initiation
-        raise LaunchRefused(400, "unknown_platform", texts.UNKNOWN_PLATFORM)
+        raise LaunchRefused(400, "unknown_platform", texts.unknown_platform())
     verified = await _verified_claims(services, registration, id_token)
     try:
         launch = claims.check(verified, registration, nonce, time.time())
         async with services.db.read() as conn:
             person = await queries.person_for(conn, registration, launch.person_id)
             if person is None:
-                raise LaunchRefused(403, "unknown_person", texts.UNKNOWN_PERSON,
+                raise LaunchRefused(403, "unknown_person", texts.unknown_person(),
                                     {"sub": launch.sub, "roster_id": launch.person_id}, audited=True)
             conversation = None
             if launch.in_course:
                 course = await queries.course_for(conn, registration, launch.course_ids)
                 if course is None:
-                    raise LaunchRefused(403, "unknown_course", texts.UNKNOWN_COURSE,
+                    raise LaunchRefused(403, "unknown_course", texts.unknown_course(),
                                         {"roster_ids": list(launch.course_ids)}, audited=True)
                 conversation = await queries.course_conversation(conn, person, course)
     except LaunchRefused as refusal:

@@ -57,7 +57,7 @@ class PlatformKeys:
 
 
 async def _fetch(url: str) -> _Fetched:
-    unavailable = LaunchRefused(502, "platform_keys_unavailable", texts.KEYS_UNAVAILABLE, {"jwks_url": url})
+    unavailable = LaunchRefused(502, "platform_keys_unavailable", texts.keys_unavailable(), {"jwks_url": url})
     try:
         async with (httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as http,
                     http.stream("GET", url, headers={"Accept": "application/json"}) as answer):

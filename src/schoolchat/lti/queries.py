@@ -36,9 +36,9 @@ async def registration_for_login(conn: AsyncConnection, issuer: str, client_id: 
         query = query.where(lti_platforms.c.client_id == client_id)
     rows = (await conn.execute(query.limit(2))).all()
     if not rows:
-        raise LaunchRefused(400, "unknown_platform", texts.UNKNOWN_PLATFORM, {"iss": issuer, "client_id": client_id})
+        raise LaunchRefused(400, "unknown_platform", texts.unknown_platform(), {"iss": issuer, "client_id": client_id})
     if len(rows) > 1:
-        raise LaunchRefused(400, "ambiguous_platform", texts.AMBIGUOUS_PLATFORM, {"iss": issuer})
+        raise LaunchRefused(400, "ambiguous_platform", texts.ambiguous_platform(), {"iss": issuer})
     return _registration(rows[0])
 
 

@@ -24,4 +24,4 @@ def invalid_claim(claim: str, *, audited: bool = False) -> LaunchRefused:
 
 
 def incomplete(field: str) -> LaunchRefused:
-    return LaunchRefused(400, "incomplete_login", texts.INCOMPLETE_LOGIN.format(field=field), {"field": field})
+    return LaunchRefused(400, "incomplete_login", texts.incomplete_login(field), {"field": field})

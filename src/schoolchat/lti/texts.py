@@ -1,35 +1,86 @@
-"""The sentences a launch from a learning platform shows, and the admin API's own."""
+"""The sentences a launch from a learning platform shows, and the admin API's own, from the catalog in the
+reader's language."""
 
 from __future__ import annotations
 
-REFUSED_TITLE = "Messages could not open"
-UNKNOWN_PLATFORM = ("This learning platform is not registered with Messages. Ask your school's administrator to "
-                    "register it.")
-AMBIGUOUS_PLATFORM = ("This learning platform is registered more than once with Messages and did not say which "
-                      "registration it uses. Ask your school's administrator to check the client id.")
-UNKNOWN_DEPLOYMENT = ("This installation of Messages in your learning platform is not registered. Ask your "
-                      "school's administrator to add its deployment id.")
-INCOMPLETE_LOGIN = "The learning platform sent an incomplete request ({field} is missing). Open Messages again."
-FOREIGN_TARGET = "The learning platform asked to open another address than Messages."
-COOKIE_MISSING = ("Your browser did not keep the cookie Messages needs inside your learning platform. Allow cookies "
-                  "for this site, or open Messages in a new window.")
-LAUNCH_EXPIRED = "This launch has expired. Open Messages again from your learning platform."
-LAUNCH_REPLAYED = "This launch was already used. Open Messages again from your learning platform."
-BAD_SIGNATURE = "The launch could not be verified: it was not signed with the learning platform's keys."
-TOKEN_EXPIRED = "The launch has expired. Open Messages again from your learning platform."
-UNSUPPORTED_MESSAGE = "Messages can only be opened as a link from the learning platform (a resource link launch)."
-KEYS_UNAVAILABLE = "The learning platform's keys could not be fetched. Try again in a moment."
-TOO_MANY_LAUNCHES = "Too many launches are waiting to finish. Try again in a minute."
-UNKNOWN_PERSON = "Your school has not given you access to Messages yet."
-UNKNOWN_COURSE = ("This course is not in Messages yet. Ask your school's administrator to add it with the school's "
-                  "roster.")
-FRAMED_SESSION_ENDED = "Your session in Messages has ended. Open Messages again from your learning platform."
-PLATFORM_EXISTS = "A platform with this issuer and client id is already registered."
+from schoolchat.i18n.catalog import text
+
+
+def refused_title() -> str:
+    return text("lti.refused_title")
+
+
+def unknown_platform() -> str:
+    return text("lti.unknown_platform")
+
+
+def ambiguous_platform() -> str:
+    return text("lti.ambiguous_platform")
+
+
+def unknown_deployment() -> str:
+    return text("lti.unknown_deployment")
+
+
+def incomplete_login(field: str) -> str:
+    return text("lti.incomplete_login", field=field)
+
+
+def foreign_target() -> str:
+    return text("lti.foreign_target")
+
+
+def cookie_missing() -> str:
+    return text("lti.cookie_missing")
+
+
+def launch_expired() -> str:
+    return text("lti.launch_expired")
+
+
+def launch_replayed() -> str:
+    return text("lti.launch_replayed")
+
+
+def bad_signature() -> str:
+    return text("lti.bad_signature")
+
+
+def token_expired() -> str:
+    return text("lti.token_expired")
+
+
+def unsupported_message() -> str:
+    return text("lti.unsupported_message")
+
+
+def keys_unavailable() -> str:
+    return text("lti.keys_unavailable")
+
+
+def too_many_launches() -> str:
+    return text("lti.too_many_launches")
+
+
+def unknown_person() -> str:
+    return text("lti.unknown_person")
+
+
+def unknown_course() -> str:
+    return text("lti.unknown_course")
+
+
+def framed_session_ended() -> str:
+    return text("lti.framed_session_ended")
+
+
+def platform_exists() -> str:
+    return text("lti.platform_exists")
 
 
 def invalid_claim(claim: str) -> str:
-    return f"The launch could not be verified: its {claim} is not valid."
+    return text("lti.invalid_claim", claim=claim)
 
 
 def platform_refused(error: str) -> str:
-    return f"The learning platform did not sign you in ({error}). Open Messages again from your learning platform."
+    return text("lti.platform_refused", error=error)

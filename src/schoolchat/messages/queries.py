@@ -29,13 +29,6 @@ def _joined() -> Any:
             .outerjoin(_deleter, _deleter.c.id == messages.c.deleted_by))
 
 
-def deletion_notice(sender_id: int, deleted_by: int | None, deleted_by_name: str | None) -> str:
-    """The text shown in place of a deleted message: its author's own deletion, or a moderator's (§5.5)."""
-    if deleted_by is None or deleted_by == sender_id:
-        return "This message was deleted."
-    return texts.removed_by(deleted_by_name or "a moderator")
-
-
 def to_wire(row: Row[Any] | Any, attachments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """A message as clients see it; a deleted message keeps its place but not its content (nor its files)."""
     deleted = row.deleted_at is not None
@@ -49,8 +42,10 @@ def to_wire(row: Row[Any] | Any, attachments: list[dict[str, Any]] | None = None
         "html": None if deleted else row.body_html,
         "created_at": timestamp(row.created_at),
         "edited_at": timestamp(row.edited_at) if row.edited_at else None,
+        # ``by_name`` lets each reader's notice be written in their language (the event log keeps no notice).
         "deleted": {"at": timestamp(row.deleted_at), "by": row.deleted_by,
-                    "notice": deletion_notice(row.sender_id, row.deleted_by, row.deleted_by_name)}
+                    "by_name": row.deleted_by_name if row.deleted_by != row.sender_id else None,
+                    "notice": texts.deletion_notice(row.sender_id, row.deleted_by, row.deleted_by_name)}
         if deleted else None,
         "forwarded_from": {"message_id": row.forwarded_from_id, "sender_name": row.forwarded_from_name}
         if row.forwarded_from_name else None,

@@ -167,7 +167,7 @@ def report_to_wire(row: Any, removed: set[int]) -> dict[str, Any]:
     """A report as reviewers see it: the reporter is named only for 1:1 conversations (§5.5 note). Each frozen
     message deleted from the conversation since (``removed``, from ``removed_since``) says it is kept only here."""
     evidence = {**row.evidence, "messages": [
-        {**message, "kept_as_evidence": texts.KEPT_AS_EVIDENCE if message["id"] in removed else None}
+        {**message, "kept_as_evidence": texts.kept_as_evidence() if message["id"] in removed else None}
         for message in row.evidence["messages"]]}
     return {
         "id": row.id, "conversation_id": row.conversation_id, "message_id": row.message_id,

@@ -101,13 +101,13 @@ async def delete_push_subscription(endpoint: Annotated[str, Query(max_length=200
 def _user_of(services: Services, token: str) -> int:
     user_id = unsubscribe.user_of(services.settings.secret_key, token)
     if user_id is None:
-        raise ApiError(400, "invalid_token", texts.UNSUBSCRIBE_INVALID)
+        raise ApiError(400, "invalid_token", texts.unsubscribe_invalid())
     return user_id
 
 
 async def _page(services: Services, sentence: str, form_token: str | None = None) -> HTMLResponse:
     form = (f'<form method="post" action="/unsubscribe?token={html.escape(form_token)}">'
-            f'<button type="submit">{html.escape(texts.UNSUBSCRIBE_BUTTON)}</button></form>' if form_token else "")
+            f'<button type="submit">{html.escape(texts.unsubscribe_button())}</button></form>' if form_token else "")
     return HTMLResponse(f'<!doctype html><html lang="en"><meta charset="utf-8"><title>schoolchat</title>'
                         f'<main><p>{html.escape(sentence)}</p>{form}</main></html>', headers=await page_headers(services))
 
@@ -116,10 +116,10 @@ async def _page(services: Services, sentence: str, form_token: str | None = None
 async def unsubscribe_page(token: Annotated[str, Query(max_length=200)], services: ServicesDep) -> HTMLResponse:
     """The link in the email's text: asks before doing anything (mail scanners follow links)."""
     _user_of(services, token)
-    return await _page(services, texts.UNSUBSCRIBE_CONFIRM, token)
+    return await _page(services, texts.unsubscribe_confirm(), token)
 
 
 @router.post("/unsubscribe", summary="RFC 8058 one-click unsubscribe: no login, the signed token is the proof")
 async def unsubscribe_now(token: Annotated[str, Query(max_length=200)], services: ServicesDep) -> HTMLResponse:
     await actions.set_preference(services, _user_of(services, token), "off")
-    return await _page(services, texts.UNSUBSCRIBED)
+    return await _page(services, texts.unsubscribed())

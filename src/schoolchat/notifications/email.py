@@ -42,7 +42,7 @@ def compose(settings: Settings, send_id: int, digest: Digest, now: datetime) -> 
     mail = EmailMessage()
     mail["From"] = settings.smtp_from
     mail["To"] = digest.email
-    mail["Subject"] = texts.ALERT_SUBJECT if digest.alerts else texts.subject(digest.unread, len(digest.entries))
+    mail["Subject"] = texts.alert_subject() if digest.alerts else texts.subject(digest.unread, len(digest.entries))
     mail["Date"] = format_datetime(now)
     mail["Message-ID"] = message_id(settings, send_id)
     mail["Auto-Submitted"] = "auto-generated"
@@ -50,13 +50,13 @@ def compose(settings: Settings, send_id: int, digest: Digest, now: datetime) -> 
     mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     lines = [texts.greeting(digest.name), ""]
     if digest.alerts:
-        lines += [texts.ALERT_LINE, reports_url(settings), ""]
+        lines += [texts.alert_line(), reports_url(settings), ""]
     for entry in digest.entries:
         lines.append(texts.conversation_line(entry.senders, entry.name, entry.unread))
         if entry.text is not None:
             lines.extend(f"> {line}" for line in entry.text.splitlines())
         lines.extend([conversation_url(settings, entry.conversation_id), ""])
-    lines += ["--", texts.EMAIL_FOOTER, texts.EMAIL_SETTINGS_LINE, f"{texts.EMAIL_UNSUBSCRIBE_LINE} {unsubscribe}"]
+    lines += ["--", texts.email_footer(), texts.email_settings_line(), f"{texts.email_unsubscribe_line()} {unsubscribe}"]
     mail.set_content("\n".join(lines))
     return mail
 

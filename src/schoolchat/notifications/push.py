@@ -45,7 +45,7 @@ def generate_vapid_keys() -> tuple[str, str]:
 
 def payload(settings: Settings, digest: Digest) -> dict[str, Any]:
     if digest.alerts:
-        return {"title": texts.ALERT_SUBJECT, "body": texts.ALERT_LINE, "url": reports_url(settings),
+        return {"title": texts.alert_subject(), "body": texts.alert_line(), "url": reports_url(settings),
                 "tag": "safeguarding", "unread": digest.unread}
     newest = digest.entries[0]
     body = texts.push_body(newest.senders[0], newest.name, digest.unread)

@@ -1,22 +1,44 @@
-"""Every sentence a notification shows (email subject and body, push, the unsubscribe page, settings in the UI),
-in one place for the coming translation catalog. Emails name who wrote and where, never what, unless the school
-switched message text on."""
+"""Every sentence a notification shows (email subject and body, push, the unsubscribe page), from the catalog in
+the recipient's language. Emails name who wrote and where, never what, unless the school switched message text
+on."""
 
 from __future__ import annotations
 
-UNSUBSCRIBED = "You will no longer receive email notifications from schoolchat."
-UNSUBSCRIBE_CONFIRM = "Stop email notifications from schoolchat?"
-UNSUBSCRIBE_BUTTON = "Unsubscribe"
-UNSUBSCRIBE_INVALID = "This unsubscribe link is not valid."
-EMAIL_FOOTER = "You receive this email because you have unread messages in schoolchat."
-EMAIL_UNSUBSCRIBE_LINE = "Stop these emails:"
-EMAIL_SETTINGS_LINE = "Change how often you are notified in the messages panel's settings."
-PUSH_TITLE = "schoolchat"
-# A self-harm concern, to the school's safeguarding lead: never the pupil's name or words, only where to look.
-ALERT_SUBJECT = "Safeguarding: a self-harm concern was reported"
-ALERT_LINE = "A pupil's report of a self-harm concern is waiting for you in Reports. Please look at it now:"
+from schoolchat.i18n.catalog import plural_text, text
 
-# Settings in the browser (the messages panel's settings dialog and the ⋯ menu of a conversation).
+PUSH_TITLE = "schoolchat"  # the product's name, the same in every language
+
+
+def unsubscribed() -> str:
+    return text("notifications.unsubscribed")
+
+
+def unsubscribe_confirm() -> str:
+    return text("notifications.unsubscribe_confirm")
+
+
+def unsubscribe_button() -> str:
+    return text("notifications.unsubscribe_button")
+
+
+def unsubscribe_invalid() -> str:
+    return text("notifications.unsubscribe_invalid")
+
+
+def email_footer() -> str:
+    return text("notifications.email_footer")
+
+
+def email_unsubscribe_line() -> str:
+    return text("notifications.email_unsubscribe_line")
+
+
+def email_settings_line() -> str:
+    return text("notifications.email_settings_line")
+
+
+# Settings in the browser (the messages panel's settings dialog and the ⋯ menu of a conversation): the browser's
+# own catalog (i18next) is to take these over, so they stay English here.
 UI_TEXTS = {
     "title": "Notification settings",
     "email_label": "Email notifications",
@@ -58,18 +80,28 @@ UI_TEXTS = {
 
 def subject(unread: int, conversations: int) -> str:
     if conversations == 1:
-        return f"{unread} unread message{'s' if unread != 1 else ''} in schoolchat"
-    return f"{unread} unread messages in {conversations} conversations in schoolchat"
+        return plural_text("notifications.subject.one_conversation", unread)
+    return plural_text("notifications.subject.conversations", conversations, unread=unread)
 
 
 def conversation_line(senders: list[str], conversation: str, unread: int) -> str:
-    who = senders[0] if len(senders) == 1 else f"{', '.join(senders[:-1])} and {senders[-1]}"
-    return f"{who} wrote in “{conversation}”: {unread} unread"
+    who = senders[0] if len(senders) == 1 else text("notifications.and", first=", ".join(senders[:-1]),
+                                                    last=senders[-1])
+    return plural_text("notifications.conversation_line", unread, who=who, conversation=conversation)
 
 
 def push_body(sender: str, conversation: str, unread: int) -> str:
-    return f"{sender} in “{conversation}” ({unread} unread)"
+    return plural_text("notifications.push_body", unread, sender=sender, conversation=conversation)
 
 
 def greeting(name: str) -> str:
-    return f"Hello {name},"
+    return text("notifications.greeting", name=name)
+
+
+def alert_subject() -> str:
+    """A self-harm concern, to the school's safeguarding lead: never the pupil's name or words, only where to look."""
+    return text("notifications.alert_subject")
+
+
+def alert_line() -> str:
+    return text("notifications.alert_line")

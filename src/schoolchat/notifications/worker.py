@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from schoolchat.db.types import utcnow
+from schoolchat.i18n.context import set_reader_language
 from schoolchat.notifications import content, email, jobs, push, sends
+from schoolchat.people.languages import recipient_language
 from schoolchat.periodic import BackgroundLoop
 from schoolchat.services import Services
 
@@ -83,6 +85,8 @@ class NotificationWorker(BackgroundLoop):
         settings = self.services.settings
         carried = await sends.items_of(self.services, send.id)
         async with self.services.db.read() as conn:
+            # The rest of this send (conversation names, the email, the push) is written in the recipient's language.
+            set_reader_language(await recipient_language(conn, send.user_id))
             digest = await content.compose(conn, send.user_id, send.channel,
                                            [item.conversation_id for item in carried if item.report_id is None],
                                            [item.report_id for item in carried if item.report_id is not None])

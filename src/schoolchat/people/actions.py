@@ -210,6 +210,13 @@ async def set_working_hours(services: Services, actor: Actor, hours: WorkingHour
                               .values(working_hours=hours.stored() if hours is not None else None))
 
 
+async def set_language(services: Services, actor: Actor, language: str | None) -> None:
+    """A person's own language (``None``: follow the school's default, else the browser). Anyone signed in may
+    choose theirs, messaging disabled or not."""
+    async with services.db.write() as tx:
+        await tx.conn.execute(update(users).where(users.c.id == actor.id).values(language=language))
+
+
 async def set_role(services: Services, actor: Actor, user_id: int, org_id: int, role: str | None) -> None:
     """Give someone a role in an org the actor administers, or (``None``) take it away."""
     async with services.db.write() as tx:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from schoolchat.auth.deps import CurrentActor, MessagingActor
+from schoolchat.auth.deps import CurrentActor, MessagingActor, language_of
 from schoolchat.errors import ApiError
+from schoolchat.i18n.context import set_reader_language
+from schoolchat.i18n.languages import effective
 from schoolchat.inputs import Cursor, Id
 from schoolchat.people import actions, queries, reach
 from schoolchat.people.schemas import (
     AdminPeoplePage,
     AdminPersonOut,
     CreatedOut,
+    LanguageIn,
     MeOut,
     OrgChanges,
     OrgIn,
@@ -39,7 +43,7 @@ from schoolchat.policy.admin import may_use_admin_tools
 from schoolchat.policy.communication import ROLES, scope_for
 from schoolchat.policy.decision import Denied, require
 from schoolchat.policy.working_hours import WorkingHours
-from schoolchat.ratelimit.deps import per_person
+from schoolchat.ratelimit.deps import per_account, per_person
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
 
@@ -52,12 +56,24 @@ def _person(summary: queries.UserSummary) -> PersonOut:
 
 
 @router.get("/me", response_model=MeOut)
-async def me(actor: CurrentActor, services: ServicesDep) -> MeOut:
+async def me(request: Request, actor: CurrentActor, services: ServicesDep) -> MeOut:
     async with services.db.read() as conn:
         spaces = await queries.space_roles_of(conn, actor.id)
+        zone = (await queries.time_zones_of(conn, [actor.id]))[actor.id]
     return MeOut(id=actor.id, username=actor.username, name=actor.name, avatar_url=actor.avatar_url,
                  messaging_disabled=actor.messaging_disabled, mass_messaging=actor.mass_messaging,
-                 roles=actor.roles, spaces=spaces)  # type: ignore[arg-type]
+                 roles=actor.roles, spaces=spaces,  # type: ignore[arg-type]
+                 language=language_of(actor, request.headers.get("accept-language")),
+                 language_setting=actor.language_setting,  # type: ignore[arg-type]
+                 time_zone=zone)
+
+
+@router.put("/me/language", response_model=MeOut, dependencies=[per_account(Rule.SETTINGS_CHANGES)],
+            summary="Choose your language (nb, nn or en), or null to follow your school's default")
+async def put_language(body: LanguageIn, request: Request, actor: CurrentActor, services: ServicesDep) -> MeOut:
+    await actions.set_language(services, actor, body.language)
+    set_reader_language(effective(body.language, actor.school_language, request.headers.get("accept-language")))
+    return await me(request, replace(actor, language_setting=body.language), services)
 
 
 async def _working_hours(actor: CurrentActor, services: ServicesDep) -> WorkingHoursOut:
@@ -121,7 +137,8 @@ async def list_orgs(actor: CurrentActor, services: ServicesDep) -> list[OrgOut]:
     require(may_use_admin_tools(actor.roles))
     async with services.db.read() as conn:
         rows = await queries.administered_orgs(conn, actor.roles)
-    return [OrgOut(id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, time_zone=row.time_zone)
+    return [OrgOut(id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, time_zone=row.time_zone,
+                   default_language=row.default_language, messaging_disabled=row.messaging_disabled)
             for row in rows]
 
 
@@ -160,7 +177,7 @@ async def create_org(body: OrgIn, actor: CurrentActor, services: ServicesDep) ->
                                                   parent_id=body.parent_id))
 
 
-@admin.patch("/orgs/{org_id}", status_code=204, summary="Rename an org, or switch messaging off for it (§6.4)")
+@admin.patch("/orgs/{org_id}", status_code=204, summary="Rename an org, set its time zone or default language, or switch messaging off for it (§6.4)")
 async def update_org(org_id: Id, body: OrgChanges, actor: CurrentActor, services: ServicesDep) -> Response:
     await actions.update_org(services, actor, org_id, body.model_dump(exclude_unset=True))
     return Response(status_code=204)

@@ -40,7 +40,7 @@ PEOPLE = (
     DemoPerson("emma.hansen", "Emma Hansen", "Student, 10B", "high", "student"),
     DemoPerson("noah.olsen", "Noah Olsen", "Student, 10B", "high", "student"),
     DemoPerson("liam.dahl", "Liam Dahl", "Student, 10A", "high", "student"),
-    DemoPerson("sofia.moen", "Sofia Moen", "Student, 10A (messaging disabled)", "high", "student"),
+    DemoPerson("sofia.moen", "Sofia Moen", "Student, 10A", "high", "student"),
     DemoPerson("olivia.berg", "Olivia Berg", "Student, 7A", "middle", "student"),
     DemoPerson("lucas.strand", "Lucas Strand", "Student, 7A", "middle", "student"),
 )

@@ -33,6 +33,9 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     # Set when the person was erased (GDPR Art. 17): the row is a tombstone, "Former user" in what others see.
     Column("erased_at", UTCDateTime, nullable=True),
+    # The language the person chose ('nb', 'nn', 'en'); NULL: their school's default, else the browser's.
+    Column("language", String(2), nullable=True),
+    CheckConstraint("language in ('nb', 'nn', 'en')", name="language"),
 )
 
 orgs = Table(
@@ -46,7 +49,10 @@ orgs = Table(
     Column("messaging_disabled", Boolean, nullable=False, server_default="0"),
     # The IANA time zone that working hours (and quiet hours) are read in.
     Column("time_zone", String(64), nullable=False, server_default="Europe/Oslo"),
+    # The language of people here who chose none ('nb', 'nn', 'en'); NULL: the parent org's, else the browser's.
+    Column("default_language", String(2), nullable=True),
     CheckConstraint("kind in ('district', 'school', 'department')", name="kind"),
+    CheckConstraint("default_language in ('nb', 'nn', 'en')", name="default_language"),
 )
 
 # A person's role in one school (or district); a person can hold roles in several.

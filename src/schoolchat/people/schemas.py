@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from schoolchat.i18n.languages import Language
 from schoolchat.inputs import Body, Id, omittable
 
 SchoolRole = Literal["student", "teacher", "admin"]
@@ -45,6 +46,15 @@ class MeOut(BaseModel):
     mass_messaging: bool
     roles: dict[int, SchoolRole]
     spaces: dict[int, SpaceRole]
+    language: Language = Field(description="The language the server speaks to you: your setting, else your "
+                               "school's default, else your browser's Accept-Language, else en.")
+    language_setting: Language | None = Field(description="Your own choice (PUT /api/me/language), or null.")
+    time_zone: str = Field(description="Your school's time zone (IANA name): its clock for dates and times.")
+
+
+class LanguageIn(Body):
+    language: Language | None = Field(description="nb (bokmål), nn (nynorsk) or en; null: follow the school's "
+                                      "default, else the browser.")
 
 
 class OrgIn(Body):
@@ -58,6 +68,8 @@ class OrgChanges(Body):
     messaging_disabled: bool = omittable(description="§6.4: off for everyone with a role here or below")
     time_zone: str = omittable(max_length=64, description="IANA name, e.g. Europe/Oslo: the school's clock for "
                                "working hours (and quiet hours).")
+    default_language: Language | None = Field(None, description="The language of people here and below who chose "
+                                              "none (nb, nn or en); null: the parent org's, else their browser's.")
 
     @field_validator("time_zone")
     @classmethod
@@ -178,6 +190,8 @@ class OrgOut(BaseModel):
     kind: str
     parent_id: int | None
     time_zone: str
+    default_language: Language | None = Field(description="Set on this org; null: inherited from above (or none).")
+    messaging_disabled: bool = Field(description="§6.4: switched off for everyone with a role here or below")
 
 
 class AdminPersonOut(BaseModel):
@@ -204,6 +218,7 @@ class SpaceOut(BaseModel):
     name: str
     description: str
     participant_count: int
+    messaging_disabled: bool = Field(description="§6.4: the course's conversation refuses messages")
 
 
 class SpaceParticipantOut(BaseModel):

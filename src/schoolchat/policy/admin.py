@@ -43,7 +43,7 @@ def may_grant(actor_id: int, actor_roles: Mapping[int, str], grantee_id: int,
     decision = may_administer_user(actor_roles, grantee_org_chains)
     if isinstance(decision, Denied) or actor_id != grantee_id:
         return decision
-    return Denied("own_privileges", texts.OWN_PRIVILEGES, 403)
+    return Denied("own_privileges", texts.own_privileges(), 403)
 
 
 def may_use_admin_tools(actor_roles: Mapping[int, str]) -> Decision:
@@ -51,4 +51,4 @@ def may_use_admin_tools(actor_roles: Mapping[int, str]) -> Decision:
     empty list that looks like an admin of nothing."""
     if any(role == "admin" for role in actor_roles.values()):
         return ALLOWED
-    return Denied("admins_only", texts.ADMINS_ONLY, 403)
+    return Denied("admins_only", texts.admins_only(), 403)

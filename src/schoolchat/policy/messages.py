@@ -12,9 +12,9 @@ def may_edit(*, is_author: bool, deleted: bool, conversation_status: str) -> Dec
     if deleted:
         return Denied("message_deleted", "A deleted message cannot be edited.", 409)
     if conversation_status == "closed":
-        return Denied("conversation_closed", texts.CONVERSATION_CLOSED, 409)
+        return Denied("conversation_closed", texts.conversation_closed(), 409)
     if conversation_status == "deleted":
-        return Denied("conversation_deleted", texts.CONVERSATION_DELETED, 409)
+        return Denied("conversation_deleted", texts.conversation_deleted(), 409)
     return ALLOWED
 
 

@@ -24,7 +24,7 @@ class SendFacts:
 
 def may_use_messaging(sender_disabled: bool) -> Decision:
     if sender_disabled:
-        return Denied("messaging_disabled", texts.SENDER_MESSAGING_DISABLED, 403)
+        return Denied("messaging_disabled", texts.sender_messaging_disabled(), 403)
     return ALLOWED
 
 
@@ -34,15 +34,15 @@ def may_send(facts: SendFacts) -> Decision:
     if not facts.sender_is_active_member:
         return Denied("not_a_participant", "You are no longer a participant in this conversation.", 403)
     if facts.status == "deleted":
-        return Denied("conversation_deleted", texts.CONVERSATION_DELETED, 409)
+        return Denied("conversation_deleted", texts.conversation_deleted(), 409)
     if facts.status == "closed":
-        return Denied("conversation_closed", texts.CONVERSATION_CLOSED, 409)
+        return Denied("conversation_closed", texts.conversation_closed(), 409)
     if facts.space_disabled:
         return space_messaging_disabled(facts.kind)
     if facts.kind == "mass":
         return may_reply_to_mass()
     if facts.kind == "individual" and not facts.sender_is_creator:
-        return Denied("read_only", texts.INDIVIDUAL_READ_ONLY_FOR_RECIPIENTS, 403)
+        return Denied("read_only", texts.individual_read_only_for_recipients(), 403)
     if facts.disabled_direct_partner is not None:
         return Denied("recipient_messaging_disabled", texts.cannot_deliver(facts.disabled_direct_partner), 403)
     return ALLOWED

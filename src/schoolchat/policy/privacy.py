@@ -11,9 +11,9 @@ def may_erase_person(*, is_self: bool, erased: bool, confirmed: bool, name: str,
     """An admin of the person (``may_administer_user``, checked first) erases them after confirming what goes and
     what legal hold keeps; nobody erases themself, and nobody twice."""
     if is_self:
-        return Denied("cannot_erase_self", texts.CANNOT_ERASE_SELF, 409)
+        return Denied("cannot_erase_self", texts.cannot_erase_self(), 409)
     if erased:
-        return Denied("already_erased", texts.ALREADY_ERASED, 409)
+        return Denied("already_erased", texts.already_erased(), 409)
     if not confirmed:
         return Denied("confirmation_required", texts.erase_confirmation(name, messages, held_reports), 409,
                       {"confirm": True, "messages": messages, "kept_as_evidence": held_reports})

@@ -14,7 +14,7 @@ and the send itself (the errors), so what the composer offers and what the serve
 
 The mode a client asks for (absent, ``group``, ``individual``) is judged against the row, never obeyed past it:
 where the table offers the choice, a send without one is refused (``mode_required``); a course or project over 300
-refuses ``individual`` with the table's own sentence (``texts.COURSE_CONVERSATION_ONLY``) — "group" there is the
+refuses ``individual`` with the table's own sentence (``texts.course_conversation_only()``) — "group" there is the
 course conversation, the row's one outcome; the two error rows refuse whatever the mode. One person is the 1:1
 whatever the mode: a group of two and an individual message to one person are that same conversation, so no mode
 can reach anyone else.
@@ -78,7 +78,7 @@ class Plan:
 
 
 def _too_many(unique_count: int) -> Denied:
-    return Denied("too_many_recipients", texts.TOO_MANY_RECIPIENTS, 422,
+    return Denied("too_many_recipients", texts.too_many_recipients(), 422,
                   {"limit": MAX_RECIPIENTS, "unique_count": unique_count})
 
 
@@ -95,7 +95,7 @@ def recipient_options(sender_id: int, people: frozenset[int], spaces: Sequence[S
     unique = len(_unique(sender_id, people, spaces))
     selected = len(people) + len(spaces)
     if selected == 0:
-        return RecipientOptions(Scenario.SINGLE_PERSON, False, 0, Denied("no_recipients", texts.NO_RECIPIENTS, 422))
+        return RecipientOptions(Scenario.SINGLE_PERSON, False, 0, Denied("no_recipients", texts.no_recipients(), 422))
     if any(space.is_large_for(sender_id) for space in spaces):
         if selected == 1:
             return RecipientOptions(Scenario.LARGE_SPACE, False, unique)
@@ -119,18 +119,18 @@ def plan_send(sender_id: int, people: frozenset[int], spaces: Sequence[SpaceSele
     people = people - {sender_id}
     if options.scenario is Scenario.LARGE_SPACE:
         if mode is Mode.INDIVIDUAL:
-            return Denied("course_conversation_only", texts.COURSE_CONVERSATION_ONLY, 422,
+            return Denied("course_conversation_only", texts.course_conversation_only(), 422,
                           {"modes": [Mode.GROUP], "limit": MAX_RECIPIENTS})
         return Plan("space", (), spaces[0])
     if options.scenario is Scenario.SINGLE_PERSON:
         return Plan("direct", tuple(people))
     if mode is None:
-        return Denied("mode_required", texts.CHOOSE_MODE, 422,
+        return Denied("mode_required", texts.choose_mode(), 422,
                       {"modes": [Mode.GROUP, Mode.INDIVIDUAL]})
     recipients = tuple(sorted(_unique(sender_id, people, spaces)))
     if mode is Mode.INDIVIDUAL:
         if not recipients:
-            return Denied("no_recipients", texts.NO_RECIPIENTS, 422)
+            return Denied("no_recipients", texts.no_recipients(), 422)
         return Plan("individual", recipients)
     if len(spaces) == 1 and not people:
         return Plan("space", (), spaces[0])

@@ -63,9 +63,9 @@ async def get(services: Services, actor: Actor, export_id: int) -> Any:
 
 def require_downloadable(row: Any, now: datetime) -> None:
     if row.status == "expired" or (row.expires_at is not None and row.expires_at <= now):
-        raise ApiError(410, "export_expired", texts.EXPORT_EXPIRED)
+        raise ApiError(410, "export_expired", texts.export_expired())
     if row.status != "ready":
-        raise ApiError(409, "export_not_ready", texts.EXPORT_NOT_READY, {"status": row.status})
+        raise ApiError(409, "export_not_ready", texts.export_not_ready(), {"status": row.status})
 
 
 async def build_next(services: Services) -> int:

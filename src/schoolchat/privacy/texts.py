@@ -1,26 +1,37 @@
-"""The sentences people read about erasure and legal hold (kept together for the translation catalog)."""
+"""The sentences people read about erasure and legal hold, from the catalog in the reader's language."""
 
 from __future__ import annotations
 
+from schoolchat.i18n.catalog import plural_text, text
+
+# Stored as the erased person's name (and in forwards of their messages), so it is one fixed value, not a sentence
+# in someone's language; the UI may show its own translation of it.
 FORMER_USER = "Former user"
-CANNOT_ERASE_SELF = "You cannot erase your own account; ask another administrator."
-ALREADY_ERASED = "This person has already been erased."
-EXPORT_NOT_READY = "The export is not ready yet."
-EXPORT_EXPIRED = "The download link of this export has expired. Start a new export."
+
+
+def cannot_erase_self() -> str:
+    return text("privacy.cannot_erase_self")
+
+
+def already_erased() -> str:
+    return text("privacy.already_erased")
+
+
+def export_not_ready() -> str:
+    return text("privacy.export_not_ready")
+
+
+def export_expired() -> str:
+    return text("privacy.export_expired")
 
 
 def erase_confirmation(name: str, messages: int, held_reports: int) -> str:
     """What an admin confirms before erasing a person."""
-    kept = (f" What {held_reports} report{'s' if held_reports != 1 else ''} froze as evidence is kept, for "
-            "the reviewers only, until the report is closed and its hold period has passed." if held_reports else "")
-    return (f"Erase {name}? Their {messages} message{'s' if messages != 1 else ''} and files are removed "
-            f"everywhere, their name becomes \"{FORMER_USER}\" and they can no longer sign in.{kept} "
-            "This cannot be undone.")
+    kept = f" {plural_text('privacy.erase_confirmation.kept', held_reports)}" if held_reports else ""
+    return plural_text("privacy.erase_confirmation", messages, name=name, former_user=FORMER_USER, kept=kept)
 
 
 def hold_reason(report_id: int, closed: bool, hold_days: int) -> str:
     """Why an erasure kept a report's evidence (GDPR Art. 17(3)(b) and (e))."""
-    when = (f"until {hold_days} days after it was closed" if closed
-            else f"while it is open, and for {hold_days} days after it is closed")
-    return (f"Report {report_id} froze this person's messages as evidence of a safeguarding concern; they are kept "
-            f"for the report's reviewers only, {when} (legal hold).")
+    return plural_text("privacy.hold_reason.closed" if closed else "privacy.hold_reason.open", hold_days,
+                       report_id=report_id)

@@ -3,14 +3,15 @@ password check."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, Request
 from starlette.requests import HTTPConnection
 
-from schoolchat.auth.deps import MessagingActor
+from schoolchat.auth.actor import Actor
+from schoolchat.auth.deps import current_actor, messaging_actor
 from schoolchat.config import Settings
 from schoolchat.errors import ApiError
 from schoolchat.ratelimit.limiter import Limiter
@@ -34,8 +35,17 @@ def client_address(conn: HTTPConnection, settings: Settings) -> str:
 def per_person(rule: Rule) -> Any:
     """A route dependency counting one use of ``rule`` by the (messaging) caller: ``dependencies=[per_person(…)]``.
     The caller is resolved once per request: FastAPI shares ``messaging_actor`` with the route's own parameter."""
+    return _counting(rule, messaging_actor)
 
-    async def counted(request: Request, actor: MessagingActor) -> None:
+
+def per_account(rule: Rule) -> Any:
+    """Like ``per_person``, for what a person may do with messaging disabled too (their own settings)."""
+    return _counting(rule, current_actor)
+
+
+def _counting(rule: Rule, caller: Callable[[Request], Awaitable[Actor]]) -> Any:
+    # The dependency as a default, not in ``Annotated``: postponed annotations cannot name a local.
+    async def counted(request: Request, actor: Actor = Depends(caller)) -> None:  # noqa: B008
         await limiter_of(request).hit(rule, actor.id)
 
     counted.__name__ = f"rate_{rule.value}"

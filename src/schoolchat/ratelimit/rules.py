@@ -26,6 +26,7 @@ class Rule(StrEnum):
     PRIVACY_REQUESTS = "privacy_requests"  # data exports one person starts and erasures they ask for
     CHANGES = "changes"  # every write request of one person (edits, renames, participants, read cursors, settings…)
     SAFEGUARDING = "safeguarding"  # escalations and safeguarding-lead designations one person makes
+    SETTINGS_CHANGES = "settings_changes"  # changes one person makes to their own settings (language)
 
     @property
     def setting(self) -> str:

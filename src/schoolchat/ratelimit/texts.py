@@ -1,13 +1,16 @@
-"""User-visible sentences of rate limits and request size limits."""
+"""User-visible sentences of rate limits and request size limits, from the catalog in the reader's language."""
+
+from schoolchat.i18n.catalog import plural_text, text
 
 
 def try_again_in(seconds: int) -> str:
     """A limit was reached: when the caller may try again."""
-    return f"Too many requests. Please try again in {seconds} {'second' if seconds == 1 else 'seconds'}."
+    return plural_text("ratelimit.try_again_in", seconds)
 
 
 def body_too_large(max_bytes: int) -> str:
-    return f"The request body is larger than {max_bytes} bytes."
+    return text("ratelimit.body_too_large", max_bytes=max_bytes)
 
 
-TOO_MANY_CONNECTIONS = "You have too many open connections. Close a tab or an app and try again."
+def too_many_connections() -> str:
+    return text("ratelimit.too_many_connections")

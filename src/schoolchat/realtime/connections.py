@@ -21,6 +21,8 @@ from starlette.types import Send
 
 from schoolchat.db import Database
 from schoolchat.db.types import utcnow
+from schoolchat.i18n.context import reading_in
+from schoolchat.i18n.languages import DEFAULT_LANGUAGE, Language
 from schoolchat.realtime import audience
 from schoolchat.realtime.access import revoked_tokens
 from schoolchat.realtime.events import Event, EventType
@@ -61,6 +63,7 @@ class Connection:
     token_id: int | None
     limit: int
     send: Send
+    language: Language = DEFAULT_LANGUAGE  # the person's, when it opened: what its events' sentences are written in
     pending: deque[str] = field(default_factory=deque)
     reason: CloseReason | None = None
     last_sent: float = field(default_factory=time.monotonic)
@@ -203,9 +206,12 @@ class Registry:
             targets = [c for user_id in allowed[event.id] for c in self._by_user.get(user_id, ())]
             if not targets:
                 continue
-            frame = protocol.invocation(CLIENT_METHOD, event.to_wire())
+            frames: dict[Language, str] = {}  # encoded once per language among the targets
             for target in targets:
-                if not target.push(frame):
+                if target.language not in frames:
+                    with reading_in(target.language):
+                        frames[target.language] = protocol.invocation(CLIENT_METHOD, event.to_wire())
+                if not target.push(frames[target.language]):
                     target.stop(SLOW_CONSUMER)
 
     def _end_session(self, event: Event) -> None:

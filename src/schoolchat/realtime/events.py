@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from schoolchat.policy.texts import deletion_notice
 from schoolchat.wire import timestamp
 
 
@@ -47,6 +48,26 @@ class Event:
             "id": self.id,
             "type": str(self.type),
             "conversation_id": self.conversation_id,
-            "payload": self.payload,
+            "payload": localized(self.payload),
             "created_at": timestamp(self.created_at),
         }
+
+
+def for_log(payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` as the event log keeps it: a deleted message's notice is a sentence in someone's language, so it
+    is left out (``localized`` writes it again for each reader)."""
+    message = payload.get("message")
+    if not isinstance(message, dict) or not isinstance(message.get("deleted"), dict):
+        return payload
+    deleted = {key: value for key, value in message["deleted"].items() if key != "notice"}
+    return {**payload, "message": {**message, "deleted": deleted}}
+
+
+def localized(payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` as a reader receives it: a deleted message's notice in the reader's language."""
+    message = payload.get("message")
+    if not isinstance(message, dict) or not isinstance(message.get("deleted"), dict):
+        return payload
+    deleted = message["deleted"]
+    notice = deletion_notice(message["sender"]["id"], deleted.get("by"), deleted.get("by_name"))
+    return {**payload, "message": {**message, "deleted": {**deleted, "notice": notice}}}

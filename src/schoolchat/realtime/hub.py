@@ -21,7 +21,10 @@ from fastapi.responses import JSONResponse
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from schoolchat.auth import texts as auth_texts
+from schoolchat.auth.deps import language_of
 from schoolchat.errors import ApiError, error_body
+from schoolchat.i18n.context import set_reader_language
 from schoolchat.ratelimit import texts as limit_texts
 from schoolchat.ratelimit.limiter import Limiter
 from schoolchat.ratelimit.rules import Rule
@@ -38,8 +41,6 @@ logger = logging.getLogger(__name__)
 PATH = "/hubs/messages"
 RESYNC_PAGE = 500
 MAX_EVENT_ID = 2**63 - 1  # the largest id the event log's column holds
-FOREIGN_ORIGIN = "This page's origin may not open the messages hub."
-UNAUTHENTICATED = "Please log in."
 TOO_DEEP = "The arguments are nested too deeply."
 FAILED = "The server could not complete the call."
 TOO_LARGE = CloseReason("The message is too large.", False, 1009)
@@ -91,7 +92,7 @@ class Hub:
         most = self.services.settings.realtime_max_connections_per_user
         if self._sockets[user_id] >= most:
             self.limiter.note_refusal(Rule.HUB_CONNECTIONS)
-            raise ApiError(429, "too_many_connections", limit_texts.TOO_MANY_CONNECTIONS,
+            raise ApiError(429, "too_many_connections", limit_texts.too_many_connections(),
                            {"limit": str(Rule.HUB_CONNECTIONS), "max": most}, {"Retry-After": "60"})
         if opening:
             await self.limiter.hit(Rule.HUB_CONNECTIONS, user_id)
@@ -120,6 +121,7 @@ class Hub:
     async def serve(self, receive: Receive, send: Send, conn: Connection,
                     reset: Callable[[], None] | None = None) -> None:
         settings = self.services.settings
+        set_reader_language(conn.language)  # its answers (GetEventsSince, errors) in the person's language
         await send({"type": "websocket.accept"})
         try:
             rest = await asyncio.wait_for(_handshake(receive, settings.realtime_max_message_bytes),
@@ -216,10 +218,10 @@ class HubSocket:
         settings = self.hub.services.settings
         request = HTTPConnection(scope)
         if not origin_allowed(request, settings.allowed_origins):
-            return await _deny(scope, send, 403, "foreign_origin", FOREIGN_ORIGIN)
+            return await _deny(scope, send, 403, "foreign_origin", auth_texts.foreign_origin())
         actor = await hub_actor(request, self.hub.services)
         if actor is None:
-            return await _deny(scope, send, 401, "unauthenticated", UNAUTHENTICATED)
+            return await _deny(scope, send, 401, "unauthenticated", auth_texts.please_log_in())
         connection_id = connection_id_of(settings.secret_key, request.query_params.get("id"))
         if connection_id is None:
             return await _deny(scope, send, 404, "not_found", "No such connection; negotiate again.")
@@ -229,6 +231,7 @@ class HubSocket:
             return await _deny(scope, send, exc.status, exc.code, exc.message, exc.details, exc.headers)
         with self.hub.holding_socket(actor.id):
             conn = Connection(connection_id, actor.id, actor.token_id, settings.realtime_send_queue, send,
+                              language=language_of(actor, request.headers.get("accept-language")),
                               expires_at=await credential_expiry(self.hub.services, actor.token_id))
             del request, actor  # an idle connection keeps only what it needs
             if (await receive())["type"] != "websocket.connect":
@@ -307,10 +310,10 @@ async def negotiate(request: Request) -> JSONResponse:
     hub = _hub(request)
     settings = hub.services.settings
     if not origin_allowed(request, settings.allowed_origins):
-        raise ApiError(403, "foreign_origin", FOREIGN_ORIGIN)
+        raise ApiError(403, "foreign_origin", auth_texts.foreign_origin())
     actor = await hub_actor(request, hub.services)
     if actor is None:
-        raise ApiError(401, "unauthenticated", UNAUTHENTICATED)
+        raise ApiError(401, "unauthenticated", auth_texts.please_log_in())
     await hub.admit(actor.id, opening=False)
     version = negotiate_version(request.query_params.get("negotiateVersion"))
     return JSONResponse(negotiate_response(settings.secret_key, version))

@@ -17,7 +17,7 @@ from schoolchat.db.event_order import lock_event_order
 from schoolchat.db.prepared import Later, Prepared
 from schoolchat.db.types import utcnow
 from schoolchat.realtime.bus import Bus
-from schoolchat.realtime.events import Event, EventType
+from schoolchat.realtime.events import Event, EventType, for_log
 from schoolchat.realtime.models import events
 
 _INSERT = Prepared(insert(events).values({column: bindparam(column) for column in
@@ -70,7 +70,7 @@ async def append(
 
         tx.on_before_commit(_write)
         tx.on_commit(_publish)
-    tx.outbox.append(_Pending(type, payload, conversation_id, user_id, message_id))
+    tx.outbox.append(_Pending(type, for_log(payload), conversation_id, user_id, message_id))
 
 
 _REWRITE = update(events).where(events.c.message_id == bindparam("mid")).values(payload=bindparam("content"))
@@ -83,8 +83,9 @@ async def rewrite_message_events(tx: Tx, payloads: Sequence[tuple[int, dict[str,
     """
     if not payloads:
         return
-    await tx.conn.execute(_REWRITE, [{"mid": message_id, "content": payload} for message_id, payload in payloads])
-    current = dict(payloads)
+    current = {message_id: for_log(payload) for message_id, payload in payloads}
+    await tx.conn.execute(_REWRITE, [{"mid": message_id, "content": payload}
+                                     for message_id, payload in current.items()])
     tx.outbox[:] = [replace(item, payload=current[item.message_id]) if item.message_id in current else item
                     for item in tx.outbox]
 

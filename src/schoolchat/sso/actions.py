@@ -46,7 +46,7 @@ async def set_provider(services: Services, relying_party: RelyingParty, actor: A
     values = dict(fields)
     if values.get("client_secret") is None:
         if current is None:
-            raise ApiError(422, "client_secret_required", texts.SECRET_REQUIRED, {"field": "client_secret"})
+            raise ApiError(422, "client_secret_required", texts.secret_required(), {"field": "client_secret"})
         values["client_secret"] = current.client_secret
     values["link_claim"] = values.get("link_claim") or DEFAULT_LINK_CLAIMS[values["link_by"]]
     try:
@@ -69,7 +69,7 @@ async def remove_provider(services: Services, actor: Actor, org_id: int) -> None
         await require_administered(tx.conn, actor.roles, org_id)
         if (await tx.conn.execute(delete(identity_providers)
                                   .where(identity_providers.c.org_id == org_id))).rowcount == 0:
-            raise ApiError(404, "not_found", texts.NO_PROVIDER, {"object": "identity provider"})
+            raise ApiError(404, "not_found", texts.no_provider(), {"object": "identity provider"})
         await audit.record(tx, actor, "identity_provider.removed", "org", org_id, org_ids=[org_id])
 
 
@@ -88,11 +88,11 @@ async def sign_in(services: Services, provider: IdentityProvider, claims: Mappin
         if person is None:
             await audit.record(tx, None, "sso.unknown_subject", "org", provider.org_id, org_ids=[provider.org_id],
                                details=_login_details(provider, claims, value))
-            return Refused(texts.NO_ACCESS_TITLE, texts.NO_ACCESS, texts.NO_ACCESS_HINT)
+            return Refused(texts.no_access_title(), texts.no_access(), texts.no_access_hint())
         if not person.is_active:
             await audit.record(tx, None, "sso.deactivated", "user", person.id, org_ids=[provider.org_id],
                                details=_login_details(provider, claims, value))
-            return Refused(texts.DEACTIVATED_TITLE, texts.DEACTIVATED, "")
+            return Refused(texts.deactivated_title(), texts.deactivated(), "")
         issued = await insert_token(tx, services.settings.secret_key, person.id, kind="session",
                                     lifetime=timedelta(days=services.settings.session_days))
         await tx.conn.execute(insert(sso_sessions).values(token_id=issued.token_id, org_id=provider.org_id))

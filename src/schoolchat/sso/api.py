@@ -14,6 +14,7 @@ from schoolchat.auth.actions import IssuedToken
 from schoolchat.auth.api import end_session, set_session_cookie
 from schoolchat.auth.deps import CurrentActor
 from schoolchat.errors import ApiError
+from schoolchat.i18n.context import reader_language
 from schoolchat.inputs import Id
 from schoolchat.people.queries import require_administered
 from schoolchat.services import Services, ServicesDep
@@ -48,8 +49,8 @@ async def _notice(services: Services, status: int, title: str, message: str, hin
                   org_id: int | None = None) -> HTMLResponse:
     """A page for a person whose sign-in ended here, in words, with the way back to the login page."""
     page = _NOTICE.substitute({key: escape(value, quote=True) for key, value in {
-        "title": title, "message": message, "hint": hint, "back": texts.BACK_TO_LOGIN,
-        "login_url": f"/login?org={org_id}" if org_id is not None else "/login"}.items()})
+        "title": title, "message": message, "hint": hint, "back": texts.back_to_login(),
+        "login_url": f"/login?org={org_id}" if org_id is not None else "/login", "lang": reader_language()}.items()})
     return HTMLResponse(page, status_code=status, headers=await page_headers(services))
 
 
@@ -71,7 +72,7 @@ async def sign_in_choice(org_id: Id, services: ServicesDep) -> SignInChoice:
     async with services.db.read() as conn:
         provider = await queries.provider_for(conn, org_id)
     if provider is None:
-        raise ApiError(404, "not_found", texts.NO_PROVIDER, {"object": "identity provider"})
+        raise ApiError(404, "not_found", texts.no_provider(), {"object": "identity provider"})
     return _choice(provider)
 
 
@@ -85,14 +86,14 @@ async def sso_login(org_id: Id, request: Request, services: ServicesDep, relying
     try:
         return await relying_party.begin(provider.config, request, redirect_uri(request, services, org_id))
     except DiscoveryFailed:
-        return await _notice(services, 502, texts.FAILED_TITLE, texts.UNAVAILABLE, org_id=org_id)
+        return await _notice(services, 502, texts.failed_title(), texts.unavailable(), org_id=org_id)
 
 
 async def _browser_provider(services: Services, org_id: int) -> IdentityProvider | HTMLResponse:
     """The org's own provider, or the page a browser gets when it has none."""
     async with services.db.read() as conn:
         provider = await queries.provider_of(conn, org_id)
-    return provider or await _notice(services, 404, texts.FAILED_TITLE, texts.NO_PROVIDER)
+    return provider or await _notice(services, 404, texts.failed_title(), texts.no_provider())
 
 
 @router.get("/sso/{org_id}/callback", response_class=RedirectResponse, status_code=303,
@@ -105,10 +106,10 @@ async def sso_callback(org_id: Id, request: Request, services: ServicesDep, rely
     try:
         claims = await relying_party.finish(provider.config, request, provider.wanted_claims)
     except DiscoveryFailed:
-        return await _notice(services, 502, texts.FAILED_TITLE, texts.UNAVAILABLE, org_id=org_id)
+        return await _notice(services, 502, texts.failed_title(), texts.unavailable(), org_id=org_id)
     except TokenRejected as rejected:
         await actions.record_rejected(services, provider, rejected.reason)
-        return await _notice(services, 400, texts.FAILED_TITLE, texts.FAILED, texts.FAILED_HINT, org_id)
+        return await _notice(services, 400, texts.failed_title(), texts.failed(), texts.failed_hint(), org_id)
     outcome = await actions.sign_in(services, provider, claims)
     if not isinstance(outcome, IssuedToken):
         return await _notice(services, 403, outcome.title, outcome.message, outcome.hint, org_id)
@@ -150,7 +151,7 @@ async def get_provider(org_id: Id, actor: CurrentActor, request: Request, servic
         await require_administered(conn, actor.roles, org_id)
         provider = await queries.provider_of(conn, org_id)
     if provider is None:
-        raise ApiError(404, "not_found", texts.NO_PROVIDER, {"object": "identity provider"})
+        raise ApiError(404, "not_found", texts.no_provider(), {"object": "identity provider"})
     return _out(provider, request, services)
 
 

@@ -87,7 +87,7 @@ class RelyingParty:
             metadata = await client.load_server_metadata()
         except (httpx2.HTTPError, ValueError) as exc:
             self._clients.pop(config.org_id, None)
-            raise DiscoveryFailed(texts.DISCOVERY_FAILED) from exc
+            raise DiscoveryFailed(texts.discovery_failed()) from exc
         if metadata.get("issuer") != config.issuer:
             self._clients.pop(config.org_id, None)
             raise DiscoveryFailed(texts.issuer_mismatch(str(metadata.get("issuer")), config.issuer))
@@ -118,7 +118,7 @@ class RelyingParty:
             token = await self.client(config).authorize_access_token(request, claims_options=claims_options,
                                                                       leeway=LEEWAY_SECONDS)
         except httpx2.HTTPError as exc:
-            raise DiscoveryFailed(texts.UNAVAILABLE) from exc
+            raise DiscoveryFailed(texts.unavailable()) from exc
         except OAuthError as exc:
             raise TokenRejected(exc.error or "oauth_error") from exc
         except JoseError as exc:
@@ -138,7 +138,7 @@ class RelyingParty:
         try:
             found = dict(await self.client(config).userinfo(token=token))
         except httpx2.HTTPError as exc:
-            raise DiscoveryFailed(texts.UNAVAILABLE) from exc
+            raise DiscoveryFailed(texts.unavailable()) from exc
         if found.get("sub") != subject:
             raise TokenRejected("userinfo_subject_mismatch")
         return found

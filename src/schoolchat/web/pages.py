@@ -20,9 +20,11 @@ from schoolchat.auth.cache import cache_for
 from schoolchat.auth.deps import SESSION_COOKIE
 from schoolchat.auth.queries import authenticate
 from schoolchat.errors import ApiError
+from schoolchat.i18n.context import reader_language
 from schoolchat.lti import texts as lti_texts
 from schoolchat.lti.queries import frame_origins
 from schoolchat.services import Services, ServicesDep
+from schoolchat.web import texts as web_texts
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -49,7 +51,8 @@ async def _page(services: Services, name: str) -> Response:
 async def notice_page(services: Services, title: str, message: str, status: int) -> Response:
     """A page that only says something (why a launch from a platform was refused), also inside a frame."""
     text = Template((TEMPLATES / "notice.html").read_text()).substitute(title=html.escape(title),
-                                                                        message=html.escape(message))
+                                                                        message=html.escape(message),
+                                                                        lang=reader_language())
     return HTMLResponse(text, status_code=status, headers=await page_headers(services))
 
 
@@ -71,7 +74,7 @@ async def embed(request: Request, services: ServicesDep) -> Response:
                                cache=cache_for(services)) if token else None
     if found is None:
         if request.headers.get("sec-fetch-dest") == "iframe":  # the login page's cookie would not reach the frame
-            return await notice_page(services, lti_texts.REFUSED_TITLE, lti_texts.FRAMED_SESSION_ENDED, 401)
+            return await notice_page(services, lti_texts.refused_title(), lti_texts.framed_session_ended(), 401)
         return RedirectResponse("/login", status_code=303)
     page = (TEMPLATES / "app.html").read_text().replace(
         "<body>", f'<body class="embedded" data-csrf="{html.escape(found.csrf_token or "")}">', 1)
@@ -86,7 +89,10 @@ async def service_worker() -> Response:
 
 @router.get("/login")
 async def login(services: ServicesDep) -> Response:
-    return await _page(services, "login.html")
+    """In the language the browser asks for (no one is signed in yet); ``<html lang>`` says which."""
+    fields = {key: html.escape(value, quote=True) for key, value in web_texts.login_page().items()}
+    page = Template((TEMPLATES / "login.html").read_text()).substitute(lang=reader_language(), **fields)
+    return HTMLResponse(page, headers=await page_headers(services))
 
 
 @router.get("/assets/{name}")

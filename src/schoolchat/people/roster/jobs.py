@@ -36,13 +36,13 @@ async def fail_stale(services: Services, org_id: int | None = None) -> int:
     if org_id is not None:
         query = query.where(roster_jobs.c.org_id == org_id)
     async with services.db.write() as tx:
-        result = await tx.conn.execute(query.values(status="failed", failure=texts.ROSTER_IMPORT_INTERRUPTED,
+        result = await tx.conn.execute(query.values(status="failed", failure=texts.roster_import_interrupted(),
                                                     finished_at=now))
     return result.rowcount or 0
 
 
 def already_running() -> ApiError:
-    return ApiError(409, "roster_import_running", texts.ROSTER_IMPORT_RUNNING, {})
+    return ApiError(409, "roster_import_running", texts.roster_import_running(), {})
 
 
 async def start(services: Services, org_id: int, by: int, filename: str) -> Any:

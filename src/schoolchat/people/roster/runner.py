@@ -67,7 +67,7 @@ class RosterImports:
             result = await import_roster(self.services, work / "roster", by=by, within=org_id, progress=progress)
             await jobs.finish(self.services, job_id, result)
         except asyncio.CancelledError:
-            await jobs.fail(self.services, job_id, texts.ROSTER_IMPORT_INTERRUPTED)
+            await jobs.fail(self.services, job_id, texts.roster_import_interrupted())
             raise
         except jobs.JobLost:
             log.warning("roster import %s was given up as stale while it ran; it stopped", job_id)

@@ -1,5 +1,6 @@
 // fetch() with the session cookie, the CSRF header on writes, and the API's one error shape.
 
+import { t } from "./i18n";
 import type { ApiErrorBody } from "./types";
 
 const CSRF_KEY = "schoolchat.csrf";
@@ -39,7 +40,7 @@ async function failure(response: Response): Promise<ApiError> {
   } catch {
     // not JSON: fall through to a generic message
   }
-  return new ApiError(response.status, "http_error", `The server answered ${response.status}. Please try again.`);
+  return new ApiError(response.status, "http_error", t("error.http", { status: response.status }));
 }
 
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -55,7 +56,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   try {
     response = await fetch(path, { method, headers, body: payload, credentials: "same-origin" });
   } catch {
-    throw new ApiError(0, "network", "No internet connection. Check your network connection and retry.");
+    throw new ApiError(0, "network", t("error.network"));
   }
   if (!response.ok) {
     const error = await failure(response);

@@ -9,18 +9,25 @@ import { maySetWorkingHours } from "./permissions";
 import { Realtime } from "./realtime";
 import { SettingsView } from "./settings";
 import { isAdmin, isStaff, refresh, state } from "./state";
+import { t, translatePage, useLanguage } from "./i18n";
+import { languageMenu } from "./language";
 import { massMessagingPage } from "./mass";
 import { loadNotificationTexts, notificationsView } from "./notifications";
 import { profilePage } from "./profile";
 import { adminPage, participantsPage, reportsPage } from "./tools";
-import type { Conversation, Me } from "./types";
+import type { Conversation, Me, Message } from "./types";
 
 let panel: Panel;
 /** Inside a learning platform's frame (/embed, after an LTI launch): the panel alone, open, and no platform around it. */
 const embedded = document.body.classList.contains("embedded");
 
 function openView(id: number, focusSeq?: number): View {
-  return new ConversationView(id, { back: () => panel.back(), settings: (c: Conversation) => panel.push(settingsView(c)) }, focusSeq);
+  return new ConversationView(id, {
+    back: () => panel.back(),
+    settings: (c: Conversation) => panel.push(settingsView(c)),
+    open: (to: number) => panel.openConversation(to),
+    forward: (message: Message) => panel.push(newMessageView(() => panel.back(), (to) => panel.openConversation(to), { message })),
+  }, focusSeq);
 }
 
 function settingsView(c: Conversation): View {
@@ -51,23 +58,23 @@ async function route(): Promise<void> {
 function home(main: HTMLElement): void {
   const spaces = Object.keys(state.me.spaces).length;
   replace(main,
-    h("h1", {}, `Welcome, ${state.me.name}`),
-    h("p", {}, "This is a demo learning platform. Open Messages with the chat bubble at the top right."),
+    h("h1", {}, t("home.welcome", { name: state.me.name })),
+    h("p", {}, t("home.intro")),
     h("div", { class: "cards" },
-      h("section", { class: "card" }, h("h2", {}, "Courses"), h("p", {}, `You take part in ${spaces} course${spaces === 1 ? "" : "s"} and projects.`)),
-      h("section", { class: "card" }, h("h2", {}, "Calendar"), h("p", {}, "Nothing due today.")),
-      h("section", { class: "card" }, h("h2", {}, "Resources"), h("p", {}, "Reading lists and files shared by your teachers."))));
+      h("section", { class: "card" }, h("h2", {}, t("home.courses")), h("p", {}, spaces === 0 ? t("home.no_spaces") : t("home.spaces", { count: spaces }))),
+      h("section", { class: "card" }, h("h2", {}, t("home.calendar")), h("p", {}, t("home.nothing_due"))),
+      h("section", { class: "card" }, h("h2", {}, t("home.resources")), h("p", {}, t("home.resources_text")))));
 }
 
 function menu(): void {
   const links = byId("menu-links");
   replace(links,
-    h("li", {}, h("a", { href: "#home" }, "Home")),
-    isStaff() ? h("li", {}, h("a", { href: "#reports", id: "reports-link" }, "Reports")) : null,
-    isAdmin() ? h("li", {}, h("a", { href: "#admin" }, "Administration")) : null,
-    state.me.mass_messaging ? h("li", {}, h("a", { href: "#mass" }, "Mass messaging")) : null,
-    maySetWorkingHours() ? h("li", {}, h("a", { href: "#settings" }, "My settings")) : null);
-  byId("user-name").textContent = state.me.name;
+    h("li", {}, h("a", { href: "#home" }, t("menu.home"))),
+    isStaff() ? h("li", {}, h("a", { href: "#reports", id: "reports-link" }, t("menu.reports"))) : null,
+    isAdmin() ? h("li", {}, h("a", { href: "#admin" }, t("menu.admin"))) : null,
+    state.me.mass_messaging ? h("li", {}, h("a", { href: "#mass" }, t("menu.mass"))) : null,
+    maySetWorkingHours() ? h("li", {}, h("a", { href: "#settings" }, t("menu.settings"))) : null);
+  byId("user-name").replaceWith(languageMenu(state.me));
   byId("logout").addEventListener("click", async () => {
     const ended = await post<{ end_session_url: string | null }>("/api/sso/logout").catch(() => null);
     forgetCsrf();
@@ -81,6 +88,8 @@ async function main(): Promise<void> {
   if (document.body.dataset.csrf) rememberCsrf(document.body.dataset.csrf);
   await ensureCsrf(); // a single sign-on sets only the cookie too: ask for the session's token
   state.me = await get<Me>("/api/me");
+  useLanguage(state.me.language, state.me.time_zone);
+  translatePage();
   await loadNotificationTexts();
   menu();
   panel = new Panel({
@@ -92,12 +101,12 @@ async function main(): Promise<void> {
     event: (event) => {
       panel.dispatch(event);
       if (event.type === "report.created" && location.hash === "#reports") void route();
-      else if (event.type === "report.created") announce("A new report is waiting in Reports.");
+      else if (event.type === "report.created") announce(t("reports.new_waiting"));
       void refresh();
     },
     reload: () => { void refresh(); panel.reset(); },
     state: (s) => {
-      panel.setConnection(s === "live" ? null : s === "connecting" ? "Connecting…" : "Reconnecting… Messages will appear when the connection is back.");
+      panel.setConnection(s === "live" ? null : s === "connecting" ? t("panel.connecting") : t("panel.reconnecting"));
       document.body.dataset.connection = s;
     },
   });

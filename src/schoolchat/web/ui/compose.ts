@@ -1,11 +1,14 @@
 // Writing: the composer under a conversation (§5.2) and the New message view (§5.1, §6.3).
 
-import { get, newClientId, post, request } from "./api";
+import { newClientId, post, request } from "./api";
 import { announce, fileSize, h, icon, replace } from "./dom";
+import { t } from "./i18n";
 import type { View } from "./panel";
-import { state } from "./state";
 import { backButton } from "./panel";
-import type { Attachment, Conversation, Feedback, Person, RecipientOptions, SpaceHit } from "./types";
+import { maySendTo } from "./permissions";
+import { recipientPicker, selection } from "./picker";
+import { state } from "./state";
+import type { Attachment, Conversation, Feedback, Message, RecipientOptions } from "./types";
 
 export interface Composer {
   el: HTMLElement;
@@ -17,12 +20,12 @@ export interface Composer {
 
 /** Textarea, paperclip and green arrow. `send` gets the text and the uploaded files' ids. */
 export function composer(label: () => string, send: (body: string, attachmentIds: number[], clientId: string) => Promise<void>): Composer {
-  const textarea = h("textarea", { class: "write", rows: 2, placeholder: "Write message to…", "aria-label": label(), "data-autofocus": true });
-  const files = h("ul", { class: "files", "aria-label": "Attached files" });
+  const textarea = h("textarea", { class: "write", rows: 2, placeholder: label(), "aria-label": label(), "data-autofocus": true });
+  const files = h("ul", { class: "files", "aria-label": t("compose.attached_files") });
   const error = h("p", { class: "error", role: "alert" });
   const picker = h("input", { type: "file", multiple: true, class: "sr-only", tabindex: -1, "aria-hidden": "true" });
-  const clip = h("button", { type: "button", class: "icon-button clip", "aria-label": "Attach files", onclick: () => picker.click() }, icon("clip"));
-  const arrow = h("button", { type: "submit", class: "send", "aria-label": "Send" }, icon("send"));
+  const clip = h("button", { type: "button", class: "icon-button clip", "aria-label": t("compose.attach"), onclick: () => picker.click() }, icon("clip"));
+  const arrow = h("button", { type: "submit", class: "send", "aria-label": t("compose.send") }, icon("send"));
   const closedNote = h("p", { class: "closed-note", hidden: true });
   const notice = h("p", { class: "composer-notice", role: "status", hidden: true });
   let attached: Attachment[] = [];
@@ -31,7 +34,7 @@ export function composer(label: () => string, send: (body: string, attachmentIds
 
   const renderFiles = (): void => replace(files, ...attached.map((file) => h("li", { class: "file-chip" },
     icon("file"), `${file.name} (${fileSize(file.size)})`,
-    h("button", { type: "button", class: "chip-remove", "aria-label": `Remove ${file.name}`, onclick: () => { attached = attached.filter((a) => a !== file); renderFiles(); } }, "×"))));
+    h("button", { type: "button", class: "chip-remove", "aria-label": t("compose.remove", { name: file.name }), onclick: () => { attached = attached.filter((a) => a !== file); renderFiles(); } }, "×"))));
 
   picker.addEventListener("change", async () => {
     error.textContent = "";
@@ -82,6 +85,7 @@ export function composer(label: () => string, send: (body: string, attachmentIds
       closedNote.textContent = reason ?? "";
       textarea.disabled = clip.disabled = arrow.disabled = reason !== null;
       textarea.setAttribute("aria-label", label());
+      textarea.placeholder = label();
     },
     setNotice(text) {
       notice.hidden = !text;
@@ -91,53 +95,58 @@ export function composer(label: () => string, send: (body: string, attachmentIds
   };
 }
 
-interface Selected {
-  kind: "people" | "courses" | "projects";
-  id: number;
-  name: string;
-}
-
 interface Started {
   conversation: Conversation;
   feedback: Feedback[];
 }
 
-/** §5.1: Add recipients, the group/individual choice as the server's §6.3 table decides, then write and send. */
-export function newMessageView(back: () => void, opened: (conversationId: number) => void): View {
-  const selected: Selected[] = [];
+/** What a forward sends: the message, quoted above the Forward button (which takes the composer's place). */
+export interface Forwarding {
+  message: Message;
+}
+
+/** §5.1: Add recipients, the group/individual choice as the server's §6.3 table decides, then write and send.
+ * With `forwarding`, the same view forwards a message (§4.3) to the recipients picked, or into a conversation. */
+export function newMessageView(back: () => void, opened: (conversationId: number) => void, forwarding?: Forwarding): View {
   let options: RecipientOptions | null = null;
-  const input = h("input", {
-    id: "add-recipients", type: "text", role: "combobox", autocomplete: "off", "aria-autocomplete": "list",
-    "aria-expanded": "false", "aria-controls": "recipient-results", "data-autofocus": true,
-  });
-  const results = h("ul", { id: "recipient-results", role: "listbox", class: "suggestions", "aria-label": "Matching recipients", hidden: true });
-  const chips = h("ul", { class: "chips", "aria-label": "Recipients" });
   const choice = h("fieldset", { class: "choice", hidden: true });
   const note = h("p", { class: "note", role: "status" });
   const error = h("p", { class: "error", role: "alert" });
-  let timer = 0;
+  const picker = recipientPicker({
+    id: forwarding ? "forward-recipients" : "add-recipients", label: forwarding ? t("message.forward_to") : t("compose.add_recipients"),
+    hint: t("compose.hint"), autofocus: true, changed: () => void decide(),
+    failed: (message) => { error.textContent = message; },
+  });
+  const selected = picker.selected;
 
   const mode = (): "group" | "individual" | undefined =>
     (choice.querySelector<HTMLInputElement>("input[name=mode]:checked")?.value as "group" | "individual" | undefined);
 
-  const selection = (): Record<Selected["kind"], number[]> => ({
-    people: selected.filter((s) => s.kind === "people").map((s) => s.id),
-    courses: selected.filter((s) => s.kind === "courses").map((s) => s.id),
-    projects: selected.filter((s) => s.kind === "projects").map((s) => s.id),
-  });
-
   const recipientNames = (): string => selected.map((s) => s.name).join(", ");
 
-  const write = composer(() => (selected.length ? `Write message to ${recipientNames()}` : "Write message to…"), async (body, attachmentIds, clientId) => {
-    if (!selected.length) throw new Error("Add at least one recipient.");
+  const checkRecipients = (): void => {
+    if (!selected.length) throw new Error(t("compose.no_recipient"));
     if (options?.error) throw new Error(options.error.message);
-    const started = await post<Started>("/api/conversations", {
-      recipients: selection(), mode: options?.choice_offered ? mode() : undefined,
-      message: { body, attachment_ids: attachmentIds, client_message_id: clientId },
+  };
+
+  const write: Composer = forwarding
+    ? forwardBar(forwarding.message, async (conversationId, clientId) => {
+      if (conversationId === null) checkRecipients();
+      const sent = await post<{ conversation_id: number; feedback: Feedback[] }>(`/api/messages/${forwarding.message.id}/forward`,
+        conversationId !== null ? { conversation_id: conversationId, client_message_id: clientId }
+          : { recipients: selection(selected), mode: options?.choice_offered ? mode() : undefined, client_message_id: clientId });
+      showFeedback(sent.feedback, t("message.forwarded"));
+      opened(sent.conversation_id);
+    })
+    : composer(() => (selected.length ? t("compose.write_to", { name: recipientNames() }) : t("compose.placeholder")), async (body, attachmentIds, clientId) => {
+      checkRecipients();
+      const started = await post<Started>("/api/conversations", {
+        recipients: selection(selected), mode: options?.choice_offered ? mode() : undefined,
+        message: { body, attachment_ids: attachmentIds, client_message_id: clientId },
+      });
+      showFeedback(started.feedback, started.conversation.kind === "individual" ? t("sent_to", { count: options?.unique_count ?? selected.length }) : undefined);
+      opened(started.conversation.id);
     });
-    started.feedback.forEach((f) => announce(f.message));
-    opened(started.conversation.id);
-  });
 
   const decide = async (): Promise<void> => {
     error.textContent = "";
@@ -148,7 +157,7 @@ export function newMessageView(back: () => void, opened: (conversationId: number
     write.setNotice(null);
     if (!selected.length) return;
     try {
-      options = await post<RecipientOptions>("/api/recipients/options", selection());
+      options = await post<RecipientOptions>("/api/recipients/options", selection(selected));
     } catch (e) {
       error.textContent = (e as Error).message;
       return;
@@ -161,84 +170,67 @@ export function newMessageView(back: () => void, opened: (conversationId: number
     note.textContent = options.outcome;
     write.setNotice(options.working_hours_notice ?? null);
     if (options.choice_offered) {
-      replace(choice, h("legend", {}, "Send as"),
+      replace(choice, h("legend", {}, t("compose.send_as")),
         ...options.modes.map((m, i) => h("label", { class: "radio" },
           h("input", { type: "radio", name: "mode", value: m, checked: i === 0 }),
-          m === "group" ? " Group conversation — everyone sees all messages" : " Individual messages — a separate 1:1 with each person")));
+          m === "group" ? ` ${t("compose.mode_group")}` : ` ${t("compose.mode_individual")}`)));
       choice.hidden = false;
     }
   };
+  // The outcome asks for the choice; once it is made the question is answered.
+  choice.addEventListener("change", () => { note.textContent = ""; });
 
-  const add = (item: Selected): void => {
-    if (!selected.some((s) => s.kind === item.kind && s.id === item.id)) selected.push(item);
-    input.value = "";
-    closeResults();
-    renderChips();
-    void decide();
-    input.focus();
-  };
-
-  const renderChips = (): void => replace(chips, ...selected.map((s) => h("li", { class: "chip" }, s.name,
-    h("button", { type: "button", class: "chip-remove", "aria-label": `Remove ${s.name}`, onclick: () => {
-      selected.splice(selected.indexOf(s), 1);
-      renderChips();
-      void decide();
-      input.focus();
-    } }, "×"))));
-
-  const closeResults = (): void => {
-    results.hidden = true;
-    input.setAttribute("aria-expanded", "false");
-    input.removeAttribute("aria-activedescendant");
-  };
-
-  const lookUp = async (): Promise<void> => {
-    const q = input.value.trim();
-    if (q.length < 2) return closeResults();
-    let found: { people: Person[]; courses: SpaceHit[]; projects: SpaceHit[] };
-    try {
-      found = await get(`/api/recipients?q=${encodeURIComponent(q)}`);
-    } catch (e) {
-      error.textContent = (e as Error).message;
-      return;
-    }
-    if (input.value.trim() !== q) return;
-    const option = (item: Selected, detail: string, i: number): HTMLElement =>
-      h("li", { role: "option", id: `recipient-option-${i}`, class: "option", "aria-selected": "false", onclick: () => add(item) },
-        h("span", { class: "name" }, item.name), h("span", { class: "detail" }, detail));
-    const rows: HTMLElement[] = [];
-    found.people.forEach((p) => rows.push(option({ kind: "people", id: p.id, name: p.name }, p.messaging_disabled ? `${p.title} · messaging disabled` : p.title, rows.length)));
-    found.courses.forEach((c) => rows.push(option({ kind: "courses", id: c.id, name: c.name }, `Course · ${c.participant_count} participants`, rows.length)));
-    found.projects.forEach((c) => rows.push(option({ kind: "projects", id: c.id, name: c.name }, `Project · ${c.participant_count} participants`, rows.length)));
-    replace(results, ...(rows.length ? rows : [h("li", { class: "empty", role: "option", "aria-disabled": "true" }, "No one found")]));
-    results.hidden = false;
-    input.setAttribute("aria-expanded", "true");
-  };
-
-  input.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(() => void lookUp(), 200); });
-  input.addEventListener("keydown", (e) => {
-    const all = Array.from(results.querySelectorAll<HTMLElement>(".option"));
-    const at = all.findIndex((o) => o.getAttribute("aria-selected") === "true");
-    const move = (to: number): void => {
-      all.forEach((o, i) => o.setAttribute("aria-selected", String(i === to)));
-      if (all[to]) { input.setAttribute("aria-activedescendant", all[to].id); all[to].scrollIntoView({ block: "nearest" }); }
-    };
-    if (e.key === "ArrowDown" && all.length) { e.preventDefault(); move((at + 1) % all.length); }
-    else if (e.key === "ArrowUp" && all.length) { e.preventDefault(); move((at - 1 + all.length) % all.length); }
-    else if (e.key === "Enter" && at >= 0) { e.preventDefault(); all[at].click(); }
-    else if (e.key === "Escape" && !results.hidden) { e.preventDefault(); e.stopPropagation(); closeResults(); }
-  });
-
-  const el = h("section", { class: "view new-message", "aria-labelledby": "new-message-title" },
-    h("div", { class: "view-header" }, backButton(back), h("h3", { id: "new-message-title" }, "New message")),
-    h("div", { class: "recipients" },
-      h("label", { for: "add-recipients" }, "Add recipients"),
-      chips, input, results,
-      h("p", { class: "hint" }, "Search for a person, a course or a project."),
-      state.me.mass_messaging ? h("a", { href: "#mass" }, "Send a mass message instead") : null),
+  const titleId = forwarding ? "forward-title" : "new-message-title";
+  const el = h("section", { class: "view new-message", "aria-labelledby": titleId },
+    h("div", { class: "view-header" }, backButton(back), h("h3", { id: titleId }, forwarding ? t("compose.forward_title") : t("compose.new_message"))),
+    picker.el,
+    !forwarding && state.me.mass_messaging ? h("a", { class: "recipients", href: "#mass" }, t("compose.mass_instead")) : null,
     choice, note, error,
     h("div", { class: "spacer" }),
     write.el);
   return { el };
 }
 
+/** The forward view's bottom: the message quoted, and Forward (to the recipients picked, or into one of the
+ * reader's open conversations when one is chosen instead). */
+function forwardBar(m: Message, forward: (conversationId: number | null, clientId: string) => Promise<void>): Composer {
+  const targets = state.conversations.filter(maySendTo);
+  const into = h("select", { id: "forward-into" },
+    h("option", { value: "" }, t("compose.forward_recipients_above")),
+    ...targets.map((c) => h("option", { value: String(c.id) }, c.name)));
+  const notice = h("p", { class: "composer-notice", role: "status", hidden: true });
+  const error = h("p", { class: "error", role: "alert" });
+  const button = h("button", { type: "submit", class: "button primary" }, t("message.forward"));
+  let clientId = newClientId();
+  const form = h("form", { class: "composer forward", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    if (button.disabled) return;
+    error.textContent = "";
+    button.disabled = true;
+    try {
+      await forward(into.value ? Number(into.value) : null, clientId);
+      clientId = newClientId();
+    } catch (err) {
+      error.textContent = (err as Error).message;
+    } finally {
+      button.disabled = false;
+    }
+  } },
+  h("blockquote", { class: "forwarded-preview" }, h("strong", {}, `${m.sender.name}: `), m.body ?? ""),
+  h("label", { for: "forward-into" }, t("compose.forward_into"), " "), into,
+  notice, error, h("div", { class: "actions" }, button));
+  return {
+    el: form,
+    // A refusal for the recipients picked is said above and again on Forward: a conversation may be chosen instead.
+    setClosed() { error.textContent = ""; },
+    setNotice(text) { notice.hidden = !text; notice.textContent = text ?? ""; },
+    focus: () => button.focus(),
+  };
+}
+
+/** §6.4 feedback the server gave on a send or an add ("… cannot participate"): every sentence is shown, after
+ * `done` when there is one, in one announcement (a second would replace the first). */
+export function showFeedback(feedback: Feedback[], done?: string): void {
+  const text = [done, ...feedback.map((f) => f.message)].filter(Boolean).join(" ");
+  if (text) announce(text, feedback.length ? "error" : "info");
+}

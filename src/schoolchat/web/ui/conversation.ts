@@ -1,13 +1,14 @@
 // One conversation (§4.3, §5.2, §5.5): history with keyset scroll-back, live updates, the ⋯ menu, the composer.
 
 import { ApiError, del, get, patch, post } from "./api";
-import { announce, attachmentList, attempt, avatar, h, icon, timeLabel } from "./dom";
-import { composer } from "./compose";
-import { chooseDialog, confirmDialog, menuButton, promptDialog, type MenuItem } from "./menu";
+import { announce, attachmentList, attempt, avatar, h, icon, replace, timeLabel } from "./dom";
+import { composer, showFeedback } from "./compose";
+import { t } from "./i18n";
+import { confirmDialog, menuButton, promptDialog, type MenuItem } from "./menu";
 import type { View } from "./panel";
 import { backButton } from "./panel";
 import { reportDialog } from "./report";
-import { mayEdit, mayModeratorDelete, maySeeReads, maySendTo } from "./permissions";
+import { mayEdit, mayModeratorDelete, maySeeReads } from "./permissions";
 import { fetchReadBy, showReadBy } from "./reads";
 import { refresh, state } from "./state";
 import type { Conversation, HubEvent, Message, ReadBy } from "./types";
@@ -17,7 +18,6 @@ const PAGE = 30;
 const LARGEST_PAGE = 200;
 /** How far back opening a conversation reaches for its first unread message (a few large pages). */
 const UNREAD_REACH = 4 * LARGEST_PAGE;
-const MASS_ONE_WAY = "This is a mass message. Replies are not possible.";
 /** How long reading gathers what scrolled into view before it moves the cursor: one request per pause. */
 const READ_BATCH_MS = 400;
 /** A message counts as seen when half of it, or half of the view when it is taller, has been on screen. */
@@ -29,6 +29,8 @@ const THRESHOLDS = Array.from({ length: 11 }, (_, i) => i / 10);
 export interface ConversationNav {
   back(): void;
   settings(conversation: Conversation): void;
+  forward(message: Message): void;
+  open(conversationId: number): void;
 }
 
 export class ConversationView implements View {
@@ -36,11 +38,13 @@ export class ConversationView implements View {
   private conversation: Conversation | null = null;
   private readonly title = h("h3", { id: "conversation-title" }, "…");
   private readonly banner = h("p", { class: "banner", role: "status", hidden: true });
+  /** "Sent to X people": the 1:1s it went to, each one link away. */
+  private readonly sentTo = h("nav", { class: "sent-to", "aria-label": t("compose.recipients"), hidden: true });
   /** Read to screen readers when the conversation opens with unread messages (the divider says it visually). */
   private readonly unreadStatus = h("p", { class: "sr-only", role: "status" });
   private divider: HTMLElement | null = null;
-  private readonly list = h("ol", { class: "messages", "aria-label": "Messages", tabindex: 0 });
-  private readonly earlier = h("button", { type: "button", class: "link-button earlier", hidden: true, onclick: () => void this.loadEarlier() }, "Load earlier messages");
+  private readonly list = h("ol", { class: "messages", "aria-label": t("panel.title"), tabindex: 0 });
+  private readonly earlier = h("button", { type: "button", class: "link-button earlier", hidden: true, onclick: () => void this.loadEarlier() }, t("conversation.earlier"));
   private readonly scroller = h("div", { class: "scroller" });
   private readonly write;
   private readonly rows = new Map<number, HTMLElement>();
@@ -68,18 +72,18 @@ export class ConversationView implements View {
   private readonly onVisibility = (): void => this.noteSeen();
 
   constructor(private readonly id: number, private readonly nav: ConversationNav, private readonly focusSeq?: number) {
-    this.write = composer(() => `Write message to ${this.conversation?.name ?? "…"}`, async (body, attachment_ids, client_message_id) => {
+    this.write = composer(() => (this.conversation ? t("compose.write_to", { name: this.conversation.name }) : t("compose.placeholder")), async (body, attachment_ids, client_message_id) => {
       const sent = await post<{ message: Message; feedback: { message: string }[] }>(`/api/conversations/${this.id}/messages`, { body, attachment_ids, client_message_id });
       this.upsert(sent.message);
       this.readSeq = Math.max(this.readSeq, sent.message.seq); // the server moved our cursor past it
-      sent.feedback.forEach((f) => announce(f.message));
+      showFeedback(sent.feedback);
       this.scrollToEnd();
     });
-    const gear = h("button", { type: "button", class: "icon-button", "aria-label": "Conversation settings", onclick: () => this.conversation && this.nav.settings(this.conversation) }, icon("gear"));
+    const gear = h("button", { type: "button", class: "icon-button", "aria-label": t("conversation.settings"), onclick: () => this.conversation && this.nav.settings(this.conversation) }, icon("gear"));
     this.scroller.append(this.earlier, this.list);
     this.el = h("section", { class: "view conversation", "aria-labelledby": "conversation-title" },
       h("div", { class: "view-header" }, backButton(() => this.nav.back()), this.title, gear),
-      this.banner, this.unreadStatus, this.scroller, this.write.el);
+      this.banner, this.sentTo, this.unreadStatus, this.scroller, this.write.el);
     this.observer = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) void this.loadEarlier();
     }, { root: this.scroller });
@@ -117,7 +121,7 @@ export class ConversationView implements View {
       if (focused) { focused.classList.add("found"); focused.scrollIntoView({ block: "center" }); }
       else if (divider) this.scrollTo(divider);
       else this.scrollToEnd();
-      if (unread) this.unreadStatus.textContent = `${c.unread} new message${c.unread === 1 ? "" : "s"}${divider ? ", below the line “New messages”" : ""}.`;
+      if (unread) this.unreadStatus.textContent = t(divider ? "conversation.unread_below" : "conversation.unread", { count: c.unread });
       this.watching = true;
       this.rows.forEach((row) => this.reading.observe(row));
     } catch (e) {
@@ -156,7 +160,7 @@ export class ConversationView implements View {
       .find((row) => Number(row.dataset.seq) > readSeq);
     if (!first) return null;
     this.divider = h("li", { class: "unread-divider", "data-seq": Number(first.dataset.seq) - 0.5 },
-      h("span", {}, "New messages"));
+      h("span", {}, t("conversation.new_messages")));
     first.before(this.divider);
     return this.divider;
   }
@@ -190,14 +194,22 @@ export class ConversationView implements View {
 
   private applyStatus(c: Conversation): void {
     this.title.textContent = c.name;
+    this.showRecipients(c);
     this.write.setNotice(c.working_hours_notice ?? null);
     const closed = c.status !== "open" || this.removed;
-    const notice = this.removed ? "You are no longer a participant in this conversation." : c.status === "closed" ? "Closed conversation" : c.status_notice;
-    this.showBanner(closed ? [notice, c.status === "closed" ? c.status_notice : null].filter(Boolean).join(". ") : null);
+    const notice = this.removed ? t("conversation.removed") : c.status_notice;
+    this.showBanner(closed ? notice : null);
     this.write.setClosed(this.removed ? notice
-      : c.status === "closed" ? "Closed conversation. No new messages can be sent."
-      : c.status === "deleted" ? "This conversation was deleted. You can read its history, but not send new messages."
-      : c.messaging_disabled_notice ?? (c.kind === "mass" ? MASS_ONE_WAY : null));
+      : c.status === "closed" ? t("conversation.closed_no_send")
+      : c.status === "deleted" ? t("conversation.deleted_no_send")
+      : c.messaging_disabled_notice ?? (c.kind === "mass" ? t("conversation.mass_one_way") : null));
+  }
+
+  private showRecipients(c: Conversation): void {
+    this.sentTo.hidden = !c.recipients?.length;
+    replace(this.sentTo, ...(c.recipients?.length ? [h("span", {}, t("conversation.each_own"), " "),
+      h("ul", {}, ...c.recipients.map((r) => h("li", {},
+        h("a", { href: `#c${r.conversation_id}`, onclick: (e: Event) => { e.preventDefault(); this.nav.open(r.conversation_id); } }, r.name))))] : []));
   }
 
   private showBanner(text: string | null): void {
@@ -313,9 +325,9 @@ export class ConversationView implements View {
     const bubble = h("div", { class: "bubble" },
       h("div", { class: "meta" },
         h("span", { class: "author" }, m.sender.name), timeLabel(m.created_at),
-        m.edited_at && !m.deleted ? h("span", { class: "edited" }, "edited") : null,
-        m.deleted ? null : menuButton(`Message options for ${m.sender.name}'s message`, () => this.options(m, own))),
-      m.forwarded_from && !m.deleted ? h("p", { class: "forwarded" }, `Forwarded from ${m.forwarded_from.sender_name}`) : null,
+        m.edited_at && !m.deleted ? h("span", { class: "edited" }, t("message.edited")) : null,
+        m.deleted ? null : menuButton(t("message.options", { name: m.sender.name }), () => this.options(m, own))),
+      m.forwarded_from && !m.deleted ? h("p", { class: "forwarded" }, t("message.forwarded_from", { name: m.forwarded_from.sender_name })) : null,
       body, files);
     if (m.read_by) this.readBy.set(m.id, m.read_by);
     const readBy = own && !m.deleted ? this.readBy.get(m.id) : undefined;
@@ -327,26 +339,26 @@ export class ConversationView implements View {
   private options(m: Message, own: boolean): MenuItem[] {
     const items: MenuItem[] = [];
     if (own) {
-      if (mayEdit(this.conversation, m)) items.push({ label: "Edit", run: () => this.edit(m) });
-      items.push({ label: "Delete message", danger: true, run: () => this.deleteOwn(m) });
+      if (mayEdit(this.conversation, m)) items.push({ label: t("message.edit"), run: () => this.edit(m) });
+      items.push({ label: t("message.delete"), danger: true, run: () => this.deleteOwn(m) });
     }
-    items.push({ label: "Forward", run: () => this.forward(m) });
-    items.push({ label: "Mark as unread", run: () => this.markUnread(m) });
+    items.push({ label: t("message.forward"), run: () => this.forward(m) });
+    items.push({ label: t("message.mark_unread"), run: () => this.markUnread(m) });
     if (!own) {
-      items.push({ label: "Report abuse", run: () => this.report(m) });
-      if (mayModeratorDelete(this.conversation, m)) items.push({ label: "Delete message", danger: true, run: () => this.moderate(m) });
+      items.push({ label: t("message.report"), run: () => this.report(m) });
+      if (mayModeratorDelete(this.conversation, m)) items.push({ label: t("message.delete"), danger: true, run: () => this.moderate(m) });
     }
     return items;
   }
 
 
   private async edit(m: Message): Promise<void> {
-    const body = await promptDialog("Edit message", "Message", "Save", m.body ?? "", true);
+    const body = await promptDialog(t("message.edit_title"), t("message.edit_label"), t("message.save"), m.body ?? "", true);
     if (body) await attempt(async () => this.upsert(await patch<Message>(`/api/messages/${m.id}`, { body })));
   }
 
   private async deleteOwn(m: Message): Promise<void> {
-    if (await confirmDialog("Delete message", "Delete this message? Its content is removed for everyone.", "Delete")) {
+    if (await confirmDialog(t("message.delete"), t("message.delete_confirm"), t("message.delete_ok"))) {
       await attempt(async () => this.upsert(await del<Message>(`/api/messages/${m.id}`)));
     }
   }
@@ -362,15 +374,13 @@ export class ConversationView implements View {
       if (!(e instanceof ApiError && e.code === "confirmation_required")) return announce((e as Error).message, "error");
       confirmation = e.message;
     }
-    if (await confirmDialog("Delete message", confirmation, "Delete")) {
+    if (await confirmDialog(t("message.delete"), confirmation, t("message.delete_ok"))) {
       await attempt(async () => this.upsert(await post<Message>(`/api/messages/${m.id}/moderate`, { confirm: true })));
     }
   }
 
-  private async forward(m: Message): Promise<void> {
-    const targets = state.conversations.filter(maySendTo);
-    const to = await chooseDialog("Forward", "Forward to", targets.map((c) => ({ value: String(c.id), label: c.name })), "Forward");
-    if (to) await attempt(() => post(`/api/messages/${m.id}/forward`, { conversation_id: Number(to) }), "Message forwarded.");
+  private forward(m: Message): void {
+    this.nav.forward(m);
   }
 
   private async markUnread(m: Message): Promise<void> {
@@ -384,7 +394,7 @@ export class ConversationView implements View {
       await post(`/api/messages/${m.id}/unread`);
       this.readSeq = this.seenSeq = m.seq - 1;
       this.showDivider(m.seq - 1);
-    }, "Marked as unread.");
+    }, t("message.marked_unread"));
     if (marked) await refresh().catch(() => undefined);
     else {
       this.keepUnread = false; // nothing changed: reading goes on

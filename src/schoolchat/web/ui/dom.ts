@@ -1,5 +1,6 @@
 // A tiny DOM builder: no framework, no innerHTML except for the server's sanitised message HTML.
 
+import { language, shortTime, t } from "./i18n";
 import type { Attachment } from "./types";
 
 type Child = Node | string | null | undefined | false;
@@ -31,7 +32,7 @@ export function replace(parent: Element, ...children: Child[]): void {
 
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);
-  if (!el) throw new Error(`#${id} is missing from the page`);
+  if (!el) throw new Error(`#${id} is missing from the page`); // i18n-exempt: a fault of the page, not a user's
   return el as T;
 }
 
@@ -71,26 +72,21 @@ export function avatar(name: string, url: string | null, initials?: string): HTM
 }
 
 export function timeLabel(iso: string): HTMLTimeElement {
-  const date = new Date(iso);
-  const today = new Date();
-  const sameDay = date.toDateString() === today.toDateString();
-  const text = sameDay
-    ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-    : date.toLocaleDateString([], { day: "numeric", month: "short" });
-  return h("time", { datetime: iso, title: date.toLocaleString() }, text);
+  const { text, full } = shortTime(new Date(iso));
+  return h("time", { datetime: iso, title: full }, text);
 }
 
 export function fileSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes < 1024) return t("size.bytes", { n: bytes });
+  if (bytes < 1024 * 1024) return t("size.kb", { n: Math.round(bytes / 1024) });
+  return t("size.mb", { n: (bytes / 1024 / 1024).toLocaleString(language(), { maximumFractionDigits: 1, minimumFractionDigits: 1 }) });
 }
 
 /** A message's files as download links (file icon, name, size: §6.2), each to the URL `href` gives: the
  * conversation's own route, or a report's for the files its evidence keeps. Null when there are none. */
 export function attachmentList(files: Attachment[] | undefined, href: (file: Attachment) => string): HTMLElement | null {
   if (!files?.length) return null;
-  return h("ul", { class: "attachments", "aria-label": "Attachments" }, ...files.map((a) => h("li", {},
+  return h("ul", { class: "attachments", "aria-label": t("files.attachments") }, ...files.map((a) => h("li", {},
     h("a", { href: href(a), download: a.name, class: "file" },
       icon("file"), h("span", { class: "filename" }, a.name), h("span", { class: "size" }, ` (${fileSize(a.size)})`)))));
 }

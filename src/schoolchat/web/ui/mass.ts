@@ -2,7 +2,9 @@
 
 import { get, newClientId, post } from "./api";
 import { attempt, h, replace, timeLabel } from "./dom";
+import { orgKindLabel, roleLabel, t, type Key } from "./i18n";
 import { fetchReadBy, showReadBy } from "./reads";
+import type { Message } from "./types";
 
 interface Targets { orgs: { id: number; name: string; kind: string }[]; roles: string[]; }
 interface Job {
@@ -10,16 +12,27 @@ interface Job {
   delivered: number; skipped_disabled: number; progress: number; error: string | null; created_at: string;
 }
 
-const ROLE_LABEL: Record<string, string> = { student: "Students", teacher: "Teachers", admin: "Administrators" };
+const ROLE_LABEL: Record<string, Key> = { student: "mass.students", teacher: "mass.teachers", admin: "mass.admins" };
 
 function jobLine(job: Job): HTMLElement {
   const state = job.status === "done"
-    ? `Delivered to ${job.delivered} of ${job.total}${job.skipped_disabled ? `; ${job.skipped_disabled} skipped (messaging disabled)` : ""}.`
-    : job.status === "failed" ? `Failed: ${job.error ?? "unknown error"}` : `Sending… ${Math.round(job.progress * 100)}%`;
+    ? t(job.skipped_disabled ? "mass.delivered_skipped" : "mass.delivered", { delivered: job.delivered, count: job.total, skipped: job.skipped_disabled })
+    : job.status === "failed" ? t("mass.failed", { error: job.error ?? t("mass.unknown_error") }) : t("mass.sending", { percent: Math.round(job.progress * 100) });
+  const text = h("blockquote", { class: "mass-text" });
   const line = h("li", { "data-job": job.id }, timeLabel(job.created_at), " ", state,
-    job.status === "running" || job.status === "queued" ? h("progress", { max: 1, value: job.progress, "aria-label": "Delivery progress" }) : null);
+    job.status === "running" || job.status === "queued" ? h("progress", { max: 1, value: job.progress, "aria-label": t("mass.progress") }) : null,
+    text);
+  void showText(text, job);
   if (job.status === "done") void readBy(line, job);
   return line;
+}
+
+/** The message itself, as its conversation holds it now (a deleted one shows its notice): the mass conversation
+ * has this one message. */
+async function showText(text: HTMLElement, job: Job): Promise<void> {
+  const page = await get<{ messages: Message[] }>(`/api/conversations/${job.conversation_id}/messages?limit=1`).catch(() => null);
+  const message = page?.messages.find((m) => m.id === job.message_id);
+  if (message) text.textContent = message.deleted?.notice ?? message.body ?? "";
 }
 
 /** "Read by X of Y" for a delivered mass message: one count, asked for each message the list shows. */
@@ -30,10 +43,10 @@ async function readBy(line: HTMLElement, job: Job): Promise<void> {
 
 export async function massMessagingPage(main: HTMLElement, openConversation: (id: number) => void): Promise<void> {
   const [targets, jobs] = await Promise.all([get<Targets>("/api/mass-messages/targets"), get<Job[]>("/api/mass-messages")]);
-  const orgBoxes = targets.orgs.map((o) => h("label", { class: "radio" }, h("input", { type: "checkbox", value: String(o.id) }), ` ${o.name} (${o.kind})`));
-  const roleBoxes = targets.roles.map((r) => h("label", { class: "radio" }, h("input", { type: "checkbox", value: r, checked: r === "student" }), ` ${ROLE_LABEL[r] ?? r}`));
+  const orgBoxes = targets.orgs.map((o) => h("label", { class: "radio" }, h("input", { type: "checkbox", value: String(o.id) }), ` ${t("admin.org_option", { name: o.name, kind: orgKindLabel(o.kind) })}`));
+  const roleBoxes = targets.roles.map((r) => h("label", { class: "radio" }, h("input", { type: "checkbox", value: r, checked: r === "student" }), ` ${ROLE_LABEL[r] ? t(ROLE_LABEL[r]) : roleLabel(r)}`));
   const body = h("textarea", { id: "mass-body", rows: 5, required: true });
-  const history = h("ul", { class: "jobs", "aria-label": "Sent mass messages", "aria-live": "polite" }, ...jobs.map(jobLine));
+  const history = h("ul", { class: "jobs", "aria-label": t("mass.sent_list"), "aria-live": "polite" }, ...jobs.map(jobLine));
   let latest: Job | undefined = jobs[0];
   const checked = (boxes: HTMLElement[]): string[] => boxes.map((b) => b.querySelector("input")!).filter((i) => i.checked).map((i) => i.value);
 
@@ -52,7 +65,7 @@ export async function massMessagingPage(main: HTMLElement, openConversation: (id
       job = await post<Job>("/api/mass-messages", {
         org_ids: checked(orgBoxes).map(Number), roles: checked(roleBoxes), body: body.value.trim(), client_message_id: newClientId(),
       });
-    }, "Mass message accepted; delivery continues in the background.");
+    }, t("mass.accepted"));
     if (ok && job) {
       body.value = "";
       latest = job;
@@ -61,15 +74,15 @@ export async function massMessagingPage(main: HTMLElement, openConversation: (id
     }
   };
 
-  replace(main, h("h1", {}, "Mass messaging"),
-    h("p", {}, "A one-way message to members of your hierarchy. It appears in their messages panel with the mass message icon."),
+  replace(main, h("h1", {}, t("menu.mass")),
+    h("p", {}, t("mass.intro")),
     h("form", { class: "card", onsubmit: send },
-      h("fieldset", { class: "choice" }, h("legend", {}, "Send to people in"), ...orgBoxes),
-      h("fieldset", { class: "choice" }, h("legend", {}, "With the role"), ...roleBoxes),
-      h("label", { for: "mass-body" }, "Message"), body,
+      h("fieldset", { class: "choice" }, h("legend", {}, t("mass.send_to")), ...orgBoxes),
+      h("fieldset", { class: "choice" }, h("legend", {}, t("mass.with_role")), ...roleBoxes),
+      h("label", { for: "mass-body" }, t("message.edit_label")), body,
       h("div", { class: "actions" },
-        h("button", { type: "submit", class: "button primary" }, "Send mass message"))),
-    h("section", { class: "card" }, h("h2", {}, "Sent"), history,
-      h("button", { type: "button", class: "link-button", onclick: () => latest && openConversation(latest.conversation_id) }, "Open the latest in Messages")));
+        h("button", { type: "submit", class: "button primary" }, t("mass.send")))),
+    h("section", { class: "card" }, h("h2", {}, t("mass.sent")), history,
+      h("button", { type: "button", class: "link-button", onclick: () => latest && openConversation(latest.conversation_id) }, t("mass.open_latest"))));
   jobs.filter((j) => j.status === "queued" || j.status === "running").forEach((j) => void follow(j));
 }

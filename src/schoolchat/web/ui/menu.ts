@@ -1,11 +1,14 @@
 // The ⋯ menus and the confirm/prompt dialogs, usable with the keyboard alone (arrows, Enter, Escape).
 
 import { h, icon } from "./dom";
+import { t } from "./i18n";
 
 export interface MenuItem {
   label: string;
   run: () => void | Promise<void>;
   danger?: boolean;
+  /** One of a set of choices (a language): shown as chosen or not. */
+  checked?: boolean;
 }
 
 let closeOpen: (() => void) | null = null;
@@ -14,9 +17,10 @@ document.addEventListener("click", (e) => {
   if (closeOpen && !(e.target as Element).closest(".menu-wrap")) closeOpen();
 });
 
-/** A "⋯" button that opens a list of actions; `label` names it for screen readers. */
-export function menuButton(label: string, items: () => MenuItem[]): HTMLElement {
-  const button = h("button", { class: "icon-button more", type: "button", "aria-label": label, "aria-haspopup": "menu", "aria-expanded": "false" }, icon("more"));
+/** A "⋯" button that opens a list of actions; `label` names it for screen readers. A button showing `face`
+ * instead is named by what it shows (`label` null). */
+export function menuButton(label: string | null, items: () => MenuItem[], face?: Node[]): HTMLElement {
+  const button = h("button", { class: face ? "profile-button" : "icon-button more", type: "button", "aria-label": label, "aria-haspopup": "menu", "aria-expanded": "false" }, ...(face ?? [icon("more")]));
   const list = h("ul", { class: "menu", role: "menu", hidden: true });
   const wrap = h("div", { class: "menu-wrap" }, button, list);
 
@@ -33,7 +37,8 @@ export function menuButton(label: string, items: () => MenuItem[]): HTMLElement 
     closeOpen?.();
     list.replaceChildren(...items().map((item) => h("li", { role: "none" },
       h("button", {
-        type: "button", role: "menuitem", class: item.danger ? "danger" : "",
+        type: "button", role: item.checked === undefined ? "menuitem" : "menuitemradio", class: item.danger ? "danger" : "",
+        "aria-checked": item.checked === undefined ? null : String(item.checked),
         onclick: () => { close(true); void item.run(); },
       }, item.label))));
     list.hidden = false;
@@ -57,7 +62,7 @@ export function menuButton(label: string, items: () => MenuItem[]): HTMLElement 
 /** A modal dialog; without `okLabel` it only informs, with a Close button. */
 export function modal(title: string, body: HTMLElement[], okLabel: string | null, danger: boolean): Promise<HTMLDialogElement | null> {
   const ok = okLabel === null ? null : h("button", { type: "submit", class: danger ? "button danger" : "button primary", value: "ok" }, okLabel);
-  const cancel = h("button", { type: "submit", class: "button", value: "cancel", formnovalidate: true }, okLabel === null ? "Close" : "Cancel");
+  const cancel = h("button", { type: "submit", class: "button", value: "cancel", formnovalidate: true }, okLabel === null ? t("dialog.close") : t("dialog.cancel"));
   const heading = h("h2", { id: "dialog-title" }, title);
   const form = h("form", { method: "dialog" }, heading, ...body, h("div", { class: "actions" }, cancel, ok));
   const dialog = h("dialog", { class: "dialog", "aria-labelledby": "dialog-title" }, form);
@@ -88,11 +93,4 @@ export async function promptDialog(title: string, label: string, okLabel: string
   if (multiline) field.value = initial;
   const dialog = await modal(title, [h("label", { for: "dialog-field" }, label), field], okLabel, false);
   return dialog ? field.value.trim() : null;
-}
-
-/** Pick one of a few options (a conversation to forward to, say); resolves to its value or null. */
-export async function chooseDialog(title: string, label: string, options: { value: string; label: string }[], okLabel: string): Promise<string | null> {
-  const select = h("select", { id: "dialog-field", required: true }, ...options.map((o) => h("option", { value: o.value }, o.label)));
-  const dialog = await modal(title, [h("label", { for: "dialog-field" }, label), select], okLabel, false);
-  return dialog ? select.value : null;
 }

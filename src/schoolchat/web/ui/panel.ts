@@ -2,6 +2,7 @@
 
 import { get } from "./api";
 import { avatar, byId, h, icon, replace, timeLabel } from "./dom";
+import { t, type Key } from "./i18n";
 import { notificationTexts } from "./notifications";
 import { onChange, refresh, showMore, state } from "./state";
 import type { Conversation, HubEvent, Message } from "./types";
@@ -12,9 +13,9 @@ export interface View {
   close?(): void;
 }
 
-const KIND_LABEL: Record<Conversation["kind"], string> = {
-  direct: "1:1 conversation", group: "Group conversation", course: "Course conversation",
-  project: "Project conversation", individual: "Individual messages", mass: "Mass message",
+const KIND_LABEL: Record<Conversation["kind"], Key> = {
+  direct: "kind.direct", group: "kind.group", course: "kind.course",
+  project: "kind.project", individual: "kind.individual", mass: "kind.mass",
 };
 const KIND_ICON = { group: "group", course: "course", project: "project", individual: "people", mass: "mass" } as const;
 
@@ -22,23 +23,23 @@ export class Panel {
   private readonly root = byId("panel");
   private readonly bubble = byId<HTMLButtonElement>("chat-button");
   private readonly badge = byId("chat-badge");
-  private readonly list = h("ul", { class: "conversation-list", "aria-label": "Conversations" });
+  private readonly list = h("ul", { class: "conversation-list", "aria-label": t("panel.conversations") });
   private readonly status = h("p", { class: "connection", role: "status", hidden: true });
   private readonly body = h("div", { class: "panel-body" });
-  private readonly search = h("input", { type: "search", id: "panel-search", placeholder: "Search", autocomplete: "off" });
+  private readonly search = h("input", { type: "search", id: "panel-search", placeholder: t("panel.search"), autocomplete: "off" });
   private stack: View[] = [];
 
   constructor(private readonly actions: { newMessage(): View; open(id: number, focusSeq?: number): View; notifications(): View }) {
     const form = h("form", { class: "search", role: "search", onsubmit: (e: Event) => { e.preventDefault(); void this.runSearch(); } },
-      h("label", { for: "panel-search", class: "sr-only" }, "Search across all conversations"), this.search);
+      h("label", { for: "panel-search", class: "sr-only" }, t("panel.search_label")), this.search);
     replace(this.root,
       h("header", { class: "panel-header" },
-        h("h2", { id: "panel-title" }, "Messages"),
+        h("h2", { id: "panel-title" }, t("panel.title")),
         h("button", { type: "button", class: "icon-button", id: "notification-settings", "aria-label": notificationTexts.title,
           onclick: () => this.reset(this.actions.notifications()) }, icon("bell")),
-        h("button", { type: "button", class: "icon-button", "aria-label": "Close messages", onclick: () => this.hide() }, icon("close"))),
+        h("button", { type: "button", class: "icon-button", "aria-label": t("panel.close"), onclick: () => this.hide() }, icon("close"))),
       h("div", { class: "panel-tools" },
-        h("button", { type: "button", class: "button primary", id: "new-message", onclick: () => this.push(this.actions.newMessage()) }, "New message"),
+        h("button", { type: "button", class: "button primary", id: "new-message", onclick: () => this.push(this.actions.newMessage()) }, t("compose.new_message")),
         form),
       this.status,
       this.body);
@@ -119,36 +120,36 @@ export class Panel {
     const total = state.unreadTotal;
     this.badge.textContent = total > 99 ? "99+" : String(total);
     this.badge.hidden = total === 0;
-    this.bubble.setAttribute("aria-label", total ? `Messages, ${total} unread` : "Messages");
+    this.bubble.setAttribute("aria-label", total ? t("panel.title_unread", { count: total }) : t("panel.title"));
     if (!state.conversations.length) {
-      replace(this.list, h("li", { class: "empty" }, "No conversations yet. Start one with New message."));
+      replace(this.list, h("li", { class: "empty" }, t("panel.empty")));
       return;
     }
     replace(this.list, ...state.conversations.map((c) => this.item(c)),
-      state.more ? h("li", { class: "more" }, h("button", { type: "button", class: "link-button", onclick: () => void showMore() }, "Show more conversations")) : null);
+      state.more ? h("li", { class: "more" }, h("button", { type: "button", class: "link-button", onclick: () => void showMore() }, t("panel.more"))) : null);
   }
 
   private item(c: Conversation): HTMLElement {
     const kindIcon = c.kind === "direct" ? avatar(c.name, null) : h("span", { class: `avatar kind-${c.kind}`, "aria-hidden": "true" }, icon(KIND_ICON[c.kind]));
     const unread = c.unread > 0;
-    const status = c.status !== "open" ? h("span", { class: "tag" }, c.status === "closed" ? "Closed" : "Deleted")
+    const status = c.status !== "open" ? h("span", { class: "tag" }, c.status === "closed" ? t("status.closed") : t("status.deleted"))
       : c.muted ? h("span", { class: "tag muted" }, notificationTexts.muted) : null;
     return h("li", { class: unread ? "conv-item unread" : "conv-item" },
       h("a", { href: `#c${c.id}`, "data-conversation": c.id, onclick: (e: Event) => { e.preventDefault(); this.openConversation(c.id); } },
         kindIcon,
         h("span", { class: "summary" },
-          h("span", { class: "line" }, h("span", { class: "name" }, c.name, h("span", { class: "sr-only" }, `. ${KIND_LABEL[c.kind]}.`)), status, timeLabel(c.last_activity_at)),
+          h("span", { class: "line" }, h("span", { class: "name" }, c.name, h("span", { class: "sr-only" }, t("panel.kind_sr", { kind: t(KIND_LABEL[c.kind]) }))), status, timeLabel(c.last_activity_at)),
           h("span", { class: "line" }, h("span", { class: "preview" }, c.preview?.text ?? c.status_notice ?? ""),
-            unread ? h("span", { class: "dot" }, String(c.unread), h("span", { class: "sr-only" }, " unread")) : null))));
+            unread ? h("span", { class: "dot" }, String(c.unread), h("span", { class: "sr-only" }, t("panel.unread_sr"))) : null))));
   }
 
   private async runSearch(): Promise<void> {
     const q = this.search.value.trim();
     if (!q) return;
-    const results = h("ul", { class: "results", "aria-label": `Search results for ${q}` });
+    const results = h("ul", { class: "results", "aria-label": t("search.results_for_label", { q }) });
     const view: View = {
-      el: h("section", { class: "view", "aria-label": "Search results" },
-        h("div", { class: "view-header" }, backButton(() => this.back()), h("h3", {}, `Results for “${q}”`)), results),
+      el: h("section", { class: "view", "aria-label": t("search.results") },
+        h("div", { class: "view-header" }, backButton(() => this.back()), h("h3", {}, t("search.results_for", { q }))), results),
     };
     this.reset(view);
     try {
@@ -178,7 +179,7 @@ function snippet(html: string): HTMLElement {
 
 export function renderHits(list: HTMLElement, hits: SearchHit[], open: (hit: SearchHit) => void): void {
   if (!hits.length) {
-    replace(list, h("li", { class: "empty", role: "status" }, "No matches."));
+    replace(list, h("li", { class: "empty", role: "status" }, t("search.none")));
     return;
   }
   replace(list, ...hits.map((hit) => h("li", {},
@@ -189,5 +190,5 @@ export function renderHits(list: HTMLElement, hits: SearchHit[], open: (hit: Sea
 }
 
 export function backButton(onclick: () => void): HTMLElement {
-  return h("button", { type: "button", class: "icon-button", "aria-label": "Back", onclick }, icon("back"));
+  return h("button", { type: "button", class: "icon-button", "aria-label": t("nav.back"), onclick }, icon("back"));
 }

@@ -2,6 +2,7 @@
 
 import { get } from "./api";
 import { attempt, h, replace } from "./dom";
+import { t } from "./i18n";
 import { infoDialog } from "./menu";
 import type { ReadBy } from "./types";
 
@@ -15,7 +16,7 @@ const LIST = 100;
 /** One of the two lists, with "Show more" while the server has more. */
 function readerList(base: string, state: "read" | "unread", first: ReadsPage, label: string): HTMLElement {
   const list = h("ul", { class: "readers", "aria-label": label });
-  const more = h("button", { type: "button", class: "link-button" }, "Show more");
+  const more = h("button", { type: "button", class: "link-button" }, t("reads.more"));
   const add = (page: ReadsPage): void => {
     page.people.forEach((p) => list.append(h("li", {}, p.name)));
     more.hidden = page.next_after === null;
@@ -31,8 +32,8 @@ export async function showReaders(conversationId: number, messageId: number): Pr
     const [read, unread] = await Promise.all([
       get<ReadsPage>(`${base}?state=read&limit=${LIST}`), get<ReadsPage>(`${base}?state=unread&limit=${LIST}`)]);
     await infoDialog(read.text, [
-      h("h3", {}, `Read (${read.read})`), readerList(base, "read", read, "Have read it"),
-      h("h3", {}, `Not read yet (${read.total - read.read})`), readerList(base, "unread", unread, "Have not read it")]);
+      h("h3", {}, t("reads.read", { count: read.read })), readerList(base, "read", read, t("reads.have_read")),
+      h("h3", {}, t("reads.unread", { count: read.total - read.read })), readerList(base, "unread", unread, t("reads.have_not_read"))]);
   });
 }
 
@@ -49,5 +50,5 @@ export function showReadBy(holder: HTMLElement, readBy: ReadBy, conversationId: 
     holder.append(button);
   }
   replace(button, readBy.text);
-  button.setAttribute("aria-label", `${readBy.text}: show who has read it`);
+  button.setAttribute("aria-label", t("reads.show", { text: readBy.text }));
 }

@@ -2,6 +2,7 @@
 
 import { ApiError, del, get, patch, post, put } from "./api";
 import { announce, attachmentList, attempt, h, replace, timeLabel } from "./dom";
+import { LANGUAGES, languageName, orgKindLabel, roleLabel, t, type Key, type Language } from "./i18n";
 import { confirmDialog } from "./menu";
 import { schoolNotificationsForm, type SchoolSettings } from "./notifications";
 import { CATEGORIES } from "./report";
@@ -11,21 +12,24 @@ import { participantList } from "./settings";
 import { identityProviderForm } from "./sso";
 import type { Message, Participant, Report } from "./types";
 
-interface Org { id: number; name: string; kind: string; time_zone: string; }
+interface Org { id: number; name: string; kind: string; time_zone: string; messaging_disabled: boolean; default_language: Language | null; }
+interface Space { id: number; kind: "course" | "project"; name: string; participant_count: number; messaging_disabled: boolean; }
 interface AdminPerson { id: number; name: string; username: string; title: string; role: string; messaging_disabled: boolean; mass_messaging: boolean; }
 interface Rule { sender_role: string; recipient_role: string; scope: string; source: string; }
 
-const SCOPES: Record<string, string> = {
-  nobody: "Not at all", shared_space: "Within a shared course or project", same_school: "Within the same school", anyone: "Anyone",
+const SCOPES: Record<string, Key> = {
+  nobody: "rules.nobody", shared_space: "rules.shared_space", same_school: "rules.same_school", anyone: "rules.anyone",
 };
+const SOURCES: Record<string, Key> = { "this org": "rules.source_own", inherited: "rules.source_inherited", default: "rules.source_default" };  // i18n-exempt: the server's names of where a rule comes from
+const REPORT_STATUS: Record<Report["status"], Key> = { open: "reports.status_open", reviewed: "reports.status_reviewed", dismissed: "reports.status_dismissed", escalated: "reports.status_escalated" };
 
 /** The report inbox: open a report to join its conversation as a moderator, then review or dismiss it. */
 export async function reportsPage(main: HTMLElement, openConversation: (id: number) => void): Promise<void> {
-  const list = h("ol", { class: "reports", "aria-label": "Reports" });
+  const list = h("ol", { class: "reports", "aria-label": t("menu.reports") });
   const history = h("section", { class: "pupil-history", "aria-live": "polite" });
-  replace(main, h("h1", {}, "Reported messages"), h("p", {}, "Reports from students about abusive messages. Reporters stay anonymous except in 1:1 conversations."), history, list);
+  replace(main, h("h1", {}, t("reports.title")), h("p", {}, t("reports.intro")), history, list);
   const { reports, safeguarding_lead } = await get<{ reports: Report[]; safeguarding_lead: boolean }>("/api/reports");
-  if (!reports.length) return replace(list, h("li", { class: "empty" }, "No reports."));
+  if (!reports.length) return replace(list, h("li", { class: "empty" }, t("reports.none")));
   const reload = (): void => void reportsPage(main, openConversation);
   // The safeguarding lead reads a pupil's reports across courses, above the inbox (issue 16).
   const showHistory = async (pupil: { id: number; name: string }): Promise<void> => {
@@ -35,7 +39,7 @@ export async function reportsPage(main: HTMLElement, openConversation: (id: numb
     } catch (e) {
       return announce((e as Error).message, "error");
     }
-    replace(history, h("h2", {}, `Reports about ${pupil.name} (${page.reports.length})`),
+    replace(history, h("h2", {}, t("reports.about", { name: pupil.name, count: page.reports.length })),
       h("ol", { class: "reports" }, ...page.reports.map((r) => reportCard(r, openConversation, reload, null))));
     history.querySelector("h2")?.setAttribute("tabindex", "-1");
     (history.querySelector("h2") as HTMLElement | null)?.focus();
@@ -45,17 +49,17 @@ export async function reportsPage(main: HTMLElement, openConversation: (id: numb
 
 /** A 1:1 has no name of its own: its report is titled by its two people (issue 15: it read "null"). */
 function reportTitle(r: Report, reportedSender: string | undefined): string {
-  if (r.evidence.conversation.kind !== "direct") return r.evidence.conversation.name ?? "Conversation";
+  if (r.evidence.conversation.kind !== "direct") return r.evidence.conversation.name ?? t("reports.conversation");
   const people = [r.reporter?.name, reportedSender].filter((n): n is string => Boolean(n));
-  return people.length ? `1:1 conversation: ${people.join(" and ")}` : "1:1 conversation";
+  return t("reports.direct_title", { names: people.join(t("reports.and")) });
 }
 
 /** The reported message's earlier texts, with when each was written and replaced (frozen with the report). */
 function editHistory(m: Message): HTMLElement | null {
   if (!m.versions?.length) return null;
   return h("details", { class: "edit-history" },
-    h("summary", {}, `Edited: earlier versions (${m.versions.length})`),
-    h("ol", {}, ...m.versions.map((v) => h("li", {}, timeLabel(v.written_at), " ", h("q", {}, v.body), " — replaced ", timeLabel(v.replaced_at)))));
+    h("summary", {}, t("reports.versions", { count: m.versions.length })),
+    h("ol", {}, ...m.versions.map((v) => h("li", {}, timeLabel(v.written_at), " ", h("q", {}, v.body), " — ", t("reports.replaced"), " ", timeLabel(v.replaced_at)))));
 }
 
 function reportCard(r: Report, openConversation: (id: number) => void, reload: () => void,
@@ -68,7 +72,7 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
     attachmentList(m.attachments, (a) => `/api/reports/${r.id}/attachments/${a.id}`),
     m.kept_as_evidence ? h("p", { class: "detail kept-as-evidence" }, m.kept_as_evidence) : null];
   const review = (status: "reviewed" | "dismissed") => async (): Promise<void> => {
-    if (await attempt(() => post(`/api/reports/${r.id}/review`, { status, note: "" }), status === "reviewed" ? "Report marked as reviewed." : "Report dismissed.")) reload();
+    if (await attempt(() => post(`/api/reports/${r.id}/review`, { status, note: "" }), status === "reviewed" ? t("reports.reviewed") : t("reports.dismissed"))) reload();
   };
   // §5.7 note: a deleted course or project conversation that was reported is restored from the report. The server
   // refuses (409) while a newer conversation of the course is in use; its message is shown beside the button.
@@ -82,37 +86,37 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
       restoreError.textContent = (e as Error).message;
       return;
     }
-    announce("Conversation restored.");
+    announce(t("reports.restored"));
     reload();
   };
   const escalateNote = h("textarea", { id: `escalate-note-${r.id}`, rows: 2 });
   const escalate = async (): Promise<void> => {
-    if (await attempt(() => post(`/api/reports/${r.id}/escalate`, { note: escalateNote.value.trim() }), "Report escalated.")) reload();
+    if (await attempt(() => post(`/api/reports/${r.id}/escalate`, { note: escalateNote.value.trim() }), t("reports.escalated_toast"))) reload();
   };
   const open = r.status === "open" || r.status === "escalated";
   return h("li", { class: `report card status-${r.status}` },
-    h("h2", {}, reportTitle(r, reported?.sender.name), " ", h("span", { class: "tag" }, r.status)),
-    h("p", { class: "detail" }, "Reported ", timeLabel(r.created_at), r.reporter ? ` by ${r.reporter.name}` : " anonymously"),
-    h("p", { class: `category category-${r.category}` }, h("strong", {}, "Category: "), CATEGORIES[r.category] ?? r.category),
-    r.escalation ? h("p", { class: "escalation" }, h("strong", {}, "Escalated "), timeLabel(r.escalation.at), `: ${r.escalation.note}`) : null,
-    deleted ? h("p", { class: "detail" }, "This conversation was deleted. Restore it to let its participants write in it again.") : null,
-    h("p", {}, h("strong", {}, "Reason: "), r.reason),
+    h("h2", {}, reportTitle(r, reported?.sender.name), " ", h("span", { class: "tag" }, t(REPORT_STATUS[r.status]))),
+    h("p", { class: "detail" }, t("reports.reported"), " ", timeLabel(r.created_at), " ", r.reporter ? t("reports.by", { name: r.reporter.name }) : t("reports.anonymously")),
+    h("p", { class: `category category-${r.category}` }, h("strong", {}, t("reports.category")), CATEGORIES[r.category] ? t(CATEGORIES[r.category]) : r.category),
+    r.escalation ? h("p", { class: "escalation" }, h("strong", {}, t("reports.escalated")), timeLabel(r.escalation.at), `: ${r.escalation.note}`) : null,
+    deleted ? h("p", { class: "detail" }, t("reports.deleted")) : null,
+    h("p", {}, h("strong", {}, t("reports.reason")), r.reason),
     reported ? h("blockquote", {}, ...frozen(reported)) : null,
     reported ? editHistory(reported) : null,
     around.length ? h("details", { class: "evidence", open: !reported },
-      h("summary", {}, reported ? `Messages before and after it (${around.length})` : `The conversation's newest messages (${around.length})`),
+      h("summary", {}, reported ? t("reports.around", { count: around.length }) : t("reports.newest", { count: around.length })),
       h("ol", { class: "evidence-messages" }, ...around.map((m) => h("li", {}, timeLabel(m.created_at), " ", ...frozen(m))))) : null,
     h("div", { class: "actions" },
       h("button", { type: "button", class: "button primary", onclick: async () => {
         if (await attempt(() => post(`/api/reports/${r.id}/open`))) openConversation(r.conversation_id);
-      } }, "Open conversation"),
-      open ? h("button", { type: "button", class: "button", onclick: review("reviewed") }, "Mark reviewed") : null,
-      open ? h("button", { type: "button", class: "button", onclick: review("dismissed") }, "Dismiss") : null,
-      showHistory && reported ? h("button", { type: "button", class: "button", onclick: () => void showHistory(reported.sender) }, `Reports about ${reported.sender.name}`) : null),
+      } }, t("reports.open")),
+      open ? h("button", { type: "button", class: "button", onclick: review("reviewed") }, t("reports.mark_reviewed")) : null,
+      open ? h("button", { type: "button", class: "button", onclick: review("dismissed") }, t("reports.dismiss")) : null,
+      showHistory && reported ? h("button", { type: "button", class: "button", onclick: () => void showHistory(reported.sender) }, t("reports.about_button", { name: reported.sender.name })) : null),
     showHistory && r.status === "open" ? h("div", { class: "escalate" },
-      h("label", { for: `escalate-note-${r.id}` }, "Escalation note (what was done, and to whom it was passed on)"), escalateNote,
-      h("button", { type: "button", class: "button", onclick: () => void escalate() }, "Escalate")) : null,
-    deleted ? h("div", { class: "actions" }, h("button", { type: "button", class: "button", onclick: () => void restore() }, "Restore conversation")) : null,
+      h("label", { for: `escalate-note-${r.id}` }, t("reports.escalation_note")), escalateNote,
+      h("button", { type: "button", class: "button", onclick: () => void escalate() }, t("reports.escalate"))) : null,
+    deleted ? h("div", { class: "actions" }, h("button", { type: "button", class: "button", onclick: () => void restore() }, t("reports.restore"))) : null,
     deleted ? restoreError : null);
 }
 
@@ -120,10 +124,10 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
  * single sign-on, and the learning platforms that launch Messages. */
 export async function adminPage(main: HTMLElement): Promise<void> {
   const orgs = await get<Org[]>("/api/admin/orgs");
-  const select = h("select", { id: "admin-org" }, ...orgs.map((o) => h("option", { value: String(o.id) }, `${o.name} (${o.kind})`)));
+  const select = h("select", { id: "admin-org" }, ...orgs.map((o) => h("option", { value: String(o.id) }, t("admin.org_option", { name: o.name, kind: orgKindLabel(o.kind) }))));
   const body = h("div", {});
-  replace(main, h("h1", {}, "Administration"),
-    h("label", { for: "admin-org" }, "Organisation "), select, body);
+  replace(main, h("h1", {}, t("menu.admin")),
+    h("label", { for: "admin-org" }, t("admin.org"), " "), select, body);
   const find = h("input", { id: "admin-find", type: "search", autocomplete: "off" });
   const people = h("div", {});
   const showPeople = async (): Promise<void> => {
@@ -135,12 +139,14 @@ export async function adminPage(main: HTMLElement): Promise<void> {
   find.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(() => void showPeople(), 250); });
   const show = async (): Promise<void> => {
     const org = orgs.find((o) => String(o.id) === select.value)!;
-    const [rules, roster, notifications, identityProvider] = await Promise.all([
+    const [rules, roster, notifications, identityProvider, spaces] = await Promise.all([
       get<Rule[]>(`/api/admin/orgs/${org.id}/rules`), rosterCard(org.id),
-      get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`), identityProviderForm(org.id)]);
-    replace(body, timeZoneForm(org), roster, rulesForm(org.id, rules), schoolNotificationsForm(org.id, notifications),
+      get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`), identityProviderForm(org.id),
+      get<Space[]>(`/api/admin/orgs/${org.id}/spaces`)]);
+    replace(body, timeZoneForm(org), languageForm(org), messagingCard(org, spaces), roster, rulesForm(org.id, rules),
+      schoolNotificationsForm(org.id, notifications),
       identityProvider, await leadsCard(org.id, () => void show()),
-      h("section", { class: "card" }, h("h2", {}, "People"), h("label", { for: "admin-find" }, "Find a person "), find, people),
+      h("section", { class: "card" }, h("h2", {}, t("admin.people")), h("label", { for: "admin-find" }, t("admin.find"), " "), find, people),
       await platformsCard(org.id));
     await showPeople();
   };
@@ -162,19 +168,19 @@ async function leadsCard(orgId: number, reload: () => void): Promise<HTMLElement
   const designate = async (e: Event): Promise<void> => {
     e.preventDefault();
     const name = pick.selectedOptions[0]?.textContent ?? "";
-    if (await attempt(() => put(url(pick.value), {}), `${name.replace(/ \(.*\)$/, "")} is now a safeguarding lead.`)) reload();
+    if (await attempt(() => put(url(pick.value), {}), t("leads.designated", { name: name.replace(/ \(.*\)$/, "") }))) reload();
   };
   return h("form", { class: "card safeguarding-leads", onsubmit: designate },
-    h("h2", {}, "Safeguarding lead"),
-    h("p", {}, "The safeguarding lead receives every report of the school, is told at once of a self-harm concern, can escalate a report and can read a pupil's report history."),
+    h("h2", {}, t("leads.title")),
+    h("p", {}, t("leads.intro")),
     leads.length
       ? h("ul", { class: "leads" }, ...leads.map((l) => h("li", {}, l.name, " ",
-        h("button", { type: "button", class: "button", "aria-label": `Stand down ${l.name}`, onclick: async () => {
-          if (await attempt(() => del(url(l.id)), `${l.name} is no longer a safeguarding lead.`)) reload();
-        } }, "Stand down"))))
-      : h("p", { class: "detail" }, "No safeguarding lead is designated."),
-    candidates.length ? h("div", { class: "actions" }, h("label", { for: "lead-pick" }, "Designate "), pick,
-      h("button", { type: "submit", class: "button primary" }, "Designate as safeguarding lead")) : null);
+        h("button", { type: "button", class: "button", "aria-label": t("leads.stand_down_named", { name: l.name }), onclick: async () => {
+          if (await attempt(() => del(url(l.id)), t("leads.stood_down", { name: l.name }))) reload();
+        } }, t("leads.stand_down")))))
+      : h("p", { class: "detail" }, t("leads.none")),
+    candidates.length ? h("div", { class: "actions" }, h("label", { for: "lead-pick" }, t("leads.designate_label")), pick,
+      h("button", { type: "submit", class: "button primary" }, t("leads.designate"))) : null);
 }
 
 /** The org's one clock: teachers' working hours, students' quiet hours and the daily digest are read in it. */
@@ -182,34 +188,79 @@ function timeZoneForm(org: Org): HTMLElement {
   const zone = h("input", { id: "org-time-zone", required: true, value: org.time_zone, autocomplete: "off", spellcheck: false });
   const save = async (e: Event): Promise<void> => {
     e.preventDefault();
-    if (await attempt(() => patch(`/api/admin/orgs/${org.id}`, { time_zone: zone.value.trim() }), `Time zone of ${org.name}: ${zone.value.trim()}.`)) {
+    if (await attempt(() => patch(`/api/admin/orgs/${org.id}`, { time_zone: zone.value.trim() }), t("admin.time_zone_saved", { name: org.name, zone: zone.value.trim() }))) {
       org.time_zone = zone.value.trim();
     }
   };
   return h("form", { class: "card", onsubmit: save },
-    h("h2", {}, "Time zone"),
-    h("label", { for: "org-time-zone" }, "IANA time zone (such as Europe/Oslo) "), zone,
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, "Save time zone")));
+    h("h2", {}, t("admin.time_zone")),
+    h("label", { for: "org-time-zone" }, t("admin.time_zone_label"), " "), zone,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, t("admin.time_zone_save"))));
+}
+
+/** §6.4 for a whole org (everyone with a role in it or below) and for each of its courses and projects (their
+ * conversation refuses messages); a person's own switch is in People. */
+function messagingCard(org: Org, spaces: Space[]): HTMLElement {
+  const toggle = (path: string, what: string, item: { messaging_disabled: boolean }): HTMLElement => {
+    const box = h("input", { type: "checkbox", checked: item.messaging_disabled, "aria-label": t("admin.disabled_for", { name: what }) });
+    box.addEventListener("change", async () => {
+      const ok = await attempt(() => patch(path, { messaging_disabled: box.checked }),
+        t("admin.disabled_done", { name: what, context: box.checked ? "on" : "off" }));
+      if (ok) item.messaging_disabled = box.checked;
+      else box.checked = !box.checked;
+    });
+    return box;
+  };
+  return h("section", { class: "card" },
+    h("h2", {}, t("admin.col_disabled")),
+    h("p", {}, t("admin.messaging_intro")),
+    h("label", { class: "radio" }, toggle(`/api/admin/orgs/${org.id}`, org.name, org), " ", t("admin.everyone_in", { name: org.name })),
+    spaces.length ? h("table", {},
+      h("thead", {}, h("tr", {}, ...(["admin.col_space", "settings.participants", "admin.col_disabled"] as const).map((k) => h("th", { scope: "col" }, t(k))))),
+      h("tbody", {}, ...spaces.map((s) => h("tr", {},
+        h("th", { scope: "row" }, s.name, h("span", { class: "detail" }, " ", t(s.kind === "course" ? "admin.space_course" : "admin.space_project"))),
+        h("td", {}, String(s.participant_count)),
+        h("td", {}, toggle(`/api/admin/spaces/${s.id}`, s.name, s))))))
+      : h("p", { class: "detail" }, t("admin.no_spaces")));
+}
+
+/** The language of the org's people who chose none (and of the orgs below that set none); null inherits. */
+function languageForm(org: Org): HTMLElement {
+  const select = h("select", { id: "org-language" },
+    h("option", { value: "", selected: org.default_language === null }, t("admin.language_inherited")),
+    ...LANGUAGES.map((l) => h("option", { value: l, selected: org.default_language === l }, languageName(l))));
+  const save = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const chosen = (select.value || null) as Language | null;
+    if (await attempt(() => patch(`/api/admin/orgs/${org.id}`, { default_language: chosen }),
+      t("admin.language_saved", { name: org.name, language: chosen ? languageName(chosen) : t("admin.language_inherited") }))) {
+      org.default_language = chosen;
+    }
+  };
+  return h("form", { class: "card", onsubmit: save },
+    h("h2", {}, t("admin.language")),
+    h("label", { for: "org-language" }, t("admin.language_label"), " "), select,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, t("admin.language_save"))));
 }
 
 function rulesForm(orgId: number, rules: Rule[]): HTMLElement {
   const rows = rules.map((r) => {
     const id = `rule-${r.sender_role}-${r.recipient_role}`;
-    const scope = h("select", { id }, ...Object.entries(SCOPES).map(([value, label]) => h("option", { value, selected: value === r.scope }, label)));
-    return { rule: r, scope, row: h("tr", {}, h("th", { scope: "row" }, h("label", { for: id }, `${r.sender_role} → ${r.recipient_role}`)), h("td", {}, scope), h("td", { class: "detail" }, r.source)) };
+    const scope = h("select", { id }, ...Object.entries(SCOPES).map(([value, label]) => h("option", { value, selected: value === r.scope }, t(label))));
+    return { rule: r, scope, row: h("tr", {}, h("th", { scope: "row" }, h("label", { for: id }, t("rules.pair", { sender: roleLabel(r.sender_role), recipient: roleLabel(r.recipient_role) }))), h("td", {}, scope), h("td", { class: "detail" }, SOURCES[r.source] ? t(SOURCES[r.source]) : r.source)) };
   });
   const save = async (e: Event): Promise<void> => {
     e.preventDefault();
     await attempt(() => put(`/api/admin/orgs/${orgId}/rules`, {
       rules: rows.map(({ rule, scope }) => ({ sender_role: rule.sender_role, recipient_role: rule.recipient_role, scope: scope.value })),
-    }), "Communication rules saved.");
+    }), t("rules.saved"));
   };
   return h("form", { class: "card", onsubmit: save },
-    h("h2", {}, "Communication rules"),
-    h("p", {}, "Who may start conversations with whom in this organisation."),
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Sender → recipient"), h("th", { scope: "col" }, "May message"), h("th", { scope: "col" }, "Set by"))),
+    h("h2", {}, t("rules.title")),
+    h("p", {}, t("rules.intro")),
+    h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("rules.col_pair")), h("th", { scope: "col" }, t("rules.col_scope")), h("th", { scope: "col" }, t("rules.col_source")))),
       h("tbody", {}, ...rows.map((r) => r.row))),
-    h("button", { type: "submit", class: "button primary" }, "Save rules"));
+    h("button", { type: "submit", class: "button primary" }, t("rules.save")));
 }
 
 /** GDPR Art. 17: the confirmation is the server's own (409 `confirmation_required`): it counts the messages that go
@@ -223,10 +274,10 @@ async function erasePerson(p: AdminPerson, reload: () => void): Promise<void> {
     if (!(e instanceof ApiError && e.code === "confirmation_required")) return announce((e as Error).message, "error");
     confirmation = e.message;
   }
-  if (!(await confirmDialog("Erase person", confirmation, "Erase"))) return;
+  if (!(await confirmDialog(t("admin.erase_title"), confirmation, t("admin.erase")))) return;
   try {
     const erasure = await post<{ kept: { reason: string }[] }>(`/api/admin/users/${p.id}/erasure`, { confirm: true });
-    announce([`${p.name} is being erased.`, ...erasure.kept.map((k) => k.reason)].join(" "));
+    announce([t("admin.erasing", { name: p.name }), ...erasure.kept.map((k) => k.reason)].join(" "));
     reload();
   } catch (e) {
     announce((e as Error).message, "error");
@@ -234,19 +285,19 @@ async function erasePerson(p: AdminPerson, reload: () => void): Promise<void> {
 }
 
 function peopleTable(people: AdminPerson[], reload: () => void): HTMLElement {
-  const toggle = (p: AdminPerson, field: "messaging_disabled" | "mass_messaging", label: string): HTMLElement => {
+  const toggle = (p: AdminPerson, field: "messaging_disabled" | "mass_messaging", label: string, done: Key): HTMLElement => {
     const box = h("input", { type: "checkbox", checked: p[field], "aria-label": `${label}: ${p.name}` });
     box.addEventListener("change", async () => {
-      const ok = await attempt(() => patch(`/api/admin/users/${p.id}`, { [field]: box.checked }), `${p.name}: ${label.toLowerCase()} ${box.checked ? "on" : "off"}.`);
+      const ok = await attempt(() => patch(`/api/admin/users/${p.id}`, { [field]: box.checked }), t(done, { name: p.name, context: box.checked ? "on" : "off" }));
       if (!ok) box.checked = !box.checked;
     });
     return box;
   };
-  return h("table", {}, h("thead", {}, h("tr", {}, ...["Name", "Role", "Messaging disabled", "Mass messaging", "Erasure"].map((t) => h("th", { scope: "col" }, t)))),
+  return h("table", {}, h("thead", {}, h("tr", {}, ...(["admin.col_name", "admin.col_role", "admin.col_disabled", "admin.col_mass", "admin.col_erasure"] as const).map((k) => h("th", { scope: "col" }, t(k))))),
       h("tbody", {}, ...people.map((p) => h("tr", {},
-        h("th", { scope: "row" }, p.name, h("span", { class: "detail" }, ` ${p.title}`)), h("td", {}, p.role),
-        h("td", {}, toggle(p, "messaging_disabled", "Messaging disabled")), h("td", {}, toggle(p, "mass_messaging", "Mass messaging")),
-        h("td", {}, h("button", { type: "button", class: "button", "aria-label": `Erase ${p.name}`, onclick: () => void erasePerson(p, reload) }, "Erase"))))));
+        h("th", { scope: "row" }, p.name, h("span", { class: "detail" }, ` ${p.title}`)), h("td", {}, roleLabel(p.role)),
+        h("td", {}, toggle(p, "messaging_disabled", t("admin.col_disabled"), "admin.disabled_done")), h("td", {}, toggle(p, "mass_messaging", t("admin.col_mass"), "admin.mass_done")),
+        h("td", {}, h("button", { type: "button", class: "button", "aria-label": t("admin.erase_person", { name: p.name }), onclick: () => void erasePerson(p, reload) }, t("admin.erase")))))));
 }
 
 /** The "Link to course participant page" target: the people of a course or project conversation. */
@@ -255,5 +306,5 @@ export async function participantsPage(main: HTMLElement, conversationId: number
     get<{ name: string }>(`/api/conversations/${conversationId}`),
     get<{ participants: Participant[] }>(`/api/conversations/${conversationId}/participants`),
   ]);
-  replace(main, h("h1", {}, `Participants: ${c.name}`), participantList(participants));
+  replace(main, h("h1", {}, t("participants.title", { name: c.name })), participantList(participants));
 }

@@ -11,6 +11,12 @@ export interface Me {
   mass_messaging: boolean;
   roles: Record<string, string>;
   spaces: Record<string, string>;
+  /** The language the server speaks to this person: own choice, else the school's default, else the browser's. */
+  language: "nb" | "nn" | "en";
+  /** The person's own choice; null follows the school's default. */
+  language_setting: "nb" | "nn" | "en" | null;
+  /** The school's clock (IANA): times in the UI are shown on it. */
+  time_zone: string;
 }
 
 export interface Conversation {
@@ -33,6 +39,8 @@ export interface Conversation {
   created_by: number | null;
   /** 1:1 and group: "Maria Jensen usually answers between 08:00 and 16:00" while outside a teacher's hours. */
   working_hours_notice?: string | null;
+  /** "Sent to X people", fetched alone: whom it went to, each with their 1:1 (reached from here until answered). */
+  recipients?: { id: number; name: string; conversation_id: number }[] | null;
 }
 
 /** "Read by 23 of 28": on the sender's own messages where they may see it (mass messages; teachers in courses). */
