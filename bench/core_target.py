@@ -95,14 +95,16 @@ class Server:
 
 
 @asynccontextmanager
-async def serve(url: str, synchronous: str = "FULL") -> AsyncIterator[Server]:
+async def serve(url: str, synchronous: str = "FULL", settings: dict[str, str] | None = None
+                ) -> AsyncIterator[Server]:
     """``schoolchat serve`` exactly as a user starts it (settings from ``SCHOOLCHAT_*``, its log written to
-    results/serve.log as a service manager would keep it), on a free port, until the block ends."""
+    results/serve.log as a service manager would keep it), on a free port, until the block ends. ``settings``:
+    further ``SCHOOLCHAT_*`` variables."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "SCHOOLCHAT_DATABASE_URL": url, "SCHOOLCHAT_SECRET_KEY": SECRET,
-           "SCHOOLCHAT_DATA_DIR": str(RESULTS), "SCHOOLCHAT_SQLITE_SYNCHRONOUS": synchronous}
+           "SCHOOLCHAT_DATA_DIR": str(RESULTS), "SCHOOLCHAT_SQLITE_SYNCHRONOUS": synchronous, **(settings or {})}
     RESULTS.mkdir(exist_ok=True)
     with (RESULTS / "serve.log").open("ab") as log:
         process = subprocess.Popen([str(Path(sys.executable).with_name("schoolchat")), "serve", "--port", str(port)],

@@ -76,7 +76,8 @@ def _startup_objects_frozen() -> Iterator[None]:
 def create_app(settings: Settings | None = None, *, db: Database | None = None, bus: Bus | None = None) -> FastAPI:
     settings = settings or Settings()
     settings.check_secret()
-    db = db or Database(settings.effective_database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    db = db or Database(settings.effective_database_url, sqlite_synchronous=settings.sqlite_synchronous,
+                        pool_size=settings.database_pool_size)
     if bus is None:
         bus = RedisBus(settings.redis_url, db) if settings.redis_url else MemoryBus()
     services = Services(settings, db, bus)

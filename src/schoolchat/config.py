@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # SQLite's journal sync: FULL (the default) makes an acknowledged message survive a power cut; NORMAL only a
     # crash of the process (WAL mode), at a lower cost per commit.
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
+    # PostgreSQL: connections this process keeps open (as many again are opened under bursts); docs/operations.md
+    database_pool_size: int = Field(default=16, ge=1, le=500)
     secret_key: str = DEFAULT_SECRET_KEY
     demo: bool = False
     # Logs (schoolchat.logs): JSON lines, or readable lines in a terminal and the demo ("auto" chooses).

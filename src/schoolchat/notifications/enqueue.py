@@ -21,8 +21,9 @@ _INSERT_JOB = Prepared(insert(notification_jobs).values(
 
 
 async def notify_later(tx: Tx, message_id: int, conversation_id: int, *, now: datetime, urgent: bool = False) -> None:
-    """Queue the message for the notification worker, in the sender's transaction (so it exists iff the message does)."""
-    await _INSERT_JOB.all(tx.conn, message_id=message_id, conversation_id=conversation_id, urgent=urgent, now=now)
+    """Queue the message for the notification worker, in the sender's transaction (so it exists iff the message does).
+    Nothing in that transaction reads the job back, so on PostgreSQL it goes with the commit (one round trip less)."""
+    await _INSERT_JOB.later(tx, message_id=message_id, conversation_id=conversation_id, urgent=urgent, now=now)
 
 
 async def alert_now(tx: Tx, report_id: int, conversation_id: int, user_ids: Sequence[int],
