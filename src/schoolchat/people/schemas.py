@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
@@ -142,6 +144,7 @@ class SpaceIn(Body):
 class SpaceChanges(Body):
     name: str = omittable(max_length=1000)
     messaging_disabled: bool = omittable(description="§6.4: the course's conversation refuses messages")
+    ends_on: date | None = Field(None, strict=False, description="The day it ended (null: not ended); retention counts from it")
 
 
 Scope = Literal["nobody", "shared_space", "same_school", "anyone"]
@@ -204,6 +207,7 @@ class SpaceOut(BaseModel):
     name: str
     description: str
     participant_count: int
+    ends_on: date | None
 
 
 class SpaceParticipantOut(BaseModel):
