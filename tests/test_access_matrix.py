@@ -129,6 +129,10 @@ async def build_world(client: httpx.AsyncClient, make: Factory) -> World:
     export = await client.post("/api/privacy/exports", json={}, headers=member.headers)
     assert export.status_code == 202, export.text
     ids["export"] = export.json()["id"]
+    run = await client.post(f"/api/admin/orgs/{make.school}/retention/runs", json={"confirm": True},
+                            headers=school_admin.headers)
+    assert run.status_code == 202, run.text
+    ids["retention_run"] = run.json()["id"]
     return World(people, ids)
 
 
@@ -467,6 +471,15 @@ ROUTES: list[Route] = [
     Route("admin erase person", "POST", "/api/admin/users/{peer}/erasure", Scope.ADMIN, 202, "peer",
           body={"confirm": True}),
     Route("admin erasure of person", "GET", "/api/admin/users/{erased}/erasure", Scope.ADMIN, 200, "erased"),
+    Route("admin retention of org", "GET", "/api/admin/orgs/{school}/retention", Scope.ADMIN, 200, "school"),
+    Route("admin set retention of org", "PUT", "/api/admin/orgs/{school}/retention", Scope.ADMIN, 200, "school",
+          body={"settings": [{"kind": "closed_reports", "days": 3650}]}),
+    Route("admin retention dry run", "POST", "/api/admin/orgs/{school}/retention/dry-run", Scope.ADMIN, 200,
+          "school"),
+    Route("admin start retention run", "POST", "/api/admin/orgs/{school}/retention/runs", Scope.ADMIN, 202,
+          "school", body={"confirm": True}),
+    Route("admin retention run", "GET", "/api/admin/orgs/{school}/retention/runs/{retention_run}", Scope.ADMIN,
+          200, "retention_run"),
     Route("start own export", "POST", "/api/privacy/exports", Scope.PERSONAL, 202, body={}, messaging=False),
     Route("export status", "GET", "/api/privacy/exports/{export}", Scope.ADMIN, 200, "export",
           allowed=frozenset({"member"})),

@@ -41,7 +41,9 @@ from schoolchat.people.roster.runner import RosterImports
 from schoolchat.periodic import every
 from schoolchat.policy import texts
 from schoolchat.privacy import actions as privacy_actions
+from schoolchat.privacy import retention as content_retention
 from schoolchat.privacy.api import router as privacy_router
+from schoolchat.privacy.retention_api import router as retention_router
 from schoolchat.ratelimit.limiter import Limiter
 from schoolchat.realtime.api import router as realtime_router
 from schoolchat.realtime.bus import Bus, MemoryBus
@@ -114,6 +116,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
                                       "failing roster imports whose process stopped")),
             asyncio.create_task(every(settings.privacy_job_interval_seconds, lambda: privacy_actions.run_jobs(services),
                                       "erasing people's messages, releasing legal holds")),
+            asyncio.create_task(every(settings.retention_interval_seconds, lambda: content_retention.daily(services),
+                                      "removing what the retention policies no longer keep")),
         ]
         try:
             with _startup_objects_frozen():
@@ -174,7 +178,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     # (no two routes match the same request, so the order changes nothing else; tests/test_routes.py checks it).
     for router in (messages_router, conversations_router, realtime_router, hub_router, people_router, search_router,
                    attachments_router, moderation_router, mass_messages_router, notifications_router, roster_router,
-                   auth_router, lti_admin_router, lti_router, privacy_router, sso_router, safeguarding_router):
+                   auth_router, lti_admin_router, lti_router, privacy_router, sso_router, safeguarding_router,
+                   retention_router):
         app.include_router(router)
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api
     declare_credentials(app)

@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     legal_hold_days: int = 365  # a closed report keeps an erased person's content as evidence this long
     export_download_hours: float = 72  # a finished data export can be downloaded this long, then it is deleted
     privacy_job_interval_seconds: float = 10  # how often a process looks for erasures to continue, holds to release
+    retention_interval_seconds: float = 86_400  # the daily round: a retention run over every top org
     # Real time (the SignalR hub at /hubs/messages).
     allowed_origins: list[str] = Field(
         default_factory=list,

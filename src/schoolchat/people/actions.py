@@ -250,7 +250,8 @@ async def create_space(services: Services, actor: Actor, *, kind: str, name: str
 
 
 async def update_space(services: Services, actor: Actor, space_id: int, changes: dict[str, Any]) -> None:
-    """Rename a course or project (its conversation follows), or switch its conversation's messaging off (§6.4)."""
+    """Rename a course or project (its conversation follows), switch its conversation's messaging off (§6.4), or
+    set the day it ended (retention counts from it; audited)."""
     values = dict(changes)
     if "name" in values:
         values["name"] = display_name(values["name"], "name", 200)
@@ -263,6 +264,10 @@ async def update_space(services: Services, actor: Actor, space_id: int, changes:
         if live is not None and "name" in values:
             await conversation_actions.set_name(tx, services, live.id, values["name"], by=actor.id)
         await _audit_switches(tx, actor, "space", space_id, [org_id], values)
+        if "ends_on" in values:
+            ends_on = values["ends_on"]
+            await audit.record(tx, actor, "space.ends_on", "space", space_id, org_ids=[org_id],
+                               details={"ends_on": ends_on.isoformat() if ends_on else None})
 
 
 async def set_rules(services: Services, actor: Actor, org_id: int, rules: list[tuple[str, str, str]]) -> None:

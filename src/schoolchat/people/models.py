@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 
 from schoolchat.db.metadata import metadata
 from schoolchat.db.types import UTCDateTime
@@ -77,6 +89,9 @@ spaces = Table(
     Column("description", Text, nullable=False, server_default=""),
     # §6.4: the course's or project's conversation is switched off (history stays readable).
     Column("messaging_disabled", Boolean, nullable=False, server_default="0"),
+    # The day the course or project ended (set by an admin; a roster import could fill it): its conversation's
+    # messages are kept for the retention period after it (``policy.retention``). NULL: it has not ended.
+    Column("ends_on", Date, nullable=True),
     CheckConstraint("kind in ('course', 'project')", name="kind"),
 )
 

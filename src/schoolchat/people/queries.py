@@ -182,7 +182,8 @@ async def org_spaces(conn: AsyncConnection, org_id: int) -> list[Any]:
               .group_by(space_members.c.space_id).subquery())
     rows = await conn.execute(
         select(spaces.c.id, spaces.c.kind, spaces.c.name, spaces.c.description,
-               func.coalesce(counts.c.participant_count, 0).label("participant_count"), spaces.c.messaging_disabled)
+               func.coalesce(counts.c.participant_count, 0).label("participant_count"), spaces.c.messaging_disabled,
+               spaces.c.ends_on)
         .outerjoin(counts, counts.c.space_id == spaces.c.id)
         .where(spaces.c.org_id == org_id).order_by(spaces.c.name, spaces.c.id))
     return list(rows.all())

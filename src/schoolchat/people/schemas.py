@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
@@ -154,6 +155,7 @@ class SpaceIn(Body):
 class SpaceChanges(Body):
     name: str = omittable(max_length=1000)
     messaging_disabled: bool = omittable(description="§6.4: the course's conversation refuses messages")
+    ends_on: date | None = Field(None, strict=False, description="The day it ended (null: not ended); retention counts from it")
 
 
 Scope = Literal["nobody", "shared_space", "same_school", "anyone"]
@@ -219,6 +221,7 @@ class SpaceOut(BaseModel):
     description: str
     participant_count: int
     messaging_disabled: bool = Field(description="§6.4: the course's conversation refuses messages")
+    ends_on: date | None
 
 
 class SpaceParticipantOut(BaseModel):

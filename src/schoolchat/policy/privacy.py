@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 from schoolchat.privacy import texts
+
+CLOSED = ("reviewed", "dismissed")  # a report in any other status (open, escalated) is not closed
+
+
+def held_until(status: str, reviewed_at: datetime | None, hold_days: int) -> datetime | None:
+    """When a report's legal hold ends: ``hold_days`` after it was closed; never while it is open. The one hold
+    rule: erasure releases evidence by it, retention removes a closed report only after it."""
+    if status not in CLOSED or reviewed_at is None:
+        return None
+    return reviewed_at + timedelta(days=hold_days)
 
 
 def may_erase_person(*, is_self: bool, erased: bool, confirmed: bool, name: str, messages: int,

@@ -34,7 +34,7 @@ from schoolchat.people.roster.models import roster_ids
 from schoolchat.policy.admin import may_administer_user
 from schoolchat.policy.decision import require
 from schoolchat.policy.privacy import may_erase_person
-from schoolchat.privacy import exports, queries, texts
+from schoolchat.privacy import exports, queries, retention, texts
 from schoolchat.privacy.models import legal_holds, person_erasures
 from schoolchat.realtime.models import events
 from schoolchat.services import Services
@@ -184,7 +184,8 @@ async def _release(tx: Tx, services: Services, erasure_id: int, report_id: int, 
 
 
 async def run_jobs(services: Services) -> int:
-    """The periodic round of every process: continue erasures, release holds whose period has passed, build
-    queued exports and delete expired ones."""
-    return (await continue_erasures(services) + await release_holds(services) + await exports.build_all(services)
+    """The periodic round of every process: continue erasures and retention runs, release holds whose period has
+    passed, build queued exports and delete expired ones."""
+    return (await continue_erasures(services) + await retention.continue_runs(services)
+            + await release_holds(services) + await exports.build_all(services)
             + await exports.delete_expired(services))

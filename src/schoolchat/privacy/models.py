@@ -1,8 +1,8 @@
-"""Erasures of people, the legal holds they leave on reports' evidence, and data exports."""
+"""Erasures of people, the legal holds they leave on reports' evidence, data exports, and retention."""
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table
 
 from schoolchat.db.metadata import metadata
 from schoolchat.db.types import UTCDateTime
@@ -52,4 +52,38 @@ data_exports = Table(
     Column("size", Integer, nullable=True),
     CheckConstraint("status in ('queued', 'running', 'ready', 'expired', 'failed')", name="status"),
     Index("ix_data_exports_status", "status", "id"),
+)
+
+RETENTION_KINDS = ("space_messages", "conversation_messages", "mass_messages", "closed_reports")
+
+# An org's own retention settings (``policy.retention``), one row per kind it sets: ``days`` (NULL: kept). A kind
+# without a row follows the nearest ancestor's.
+retention_settings = Table(
+    "retention_settings",
+    metadata,
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(24), primary_key=True),
+    Column("days", Integer, nullable=True),
+    CheckConstraint("kind in ('space_messages', 'conversation_messages', 'mass_messages', 'closed_reports')",
+                    name="kind"),
+    CheckConstraint("days is null or days >= 1", name="days"),
+)
+
+# One retention run over an org and everything below it, asked for by an admin (or by the daily round, with no
+# ``requested_by``). ``as_of`` is the moment it judges ages by, fixed when it starts, so the run removes what
+# its dry run counted and resumes where it stopped. ``planned`` and ``removed`` count per conversation kind, and
+# ``reports``.
+retention_runs = Table(
+    "retention_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), nullable=False),
+    Column("requested_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("as_of", UTCDateTime, nullable=False),
+    Column("planned", JSON, nullable=False),
+    Column("removed", JSON, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=True),
+    Index("ix_retention_runs_running", "finished_at", "id"),
+    Index("ix_retention_runs_org", "org_id", "id"),
 )

@@ -10,11 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.messages.models import messages
 from schoolchat.moderation.models import reports
+from schoolchat.policy.privacy import CLOSED, held_until
 from schoolchat.privacy import texts
 from schoolchat.privacy.models import legal_holds, person_erasures
 from schoolchat.wire import timestamp
-
-CLOSED = ("reviewed", "dismissed")
 
 
 async def messages_left(conn: AsyncConnection, user_id: int) -> int:
@@ -44,13 +43,6 @@ async def reports_holding(conn: AsyncConnection, user_id: int) -> list[Any]:
                                .where((reports.c.reporter_id == user_id) | reports.c.conversation_id.in_(wrote_in))
                                .order_by(reports.c.id))).all()
     return [row for row in rows if row.reporter_id == user_id or held_content(row.evidence, user_id)]
-
-
-def held_until(status: str, reviewed_at: datetime | None, hold_days: int) -> datetime | None:
-    """When a report's legal hold ends: ``hold_days`` after it was closed; never while it is open."""
-    if status not in CLOSED or reviewed_at is None:
-        return None
-    return reviewed_at + timedelta(days=hold_days)
 
 
 async def erasure_of(conn: AsyncConnection, user_id: int) -> Any | None:

@@ -1,4 +1,4 @@
-"""Request and response bodies for erasure and data exports."""
+"""Request and response bodies for erasure, data exports and retention."""
 
 from __future__ import annotations
 
@@ -41,3 +41,47 @@ class ExportOut(BaseModel):
     expires_at: str | None = Field(description="The download link works until then.")
     size: int | None
     download_url: str | None
+
+
+RetentionKind = Literal["space_messages", "conversation_messages", "mass_messages", "closed_reports"]
+
+
+class RetentionSettingIn(Body):
+    kind: RetentionKind
+    days: int | None = Field(description="Days kept (see the kind); null: kept.", ge=1, le=36_500)
+
+
+class RetentionSettingsIn(Body):
+    settings: list[RetentionSettingIn] = Field(
+        max_length=4, description="The org's own periods; kinds left out follow the org above it.")
+
+
+class RetentionSettingOut(BaseModel):
+    kind: RetentionKind
+    days: int | None = Field(description="Days kept; null: kept.")
+    source: Literal["this org", "inherited", "default"]
+    set_by_org_id: int | None = Field(description="The org whose setting is in force; null: nobody set one.")
+
+
+class RetentionCounts(BaseModel):
+    """Messages per conversation kind, and closed reports."""
+
+    course: int
+    project: int
+    direct: int
+    group: int
+    individual: int
+    mass: int
+    reports: int
+
+
+class RetentionRunOut(BaseModel):
+    id: int
+    org_id: int
+    status: Literal["running", "finished"]
+    requested_at: str
+    as_of: str = Field(description="The moment ages are judged by (when the run started).")
+    finished_at: str | None
+    planned: RetentionCounts = Field(description="What the dry run counted when the run started.")
+    removed: RetentionCounts
+    progress: int = Field(description="Percent done.")

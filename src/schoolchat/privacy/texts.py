@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from schoolchat.i18n.catalog import plural_text, text
 
 # Stored as the erased person's name (and in forwards of their messages), so it is one fixed value, not a sentence
@@ -35,3 +37,23 @@ def hold_reason(report_id: int, closed: bool, hold_days: int) -> str:
     """Why an erasure kept a report's evidence (GDPR Art. 17(3)(b) and (e))."""
     return plural_text("privacy.hold_reason.closed" if closed else "privacy.hold_reason.open", hold_days,
                        report_id=report_id)
+
+
+_KIND_KEYS = {  # literal keys, so that the catalog test sees each one used
+    "course": "privacy.retention_kind.course", "project": "privacy.retention_kind.project",
+    "direct": "privacy.retention_kind.direct", "group": "privacy.retention_kind.group",
+    "individual": "privacy.retention_kind.individual", "mass": "privacy.retention_kind.mass",
+}
+
+
+def retention_run_not_found() -> str:
+    return text("privacy.retention_run_not_found")
+
+
+def retention_confirmation(org_name: str, counts: Mapping[str, int]) -> str:
+    """What an admin confirms before a retention run removes content for good."""
+    listed = ", ".join(text("privacy.retention_from_kind", count=count, kind=text(_KIND_KEYS[kind]))
+                       for kind, count in counts.items() if count and kind != "reports")
+    messages = sum(count for kind, count in counts.items() if kind != "reports")
+    what = plural_text("privacy.retention_messages", messages) + (f" ({listed})" if listed else "")
+    return plural_text("privacy.retention_confirmation", counts.get("reports", 0), org=org_name, messages=what)
