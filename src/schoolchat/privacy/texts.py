@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from schoolchat.i18n.catalog import plural_text, text
 
@@ -39,10 +39,10 @@ def hold_reason(report_id: int, closed: bool, hold_days: int) -> str:
                        report_id=report_id)
 
 
-_KIND_KEYS = {  # literal keys, so that the catalog test sees each one used
-    "course": "privacy.retention_kind.course", "project": "privacy.retention_kind.project",
-    "direct": "privacy.retention_kind.direct", "group": "privacy.retention_kind.group",
-    "individual": "privacy.retention_kind.individual", "mass": "privacy.retention_kind.mass",
+_KIND_NAMES: dict[str, Callable[[], str]] = {  # each key written out in its own call: the catalog test reads them
+    "course": lambda: text("privacy.retention_kind.course"), "project": lambda: text("privacy.retention_kind.project"),
+    "direct": lambda: text("privacy.retention_kind.direct"), "group": lambda: text("privacy.retention_kind.group"),
+    "individual": lambda: text("privacy.retention_kind.individual"), "mass": lambda: text("privacy.retention_kind.mass"),
 }
 
 
@@ -52,7 +52,7 @@ def retention_run_not_found() -> str:
 
 def retention_confirmation(org_name: str, counts: Mapping[str, int]) -> str:
     """What an admin confirms before a retention run removes content for good."""
-    listed = ", ".join(text("privacy.retention_from_kind", count=count, kind=text(_KIND_KEYS[kind]))
+    listed = ", ".join(text("privacy.retention_from_kind", count=count, kind=_KIND_NAMES[kind]())
                        for kind, count in counts.items() if count and kind != "reports")
     messages = sum(count for kind, count in counts.items() if kind != "reports")
     what = plural_text("privacy.retention_messages", messages) + (f" ({listed})" if listed else "")
