@@ -64,23 +64,19 @@ class RedisProcess:
 class ServeProcess(Addressed):
     """`schoolchat serve` on a free port with the given environment."""
 
-    def __init__(self, env: dict[str, str], *, log: Path | None = None, workers: int = 1) -> None:
+    def __init__(self, env: dict[str, str], *, log: Path | None = None) -> None:
         self.port = free_port()
         self.env = env
         self.log = log  # where its log lines (stderr) go; the test's own stderr otherwise
-        self.workers = workers
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         with open(self.log, "ab") if self.log else open(os.devnull, "rb") as log:
             self.process = await asyncio.create_subprocess_exec(
                 str(SCHOOLCHAT), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                "--workers", str(self.workers), env={**os.environ, **self.env},
-                stdout=asyncio.subprocess.DEVNULL,
+                env={**os.environ, **self.env}, stdout=asyncio.subprocess.DEVNULL,
                 stderr=log if self.log else None)
-        # Several workers each import the app once the supervisor has: on a busy machine that takes a while.
-        started_within = 30 + 60 * (self.workers - 1)
-        async with httpx.AsyncClient(base_url=self.url) as client, asyncio.timeout(started_within):
+        async with httpx.AsyncClient(base_url=self.url) as client, asyncio.timeout(30):
             while True:
                 if self.process.returncode is not None:
                     raise AssertionError(f"schoolchat serve exited with {self.process.returncode}")
@@ -94,27 +90,3 @@ class ServeProcess(Addressed):
         if self.process is not None and self.process.returncode is None:
             self.process.terminate()
             await end_process(self.process)
-
-
-def worker_pids(parent: int) -> list[int]:
-    """The worker processes of ``serve --workers N`` (multiprocessing's resource tracker is a child too)."""
-    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
-    return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
-
-
-def serving_pid(pids: list[int], server_port: int, client_port: int) -> int | None:
-    """Which of ``pids`` holds the server's end of the TCP connection from ``client_port`` (Linux /proc)."""
-    inode = None
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        local, remote = fields[1].split(":")[1], fields[2].split(":")[1]
-        if int(local, 16) == server_port and int(remote, 16) == client_port:
-            inode = fields[9]
-    for pid in pids:
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            try:
-                if os.readlink(fd) == f"socket:[{inode}]":
-                    return pid
-            except OSError:  # closed meanwhile
-                continue
-    return None

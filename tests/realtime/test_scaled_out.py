@@ -16,9 +16,9 @@ from schoolchat.db.migrate import upgrade
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 from tests.conftest import POSTGRES_ADMIN_URL, SECRET, _postgres_database
-from tests.factories import Factory, Person
+from tests.factories import Factory
 from tests.realtime.harness import LiveServer, RawHubClient, free_port, send, start_group
-from tests.realtime.processes import RedisProcess, ServeProcess, serving_pid, worker_pids
+from tests.realtime.processes import RedisProcess, ServeProcess
 
 
 @pytest.fixture
@@ -108,53 +108,3 @@ async def test_with_redis_unreachable_sends_succeed_and_the_process_still_delive
         await hub.close()
     finally:
         await live.stop()
-
-
-@pytest.fixture
-async def two_workers(postgres_url: str, redis_server: RedisProcess, tmp_path: Path
-                      ) -> AsyncIterator[ServeProcess]:
-    server = ServeProcess({"SCHOOLCHAT_DATABASE_URL": postgres_url, "SCHOOLCHAT_REDIS_URL": redis_server.url,
-                           "SCHOOLCHAT_SECRET_KEY": SECRET, "SCHOOLCHAT_DATA_DIR": str(tmp_path)}, workers=2)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-async def _one_client_on_each_worker(server: ServeProcess, person: Person) -> list[RawHubClient]:
-    """Hub clients of ``person`` until two are served by different worker processes (the kernel picks)."""
-    assert server.process is not None
-    pids = worker_pids(server.process.pid)
-    assert len(pids) == 2
-    by_pid: dict[int, RawHubClient] = {}
-    spare: list[RawHubClient] = []
-    for _ in range(16):  # the person's sockets per process are limited to 20
-        client = await RawHubClient.connect(server.hub_url, person.token)
-        pid = serving_pid(pids, server.port, client.ws.local_address[1])
-        assert pid is not None
-        if pid in by_pid:
-            spare.append(client)
-        else:
-            by_pid[pid] = client
-        if len(by_pid) == 2:
-            break
-    for client in spare:
-        await client.close()
-    assert len(by_pid) == 2, "16 connections all went to one worker"
-    return list(by_pid.values())
-
-
-async def test_serve_with_two_workers_delivers_what_one_commits_to_a_client_of_the_other_and_either_resyncs(
-        two_workers: ServeProcess, pg_make: Factory) -> None:
-    ada, ben = await pg_make.people(2)
-    clients = await _one_client_on_each_worker(two_workers, ben)
-    async with httpx.AsyncClient(base_url=two_workers.url, timeout=30) as api:
-        group = await start_group(api, ada, [ben])
-        sent = [(await send(api, ada, group, f"through one worker {n}"))["id"] for n in range(4)]
-    for client in clients:  # the sends went through one worker or both: each worker's client gets every one
-        assert await _messages(client, 4) == sent
-    for client in clients:  # a client that reconnects to either process resyncs from the shared event log
-        answer = await client.invoke("GetEventsSince", 0)
-        created = [event["payload"]["message"]["id"] for event in answer["result"]["events"]
-                   if event["type"] == "message.created"]
-        assert created == sent
-        await client.close()
