@@ -339,6 +339,8 @@ ROUTES: list[Route] = [
           body={"start": "08:00", "end": "16:00"}, overrides=_STUDENTS_FORBIDDEN),
     Route("clear own working hours", "DELETE", "/api/me/working-hours", Scope.PERSONAL, 204, messaging=False,
           overrides=_STUDENTS_FORBIDDEN),
+    Route("choose own language", "PUT", "/api/me/language", Scope.PERSONAL, 200, messaging=False,
+          body={"language": "nb"}),
     Route("logout with the provider's end-session URL", "POST", "/api/sso/logout", Scope.SESSION, 200,
           messaging=False),
     # the CSRF token belongs to a session cookie: a bearer token (every caller here) has none to be told
