@@ -35,7 +35,7 @@ async def test_readyz_answers_503_while_the_database_cannot_be_reached(no_databa
     answer = await no_database.get("/readyz")
     assert answer.status_code == 503
     error = error_of(answer)
-    assert error["code"] == "not_ready" and error["message"] == "The service cannot reach its database."
+    assert error["code"] == "not_ready" and error["message"] == "The service cannot reach: database."
     assert error["details"] == {"checks": {"database": "unreachable"}}
 
 
@@ -50,7 +50,7 @@ async def test_readyz_answers_503_while_redis_cannot_be_reached(settings: Settin
         answer = await http.get("/readyz")
         assert answer.status_code == 503
         assert error_of(answer)["details"] == {"checks": {"database": "ok", "redis": "unreachable"}}
-        assert error_of(answer)["message"] == "The service cannot reach its Redis."
+        assert error_of(answer)["message"] == "The service cannot reach: Redis."
 
 
 async def test_readyz_answers_200_when_the_database_and_redis_answer(settings: Settings,
