@@ -96,6 +96,24 @@ async def test_other_peoples_messages_are_exported_only_as_far_as_the_person_can
     assert "pupil in the group" in {m["body"] for m in doc["messages_sent"]}  # her own, though she left
 
 
+async def test_the_persons_own_messages_are_exported_with_their_earlier_versions(
+        client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person) -> None:
+    noah = await make.person("Noah")
+    first = await started(client, pupil, people=[noah.id], body="helo Noah")
+    theirs = await sent(client, noah, first["conversation"]["id"], "hi Ema")
+    for who, message_id, body in [(pupil, first["message"]["id"], "hello Noah"), (noah, theirs["id"], "hi Emma")]:
+        edited = await client.patch(f"/api/messages/{message_id}", json={"body": body}, headers=who.headers)
+        assert edited.status_code == 200, edited.text
+    doc = document(await downloaded(client, pupil, (await exported(client, services, pupil))["id"]))
+    jsonschema.validate(doc, json.loads(SCHEMA_PATH.read_text()))
+    (own,) = doc["messages_sent"]
+    assert own["body"] == "hello Noah"
+    assert [v["body"] for v in own["versions"]] == ["helo Noah"]
+    assert own["versions"][0]["written_at"] and own["versions"][0]["replaced_at"]
+    (other,) = doc["messages_readable"]
+    assert other["body"] == "hi Emma" and "versions" not in other  # the app shows nobody else's earlier texts
+
+
 async def test_the_person_or_an_admin_of_their_school_exports_and_nobody_else(
         client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person) -> None:
     teacher, other_admin = await make.person("Tom", "teacher"), await make.person("Olav", "admin",

@@ -3,7 +3,9 @@
 The document follows ``export-schema.json`` (published at ``GET /api/privacy/export-schema.json``). Other people's
 messages are included only as the person can read them in the app: every message of a conversation they are an
 active member of (the app shows a member the whole history; someone who left reads nothing of it any more), and
-nothing from a conversation they are not in. Deleted messages have no content, so none is exported.
+nothing from a conversation they are not in. The person's own messages come with their earlier versions (the edit
+history, ``message_versions``); other people's do not, as the app shows nobody those. Deleted messages have no
+content, so none is exported.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from schoolchat.attachments import queries as attachment_queries
 from schoolchat.attachments.models import attachments
 from schoolchat.attachments.storage import Storage
 from schoolchat.conversations.models import conversations, memberships
+from schoolchat.messages import versions
 from schoolchat.messages.models import messages
 from schoolchat.moderation.models import audit_log, reports
 from schoolchat.people.models import org_roles, orgs, space_members, spaces, users
 from schoolchat.wire import timestamp
 
 SCHEMA_PATH = Path(__file__).with_name("export-schema.json")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: each sent message has its earlier ``versions``
 READ_CHUNK = 64 * 1024
 
 
@@ -55,7 +58,9 @@ async def document(conn: AsyncConnection, user_id: int) -> tuple[dict[str, Any],
         .where(messages.c.deleted_at.is_(None),
                or_(messages.c.sender_id == user_id, messages.c.conversation_id.in_(readable)))
         .order_by(messages.c.conversation_id, messages.c.seq))).all()
-    files_of = await attachment_queries.for_messages(conn, [row.id for row in rows if row.sender_id == user_id])
+    own = [row.id for row in rows if row.sender_id == user_id]
+    files_of = await attachment_queries.for_messages(conn, own)
+    earlier = await versions.of_messages(conn, own)
     files: list[dict[str, Any]] = []
     sent, others = [], []
     for row in rows:
@@ -66,7 +71,7 @@ async def document(conn: AsyncConnection, user_id: int) -> tuple[dict[str, Any],
                          "content_type": file["content_type"], "path": f"files/{file['id']}/{file['name']}"}
                         for file in files_of.get(row.id, [])]
             files.extend(attached)
-            sent.append({**entry, "files": attached})
+            sent.append({**entry, "files": attached, "versions": earlier.get(row.id, [])})
         else:
             others.append({**entry, "sender_name": row.sender_name})
     made = (await conn.execute(select(reports.c.id, reports.c.conversation_id, reports.c.message_id, reports.c.reason,
