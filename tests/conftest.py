@@ -92,6 +92,14 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
 
 
 @pytest.fixture
+async def second_services(settings: Settings) -> AsyncIterator[Services]:
+    """Another process's view of the same database: its own engine (and on SQLite its own write lock)."""
+    db = Database(settings.effective_database_url)
+    yield Services(settings, db, MemoryBus())
+    await db.dispose()
+
+
+@pytest.fixture
 def app(services: Services):  # type: ignore[no-untyped-def]
     return create_app(services.settings, db=services.db, bus=services.bus)
 

@@ -26,11 +26,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import update
 
 from schoolchat.config import Settings
-from schoolchat.db import Database
 from schoolchat.notifications.push import generate_vapid_keys
 from schoolchat.notifications.worker import NotificationWorker
 from schoolchat.people.models import users
-from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 from tests.conftest import SECRET
 from tests.factories import Factory, Person
@@ -161,14 +159,6 @@ def settings(database_url: str, tmp_path: Path, smtp_port: int) -> Settings:
 @pytest.fixture
 def worker(services: Services) -> NotificationWorker:
     return NotificationWorker(services)
-
-
-@pytest.fixture
-async def second_services(settings: Settings) -> AsyncIterator[Services]:
-    """Another process's view of the same database: its own engine (and on SQLite its own write lock)."""
-    db = Database(settings.effective_database_url)
-    yield Services(settings, db, MemoryBus())
-    await db.dispose()
 
 
 async def give_email(make: Factory, *people: Person) -> None:

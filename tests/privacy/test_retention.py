@@ -7,8 +7,8 @@ round, and who may do it. Ages are made by moving rows' times back, never by wai
 
 from __future__ import annotations
 
+import asyncio
 import json
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,37 +22,23 @@ from schoolchat.db.types import utcnow
 from schoolchat.messages.models import messages
 from schoolchat.moderation.models import reports
 from schoolchat.privacy import retention
+from schoolchat.privacy.models import retention_runs
 from schoolchat.realtime import log
 from schoolchat.services import Services
 from tests.attachments import samples
 from tests.attachments.calls import sent_files, uploaded
 from tests.calls import conversation_list, error_of, history, sent, started
 from tests.factories import Factory, Person
+from tests.privacy.conftest import School, audited, report
 
 SECRET_TEXT = "The zebra password is under the mat"
 NONE = {"course": 0, "project": 0, "direct": 0, "group": 0, "individual": 0, "mass": 0, "reports": 0}
 
 
-@dataclass
-class School:
-    admin: Person
-    teacher: Person
-    pupil: Person
-    classmate: Person
-    course_id: int
-    course_chat: int
-    direct_chat: int
-
-
 @pytest.fixture
-async def school(client: httpx.AsyncClient, make: Factory) -> School:
-    admin, teacher = await make.person("Ada Admin", "admin"), await make.person("Maria Jensen", "teacher")
-    pupil, classmate = await make.person("Emma Hansen"), await make.person("Noah")
-    course = await make.space("Biology", teachers=[teacher], students=[pupil, classmate])
-    course_chat = (await started(client, teacher, courses=[course.id], mode="group", body="welcome"))[
-        "conversation"]["id"]
-    direct_chat = (await started(client, pupil, people=[classmate.id], body="hi"))["conversation"]["id"]
-    return School(admin, teacher, pupil, classmate, course.id, course_chat, direct_chat)
+async def direct_chat(client: httpx.AsyncClient, school: School) -> int:
+    """A 1:1 between the pupil and the classmate."""
+    return int((await started(client, school.pupil, people=[school.classmate.id], body="hi"))["conversation"]["id"])
 
 
 async def put_settings(client: httpx.AsyncClient, admin: Person, org_id: int, **days: int | None
@@ -90,13 +76,6 @@ async def end_course(client: httpx.AsyncClient, admin: Person, course_id: int, d
     assert answer.status_code == 204, answer.text
 
 
-async def report(client: httpx.AsyncClient, reporter: Person, message_id: int) -> int:
-    answer = await client.post(f"/api/messages/{message_id}/report", json={"reason": "mean"},
-                               headers=reporter.headers)
-    assert answer.status_code == 201, answer.text
-    return int(answer.json()["report_id"])
-
-
 async def test_an_org_follows_the_nearest_setting_above_it_and_keeps_where_nobody_set_one(
         client: httpx.AsyncClient, make: Factory) -> None:
     district_admin = await make.person("Dora District", "admin", school=make.district)
@@ -127,16 +106,16 @@ async def test_course_messages_go_the_given_days_after_the_course_ended(
 
 
 async def test_direct_and_group_messages_older_than_the_period_go_and_newer_ones_stay(
-        client: httpx.AsyncClient, services: Services, make: Factory, school: School) -> None:
-    old = await sent(client, school.pupil, school.direct_chat, SECRET_TEXT)
-    await sent(client, school.classmate, school.direct_chat, "still fresh")
+        client: httpx.AsyncClient, services: Services, make: Factory, school: School, direct_chat: int) -> None:
+    old = await sent(client, school.pupil, direct_chat, SECRET_TEXT)
+    await sent(client, school.classmate, direct_chat, "still fresh")
     group = (await started(client, school.pupil, people=[school.classmate.id, school.teacher.id], mode="group",
                            body="hello group"))["conversation"]["id"]
     await age(services, 40, old["id"], (await sent(client, school.pupil, group, "old group news"))["id"])
     await put_settings(client, school.admin, make.school, conversation_messages=30)
     assert await dry_run(client, school.admin, make.school) == {**NONE, "direct": 1, "group": 1}
     await run(client, services, school.admin, make.school)
-    bodies = [message["body"] for message in (await history(client, school.classmate, school.direct_chat))["messages"]]
+    bodies = [message["body"] for message in (await history(client, school.classmate, direct_chat))["messages"]]
     assert SECRET_TEXT not in bodies and "still fresh" in bodies
 
 
@@ -199,9 +178,9 @@ async def test_every_copy_is_gone_after_a_run_and_held_evidence_survives(
 
 
 async def test_the_dry_run_counts_what_the_run_removes(
-        client: httpx.AsyncClient, services: Services, make: Factory, school: School) -> None:
+        client: httpx.AsyncClient, services: Services, make: Factory, school: School, direct_chat: int) -> None:
     for text in ("one", "two", "three"):
-        await age(services, 50, (await sent(client, school.pupil, school.direct_chat, text))["id"])
+        await age(services, 50, (await sent(client, school.pupil, direct_chat, text))["id"])
     await sent(client, school.teacher, school.course_chat, "course news")
     await end_course(client, school.admin, school.course_id, days_ago=100)
     await put_settings(client, school.admin, make.school, space_messages=60, conversation_messages=45)
@@ -213,20 +192,20 @@ async def test_the_dry_run_counts_what_the_run_removes(
 
 
 async def test_a_run_asks_for_confirmation_saying_what_goes_and_what_legal_hold_keeps(
-        client: httpx.AsyncClient, services: Services, make: Factory, school: School) -> None:
-    await age(services, 50, (await sent(client, school.pupil, school.direct_chat, SECRET_TEXT))["id"])
+        client: httpx.AsyncClient, services: Services, make: Factory, school: School, direct_chat: int) -> None:
+    await age(services, 50, (await sent(client, school.pupil, direct_chat, SECRET_TEXT))["id"])
     await put_settings(client, school.admin, make.school, conversation_messages=30)
     answer = await client.post(f"/api/admin/orgs/{make.school}/retention/runs", json={},
                                headers=school.admin.headers)
     error = error_of(answer)
     assert answer.status_code == 409 and error["code"] == "confirmation_required"
     assert error["details"]["counts"]["direct"] == 1 and "legal hold" in error["message"]
-    assert SECRET_TEXT in json.dumps(await history(client, school.classmate, school.direct_chat))
+    assert SECRET_TEXT in json.dumps(await history(client, school.classmate, direct_chat))
 
 
 async def test_a_run_works_in_batches_reports_progress_and_records_a_summary_in_the_audit_log(
-        client: httpx.AsyncClient, services: Services, make: Factory, school: School) -> None:
-    ids = [(await sent(client, school.pupil, school.direct_chat, f"old {n}"))["id"] for n in range(5)]
+        client: httpx.AsyncClient, services: Services, make: Factory, school: School, direct_chat: int) -> None:
+    ids = [(await sent(client, school.pupil, direct_chat, f"old {n}"))["id"] for n in range(5)]
     await age(services, 50, *ids)
     await put_settings(client, school.admin, make.school, conversation_messages=30)
     started_run = (await client.post(f"/api/admin/orgs/{make.school}/retention/runs", json={"confirm": True},
@@ -245,14 +224,42 @@ async def test_a_run_works_in_batches_reports_progress_and_records_a_summary_in_
 
 
 async def test_the_daily_round_runs_over_every_top_org_once_a_day(
-        client: httpx.AsyncClient, services: Services, make: Factory, school: School) -> None:
-    await age(services, 50, (await sent(client, school.pupil, school.direct_chat, SECRET_TEXT))["id"])
+        client: httpx.AsyncClient, services: Services, make: Factory, school: School, direct_chat: int) -> None:
+    await age(services, 50, (await sent(client, school.pupil, direct_chat, SECRET_TEXT))["id"])
     await put_settings(client, school.admin, make.school, conversation_messages=30)
     assert await retention.daily(services) == 1
-    await age(services, 50, (await sent(client, school.pupil, school.direct_chat, "later"))["id"])
+    await age(services, 50, (await sent(client, school.pupil, direct_chat, "later"))["id"])
     assert await retention.daily(services) == 0  # not again the same day
     assert await retention.daily(services, now=utcnow() + timedelta(days=1)) == 1
-    assert SECRET_TEXT not in json.dumps(await history(client, school.classmate, school.direct_chat))
+    assert SECRET_TEXT not in json.dumps(await history(client, school.classmate, direct_chat))
+
+
+async def test_two_processes_working_on_one_run_at_once_remove_each_message_once(
+        client: httpx.AsyncClient, services: Services, second_services: Services, make: Factory,
+        school: School, direct_chat: int) -> None:
+    old = [(await sent(client, school.pupil, direct_chat, f"{SECRET_TEXT} {n}"))["id"] for n in range(5)]
+    await age(services, 50, *old)
+    await put_settings(client, school.admin, make.school, conversation_messages=30)
+    started_run = await client.post(f"/api/admin/orgs/{make.school}/retention/runs", json={"confirm": True},
+                                    headers=school.admin.headers)
+    assert started_run.status_code == 202, started_run.text
+    rounds = await asyncio.gather(retention.continue_runs(services, batch_size=2),
+                                  retention.continue_runs(second_services, batch_size=2))
+    assert sum(rounds) == 5
+    status = (await client.get(f"/api/admin/orgs/{make.school}/retention/runs/{started_run.json()['id']}",
+                               headers=school.admin.headers)).json()
+    assert status["status"] == "finished" and status["removed"]["direct"] == 5
+    assert await audited(services, "retention.finished") == 1
+
+
+async def test_two_processes_daily_rounds_at_once_start_one_run_per_top_org(
+        client: httpx.AsyncClient, services: Services, second_services: Services, make: Factory,
+        school: School) -> None:
+    await asyncio.gather(retention.daily(services), retention.daily(second_services))
+    async with services.db.read() as conn:
+        started_for = (await conn.execute(select(retention_runs.c.org_id))).scalars().all()
+    assert sorted(started_for) == sorted(set(started_for)) and started_for
+    assert await audited(services, "retention.started") == len(started_for)
 
 
 async def test_only_an_admin_of_the_org_sees_sets_or_runs_its_retention(

@@ -5,8 +5,10 @@ details and roster ids cleared, deactivated through ``people.actions.deactivate`
 the reports whose evidence holds the person's content are put under legal hold, and the audit log records it.
 Then the job erases the person's messages through ``messages.erasure.erase``, ``BATCH`` per transaction (a person
 with 50,000 messages is a hundred short transactions, each holding SQLite's write lock briefly, rather than one
-that blocks every writer for minutes). The job is safe to repeat and to run in several processes at once: a batch
-erases only messages that still have content, so a process that dies leaves the rest to the next round.
+that blocks every writer for minutes). The job is safe to repeat and to run in several processes at once
+(``serve --workers N``): each batch claims the erasure's row, and erases only messages that still have content, so
+two processes never do a batch twice and a process that dies leaves the rest to the next round. Releasing a hold
+claims it by marking it released first.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from schoolchat.people.roster.models import roster_ids
 from schoolchat.policy.admin import may_administer_user
 from schoolchat.policy.decision import require
 from schoolchat.policy.privacy import may_erase_person
-from schoolchat.privacy import exports, queries, retention, texts
+from schoolchat.privacy import exports, jobs, queries, retention, texts
 from schoolchat.privacy.models import legal_holds, person_erasures
 from schoolchat.realtime.models import events
 from schoolchat.services import Services
@@ -111,23 +113,32 @@ async def continue_erasures(services: Services, *, batch_size: int = BATCH) -> i
     """Erase the messages of every running erasure, ``batch_size`` per transaction, and mark each finished (in
     the audit log too) when none is left. Returns how many messages were erased."""
     async with services.db.read() as conn:
-        running = (await conn.execute(select(person_erasures.c.id, person_erasures.c.user_id)
-                                      .where(person_erasures.c.finished_at.is_(None))
-                                      .order_by(person_erasures.c.id))).all()
+        running = (await conn.execute(select(person_erasures.c.id).where(person_erasures.c.finished_at.is_(None))
+                                      .order_by(person_erasures.c.id))).scalars().all()
     erased = 0
-    for job in running:
-        while True:
-            async with services.db.write() as tx:
-                ids = await queries.next_batch(tx.conn, job.user_id, batch_size)
-                if not ids:
-                    await _relog_deleted(tx, job.user_id)
-                    await _finish(tx, job.id, job.user_id)
-                    break
-                done = await erasure.erase(tx, services, ids, by=None)
-                await tx.conn.execute(update(person_erasures).where(person_erasures.c.id == job.id).values(
-                    messages_erased=person_erasures.c.messages_erased + len(done)))
-                erased += len(done)
+    for erasure_id in running:
+        while (done := await _erase_batch(services, erasure_id, batch_size)) is not None:
+            erased += done
     return erased
+
+
+async def _erase_batch(services: Services, erasure_id: int, size: int) -> int | None:
+    """Erase one batch of the erasure's messages; None once it is finished. The erasure's row is claimed for the
+    batch (``jobs.claim_unfinished``): a process working on it at the same time waits for this batch, then picks
+    the messages still left, so nothing is erased, relogged or finished twice."""
+    async with services.db.write() as tx:
+        job = await jobs.claim_unfinished(tx, person_erasures, erasure_id)
+        if job is None:
+            return None
+        ids = await queries.next_batch(tx.conn, job.user_id, size)
+        if not ids:
+            await _relog_deleted(tx, job.user_id)
+            await _finish(tx, job.id, job.user_id)
+            return None
+        done = await erasure.erase(tx, services, ids, by=None)
+        await tx.conn.execute(update(person_erasures).where(person_erasures.c.id == job.id).values(
+            messages_erased=person_erasures.c.messages_erased + len(done)))
+        return len(done)
 
 
 async def _relog_deleted(tx: Tx, user_id: int) -> None:
@@ -141,27 +152,36 @@ async def _relog_deleted(tx: Tx, user_id: int) -> None:
 
 async def _finish(tx: Tx, erasure_id: int, user_id: int) -> None:
     finished = (await tx.conn.execute(
-        update(person_erasures).where(person_erasures.c.id == erasure_id, person_erasures.c.finished_at.is_(None))
-        .values(finished_at=utcnow()).returning(person_erasures.c.messages_erased))).scalar_one_or_none()
-    if finished is not None:  # this process finished it (another may have been first)
-        chains = await people_queries.user_org_chains(tx.conn, user_id)
-        await audit.record(tx, None, "user.erasure_finished", "user", user_id,
-                           org_ids=[chain[0] for chain in chains], details={"messages_erased": finished})
+        update(person_erasures).where(person_erasures.c.id == erasure_id).values(finished_at=utcnow())
+        .returning(person_erasures.c.messages_erased))).scalar_one()
+    chains = await people_queries.user_org_chains(tx.conn, user_id)
+    await audit.record(tx, None, "user.erasure_finished", "user", user_id,
+                       org_ids=[chain[0] for chain in chains], details={"messages_erased": finished})
 
 
 async def release_holds(services: Services, *, now: datetime | None = None) -> int:
     """Let go what closed reports kept of erased people once the hold period has passed: in each report's
     evidence their messages lose text and files and name "Former user", and a report they made loses its reason.
-    Returns how many holds were released."""
+    Returns how many holds this round released."""
     async with services.db.read() as conn:
         due = await queries.holds_due(conn, now or utcnow(), services.settings.legal_hold_days)
+    released = 0
     for hold in due:
         async with services.db.write() as tx:
-            await _release(tx, services, hold.erasure_id, hold.report_id, hold.user_id)
-    return len(due)
+            released += await _release(tx, services, hold.erasure_id, hold.report_id, hold.user_id)
+    return released
 
 
-async def _release(tx: Tx, services: Services, erasure_id: int, report_id: int, user_id: int) -> None:
+async def _release(tx: Tx, services: Services, erasure_id: int, report_id: int, user_id: int) -> bool:
+    """Release one hold; False when another round released it first. Marking it released is the claim: the
+    ``UPDATE … WHERE released_at IS NULL`` comes first, so a second round at the same time (another process)
+    waits for this transaction and then finds nothing to mark."""
+    claimed = (await tx.conn.execute(
+        update(legal_holds).where(legal_holds.c.erasure_id == erasure_id, legal_holds.c.report_id == report_id,
+                                  legal_holds.c.released_at.is_(None))
+        .values(released_at=utcnow()).returning(legal_holds.c.report_id))).scalar_one_or_none()
+    if claimed is None:
+        return False
     report = (await tx.conn.execute(select(reports.c.evidence, reports.c.reporter_id, reports.c.conversation_id)
                                     .where(reports.c.id == report_id))).one()
     held = queries.held_content(report.evidence, user_id)
@@ -175,12 +195,10 @@ async def _release(tx: Tx, services: Services, erasure_id: int, report_id: int, 
         changes["reason"] = ""
     await tx.conn.execute(update(reports).where(reports.c.id == report_id).values(**changes))
     await attachment_actions.release_evidence(tx, services, report_id, files)
-    await tx.conn.execute(update(legal_holds).where(legal_holds.c.erasure_id == erasure_id,
-                                                    legal_holds.c.report_id == report_id)
-                          .values(released_at=utcnow()))
     await audit.record(tx, None, "legal_hold.released", "report", report_id,
                        org_ids=[chain[0] for chain in await people_queries.user_org_chains(tx.conn, user_id)],
                        details={"user_id": user_id, "messages": len(held), "files": len(files)})
+    return True
 
 
 async def run_jobs(services: Services) -> int:

@@ -5,8 +5,10 @@ started, with what its dry run counted (``planned``); the job (``continue_runs``
 round) removes messages ``BATCH`` per transaction through ``messages.erasure.erase`` — the one path that takes
 content out of every copy — then the closed reports whose period and legal hold have passed, and records a
 summary in the audit log. A batch picks only messages that still have content, so a process that stops leaves the
-rest to the next round, and two processes working on one run remove nothing twice (the run's row is locked for
-each batch). The daily round (``daily``) starts a run over every top org.
+rest to the next round, and two processes working on one run remove nothing twice (each batch claims the run's
+row, ``jobs.claim_unfinished``). The daily round (``daily``) starts a run over every top org that had none for a
+day; the check and the start are one transaction holding the org's row, so two processes' daily rounds start one
+run, not two.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from schoolchat.people.models import orgs
 from schoolchat.people.reach import org_tree
 from schoolchat.policy.decision import require
 from schoolchat.policy.retention import Kind, in_force, may_run
+from schoolchat.privacy import jobs, texts
 from schoolchat.privacy import retention_queries as queries
-from schoolchat.privacy import texts
 from schoolchat.privacy.models import retention_runs, retention_settings
 from schoolchat.services import Services
 from schoolchat.wire import timestamp
@@ -77,22 +79,31 @@ async def dry_run(services: Services, actor: Actor, org_id: int) -> dict[str, in
                                                                  services.settings.legal_hold_days))
 
 
-async def start_run(services: Services, actor: Actor | None, org_id: int, *, confirmed: bool,
-                    reason: str | None) -> dict[str, Any]:
-    """Start a run over the org (an admin confirms, told what goes; the daily round has no actor)."""
+async def start_run(services: Services, actor: Actor, org_id: int, *, confirmed: bool, reason: str | None
+                    ) -> dict[str, Any]:
+    """Start a run over the org, for an admin of it who confirmed what goes."""
     async with services.db.write() as tx:
-        if actor is not None:
-            await people_queries.require_administered(tx.conn, actor.roles, org_id)
-        now = utcnow()
-        planned = await queries.counts(tx.conn, await queries.run_over(tx.conn, org_id, now,
-                                                                       services.settings.legal_hold_days))
-        name = (await tx.conn.execute(select(orgs.c.name).where(orgs.c.id == org_id))).scalar_one()
-        require(may_run(confirmed=confirmed, org_name=name, counts=planned))
-        row = (await tx.conn.execute(insert(retention_runs).values(
-            org_id=org_id, requested_by=actor.id if actor else None, requested_at=now, as_of=now, planned=planned,
-            removed={kind: 0 for kind in planned}).returning(*retention_runs.c))).one()
-        await audit.record(tx, actor, "retention.started", "org", org_id, org_ids=[org_id], reason=reason,
-                           details={"run_id": row.id, "planned": planned})
+        await people_queries.require_administered(tx.conn, actor.roles, org_id)
+        return await _start(tx, services, actor, org_id, confirmed=confirmed, reason=reason)
+
+
+async def _start(tx: Tx, services: Services, actor: Actor | None, org_id: int, *, confirmed: bool,
+                 reason: str | None, unless_since: datetime | None = None) -> dict[str, Any]:
+    """The run's row and its audit entry, judged now. The org's row is locked first, so with ``unless_since``
+    (the daily round) a second process starting the same org waits, sees the run, and starts none (``{}``)."""
+    name = (await tx.conn.execute(select(orgs.c.name).where(orgs.c.id == org_id).with_for_update())).scalar_one()
+    if unless_since is not None and (await tx.conn.execute(select(retention_runs.c.id).where(
+            retention_runs.c.org_id == org_id, retention_runs.c.requested_at > unless_since).limit(1))).first():
+        return {}
+    now = utcnow()
+    planned = await queries.counts(tx.conn, await queries.run_over(tx.conn, org_id, now,
+                                                                   services.settings.legal_hold_days))
+    require(may_run(confirmed=confirmed, org_name=name, counts=planned))
+    row = (await tx.conn.execute(insert(retention_runs).values(
+        org_id=org_id, requested_by=actor.id if actor else None, requested_at=now, as_of=now, planned=planned,
+        removed={kind: 0 for kind in planned}).returning(*retention_runs.c))).one()
+    await audit.record(tx, actor, "retention.started", "org", org_id, org_ids=[org_id], reason=reason,
+                       details={"run_id": row.id, "planned": planned})
     return to_wire(row)
 
 
@@ -132,9 +143,8 @@ async def continue_runs(services: Services, *, batch_size: int = BATCH) -> int:
 async def _batch(services: Services, run_id: int, size: int) -> int | None:
     """Remove one batch of the run; None once the run is finished."""
     async with services.db.write() as tx:
-        row = (await tx.conn.execute(select(retention_runs).where(retention_runs.c.id == run_id)
-                                     .with_for_update())).one()
-        if row.finished_at is not None:
+        row = await jobs.claim_unfinished(tx, retention_runs, run_id)
+        if row is None:
             return None
         run = await queries.run_over(tx.conn, row.org_id, row.as_of, services.settings.legal_hold_days)
         removed = dict(row.removed)
@@ -176,9 +186,7 @@ async def daily(services: Services, *, now: datetime | None = None) -> int:
     async with services.db.read() as conn:
         tops = (await conn.execute(select(orgs.c.id).where(orgs.c.parent_id.is_(None)).order_by(orgs.c.id))
                 ).scalars().all()
-        recent = set((await conn.execute(select(retention_runs.c.org_id).where(
-            retention_runs.c.requested_at > now - DAILY))).scalars())
     for org_id in tops:
-        if org_id not in recent:
-            await start_run(services, None, org_id, confirmed=True, reason=None)
+        async with services.db.write() as tx:
+            await _start(tx, services, None, org_id, confirmed=True, reason=None, unless_since=now - DAILY)
     return await continue_runs(services)
