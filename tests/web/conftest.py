@@ -80,6 +80,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # the same demo people: far more sends in an hour than a person makes. The limits have tests of their own
     # (tests/ratelimit), so here they are set out of the way.
     env["SCHOOLCHAT_RATE_SENDS"] = "1000/10 seconds"
+    # The privacy round (exports, erasures, retention runs) every second, so that a page following one sees it end
+    # soon; how often it runs is no part of what these tests check.
+    env["SCHOOLCHAT_PRIVACY_JOB_INTERVAL_SECONDS"] = "1"
     with running(schoolchat_command("demo", "--port", str(port)), env, f"http://127.0.0.1:{port}",
                  data_dir / "server.log") as url:
         yield url

@@ -1,13 +1,15 @@
-"""Admin tools in the browser: messaging disabled per person, the communication rules, and mass messaging (§6.5)."""
+"""Admin tools in the browser: messaging disabled per person, the communication rules, mass messaging (§6.5), and
+erasing a person (issue 16)."""
 
 from __future__ import annotations
 
 import re
 
+import httpx
 from playwright.sync_api import expect
 
 from tests.web.conftest import Login
-from tests.web.steps import screenshot
+from tests.web.steps import api_as, person_id, screenshot
 
 
 def test_an_admin_disables_messaging_and_saves_the_rules(login: Login) -> None:
@@ -76,10 +78,10 @@ def test_an_admin_registers_a_learning_platform_and_removes_it(login: Login) -> 
     row.get_by_role("button", name="Remove Moodle").click()
     expect(admin.locator("#toast")).to_contain_text("Platform Moodle removed.")
     expect(admin.get_by_text("No platform is registered for this organisation.")).to_be_visible()
-_CREATE_PUPIL = """async (name) => {
+_CREATE_PUPIL = """async ([username, name]) => {
   const orgs = await (await fetch("/api/admin/orgs")).json();
   const answer = await fetch("/api/admin/users", { method: "POST", headers: { "Content-Type": "application/json",
-    "X-CSRF-Token": localStorage.getItem("schoolchat.csrf") }, body: JSON.stringify({ username: "zoe.erase",
+    "X-CSRF-Token": localStorage.getItem("schoolchat.csrf") }, body: JSON.stringify({ username,
     password: "a long password 123", name, org_id: orgs[0].id, role: "student" }) });
   return answer.status;
 }"""
@@ -87,13 +89,37 @@ _CREATE_PUPIL = """async (name) => {
 
 def test_an_admin_erases_a_person_after_confirming_what_goes(login: Login) -> None:
     admin = login("grace.okafor")
-    assert admin.evaluate(_CREATE_PUPIL, "Zoe Erase") == 201
+    assert admin.evaluate(_CREATE_PUPIL, ["zoe.erase", "Zoe Erase"]) == 201
     admin.get_by_role("link", name="Administration").click()
     admin.get_by_role("button", name="Erase Zoe Erase").click()
     expect(admin.get_by_role("dialog")).to_contain_text('Erase Zoe Erase? Their 0 messages and files are removed')
     admin.get_by_role("dialog").get_by_role("button", name="Erase").click()
     expect(admin.locator("#toast")).to_contain_text("Zoe Erase is being erased.")
     expect(admin.get_by_role("row", name=re.compile("Former user"))).to_be_visible()
+    expect(admin.locator(".erasure")).to_contain_text("Zoe Erase is erased: 0 of 0 messages removed.")
+    expect(admin.locator(".erasure")).to_contain_text("Nothing was kept under legal hold.")
+
+
+def test_an_erasure_shows_its_progress_and_what_legal_hold_kept_and_why(login: Login, base_url: str) -> None:
+    admin = login("grace.okafor")
+    assert admin.evaluate(_CREATE_PUPIL, ["yara.held", "Yara Held"]) == 201
+    token = httpx.post(f"{base_url}/api/auth/tokens", json={"username": "yara.held",
+                                                           "password": "a long password 123"}).json()["access_token"]
+    with api_as(base_url, "sara.lind") as sara, httpx.Client(
+            base_url=base_url, headers={"Authorization": f"Bearer {token}"}) as yara:
+        sent = sara.post("/api/conversations", json={"recipients": {"people": [person_id(sara, "Yara Held")]},
+                                                     "message": {"body": "Stay after class, Yara"}})
+        assert sent.status_code in (200, 201), sent.text
+        yara.post(f"/api/messages/{sent.json()['message']['id']}/report",
+                  json={"reason": "I was scared by this"}).raise_for_status()
+    admin.get_by_role("link", name="Administration").click()
+    admin.get_by_role("button", name="Erase Yara Held").click()
+    expect(admin.get_by_role("dialog")).to_contain_text("What 1 report froze as evidence is kept")
+    admin.get_by_role("dialog").get_by_role("button", name="Erase").click()
+    progress = admin.locator(".erasure")
+    expect(progress).to_contain_text("Yara Held is erased", timeout=30_000)
+    expect(progress.locator(".kept")).to_contain_text("Kept under legal hold")
+    expect(progress.locator(".kept li")).to_contain_text("kept for the report's reviewers only")
 
 
 def test_the_sent_list_shows_each_mass_message(login: Login) -> None:

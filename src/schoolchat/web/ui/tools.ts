@@ -1,13 +1,13 @@
 // The platform's main area beside the panel: the teacher's report inbox and the admin's tools (§2, §6.4, §7.1).
 
-import { ApiError, del, get, patch, post, put } from "./api";
+import { del, get, patch, post, put } from "./api";
 import { announce, attachmentList, attempt, h, replace, timeLabel } from "./dom";
 import { LANGUAGES, languageName, orgKindLabel, roleLabel, t, type Key, type Language } from "./i18n";
-import { confirmDialog } from "./menu";
 import { schoolNotificationsForm, type SchoolSettings } from "./notifications";
 import { CATEGORIES } from "./report";
 import { rosterCard } from "./roster";
 import { platformsCard } from "./lti";
+import { erasePerson, retentionCard, startExport } from "./privacy";
 import { participantList } from "./settings";
 import { identityProviderForm } from "./sso";
 import type { Message, Participant, Report } from "./types";
@@ -120,8 +120,8 @@ function reportCard(r: Report, openConversation: (id: number) => void, reload: (
     deleted ? restoreError : null);
 }
 
-/** Administration: messaging disabled and the mass messaging privilege per person, the communication rules,
- * single sign-on, and the learning platforms that launch Messages. */
+/** Administration: messaging disabled and the mass messaging privilege per person (and their data export and
+ * erasure), the communication rules, retention, single sign-on, and the learning platforms that launch Messages. */
 export async function adminPage(main: HTMLElement): Promise<void> {
   const orgs = await get<Org[]>("/api/admin/orgs");
   const select = h("select", { id: "admin-org" }, ...orgs.map((o) => h("option", { value: String(o.id) }, t("admin.org_option", { name: o.name, kind: orgKindLabel(o.kind) }))));
@@ -130,24 +130,26 @@ export async function adminPage(main: HTMLElement): Promise<void> {
     h("label", { for: "admin-org" }, t("admin.org"), " "), select, body);
   const find = h("input", { id: "admin-find", type: "search", autocomplete: "off" });
   const people = h("div", {});
+  const jobs = h("div", { class: "privacy-jobs" });
   const showPeople = async (): Promise<void> => {
     const q = find.value.trim();
     const page = await get<{ people: AdminPerson[] }>(`/api/admin/orgs/${select.value}/people?limit=100${q ? `&q=${encodeURIComponent(q)}` : ""}`);
-    replace(people, peopleTable(page.people, () => void showPeople()));
+    replace(people, peopleTable(page.people, () => void showPeople(), jobs));
   };
   let timer = 0;
   find.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(() => void showPeople(), 250); });
   const show = async (): Promise<void> => {
     const org = orgs.find((o) => String(o.id) === select.value)!;
-    const [rules, roster, notifications, identityProvider, spaces] = await Promise.all([
+    const [rules, roster, notifications, identityProvider, spaces, retention, leads, platforms] = await Promise.all([
       get<Rule[]>(`/api/admin/orgs/${org.id}/rules`), rosterCard(org.id),
       get<SchoolSettings>(`/api/admin/orgs/${org.id}/notifications`), identityProviderForm(org.id),
-      get<Space[]>(`/api/admin/orgs/${org.id}/spaces`)]);
+      get<Space[]>(`/api/admin/orgs/${org.id}/spaces`), retentionCard(org, (id) => orgs.find((o) => o.id === id)?.name ?? null),
+      leadsCard(org.id, () => void show()), platformsCard(org.id)]);
+    if (select.value !== String(org.id)) return;  // another org was chosen meanwhile: its page is on the way
     replace(body, timeZoneForm(org), languageForm(org), messagingCard(org, spaces), roster, rulesForm(org.id, rules),
-      schoolNotificationsForm(org.id, notifications),
-      identityProvider, await leadsCard(org.id, () => void show()),
-      h("section", { class: "card" }, h("h2", {}, t("admin.people")), h("label", { for: "admin-find" }, t("admin.find"), " "), find, people),
-      await platformsCard(org.id));
+      retention, schoolNotificationsForm(org.id, notifications), identityProvider, leads,
+      h("section", { class: "card" }, h("h2", {}, t("admin.people")), h("label", { for: "admin-find" }, t("admin.find"), " "), find, people, jobs),
+      platforms);
     await showPeople();
   };
   select.addEventListener("change", () => void show());
@@ -263,28 +265,8 @@ function rulesForm(orgId: number, rules: Rule[]): HTMLElement {
     h("button", { type: "submit", class: "button primary" }, t("rules.save")));
 }
 
-/** GDPR Art. 17: the confirmation is the server's own (409 `confirmation_required`): it counts the messages that go
- * and the reports whose evidence legal hold keeps. The answer says what was kept and why. */
-async function erasePerson(p: AdminPerson, reload: () => void): Promise<void> {
-  let confirmation: string;
-  try {
-    await post(`/api/admin/users/${p.id}/erasure`, { confirm: false });
-    return;
-  } catch (e) {
-    if (!(e instanceof ApiError && e.code === "confirmation_required")) return announce((e as Error).message, "error");
-    confirmation = e.message;
-  }
-  if (!(await confirmDialog(t("admin.erase_title"), confirmation, t("admin.erase")))) return;
-  try {
-    const erasure = await post<{ kept: { reason: string }[] }>(`/api/admin/users/${p.id}/erasure`, { confirm: true });
-    announce([t("admin.erasing", { name: p.name }), ...erasure.kept.map((k) => k.reason)].join(" "));
-    reload();
-  } catch (e) {
-    announce((e as Error).message, "error");
-  }
-}
-
-function peopleTable(people: AdminPerson[], reload: () => void): HTMLElement {
+/** `jobs` shows the exports and erasures started from the table, followed until they have finished. */
+function peopleTable(people: AdminPerson[], reload: () => void, jobs: HTMLElement): HTMLElement {
   const toggle = (p: AdminPerson, field: "messaging_disabled" | "mass_messaging", label: string, done: Key): HTMLElement => {
     const box = h("input", { type: "checkbox", checked: p[field], "aria-label": `${label}: ${p.name}` });
     box.addEventListener("change", async () => {
@@ -293,11 +275,13 @@ function peopleTable(people: AdminPerson[], reload: () => void): HTMLElement {
     });
     return box;
   };
-  return h("table", {}, h("thead", {}, h("tr", {}, ...(["admin.col_name", "admin.col_role", "admin.col_disabled", "admin.col_mass", "admin.col_erasure"] as const).map((k) => h("th", { scope: "col" }, t(k))))),
+  return h("table", {}, h("thead", {}, h("tr", {}, ...(["admin.col_name", "admin.col_role", "admin.col_disabled", "admin.col_mass", "admin.col_privacy"] as const).map((k) => h("th", { scope: "col" }, t(k))))),
       h("tbody", {}, ...people.map((p) => h("tr", {},
         h("th", { scope: "row" }, p.name, h("span", { class: "detail" }, ` ${p.title}`)), h("td", {}, roleLabel(p.role)),
         h("td", {}, toggle(p, "messaging_disabled", t("admin.col_disabled"), "admin.disabled_done")), h("td", {}, toggle(p, "mass_messaging", t("admin.col_mass"), "admin.mass_done")),
-        h("td", {}, h("button", { type: "button", class: "button", "aria-label": t("admin.erase_person", { name: p.name }), onclick: () => void erasePerson(p, reload) }, t("admin.erase")))))));
+        h("td", {},
+          h("button", { type: "button", class: "button", "aria-label": t("export.person", { name: p.name }), onclick: () => void startExport(p.id, p.name, jobs) }, t("export.button")), " ",
+          h("button", { type: "button", class: "button", "aria-label": t("admin.erase_person", { name: p.name }), onclick: async () => { if (await erasePerson(p.id, p.name, jobs)) reload(); } }, t("admin.erase")))))));
 }
 
 /** The "Link to course participant page" target: the people of a course or project conversation. */
