@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from schoolchat.policy import texts
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
-from schoolchat.privacy import texts
 
 CLOSED = ("reviewed", "dismissed")  # a report in any other status (open, escalated) is not closed
 

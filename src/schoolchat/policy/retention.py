@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from schoolchat.policy import texts
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 from schoolchat.policy.privacy import held_until
-from schoolchat.privacy import texts
 
 
 class Kind(StrEnum):

@@ -1,6 +1,8 @@
 """User-visible sentences, in one place so the API, the browser and the tests read the same words; each one comes
 from the catalog (schoolchat/locale) in the reader's language."""
 
+from collections.abc import Callable, Mapping
+
 from schoolchat.i18n.catalog import plural_text, text
 
 MAX_RECIPIENTS = 300
@@ -116,3 +118,38 @@ def roster_import_interrupted() -> str:
 def not_ready(unreachable: list[str]) -> str:
     """/readyz, for the operator: which dependencies the process cannot reach (their names stay as they are)."""
     return text("policy.not_ready", dependencies=", ".join(unreachable))
+
+
+# Stored as the erased person's name (and in forwards of their messages), so it is one fixed value, not a sentence
+# in someone's language; the UI may show its own translation of it.
+FORMER_USER = "Former user"
+
+
+def cannot_erase_self() -> str:
+    return text("privacy.cannot_erase_self")
+
+
+def already_erased() -> str:
+    return text("privacy.already_erased")
+
+
+def erase_confirmation(name: str, messages: int, held_reports: int) -> str:
+    """What an admin confirms before erasing a person."""
+    kept = f" {plural_text('privacy.erase_confirmation.kept', held_reports)}" if held_reports else ""
+    return plural_text("privacy.erase_confirmation", messages, name=name, former_user=FORMER_USER, kept=kept)
+
+
+_KIND_NAMES: dict[str, Callable[[], str]] = {  # each key written out in its own call: the catalog test reads them
+    "course": lambda: text("privacy.retention_kind.course"), "project": lambda: text("privacy.retention_kind.project"),
+    "direct": lambda: text("privacy.retention_kind.direct"), "group": lambda: text("privacy.retention_kind.group"),
+    "individual": lambda: text("privacy.retention_kind.individual"), "mass": lambda: text("privacy.retention_kind.mass"),
+}
+
+
+def retention_confirmation(org_name: str, counts: Mapping[str, int]) -> str:
+    """What an admin confirms before a retention run removes content for good."""
+    listed = ", ".join(text("privacy.retention_from_kind", count=count, kind=_KIND_NAMES[kind]())
+                       for kind, count in counts.items() if count and kind != "reports")
+    messages = sum(count for kind, count in counts.items() if kind != "reports")
+    what = plural_text("privacy.retention_messages", messages) + (f" ({listed})" if listed else "")
+    return plural_text("privacy.retention_confirmation", counts.get("reports", 0), org=org_name, messages=what)

@@ -36,7 +36,8 @@ from schoolchat.people.roster.models import roster_ids
 from schoolchat.policy.admin import may_administer_user
 from schoolchat.policy.decision import require
 from schoolchat.policy.privacy import may_erase_person
-from schoolchat.privacy import exports, jobs, queries, retention, texts
+from schoolchat.policy.texts import FORMER_USER
+from schoolchat.privacy import exports, jobs, queries, retention
 from schoolchat.privacy.models import legal_holds, person_erasures
 from schoolchat.realtime.models import events
 from schoolchat.services import Services
@@ -76,7 +77,7 @@ async def _tombstone(tx: Tx, services: Services, user_id: int, now: datetime) ->
     """What others see becomes "Former user"; nothing is left to sign in with, to match a roster import or a
     launch from a learning platform by, or to send a notification to."""
     await tx.conn.execute(update(users).where(users.c.id == user_id).values(
-        name=texts.FORMER_USER, title="", avatar_url=None, username=f"erased-{user_id}", password_hash="",
+        name=FORMER_USER, title="", avatar_url=None, username=f"erased-{user_id}", password_hash="",
         email=None, working_hours=None, mass_messaging=False, language=None, erased_at=now))
     await people_actions.deactivate(tx, services, [user_id])
     for table in (push_subscriptions, notification_preferences):  # nothing is sent to them any more
@@ -93,7 +94,7 @@ async def _rename_in_forwards(tx: Tx, user_id: int) -> None:
     forwards = list((await tx.conn.execute(
         update(messages).where(messages.c.forwarded_from_id.in_(
             select(messages.c.id).where(messages.c.sender_id == user_id).scalar_subquery()))
-        .values(forwarded_from_name=texts.FORMER_USER).returning(messages.c.id))).scalars())
+        .values(forwarded_from_name=FORMER_USER).returning(messages.c.id))).scalars())
     if forwards:
         wires = await message_queries.to_wire_many(tx.conn, list(await message_queries.by_ids(tx.conn, forwards)))
         await erasure.relog(tx, wires)
@@ -188,7 +189,7 @@ async def _release(tx: Tx, services: Services, erasure_id: int, report_id: int, 
     files = [file["id"] for message in held for file in message["attachments"]]
     evidence = {**report.evidence, "messages": [
         {**message, "body": None, "html": None, "attachments": [],
-         "sender": {**message["sender"], "name": texts.FORMER_USER, "avatar_url": None}}
+         "sender": {**message["sender"], "name": FORMER_USER, "avatar_url": None}}
         if message["sender"]["id"] == user_id else message for message in report.evidence["messages"]]}
     changes: dict[str, Any] = {"evidence": evidence}
     if report.reporter_id == user_id:

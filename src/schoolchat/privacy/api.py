@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from schoolchat.attachments import actions as attachment_actions
@@ -15,19 +15,22 @@ from schoolchat.inputs import Id
 from schoolchat.moderation.schemas import Confirmed
 from schoolchat.privacy import actions, export, exports
 from schoolchat.privacy.schemas import ErasureOut, ExportIn, ExportOut
-from schoolchat.ratelimit.deps import limiter_of
+from schoolchat.ratelimit.deps import per_account
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["privacy"])
+# Exports and erasures asked for, and retention changed, dry-run and started: one rate (``privacy_requests``), counted
+# also for people whose messaging is disabled.
+PRIVACY_RATE = per_account(Rule.PRIVACY_REQUESTS)
 _SCHEMA: dict[str, Any] = json.loads(export.SCHEMA_PATH.read_text())
 
 
 @router.post("/admin/users/{user_id}/erasure", response_model=ErasureOut, status_code=202,
+             dependencies=[PRIVACY_RATE],
              summary="Erase a person (send confirm: true): messages and files everywhere, name, sign-in")
-async def erase_person(user_id: Id, body: Confirmed, request: Request, actor: CurrentActor, services: ServicesDep
+async def erase_person(user_id: Id, body: Confirmed, actor: CurrentActor, services: ServicesDep
                        ) -> ErasureOut:
-    await limiter_of(request).hit(Rule.PRIVACY_REQUESTS, actor.id)
     return ErasureOut(**await actions.erase_person(services, actor, user_id, confirmed=body.confirm,
                                                    reason=body.reason))
 
@@ -42,11 +45,9 @@ async def export_schema() -> dict[str, Any]:
     return _SCHEMA
 
 
-@router.post("/privacy/exports", response_model=ExportOut, status_code=202,
+@router.post("/privacy/exports", response_model=ExportOut, status_code=202, dependencies=[PRIVACY_RATE],
              summary="Export a person's data (yourself, or someone you administer); built in the background")
-async def start_export(body: ExportIn, request: Request, actor: CurrentActor, services: ServicesDep) -> ExportOut:
-    """Counted like an erasure (``privacy_requests``), also for people whose messaging is disabled."""
-    await limiter_of(request).hit(Rule.PRIVACY_REQUESTS, actor.id)
+async def start_export(body: ExportIn, actor: CurrentActor, services: ServicesDep) -> ExportOut:
     return ExportOut(**await exports.start(services, actor, actor.id if body.user_id is None else body.user_id))
 
 
