@@ -10,6 +10,7 @@ from aiosmtpd.controller import Controller
 
 from schoolchat.db.types import utcnow
 from schoolchat.notifications.worker import NotificationWorker
+from schoolchat.privacy import actions as privacy_actions
 from tests.calls import badge, conversation_list, sent, started
 from tests.factories import Factory, Person
 from tests.notifications.conftest import PUBLIC_URL, Mailbox, address, body_of, give_email, school_clock
@@ -177,6 +178,23 @@ async def test_a_message_deleted_before_the_email_goes_out_neither_counts_nor_sh
     text = body_of(mail)
     assert "1 unread" in text and "regret" not in text
     assert "> Homework is due on Friday." in text
+
+
+async def test_an_erased_persons_messages_are_in_no_email_sent_after_the_erasure(
+        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
+        smtp_server: Controller) -> None:
+    admin = await make.person("Ada Admin", "admin")
+    await client.put(f"/api/admin/orgs/{make.school}/notifications", json={"include_text": True},
+                     headers=admin.headers)
+    teacher, student, conversation_id = await _pair(client, make)
+    await sent(client, teacher, conversation_id, "My zebra diary is under the bed")
+    await worker.tick(utcnow())
+    erased = await client.post(f"/api/admin/users/{teacher.id}/erasure", json={"confirm": True},
+                               headers=admin.headers)
+    assert erased.status_code == 202, erased.text
+    await privacy_actions.continue_erasures(make.services)
+    await worker.tick(utcnow() + timedelta(minutes=11))
+    assert all("zebra" not in body_of(mail) and "Homework" not in body_of(mail) for mail in mailbox.mails)
 
 
 async def test_emails_carry_one_click_unsubscribe_headers_that_work_without_login(

@@ -140,6 +140,20 @@ async def test_a_socket_is_closed_when_its_credential_expires(server: LiveServer
     assert message == {"type": 7, "error": "Your session has ended. Please log in again."}
 
 
+async def test_an_erased_person_loses_their_sessions_and_open_sockets(server: LiveServer, api: httpx.AsyncClient,
+                                                                     make: Factory) -> None:
+    admin, pupil = await make.person("Ada Admin", "admin"), await make.person("Emma Hansen")
+    hub = await RawHubClient.connect(server.hub_url, pupil.token)
+    erased = await api.post(f"/api/admin/users/{pupil.id}/erasure", json={"confirm": True}, headers=admin.headers)
+    assert erased.status_code == 202, erased.text
+    while (message := await hub.next_message())["type"] != 7:
+        pass
+    assert message == {"type": 7, "error": "Your session has ended. Please log in again."}
+    with pytest.raises(websockets.ConnectionClosed):
+        await hub.next_message()
+    assert (await api.get("/api/me", headers=pupil.headers)).status_code == 401
+
+
 async def test_a_person_the_roster_import_deactivates_loses_their_sessions_and_open_sockets(
         server: LiveServer, api: httpx.AsyncClient, make: Factory, tmp_path: Path) -> None:
     """The import runs as the command line does: in another process's place, on a bus the server does not hear."""
