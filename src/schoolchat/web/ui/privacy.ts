@@ -7,7 +7,7 @@ import { t, type Key } from "./i18n";
 import { confirmDialog } from "./menu";
 
 type RetentionKind = "space_messages" | "conversation_messages" | "mass_messages" | "closed_reports";
-interface RetentionSetting { kind: RetentionKind; days: number | null; source: "this org" | "inherited" | "default"; set_by_org_id: number | null; }
+interface RetentionSetting { kind: RetentionKind; days: number | null; source: "this org" | "inherited" | "default"; set_by_org_id: number | null; }  // i18n-exempt: the server's names of where a setting comes from
 type Counts = Record<"course" | "project" | "direct" | "group" | "individual" | "mass" | "reports", number>;
 interface RetentionRun { id: number; status: "running" | "finished"; planned: Counts; removed: Counts; progress: number; }
 interface DataExport { id: number; status: "queued" | "running" | "ready" | "expired" | "failed"; progress: number; expires_at: string | null; size: number | null; download_url: string | null; }
@@ -76,14 +76,14 @@ export async function retentionCard(org: { id: number; name: string }, orgName: 
   const settings = await get<RetentionSetting[]>(base);
   const inForce = (s: RetentionSetting): string => {
     const what = s.days === null ? t("retention.kept") : t("retention.days_count", { count: s.days });
-    const from = s.source === "this org" ? t("retention.source_own")
+    const from = s.source === "this org" ? t("retention.source_own")  // i18n-exempt: the server's name
       : s.source === "default" ? t("retention.source_default")
         : orgName(s.set_by_org_id!) ? t("retention.source_inherited", { name: orgName(s.set_by_org_id!)! }) : t("retention.source_above");
     return `${what} (${from})`;
   };
   const rows = settings.map((s) => {
     const label = t(KINDS[s.kind]);
-    const own = s.source === "this org";
+    const own = s.source === "this org";  // i18n-exempt: the server's name
     const mode = h("select", { "aria-label": label },
       h("option", { value: "inherit", selected: !own }, t("retention.inherit")),
       h("option", { value: "keep", selected: own && s.days === null }, t("retention.keep")),
