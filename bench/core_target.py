@@ -118,7 +118,7 @@ async def serve(url: str, synchronous: str = "FULL", settings: dict[str, str] | 
 
 
 async def _wait_until_up(port: int) -> None:
-    for _ in range(100):
+    for _ in range(600):  # a loaded machine has taken over 10 s to import and start the service
         try:
             connection = await rawhttp.Connection.open("127.0.0.1", port)
         except OSError:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from schoolchat.auth.actor import Actor
 from schoolchat.conversations.icons import icon_for
 from schoolchat.conversations.models import conversations, individual_recipients, memberships
+from schoolchat.db.expressions import next_id
 from schoolchat.db.prepared import Prepared, together
 from schoolchat.db.types import utcnow
 from schoolchat.errors import not_found
@@ -80,17 +81,29 @@ def access_from(rows: list[Any], allow_former: bool = False) -> Access:
     return Access(row, row.formal, row.active, row.last_read_seq, bool(row.space_disabled))
 
 
-async def access_for_send(conn: AsyncConnection, user_id: int, conversation_id: int) -> tuple[Access, list[Any]]:
+_RESERVE_MESSAGE_ID = Prepared(select(next_id(messages)))
+
+
+@dataclass(frozen=True)
+class SendAccess:
+    access: Access
+    disabled: list[Any]
+    message_id: int | None  # reserved for the message (PostgreSQL); None where the insert assigns it (SQLite)
+
+
+async def access_for_send(conn: AsyncConnection, user_id: int, conversation_id: int) -> SendAccess:
     """What a send into a conversation checks, read in one round trip: the sender's access (former members
     admitted, so the send can say why it fails) and the other active members whose messaging is off (none are
-    looked at in an individual-messages conversation, whose only member is the sender)."""
-    access_rows, orgs_off, members_off = await together(
+    looked at in an individual-messages conversation, whose only member is the sender); in the same round trip,
+    an id for the message (``db.expressions.next_id``), so the write can go out whole with the commit."""
+    access_rows, orgs_off, members_off, [(message_id,)] = await together(
         conn, access_statement(user_id, conversation_id), (ANY_ORG_DISABLED, {}),
-        (_OTHER_MEMBERS_OFF, {"conversation_id": conversation_id, "except_id": user_id}))
+        (_OTHER_MEMBERS_OFF, {"conversation_id": conversation_id, "except_id": user_id}), (_RESERVE_MESSAGE_ID, {}))
     access = access_from(access_rows, allow_former=True)
     if access.kind == "individual":
-        return access, []
-    return access, (await _disabled_under_orgs(conn, conversation_id, user_id) if orgs_off else members_off)
+        return SendAccess(access, [], message_id)
+    disabled = await _disabled_under_orgs(conn, conversation_id, user_id) if orgs_off else members_off
+    return SendAccess(access, disabled, message_id)
 
 
 def _only_own_individual_copies(user_id: int) -> ColumnElement[bool]:

@@ -96,15 +96,26 @@ class Prepared:
 class Later:
     """The rows of a statement sent with its transaction's commit: ``rows`` once the write has committed."""
 
-    __slots__ = ("_compiled", "rows")
+    __slots__ = ("_compiled", "_waiting", "rows")
 
     def __init__(self, compiled: _Compiled | None, rows: list[Any] | None = None) -> None:
         self._compiled = compiled
+        self._waiting: list[Callable[[list[Any]], None]] = []
         self.rows = rows
 
     def receive(self, raw: list[Any]) -> None:
         assert self._compiled is not None
         self.rows = [_row(self._compiled, values) for values in raw]
+        for callback in self._waiting:
+            callback(self.rows)
+
+    def then(self, callback: Callable[[list[Any]], None]) -> None:
+        """Hand the rows to ``callback``: now if the statement has run, else as soon as its commit returns (before
+        any after-commit work, so what that work sends already carries them)."""
+        if self.rows is not None:
+            callback(self.rows)
+        else:
+            self._waiting.append(callback)
 
     def scalar(self) -> Any:
         if self.rows is None:

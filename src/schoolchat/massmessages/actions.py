@@ -83,7 +83,7 @@ async def accept(services: Services, actor: Actor, *, org_ids: list[int], roles:
             tx, services, kind="mass", name=conversation_name(actor.name), created_by=actor.id, now=now,
             member_ids=[actor.id])
         assert conversation_id is not None
-        wire = await message_actions.append_message(tx, services, conversation_id, actor, body,
+        wire = await message_actions.append_message(tx, services, conversation_id, "mass", actor, body,
                                                     client_message_id=client_message_id, now=now, forwarded=None)
         job_id = (await tx.conn.execute(insert(jobs).values(
             conversation_id=conversation_id, message_id=wire["id"], sender_id=actor.id, org_ids=picked,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import JSON, Integer, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from schoolchat.attachments import actions as attachment_actions
@@ -23,6 +23,7 @@ from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Tx
 from schoolchat.db.engine import is_unique_violation
+from schoolchat.db.expressions import json_set, next_id
 from schoolchat.db.prepared import Prepared, together
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
@@ -77,53 +78,75 @@ _NEXT_SEQ = Prepared(
     update(conversations).where(conversations.c.id == bindparam("conversation_id"))
     .values(last_seq=conversations.c.last_seq + 1, last_activity_at=bindparam("now"),
             last_message_preview=bindparam("preview"), last_message_sender_id=bindparam("sender_id"))
-    .returning(conversations.c.last_seq, conversations.c.kind))
-# At the seq the statement before it (_NEXT_SEQ, in the same round trip) gave the conversation.
+    .returning(conversations.c.last_seq))
+# At the seq the statement before it (_NEXT_SEQ, in the same round trip) gave the conversation; with the id
+# reserved for it, or the next one.
 _INSERT_MESSAGE = Prepared(
     insert(messages).values({
         **{column: bindparam(column) for column in (
             "conversation_id", "sender_id", "client_message_id", "body", "body_html", "created_at",
             "forwarded_from_id", "forwarded_from_name", "copy_of_id")},
+        "id": func.coalesce(bindparam("id", type_=Integer), next_id(messages)),
         "seq": select(conversations.c.last_seq).where(conversations.c.id == bindparam("conversation_id"))
         .scalar_subquery()})
-    .returning(messages.c.id))
+    .returning(messages.c.id, messages.c.seq))
 _READ_UP_TO = Prepared(
     update(memberships).where(memberships.c.conversation_id == bindparam("conversation_id"),
                               memberships.c.user_id == bindparam("user_id"))
-    .values(last_read_seq=bindparam("seq")))
+    .values(last_read_seq=select(messages.c.seq).where(messages.c.id == bindparam("message_id"))
+            .scalar_subquery()))
+
+# The new message's event, when it goes out in the same pipeline as the message: its seq from the message row.
+_INSERT_CREATED_EVENT = log.event_insert(payload=json_set(
+    bindparam("payload", type_=JSON), ("message", "seq"),
+    select(messages.c.seq).where(messages.c.id == bindparam("message_id")).scalar_subquery()))
 
 
-async def append_message(tx: Tx, services: Services, conversation_id: int, sender: Actor, body: str, *,
+async def append_message(tx: Tx, services: Services, conversation_id: int, kind: str, sender: Actor, body: str, *,
                          client_message_id: str | None, now: datetime, forwarded: Forwarded | None,
-                         files: Sequence[Any] = (), copy_of: int | None = None) -> dict[str, Any]:
+                         files: Sequence[Any] = (), copy_of: int | None = None,
+                         message_id: int | None = None) -> dict[str, Any]:
     """Write one message at the conversation's next ``seq``; the sender's cursor moves past it. ``copy_of``: the
-    "Sent to X people" message this is the recipient's copy of (``messages.erasure`` edits and deletes both)."""
+    "Sent to X people" message this is the recipient's copy of (``messages.erasure`` edits and deletes both).
+
+    With its id reserved (``message_id``, from ``access_for_send``) the whole write — the conversation's ``seq``,
+    the message, its search entry, the cursor, the notification job, the event — goes to PostgreSQL with the
+    ``COMMIT`` in one pipeline, so the conversation's row lock is held for the server's own work only and
+    concurrent senders into one conversation do not queue behind each other's round trips; the ``seq`` is in the
+    message once the write has committed. Without one (or with files, which are linked to the id) the seq and the
+    id come back in a round trip first. On SQLite every statement runs at once either way."""
     names = [row.name for row in files]
     html = render(body)
-    [(seq, kind)], [(message_id,)] = await together(
-        tx.conn,
-        (_NEXT_SEQ, {"conversation_id": conversation_id, "now": now, "preview": preview(body or ", ".join(names)),
-                     "sender_id": sender.id}),
-        (_INSERT_MESSAGE, {"conversation_id": conversation_id, "sender_id": sender.id,
-                           "client_message_id": client_message_id, "body": body, "body_html": html,
-                           "created_at": now, "forwarded_from_id": forwarded.message_id if forwarded else None,
-                           "forwarded_from_name": forwarded.sender_name if forwarded else None,
-                           "copy_of_id": copy_of}))
-    attached = await attachment_actions.link(tx, message_id, files)
-    await search_index.index_message(tx, message_id, conversation_id, kind, body, names, new=True)
-    await _READ_UP_TO.later(tx, conversation_id=conversation_id, user_id=sender.id, seq=seq)
+    seq_params = {"conversation_id": conversation_id, "now": now, "preview": preview(body or ", ".join(names)),
+                  "sender_id": sender.id}
+    message_params = {"id": message_id, "conversation_id": conversation_id, "sender_id": sender.id,
+                      "client_message_id": client_message_id, "body": body, "body_html": html, "created_at": now,
+                      "forwarded_from_id": forwarded.message_id if forwarded else None,
+                      "forwarded_from_name": forwarded.sender_name if forwarded else None, "copy_of_id": copy_of}
     wire = {
-        "id": message_id, "conversation_id": conversation_id, "seq": seq,
+        "id": message_id, "conversation_id": conversation_id, "seq": None,
         "sender": {"id": sender.id, "name": sender.name, "avatar_url": sender.avatar_url},
         "client_message_id": client_message_id, "body": body, "html": html, "created_at": timestamp(now),
         "edited_at": None, "deleted": None,
         "forwarded_from": {"message_id": forwarded.message_id, "sender_name": forwarded.sender_name}
         if forwarded else None,
-        "attachments": attached,
+        "attachments": [],
     }
+    if message_id is None or files:
+        _, [(message_id, wire["seq"])] = await together(tx.conn, (_NEXT_SEQ, seq_params),
+                                                        (_INSERT_MESSAGE, message_params))
+        wire["id"] = message_id
+        event_insert = None  # the plain one: the seq is in the payload already
+    else:
+        await _NEXT_SEQ.later(tx, **seq_params)
+        (await _INSERT_MESSAGE.later(tx, **message_params)).then(lambda rows: wire.update(seq=rows[0].seq))
+        event_insert = _INSERT_CREATED_EVENT
+    wire["attachments"] = await attachment_actions.link(tx, message_id, files)
+    await search_index.index_message(tx, message_id, conversation_id, kind, body, names, new=True)
+    await _READ_UP_TO.later(tx, conversation_id=conversation_id, user_id=sender.id, message_id=message_id)
     await log.append(tx, services.bus, EventType.MESSAGE_CREATED, {"conversation_id": conversation_id,
                                                                    "message": wire},
-                     conversation_id=conversation_id, message_id=message_id)
+                     conversation_id=conversation_id, message_id=message_id, written_by=event_insert)
     if kind != "mass":  # a mass message notifies once its delivery has reached everyone (massmessages.actions)
         await enqueue.notify_later(tx, message_id, conversation_id, now=now)
     return wire
@@ -136,7 +159,7 @@ async def _fan_out(tx: Tx, services: Services, sender: Actor, original_id: int, 
     summaries = await user_summaries(tx.conn, [user_id for user_id, _ in targets])
     for user_id, direct_id in targets:
         if not summaries[user_id].messaging_disabled:
-            await append_message(tx, services, direct_id, sender, body, client_message_id=None, now=now,
+            await append_message(tx, services, direct_id, "direct", sender, body, client_message_id=None, now=now,
                                  forwarded=forwarded, files=files, copy_of=original_id)
     return [{"user_id": user_id, "code": "cannot_deliver", "message": texts.cannot_deliver(summaries[user_id].name)}
             for user_id, _ in targets if summaries[user_id].messaging_disabled]
@@ -199,7 +222,8 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
     require(may_use_messaging(actor.messaging_disabled))
 
     async def attempt(tx: Tx) -> Sent:
-        access, disabled = await conversation_queries.access_for_send(tx.conn, actor.id, conversation_id)
+        checked = await conversation_queries.access_for_send(tx.conn, actor.id, conversation_id)
+        access, disabled = checked.access, checked.disabled
         conversation = access.conversation
         require(may_send(SendFacts(
             kind=access.kind, status=conversation.status, sender_disabled=actor.messaging_disabled,
@@ -210,8 +234,9 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
         )))
         now = utcnow()
         files = await _files(tx, actor, attachment_ids, forwarded)
-        wire = await append_message(tx, services, conversation_id, actor, body,
-                                    client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
+        wire = await append_message(tx, services, conversation_id, access.kind, actor, body,
+                                    client_message_id=client_message_id, now=now, forwarded=forwarded, files=files,
+                                    message_id=checked.message_id)
         if access.kind == "individual":
             targets = await conversation_queries.individual_targets(tx.conn, conversation_id)
             feedback = await _fan_out(tx, services, actor, wire["id"], targets, body, now, forwarded, files)
@@ -245,7 +270,7 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
                                    sender_disabled=False, sender_is_active_member=True, sender_is_creator=True,
                                    space_disabled=access.space_disabled)))
         files = await _files(tx, actor, attachment_ids, forwarded)
-        wire = await append_message(tx, services, opened.conversation_id, actor, body,
+        wire = await append_message(tx, services, opened.conversation_id, access.kind, actor, body,
                                     client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
         feedback = list(opened.feedback)
         if opened.direct_targets:

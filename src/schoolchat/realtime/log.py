@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.conversations.models import memberships
@@ -20,10 +20,16 @@ from schoolchat.realtime.bus import Bus
 from schoolchat.realtime.events import Event, EventType, for_log
 from schoolchat.realtime.models import events
 
-_INSERT = Prepared(insert(events).values({column: bindparam(column) for column in
-                                         ("type", "conversation_id", "user_id", "message_id", "payload",
-                                          "created_at")})
-                   .returning(events.c.id))
+
+def event_insert(**columns: ColumnElement[Any]) -> Prepared:
+    """The statement that writes an event row, with some columns computed by the database instead of bound (a
+    message's event written before its ``seq`` came back takes it from the message row; ``append(written_by=)``)."""
+    values: dict[str, Any] = {column: bindparam(column) for column in
+                              ("type", "conversation_id", "user_id", "message_id", "payload", "created_at")}
+    return Prepared(insert(events).values({**values, **columns}).returning(events.c.id))
+
+
+_INSERT = event_insert()
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,7 @@ class _Pending:
     conversation_id: int | None
     user_id: int | None
     message_id: int | None
+    written_by: Prepared | None
 
 
 async def append(
@@ -44,11 +51,13 @@ async def append(
     conversation_id: int | None = None,
     user_id: int | None = None,
     message_id: int | None = None,
+    written_by: Prepared | None = None,
 ) -> None:
     """Add one event to the caller's transaction; it reaches the bus only after the transaction commits.
 
     An event that carries a message's content names it in ``message_id``, so that ``rewrite_message_events``
-    can replace that content when the message is edited or deleted.
+    can replace that content when the message is edited or deleted. ``written_by``: the statement that writes its
+    row, if not the plain insert (``event_insert``).
 
     The rows are written as the transaction's last statements (see ``db.event_order``), so event ids commit in
     increasing order and "everything after id N" never skips an event that committed late.
@@ -60,7 +69,7 @@ async def append(
             await lock_event_order(tx)
             now = utcnow()
             for item in tx.outbox:
-                written.append((item, now, await _INSERT.later(
+                written.append((item, now, await (item.written_by or _INSERT).later(
                     tx, type=str(item.type), conversation_id=item.conversation_id, user_id=item.user_id,
                     message_id=item.message_id, payload=item.payload, created_at=now)))
 
@@ -70,7 +79,7 @@ async def append(
 
         tx.on_before_commit(_write)
         tx.on_commit(_publish)
-    tx.outbox.append(_Pending(type, for_log(payload), conversation_id, user_id, message_id))
+    tx.outbox.append(_Pending(type, for_log(payload), conversation_id, user_id, message_id, written_by))
 
 
 _REWRITE = update(events).where(events.c.message_id == bindparam("mid")).values(payload=bindparam("content"))

@@ -1,0 +1,61 @@
+"""SQL expressions that each dialect spells its own way, for statements written once in Core.
+
+- ``next_id(table)``: an id for a row not inserted yet. PostgreSQL takes it from the table's sequence, so a
+  statement sent later in the same transaction can use it before the row exists (a send reserves its message's
+  id in a read's round trip, then sends the whole write with the ``COMMIT``). SQLite has no sequences and
+  assigns the rowid at the insert: there it is ``NULL``, which an ``INTEGER PRIMARY KEY`` turns into the next id.
+- ``json_set(document, path, value)``: ``document`` with the value at ``path`` (keys from the top) set to
+  ``value``, computed by the database: a row written in the same round trip as the one it reads from
+  (``jsonb_set`` on PostgreSQL, ``json_set`` on SQLite).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Integer, Table
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+
+class next_id(FunctionElement[int]):
+    type = Integer()
+    inherit_cache = False  # the table is not part of SQLAlchemy's cache key
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        super().__init__()
+
+
+class json_set(FunctionElement[Any]):
+    type = JSON()
+    inherit_cache = False  # nor is the path
+
+    def __init__(self, document: ColumnElement[Any], path: tuple[str, ...], value: ColumnElement[Any]) -> None:
+        self.path = path
+        super().__init__(document, value)
+
+
+@compiles(next_id, "postgresql")
+def _next_id_postgresql(element: next_id, _compiler: SQLCompiler, **_kw: Any) -> str:
+    return f"nextval(pg_get_serial_sequence('{element.table.name}', 'id'))"
+
+
+@compiles(next_id, "sqlite")
+def _next_id_sqlite(_element: next_id, _compiler: SQLCompiler, **_kw: Any) -> str:
+    return "NULL"
+
+
+@compiles(json_set, "postgresql")
+def _json_set_postgresql(element: json_set, compiler: SQLCompiler, **kw: Any) -> str:
+    document, value = (compiler.process(clause, **kw) for clause in element.clauses)
+    path = "{" + ",".join(element.path) + "}"
+    return f"CAST(jsonb_set(CAST({document} AS jsonb), '{path}', to_jsonb({value})) AS json)"
+
+
+@compiles(json_set, "sqlite")
+def _json_set_sqlite(element: json_set, compiler: SQLCompiler, **kw: Any) -> str:
+    document, value = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"json_set({document}, '$.{'.'.join(element.path)}', {value})"

@@ -1,0 +1,48 @@
+"""A send into a conversation goes out whole with its commit on PostgreSQL, so the conversation's row lock (which
+hands out the next ``seq``) is held for the server's own work, not across round trips; what it writes and
+publishes carries the seq the database gave the message, on either dialect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from schoolchat.db import engine
+from schoolchat.realtime.log import events_since
+from schoolchat.services import Services
+from tests.calls import sent, started
+from tests.factories import Factory
+
+
+async def test_a_send_takes_the_conversation_lock_in_the_commits_pipeline(
+        services: Services, client: httpx.AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    if services.db.is_sqlite:
+        pytest.skip("SQLite serialises writers with its write lock; there is no row lock")
+    emma, noah = await make.person(), await make.person()
+    conversation = (await started(client, emma, people=[noah.id]))["conversation"]["id"]
+    pipelines: list[list[str]] = []
+    commit = engine._commit_with_queued
+
+    async def recorded(conn: Any, queued: list[engine.Queued]) -> None:
+        pipelines.append([" ".join(statement.sql.split()[:3]) for statement in queued])
+        await commit(conn, queued)
+
+    monkeypatch.setattr(engine, "_commit_with_queued", recorded)
+    await sent(client, emma, conversation, "second")
+    [tail] = pipelines
+    assert tail[:2] == ["UPDATE conversations SET", "INSERT INTO messages"]
+    assert "INSERT INTO events" in tail
+
+
+async def test_the_logged_and_answered_message_carry_the_seq_it_was_given(
+        services: Services, client: httpx.AsyncClient, make: Factory) -> None:
+    emma, noah = await make.person(), await make.person()
+    conversation = (await started(client, emma, people=[noah.id]))["conversation"]["id"]
+    answers = [await sent(client, emma, conversation, f"m{i}") for i in range(3)]
+    async with services.db.read() as conn:
+        logged = [event.payload["message"] for event in await events_since(conn, noah.id, 0)
+                  if event.type == "message.created"]
+    assert [message["seq"] for message in answers] == [1, 2, 3]
+    assert [(m["id"], m["seq"]) for m in logged] == [(m["id"], m["seq"]) for m in answers]
