@@ -147,3 +147,38 @@ async def test_events_are_readable_after_a_given_id(client: httpx.AsyncClient, m
     assert [e["payload"]["message"]["body"] for e in later.json()["events"]] == ["2"]
     nothing = await client.get("/api/events", params={"after": 0}, headers=outsider.headers)
     assert nothing.json()["events"] == []
+
+
+def test_every_event_type_has_its_payload_model_in_the_envelope() -> None:
+    from typing import get_args
+
+    from schoolchat.realtime.events import EventType
+    from schoolchat.realtime.schemas import AnyEvent
+
+    members = get_args(get_args(AnyEvent)[0])
+    modelled = [get_args(model.model_fields["type"].annotation)[0] for model in members]
+    assert sorted(modelled) == sorted(str(kind) for kind in EventType)
+
+
+async def test_an_event_whose_payload_breaks_its_model_is_refused() -> None:
+    from datetime import UTC, datetime
+
+    from pydantic import ValidationError
+
+    from schoolchat.realtime.events import EventType
+    from schoolchat.realtime.schemas import event_out
+
+    wrong = Event(1, EventType.UNREAD_CHANGED, 5, 7, {"conversation_id": 5, "unread": "many"}, datetime.now(UTC))
+    with pytest.raises(ValidationError):
+        event_out(wrong)
+
+
+async def test_the_events_are_published_in_the_openapi_document(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+    assert schemas["EventOut"]["discriminator"]["propertyName"] == "type"
+    assert schemas["EventOut"]["discriminator"]["mapping"]["message.created"] == \
+        "#/components/schemas/MessageCreatedEvent"
+    page = document["paths"]["/api/events"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert page == {"$ref": "#/components/schemas/EventsPage"}
+    assert schemas["EventsPage"]["properties"]["events"]["items"] == {"$ref": "#/components/schemas/EventOut"}

@@ -29,22 +29,22 @@ from schoolchat.errors import ApiError
 from schoolchat.messages import erasure, queries, reads
 from schoolchat.messages.models import messages
 from schoolchat.messages.render import preview, render
+from schoolchat.messages.schemas import MessageOut
 from schoolchat.notifications import enqueue
 from schoolchat.people import selection
 from schoolchat.people.queries import user_summaries
 from schoolchat.people.selection import Recipients
-from schoolchat.policy import texts
 from schoolchat.policy.decision import Denied, require
 from schoolchat.policy.messages import may_delete_own, may_edit, may_forward
-from schoolchat.policy.messaging import SendFacts, may_send, may_use_messaging, send_feedback
+from schoolchat.policy.messaging import Feedback, SendFacts, may_send, may_use_messaging, send_feedback
 from schoolchat.policy.reads import COUNTED_KINDS
 from schoolchat.policy.recipients import Mode, plan_send
 from schoolchat.realtime import log
 from schoolchat.realtime.events import EventType
+from schoolchat.realtime.schemas import MessageChanged, ReadsChanged, UnreadChanged
 from schoolchat.search import index as search_index
 from schoolchat.services import Services
 from schoolchat.validation import message_body
-from schoolchat.wire import timestamp
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Sent:
     conversation_id: int
     conversation_created: bool = False
     duplicate: bool = False
-    feedback: list[dict[str, Any]] = field(default_factory=list)
+    feedback: list[Feedback] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -112,17 +112,11 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, sende
     attached = await attachment_actions.link(tx, message_id, files)
     await search_index.index_message(tx, message_id, conversation_id, kind, body, names, new=True)
     await _READ_UP_TO.later(tx, conversation_id=conversation_id, user_id=sender.id, seq=seq)
-    wire = {
-        "id": message_id, "conversation_id": conversation_id, "seq": seq,
-        "sender": {"id": sender.id, "name": sender.name, "avatar_url": sender.avatar_url},
-        "client_message_id": client_message_id, "body": body, "html": html, "created_at": timestamp(now),
-        "edited_at": None, "deleted": None,
-        "forwarded_from": {"message_id": forwarded.message_id, "sender_name": forwarded.sender_name}
-        if forwarded else None,
-        "attachments": attached,
-    }
-    await log.append(tx, services.bus, EventType.MESSAGE_CREATED, {"conversation_id": conversation_id,
-                                                                   "message": wire},
+    wire = queries.to_wire(queries.Written(
+        message_id, conversation_id, seq, sender.id, sender.name, sender.avatar_url, client_message_id, body, html,
+        now, forwarded.message_id if forwarded else None, forwarded.sender_name if forwarded else None), attached)
+    await log.append(tx, services.bus, EventType.MESSAGE_CREATED,
+                     MessageChanged(conversation_id=conversation_id, message=MessageOut.model_validate(wire)),
                      conversation_id=conversation_id, message_id=message_id)
     if kind != "mass":  # a mass message notifies once its delivery has reached everyone (massmessages.actions)
         await enqueue.notify_later(tx, message_id, conversation_id, now=now)
@@ -131,15 +125,15 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, sende
 
 async def _fan_out(tx: Tx, services: Services, sender: Actor, original_id: int, targets: Sequence[tuple[int, int]],
                    body: str, now: datetime, forwarded: Forwarded | None, files: Sequence[Any] = ()
-                   ) -> list[dict[str, Any]]:
+                   ) -> list[Feedback]:
     """A message in a "Sent to X people" conversation is also written into each recipient's own 1:1."""
     summaries = await user_summaries(tx.conn, [user_id for user_id, _ in targets])
     for user_id, direct_id in targets:
         if not summaries[user_id].messaging_disabled:
             await append_message(tx, services, direct_id, sender, body, client_message_id=None, now=now,
                                  forwarded=forwarded, files=files, copy_of=original_id)
-    return [{"user_id": user_id, "code": "cannot_deliver", "message": texts.cannot_deliver(summaries[user_id].name)}
-            for user_id, _ in targets if summaries[user_id].messaging_disabled]
+    return send_feedback("individual", [(user_id, summaries[user_id].name) for user_id, _ in targets
+                                        if summaries[user_id].messaging_disabled])
 
 
 async def _replay(tx: Tx, actor: Actor, client_message_id: str | None, body: str,
@@ -216,9 +210,7 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
             targets = await conversation_queries.individual_targets(tx.conn, conversation_id)
             feedback = await _fan_out(tx, services, actor, wire["id"], targets, body, now, forwarded, files)
         else:
-            feedback = [{"code": "cannot_receive" if access.kind != "group" else "cannot_participate",
-                         "message": text}
-                        for text in send_feedback(access.kind, [member.name for member in disabled])]
+            feedback = send_feedback(access.kind, [(member.id, member.name) for member in disabled])
         return Sent(wire, conversation_id, feedback=feedback)
 
     return await _idempotent(services, actor, client_message_id, body, conversation_id, attempt, file_ids)
@@ -252,8 +244,7 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
             await _fan_out(tx, services, actor, wire["id"], opened.direct_targets, body, now, forwarded, files)
         elif access.kind in ("course", "project"):
             disabled = await conversation_queries.disabled_members(tx.conn, opened.conversation_id, actor.id)
-            feedback += [{"code": "cannot_receive", "message": text}
-                         for text in send_feedback(access.kind, [member.name for member in disabled])]
+            feedback += send_feedback(access.kind, [(member.id, member.name) for member in disabled])
         return Sent(wire, opened.conversation_id, conversation_created=opened.created, feedback=feedback)
 
     return await _idempotent(services, actor, client_message_id, body, None, attempt, file_ids)
@@ -317,8 +308,8 @@ async def _move_cursor(services: Services, actor: Actor, conversation_id: int, t
         state = UnreadState(conversation_id, counts.get(conversation_id, 0), total)
         if new_seq != access.last_read_seq:
             await log.append(tx, services.bus, EventType.UNREAD_CHANGED,
-                             {"conversation_id": conversation_id, "read_seq": new_seq, "unread": state.unread,
-                              "total": state.total},
+                             UnreadChanged(conversation_id=conversation_id, read_seq=new_seq,
+                                           unread=state.unread, total=state.total),
                              conversation_id=conversation_id, user_id=actor.id)
             await _tell_watching_senders(tx, services, access.conversation, actor.id,
                                          sorted((access.last_read_seq, new_seq)))
@@ -338,7 +329,7 @@ async def _tell_watching_senders(tx: Tx, services: Services, conversation: Any, 
     watched = await reads.watched_between(tx.conn, conversation, reader_id, moved[0], moved[1])
     for sender_id, message_ids in watched.items():
         await log.append(tx, services.bus, EventType.READS_CHANGED,
-                         {"conversation_id": conversation.id, "message_ids": message_ids[:reads.MAX_COUNTED]},
+                         ReadsChanged(conversation_id=conversation.id, message_ids=message_ids[:reads.MAX_COUNTED]),
                          conversation_id=conversation.id, user_id=sender_id)
 
 

@@ -16,6 +16,7 @@ from schoolchat.messages.schemas import (
     CLIENT_ID_PATTERN,
     EditMessage,
     HistoryPage,
+    MessageOut,
     NewMessage,
     ReaderOut,
     ReadsOut,
@@ -41,8 +42,7 @@ class ForwardMessage(Body):
 
 def _sent(sent: Sent, response: Response) -> SentOut:
     response.status_code = 200 if sent.duplicate else 201
-    return SentOut(message=sent.message, conversation_id=sent.conversation_id,
-                   conversation_created=sent.conversation_created, duplicate=sent.duplicate, feedback=sent.feedback)
+    return SentOut.model_validate(sent)
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=HistoryPage,
@@ -63,7 +63,7 @@ async def history(conversation_id: Id, actor: MessagingActor, services: Services
         if item["id"] in counted:
             item["read_by"] = counted[item["id"]].to_wire()
     next_before = items[-1]["seq"] if len(items) == limit and items[-1]["seq"] > 1 else None
-    return HistoryPage(messages=items, next_before_seq=next_before)
+    return HistoryPage.model_validate({"messages": items, "next_before_seq": next_before})
 
 
 @router.get("/conversations/{conversation_id}/messages/{message_id}/reads", response_model=ReadsOut,
@@ -90,18 +90,18 @@ async def send(conversation_id: Id, body: NewMessage, actor: MessagingActor, ser
                                     attachment_ids=body.attachment_ids), response)
 
 
-@router.get("/messages/{message_id}", response_model=dict[str, Any])
+@router.get("/messages/{message_id}", response_model=MessageOut, summary="One message of a conversation you are in")
 async def get_message(message_id: Id, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
     async with services.db.read() as conn:
         return (await queries.to_wire_many(conn, [await queries.get_visible(conn, actor.id, message_id)]))[0]
 
 
-@router.patch("/messages/{message_id}", response_model=dict[str, Any], summary="Edit your own message (§4.3)")
+@router.patch("/messages/{message_id}", response_model=MessageOut, summary="Edit your own message (§4.3)")
 async def edit(message_id: Id, body: EditMessage, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
     return await actions.edit(services, actor, message_id, body.body)
 
 
-@router.delete("/messages/{message_id}", response_model=dict[str, Any], summary="Delete your own message (§4.3)")
+@router.delete("/messages/{message_id}", response_model=MessageOut, summary="Delete your own message (§4.3)")
 async def delete(message_id: Id, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
     return await actions.delete_own(services, actor, message_id)
 

@@ -27,8 +27,10 @@ from schoolchat.db.types import utcnow
 from schoolchat.messages import queries, versions
 from schoolchat.messages.models import messages
 from schoolchat.messages.render import preview, render
+from schoolchat.messages.schemas import MessageOut
 from schoolchat.realtime import log
 from schoolchat.realtime.events import EventType
+from schoolchat.realtime.schemas import MessageChanged
 from schoolchat.search import index as search_index
 from schoolchat.services import Services
 
@@ -37,8 +39,8 @@ _PREVIEW_OF_LAST = (update(conversations)
                     .values(last_message_preview=bindparam("text")))
 
 
-def _event(wire: dict[str, Any]) -> dict[str, Any]:
-    return {"conversation_id": wire["conversation_id"], "message": wire}
+def _event(wire: dict[str, Any]) -> MessageChanged:
+    return MessageChanged(conversation_id=wire["conversation_id"], message=MessageOut.model_validate(wire))
 
 
 async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: int | None

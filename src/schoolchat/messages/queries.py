@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.attachments import queries as attachment_queries
@@ -29,8 +31,32 @@ def _joined() -> Any:
             .outerjoin(_deleter, _deleter.c.id == messages.c.deleted_by))
 
 
-def to_wire(row: Row[Any] | Any, attachments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """A message as clients see it; a deleted message keeps its place but not its content (nor its files)."""
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A message its send has just written, holding what ``to_wire`` reads from a row of ``_COLUMNS``: the send
+    knows every value already, and reading the row back would cost a statement on the hottest path."""
+
+    id: int
+    conversation_id: int
+    seq: int
+    sender_id: int
+    sender_name: str
+    sender_avatar_url: str | None
+    client_message_id: str | None
+    body: str
+    body_html: str
+    created_at: datetime
+    forwarded_from_id: int | None
+    forwarded_from_name: str | None
+    edited_at: None = None
+    deleted_at: None = None
+    deleted_by: None = None
+    deleted_by_name: None = None
+
+
+def to_wire(row: Any, attachments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A message as clients see it (``schemas.MessageOut``), the one place it is built, from its row or from what
+    its send wrote; a deleted message keeps its place but not its content (nor its files)."""
     deleted = row.deleted_at is not None
     return {
         "id": row.id,

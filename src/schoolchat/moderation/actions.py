@@ -34,6 +34,7 @@ from schoolchat.policy.moderation import (
 from schoolchat.policy.safeguarding import may_escalate
 from schoolchat.realtime import log
 from schoolchat.realtime.events import EventType
+from schoolchat.realtime.schemas import ReportWaiting
 from schoolchat.safeguarding import queries as safeguarding_queries
 from schoolchat.services import Services
 
@@ -116,7 +117,7 @@ async def _file_report(tx: Tx, services: Services, actor: Actor, conversation: A
                                                          for reviewer in reviewers])
     for reviewer in reviewers:
         await log.append(tx, services.bus, EventType.REPORT_CREATED,
-                         {"report_id": report_id, "category": category}, user_id=reviewer)
+                         ReportWaiting(report_id=report_id, category=category), user_id=reviewer)
     if category == "self_harm":
         leads = set(await safeguarding_queries.leads_of(tx.conn, orgs)) & set(reviewers)
         await enqueue.alert_now(tx, report_id, conversation.id, sorted(leads), channels(services.settings), now=now)

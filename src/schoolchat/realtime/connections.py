@@ -26,6 +26,7 @@ from schoolchat.i18n.languages import DEFAULT_LANGUAGE, Language
 from schoolchat.realtime import audience
 from schoolchat.realtime.access import revoked_tokens
 from schoolchat.realtime.events import Event, EventType
+from schoolchat.realtime.schemas import event_json
 from schoolchat.realtime.signalr import protocol
 
 log = logging.getLogger(__name__)
@@ -210,7 +211,7 @@ class Registry:
             for target in targets:
                 if target.language not in frames:
                     with reading_in(target.language):
-                        frames[target.language] = protocol.invocation(CLIENT_METHOD, event.to_wire())
+                        frames[target.language] = protocol.invocation_encoded(CLIENT_METHOD, event_json(event))
                 if not target.push(frames[target.language]):
                     target.stop(SLOW_CONSUMER)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -39,13 +40,14 @@ async def append(
     tx: Tx,
     bus: Bus,
     type: EventType,
-    payload: dict[str, Any],
+    payload: BaseModel,
     *,
     conversation_id: int | None = None,
     user_id: int | None = None,
     message_id: int | None = None,
 ) -> None:
     """Add one event to the caller's transaction; it reaches the bus only after the transaction commits.
+    ``payload`` is the type's model in ``realtime.schemas`` (the fields left unset stay out of it).
 
     An event that carries a message's content names it in ``message_id``, so that ``rewrite_message_events``
     can replace that content when the message is edited or deleted.
@@ -70,20 +72,24 @@ async def append(
 
         tx.on_before_commit(_write)
         tx.on_commit(_publish)
-    tx.outbox.append(_Pending(type, for_log(payload), conversation_id, user_id, message_id))
+    tx.outbox.append(_Pending(type, for_log(as_json(payload)), conversation_id, user_id, message_id))
+
+
+def as_json(payload: BaseModel) -> dict[str, Any]:
+    return payload.model_dump(mode="json", exclude_unset=True)
 
 
 _REWRITE = update(events).where(events.c.message_id == bindparam("mid")).values(payload=bindparam("content"))
 
 
-async def rewrite_message_events(tx: Tx, payloads: Sequence[tuple[int, dict[str, Any]]]) -> None:
+async def rewrite_message_events(tx: Tx, payloads: Sequence[tuple[int, BaseModel]]) -> None:
     """Every logged event about each message (``message_id``) now carries the given payload: the message as it is
     now, so no reader of the log (``GET /api/events``, the hub's resync, another process's catch-up) is served
     text the message no longer has; events still queued in ``tx`` are rewritten before they are written.
     """
     if not payloads:
         return
-    current = {message_id: for_log(payload) for message_id, payload in payloads}
+    current = {message_id: for_log(as_json(payload)) for message_id, payload in payloads}
     await tx.conn.execute(_REWRITE, [{"mid": message_id, "content": payload}
                                      for message_id, payload in current.items()])
     tx.outbox[:] = [replace(item, payload=current[item.message_id]) if item.message_id in current else item

@@ -72,12 +72,12 @@ async def search(conn: AsyncConnection, user_id: int, query: str, *, conversatio
 
 
 async def _conversation_names(conn: AsyncConnection, user_id: int, ids: set[int]) -> dict[int, dict[str, Any]]:
-    """How the caller sees each conversation a hit is in: id, kind and name (as in their conversation list)."""
+    """How the caller sees each conversation a hit is in (``ConversationRef``): its name as in their list."""
     if not ids:
         return {}
     rows = (await conn.execute(
         select(conversations, memberships.c.last_read_seq, memberships.c.formal, memberships.c.muted)
         .join(memberships, memberships.c.conversation_id == conversations.c.id)
         .where(memberships.c.user_id == user_id, conversations.c.id.in_(sorted(ids))))).all()
-    described = await conversation_queries.describe(conn, rows, user_id)
-    return {item["id"]: {"id": item["id"], "kind": item["kind"], "name": item["name"]} for item in described}
+    names = await conversation_queries.display_names(conn, rows, user_id)
+    return {row.id: {"id": row.id, "kind": row.kind, "name": names[row.id], "space_id": row.space_id} for row in rows}

@@ -132,6 +132,11 @@ def invocation(target: str, *arguments: Any) -> str:
     return _dumps({"type": MessageType.INVOCATION, "target": target, "arguments": list(arguments)})
 
 
+def invocation_encoded(target: str, argument: str) -> str:
+    """``invocation`` of ``target`` with one argument already encoded as JSON (by the model that shapes it)."""
+    return f'{{"type":{MessageType.INVOCATION.value},"target":{json.dumps(target)},"arguments":[{argument}]}}{RS}'
+
+
 def completion(invocation_id: str, *, result: Any = None, error: str | None = None) -> str:
     message: dict[str, Any] = {"type": MessageType.COMPLETION, "invocationId": invocation_id}
     if error is not None:
