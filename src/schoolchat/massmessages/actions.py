@@ -87,7 +87,7 @@ async def accept(services: Services, actor: Actor, *, org_ids: list[int], roles:
         wire = await message_actions.append_message(tx, services, conversation_id, actor, body,
                                                     client_message_id=client_message_id, now=now, forwarded=None)
         job_id = (await tx.conn.execute(insert(jobs).values(
-            conversation_id=conversation_id, message_id=wire["id"], sender_id=actor.id, org_ids=picked,
+            conversation_id=conversation_id, message_id=wire.id, sender_id=actor.id, org_ids=picked,
             roles=wanted_roles, urgent=urgent, status="queued", total=total, created_at=now).returning(jobs.c.id))).scalar_one()
         job = (await tx.conn.execute(select(jobs).where(jobs.c.id == job_id))).one()
     return Accepted(job)

@@ -56,7 +56,7 @@ class Forwarded:
 
 @dataclass
 class Sent:
-    message: dict[str, Any]
+    message: MessageOut
     conversation_id: int
     conversation_created: bool = False
     duplicate: bool = False
@@ -95,7 +95,7 @@ _READ_UP_TO = Prepared(
 
 async def append_message(tx: Tx, services: Services, conversation_id: int, sender: Actor, body: str, *,
                          client_message_id: str | None, now: datetime, forwarded: Forwarded | None,
-                         files: Sequence[Any] = (), copy_of: int | None = None) -> dict[str, Any]:
+                         files: Sequence[Any] = (), copy_of: int | None = None) -> MessageOut:
     """Write one message at the conversation's next ``seq``; the sender's cursor moves past it. ``copy_of``: the
     "Sent to X people" message this is the recipient's copy of (``messages.erasure`` edits and deletes both)."""
     names = [row.name for row in files]
@@ -116,7 +116,7 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, sende
         message_id, conversation_id, seq, sender.id, sender.name, sender.avatar_url, client_message_id, body, html,
         now, forwarded.message_id if forwarded else None, forwarded.sender_name if forwarded else None), attached)
     await log.append(tx, services.bus, EventType.MESSAGE_CREATED,
-                     MessageChanged(conversation_id=conversation_id, message=MessageOut.model_validate(wire)),
+                     MessageChanged(conversation_id=conversation_id, message=wire),
                      conversation_id=conversation_id, message_id=message_id)
     if kind != "mass":  # a mass message notifies once its delivery has reached everyone (massmessages.actions)
         await enqueue.notify_later(tx, message_id, conversation_id, now=now)
@@ -208,7 +208,7 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
                                     client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
         if access.kind == "individual":
             targets = await conversation_queries.individual_targets(tx.conn, conversation_id)
-            feedback = await _fan_out(tx, services, actor, wire["id"], targets, body, now, forwarded, files)
+            feedback = await _fan_out(tx, services, actor, wire.id, targets, body, now, forwarded, files)
         else:
             feedback = send_feedback(access.kind, [(member.id, member.name) for member in disabled])
         return Sent(wire, conversation_id, feedback=feedback)
@@ -241,7 +241,7 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
                                     client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
         feedback = list(opened.feedback)
         if opened.direct_targets:
-            await _fan_out(tx, services, actor, wire["id"], opened.direct_targets, body, now, forwarded, files)
+            await _fan_out(tx, services, actor, wire.id, opened.direct_targets, body, now, forwarded, files)
         elif access.kind in ("course", "project"):
             disabled = await conversation_queries.disabled_members(tx.conn, opened.conversation_id, actor.id)
             feedback += send_feedback(access.kind, [(member.id, member.name) for member in disabled])
@@ -258,7 +258,7 @@ def _direct_partner(kind: str, disabled_members: Sequence[Any]) -> str | None:
     return next((member.name for member in disabled_members if member.formal), None)
 
 
-async def edit(services: Services, actor: Actor, message_id: int, body: str) -> dict[str, Any]:
+async def edit(services: Services, actor: Actor, message_id: int, body: str) -> MessageOut:
     """§4.3: edit your own message; it is marked edited, with the time."""
     body = message_body(body, services.settings.max_message_length)
     async with services.db.write() as tx:
@@ -269,7 +269,7 @@ async def edit(services: Services, actor: Actor, message_id: int, body: str) -> 
         return await erasure.replace_text(tx, services, row, access.kind, body)
 
 
-async def delete_own(services: Services, actor: Actor, message_id: int) -> dict[str, Any]:
+async def delete_own(services: Services, actor: Actor, message_id: int) -> MessageOut:
     """§4.3: delete your own message; its content is removed and a notice keeps its place."""
     async with services.db.write() as tx:
         row = await queries.get_visible(tx.conn, actor.id, message_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import Field
@@ -18,6 +18,7 @@ from schoolchat.messages.schemas import (
     HistoryPage,
     MessageOut,
     NewMessage,
+    ReadByOut,
     ReaderOut,
     ReadsOut,
     SentOut,
@@ -60,10 +61,10 @@ async def history(conversation_id: Id, actor: MessagingActor, services: Services
     if before_seq is None:  # an opening of the conversation, not a scroll: staff present via a report are audited
         await moderation_actions.record_read_through_report(services, actor, conversation_id)
     for item in items:
-        if item["id"] in counted:
-            item["read_by"] = counted[item["id"]].to_wire()
-    next_before = items[-1]["seq"] if len(items) == limit and items[-1]["seq"] > 1 else None
-    return HistoryPage.model_validate({"messages": items, "next_before_seq": next_before})
+        if item.id in counted:
+            item.read_by = ReadByOut(**counted[item.id].to_wire())
+    next_before = items[-1].seq if len(items) == limit and items[-1].seq > 1 else None
+    return HistoryPage(messages=items, next_before_seq=next_before)
 
 
 @router.get("/conversations/{conversation_id}/messages/{message_id}/reads", response_model=ReadsOut,
@@ -91,18 +92,18 @@ async def send(conversation_id: Id, body: NewMessage, actor: MessagingActor, ser
 
 
 @router.get("/messages/{message_id}", response_model=MessageOut, summary="One message of a conversation you are in")
-async def get_message(message_id: Id, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
+async def get_message(message_id: Id, actor: MessagingActor, services: ServicesDep) -> MessageOut:
     async with services.db.read() as conn:
         return (await queries.to_wire_many(conn, [await queries.get_visible(conn, actor.id, message_id)]))[0]
 
 
 @router.patch("/messages/{message_id}", response_model=MessageOut, summary="Edit your own message (§4.3)")
-async def edit(message_id: Id, body: EditMessage, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
+async def edit(message_id: Id, body: EditMessage, actor: MessagingActor, services: ServicesDep) -> MessageOut:
     return await actions.edit(services, actor, message_id, body.body)
 
 
 @router.delete("/messages/{message_id}", response_model=MessageOut, summary="Delete your own message (§4.3)")
-async def delete(message_id: Id, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
+async def delete(message_id: Id, actor: MessagingActor, services: ServicesDep) -> MessageOut:
     return await actions.delete_own(services, actor, message_id)
 
 

@@ -69,7 +69,7 @@ class MessageOut(BaseModel):
     deleted: DeletedOut | None = Field(description="Set once deleted: the message keeps its place, not its content.")
     forwarded_from: ForwardedOut | None
     attachments: list[AttachmentOut] = Field(description="In display order; empty once deleted.")
-    read_by: ReadByOut | None = Field(None, description="Only on history pages asked with `read_by=true`, on the "
+    read_by: ReadByOut | None = Field(default=None, description="Only on history pages asked with `read_by=true`, on the "
                                                         "caller's own messages where they may see it.")
 
 

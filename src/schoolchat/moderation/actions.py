@@ -16,6 +16,7 @@ from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
 from schoolchat.messages import erasure
 from schoolchat.messages import queries as message_queries
+from schoolchat.messages.schemas import MessageOut
 from schoolchat.moderation import audit, queries
 from schoolchat.moderation.models import report_reviewers, reports
 from schoolchat.notifications import enqueue
@@ -40,7 +41,7 @@ from schoolchat.services import Services
 
 
 async def moderator_delete(services: Services, actor: Actor, message_id: int, *, confirmed: bool,
-                           reason: str | None) -> dict[str, Any]:
+                           reason: str | None) -> MessageOut:
     """§5.5: a teacher or admin in the conversation deletes someone's message, after confirming. The content is
     gone from every copy (only a report's frozen evidence keeps it, for its reviewers, and the confirmation says
     so); everyone sees "This message was removed by NAME"."""

@@ -54,18 +54,18 @@ async def search(conn: AsyncConnection, user_id: int, query: str, *, conversatio
     more = len(ids) > limit
     ids = ids[:limit]
     rows = await message_queries.live_by_ids(conn, ids)
-    wires = {wire["id"]: wire for wire in await message_queries.to_wire_many(conn, rows)}
-    names = await _conversation_names(conn, user_id, {wire["conversation_id"] for wire in wires.values()})
+    wires = {wire.id: wire for wire in await message_queries.to_wire_many(conn, rows)}
+    names = await _conversation_names(conn, user_id, {wire.conversation_id for wire in wires.values()})
     hits = []
     for message_id in ids:
         wire = wires.get(message_id)
         if wire is None:
             continue
-        shown = snippet(wire["body"] or "", terms)
+        shown = snippet(wire.body or "", terms)
         hits.append({
             "message": wire,
-            "conversation": names[wire["conversation_id"]],
-            "snippet": shown if shown is not None else snippet(", ".join(f["name"] for f in wire["attachments"]),
+            "conversation": names[wire.conversation_id],
+            "snippet": shown if shown is not None else snippet(", ".join(f.name for f in wire.attachments),
                                                                 terms),
         })
     return SearchPage(hits, ids[-1] if more else None)
