@@ -211,7 +211,7 @@ class Registry:
             for target in targets:
                 if target.language not in frames:
                     with reading_in(target.language):
-                        frames[target.language] = protocol.invocation_encoded(CLIENT_METHOD, event_json(event))
+                        frames[target.language] = protocol.invocation(CLIENT_METHOD, event_json(event))
                 if not target.push(frames[target.language]):
                     target.stop(SLOW_CONSUMER)
 
