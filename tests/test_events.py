@@ -182,3 +182,44 @@ async def test_the_events_are_published_in_the_openapi_document(client: httpx.As
     page = document["paths"]["/api/events"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert page == {"$ref": "#/components/schemas/EventsPage"}
     assert schemas["EventsPage"]["properties"]["events"]["items"] == {"$ref": "#/components/schemas/EventOut"}
+
+
+async def test_the_hub_frame_is_the_events_model_once_per_language_only_where_it_carries_a_sentence(
+        client: httpx.AsyncClient, make: Factory, services: Services, recorder: Recorder) -> None:
+    import asyncio
+    import json
+    from typing import Any
+
+    from schoolchat.i18n.languages import Language
+    from schoolchat.realtime.connections import Connection, Registry
+    from schoolchat.realtime.schemas import EventOut
+
+    a, b, c = await make.person(), await make.person(), await make.person()
+    cid = (await started(client, a, people=[b.id, c.id], mode="group"))["conversation"]["id"]
+    message = await sent(client, a, cid, "soon gone")
+    assert (await client.delete(f"/api/messages/{message['id']}", headers=a.headers)).status_code == 200
+    events = [event for event in recorder.events if event.type in ("message.created", "message.deleted")]
+    received: dict[Language, list[str]] = {"en": [], "nb": []}
+    registry = Registry(services.db, keepalive_seconds=30, client_timeout_seconds=60, write_timeout_seconds=30)
+    for person, language in ((b, "en"), (c, "nb")):
+        async def send(frame: Any, into: list[str] = received[language]) -> None:
+            into.append(frame["text"])
+        registry.add(Connection(f"c{person.id}", person.id, None, 10, send, language=language))
+    await registry.deliver(events)
+
+    def records(language: Language) -> list[str]:
+        return [record for text in received[language] for record in text.split("\x1e") if record]
+
+    for _ in range(1000):  # each connection's writer runs as its own task
+        if all(len(records(language)) == 2 for language in received):
+            break
+        await asyncio.sleep(0.01)
+    decoded = {language: [json.loads(record)["arguments"][0] for record in records(language)]
+               for language in received}
+    created_en, deleted_en = decoded["en"]
+    created_nb, deleted_nb = decoded["nb"]
+    assert created_en == created_nb  # no sentence in it: one encoding serves every language
+    assert deleted_en["payload"]["message"]["deleted"]["notice"] == "This message was deleted."
+    assert deleted_nb["payload"]["message"]["deleted"]["notice"] == "Denne meldingen ble slettet."
+    for frame in (created_en, deleted_en, deleted_nb):
+        assert EventOut.model_validate(frame).model_dump(mode="json", exclude_unset=True) == frame
