@@ -147,3 +147,79 @@ async def test_events_are_readable_after_a_given_id(client: httpx.AsyncClient, m
     assert [e["payload"]["message"]["body"] for e in later.json()["events"]] == ["2"]
     nothing = await client.get("/api/events", params={"after": 0}, headers=outsider.headers)
     assert nothing.json()["events"] == []
+
+
+def test_every_event_type_has_its_payload_model_in_the_envelope() -> None:
+    from typing import get_args
+
+    from schoolchat.realtime.events import EventType
+    from schoolchat.realtime.schemas import AnyEvent
+
+    members = get_args(get_args(AnyEvent)[0])
+    modelled = [get_args(model.model_fields["type"].annotation)[0] for model in members]
+    assert sorted(modelled) == sorted(str(kind) for kind in EventType)
+
+
+async def test_an_event_whose_payload_breaks_its_model_is_refused() -> None:
+    from datetime import UTC, datetime
+
+    from pydantic import ValidationError
+
+    from schoolchat.realtime.events import EventType
+    from schoolchat.realtime.schemas import event_out
+
+    wrong = Event(1, EventType.UNREAD_CHANGED, 5, 7, {"conversation_id": 5, "unread": "many"}, datetime.now(UTC))
+    with pytest.raises(ValidationError):
+        event_out(wrong)
+
+
+async def test_the_events_are_published_in_the_openapi_document(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+    assert schemas["EventOut"]["discriminator"]["propertyName"] == "type"
+    assert schemas["EventOut"]["discriminator"]["mapping"]["message.created"] == \
+        "#/components/schemas/MessageCreatedEvent"
+    page = document["paths"]["/api/events"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert page == {"$ref": "#/components/schemas/EventsPage"}
+    assert schemas["EventsPage"]["properties"]["events"]["items"] == {"$ref": "#/components/schemas/EventOut"}
+
+
+async def test_the_hub_frame_is_the_events_model_once_per_language_only_where_it_carries_a_sentence(
+        client: httpx.AsyncClient, make: Factory, services: Services, recorder: Recorder) -> None:
+    import asyncio
+    import json
+    from typing import Any
+
+    from schoolchat.i18n.languages import Language
+    from schoolchat.realtime.connections import Connection, Registry
+    from schoolchat.realtime.schemas import EventOut
+
+    a, b, c = await make.person(), await make.person(), await make.person()
+    cid = (await started(client, a, people=[b.id, c.id], mode="group"))["conversation"]["id"]
+    message = await sent(client, a, cid, "soon gone")
+    assert (await client.delete(f"/api/messages/{message['id']}", headers=a.headers)).status_code == 200
+    events = [event for event in recorder.events if event.type in ("message.created", "message.deleted")]
+    received: dict[Language, list[str]] = {"en": [], "nb": []}
+    registry = Registry(services.db, keepalive_seconds=30, client_timeout_seconds=60, write_timeout_seconds=30)
+    for person, language in ((b, "en"), (c, "nb")):
+        async def send(frame: Any, into: list[str] = received[language]) -> None:
+            into.append(frame["text"])
+        registry.add(Connection(f"c{person.id}", person.id, None, 10, send, language=language))
+    await registry.deliver(events)
+
+    def records(language: Language) -> list[str]:
+        return [record for text in received[language] for record in text.split("\x1e") if record]
+
+    for _ in range(1000):  # each connection's writer runs as its own task
+        if all(len(records(language)) == 2 for language in received):
+            break
+        await asyncio.sleep(0.01)
+    decoded = {language: [json.loads(record)["arguments"][0] for record in records(language)]
+               for language in received}
+    created_en, deleted_en = decoded["en"]
+    created_nb, deleted_nb = decoded["nb"]
+    assert created_en == created_nb  # no sentence in it: one encoding serves every language
+    assert deleted_en["payload"]["message"]["deleted"]["notice"] == "This message was deleted."
+    assert deleted_nb["payload"]["message"]["deleted"]["notice"] == "Denne meldingen ble slettet."
+    for frame in (created_en, deleted_en, deleted_nb):
+        assert EventOut.model_validate(frame).model_dump(mode="json", exclude_unset=True) == frame

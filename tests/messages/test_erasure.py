@@ -269,7 +269,8 @@ async def test_many_messages_are_erased_in_one_transaction_from_every_copy(
     async with services.db.write() as tx:
         erased = await erasure.erase(tx, services, [*ids, ids[0]], by=None)
     assert sorted(erased) == ids
-    assert all(wire["deleted"]["notice"] == "This message was deleted." for wire in erased.values())
+    assert all(wire.deleted is not None and wire.deleted.notice == "This message was deleted."
+               for wire in erased.values())
     page = await history(client, chat.reader, chat.conversation_id)
     assert "zebra" not in json.dumps(page) and other["id"] in [m["id"] for m in page["messages"]]
     async with services.db.read() as conn:

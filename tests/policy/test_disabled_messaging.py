@@ -45,8 +45,9 @@ async def test_course_conversation_gives_feedback_about_users_who_cannot_receive
     sofia = await make.person("Sofia Moen", messaging_disabled=True)
     course = await make.space("Biology", teachers=[teacher], students=[ok, sofia])
     result = await started(client, teacher, courses=[course.id], mode="group", body="welcome")
-    assert result["feedback"] == [{"code": "cannot_receive", "message": "Sofia Moen has messaging disabled and will "
-                                                                          "not receive messages in this conversation."}]
+    assert result["feedback"] == [{"user_id": sofia.id, "code": "cannot_receive",
+                                   "message": "Sofia Moen has messaging disabled and will not receive messages in "
+                                              "this conversation."}]
     again = await send(client, teacher, result["conversation"]["id"], "reminder")
     assert again.json()["feedback"][0]["code"] == "cannot_receive"
 

@@ -44,7 +44,8 @@ async def test_search_across_all_conversations_finds_text_newest_first(client: h
     page = await search(client, emma, "deadline")
     assert bodies(page) == ["Is the deadline still Monday?", "The deadline is Monday"]
     assert [hit["conversation"] for hit in page["hits"]] == [
-        {"id": second, "kind": "group", "name": "Trip"}, {"id": first, "kind": "group", "name": "Lab team"}]
+        {"id": second, "kind": "group", "name": "Trip", "space_id": None},
+        {"id": first, "kind": "group", "name": "Lab team", "space_id": None}]
 
 
 async def test_search_within_one_conversation_stays_in_it(client: httpx.AsyncClient, make: Factory) -> None:

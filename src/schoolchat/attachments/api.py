@@ -6,11 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
 
 from schoolchat.attachments import actions, queries
 from schoolchat.attachments.filenames import content_disposition
 from schoolchat.attachments.multipart import MULTIPART_OVERHEAD, FileStream
+from schoolchat.attachments.schemas import AttachmentOut
 from schoolchat.auth.deps import MessagingActor
 from schoolchat.inputs import Id
 from schoolchat.ratelimit.deps import metered, per_person
@@ -21,13 +21,6 @@ router = APIRouter(prefix="/api", tags=["attachments"])
 
 UPLOAD = "/attachments"
 UPLOAD_PATH = router.prefix + UPLOAD  # its body is streamed against its own limit (bodies.BodyGuard leaves it)
-
-
-class AttachmentOut(BaseModel):
-    id: int
-    name: str
-    size: int
-    content_type: str
 
 
 @router.post(UPLOAD, response_model=AttachmentOut, status_code=201,

@@ -24,6 +24,7 @@ from schoolchat.policy.decision import require
 from schoolchat.realtime import log
 from schoolchat.realtime.bus import Bus
 from schoolchat.realtime.events import EventType
+from schoolchat.realtime.schemas import SessionEnded
 from schoolchat.sso import queries as sso_queries
 
 
@@ -86,4 +87,4 @@ async def _revoke_where(tx: Tx, bus: Bus, condition: Any) -> None:
         update(auth_tokens).where(condition, auth_tokens.c.revoked_at.is_(None))
         .values(revoked_at=utcnow()).returning(auth_tokens.c.id, auth_tokens.c.user_id))).all()
     for token_id, user_id in ended:
-        await log.append(tx, bus, EventType.SESSION_ENDED, {"token_id": token_id}, user_id=user_id)
+        await log.append(tx, bus, EventType.SESSION_ENDED, SessionEnded(token_id=token_id), user_id=user_id)

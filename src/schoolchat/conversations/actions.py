@@ -15,6 +15,7 @@ from sqlalchemy import insert, select, update
 from schoolchat.auth.actor import Actor
 from schoolchat.conversations import queries
 from schoolchat.conversations.models import conversations, individual_recipients, memberships
+from schoolchat.conversations.schemas import ConversationRef
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import insert_unless_exists, upsert
@@ -23,14 +24,23 @@ from schoolchat.moderation import audit
 from schoolchat.people import selection
 from schoolchat.people.models import space_members
 from schoolchat.people.queries import user_summaries, visible_people
+from schoolchat.people.schemas import PersonRef
 from schoolchat.people.selection import Recipients
 from schoolchat.policy import texts
 from schoolchat.policy.conversations import may_add_participants, may_close, may_leave, may_rename
 from schoolchat.policy.decision import Denied, require
-from schoolchat.policy.messaging import may_use_messaging
+from schoolchat.policy.messaging import Feedback, may_use_messaging, send_feedback
 from schoolchat.policy.recipients import Mode, Plan, plan_send
 from schoolchat.realtime import log
 from schoolchat.realtime.events import EventType
+from schoolchat.realtime.schemas import (
+    ConversationChanges,
+    ConversationCreated,
+    ConversationStatusChanged,
+    ConversationUpdated,
+    ParticipantsAdded,
+    ParticipantsRemoved,
+)
 from schoolchat.services import Services
 from schoolchat.validation import display_name
 
@@ -42,7 +52,7 @@ class Opened:
     conversation_id: int
     created: bool
     direct_targets: list[tuple[int, int]] = field(default_factory=list)  # (recipient id, 1:1 conversation id)
-    feedback: list[dict[str, object]] = field(default_factory=list)
+    feedback: list[Feedback] = field(default_factory=list)
 
 
 def direct_key(a: int, b: int) -> str:
@@ -50,8 +60,10 @@ def direct_key(a: int, b: int) -> str:
     return f"{low}:{high}"
 
 
-def conversation_payload(row_id: int, kind: str, name: str | None, space_id: int | None) -> dict[str, object]:
-    return {"id": row_id, "kind": kind, "name": name, "space_id": space_id}
+def conversation_created(row_id: int, kind: str, name: str | None, space_id: int | None, member_ids: list[int]
+                         ) -> ConversationCreated:
+    return ConversationCreated(conversation=ConversationRef(id=row_id, kind=kind, name=name, space_id=space_id),
+                               member_ids=member_ids)
 
 
 async def create_conversation(tx: Tx, services: Services, *, kind: str, name: str | None,
@@ -73,8 +85,7 @@ async def create_conversation(tx: Tx, services: Services, *, kind: str, name: st
             {"conversation_id": conversation_id, "user_id": user_id, "formal": True, "active": True,
              "joined_at": now, "last_read_seq": 0} for user_id in members])
     await log.append(tx, services.bus, EventType.CONVERSATION_CREATED,
-                     {"conversation": conversation_payload(conversation_id, kind, name, space_id),
-                      "member_ids": members},
+                     conversation_created(conversation_id, kind, name, space_id, members),
                      conversation_id=conversation_id)
     return conversation_id
 
@@ -133,9 +144,7 @@ async def open_for_plan(tx: Tx, services: Services, actor: Actor, plan: Plan, na
         conversation_id = await create_conversation(tx, services, kind="group", name=group_name,
                                                     created_by=actor.id, now=now, member_ids=[actor.id, *reachable])
         assert conversation_id is not None
-        feedback = [{"user_id": p.id, "code": "cannot_participate", "message": texts.cannot_participate(p.name)}
-                    for p in disabled]
-        return Opened(conversation_id, True, feedback=feedback)
+        return Opened(conversation_id, True, feedback=send_feedback("group", [(p.id, p.name) for p in disabled]))
     batch_id = await create_conversation(tx, services, kind="individual", name=texts.sent_to(len(reachable)),
                                          created_by=actor.id, now=now, member_ids=[actor.id])
     assert batch_id is not None
@@ -144,8 +153,7 @@ async def open_for_plan(tx: Tx, services: Services, actor: Actor, plan: Plan, na
     await tx.conn.execute(insert(individual_recipients), [
         {"conversation_id": batch_id, "user_id": user_id, "direct_conversation_id": direct_id}
         for user_id, direct_id in targets])
-    feedback = [{"user_id": p.id, "code": "cannot_deliver", "message": texts.cannot_deliver(p.name)} for p in disabled]
-    return Opened(batch_id, True, targets, feedback)
+    return Opened(batch_id, True, targets, send_feedback("individual", [(p.id, p.name) for p in disabled]))
 
 
 async def add_members(tx: Tx, services: Services, conversation_id: int, user_ids: Iterable[int], *, by: int | None,
@@ -171,7 +179,7 @@ async def add_members(tx: Tx, services: Services, conversation_id: int, user_ids
         update=["formal", "active", "joined_at", "left_at", "removed_by", "last_read_seq"])
     if announce:
         await log.append(tx, services.bus, EventType.PARTICIPANTS_ADDED,
-                         {"conversation_id": conversation_id, "user_ids": joining, "by": by, "formal": formal},
+                         ParticipantsAdded(conversation_id=conversation_id, user_ids=joining, by=by, formal=formal),
                          conversation_id=conversation_id)
     return joining
 
@@ -188,7 +196,7 @@ async def remove_members(tx: Tx, services: Services, conversation_id: int, user_
         .returning(memberships.c.user_id))).scalars())
     if not leaving:
         return []
-    payload = {"conversation_id": conversation_id, "user_ids": sorted(leaving), "by": by, "reason": reason}
+    payload = ParticipantsRemoved(conversation_id=conversation_id, user_ids=sorted(leaving), by=by, reason=reason)
     await log.append(tx, services.bus, EventType.PARTICIPANTS_REMOVED, payload, conversation_id=conversation_id)
     for user_id in sorted(leaving):
         await log.append(tx, services.bus, EventType.PARTICIPANTS_REMOVED, payload,
@@ -205,14 +213,16 @@ async def set_status(tx: Tx, services: Services, actor: Actor, conversation_id: 
     await tx.conn.execute(update(conversations).where(conversations.c.id == conversation_id)
                           .values(status=status, status_changed_by=actor.id, status_changed_at=utcnow()))
     await log.append(tx, services.bus, _STATUS_EVENTS[status],
-                     {"conversation_id": conversation_id, "by": {"id": actor.id, "name": actor.name}},
+                     ConversationStatusChanged(conversation_id=conversation_id,
+                                               by=PersonRef(id=actor.id, name=actor.name)),
                      conversation_id=conversation_id)
 
 
 async def set_name(tx: Tx, services: Services, conversation_id: int, name: str, *, by: int | None) -> None:
     await tx.conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(name=name))
     await log.append(tx, services.bus, EventType.CONVERSATION_UPDATED,
-                     {"conversation_id": conversation_id, "changes": {"name": name}, "by": by},
+                     ConversationUpdated(conversation_id=conversation_id, changes=ConversationChanges(name=name),
+                                         by=by),
                      conversation_id=conversation_id)
 
 
@@ -220,7 +230,7 @@ async def set_name(tx: Tx, services: Services, conversation_id: int, name: str, 
 
 
 async def add_participants(services: Services, actor: Actor, conversation_id: int, user_ids: list[int]
-                           ) -> tuple[list[int], list[dict[str, object]]]:
+                           ) -> tuple[list[int], list[Feedback]]:
     """§5.3: any member adds people to a group; they join at once. Disabled users are refused with §6.4 feedback."""
     require(may_use_messaging(actor.messaging_disabled))
     async with services.db.write() as tx:
@@ -236,9 +246,7 @@ async def add_participants(services: Services, actor: Actor, conversation_id: in
         joined = await add_members(tx, services, conversation_id,
                                    [p.id for p in summaries.values() if not p.messaging_disabled],
                                    by=actor.id, now=utcnow())
-    feedback = [{"user_id": p.id, "code": "cannot_participate", "message": texts.cannot_participate(p.name)}
-                for p in disabled]
-    return joined, feedback
+    return joined, send_feedback("group", [(p.id, p.name) for p in disabled])
 
 
 async def leave(services: Services, actor: Actor, conversation_id: int) -> None:
@@ -283,7 +291,8 @@ async def set_muted(services: Services, actor: Actor, conversation_id: int, mute
         await tx.conn.execute(update(memberships).where(memberships.c.conversation_id == conversation_id,
                                                         memberships.c.user_id == actor.id).values(muted=muted))
         await log.append(tx, services.bus, EventType.CONVERSATION_UPDATED,
-                         {"conversation_id": conversation_id, "changes": {"muted": muted}, "by": actor.id},
+                         ConversationUpdated(conversation_id=conversation_id,
+                                             changes=ConversationChanges(muted=muted), by=actor.id),
                          conversation_id=conversation_id, user_id=actor.id)
 
 

@@ -81,9 +81,9 @@ async def list_conversations(
     before = _decode_cursor(cursor) if cursor else None
     async with services.db.read() as conn:
         rows = await queries.list_page(conn, actor.id, limit + 1, before)
-        described = await queries.describe(conn, rows[:limit], actor.id)
+        described = await queries.describe(conn, rows[:limit], actor)
     next_cursor = _encode_cursor(rows[limit - 1].last_activity_at, rows[limit - 1].id) if len(rows) > limit else None
-    return ConversationPage(conversations=[ConversationOut(**item) for item in described], next_cursor=next_cursor)
+    return ConversationPage(conversations=described, next_cursor=next_cursor)
 
 
 @router.post("/recipients/options", response_model=RecipientOptionsOut,
@@ -122,15 +122,15 @@ async def start_conversation(body: StartConversation, actor: MessagingActor, ser
         if not created:
             response.status_code = 200
     async with services.db.read() as conn:
-        described = await queries.describe_one(conn, actor.id, conversation_id)
-    return StartedOut(conversation=ConversationOut(**described), created=created, message=message,
-                      duplicate=duplicate, feedback=feedback)
+        described = await queries.describe_one(conn, actor, conversation_id)
+    return StartedOut.model_validate({"conversation": described, "created": created, "message": message,
+                                      "duplicate": duplicate, "feedback": feedback})
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)
 async def get_conversation(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
     async with services.db.read() as conn:
-        return ConversationOut(**await queries.describe_one(conn, actor.id, conversation_id))
+        return await queries.describe_one(conn, actor, conversation_id)
 
 
 @router.patch("/conversations/{conversation_id}", response_model=ConversationOut, summary="Rename a group")
@@ -144,10 +144,11 @@ async def _participants(services: ServicesDep, actor_id: int, conversation_id: i
     async with services.db.read() as conn:
         access = await queries.get_access(conn, actor_id, conversation_id)
         found = await queries.participants(conn, access, actor_id)
-    return [ParticipantOut(id=p.id, name=p.name, title=p.title, avatar_url=p.avatar_url,
-                           initials=UserSummary(p.id, p.name, p.title, p.avatar_url, False).initials, role=p.role,
-                           formal=p.formal, messaging_disabled=p.messaging_disabled, relationship=p.relationship)
-            for p in found]
+    return [ParticipantOut.model_validate({
+        "id": p.id, "name": p.name, "title": p.title, "avatar_url": p.avatar_url,
+        "initials": UserSummary(p.id, p.name, p.title, p.avatar_url, False).initials, "role": p.role,
+        "formal": p.formal, "messaging_disabled": p.messaging_disabled, "relationship": p.relationship})
+        for p in found]
 
 
 @router.get("/conversations/{conversation_id}/participants", response_model=ParticipantsOut,
@@ -161,8 +162,8 @@ async def list_participants(conversation_id: Id, actor: MessagingActor, services
 async def add_participants(conversation_id: Id, body: AddParticipants, actor: MessagingActor,
                            services: ServicesDep) -> ParticipantsOut:
     added, feedback = await actions.add_participants(services, actor, conversation_id, body.user_ids)
-    return ParticipantsOut(participants=await _participants(services, actor.id, conversation_id), added=added,
-                           feedback=feedback)
+    return ParticipantsOut.model_validate({"participants": await _participants(services, actor.id, conversation_id),
+                                           "added": added, "feedback": feedback})
 
 
 @router.post("/conversations/{conversation_id}/leave", status_code=204, summary="Leave a group conversation")

@@ -14,6 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from schoolchat.auth.actor import Actor
 from schoolchat.conversations.icons import icon_for
 from schoolchat.conversations.models import conversations, individual_recipients, memberships
+from schoolchat.conversations.schemas import (
+    ConversationActions,
+    ConversationOut,
+    IndividualRecipientOut,
+    Preview,
+)
 from schoolchat.db.expressions import next_id
 from schoolchat.db.prepared import Prepared, together
 from schoolchat.db.types import utcnow
@@ -30,6 +36,7 @@ from schoolchat.people.reach import (
     spaces_with_messaging_off,
 )
 from schoolchat.policy import texts
+from schoolchat.policy.offers import MemberFacts, offers
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,55 +353,72 @@ async def working_hours_notices(conn: AsyncConnection, rows: Sequence[Any], view
             if (text := joined_notices(notices, user_ids)) is not None}
 
 
-async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -> list[dict[str, Any]]:
-    """Conversation rows (joined with the viewer's membership) as list entries: name, preview, unread."""
-    ids = [row.id for row in rows]
-    answering = await working_hours_notices(conn, rows, viewer_id, utcnow())
+async def display_names(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -> dict[int, str]:
+    """How the viewer sees each conversation's name (as in their list): 1:1s and unnamed groups by their
+    participants."""
     unnamed = [row.id for row in rows if row.kind == "direct" or (row.kind == "group" and not row.name)]
     members = await formal_member_names(conn, unnamed)
-    unread = await unread_counts(conn, viewer_id, ids)
+    return {row.id: _display_name(row, viewer_id, members.get(row.id, [])) for row in rows}
+
+
+async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer: Actor) -> list[ConversationOut]:
+    """Conversation rows (joined with the viewer's membership) as the viewer sees them: name, preview, unread,
+    and what they may do there (``policy.offers``). The one place a ``ConversationOut`` is built."""
+    ids = [row.id for row in rows]
+    answering = await working_hours_notices(conn, rows, viewer.id, utcnow())
+    names = await display_names(conn, rows, viewer.id)
+    unread = await unread_counts(conn, viewer.id, ids)
     switched_off = await spaces_with_messaging_off(conn, [row.space_id for row in rows if row.space_id])
+    space_roles = await space_roles_of(conn, viewer.id) if any(row.space_id for row in rows) else {}
     return [
-        {
-            "id": row.id, "kind": row.kind, "icon": icon_for(row.kind),
-            "name": _display_name(row, viewer_id, members.get(row.id, [])),
-            "custom_name": row.name if row.kind == "group" else None, "status": row.status,
-            "status_notice": _status_notice(row.status), "space_id": row.space_id, "created_at": row.created_at,
-            "last_activity_at": row.last_activity_at, "last_seq": row.last_seq, "read_seq": row.last_read_seq,
-            "unread": unread.get(row.id, 0), "muted": row.muted, "formal": row.formal,
-            "created_by": row.created_by,
-            "messaging_disabled_notice": texts.space_messaging_disabled(row.kind)
+        ConversationOut(
+            id=row.id, kind=row.kind, icon=icon_for(row.kind), name=names[row.id],
+            custom_name=row.name if row.kind == "group" else None, status=row.status,
+            status_notice=_status_notice(row.status), space_id=row.space_id, created_at=row.created_at,
+            last_activity_at=row.last_activity_at, last_seq=row.last_seq, read_seq=row.last_read_seq,
+            unread=unread.get(row.id, 0), muted=row.muted, formal=row.formal, created_by=row.created_by,
+            messaging_disabled_notice=texts.space_messaging_disabled(row.kind)
             if row.space_id in switched_off else None,
-            "working_hours_notice": answering.get(row.id),
-            "preview": {"text": row.last_message_preview, "sender_id": row.last_message_sender_id}
+            working_hours_notice=answering.get(row.id),
+            preview=Preview(text=row.last_message_preview, sender_id=row.last_message_sender_id)
             if row.last_message_preview is not None else None,
-        }
+            actions=ConversationActions.model_validate(offers(MemberFacts(
+                kind=row.kind, status=row.status, space_disabled=row.space_id in switched_off,
+                is_creator=row.created_by == viewer.id, staff_here=_staff_here(viewer, space_roles, row.space_id),
+                formal=row.formal, space_role=space_roles.get(row.space_id) if row.space_id else None,
+                sender_disabled=viewer.messaging_disabled))),
+        )
         for row in rows
     ]
 
 
-async def describe_one(conn: AsyncConnection, viewer_id: int, conversation_id: int) -> dict[str, Any]:
+async def describe_one(conn: AsyncConnection, viewer: Actor, conversation_id: int) -> ConversationOut:
     """One conversation as its entry, and for "Sent to X people" the 1:1s it went to (the list leaves out those
     with nothing but its copies, so they are reached from here)."""
-    access = await get_access(conn, viewer_id, conversation_id)
-    described = (await describe(conn, [access.conversation], viewer_id))[0]
+    access = await get_access(conn, viewer.id, conversation_id)
+    described = (await describe(conn, [access.conversation], viewer))[0]
     if access.kind == "individual":
-        described["recipients"] = await _individual_recipients(conn, conversation_id)
+        described.recipients = await _individual_recipients(conn, conversation_id)
     return described
 
 
-async def _individual_recipients(conn: AsyncConnection, conversation_id: int) -> list[dict[str, Any]]:
+async def _individual_recipients(conn: AsyncConnection, conversation_id: int) -> list[IndividualRecipientOut]:
     rows = await conn.execute(
         select(users.c.id, users.c.name, individual_recipients.c.direct_conversation_id)
         .join(users, users.c.id == individual_recipients.c.user_id)
         .where(individual_recipients.c.conversation_id == conversation_id)
         .order_by(users.c.name, users.c.id))
-    return [{"id": user_id, "name": name, "conversation_id": direct_id} for user_id, name, direct_id in rows]
+    return [IndividualRecipientOut(id=user_id, name=name, conversation_id=direct_id)
+            for user_id, name, direct_id in rows]
 
 
 async def is_staff_in(conn: AsyncConnection, actor: Actor, space_id: int | None) -> bool:
     """Staff for a conversation: a teacher of its course or project, or an admin; outside courses and projects,
     anyone with a teacher or admin role in a school."""
+    return _staff_here(actor, await space_roles_of(conn, actor.id) if space_id is not None else {}, space_id)
+
+
+def _staff_here(actor: Actor, space_roles: dict[int, str], space_id: int | None) -> bool:
     if space_id is None:
         return actor.is_staff
-    return (await space_roles_of(conn, actor.id)).get(space_id) == "teacher" or actor.is_admin
+    return space_roles.get(space_id) == "teacher" or actor.is_admin

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from schoolchat.inputs import Body, Id
-from schoolchat.messages.schemas import NewMessage
+from schoolchat.messages.schemas import FeedbackOut, MessageOut, NewMessage
 from schoolchat.people.selection import Recipients
 from schoolchat.policy.recipients import Mode
 
@@ -63,7 +63,28 @@ class IndividualRecipientOut(BaseModel):
     conversation_id: int = Field(description="The 1:1 with this person that the message went into.")
 
 
+class ConversationActions(BaseModel):
+    """What the caller may do here, decided by the same policy functions that decide the request itself (the
+    settings and message menus offer exactly these; the server still decides each request afresh)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    send: bool = Field(description="Write or forward a message into it.")
+    edit_own: bool = Field(description="Edit one's own messages (§4.3).")
+    moderate: bool = Field(description="Delete messages of others (§5.5).")
+    see_reads: bool = Field(description="\"Read by X of Y\" on one's own messages.")
+    rename: bool
+    add_participants: bool
+    remove_participants: bool = Field(description="Remove formal participants other than oneself (§5.6).")
+    leave: bool
+    close: bool = Field(description="Close it, or reopen it when closed (§5.7).")
+    delete: bool = Field(description="Delete a course or project conversation (§5.7).")
+    report: bool = Field(description="Report the whole conversation (groups).")
+
+
 class ConversationOut(BaseModel):
+    """A conversation as the caller sees it: in the list, alone, and in answers to its settings."""
+
     id: int
     kind: str
     icon: str = Field(description="The icon for the conversation's type; 'megaphone' marks a mass message.")
@@ -80,7 +101,8 @@ class ConversationOut(BaseModel):
     muted: bool = Field(False, description="Muted by the caller: no badge, no notifications; unread still shown.")
     preview: Preview | None
     formal: bool = Field(True, description="False for a teacher present through a report, not as a participant.")
-    created_by: int | None = Field(None, description="Who started it: a group's creator may close and reopen it.")
+    created_by: int | None = Field(None, description="Who started it.")
+    actions: ConversationActions
     messaging_disabled_notice: str | None = Field(
         None, description="§6.4: set when an admin switched messaging off for its course or project; no one can "
                           "send here meanwhile (\"Messaging is disabled for this course.\").")
@@ -93,6 +115,16 @@ class ConversationOut(BaseModel):
                           "shows a 1:1 on its own once something besides these messages is written in it).")
 
 
+class ConversationRef(BaseModel):
+    """Which conversation something is about, for a reader who may not have it listed yet (a search hit, a
+    ``conversation.created`` event); the caller's own view of it is ``ConversationOut``."""
+
+    id: int
+    kind: str
+    name: str | None = Field(description="Its name; in a search hit, as the caller's list shows it.")
+    space_id: int | None = Field(None, description="Its course or project.")
+
+
 class ConversationPage(BaseModel):
     conversations: list[ConversationOut]
     next_cursor: str | None
@@ -101,9 +133,9 @@ class ConversationPage(BaseModel):
 class StartedOut(BaseModel):
     conversation: ConversationOut
     created: bool
-    message: dict[str, Any] | None = None
+    message: MessageOut | None = None
     duplicate: bool = False
-    feedback: list[dict[str, Any]] = Field(default_factory=list)
+    feedback: list[FeedbackOut] = Field(default_factory=list)
 
 
 class Rename(Body):
@@ -112,6 +144,17 @@ class Rename(Body):
 
 class AddParticipants(Body):
     user_ids: list[Id] = Field(min_length=1, max_length=300)
+
+
+class RelationshipOut(BaseModel):
+    """§4.2: a course or project the caller shares with a participant, and both roles there."""
+
+    space_id: int
+    kind: str
+    name: str
+    your_role: str
+    their_role: str
+    text: str = Field(description="\"You are their teacher in Math 7\" and the like.")
 
 
 class ParticipantOut(BaseModel):
@@ -123,10 +166,10 @@ class ParticipantOut(BaseModel):
     role: str
     formal: bool
     messaging_disabled: bool
-    relationship: list[dict[str, Any]]
+    relationship: list[RelationshipOut]
 
 
 class ParticipantsOut(BaseModel):
     participants: list[ParticipantOut]
     added: list[int] = Field(default_factory=list)
-    feedback: list[dict[str, Any]] = Field(default_factory=list)
+    feedback: list[FeedbackOut] = Field(default_factory=list)

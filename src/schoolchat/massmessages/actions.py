@@ -35,6 +35,7 @@ from schoolchat.policy.massmessaging import may_send_mass
 from schoolchat.policy.messaging import may_use_messaging
 from schoolchat.realtime import log
 from schoolchat.realtime.events import EventType
+from schoolchat.realtime.schemas import ConversationChanges, ConversationUpdated, MassReceipt
 from schoolchat.services import Services
 from schoolchat.validation import message_body
 
@@ -86,7 +87,7 @@ async def accept(services: Services, actor: Actor, *, org_ids: list[int], roles:
         wire = await message_actions.append_message(tx, services, conversation_id, "mass", actor, body,
                                                     client_message_id=client_message_id, now=now, forwarded=None)
         job_id = (await tx.conn.execute(insert(jobs).values(
-            conversation_id=conversation_id, message_id=wire["id"], sender_id=actor.id, org_ids=picked,
+            conversation_id=conversation_id, message_id=wire.id, sender_id=actor.id, org_ids=picked,
             roles=wanted_roles, urgent=urgent, status="queued", total=total, created_at=now).returning(jobs.c.id))).scalar_one()
         job = (await tx.conn.execute(select(jobs).where(jobs.c.id == job_id))).one()
     return Accepted(job)
@@ -137,10 +138,10 @@ async def deliver_batch(services: Services, job_id: int, worker: str, lease: tim
              "joined_at": now, "last_read_seq": 0} for user_id in reached], key=["conversation_id", "user_id"])
         name = (await tx.conn.execute(select(conversations.c.name)
                                       .where(conversations.c.id == job.conversation_id))).scalar_one()
-        conversation = conversation_actions.conversation_payload(job.conversation_id, "mass", name, None)
         for user_id in reached:
             await log.append(tx, services.bus, EventType.CONVERSATION_CREATED,
-                             {"conversation": conversation, "member_ids": [user_id]},
+                             conversation_actions.conversation_created(job.conversation_id, "mass", name, None,
+                                                                       [user_id]),
                              conversation_id=job.conversation_id, user_id=user_id)
         finished = len(batch) < batch_size
         changed = (await tx.conn.execute(update(jobs).where(jobs.c.id == job_id).values(
@@ -153,8 +154,8 @@ async def deliver_batch(services: Services, job_id: int, worker: str, lease: tim
             # Everyone has it now: notify them (an urgent one even in quiet hours).
             await enqueue.notify_later(tx, job.message_id, job.conversation_id, now=now, urgent=job.urgent)
             await log.append(tx, services.bus, EventType.CONVERSATION_UPDATED,
-                             {"conversation_id": job.conversation_id, "changes": {"receipt": receipt(changed)},
-                              "by": None},
+                             ConversationUpdated(conversation_id=job.conversation_id, by=None, changes=ConversationChanges(
+                                 receipt=MassReceipt.model_validate(receipt(changed)))),
                              conversation_id=job.conversation_id, user_id=job.sender_id)
     return not finished
 

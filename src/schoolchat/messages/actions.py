@@ -24,28 +24,28 @@ from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Tx
 from schoolchat.db.engine import is_unique_violation
 from schoolchat.db.expressions import json_set, next_id
-from schoolchat.db.prepared import Prepared, together
+from schoolchat.db.prepared import Later, Prepared, together
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
 from schoolchat.messages import erasure, queries, reads
 from schoolchat.messages.models import messages
 from schoolchat.messages.render import preview, render
+from schoolchat.messages.schemas import MessageOut
 from schoolchat.notifications import enqueue
 from schoolchat.people import selection
 from schoolchat.people.queries import user_summaries
 from schoolchat.people.selection import Recipients
-from schoolchat.policy import texts
 from schoolchat.policy.decision import Denied, require
 from schoolchat.policy.messages import may_delete_own, may_edit, may_forward
-from schoolchat.policy.messaging import SendFacts, may_send, may_use_messaging, send_feedback
+from schoolchat.policy.messaging import Feedback, SendFacts, may_send, may_use_messaging, send_feedback
 from schoolchat.policy.reads import COUNTED_KINDS
 from schoolchat.policy.recipients import Mode, plan_send
 from schoolchat.realtime import log
 from schoolchat.realtime.events import EventType
+from schoolchat.realtime.schemas import MessageChanged, ReadsChanged, UnreadChanged
 from schoolchat.search import index as search_index
 from schoolchat.services import Services
 from schoolchat.validation import message_body
-from schoolchat.wire import timestamp
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,11 @@ class Forwarded:
 
 @dataclass
 class Sent:
-    message: dict[str, Any]
+    message: MessageOut
     conversation_id: int
     conversation_created: bool = False
     duplicate: bool = False
-    feedback: list[dict[str, Any]] = field(default_factory=list)
+    feedback: list[Feedback] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ _INSERT_CREATED_EVENT = log.event_insert(payload=json_set(
 async def append_message(tx: Tx, services: Services, conversation_id: int, kind: str, sender: Actor, body: str, *,
                          client_message_id: str | None, now: datetime, forwarded: Forwarded | None,
                          files: Sequence[Any] = (), copy_of: int | None = None,
-                         message_id: int | None = None) -> dict[str, Any]:
+                         message_id: int | None = None) -> MessageOut:
     """Write one message at the conversation's next ``seq``; the sender's cursor moves past it. ``copy_of``: the
     "Sent to X people" message this is the recipient's copy of (``messages.erasure`` edits and deletes both).
 
@@ -123,30 +123,25 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, kind:
                       "client_message_id": client_message_id, "body": body, "body_html": html, "created_at": now,
                       "forwarded_from_id": forwarded.message_id if forwarded else None,
                       "forwarded_from_name": forwarded.sender_name if forwarded else None, "copy_of_id": copy_of}
-    wire = {
-        "id": message_id, "conversation_id": conversation_id, "seq": None,
-        "sender": {"id": sender.id, "name": sender.name, "avatar_url": sender.avatar_url},
-        "client_message_id": client_message_id, "body": body, "html": html, "created_at": timestamp(now),
-        "edited_at": None, "deleted": None,
-        "forwarded_from": {"message_id": forwarded.message_id, "sender_name": forwarded.sender_name}
-        if forwarded else None,
-        "attachments": [],
-    }
+    inserted: Later | None = None
     if message_id is None or files:
-        _, [(message_id, wire["seq"])] = await together(tx.conn, (_NEXT_SEQ, seq_params),
-                                                        (_INSERT_MESSAGE, message_params))
-        wire["id"] = message_id
-        event_insert = None  # the plain one: the seq is in the payload already
+        _, [(message_id, seq)] = await together(tx.conn, (_NEXT_SEQ, seq_params), (_INSERT_MESSAGE, message_params))
     else:
         await _NEXT_SEQ.later(tx, **seq_params)
-        (await _INSERT_MESSAGE.later(tx, **message_params)).then(lambda rows: wire.update(seq=rows[0].seq))
-        event_insert = _INSERT_CREATED_EVENT
-    wire["attachments"] = await attachment_actions.link(tx, message_id, files)
+        inserted = await _INSERT_MESSAGE.later(tx, **message_params)
+        seq = 0  # until the commit returns it (below)
+    attached = await attachment_actions.link(tx, message_id, files)
     await search_index.index_message(tx, message_id, conversation_id, kind, body, names, new=True)
     await _READ_UP_TO.later(tx, conversation_id=conversation_id, user_id=sender.id, message_id=message_id)
-    await log.append(tx, services.bus, EventType.MESSAGE_CREATED, {"conversation_id": conversation_id,
-                                                                   "message": wire},
-                     conversation_id=conversation_id, message_id=message_id, written_by=event_insert)
+    wire = queries.to_wire(queries.Written(
+        message_id, conversation_id, seq, sender.id, sender.name, sender.avatar_url, client_message_id, body, html,
+        now, forwarded.message_id if forwarded else None, forwarded.sender_name if forwarded else None), attached)
+    if inserted is not None:
+        inserted.then(lambda rows: setattr(wire, "seq", rows[0].seq))
+    await log.append(tx, services.bus, EventType.MESSAGE_CREATED,
+                     MessageChanged(conversation_id=conversation_id, message=wire),
+                     conversation_id=conversation_id, message_id=message_id,
+                     written_by=None if inserted is None else _INSERT_CREATED_EVENT)
     if kind != "mass":  # a mass message notifies once its delivery has reached everyone (massmessages.actions)
         await enqueue.notify_later(tx, message_id, conversation_id, now=now)
     return wire
@@ -154,15 +149,15 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, kind:
 
 async def _fan_out(tx: Tx, services: Services, sender: Actor, original_id: int, targets: Sequence[tuple[int, int]],
                    body: str, now: datetime, forwarded: Forwarded | None, files: Sequence[Any] = ()
-                   ) -> list[dict[str, Any]]:
+                   ) -> list[Feedback]:
     """A message in a "Sent to X people" conversation is also written into each recipient's own 1:1."""
     summaries = await user_summaries(tx.conn, [user_id for user_id, _ in targets])
     for user_id, direct_id in targets:
         if not summaries[user_id].messaging_disabled:
             await append_message(tx, services, direct_id, "direct", sender, body, client_message_id=None, now=now,
                                  forwarded=forwarded, files=files, copy_of=original_id)
-    return [{"user_id": user_id, "code": "cannot_deliver", "message": texts.cannot_deliver(summaries[user_id].name)}
-            for user_id, _ in targets if summaries[user_id].messaging_disabled]
+    return send_feedback("individual", [(user_id, summaries[user_id].name) for user_id, _ in targets
+                                        if summaries[user_id].messaging_disabled])
 
 
 async def _replay(tx: Tx, actor: Actor, client_message_id: str | None, body: str,
@@ -239,11 +234,9 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
                                     message_id=checked.message_id)
         if access.kind == "individual":
             targets = await conversation_queries.individual_targets(tx.conn, conversation_id)
-            feedback = await _fan_out(tx, services, actor, wire["id"], targets, body, now, forwarded, files)
+            feedback = await _fan_out(tx, services, actor, wire.id, targets, body, now, forwarded, files)
         else:
-            feedback = [{"code": "cannot_receive" if access.kind != "group" else "cannot_participate",
-                         "message": text}
-                        for text in send_feedback(access.kind, [member.name for member in disabled])]
+            feedback = send_feedback(access.kind, [(member.id, member.name) for member in disabled])
         return Sent(wire, conversation_id, feedback=feedback)
 
     return await _idempotent(services, actor, client_message_id, body, conversation_id, attempt, file_ids)
@@ -274,11 +267,10 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
                                     client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
         feedback = list(opened.feedback)
         if opened.direct_targets:
-            await _fan_out(tx, services, actor, wire["id"], opened.direct_targets, body, now, forwarded, files)
+            await _fan_out(tx, services, actor, wire.id, opened.direct_targets, body, now, forwarded, files)
         elif access.kind in ("course", "project"):
             disabled = await conversation_queries.disabled_members(tx.conn, opened.conversation_id, actor.id)
-            feedback += [{"code": "cannot_receive", "message": text}
-                         for text in send_feedback(access.kind, [member.name for member in disabled])]
+            feedback += send_feedback(access.kind, [(member.id, member.name) for member in disabled])
         return Sent(wire, opened.conversation_id, conversation_created=opened.created, feedback=feedback)
 
     return await _idempotent(services, actor, client_message_id, body, None, attempt, file_ids)
@@ -292,7 +284,7 @@ def _direct_partner(kind: str, disabled_members: Sequence[Any]) -> str | None:
     return next((member.name for member in disabled_members if member.formal), None)
 
 
-async def edit(services: Services, actor: Actor, message_id: int, body: str) -> dict[str, Any]:
+async def edit(services: Services, actor: Actor, message_id: int, body: str) -> MessageOut:
     """§4.3: edit your own message; it is marked edited, with the time."""
     body = message_body(body, services.settings.max_message_length)
     async with services.db.write() as tx:
@@ -303,7 +295,7 @@ async def edit(services: Services, actor: Actor, message_id: int, body: str) -> 
         return await erasure.replace_text(tx, services, row, access.kind, body)
 
 
-async def delete_own(services: Services, actor: Actor, message_id: int) -> dict[str, Any]:
+async def delete_own(services: Services, actor: Actor, message_id: int) -> MessageOut:
     """§4.3: delete your own message; its content is removed and a notice keeps its place."""
     async with services.db.write() as tx:
         row = await queries.get_visible(tx.conn, actor.id, message_id)
@@ -342,8 +334,8 @@ async def _move_cursor(services: Services, actor: Actor, conversation_id: int, t
         state = UnreadState(conversation_id, counts.get(conversation_id, 0), total)
         if new_seq != access.last_read_seq:
             await log.append(tx, services.bus, EventType.UNREAD_CHANGED,
-                             {"conversation_id": conversation_id, "read_seq": new_seq, "unread": state.unread,
-                              "total": state.total},
+                             UnreadChanged(conversation_id=conversation_id, read_seq=new_seq,
+                                           unread=state.unread, total=state.total),
                              conversation_id=conversation_id, user_id=actor.id)
             await _tell_watching_senders(tx, services, access.conversation, actor.id,
                                          sorted((access.last_read_seq, new_seq)))
@@ -363,7 +355,7 @@ async def _tell_watching_senders(tx: Tx, services: Services, conversation: Any, 
     watched = await reads.watched_between(tx.conn, conversation, reader_id, moved[0], moved[1])
     for sender_id, message_ids in watched.items():
         await log.append(tx, services.bus, EventType.READS_CHANGED,
-                         {"conversation_id": conversation.id, "message_ids": message_ids[:reads.MAX_COUNTED]},
+                         ReadsChanged(conversation_id=conversation.id, message_ids=message_ids[:reads.MAX_COUNTED]),
                          conversation_id=conversation.id, user_id=sender_id)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import Field
@@ -16,7 +16,9 @@ from schoolchat.messages.schemas import (
     CLIENT_ID_PATTERN,
     EditMessage,
     HistoryPage,
+    MessageOut,
     NewMessage,
+    ReadByOut,
     ReaderOut,
     ReadsOut,
     SentOut,
@@ -41,8 +43,7 @@ class ForwardMessage(Body):
 
 def _sent(sent: Sent, response: Response) -> SentOut:
     response.status_code = 200 if sent.duplicate else 201
-    return SentOut(message=sent.message, conversation_id=sent.conversation_id,
-                   conversation_created=sent.conversation_created, duplicate=sent.duplicate, feedback=sent.feedback)
+    return SentOut.model_validate(sent)
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=HistoryPage,
@@ -60,9 +61,9 @@ async def history(conversation_id: Id, actor: MessagingActor, services: Services
     if before_seq is None:  # an opening of the conversation, not a scroll: staff present via a report are audited
         await moderation_actions.record_read_through_report(services, actor, conversation_id)
     for item in items:
-        if item["id"] in counted:
-            item["read_by"] = counted[item["id"]].to_wire()
-    next_before = items[-1]["seq"] if len(items) == limit and items[-1]["seq"] > 1 else None
+        if item.id in counted:
+            item.read_by = ReadByOut(**counted[item.id].to_wire())
+    next_before = items[-1].seq if len(items) == limit and items[-1].seq > 1 else None
     return HistoryPage(messages=items, next_before_seq=next_before)
 
 
@@ -90,19 +91,19 @@ async def send(conversation_id: Id, body: NewMessage, actor: MessagingActor, ser
                                     attachment_ids=body.attachment_ids), response)
 
 
-@router.get("/messages/{message_id}", response_model=dict[str, Any])
-async def get_message(message_id: Id, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
+@router.get("/messages/{message_id}", response_model=MessageOut, summary="One message of a conversation you are in")
+async def get_message(message_id: Id, actor: MessagingActor, services: ServicesDep) -> MessageOut:
     async with services.db.read() as conn:
         return (await queries.to_wire_many(conn, [await queries.get_visible(conn, actor.id, message_id)]))[0]
 
 
-@router.patch("/messages/{message_id}", response_model=dict[str, Any], summary="Edit your own message (§4.3)")
-async def edit(message_id: Id, body: EditMessage, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
+@router.patch("/messages/{message_id}", response_model=MessageOut, summary="Edit your own message (§4.3)")
+async def edit(message_id: Id, body: EditMessage, actor: MessagingActor, services: ServicesDep) -> MessageOut:
     return await actions.edit(services, actor, message_id, body.body)
 
 
-@router.delete("/messages/{message_id}", response_model=dict[str, Any], summary="Delete your own message (§4.3)")
-async def delete(message_id: Id, actor: MessagingActor, services: ServicesDep) -> dict[str, Any]:
+@router.delete("/messages/{message_id}", response_model=MessageOut, summary="Delete your own message (§4.3)")
+async def delete(message_id: Id, actor: MessagingActor, services: ServicesDep) -> MessageOut:
     return await actions.delete_own(services, actor, message_id)
 
 

@@ -27,8 +27,10 @@ from schoolchat.db.types import utcnow
 from schoolchat.messages import queries, versions
 from schoolchat.messages.models import messages
 from schoolchat.messages.render import preview, render
+from schoolchat.messages.schemas import MessageOut
 from schoolchat.realtime import log
 from schoolchat.realtime.events import EventType
+from schoolchat.realtime.schemas import MessageChanged
 from schoolchat.search import index as search_index
 from schoolchat.services import Services
 
@@ -37,12 +39,12 @@ _PREVIEW_OF_LAST = (update(conversations)
                     .values(last_message_preview=bindparam("text")))
 
 
-def _event(wire: dict[str, Any]) -> dict[str, Any]:
-    return {"conversation_id": wire["conversation_id"], "message": wire}
+def _event(wire: MessageOut) -> MessageChanged:
+    return MessageChanged(conversation_id=wire.conversation_id, message=wire)
 
 
 async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: int | None
-                ) -> dict[int, dict[str, Any]]:
+                ) -> dict[int, MessageOut]:
     """Delete these messages' content from every copy, in ``tx``: the row keeps its place with a notice ("This
     message was deleted." when ``by`` is the author or nobody, "This message was removed by NAME" otherwise), and
     its text, HTML and files go, as do its search entry and the preview showing it; every logged event about it
@@ -69,15 +71,16 @@ async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: i
     await search_index.forget_messages(tx, ids)
     wires = [queries.to_wire(row) for row in await queries.by_ids(tx.conn, ids)]
     await tx.conn.execute(_PREVIEW_OF_LAST, [
-        {"cid": wire["conversation_id"], "seq": wire["seq"], "text": wire["deleted"]["notice"]} for wire in wires])
+        {"cid": wire.conversation_id, "seq": wire.seq, "text": wire.deleted.notice if wire.deleted else ""}
+        for wire in wires])
     await relog(tx, wires)
     for wire in wires:
         await log.append(tx, services.bus, EventType.MESSAGE_DELETED, _event(wire),
-                         conversation_id=wire["conversation_id"], message_id=wire["id"])
-    return {wire["id"]: wire for wire in wires}
+                         conversation_id=wire.conversation_id, message_id=wire.id)
+    return {wire.id: wire for wire in wires}
 
 
-async def replace_text(tx: Tx, services: Services, row: Any, kind: str, body: str) -> dict[str, Any]:
+async def replace_text(tx: Tx, services: Services, row: Any, kind: str, body: str) -> MessageOut:
     """Edit a message's text (``row`` from ``queries``, in a conversation of ``kind``) in every copy, in ``tx``:
     the row (marked edited; the text it replaces joins the message's edit history), its HTML, its search entry, the preview when it is the conversation's last message,
     and every logged event about it, which now carries the new text only; a ``message.edited`` event tells the
@@ -93,10 +96,10 @@ async def replace_text(tx: Tx, services: Services, row: Any, kind: str, body: st
     return await _replace_one(tx, services, row, kind, body)
 
 
-async def relog(tx: Tx, wires: Sequence[dict[str, Any]]) -> None:
+async def relog(tx: Tx, wires: Sequence[MessageOut]) -> None:
     """Make every logged event about these messages carry them as they are now (``wires``, as clients see them):
     no reader of the log replays an earlier text or name."""
-    await log.rewrite_message_events(tx, [(wire["id"], _event(wire)) for wire in wires])
+    await log.rewrite_message_events(tx, [(wire.id, _event(wire)) for wire in wires])
 
 
 async def _copies(tx: Tx, message_ids: Sequence[int]) -> list[int]:
@@ -105,7 +108,7 @@ async def _copies(tx: Tx, message_ids: Sequence[int]) -> list[int]:
                 .scalars())
 
 
-async def _replace_one(tx: Tx, services: Services, row: Any, kind: str, body: str) -> dict[str, Any]:
+async def _replace_one(tx: Tx, services: Services, row: Any, kind: str, body: str) -> MessageOut:
     now = utcnow()
     await versions.keep_current(tx, row.id, now)
     await tx.conn.execute(update(messages).where(messages.c.id == row.id)
@@ -113,7 +116,7 @@ async def _replace_one(tx: Tx, services: Services, row: Any, kind: str, body: st
     await tx.conn.execute(_PREVIEW_OF_LAST, [{"cid": row.conversation_id, "seq": row.seq, "text": preview(body)}])
     wire = (await queries.to_wire_many(tx.conn, list(await queries.by_ids(tx.conn, [row.id]))))[0]
     await search_index.index_message(tx, row.id, row.conversation_id, kind, body,
-                                     [file["name"] for file in wire["attachments"]])
+                                     [file.name for file in wire.attachments])
     await relog(tx, [wire])
     await log.append(tx, services.bus, EventType.MESSAGE_EDITED, _event(wire),
                      conversation_id=row.conversation_id, message_id=row.id)

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.attachments import queries as attachment_queries
 from schoolchat.attachments.models import attachments, message_attachments
+from schoolchat.attachments.schemas import AttachmentOut
 from schoolchat.conversations.models import memberships
 from schoolchat.conversations.queries import access_from, access_statement
 from schoolchat.db.prepared import Prepared, together
 from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
+from schoolchat.messages.schemas import DeletedOut, ForwardedOut, MessageOut, SenderOut
 from schoolchat.people.models import users
 from schoolchat.policy import texts
-from schoolchat.wire import timestamp
 
 _deleter = users.alias("deleter")
 _COLUMNS = (messages, users.c.name.label("sender_name"), users.c.avatar_url.label("sender_avatar_url"),
@@ -29,31 +32,51 @@ def _joined() -> Any:
             .outerjoin(_deleter, _deleter.c.id == messages.c.deleted_by))
 
 
-def to_wire(row: Row[Any] | Any, attachments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """A message as clients see it; a deleted message keeps its place but not its content (nor its files)."""
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A message its send has just written, holding what ``to_wire`` reads from a row of ``_COLUMNS``: the send
+    knows every value already, and reading the row back would cost a statement on the hottest path."""
+
+    id: int
+    conversation_id: int
+    seq: int
+    sender_id: int
+    sender_name: str
+    sender_avatar_url: str | None
+    client_message_id: str | None
+    body: str
+    body_html: str
+    created_at: datetime
+    forwarded_from_id: int | None
+    forwarded_from_name: str | None
+    edited_at: None = None
+    deleted_at: None = None
+    deleted_by: None = None
+    deleted_by_name: None = None
+
+
+def to_wire(row: Any, attachments: list[dict[str, Any]] | None = None) -> MessageOut:
+    """A message as clients see it (``schemas.MessageOut``), the one place it is built, from its row or from what
+    its send wrote; a deleted message keeps its place but not its content (nor its files)."""
     deleted = row.deleted_at is not None
-    return {
-        "id": row.id,
-        "conversation_id": row.conversation_id,
-        "seq": row.seq,
-        "sender": {"id": row.sender_id, "name": row.sender_name, "avatar_url": row.sender_avatar_url},
-        "client_message_id": row.client_message_id,
-        "body": None if deleted else row.body,
-        "html": None if deleted else row.body_html,
-        "created_at": timestamp(row.created_at),
-        "edited_at": timestamp(row.edited_at) if row.edited_at else None,
+    return MessageOut(
+        id=row.id, conversation_id=row.conversation_id, seq=row.seq,
+        sender=SenderOut(id=row.sender_id, name=row.sender_name, avatar_url=row.sender_avatar_url),
+        client_message_id=row.client_message_id,
+        body=None if deleted else row.body, html=None if deleted else row.body_html,
+        created_at=row.created_at, edited_at=row.edited_at,
         # ``by_name`` lets each reader's notice be written in their language (the event log keeps no notice).
-        "deleted": {"at": timestamp(row.deleted_at), "by": row.deleted_by,
-                    "by_name": row.deleted_by_name if row.deleted_by != row.sender_id else None,
-                    "notice": texts.deletion_notice(row.sender_id, row.deleted_by, row.deleted_by_name)}
+        deleted=DeletedOut(at=row.deleted_at, by=row.deleted_by,
+                           by_name=row.deleted_by_name if row.deleted_by != row.sender_id else None,
+                           notice=texts.deletion_notice(row.sender_id, row.deleted_by, row.deleted_by_name))
         if deleted else None,
-        "forwarded_from": {"message_id": row.forwarded_from_id, "sender_name": row.forwarded_from_name}
+        forwarded_from=ForwardedOut(message_id=row.forwarded_from_id, sender_name=row.forwarded_from_name)
         if row.forwarded_from_name else None,
-        "attachments": [] if deleted else attachments or [],
-    }
+        attachments=[] if deleted else [AttachmentOut(**file) for file in attachments or ()],
+    )
 
 
-async def to_wire_many(conn: AsyncConnection, rows: list[Any]) -> list[dict[str, Any]]:
+async def to_wire_many(conn: AsyncConnection, rows: list[Any]) -> list[MessageOut]:
     """Messages as clients see them, with their attachments."""
     files = await attachment_queries.for_messages(conn, [row.id for row in rows if row.deleted_at is None])
     return [to_wire(row, files.get(row.id)) for row in rows]
@@ -81,7 +104,7 @@ async def history(conn: AsyncConnection, conversation_id: int, before_seq: int |
 
 
 async def history_page(conn: AsyncConnection, user_id: int, conversation_id: int, before_seq: int | None,
-                       limit: int) -> list[dict[str, Any]]:
+                       limit: int) -> list[MessageOut]:
     """A page of the conversation's messages as the caller sees them, newest first, keyset-paginated on ``seq``;
     404 unless the caller is in the conversation. The access check, the page and its files are one round trip
     (rows read for a caller without access are dropped unseen)."""

@@ -23,6 +23,7 @@ from schoolchat.conversations.models import memberships
 from schoolchat.errors import not_found
 from schoolchat.messages import queries as message_queries
 from schoolchat.messages.models import messages
+from schoolchat.messages.schemas import MessageOut
 from schoolchat.people.models import space_members, users
 from schoolchat.policy import texts
 from schoolchat.policy.decision import Allowed, Decision, require
@@ -108,10 +109,10 @@ async def watched_between(conn: AsyncConnection, conversation: Any, reader_id: i
 
 
 async def on_page(conn: AsyncConnection, viewer_id: int, conversation_id: int,
-                  page: list[dict[str, Any]]) -> dict[int, ReadCount]:
+                  page: list[MessageOut]) -> dict[int, ReadCount]:
     """The counts of the viewer's own messages on a history page (as clients see it); none where they may not
     see them."""
-    own = [item["id"] for item in page if item["sender"]["id"] == viewer_id and item["deleted"] is None]
+    own = [item.id for item in page if item.sender.id == viewer_id and item.deleted is None]
     if not own:
         return {}
     conversation = (await conversation_queries.get_access(conn, viewer_id, conversation_id)).conversation

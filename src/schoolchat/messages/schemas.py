@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import datetime
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from schoolchat.attachments.schemas import AttachmentOut
 from schoolchat.inputs import Body, Cursor, Id
 
 CLIENT_ID_PATTERN = r"^[A-Za-z0-9._:\-]{1,64}$"
@@ -25,16 +27,74 @@ class EditMessage(Body):
     body: str = Field(max_length=100_000)
 
 
+class SenderOut(BaseModel):
+    id: int
+    name: str
+    avatar_url: str | None
+
+
+class DeletedOut(BaseModel):
+    at: datetime
+    by: int | None = Field(description="Who deleted it: the sender, a moderator, or nobody (an erasure or "
+                                       "retention job).")
+    by_name: str | None = Field(description="The moderator's name when someone other than the sender removed it.")
+    notice: str = Field(description="\"This message was deleted.\" or \"This message was removed by NAME\", in "
+                                    "the reader's language.")
+
+
+class ForwardedOut(BaseModel):
+    message_id: int | None
+    sender_name: str = Field(description="The original author (the first one, when forwarding a forward).")
+
+
+class ReadByOut(BaseModel):
+    read: int
+    total: int
+    text: str = Field(description="\"Read by 23 of 28\"")
+
+
+class MessageOut(BaseModel):
+    """A message as every reader sees it: in history, in answers to writes, in events and in search hits."""
+
+    id: int
+    conversation_id: int
+    seq: int = Field(description="Its place in the conversation: 1, 2, 3, … (history pages by `before_seq`).")
+    sender: SenderOut
+    client_message_id: str | None
+    body: str | None = Field(description="The text as typed; null once deleted.")
+    html: str | None = Field(description="The text rendered (links as links, everything else escaped); null once "
+                                         "deleted.")
+    created_at: datetime
+    edited_at: datetime | None
+    deleted: DeletedOut | None = Field(description="Set once deleted: the message keeps its place, not its content.")
+    forwarded_from: ForwardedOut | None
+    attachments: list[AttachmentOut] = Field(description="In display order; empty once deleted.")
+    read_by: ReadByOut | None = Field(default=None, description="Only on history pages asked with `read_by=true`, on the "
+                                                        "caller's own messages where they may see it.")
+
+
+class FeedbackOut(BaseModel):
+    """§6.4: a recipient who cannot take part, and why, in the reference's words."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    user_id: int = Field(description="The person it is about.")
+    code: Literal["cannot_deliver", "cannot_participate", "cannot_receive"]
+    message: str
+
+
 class SentOut(BaseModel):
-    message: dict[str, Any]
+    model_config = ConfigDict(from_attributes=True)  # from ``actions.Sent``
+
+    message: MessageOut
     conversation_id: int
     conversation_created: bool
     duplicate: bool = Field(description="True when this answers a retry: nothing new was written.")
-    feedback: list[dict[str, Any]] = Field(default_factory=list, description="§6.4 feedback on disabled recipients.")
+    feedback: list[FeedbackOut] = Field(default_factory=list, description="§6.4 feedback on disabled recipients.")
 
 
 class HistoryPage(BaseModel):
-    messages: list[dict[str, Any]]
+    messages: list[MessageOut]
     next_before_seq: int | None
 
 

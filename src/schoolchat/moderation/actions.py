@@ -16,6 +16,7 @@ from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
 from schoolchat.messages import erasure
 from schoolchat.messages import queries as message_queries
+from schoolchat.messages.schemas import MessageOut
 from schoolchat.moderation import audit, queries
 from schoolchat.moderation.models import report_reviewers, reports
 from schoolchat.notifications import enqueue
@@ -34,12 +35,13 @@ from schoolchat.policy.moderation import (
 from schoolchat.policy.safeguarding import may_escalate
 from schoolchat.realtime import log
 from schoolchat.realtime.events import EventType
+from schoolchat.realtime.schemas import ReportWaiting
 from schoolchat.safeguarding import queries as safeguarding_queries
 from schoolchat.services import Services
 
 
 async def moderator_delete(services: Services, actor: Actor, message_id: int, *, confirmed: bool,
-                           reason: str | None) -> dict[str, Any]:
+                           reason: str | None) -> MessageOut:
     """§5.5: a teacher or admin in the conversation deletes someone's message, after confirming. The content is
     gone from every copy (only a report's frozen evidence keeps it, for its reviewers, and the confirmation says
     so); everyone sees "This message was removed by NAME"."""
@@ -116,7 +118,7 @@ async def _file_report(tx: Tx, services: Services, actor: Actor, conversation: A
                                                          for reviewer in reviewers])
     for reviewer in reviewers:
         await log.append(tx, services.bus, EventType.REPORT_CREATED,
-                         {"report_id": report_id, "category": category}, user_id=reviewer)
+                         ReportWaiting(report_id=report_id, category=category), user_id=reviewer)
     if category == "self_harm":
         leads = set(await safeguarding_queries.leads_of(tx.conn, orgs)) & set(reviewers)
         await enqueue.alert_now(tx, report_id, conversation.id, sorted(leads), channels(services.settings), now=now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
@@ -11,6 +11,7 @@ from schoolchat.attachments import queries as attachment_queries
 from schoolchat.attachments.api import file_response
 from schoolchat.auth.deps import CurrentActor, MessagingActor
 from schoolchat.inputs import Id, Timestamp
+from schoolchat.messages.schemas import MessageOut
 from schoolchat.moderation import actions, queries
 from schoolchat.moderation.schemas import (
     AuditEntry,
@@ -34,10 +35,10 @@ from schoolchat.services import ServicesDep
 router = APIRouter(prefix="/api", tags=["moderation"])
 
 
-@router.post("/messages/{message_id}/moderate", response_model=dict[str, Any],
+@router.post("/messages/{message_id}/moderate", response_model=MessageOut,
              summary="§5.5: a teacher or admin deletes a message for everyone (send confirm: true)")
 async def moderator_delete(message_id: Id, body: Confirmed, actor: MessagingActor, services: ServicesDep
-                           ) -> dict[str, Any]:
+                           ) -> MessageOut:
     return await actions.moderator_delete(services, actor, message_id, confirmed=body.confirm, reason=body.reason)
 
 

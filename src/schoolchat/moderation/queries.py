@@ -39,7 +39,8 @@ async def freeze_evidence(conn: AsyncConnection, conversation: Any, around_seq: 
                                              2 * CONTEXT_MESSAGES + 1)
     else:
         rows = await message_queries.history(conn, conversation.id, None, CONVERSATION_EVIDENCE)
-    frozen = await message_queries.to_wire_many(conn, list(reversed(rows)))  # files: held by the report
+    frozen = [message.model_dump(mode="json")  # files: held by the report
+              for message in await message_queries.to_wire_many(conn, list(reversed(rows)))]
     earlier = await versions.of_messages(conn, [message["id"] for message in frozen if message["edited_at"]])
     for message in frozen:
         message["versions"] = earlier.get(message["id"], [])  # the edit history, oldest first

@@ -7,7 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from schoolchat.conversations.schemas import ConversationRef
 from schoolchat.inputs import Body
+from schoolchat.messages.schemas import MessageOut
+from schoolchat.people.schemas import PersonRef
 
 
 class Confirmed(Body):
@@ -29,19 +32,44 @@ class ReportCreated(BaseModel):
     report_id: int
 
 
+class VersionOut(BaseModel):
+    body: str
+    written_at: datetime
+    replaced_at: datetime
+
+
+class EvidenceMessageOut(MessageOut):
+    """A message as it was when the report froze it, with what only the report's reviewers see."""
+
+    versions: list[VersionOut] = Field(default_factory=list, description="Its earlier texts, oldest first, with "
+                                                                         "when each was written and replaced.")
+    kept_as_evidence: str | None = Field(None, description="Set when the message was deleted from the "
+                                                           "conversation since: it is kept only here.")
+
+
+class EvidenceOut(BaseModel):
+    conversation: ConversationRef
+    reported_seq: int | None = Field(description="The reported message's place; null for a whole conversation.")
+    messages: list[EvidenceMessageOut]
+
+
+class EscalationOut(BaseModel):
+    by: int | None
+    at: datetime
+    note: str | None
+
+
 class ReportOut(BaseModel):
     id: int
     conversation_id: int
     message_id: int | None
-    reporter: dict[str, Any] | None = Field(description="Named only when the reported conversation is a 1:1.")
+    reporter: PersonRef | None = Field(description="Named only when the reported conversation is a 1:1.")
     reason: str
     category: str = Field(description="bullying, inappropriate_content, self_harm or other (reports made before "
                                       "categories: other).")
     status: str = Field(description="open, escalated (by the safeguarding lead; still open), reviewed or dismissed.")
-    escalation: dict[str, Any] | None = Field(description="{by, at, note} once the safeguarding lead escalated it.")
-    evidence: dict[str, Any] = Field(description="What the conversation looked like when it was reported; each "
-                                                 "message's `versions` are its earlier texts, oldest first, with "
-                                                 "when each was written and replaced.")
+    escalation: EscalationOut | None = Field(description="Once the safeguarding lead escalated it.")
+    evidence: EvidenceOut = Field(description="What the conversation looked like when it was reported.")
     conversation_status: str = Field(description="The reported conversation's status now (open, closed or deleted): "
                                                  "a deleted one can be restored from the report (§5.7 note).")
     created_at: datetime

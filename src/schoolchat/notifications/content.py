@@ -66,7 +66,7 @@ async def compose(conn: AsyncConnection, user_id: int, channel: str, conversatio
         .where(memberships.c.user_id == user_id, memberships.c.active.is_(True), memberships.c.muted.is_(False),
                conversations.c.id.in_(sorted(set(conversation_ids))))
         .order_by(conversations.c.last_activity_at.desc(), conversations.c.id.desc()))).all()
-    names = {entry["id"]: entry["name"] for entry in await conversation_queries.describe(conn, rows, user_id)}
+    names = await conversation_queries.display_names(conn, rows, user_id)
     entries = []
     for row in rows:
         unread = (messages.c.conversation_id == row.id, messages.c.seq > row.last_read_seq,

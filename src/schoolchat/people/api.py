@@ -41,8 +41,8 @@ from schoolchat.people.schemas import (
 )
 from schoolchat.policy.admin import may_use_admin_tools
 from schoolchat.policy.communication import ROLES, scope_for
-from schoolchat.policy.decision import Denied, require
-from schoolchat.policy.working_hours import WorkingHours
+from schoolchat.policy.decision import Allowed, Denied, require
+from schoolchat.policy.working_hours import WorkingHours, may_set_working_hours
 from schoolchat.ratelimit.deps import per_account, per_person
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
@@ -65,7 +65,8 @@ async def me(request: Request, actor: CurrentActor, services: ServicesDep) -> Me
                  roles=actor.roles, spaces=spaces,  # type: ignore[arg-type]
                  language=language_of(actor, request.headers.get("accept-language")),
                  language_setting=actor.language_setting,  # type: ignore[arg-type]
-                 time_zone=zone)
+                 time_zone=zone,
+                 may_set_working_hours=isinstance(may_set_working_hours(is_staff=actor.is_staff), Allowed))
 
 
 @router.put("/me/language", response_model=MeOut, dependencies=[per_account(Rule.SETTINGS_CHANGES)],

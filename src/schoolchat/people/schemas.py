@@ -16,6 +16,13 @@ SpaceRole = Literal["teacher", "student"]
 SpaceKind = Literal["course", "project"]
 
 
+class PersonRef(BaseModel):
+    """Who did something: an id and the name to show."""
+
+    id: int
+    name: str
+
+
 class PersonOut(BaseModel):
     id: int
     name: str
@@ -51,6 +58,8 @@ class MeOut(BaseModel):
                                "school's default, else your browser's Accept-Language, else en.")
     language_setting: Language | None = Field(description="Your own choice (PUT /api/me/language), or null.")
     time_zone: str = Field(description="Your school's time zone (IANA name): its clock for dates and times.")
+    may_set_working_hours: bool = Field(description="Whether you may say when you usually answer (teachers and "
+                                        "admins): the server's decision, for the settings menu.")
 
 
 class LanguageIn(Body):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from schoolchat.policy import texts
@@ -52,10 +53,23 @@ def space_messaging_disabled(kind: str) -> Denied:
     return Denied("space_messaging_disabled", texts.space_messaging_disabled(kind), 403)
 
 
-def send_feedback(kind: str, disabled_names: list[str]) -> list[str]:
-    """§6.4's feedback for members who cannot take part: group conversations and course/project ones."""
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """§6.4: one recipient who cannot take part, and why, in the reference's words."""
+
+    user_id: int
+    code: str  # cannot_deliver | cannot_participate | cannot_receive
+    message: str
+
+
+def send_feedback(kind: str, disabled: Iterable[tuple[int, str]]) -> list[Feedback]:
+    """§6.4's feedback on members or recipients (id, name) whose messaging is off: individual messages cannot be
+    delivered to them, a group goes on without them, a course or project conversation does not reach them. A
+    1:1 gives none (the send itself is refused)."""
     if kind == "group":
-        return [texts.cannot_participate(name) for name in disabled_names]
+        return [Feedback(user_id, "cannot_participate", texts.cannot_participate(name)) for user_id, name in disabled]
     if kind in ("course", "project"):
-        return [texts.cannot_receive(name) for name in disabled_names]
+        return [Feedback(user_id, "cannot_receive", texts.cannot_receive(name)) for user_id, name in disabled]
+    if kind == "individual":
+        return [Feedback(user_id, "cannot_deliver", texts.cannot_deliver(name)) for user_id, name in disabled]
     return []

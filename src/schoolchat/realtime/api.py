@@ -9,13 +9,13 @@ from fastapi import APIRouter, Query
 from schoolchat.auth.deps import MessagingActor
 from schoolchat.inputs import Cursor
 from schoolchat.realtime import log
-from schoolchat.realtime.schemas import EventOut, EventsPage
+from schoolchat.realtime.schemas import EventsPage, events_page
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api/events", tags=["events"])
 
 
-@router.get("", response_model=EventsPage,
+@router.get("", response_model=EventsPage, response_model_exclude_unset=True,
             summary="Events after a given id that the caller may see, in order, or a request to reload")
 async def list_events(
     actor: MessagingActor,
@@ -25,5 +25,4 @@ async def list_events(
 ) -> EventsPage:
     async with services.db.read() as conn:
         found = await log.resync(conn, actor.id, after, limit)
-    return EventsPage(events=[EventOut(**event.to_wire()) for event in found.events], latest_id=found.latest_id,
-                      more=found.more, reload=found.reload)
+    return events_page(found)

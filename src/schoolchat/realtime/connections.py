@@ -25,7 +25,8 @@ from schoolchat.i18n.context import reading_in
 from schoolchat.i18n.languages import DEFAULT_LANGUAGE, Language
 from schoolchat.realtime import audience
 from schoolchat.realtime.access import revoked_tokens
-from schoolchat.realtime.events import Event, EventType
+from schoolchat.realtime.events import Event, EventType, in_reader_language
+from schoolchat.realtime.schemas import event_json
 from schoolchat.realtime.signalr import protocol
 
 log = logging.getLogger(__name__)
@@ -206,12 +207,15 @@ class Registry:
             targets = [c for user_id in allowed[event.id] for c in self._by_user.get(user_id, ())]
             if not targets:
                 continue
-            frames: dict[Language, str] = {}  # encoded once per language among the targets
+            # Encoded once, or once per language among the targets when it carries a sentence.
+            frames: dict[Language | None, str] = {}
+            per_language = in_reader_language(event.payload)
             for target in targets:
-                if target.language not in frames:
+                language = target.language if per_language else None
+                if language not in frames:
                     with reading_in(target.language):
-                        frames[target.language] = protocol.invocation(CLIENT_METHOD, event.to_wire())
-                if not target.push(frames[target.language]):
+                        frames[language] = protocol.invocation(CLIENT_METHOD, event_json(event))
+                if not target.push(frames[language]):
                     target.stop(SLOW_CONSUMER)
 
     def _end_session(self, event: Event) -> None:

@@ -56,18 +56,25 @@ class Event:
 def for_log(payload: dict[str, Any]) -> dict[str, Any]:
     """``payload`` as the event log keeps it: a deleted message's notice is a sentence in someone's language, so it
     is left out (``localized`` writes it again for each reader)."""
-    message = payload.get("message")
-    if not isinstance(message, dict) or not isinstance(message.get("deleted"), dict):
+    if not in_reader_language(payload):
         return payload
+    message = payload["message"]
     deleted = {key: value for key, value in message["deleted"].items() if key != "notice"}
     return {**payload, "message": {**message, "deleted": deleted}}
 
 
+def in_reader_language(payload: dict[str, Any]) -> bool:
+    """Whether a reader receives ``payload`` in their own language: it carries a sentence (a deleted message's
+    notice, which ``localized`` writes); every other payload reads the same in every language."""
+    message = payload.get("message")
+    return isinstance(message, dict) and isinstance(message.get("deleted"), dict)
+
+
 def localized(payload: dict[str, Any]) -> dict[str, Any]:
     """``payload`` as a reader receives it: a deleted message's notice in the reader's language."""
-    message = payload.get("message")
-    if not isinstance(message, dict) or not isinstance(message.get("deleted"), dict):
+    if not in_reader_language(payload):
         return payload
+    message = payload["message"]
     deleted = message["deleted"]
     notice = deletion_notice(message["sender"]["id"], deleted.get("by"), deleted.get("by_name"))
     return {**payload, "message": {**message, "deleted": {**deleted, "notice": notice}}}

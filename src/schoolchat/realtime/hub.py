@@ -31,6 +31,7 @@ from schoolchat.ratelimit.rules import Rule
 from schoolchat.realtime import log
 from schoolchat.realtime.access import credential_expiry, hub_actor, origin_allowed
 from schoolchat.realtime.connections import CLIENT_CLOSED, SLOW_CONSUMER, CloseReason, Connection, Registry
+from schoolchat.realtime.schemas import NegotiateOut, events_page
 from schoolchat.realtime.signalr import protocol
 from schoolchat.realtime.signalr.negotiate import connection_id_of, negotiate_response, negotiate_version
 from schoolchat.realtime.transport import reset_of
@@ -63,8 +64,7 @@ async def get_events_since(services: Services, user_id: int, arguments: list[Any
     after = _event_id(arguments)
     async with services.db.read() as conn:
         found = await log.resync(conn, user_id, after, RESYNC_PAGE)
-    return {"events": [event.to_wire() for event in found.events], "latest_id": found.latest_id,
-            "more": found.more, "reload": found.reload}
+    return events_page(found).model_dump(mode="json", exclude_unset=True)
 
 
 METHODS: dict[str, HubMethod] = {"GetEventsSince": get_events_since}
@@ -305,7 +305,7 @@ def _hub(request: Request) -> Hub:
 router = APIRouter(tags=["realtime"])
 
 
-@router.post(f"{PATH}/negotiate", summary="SignalR negotiate (versions 0 and 1); WebSockets is the transport")
+@router.post(f"{PATH}/negotiate", response_model=NegotiateOut, summary="SignalR negotiate (versions 0 and 1); WebSockets is the transport")
 async def negotiate(request: Request) -> JSONResponse:
     hub = _hub(request)
     settings = hub.services.settings

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -40,13 +41,19 @@ class _Pending:
     user_id: int | None
     message_id: int | None
     written_by: Prepared | None
+    model: BaseModel
+
+    def published(self) -> dict[str, Any]:
+        """What the bus carries: the payload as logged, or, when the database completed the row (``written_by``),
+        the model once more, which the commit's callbacks have completed too (a pipelined message's ``seq``)."""
+        return self.payload if self.written_by is None else for_log(as_json(self.model))
 
 
 async def append(
     tx: Tx,
     bus: Bus,
     type: EventType,
-    payload: dict[str, Any],
+    payload: BaseModel,
     *,
     conversation_id: int | None = None,
     user_id: int | None = None,
@@ -54,6 +61,7 @@ async def append(
     written_by: Prepared | None = None,
 ) -> None:
     """Add one event to the caller's transaction; it reaches the bus only after the transaction commits.
+    ``payload`` is the type's model in ``realtime.schemas`` (the fields left unset stay out of it).
 
     An event that carries a message's content names it in ``message_id``, so that ``rewrite_message_events``
     can replace that content when the message is edited or deleted. ``written_by``: the statement that writes its
@@ -74,25 +82,30 @@ async def append(
                     message_id=item.message_id, payload=item.payload, created_at=now)))
 
         async def _publish() -> None:
-            await bus.publish([Event(row.scalar(), item.type, item.conversation_id, item.user_id, item.payload, at)
+            await bus.publish([Event(row.scalar(), item.type, item.conversation_id, item.user_id, item.published(), at)
                                for item, at, row in written])
 
         tx.on_before_commit(_write)
         tx.on_commit(_publish)
-    tx.outbox.append(_Pending(type, for_log(payload), conversation_id, user_id, message_id, written_by))
+    tx.outbox.append(_Pending(type, for_log(as_json(payload)), conversation_id, user_id, message_id, written_by,
+                              payload))
+
+
+def as_json(payload: BaseModel) -> dict[str, Any]:
+    return payload.model_dump(mode="json", exclude_unset=True)
 
 
 _REWRITE = update(events).where(events.c.message_id == bindparam("mid")).values(payload=bindparam("content"))
 
 
-async def rewrite_message_events(tx: Tx, payloads: Sequence[tuple[int, dict[str, Any]]]) -> None:
+async def rewrite_message_events(tx: Tx, payloads: Sequence[tuple[int, BaseModel]]) -> None:
     """Every logged event about each message (``message_id``) now carries the given payload: the message as it is
     now, so no reader of the log (``GET /api/events``, the hub's resync, another process's catch-up) is served
     text the message no longer has; events still queued in ``tx`` are rewritten before they are written.
     """
     if not payloads:
         return
-    current = {message_id: for_log(payload) for message_id, payload in payloads}
+    current = {message_id: for_log(as_json(payload)) for message_id, payload in payloads}
     await tx.conn.execute(_REWRITE, [{"mid": message_id, "content": payload}
                                      for message_id, payload in current.items()])
     tx.outbox[:] = [replace(item, payload=current[item.message_id]) if item.message_id in current else item

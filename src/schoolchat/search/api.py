@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from schoolchat.auth.deps import MessagingActor
+from schoolchat.conversations.schemas import ConversationRef
 from schoolchat.inputs import Id
+from schoolchat.messages.schemas import MessageOut
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.search import queries
@@ -23,8 +25,8 @@ LIMIT = Annotated[int, Query(ge=1, le=50)]
 
 
 class SearchHit(BaseModel):
-    message: dict[str, Any] = Field(description="The message as history shows it, with its attachments.")
-    conversation: dict[str, Any] = Field(description="{id, kind, name} as in the caller's conversation list.")
+    message: MessageOut = Field(description="The message as history shows it, with its attachments.")
+    conversation: ConversationRef
     snippet: str | None = Field(description="HTML: the words around the match, matches in <mark>, the rest "
                                             "escaped.")
 

@@ -54,30 +54,30 @@ async def search(conn: AsyncConnection, user_id: int, query: str, *, conversatio
     more = len(ids) > limit
     ids = ids[:limit]
     rows = await message_queries.live_by_ids(conn, ids)
-    wires = {wire["id"]: wire for wire in await message_queries.to_wire_many(conn, rows)}
-    names = await _conversation_names(conn, user_id, {wire["conversation_id"] for wire in wires.values()})
+    wires = {wire.id: wire for wire in await message_queries.to_wire_many(conn, rows)}
+    names = await _conversation_names(conn, user_id, {wire.conversation_id for wire in wires.values()})
     hits = []
     for message_id in ids:
         wire = wires.get(message_id)
         if wire is None:
             continue
-        shown = snippet(wire["body"] or "", terms)
+        shown = snippet(wire.body or "", terms)
         hits.append({
             "message": wire,
-            "conversation": names[wire["conversation_id"]],
-            "snippet": shown if shown is not None else snippet(", ".join(f["name"] for f in wire["attachments"]),
+            "conversation": names[wire.conversation_id],
+            "snippet": shown if shown is not None else snippet(", ".join(f.name for f in wire.attachments),
                                                                 terms),
         })
     return SearchPage(hits, ids[-1] if more else None)
 
 
 async def _conversation_names(conn: AsyncConnection, user_id: int, ids: set[int]) -> dict[int, dict[str, Any]]:
-    """How the caller sees each conversation a hit is in: id, kind and name (as in their conversation list)."""
+    """How the caller sees each conversation a hit is in (``ConversationRef``): its name as in their list."""
     if not ids:
         return {}
     rows = (await conn.execute(
         select(conversations, memberships.c.last_read_seq, memberships.c.formal, memberships.c.muted)
         .join(memberships, memberships.c.conversation_id == conversations.c.id)
         .where(memberships.c.user_id == user_id, conversations.c.id.in_(sorted(ids))))).all()
-    described = await conversation_queries.describe(conn, rows, user_id)
-    return {item["id"]: {"id": item["id"], "kind": item["kind"], "name": item["name"]} for item in described}
+    names = await conversation_queries.display_names(conn, rows, user_id)
+    return {row.id: {"id": row.id, "kind": row.kind, "name": names[row.id], "space_id": row.space_id} for row in rows}

@@ -127,9 +127,10 @@ def handshake_response(error: str | None = None) -> str:
     return _dumps({"error": error} if error else {})
 
 
-def invocation(target: str, *arguments: Any) -> str:
-    """A non-blocking invocation of a client method: the server expects no completion."""
-    return _dumps({"type": MessageType.INVOCATION, "target": target, "arguments": list(arguments)})
+def invocation(target: str, argument: str) -> str:
+    """A non-blocking invocation of a client method (the server expects no completion) with one argument, already
+    encoded as JSON by the model that shapes it."""
+    return f'{{"type":{MessageType.INVOCATION.value},"target":{json.dumps(target)},"arguments":[{argument}]}}{RS}'
 
 
 def completion(invocation_id: str, *, result: Any = None, error: str | None = None) -> str:

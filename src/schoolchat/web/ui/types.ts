@@ -17,6 +17,23 @@ export interface Me {
   language_setting: "nb" | "nn" | "en" | null;
   /** The school's clock (IANA): times in the UI are shown on it. */
   time_zone: string;
+  /** The server's decision: may this person set working hours (teachers and admins). */
+  may_set_working_hours: boolean;
+}
+
+/** What the caller may do in a conversation: the server's decisions (`ConversationActions`). */
+export interface ConversationActions {
+  send: boolean;
+  edit_own: boolean;
+  moderate: boolean;
+  see_reads: boolean;
+  rename: boolean;
+  add_participants: boolean;
+  remove_participants: boolean;
+  leave: boolean;
+  close: boolean;
+  delete: boolean;
+  report: boolean;
 }
 
 export interface Conversation {
@@ -37,6 +54,8 @@ export interface Conversation {
   preview: { text: string; sender_id: number | null } | null;
   formal: boolean;
   created_by: number | null;
+  /** What the caller may do here: the server's answer; the menus offer exactly these. */
+  actions: ConversationActions;
   /** 1:1 and group: "Maria Jensen usually answers between 08:00 and 16:00" while outside a teacher's hours. */
   working_hours_notice?: string | null;
   /** "Sent to X people", fetched alone: whom it went to, each with their 1:1 (reached from here until answered). */
