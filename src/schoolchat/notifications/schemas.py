@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
 from schoolchat.inputs import Body
+from schoolchat.policy.notifications import EmailMode
 
-EmailMode = Literal["off", "soon", "hourly", "daily"]
 CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 

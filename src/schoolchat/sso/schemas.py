@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
-LinkBy = Literal["sourced_id", "username", "email"]
+from schoolchat.sso.policy import LinkBy
+
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
