@@ -10,8 +10,10 @@ by importing the same roster again: what was written is matched and left as it i
 Objects are matched to what an earlier import made by ``sourcedId`` (``roster_ids``), so importing the same
 folder twice changes nothing, and a changed row updates its object. ``status=tobedeleted`` deactivates a user,
 ends an enrollment, and takes everyone out of a class; orgs, courses and sessions are only marked. Classes become
-courses; enrollments go through ``people.actions.enroll``/``unenroll``, so course conversation membership follows
-them. In a ``bulk`` enrollments file, enrollments imported before and missing now have ended.
+courses. People, orgs, roles, classes and enrollments are written only through ``people.actions`` (the batch
+building blocks where a batch needs one), so an import does what the same change by an administrator does: a
+deactivated person's sessions end, a renamed class renames its conversation, course conversation membership
+follows the enrollments. In a ``bulk`` enrollments file, enrollments imported before and missing now have ended.
 
 People made by an import have no password (they cannot log in until an administrator sets one; schools normally
 sign them in through their own identity provider), and those whose username an account outside the roster
