@@ -240,18 +240,18 @@ async def _apply_users(services: Services, roster: Roster, mapping: _Mapping, or
     total, done = len(roster.users), 0
     for chunk in _chunks(roster.users):
         async with services.db.write() as tx:
+            known = [user for user in chunk if user.sourced_id in local]
             new = [user for user in chunk if user.sourced_id not in local]
+            for user in known:  # switched off through the action, which also ends their sessions
+                email = {"email": user.email} if user.email else {}  # none in the file: the admin's stays
+                await actions.change_user(tx, services, local[user.sourced_id], {
+                    "username": user.username, "name": user.name, "is_active": _active(user), **email})
             made = await actions.insert_users(tx, [
                 actions.NewUser(u.username, NO_PASSWORD, u.name, email=u.email, is_active=_active(u)) for u in new])
             local.update({u.sourced_id: user_id for u, user_id in zip(new, made, strict=True)})
             result.created["users"] += len(new)
-            for user in chunk:
-                if user not in new:  # switched off through the action, which also ends their sessions
-                    email = {"email": user.email} if user.email else {}  # none in the file: the admin's stays
-                    await actions.change_user(tx, services, local[user.sourced_id], {
-                        "username": user.username, "name": user.name, "is_active": _active(user), **email})
-                    result.updated["users"] += 1
-                result.deactivated["users"] += not _active(user)
+            result.updated["users"] += len(known)
+            result.deactivated["users"] += sum(not _active(user) for user in chunk)
             imported = [local[u.sourced_id] for u in chunk]  # roles in roster orgs follow the file; others stay
             await actions.drop_roles(tx, imported, roster_orgs)
             await actions.put_roles(tx, [(local[u.sourced_id], org_ids[o], u.role)
