@@ -57,4 +57,4 @@ def _without_default(schema: dict[str, Any]) -> None:
 def omittable(**constraints: Any) -> Any:
     """A field of a change (PATCH) that may be left out but is never null: its column holds a value always.
     The schema shows the field's own type, without the ``null`` a default of ``None`` would suggest."""
-    return Field(None, json_schema_extra=_without_default, **constraints)
+    return Field(default=None, json_schema_extra=_without_default, **constraints)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from schoolchat.appstate import state_of
 from schoolchat.config import Settings
 from schoolchat.db import Database
 from schoolchat.realtime.bus import Bus
@@ -20,7 +21,7 @@ class Services:
 
 
 def services_of(request: Request) -> Services:
-    return request.app.state.services
+    return state_of(request, "services", Services)
 
 
 async def get_services(request: Request) -> Services:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
@@ -20,7 +21,7 @@ from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import Services, ServicesDep
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
-RATE_LIMITED = {429: {"description": "Too many attempts: see Retry-After"}}
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {429: {"description": "Too many attempts: see Retry-After"}}
 
 
 async def _issue(request: Request, services: Services, body: Credentials, kind: str) -> actions.IssuedToken:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from schoolchat.appstate import state_of
 from schoolchat.auth import texts as auth_texts
 from schoolchat.auth.actor import Actor
 from schoolchat.auth.cache import cache_for
@@ -16,6 +17,7 @@ from schoolchat.i18n.languages import Language, effective
 from schoolchat.logs import note_user
 from schoolchat.policy.decision import require
 from schoolchat.policy.messaging import may_use_messaging
+from schoolchat.ratelimit.limiter import Limiter
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import services_of
 
@@ -55,7 +57,7 @@ async def current_actor(request: Request) -> Actor:
     set_reader_language(language_of(found.actor, request.headers.get("accept-language")))
     if request.method not in SAFE_METHODS and not request.scope.get(COUNTED):
         request.scope[COUNTED] = True  # the body guard and the route both authenticate one request
-        await request.app.state.limiter.hit(Rule.CHANGES, found.actor.id)
+        await state_of(request, "limiter", Limiter).hit(Rule.CHANGES, found.actor.id)
     return found.actor
 
 

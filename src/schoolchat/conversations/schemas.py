@@ -38,8 +38,8 @@ class RecipientOptionsOut(BaseModel):
     modes: list[Mode]
     unique_count: int = Field(description="Distinct recipients, the sender excluded.")
     outcome: str
-    error: ErrorOut | None = Field(None, description="Shown at once; sending is not possible.")
-    error_on_send: ErrorOut | None = Field(None, description="Shown after a sending attempt (§6.3, last row).")
+    error: ErrorOut | None = Field(default=None, description="Shown at once; sending is not possible.")
+    error_on_send: ErrorOut | None = Field(default=None, description="Shown after a sending attempt (§6.3, last row).")
     working_hours_notice: str | None = Field(
         None, description="For the people chosen: \"Maria Jensen usually answers between 08:00 and 16:00\" while "
                           "it is outside a teacher's working hours; sending is still possible.")
@@ -47,9 +47,9 @@ class RecipientOptionsOut(BaseModel):
 
 class StartConversation(Body):
     recipients: RecipientSelection
-    mode: Mode | None = Field(None, strict=False, description="Required when the recipient options offer a choice.")
-    name: str | None = Field(None, max_length=1000, description="Optional name of a new group conversation.")
-    message: NewMessage | None = Field(None, description="An optional first message.")
+    mode: Mode | None = Field(default=None, strict=False, description="Required when the recipient options offer a choice.")
+    name: str | None = Field(default=None, max_length=1000, description="Optional name of a new group conversation.")
+    message: NewMessage | None = Field(default=None, description="An optional first message.")
 
 
 class Preview(BaseModel):
@@ -91,7 +91,7 @@ class ConversationOut(BaseModel):
     name: str = Field(description="The conversation's name, or its participants' names.")
     custom_name: str | None
     status: str
-    status_notice: str | None = Field(None, description="'Closed conversation' and the like, for everyone to see.")
+    status_notice: str | None = Field(default=None, description="'Closed conversation' and the like, for everyone to see.")
     space_id: int | None
     created_at: datetime
     last_activity_at: datetime
@@ -101,7 +101,7 @@ class ConversationOut(BaseModel):
     muted: bool = Field(False, description="Muted by the caller: no badge, no notifications; unread still shown.")
     preview: Preview | None
     formal: bool = Field(True, description="False for a teacher present through a report, not as a participant.")
-    created_by: int | None = Field(None, description="Who started it.")
+    created_by: int | None = Field(default=None, description="Who started it.")
     actions: ConversationActions
     messaging_disabled_notice: str | None = Field(
         None, description="§6.4: set when an admin switched messaging off for its course or project; no one can "
@@ -122,7 +122,7 @@ class ConversationRef(BaseModel):
     id: int
     kind: str
     name: str | None = Field(description="Its name; in a search hit, as the caller's list shows it.")
-    space_id: int | None = Field(None, description="Its course or project.")
+    space_id: int | None = Field(default=None, description="Its course or project.")
 
 
 class ConversationPage(BaseModel):

@@ -21,14 +21,15 @@ import asyncio
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
+from queue import SimpleQueue
 from typing import Any
 
 import aiosqlite
 import psycopg
-from sqlalchemy import event, make_url
+from sqlalchemy import Connection, event, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction, create_async_engine
 
@@ -118,7 +119,7 @@ class Database:
         self._write_watchers.append((frozenset(tables), callback))
 
     def _committed(self, conn: AsyncConnection) -> None:
-        touched = conn.sync_connection.info.pop(_TOUCHED, None) if conn.sync_connection else None
+        touched = sync_of(conn).info.pop(_TOUCHED, None)
         if touched:
             for tables, callback in self._write_watchers:
                 if tables & touched:
@@ -143,7 +144,7 @@ class Database:
                 await conn.begin()
             yield conn
 
-    def write(self) -> Any:
+    def write(self) -> AbstractAsyncContextManager[Tx]:
         """One atomic write: commits on success, rolls back on any exception, then runs after-commit work.
 
         Use as ``async with db.write() as tx``. Returns only once the write is durable.
@@ -154,7 +155,7 @@ class Database:
     async def _write_postgresql(self) -> AsyncIterator[Tx]:
         async with self.engine.connect() as conn:
             tx = Tx(conn)
-            conn.sync_connection.info.pop(_TOUCHED, None)
+            sync_of(conn).info.pop(_TOUCHED, None)
             async with conn.begin():
                 yield tx
                 for before in tx.before_commit:
@@ -215,9 +216,9 @@ class Database:
         conn = await self.engine.connect()
         try:
             await conn.execution_options(writer=True)
-            conn.sync_connection.info.pop(_TOUCHED, None)
+            sync_of(conn).info.pop(_TOUCHED, None)
             transaction = await conn.begin()
-            driver = (await conn.get_raw_connection()).driver_connection
+            driver = _loop_connection((await conn.get_raw_connection()).driver_connection)
         except BaseException:
             await conn.close()
             raise
@@ -270,9 +271,18 @@ class Database:
         task.add_done_callback(self._tasks.discard)
 
     async def _connect_sqlite(self) -> aiosqlite.Connection:
-        args, kwargs = self.engine.dialect.create_connect_args(make_url(self.url))
+        (database,), kwargs = self.engine.dialect.create_connect_args(make_url(self.url))
         kwargs["check_same_thread"] = False  # BEGIN IMMEDIATE and COMMIT run on a worker thread
-        return await _LoopConnection(lambda: sqlite3.connect(*args, **kwargs))
+        return await _LoopConnection(lambda: sqlite3.connect(database, **kwargs))
+
+
+def sync_of(conn: AsyncConnection) -> Connection:
+    """The sync ``Connection`` under ``conn``: always there on the connections handed out here, which are
+    connected before anyone sees them (SQLAlchemy types it optional for one that has not started)."""
+    sync = conn.sync_connection
+    if sync is None:
+        raise RuntimeError("the connection has not been started")
+    return sync
 
 
 async def _commit_with_queued(conn: AsyncConnection, queued: list[Queued]) -> None:
@@ -281,6 +291,8 @@ async def _commit_with_queued(conn: AsyncConnection, queued: list[Queued]) -> No
     if not queued:
         return
     driver = (await conn.get_raw_connection()).driver_connection
+    if not isinstance(driver, psycopg.AsyncConnection):
+        raise TypeError(f"statements queued for the commit need psycopg, not {type(driver).__name__}")
     cursors = []
     try:
         async with driver.pipeline():
@@ -295,12 +307,12 @@ async def _commit_with_queued(conn: AsyncConnection, queued: list[Queued]) -> No
         statement.on_rows(await cursor.fetchall() if cursor.description else [])
 
 
-def note_written(conn: Any, table: str) -> None:
+def note_written(conn: Connection, table: str) -> None:
     """Remember that the open transaction of ``conn`` (a sync ``Connection``) wrote to ``table``."""
     conn.info.setdefault(_TOUCHED, set()).add(table)
 
 
-def _note_written_table(conn: Any, _cursor: Any, _statement: str, _parameters: Any, context: Any,
+def _note_written_table(conn: Connection, _cursor: Any, _statement: str, _parameters: Any, context: Any,
                         _executemany: bool) -> None:
     if context is not None and (context.isinsert or context.isupdate or context.isdelete):
         table = getattr(getattr(context.compiled, "statement", None), "table", None)
@@ -308,9 +320,15 @@ def _note_written_table(conn: Any, _cursor: Any, _statement: str, _parameters: A
             note_written(conn, table.name)
 
 
-def run_on_sqlite(driver: Any, sql: str, parameters: Any) -> list[Any]:
+def run_on_sqlite(driver: object, sql: str, parameters: Any) -> list[Any]:
     """Run one statement on a SQLite connection of this engine (its ``_LoopConnection``), on the loop's thread."""
-    return driver.run_now(sql, parameters)
+    return _loop_connection(driver).run_now(sql, parameters)
+
+
+def _loop_connection(driver: object) -> _LoopConnection:
+    if not isinstance(driver, _LoopConnection):
+        raise TypeError(f"not a SQLite connection of this engine: {type(driver).__name__}")
+    return driver
 
 
 async def _run_after_commit(tx: Tx) -> None:
@@ -341,7 +359,7 @@ class _LoopConnection(aiosqlite.Connection):
         super().__init__(connector, iter_chunk_size=64)
         self._tx = _RunNow()  # SQLAlchemy's adapter queues some calls (isolation level) directly
 
-    def __await__(self) -> Any:
+    def __await__(self) -> Generator[Any, None, _LoopConnection]:
         return self._connect().__await__()
 
     async def _connect(self) -> _LoopConnection:
@@ -374,7 +392,9 @@ class _LoopConnection(aiosqlite.Connection):
             self._connection = None
 
 
-class _RunNow:
+class _RunNow(SimpleQueue[tuple[asyncio.Future[Any] | None, Callable[[], Any]]]):
+    """aiosqlite's queue of calls for its worker thread, except that each call runs as it is put."""
+
     def put_nowait(self, item: tuple[asyncio.Future[Any] | None, Callable[[], Any]]) -> None:
         future, function = item
         try:
@@ -431,7 +451,7 @@ def _ping_idle_connections(engine: AsyncEngine) -> None:
 def is_unique_violation(exc: IntegrityError) -> bool:
     """True when the integrity error is a UNIQUE (not a foreign key or check) violation, on either dialect."""
     orig = exc.orig
-    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    sqlstate: object = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     if sqlstate is not None:
         return sqlstate == "23505"
     return "UNIQUE constraint failed" in str(orig)

@@ -37,10 +37,11 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
-from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.expression import ClauseElement, Executable
 
-from schoolchat.db.engine import Queued, Tx, note_written, run_on_sqlite
+from schoolchat.db.engine import Queued, Tx, note_written, run_on_sqlite, sync_of
 
 Processor = Callable[[Any], Any]
 
@@ -69,13 +70,13 @@ class Prepared:
     async def later(self, tx: Tx, **params: Any) -> Later:
         """Run with the transaction's commit on PostgreSQL, at once elsewhere; see the module's docstring."""
         conn = tx.conn
-        if not isinstance(conn.sync_connection.connection.driver_connection, psycopg.AsyncConnection):
+        if not isinstance(sync_of(conn).connection.driver_connection, psycopg.AsyncConnection):
             return Later(None, await self.all(conn, **params))
         compiled = self._for(conn.dialect)
         handle = Later(compiled)
         tx.queue(Queued(compiled.sql, _values(compiled, params), handle.receive))
         if compiled.table is not None:
-            note_written(conn.sync_connection, compiled.table)
+            note_written(sync_of(conn), compiled.table)
         return handle
 
     async def first(self, conn: AsyncConnection, **params: Any) -> Any | None:
@@ -126,7 +127,7 @@ class Later:
 async def together(conn: AsyncConnection, *calls: tuple[Prepared, dict[str, Any]]) -> list[list[Any]]:
     """Run the statements in order and return each one's rows: in one round trip on psycopg (a pipeline), so a
     statement cannot use an earlier one's rows as parameters — it can read what an earlier one wrote, in SQL."""
-    driver = conn.sync_connection.connection.driver_connection
+    driver = sync_of(conn).connection.driver_connection
     if isinstance(driver, psycopg.AsyncConnection):
         return await _on_psycopg(conn, driver, calls)
     if conn.dialect.name != "sqlite":
@@ -170,12 +171,16 @@ async def _on_psycopg(conn: AsyncConnection, driver: psycopg.AsyncConnection,
 
 def _finish(conn: AsyncConnection, compiled: _Compiled, raw: list[Any]) -> list[Any]:
     if compiled.table is not None:
-        note_written(conn.sync_connection, compiled.table)
+        note_written(sync_of(conn), compiled.table)
     return [_row(compiled, values) for values in raw]
 
 
 def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
+    if not isinstance(statement, ClauseElement):  # every Core statement is both; Executable alone has no compile()
+        raise TypeError(f"not a Core statement: {type(statement).__name__}")
     compiled = statement.compile(dialect=dialect)
+    if not isinstance(compiled, SQLCompiler):
+        raise TypeError(f"not a SQL statement: {type(statement).__name__}")
     binds: list[tuple[str, Processor]] = []
     defaults: dict[str, Any] = {}
     for name, bind in compiled.binds.items():

@@ -54,7 +54,7 @@ async def register_platform(services: Services, actor: Actor, org_id: int, field
         await require_administered(tx.conn, actor.roles, org_id)
         try:
             async with tx.conn.begin_nested():
-                platform_id = (await tx.conn.execute(insert(lti_platforms).values(
+                platform_id: int = (await tx.conn.execute(insert(lti_platforms).values(
                     org_id=org_id, created_at=now, updated_at=now, **fields).returning(lti_platforms.c.id))
                 ).scalar_one()
         except IntegrityError as exc:

@@ -80,14 +80,14 @@ class PlatformIn(PlatformFields):
 
 
 class PlatformChanges(Body):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    client_id: str | None = Field(None, min_length=1, max_length=255)
-    deployment_ids: list[DeploymentId] | None = Field(None, min_length=1, max_length=100)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    client_id: str | None = Field(default=None, min_length=1, max_length=255)
+    deployment_ids: list[DeploymentId] | None = Field(default=None, min_length=1, max_length=100)
     jwks_url: WebUrl | None = None
     auth_login_url: WebUrl | None = None
     auth_token_url: WebUrl | None = None
     id_source: IdSource | None = None
-    frame_origins: list[Origin] | None = Field(None, min_length=1, max_length=20)
+    frame_origins: list[Origin] | None = Field(default=None, min_length=1, max_length=20)
 
 
 class PlatformOut(PlatformFields):

@@ -10,6 +10,7 @@ all at once. A batch first renews the worker's lease on the job; a worker that l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -65,7 +66,7 @@ async def _replay(tx: Tx, actor: Actor, client_message_id: str | None, body: str
     return Accepted(job, duplicate=True)
 
 
-async def accept(services: Services, actor: Actor, *, org_ids: list[int], roles: list[str], body: str,
+async def accept(services: Services, actor: Actor, *, org_ids: Sequence[int], roles: Sequence[str], body: str,
                  client_message_id: str | None, urgent: bool = False) -> Accepted:
     """Check the privilege and the orgs, store the message once, and queue its delivery."""
     body = message_body(body, services.settings.max_message_length)
@@ -109,9 +110,10 @@ async def claim(services: Services, worker: str, lease: timedelta) -> int | None
     async with services.db.write() as tx:
         now = utcnow()
         oldest = select(jobs.c.id).where(_claimable(now)).order_by(jobs.c.id).limit(1).scalar_subquery()
-        return (await tx.conn.execute(update(jobs).where(jobs.c.id == oldest, _claimable(now))
-                                      .values(status="running", worker=worker, lease_until=now + lease)
-                                      .returning(jobs.c.id))).scalar_one_or_none()
+        claimed: int | None = (await tx.conn.execute(update(jobs).where(jobs.c.id == oldest, _claimable(now))
+                                                     .values(status="running", worker=worker, lease_until=now + lease)
+                                                     .returning(jobs.c.id))).scalar_one_or_none()
+        return claimed
 
 
 def receipt(job: Any) -> dict[str, Any]:

@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from schoolchat.appstate import state_of
 from schoolchat.auth.deps import MessagingActor
 from schoolchat.inputs import Id
 from schoolchat.massmessages import actions, queries
 from schoolchat.massmessages.schemas import MassMessageIn, MassMessageJobOut, MassTargetOut, MassTargetsOut
+from schoolchat.massmessages.worker import MassMessageWorker
 from schoolchat.people.queries import administered_orgs
 from schoolchat.policy.decision import require
 from schoolchat.policy.massmessaging import may_send_mass
@@ -36,7 +38,7 @@ async def targets(actor: MessagingActor, services: ServicesDep) -> MassTargetsOu
 async def send(body: MassMessageIn, request: Request, actor: MessagingActor, services: ServicesDep) -> JSONResponse:
     accepted = await actions.accept(services, actor, org_ids=body.org_ids, roles=body.roles, body=body.body,
                                     client_message_id=body.client_message_id, urgent=body.urgent)
-    request.app.state.mass_messages.nudge()
+    state_of(request, "mass_messages", MassMessageWorker).nudge()
     out = MassMessageJobOut.of(accepted.job, duplicate=accepted.duplicate)
     return JSONResponse(out.model_dump(mode="json"), status_code=202,
                         headers={"Location": f"/api/mass-messages/{out.id}"})

@@ -19,7 +19,7 @@ class MassMessageIn(Body):
                                description="Hierarchy nodes: everyone with a chosen role here or below is reached.")
     roles: list[MassRole] = Field(min_length=1, max_length=3)
     body: str = Field(max_length=100_000)
-    client_message_id: str | None = Field(None, pattern=CLIENT_ID_PATTERN,
+    client_message_id: str | None = Field(default=None, pattern=CLIENT_ID_PATTERN,
                                           description="A retry with the same id answers with the original job.")
     urgent: bool = Field(False, description="Notify even during the schools' quiet hours.")
 

@@ -34,11 +34,11 @@ router = APIRouter(prefix="/api", tags=["messages"])
 
 
 class ForwardMessage(Body):
-    conversation_id: Id | None = Field(None, description="Forward into this conversation…")
-    recipients: RecipientSelection | None = Field(None, description="…or to new recipients (§5.1 rules apply).")
-    mode: Mode | None = Field(None, strict=False)  # the enum's value, as text
-    name: str | None = Field(None, max_length=1000)
-    client_message_id: str | None = Field(None, pattern=CLIENT_ID_PATTERN)
+    conversation_id: Id | None = Field(default=None, description="Forward into this conversation…")
+    recipients: RecipientSelection | None = Field(default=None, description="…or to new recipients (§5.1 rules apply).")
+    mode: Mode | None = Field(default=None, strict=False)  # the enum's value, as text
+    name: str | None = Field(default=None, max_length=1000)
+    client_message_id: str | None = Field(default=None, pattern=CLIENT_ID_PATTERN)
 
 
 def _sent(sent: Sent, response: Response) -> SentOut:

@@ -15,7 +15,7 @@ from schoolchat.people.schemas import PersonRef
 
 class Confirmed(Body):
     confirm: bool = Field(False, description="Must be true: the step cannot be undone.")
-    reason: str | None = Field(None, max_length=2000, description="Kept in the audit log.")
+    reason: str | None = Field(default=None, max_length=2000, description="Kept in the audit log.")
 
 
 Category = Literal["bullying", "inappropriate_content", "self_harm", "other"]
@@ -43,7 +43,7 @@ class EvidenceMessageOut(MessageOut):
 
     versions: list[VersionOut] = Field(default_factory=list, description="Its earlier texts, oldest first, with "
                                                                          "when each was written and replaced.")
-    kept_as_evidence: str | None = Field(None, description="Set when the message was deleted from the "
+    kept_as_evidence: str | None = Field(default=None, description="Set when the message was deleted from the "
                                                            "conversation since: it is kept only here.")
 
 

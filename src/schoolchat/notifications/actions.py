@@ -61,8 +61,9 @@ async def subscribe_push(services: Services, actor: Actor, endpoint: str, p256dh
         await upsert(tx.conn, push_subscriptions, [{"user_id": actor.id, "endpoint": endpoint, "p256dh": p256dh,
                                                      "auth": auth, "created_at": utcnow()}],
                      key=["endpoint"], update=["user_id", "p256dh", "auth", "created_at"])
-        return (await tx.conn.execute(select(push_subscriptions.c.id)
-                                      .where(push_subscriptions.c.endpoint == endpoint))).scalar_one()
+        subscription_id: int = (await tx.conn.execute(select(push_subscriptions.c.id)
+                                                      .where(push_subscriptions.c.endpoint == endpoint))).scalar_one()
+        return subscription_id
 
 
 async def unsubscribe_push(services: Services, actor: Actor, endpoint: str) -> None:

@@ -20,16 +20,16 @@ from schoolchat.notifications.models import (
 from schoolchat.people.models import ROLE_RANK, org_roles, users
 from schoolchat.people.queries import time_zones_of
 from schoolchat.people.reach import OrgTree, disabled_among
-from schoolchat.policy.notifications import RecipientFacts
+from schoolchat.policy.notifications import EmailMode, RecipientFacts
 from schoolchat.policy.quiet_hours import QuietHours
 
-DEFAULT_EMAIL_MODE = "soon"
+DEFAULT_EMAIL_MODE: EmailMode = "soon"
 
 
 @dataclass(frozen=True)
 class SchoolSettings:
     org_id: int | None  # the org whose row applies (None: nobody set anything, the defaults apply)
-    email_default: str = DEFAULT_EMAIL_MODE
+    email_default: EmailMode = DEFAULT_EMAIL_MODE  # the column admits no other (its check constraint)
     include_text: bool = False
     quiet_start: int | None = None  # minutes after local midnight
     quiet_end: int | None = None
@@ -74,7 +74,7 @@ async def roles_of(conn: AsyncConnection, user_ids: Sequence[int]) -> dict[int, 
     return held
 
 
-async def own_preference(conn: AsyncConnection, user_id: int) -> str | None:
+async def own_preference(conn: AsyncConnection, user_id: int) -> EmailMode | None:
     return (await conn.execute(select(notification_preferences.c.email)
                                .where(notification_preferences.c.user_id == user_id))).scalar_one_or_none()
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
 from schoolchat.inputs import Body
+from schoolchat.policy.notifications import EmailMode
 
-EmailMode = Literal["off", "soon", "hourly", "daily"]
 CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
@@ -29,8 +27,8 @@ class PreferencesOut(BaseModel):
 class SchoolSettingsIn(Body):
     email_default: EmailMode = "soon"
     include_text: bool = Field(False, description="Put the newest unread message's text in emails and pushes.")
-    quiet_start: str | None = Field(None, pattern=CLOCK, description="When quiet hours begin, e.g. 21:00, on the school's clock (the org's time_zone).")
-    quiet_end: str | None = Field(None, pattern=CLOCK, description="When they end, e.g. 07:00.")
+    quiet_start: str | None = Field(default=None, pattern=CLOCK, description="When quiet hours begin, e.g. 21:00, on the school's clock (the org's time_zone).")
+    quiet_end: str | None = Field(default=None, pattern=CLOCK, description="When they end, e.g. 07:00.")
     quiet_weekends: bool = Field(False, description="Saturdays and Sundays are quiet all day.")
 
 

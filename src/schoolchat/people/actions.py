@@ -7,6 +7,7 @@ leaves the conversation, in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -54,36 +55,113 @@ async def _space_org(tx: Tx, space_id: int) -> int:
 # ---- building blocks (also used by the demo seed and the command line) ----------------------------------------
 
 
-async def insert_user(tx: Tx, *, username: str, password_hash: str, name: str, title: str = "",
-                      avatar_url: str | None = None, email: str | None = None) -> int:
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    username: str
+    password_hash: str
+    name: str
+    title: str = ""
+    avatar_url: str | None = None
+    email: str | None = None
+    is_active: bool = True
+
+
+def _user_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """A person's fields as stored: names checked as every shown name is, the email lower-cased."""
+    values = dict(values)
+    if "name" in values:
+        values["name"] = display_name(values["name"], "name")
+    if "title" in values:
+        values["title"] = display_name(values["title"], "title") if values["title"] else ""
+    if values.get("email"):
+        values["email"] = values["email"].lower()
+    return values
+
+
+async def insert_users(tx: Tx, people: Sequence[NewUser]) -> list[int]:
+    """Make accounts, in one statement however many (the roster import's batches); their ids in order."""
+    if not people:
+        return []
+    now = utcnow()
+    rows = [_user_fields({"username": person.username, "password_hash": person.password_hash, "name": person.name,
+                          "title": person.title, "avatar_url": person.avatar_url, "email": person.email or None,
+                          "is_active": person.is_active, "created_at": now}) for person in people]
     try:
         async with tx.conn.begin_nested():
-            return (await tx.conn.execute(insert(users).values(
-                username=username, password_hash=password_hash, name=display_name(name, "name"),
-                title=display_name(title, "title") if title else "", avatar_url=avatar_url,
-                email=email.lower() if email else None,
-                created_at=utcnow(),
-            ).returning(users.c.id))).scalar_one()
+            made = await tx.conn.execute(insert(users).returning(users.c.id, sort_by_parameter_order=True), rows)
+            return list(made.scalars())
     except IntegrityError as exc:
         if is_unique_violation(exc):
             raise ApiError(409, "username_taken", "This username is already taken.", {"field": "username"}) from exc
         raise
 
 
+async def insert_user(tx: Tx, *, username: str, password_hash: str, name: str, title: str = "",
+                      avatar_url: str | None = None, email: str | None = None) -> int:
+    (user_id,) = await insert_users(tx, [NewUser(username, password_hash, name, title, avatar_url, email)])
+    return user_id
+
+
+async def change_user(tx: Tx, services: Services, user_id: int, values: dict[str, Any]) -> None:
+    """Write a person's changed fields. Switching ``is_active`` off ends their sessions (``deactivate``); a new
+    ``password_hash`` ends them too."""
+    values = _user_fields(values)
+    deactivating = values.get("is_active") is False
+    written = {key: value for key, value in values.items() if not (deactivating and key == "is_active")}
+    if written:
+        await tx.conn.execute(update(users).where(users.c.id == user_id).values(**written))
+    if deactivating:
+        await deactivate(tx, services, [user_id])
+    elif "password_hash" in values:
+        await revoke_all(tx, services.bus, user_id)
+
+
 async def insert_org(tx: Tx, *, name: str, kind: str, parent_id: int | None) -> int:
-    return (await tx.conn.execute(insert(orgs).values(name=display_name(name, "name", 200), kind=kind,
-                                                      parent_id=parent_id).returning(orgs.c.id))).scalar_one()
+    org_id: int = (await tx.conn.execute(insert(orgs).values(name=display_name(name, "name", 200), kind=kind,
+                                                             parent_id=parent_id).returning(orgs.c.id))).scalar_one()
+    return org_id
 
 
-async def put_role(tx: Tx, user_id: int, org_id: int, role: str) -> None:
-    await upsert(tx.conn, org_roles, [{"user_id": user_id, "org_id": org_id, "role": role}],
+async def change_org(tx: Tx, org_id: int, values: dict[str, Any]) -> None:
+    """Write an org's changed fields (its name checked as every shown name is)."""
+    if "name" in values:
+        values = {**values, "name": display_name(values["name"], "name", 200)}
+    if values:
+        await tx.conn.execute(update(orgs).where(orgs.c.id == org_id).values(**values))
+
+
+async def put_roles(tx: Tx, roles: Sequence[tuple[int, int, str]]) -> None:
+    """Give each (user, org, role), replacing the role the person held in that org."""
+    await upsert(tx.conn, org_roles, [{"user_id": user_id, "org_id": org_id, "role": role}
+                                      for user_id, org_id, role in roles],
                  key=["user_id", "org_id"], update=["role"])
 
 
+async def put_role(tx: Tx, user_id: int, org_id: int, role: str) -> None:
+    await put_roles(tx, [(user_id, org_id, role)])
+
+
+async def drop_roles(tx: Tx, user_ids: Sequence[int], org_ids: Sequence[int]) -> None:
+    """Take away every role these people hold in these orgs."""
+    await tx.conn.execute(delete(org_roles).where(org_roles.c.user_id.in_(user_ids), org_roles.c.org_id.in_(org_ids)))
+
+
 async def insert_space(tx: Tx, *, kind: str, name: str, org_id: int, description: str = "") -> int:
-    return (await tx.conn.execute(insert(spaces).values(kind=kind, name=display_name(name, "name", 200),
-                                                        org_id=org_id, description=description)
-                                  .returning(spaces.c.id))).scalar_one()
+    space_id: int = (await tx.conn.execute(insert(spaces).values(kind=kind, name=display_name(name, "name", 200),
+                                                                 org_id=org_id, description=description)
+                                           .returning(spaces.c.id))).scalar_one()
+    return space_id
+
+
+async def change_space(tx: Tx, services: Services, space_id: int, values: dict[str, Any], *, by: int | None) -> None:
+    """Write a course's or project's changed fields; a new name renames its live conversation too."""
+    if "name" in values:
+        values = {**values, "name": display_name(values["name"], "name", 200)}
+    if values:
+        await tx.conn.execute(update(spaces).where(spaces.c.id == space_id).values(**values))
+    live = await conversation_queries.live_space_conversation(tx.conn, space_id)
+    if live is not None and "name" in values and live.name != values["name"]:
+        await conversation_actions.set_name(tx, services, live.id, values["name"], by=by)
 
 
 async def enroll(tx: Tx, services: Services, space_id: int, user_ids: list[int], role: str, *,
@@ -151,14 +229,10 @@ async def _audit_switches(tx: Tx, actor: Actor, object_type: str, object_id: int
 async def update_org(services: Services, actor: Actor, org_id: int, changes: dict[str, Any]) -> None:
     """Rename an org, set its time zone, or switch messaging off (or on) for everyone with a role in it or below
     it (§6.4)."""
-    values = dict(changes)
-    if "name" in values:
-        values["name"] = display_name(values["name"], "name", 200)
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
-        if values:
-            await tx.conn.execute(update(orgs).where(orgs.c.id == org_id).values(**values))
-        await _audit_switches(tx, actor, "org", org_id, [org_id], values)
+        await change_org(tx, org_id, changes)
+        await _audit_switches(tx, actor, "org", org_id, [org_id], changes)
 
 
 async def create_user(services: Services, actor: Actor, *, username: str, email: str | None, password: str,
@@ -177,13 +251,7 @@ async def create_user(services: Services, actor: Actor, *, username: str, email:
 
 async def update_user(services: Services, actor: Actor, user_id: int, changes: dict[str, Any]) -> None:
     """Change profile fields, the messaging switch (§6.4), the mass messaging privilege, password or activity."""
-    values = dict(changes)
-    if "name" in values:
-        values["name"] = display_name(values["name"], "name")
-    if "title" in values:
-        values["title"] = display_name(values["title"], "title") if values["title"] else ""
-    if values.get("email"):
-        values["email"] = values["email"].lower()
+    values = _user_fields(changes)
     if "password" in values:
         async with services.db.read() as conn:  # refuse strangers before spending a password hash on them
             require(may_administer_user(actor.roles, await queries.user_org_chains(conn, user_id)))
@@ -191,14 +259,7 @@ async def update_user(services: Services, actor: Actor, user_id: int, changes: d
                                                       concurrency=services.settings.password_hash_concurrency)
     async with services.db.write() as tx:
         await (_require_grantor if PRIVILEGES.intersection(values) else _require_user_admin)(tx, actor, user_id)
-        deactivating = values.get("is_active") is False
-        changes = {key: value for key, value in values.items() if not (deactivating and key == "is_active")}
-        if changes:
-            await tx.conn.execute(update(users).where(users.c.id == user_id).values(**changes))
-        if deactivating:
-            await deactivate(tx, services, [user_id])
-        elif "password_hash" in values:
-            await revoke_all(tx, services.bus, user_id)
+        await change_user(tx, services, user_id, values)
         await _audit_switches(tx, actor, "user", user_id, await _orgs_of(tx, user_id), values)
 
 
@@ -227,8 +288,7 @@ async def set_role(services: Services, actor: Actor, user_id: int, org_id: int, 
         if role == before:
             return
         if role is None:
-            await tx.conn.execute(delete(org_roles).where(org_roles.c.user_id == user_id,
-                                                          org_roles.c.org_id == org_id))
+            await drop_roles(tx, [user_id], [org_id])
         else:
             await put_role(tx, user_id, org_id, role)
         await _audit_role(tx, actor, user_id, org_id, role, before)
@@ -252,20 +312,13 @@ async def create_space(services: Services, actor: Actor, *, kind: str, name: str
 async def update_space(services: Services, actor: Actor, space_id: int, changes: dict[str, Any]) -> None:
     """Rename a course or project (its conversation follows), switch its conversation's messaging off (§6.4), or
     set the day it ended (retention counts from it; audited)."""
-    values = dict(changes)
-    if "name" in values:
-        values["name"] = display_name(values["name"], "name", 200)
     async with services.db.write() as tx:
         org_id = await _space_org(tx, space_id)
         await _require_org_admin(tx, actor, org_id, "course or project")
-        if values:
-            await tx.conn.execute(update(spaces).where(spaces.c.id == space_id).values(**values))
-        live = await conversation_queries.live_space_conversation(tx.conn, space_id)
-        if live is not None and "name" in values:
-            await conversation_actions.set_name(tx, services, live.id, values["name"], by=actor.id)
-        await _audit_switches(tx, actor, "space", space_id, [org_id], values)
-        if "ends_on" in values:
-            ends_on = values["ends_on"]
+        await change_space(tx, services, space_id, changes, by=actor.id)
+        await _audit_switches(tx, actor, "space", space_id, [org_id], changes)
+        if "ends_on" in changes:
+            ends_on = changes["ends_on"]
             await audit.record(tx, actor, "space.ends_on", "space", space_id, org_ids=[org_id],
                                details={"ends_on": ends_on.isoformat() if ends_on else None})
 

@@ -78,7 +78,7 @@ class OrgChanges(Body):
     messaging_disabled: bool = omittable(description="§6.4: off for everyone with a role here or below")
     time_zone: str = omittable(max_length=64, description="IANA name, e.g. Europe/Oslo: the school's clock for "
                                "working hours (and quiet hours).")
-    default_language: Language | None = Field(None, description="The language of people here and below who chose "
+    default_language: Language | None = Field(default=None, description="The language of people here and below who chose "
                                               "none (nb, nn or en); null: the parent org's, else their browser's.")
 
     @field_validator("time_zone")
@@ -127,21 +127,21 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 class UserIn(Body):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@\-]+$")
-    email: str | None = Field(None, max_length=254, pattern=EMAIL_PATTERN,
+    email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN,
                               description="an identity provider may sign the person in by it once it verified it")
     password: str = Field(min_length=8, max_length=256)
     name: str = Field(max_length=1000)
     title: str = Field("", max_length=1000)
-    avatar_url: str | None = Field(None, max_length=500, pattern=r"^https?://")
+    avatar_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://")
     org_id: Id
     role: SchoolRole
 
 
 class UserChanges(Body):
     name: str = omittable(max_length=1000)
-    title: str | None = Field(None, max_length=1000, description="null or empty: no title")
-    avatar_url: str | None = Field(None, max_length=500, pattern=r"^https?://", description="null: no picture")
-    email: str | None = Field(None, max_length=254, pattern=EMAIL_PATTERN,
+    title: str | None = Field(default=None, max_length=1000, description="null or empty: no title")
+    avatar_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://", description="null: no picture")
+    email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN,
                               description="Where notification emails go (null: none); an identity provider may "
                               "sign the person in by it once it verified it.")
     messaging_disabled: bool = omittable()
@@ -164,7 +164,7 @@ class SpaceIn(Body):
 class SpaceChanges(Body):
     name: str = omittable(max_length=1000)
     messaging_disabled: bool = omittable(description="§6.4: the course's conversation refuses messages")
-    ends_on: date | None = Field(None, strict=False, description="The day it ended (null: not ended); retention counts from it")
+    ends_on: date | None = Field(default=None, strict=False, description="The day it ended (null: not ended); retention counts from it")
 
 
 Scope = Literal["nobody", "shared_space", "same_school", "anyone"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from schoolchat.policy.quiet_hours import QuietHours, earliest_send
 
-EmailMode = str  # "off" | "soon" | "hourly" | "daily"
+EmailMode = Literal["off", "soon", "hourly", "daily"]
 
 
 @dataclass(frozen=True)

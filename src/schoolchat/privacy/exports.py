@@ -71,12 +71,14 @@ def require_downloadable(row: Any, now: datetime) -> None:
 async def build_next(services: Services) -> int:
     """Claim and build one queued export; 1 when one was built (or failed), 0 when none was waiting."""
     async with services.db.write() as tx:
-        queued = (await tx.conn.execute(select(data_exports.c.id).where(data_exports.c.status == "queued")
-                                        .order_by(data_exports.c.id).limit(1))).scalar_one_or_none()
-        claimed = queued is not None and (await tx.conn.execute(
+        queued: int | None = (await tx.conn.execute(select(data_exports.c.id).where(data_exports.c.status == "queued")
+                                                    .order_by(data_exports.c.id).limit(1))).scalar_one_or_none()
+        if queued is None:
+            return 0
+        claimed: int | None = (await tx.conn.execute(
             update(data_exports).where(data_exports.c.id == queued, data_exports.c.status == "queued")
             .values(status="running", progress=10).returning(data_exports.c.user_id))).scalar_one_or_none()
-    if not claimed:
+    if claimed is None:
         return 0
     store = attachment_actions.storage(services)
     key = new_key()

@@ -28,7 +28,7 @@ class ErasureOut(BaseModel):
 
 
 class ExportIn(Body):
-    user_id: Id | None = Field(None, description="Whose data; yourself when left out.")
+    user_id: Id | None = Field(default=None, description="Whose data; yourself when left out.")
 
 
 class ExportOut(BaseModel):

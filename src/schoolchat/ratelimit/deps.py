@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Depends, Request
 from starlette.requests import HTTPConnection
 
+from schoolchat.appstate import state_of
 from schoolchat.auth.actor import Actor
 from schoolchat.auth.deps import current_actor, messaging_actor
 from schoolchat.config import Settings
@@ -19,7 +20,7 @@ from schoolchat.ratelimit.rules import Rule
 
 
 def limiter_of(conn: HTTPConnection) -> Limiter:
-    return conn.app.state.limiter
+    return state_of(conn, "limiter", Limiter)
 
 
 def client_address(conn: HTTPConnection, settings: Settings) -> str:

@@ -73,21 +73,21 @@ class Limiter:
         if not self.enabled or cost <= 0:
             return
         for item in self._items[rule]:
-            if not await self._call(rule, lambda c, item=item: c.of(rule).hit(item, rule, str(key), cost=cost)):
+            if not await self._call(rule, item, lambda limiter, item: limiter.hit(item, rule, str(key), cost=cost)):
                 raise await self._refusal(rule, item, key)
 
     async def record(self, rule: Rule, key: str | int) -> None:
         """Count one use after the fact (a failed login), whether or not the windows had room."""
         if self.enabled:
             for item in self._items[rule]:
-                await self._call(rule, lambda c, item=item: c.of(rule).hit(item, rule, str(key)))
+                await self._call(rule, item, lambda limiter, item: limiter.hit(item, rule, str(key)))
 
     async def check(self, rule: Rule, key: str | int) -> None:
         """RateLimited when the rule has no room for one more use; counts nothing."""
         if not self.enabled:
             return
         for item in self._items[rule]:
-            if not await self._call(rule, lambda c, item=item: c.of(rule).test(item, rule, str(key))):
+            if not await self._call(rule, item, lambda limiter, item: limiter.test(item, rule, str(key))):
                 raise await self._refusal(rule, item, key)
 
     async def remaining(self, rule: Rule, key: str | int) -> int | None:
@@ -96,13 +96,13 @@ class Limiter:
             return None
         left = []
         for item in self._items[rule]:
-            stats = await self._call(rule, lambda c, item=item: c.of(rule).get_window_stats(item, rule, str(key)))
+            stats = await self._call(rule, item, lambda limiter, item: limiter.get_window_stats(item, rule, str(key)))
             left.append(stats.remaining)
         return min(left)
 
     async def refuse(self, rule: Rule, key: str | int) -> RateLimited:
         """The refusal for a rule found full by the caller (e.g. more bytes than ``remaining`` said)."""
-        stats = [(await self._call(rule, lambda c, item=item: c.of(rule).get_window_stats(item, rule, str(key))),
+        stats = [(await self._call(rule, item, lambda limiter, item: limiter.get_window_stats(item, rule, str(key))),
                   item) for item in self._items[rule]]
         return await self._refusal(rule, min(stats, key=lambda pair: pair[0].remaining)[1], key)
 
@@ -112,17 +112,20 @@ class Limiter:
 
     async def clear(self, rule: Rule, key: str | int) -> None:
         for item in self._items[rule]:
-            await self._call(rule, lambda c, item=item: c.of(rule).clear(item, rule, str(key)))
+            await self._call(rule, item, lambda limiter, item: limiter.clear(item, rule, str(key)))
 
     async def _refusal(self, rule: Rule, item: RateLimitItem, key: str | int) -> RateLimited:
-        stats = await self._call(rule, lambda c: c.of(rule).get_window_stats(item, rule, str(key)))
+        stats = await self._call(rule, item, lambda limiter, item: limiter.get_window_stats(item, rule, str(key)))
         self._on_refused(rule)
         return RateLimited(rule, max(1, math.ceil(stats.reset_time - time.time())))
 
-    async def _call(self, rule: Rule, op: Callable[[_Counters], Awaitable[T]]) -> T:
+    async def _call(self, rule: Rule, item: RateLimitItem,
+                    op: Callable[[RateLimiter, RateLimitItem], Awaitable[T]]) -> T:
+        """``op(strategy, item)`` on the rule's strategy over Redis, or over memory when Redis is out (or the rule
+        is local)."""
         if self._shared is not None and not rule.is_local and time.monotonic() >= self._retry_at:
             try:
-                result = await op(self._shared)
+                result = await op(self._shared.of(rule), item)
                 self._outage = False
                 return result
             except StorageError as exc:
@@ -130,4 +133,4 @@ class Limiter:
                 if not self._outage:
                     log.warning("rate limits counted in memory: Redis is unreachable (%s)", exc)
                     self._outage = True
-        return await op(self._memory)
+        return await op(self._memory.of(rule), item)

@@ -99,7 +99,8 @@ class Connection:
         no frame grows past what clients accept (1 MiB in some); end when the queue is empty."""
         try:
             while self.pending:
-                parts, size = [], 0
+                parts: list[str] = []
+                size = 0
                 while self.pending and (not parts or size < COALESCE_CHARS):
                     parts.append(self.pending.popleft())
                     size += len(parts[-1])

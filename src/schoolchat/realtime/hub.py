@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from schoolchat.appstate import state_of
 from schoolchat.auth import texts as auth_texts
 from schoolchat.auth.deps import language_of
 from schoolchat.errors import ApiError, error_body
@@ -142,7 +143,8 @@ class Hub:
         except asyncio.CancelledError:
             if conn.reason is None:  # not our own stop: let the cancellation through
                 raise
-            asyncio.current_task().uncancel()  # type: ignore[union-attr]
+            if conn.reader is not None:
+                conn.reader.uncancel()
         except protocol.ProtocolError as exc:
             conn.stop(CloseReason(str(exc), False, 1002))
         finally:
@@ -299,7 +301,7 @@ async def _receive_nothing() -> Message:
 
 
 def _hub(request: Request) -> Hub:
-    return request.app.state.hub
+    return state_of(request, "hub", Hub)
 
 
 router = APIRouter(tags=["realtime"])

@@ -41,9 +41,9 @@ class MassReceipt(BaseModel):
 class ConversationChanges(BaseModel):
     """What changed; only the fields that did are present."""
 
-    name: str | None = Field(None, description="Renamed (to everyone in it).")
-    muted: bool | None = Field(None, description="Muted or unmuted by you (to you alone).")
-    receipt: MassReceipt | None = Field(None, description="A mass message was delivered (to its sender alone).")
+    name: str | None = Field(default=None, description="Renamed (to everyone in it).")
+    muted: bool | None = Field(default=None, description="Muted or unmuted by you (to you alone).")
+    receipt: MassReceipt | None = Field(default=None, description="A mass message was delivered (to its sender alone).")
 
 
 class ConversationUpdated(BaseModel):
@@ -224,7 +224,7 @@ class NegotiateOut(BaseModel):
     """SignalR's negotiate answer: connect the WebSocket with `?id=` the token (version 1) or the id (version 0)."""
 
     connectionId: str
-    connectionToken: str | None = Field(None, description="Version 1 only.")
+    connectionToken: str | None = Field(default=None, description="Version 1 only.")
     negotiateVersion: int
     availableTransports: list[TransportOut]
 

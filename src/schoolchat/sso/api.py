@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from schoolchat.appstate import state_of
 from schoolchat.auth.actions import IssuedToken
 from schoolchat.auth.api import end_session, set_session_cookie
 from schoolchat.auth.deps import CurrentActor
@@ -29,7 +30,7 @@ _NOTICE = Template((TEMPLATES / "sso_notice.html").read_text())
 
 
 async def _relying_party(request: Request) -> RelyingParty:
-    return request.app.state.relying_party
+    return state_of(request, "relying_party", RelyingParty)
 
 
 RelyingPartyDep = Annotated[RelyingParty, Depends(_relying_party)]
@@ -138,7 +139,7 @@ admin = APIRouter(prefix="/api/admin/orgs/{org_id}/identity-provider", tags=["ad
 def _out(provider: IdentityProvider, request: Request, services: Services) -> IdentityProviderOut:
     return IdentityProviderOut(org_id=provider.org_id, name=provider.name, issuer=provider.issuer,
                                client_id=provider.client_id, client_secret_set=bool(provider.client_secret),
-                               link_by=provider.link_by, link_claim=provider.link_claim,  # type: ignore[arg-type]
+                               link_by=provider.link_by, link_claim=provider.link_claim,
                                extra_scopes=provider.extra_scopes,
                                password_login=provider.password_login,
                                redirect_uri=redirect_uri(request, services, provider.org_id))

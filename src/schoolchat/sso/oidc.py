@@ -88,6 +88,9 @@ class RelyingParty:
         except (httpx2.HTTPError, ValueError) as exc:
             self._clients.pop(config.org_id, None)
             raise DiscoveryFailed(texts.discovery_failed()) from exc
+        if not isinstance(metadata, dict):  # Authlib hands back whatever JSON the provider sent
+            self._clients.pop(config.org_id, None)
+            raise DiscoveryFailed(texts.discovery_failed())
         if metadata.get("issuer") != config.issuer:
             self._clients.pop(config.org_id, None)
             raise DiscoveryFailed(texts.issuer_mismatch(str(metadata.get("issuer")), config.issuer))
@@ -96,7 +99,10 @@ class RelyingParty:
     async def begin(self, config: ProviderConfig, request: Request, redirect_uri: str) -> RedirectResponse:
         """Redirect to the provider's authorization endpoint; state, nonce and the PKCE verifier go in the session."""
         await self.metadata(config)
-        return await self.client(config).authorize_redirect(request, redirect_uri)
+        redirect = await self.client(config).authorize_redirect(request, redirect_uri)
+        if not isinstance(redirect, RedirectResponse):  # Authlib ships no types; its Starlette client makes one
+            raise TypeError(f"Authlib answered {type(redirect).__name__}, not a RedirectResponse")
+        return redirect
 
     async def finish(self, config: ProviderConfig, request: Request, wanted: tuple[str, ...]) -> dict[str, Any]:
         """Exchange the callback's code for tokens and return the id_token's verified claims; when one of the

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 from schoolchat.sso import texts
 
+# What a provider's linking claim holds (the column's check constraint admits no other).
+LinkBy = Literal["sourced_id", "username", "email"]
 
-def link_value(claims: Mapping[str, Any], link_by: str, link_claim: str) -> str | None:
+
+def link_value(claims: Mapping[str, Any], link_by: LinkBy, link_claim: str) -> str | None:
     """The value of the linking claim, or None when it is absent; an email counts only when the provider says it
     verified it (``email_verified`` is true), so nobody signs in as a person by typing their address somewhere."""
     value = claims.get(link_claim)

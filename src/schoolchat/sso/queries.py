@@ -14,7 +14,7 @@ from schoolchat.people.roster.models import roster_ids
 from schoolchat.policy.decision import Decision
 from schoolchat.sso.models import identity_providers, sso_sessions
 from schoolchat.sso.oidc import ProviderConfig
-from schoolchat.sso.policy import may_use_password
+from schoolchat.sso.policy import LinkBy, may_use_password
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,7 @@ class IdentityProvider:
     issuer: str
     client_id: str
     client_secret: str
-    link_by: str
+    link_by: LinkBy
     link_claim: str
     extra_scopes: str
     password_login: bool
@@ -74,7 +74,7 @@ async def all_providers(conn: AsyncConnection) -> list[IdentityProvider]:
     return [IdentityProvider(*row) for row in await conn.execute(_providers().order_by(orgs.c.name, orgs.c.id))]
 
 
-async def _candidates(conn: AsyncConnection, link_by: str, value: str) -> list[int]:
+async def _candidates(conn: AsyncConnection, link_by: LinkBy, value: str) -> list[int]:
     if link_by == "sourced_id":
         query = select(roster_ids.c.local_id).where(roster_ids.c.kind == "user", roster_ids.c.sourced_id == value,
                                                     roster_ids.c.local_id.is_not(None))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
-LinkBy = Literal["sourced_id", "username", "email"]
+from schoolchat.sso.policy import LinkBy
+
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -16,11 +16,11 @@ class IdentityProviderIn(BaseModel):
     issuer: str = Field(min_length=8, max_length=500, description="the provider's issuer URL, exactly as its "
                         "discovery document names it")
     client_id: str = Field(min_length=1, max_length=255)
-    client_secret: str | None = Field(None, min_length=1, max_length=1000,
+    client_secret: str | None = Field(default=None, min_length=1, max_length=1000,
                                       description="write-only; leave out on a change to keep the stored one")
     link_by: LinkBy = Field(description="what the linking claim holds: a roster sourcedId, a username, or an "
                             "email address (used only when the provider sets email_verified)")
-    link_claim: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$",
+    link_claim: str | None = Field(default=None, min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$",
                                    description="the id_token claim to read; by default sub, preferred_username "
                                    "or email for the three kinds of link")
     extra_scopes: str = Field("", max_length=500, pattern=r"^[\x21-\x7e ]*$",

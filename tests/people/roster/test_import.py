@@ -117,6 +117,28 @@ async def test_tobedeleted_deactivates_a_user_and_ends_an_enrollment(services: S
     assert await _user_id(services, "ella.nygaard") not in enrolled
 
 
+async def test_a_roster_deactivation_ends_the_persons_sessions(client: httpx.AsyncClient, services: Services,
+                                                               roster: Path) -> None:
+    await _imported(services, roster)
+    maja = await _login(services, "maja.holm")
+    assert (await client.get("/api/me", headers=maja.headers)).status_code == 200
+    _edit(roster, "users.csv", "u-student-3,,", "u-student-3,tobedeleted,")
+    await _imported(services, roster)
+    assert (await client.get("/api/me", headers=maja.headers)).status_code == 401
+
+
+async def test_a_renamed_class_renames_its_course_conversation(client: httpx.AsyncClient, services: Services,
+                                                              roster: Path) -> None:
+    await _imported(services, roster)
+    teacher = await _login(services, "hanne.moe")
+    biology = await _space_id(services, "Biology 10A, Fall")
+    conversation = await started(client, teacher, courses=[biology], mode="group", body="Welcome to biology")
+    _edit(roster, "classes.csv", "Biology 10A, Fall", "Biology 10B, Fall")
+    await _imported(services, roster)
+    names = {c["id"]: c["name"] for c in await conversation_list(client, teacher)}
+    assert names[conversation["conversation"]["id"]] == "Biology 10B, Fall"
+
+
 async def test_a_reimport_that_moves_a_student_between_classes_moves_their_course_conversation(
         client: httpx.AsyncClient, services: Services, roster: Path) -> None:
     await _imported(services, roster)

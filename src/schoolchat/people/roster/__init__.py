@@ -1,1 +1,1 @@
-"""OneRoster 1.1 CSV import: read and validate a roster folder, then apply it in one transaction."""
+"""OneRoster 1.1 CSV import: read and validate a roster folder, then write it in batches through ``people.actions``."""

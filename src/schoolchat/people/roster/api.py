@@ -7,12 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from schoolchat.appstate import state_of
 from schoolchat.attachments.multipart import MULTIPART_OVERHEAD, FileStream
 from schoolchat.auth.deps import CurrentActor
 from schoolchat.errors import ApiError
 from schoolchat.inputs import Id
 from schoolchat.people import queries as people_queries
 from schoolchat.people.roster import queries
+from schoolchat.people.roster.runner import RosterImports
 from schoolchat.people.roster.schemas import RosterJobOut
 from schoolchat.services import ServicesDep
 
@@ -35,7 +37,7 @@ async def upload(org_id: Id, request: Request, actor: CurrentActor, services: Se
     limit = services.settings.roster_max_upload_bytes
     stream = FileStream(request, limit + MULTIPART_OVERHEAD, _too_large(limit))
     await stream.open()
-    job = await request.app.state.roster_imports.upload(org_id, actor.id, stream.filename, stream.chunks())
+    job = await state_of(request, "roster_imports", RosterImports).upload(org_id, actor.id, stream.filename, stream.chunks())
     out = RosterJobOut.of(job)
     return JSONResponse(out.model_dump(mode="json"), status_code=202,
                         headers={"Location": f"/api/admin/roster-imports/{job.id}"})

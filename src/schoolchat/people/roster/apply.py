@@ -10,8 +10,10 @@ by importing the same roster again: what was written is matched and left as it i
 Objects are matched to what an earlier import made by ``sourcedId`` (``roster_ids``), so importing the same
 folder twice changes nothing, and a changed row updates its object. ``status=tobedeleted`` deactivates a user,
 ends an enrollment, and takes everyone out of a class; orgs, courses and sessions are only marked. Classes become
-courses; enrollments go through ``people.actions.enroll``/``unenroll``, so course conversation membership follows
-them. In a ``bulk`` enrollments file, enrollments imported before and missing now have ended.
+courses. People, orgs, roles, classes and enrollments are written only through ``people.actions`` (the batch
+building blocks where a batch needs one), so an import does what the same change by an administrator does: a
+deactivated person's sessions end, a renamed class renames its conversation, course conversation membership
+follows the enrollments. In a ``bulk`` enrollments file, enrollments imported before and missing now have ended.
 
 People made by an import have no password (they cannot log in until an administrator sets one; schools normally
 sign them in through their own identity provider), and those whose username an account outside the roster
@@ -30,14 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.db import Tx
-from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import upsert
 from schoolchat.people import actions, reach
-from schoolchat.people.models import org_roles, orgs, space_members, spaces, users
+from schoolchat.people.models import org_roles, space_members, spaces, users
 from schoolchat.people.roster.files import RosterError
 from schoolchat.people.roster.models import roster_ids
 from schoolchat.people.roster.parse import Roster, User, parse
@@ -214,8 +215,8 @@ async def _apply_orgs(tx: Tx, roster: Roster, mapping: _Mapping, result: Importe
         for org in ready:
             parent_id = local.get(org.parent) if org.parent else root
             if org.sourced_id in local:
-                await tx.conn.execute(update(orgs).where(orgs.c.id == local[org.sourced_id])
-                                      .values(name=org.name, kind=org.kind, parent_id=parent_id))
+                await actions.change_org(tx, local[org.sourced_id],
+                                         {"name": org.name, "kind": org.kind, "parent_id": parent_id})
                 result.updated["orgs"] += 1
             else:
                 local[org.sourced_id] = await actions.insert_org(tx, name=org.name, kind=org.kind,
@@ -235,36 +236,26 @@ def _active(user: User) -> bool:
 async def _apply_users(services: Services, roster: Roster, mapping: _Mapping, org_ids: dict[str, int],
                        result: Imported, progress: Progress) -> dict[str, int]:
     local = mapping.locals("user")
-    roster_orgs = set(org_ids.values())
+    roster_orgs = sorted(set(org_ids.values()))
     total, done = len(roster.users), 0
     for chunk in _chunks(roster.users):
         async with services.db.write() as tx:
+            known = [user for user in chunk if user.sourced_id in local]
             new = [user for user in chunk if user.sourced_id not in local]
-            if new:
-                now = utcnow()
-                await tx.conn.execute(insert(users), [
-                    {"username": u.username, "email": u.email, "password_hash": NO_PASSWORD, "name": u.name,
-                     "title": "", "is_active": _active(u), "created_at": now} for u in new])
-                made = dict((await tx.conn.execute(select(users.c.username, users.c.id).where(
-                    users.c.username.in_([u.username for u in new])))).all())
-                local.update({u.sourced_id: made[u.username] for u in new})
-                result.created["users"] += len(new)
-            for user in chunk:
-                if user not in new:  # deactivation below, the one way that also ends their sessions
-                    email = {"email": user.email} if user.email else {}  # none in the file: the admin's stays
-                    await tx.conn.execute(update(users).where(users.c.id == local[user.sourced_id]).values(
-                        username=user.username, name=user.name, **({"is_active": True} if _active(user) else {}),
-                        **email))
-                    result.updated["users"] += 1
-                result.deactivated["users"] += not _active(user)
-            await actions.deactivate(tx, services, [local[u.sourced_id] for u in chunk
-                                                    if u not in new and not _active(u)])
+            for user in known:  # switched off through the action, which also ends their sessions
+                email = {"email": user.email} if user.email else {}  # none in the file: the admin's stays
+                await actions.change_user(tx, services, local[user.sourced_id], {
+                    "username": user.username, "name": user.name, "is_active": _active(user), **email})
+            made = await actions.insert_users(tx, [
+                actions.NewUser(u.username, NO_PASSWORD, u.name, email=u.email, is_active=_active(u)) for u in new])
+            local.update({u.sourced_id: user_id for u, user_id in zip(new, made, strict=True)})
+            result.created["users"] += len(new)
+            result.updated["users"] += len(known)
+            result.deactivated["users"] += sum(not _active(user) for user in chunk)
             imported = [local[u.sourced_id] for u in chunk]  # roles in roster orgs follow the file; others stay
-            await tx.conn.execute(delete(org_roles).where(org_roles.c.user_id.in_(imported),
-                                                          org_roles.c.org_id.in_(roster_orgs)))
-            await upsert(tx.conn, org_roles, [{"user_id": local[u.sourced_id], "org_id": org_ids[o], "role": u.role}
-                                              for u in chunk for o in dict.fromkeys(u.orgs)],
-                         key=["user_id", "org_id"], update=["role"])
+            await actions.drop_roles(tx, imported, roster_orgs)
+            await actions.put_roles(tx, [(local[u.sourced_id], org_ids[o], u.role)
+                                         for u in chunk for o in dict.fromkeys(u.orgs)])
             await _remember(tx, "user", [{"sourced_id": u.sourced_id, "local_id": local[u.sourced_id],
                                           "deleted": u.deleted} for u in chunk])
         done += len(chunk)
@@ -280,8 +271,8 @@ async def _apply_classes(services: Services, roster: Roster, mapping: _Mapping, 
         async with services.db.write() as tx:
             for cls in chunk:
                 if cls.sourced_id in local:
-                    await tx.conn.execute(update(spaces).where(spaces.c.id == local[cls.sourced_id])
-                                          .values(name=cls.title, org_id=org_ids[cls.school]))
+                    await actions.change_space(tx, services, local[cls.sourced_id],
+                                               {"name": cls.title, "org_id": org_ids[cls.school]}, by=by)
                     result.updated["classes"] += 1
                 else:
                     local[cls.sourced_id] = await actions.insert_space(tx, kind="course", name=cls.title,
@@ -311,13 +302,11 @@ async def _apply_enrollments(services: Services, roster: Roster, mapping: _Mappi
                              by: int | None, progress: Progress) -> None:
     """End enrollments that moved, were deleted or (bulk) disappeared; then enrol everyone listed, per class."""
     before = mapping.ids.get("enrollment", {})
-    users_of = {s: ids[0] for s, ids in mapping.ids.get("user", {}).items()} | user_ids
-    spaces_of = {s: ids[0] for s, ids in mapping.ids.get("class", {}).items()} | space_ids
     deleted_classes = {c.sourced_id for c in roster.classes if c.deleted}
     wanted: dict[str, tuple[int, int, str]] = {}  # sourcedId -> (space, user, role)
     for enrollment in roster.enrollments:
         if not enrollment.deleted and enrollment.class_id not in deleted_classes:
-            wanted[enrollment.sourced_id] = (spaces_of[enrollment.class_id], users_of[enrollment.user],  # type: ignore[assignment]
+            wanted[enrollment.sourced_id] = (space_ids[enrollment.class_id], user_ids[enrollment.user],
                                              enrollment.role)
     listed = {e.sourced_id for e in roster.enrollments}
     bulk = roster.modes.get("enrollments") == "bulk"
@@ -354,16 +343,16 @@ async def _apply_enrollments(services: Services, roster: Roster, mapping: _Mappi
         await progress("enrollments", min(done, total), total)
     result.created["enrollments"] += sum(1 for s in wanted if s not in before)
     result.updated["enrollments"] += sum(1 for s in wanted if s in before)
-    for chunk in _chunks(roster.enrollments):
+    for enrollments in _chunks(roster.enrollments):
         async with services.db.write() as tx:
             await _remember(tx, "enrollment", [
                 {"sourced_id": e.sourced_id, "deleted": e.sourced_id not in wanted,
-                 "local_id": users_of.get(e.user), "parent_id": spaces_of.get(e.class_id)} for e in chunk])
+                 "local_id": user_ids.get(e.user), "parent_id": space_ids.get(e.class_id)} for e in enrollments])
     if bulk:
         gone = [s for s in before if s not in listed]
-        for chunk in _chunks(gone):
+        for sourced_ids in _chunks(gone):
             async with services.db.write() as tx:
                 await tx.conn.execute(update(roster_ids).where(roster_ids.c.kind == "enrollment",
-                                                               roster_ids.c.sourced_id.in_(list(chunk)))
+                                                               roster_ids.c.sourced_id.in_(list(sourced_ids)))
                                       .values(deleted=True))
     await progress("enrollments", total, total)

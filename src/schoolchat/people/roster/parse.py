@@ -131,6 +131,20 @@ def _unique(rows: list[Row], errors: list[RosterError]) -> list[Row]:
     return kept
 
 
+@dataclass
+class _Checks:
+    """What every file's parser shares: the errors found so far and the sourcedIds a reference may point at."""
+
+    errors: list[RosterError]
+    ids: dict[str, set[str]]  # per file, the sourcedIds it holds
+    known: Callable[[str, str], bool]  # (kind, sourced_id): imported before
+
+    def reference(self, row: Row, column: str, kind: str, file: str, sourced_id: str) -> None:
+        if sourced_id not in self.ids[file] and not self.known(kind, sourced_id):
+            self.errors.append(row.error(column, f"refers to {kind} {sourced_id!r}, which is neither in {file}.csv "
+                                                 "nor imported before"))
+
+
 def parse(folder: Path, known: Callable[[str, str], bool]) -> tuple[Roster | None, list[RosterError]]:
     """The roster in ``folder``, or None and every error found. ``known(kind, sourced_id)``: imported before."""
     errors: list[RosterError] = []
@@ -139,45 +153,57 @@ def parse(folder: Path, known: Callable[[str, str], bool]) -> tuple[Roster | Non
         return None, errors
     rows = {file: _unique(read_rows(folder / f"{file}.csv", COLUMNS[file], errors), errors)
             for file in FILES if file in modes}
-    roster = Roster(modes)
-    ids = {file: {row["sourcedId"] for row in rows.get(file, [])} for file in FILES}
+    checks = _Checks(errors, {file: {row["sourcedId"] for row in rows.get(file, [])} for file in FILES}, known)
+    orgs = _orgs(rows.get("orgs", []), checks)
+    plain = _plain(rows, checks)
+    users, guardians = _users(rows.get("users", []), checks)
+    classes = _classes(rows.get("classes", []), checks, courses_listed="courses" in modes)
+    enrollments, guardian_enrollments = _enrollments(rows.get("enrollments", []), checks, guardians)
+    if errors:
+        return None, errors
+    return Roster(modes, orgs, users, classes, enrollments, plain, len(guardians) + guardian_enrollments), errors
 
-    def exists(kind: str, file: str, sourced_id: str) -> bool:
-        return sourced_id in ids[file] or known(kind, sourced_id)
 
-    def reference(row: Row, column: str, kind: str, file: str, sourced_id: str) -> None:
-        if not exists(kind, file, sourced_id):
-            errors.append(row.error(column, f"refers to {kind} {sourced_id!r}, which is neither in {file}.csv nor "
-                                            "imported before"))
-
-    for row in rows.get("orgs", []):
-        deleted = _status(row, errors)
+def _orgs(rows: list[Row], checks: _Checks) -> list[Org]:
+    found = []
+    for row in rows:
+        deleted = _status(row, checks.errors)
         kind = ORG_KINDS.get(row["type"].lower())
         if kind is None:
-            errors.append(row.error("type", f"{row['type']!r} is not an org type; expected one of "
-                                            f"{', '.join(ORG_KINDS)}"))
+            checks.errors.append(row.error("type", f"{row['type']!r} is not an org type; expected one of "
+                                                   f"{', '.join(ORG_KINDS)}"))
         parent = row["parentSourcedId"] or None
         if parent == row["sourcedId"]:
-            errors.append(row.error("parentSourcedId", "an org cannot be its own parent"))
+            checks.errors.append(row.error("parentSourcedId", "an org cannot be its own parent"))
         elif parent is not None:
-            reference(row, "parentSourcedId", "org", "orgs", parent)
-        roster.orgs.append(Org(row["sourcedId"], deleted, _name(row, "name", row["name"], errors), kind or "school",
-                               parent, row.line))
+            checks.reference(row, "parentSourcedId", "org", "orgs", parent)
+        found.append(Org(row["sourcedId"], deleted, _name(row, "name", row["name"], checks.errors),
+                         kind or "school", parent, row.line))
+    return found
 
+
+def _plain(rows: dict[str, list[Row]], checks: _Checks) -> dict[str, list[tuple[str, bool]]]:
+    """Academic sessions and courses: only their sourcedIds (and statuses) are kept."""
+    plain: dict[str, list[tuple[str, bool]]] = {}
     for file, kind in (("academicSessions", "academicSession"), ("courses", "course")):
         for row in rows.get(file, []):
-            roster.plain.setdefault(kind, []).append((row["sourcedId"], _status(row, errors)))
+            plain.setdefault(kind, []).append((row["sourcedId"], _status(row, checks.errors)))
             if file == "courses" and row["orgSourcedId"]:
-                reference(row, "orgSourcedId", "org", "orgs", row["orgSourcedId"])
+                checks.reference(row, "orgSourcedId", "org", "orgs", row["orgSourcedId"])
+    return plain
 
+
+def _users(rows: list[Row], checks: _Checks) -> tuple[list[User], set[str]]:
+    """The people, and the sourcedIds of the guardians skipped."""
+    errors = checks.errors
+    found = []
     usernames: dict[str, int] = {}
     guardians: set[str] = set()
-    for row in rows.get("users", []):
+    for row in rows:
         deleted = _status(row, errors)
         role = row["role"].lower()
         if role in GUARDIANS:
             guardians.add(row["sourcedId"])
-            roster.skipped_guardians += 1
             continue
         if role not in USER_ROLES:
             errors.append(row.error("role", f"{row['role']!r} is not a OneRoster role"))
@@ -196,32 +222,42 @@ def parse(folder: Path, known: Callable[[str, str], bool]) -> tuple[Roster | Non
         if not orgs:
             errors.append(row.error("orgSourcedIds", "a user needs at least one org"))
         for org in orgs:
-            reference(row, "orgSourcedIds", "org", "orgs", org)
+            checks.reference(row, "orgSourcedIds", "org", "orgs", org)
         name = " ".join(part for part in (row["givenName"], row["familyName"]) if part)
         email = row["email"].lower() or None  # an optional column of users.csv
         if email and (len(email) > 254 or not re.fullmatch(EMAIL_PATTERN, email)):
             errors.append(row.error("email", f"{row['email']!r} is not an email address"))
-        roster.users.append(User(row["sourcedId"], deleted, enabled != "false", orgs, USER_ROLES.get(role, "student"),
-                                 username, _name(row, "givenName", name, errors, 120), row.line, email))
+        found.append(User(row["sourcedId"], deleted, enabled != "false", orgs, USER_ROLES.get(role, "student"),
+                          username, _name(row, "givenName", name, errors, 120), row.line, email))
+    return found, guardians
 
-    for row in rows.get("classes", []):
-        deleted = _status(row, errors)
-        if "courses" in modes or row["courseSourcedId"]:
-            reference(row, "courseSourcedId", "course", "courses", row["courseSourcedId"])
-        reference(row, "schoolSourcedId", "org", "orgs", row["schoolSourcedId"])
-        roster.classes.append(Class(row["sourcedId"], deleted, _name(row, "title", row["title"], errors),
-                                    row["schoolSourcedId"], row.line))
 
-    for row in rows.get("enrollments", []):
-        deleted = _status(row, errors)
+def _classes(rows: list[Row], checks: _Checks, *, courses_listed: bool) -> list[Class]:
+    found = []
+    for row in rows:
+        deleted = _status(row, checks.errors)
+        if courses_listed or row["courseSourcedId"]:
+            checks.reference(row, "courseSourcedId", "course", "courses", row["courseSourcedId"])
+        checks.reference(row, "schoolSourcedId", "org", "orgs", row["schoolSourcedId"])
+        found.append(Class(row["sourcedId"], deleted, _name(row, "title", row["title"], checks.errors),
+                           row["schoolSourcedId"], row.line))
+    return found
+
+
+def _enrollments(rows: list[Row], checks: _Checks, guardians: set[str]) -> tuple[list[Enrollment], int]:
+    """The enrollments, and how many were skipped as guardians'."""
+    found = []
+    skipped = 0
+    for row in rows:
+        deleted = _status(row, checks.errors)
         role = row["role"].lower()
         if role in GUARDIANS or row["userSourcedId"] in guardians:
-            roster.skipped_guardians += 1
+            skipped += 1
             continue
         if role not in ENROLLMENT_ROLES:
-            errors.append(row.error("role", f"{row['role']!r} is not a OneRoster enrollment role"))
-        reference(row, "classSourcedId", "class", "classes", row["classSourcedId"])
-        reference(row, "userSourcedId", "user", "users", row["userSourcedId"])
-        roster.enrollments.append(Enrollment(row["sourcedId"], deleted, row["classSourcedId"], row["userSourcedId"],
-                                             ENROLLMENT_ROLES.get(role, "student")))
-    return (None if errors else roster), errors
+            checks.errors.append(row.error("role", f"{row['role']!r} is not a OneRoster enrollment role"))
+        checks.reference(row, "classSourcedId", "class", "classes", row["classSourcedId"])
+        checks.reference(row, "userSourcedId", "user", "users", row["userSourcedId"])
+        found.append(Enrollment(row["sourcedId"], deleted, row["classSourcedId"], row["userSourcedId"],
+                                ENROLLMENT_ROLES.get(role, "student")))
+    return found, skipped
