@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 
 from schoolchat.auth.deps import CurrentActor
 from schoolchat.errors import ApiError
+from schoolchat.i18n.catalog import text
 from schoolchat.inputs import Id
 from schoolchat.moderation.schemas import Confirmed
 from schoolchat.privacy import retention
@@ -35,7 +36,7 @@ async def put_settings(org_id: Id, body: RetentionSettingsIn, request: Request, 
     await limiter_of(request).hit(Rule.PRIVACY_REQUESTS, actor.id)
     kinds = [setting.kind for setting in body.settings]
     if len(set(kinds)) != len(kinds):
-        raise ApiError(422, "duplicate_setting", "Each kind can have one period only.", {"field": "settings"})
+        raise ApiError(422, "duplicate_setting", text("privacy.duplicate_setting"), {"field": "settings"})
     await retention.set_settings(services, actor, org_id, [(setting.kind, setting.days) for setting in body.settings])
     return await get_settings(org_id, actor, services)
 

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from schoolchat.auth import texts as auth_texts
 from schoolchat.auth.deps import language_of
 from schoolchat.errors import ApiError, error_body
+from schoolchat.i18n.catalog import text
 from schoolchat.i18n.context import set_reader_language
 from schoolchat.ratelimit import texts as limit_texts
 from schoolchat.ratelimit.limiter import Limiter
@@ -41,9 +42,7 @@ logger = logging.getLogger(__name__)
 PATH = "/hubs/messages"
 RESYNC_PAGE = 500
 MAX_EVENT_ID = 2**63 - 1  # the largest id the event log's column holds
-TOO_DEEP = "The arguments are nested too deeply."
-FAILED = "The server could not complete the call."
-TOO_LARGE = CloseReason("The message is too large.", False, 1009)
+TOO_LARGE = CloseReason(lambda: text("realtime.message_too_large"), False, 1009)
 
 HubMethod = Callable[[Services, int, list[Any]], Awaitable[Any]]  # (services, caller's user id, arguments)
 
@@ -127,7 +126,7 @@ class Hub:
             rest = await asyncio.wait_for(_handshake(receive, settings.realtime_max_message_bytes),
                                           settings.realtime_handshake_timeout_seconds)
         except (protocol.ProtocolError, TimeoutError) as exc:
-            error = str(exc) if isinstance(exc, protocol.ProtocolError) else "No handshake request arrived in time."
+            error = str(exc) if isinstance(exc, protocol.ProtocolError) else text("realtime.no_handshake")
             with contextlib.suppress(Exception):
                 await _send_text(send, protocol.handshake_response(error))
                 await send({"type": "websocket.close", "code": 1002})
@@ -144,7 +143,8 @@ class Hub:
                 raise
             asyncio.current_task().uncancel()  # type: ignore[union-attr]
         except protocol.ProtocolError as exc:
-            conn.stop(CloseReason(str(exc), False, 1002))
+            broken = str(exc)  # the protocol's own words, for the client's programmer (signalr/protocol.py)
+            conn.stop(CloseReason(lambda: broken, False, 1002))
         finally:
             self.registry.remove(conn)
             conn.stop(CLIENT_CLOSED)  # cancels a writer still running; keeps an earlier reason
@@ -192,14 +192,14 @@ class Hub:
             if method is None:
                 raise ValueError(f"Unknown hub method '{call.target}'.")
             if call.too_deep:
-                raise ValueError(TOO_DEEP)
+                raise ValueError(text("realtime.too_deep"))
             return protocol.completion(invocation_id, result=await method(self.services, conn.user_id,
                                                                           call.arguments))
         except (ValueError, ApiError) as exc:
             return protocol.completion(invocation_id, error=str(exc))
         except Exception:
             logger.exception("hub method %s failed", call.target)
-            return protocol.completion(invocation_id, error=FAILED)
+            return protocol.completion(invocation_id, error=text("realtime.call_failed"))
 
 
 class HubSocket:
@@ -224,7 +224,7 @@ class HubSocket:
             return await _deny(scope, send, 401, "unauthenticated", auth_texts.please_log_in())
         connection_id = connection_id_of(settings.secret_key, request.query_params.get("id"))
         if connection_id is None:
-            return await _deny(scope, send, 404, "not_found", "No such connection; negotiate again.")
+            return await _deny(scope, send, 404, "not_found", text("realtime.no_such_connection"))
         try:
             await self.hub.admit(actor.id, opening=True)
         except ApiError as exc:
