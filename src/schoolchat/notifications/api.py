@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from schoolchat.auth.deps import CurrentActor, MessagingActor
 from schoolchat.errors import ApiError
 from schoolchat.i18n.catalog import text
+from schoolchat.i18n.context import reader_language
 from schoolchat.inputs import Id
 from schoolchat.notifications import actions, queries, texts, unsubscribe
 from schoolchat.notifications.schemas import (
@@ -109,7 +110,7 @@ def _user_of(services: Services, token: str) -> int:
 async def _page(services: Services, sentence: str, form_token: str | None = None) -> HTMLResponse:
     form = (f'<form method="post" action="/unsubscribe?token={html.escape(form_token)}">'
             f'<button type="submit">{html.escape(texts.unsubscribe_button())}</button></form>' if form_token else "")
-    return HTMLResponse(f'<!doctype html><html lang="en"><meta charset="utf-8"><title>schoolchat</title>'
+    return HTMLResponse(f'<!doctype html><html lang="{reader_language()}"><meta charset="utf-8"><title>schoolchat</title>'
                         f'<main><p>{html.escape(sentence)}</p>{form}</main></html>', headers=await page_headers(services))
 
 

@@ -54,7 +54,7 @@ def _event_id(arguments: list[Any]) -> int:
     if isinstance(value, float) and value.is_integer():  # False for infinities and NaN
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or value > MAX_EVENT_ID:
-        raise ValueError("GetEventsSince takes one argument: the last event id you processed (0 for none).")
+        raise ValueError("GetEventsSince takes one argument: the last event id you processed (0 for none).")  # i18n-exempt: a client's programmer
     return max(0, value)
 
 
@@ -188,9 +188,9 @@ class Hub:
         try:
             await self.limiter.hit(Rule.HUB_INVOCATIONS, conn.id)
             if call.stream:
-                raise ValueError(f"'{call.target}' is not a streaming method.")
+                raise ValueError(f"'{call.target}' is not a streaming method.")  # i18n-exempt: a client's programmer
             if method is None:
-                raise ValueError(f"Unknown hub method '{call.target}'.")
+                raise ValueError(f"Unknown hub method '{call.target}'.")  # i18n-exempt: a client's programmer
             if call.too_deep:
                 raise ValueError(text("realtime.too_deep"))
             return protocol.completion(invocation_id, result=await method(self.services, conn.user_id,
@@ -263,7 +263,7 @@ async def _handshake(receive: Receive, limit: int) -> str:
     while protocol.RS not in buffer:
         buffer += await _receive_text(receive)
         if len(buffer) > limit:
-            raise protocol.ProtocolError("The handshake request is too large.")
+            raise protocol.ProtocolError("The handshake request is too large.")  # i18n-exempt: the protocol's
     record, _, rest = buffer.partition(protocol.RS)
     protocol.parse_handshake(record)
     return rest
