@@ -21,11 +21,14 @@ async def test_a_policy_refusal_reads_in_norwegian(client: httpx.AsyncClient, ma
     assert error_of(answer)["message"] == "Dette kan bare gjøres i gruppesamtaler."
 
 
-async def test_an_object_out_of_reach_reads_in_norwegian(client: httpx.AsyncClient, make: Factory) -> None:
+async def _read_in_bokmal(client: httpx.AsyncClient, make: Factory, path: str) -> tuple[int, str]:
     ada = await make.person()
-    answer = await client.get("/api/conversations/999999", headers={**ada.headers, **BOKMAL})
-    assert answer.status_code == 404
-    assert error_of(answer)["message"] == "Fant ikke samtalen."
+    answer = await client.get(path, headers={**ada.headers, **BOKMAL})
+    return answer.status_code, str(error_of(answer)["message"])
+
+
+async def test_an_object_out_of_reach_reads_in_norwegian(client: httpx.AsyncClient, make: Factory) -> None:
+    assert await _read_in_bokmal(client, make, "/api/conversations/999999") == (404, "Fant ikke samtalen.")
 
 
 async def test_an_input_check_reads_in_norwegian(client: httpx.AsyncClient, make: Factory) -> None:
@@ -39,10 +42,8 @@ async def test_an_input_check_reads_in_norwegian(client: httpx.AsyncClient, make
 
 
 async def test_a_bound_reads_in_norwegian_with_its_number(client: httpx.AsyncClient, make: Factory) -> None:
-    ada = await make.person()
-    answer = await client.get("/api/conversations/0", headers={**ada.headers, **BOKMAL})
-    assert answer.status_code == 422
-    assert error_of(answer)["message"] == "conversation_id: Verdien må være minst 1."
+    assert await _read_in_bokmal(client, make, "/api/conversations/0") == (
+        422, "conversation_id: Verdien må være minst 1.")
 
 
 async def test_a_body_that_is_not_json_reads_in_norwegian(client: httpx.AsyncClient, make: Factory) -> None:
