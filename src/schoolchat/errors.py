@@ -9,6 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from schoolchat import error_texts
+
 
 class ApiError(Exception):
     """An error a caller sees; ``message`` is user-visible text (the reference's wording where it has one)."""
@@ -25,7 +27,7 @@ class ApiError(Exception):
 
 def not_found(what: str = "conversation") -> ApiError:
     """404 for both 'does not exist' and 'not yours', so existence never leaks."""
-    return ApiError(404, "not_found", f"The {what} was not found.", {"object": what})
+    return ApiError(404, "not_found", error_texts.not_found(what), {"object": what})
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -33,15 +35,17 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
 
 
 def _validation_fields(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Each input error with its field and its sentence in the reader's language (error_texts)."""
     fields = []
     for err in exc.errors():
-        if err.get("type") == "json_invalid":  # its loc is ("body", character position): no field to name
-            fields.append({"field": "request body", "message": "not valid JSON",
-                           "type": "json_invalid"})
+        kind = str(err.get("type", ""))
+        message = error_texts.input_error(kind, err.get("ctx"))
+        if kind == "json_invalid":  # its loc is ("body", character position): no field to name
+            fields.append({"field": error_texts.request_body(), "message": message, "type": kind})
             continue
         loc = [str(part) for part in err.get("loc", ())]
-        fields.append({"field": ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc), "message": err.get("msg", ""),
-                       "type": err.get("type", "")})
+        fields.append({"field": ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc), "message": message,
+                       "type": kind})
     return fields
 
 
@@ -58,7 +62,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         fields = _validation_fields(exc)
-        first = fields[0] if fields else {"field": "", "message": "Invalid request."}
+        first = fields[0] if fields else {"field": "", "message": error_texts.invalid_request()}
         message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         return JSONResponse(error_body("invalid_request", message, {"fields": fields}), status_code=422)
 
@@ -66,5 +70,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated",
                 413: "body_too_large"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
+        # Only the HTTP layer raises these (no route, wrong method): its English detail gives way to ours.
+        message = error_texts.http_refusal(exc.status_code) or str(exc.detail)
+        return JSONResponse(error_body(code, message), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))

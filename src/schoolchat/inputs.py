@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
+from schoolchat.i18n.catalog import text
+
 # The largest id and seq the tables hold: their columns are INTEGER, 32 bits on PostgreSQL (SQLite's hold 64). A
 # larger number reached the drivers: OverflowError on SQLite above 2^63 − 1, "integer out of range" on PostgreSQL.
 MAX_ID = 2**31 - 1
@@ -25,14 +27,14 @@ _DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9
 def _whole_number_text(value: Any) -> Any:
     """A query or path value is text: only digits make an integer ("1.0" and "1e3" do not)."""
     if isinstance(value, str) and not _WHOLE_NUMBER.fullmatch(value):
-        raise ValueError("Input should be a whole number")
+        raise ValueError(text("errors.input.int_type"))
     return value
 
 
 def _date_time_text(value: Any) -> Any:
     """A date and time with its zone, as text; numbers (seconds since 1970 to pydantic) are no time here."""
     if not isinstance(value, datetime) and not (isinstance(value, str) and _DATE_TIME.fullmatch(value)):
-        raise ValueError("Input should be a date and time with its zone, like 2026-12-01T08:00:00Z")
+        raise ValueError(text("errors.input.date_time"))
     return value
 
 

@@ -28,6 +28,16 @@ def open_conversation(page: Page, name: str) -> None:
     expect(page.locator("#conversation-title")).to_have_text(name)
 
 
+def new_message_to(page: Page, names: list[str]) -> None:
+    """New message, with these people picked as recipients (each found by their first name)."""
+    page.locator("#chat-button").click()
+    page.get_by_role("button", name="New message").click()
+    recipients = page.get_by_role("combobox", name="Add recipients")
+    for name in names:
+        recipients.fill(name.split()[0])
+        page.get_by_role("option", name=re.compile(name)).click()
+
+
 def send(page: Page, text: str) -> None:
     page.get_by_role("textbox", name=re.compile("^Write message to")).fill(text)
     page.get_by_role("button", name="Send").click()

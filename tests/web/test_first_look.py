@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.web.conftest import Login
-from tests.web.steps import api_as, open_conversation, person_id
+from tests.web.steps import api_as, new_message_to, open_conversation, person_id, send
 
 
 def _group(base_url: str, username: str, names: list[str], body: str) -> int:
@@ -33,6 +33,52 @@ def test_adding_a_person_whose_messaging_is_disabled_shows_that_they_cannot_part
         "Sofia Moen has messaging disabled and cannot participate in this conversation.")
     expect(teacher.locator(".adder [role=status]")).to_contain_text("cannot participate")
     expect(teacher.locator(".participants")).not_to_contain_text("Sofia Moen")
+
+
+def test_a_message_in_a_course_conversation_says_who_will_not_receive_it(login: Login) -> None:
+    teacher = login("maria.jensen")
+    open_conversation(teacher, "Biology 101")
+    send(teacher, "The lab moves to room 204")
+    expect(teacher.locator("#toast")).to_have_text(
+        "Sofia Moen has messaging disabled and will not receive messages in this conversation.")
+
+
+def test_individual_messages_say_whose_message_cannot_be_delivered(login: Login) -> None:
+    teacher = login("maria.jensen")
+    new_message_to(teacher, ["Emma Hansen", "Sofia Moen"])
+    teacher.get_by_role("radio", name=re.compile("Individual messages")).check()
+    teacher.get_by_role("textbox", name=re.compile("^Write message to")).fill("Bring your lab coat")
+    teacher.get_by_role("button", name="Send").click()
+    expect(teacher.locator("#toast")).to_have_text(
+        "Sent to 1 person\nYour message cannot be delivered: Sofia Moen has messaging disabled.")
+
+
+_CREATE_PUPIL = """async ([username, name]) => {
+  const orgs = await (await fetch("/api/admin/orgs")).json();
+  const school = orgs.find((org) => org.name === "Northfield High School");
+  const answer = await fetch("/api/admin/users", { method: "POST", headers: { "Content-Type": "application/json",
+    "X-CSRF-Token": localStorage.getItem("schoolchat.csrf") }, body: JSON.stringify({ username,
+    password: "a long password 123", name, org_id: school.id, role: "student" }) });
+  return (await answer.json()).id;
+}"""
+
+
+def test_a_one_to_one_message_to_someone_disabled_since_says_it_cannot_be_delivered(login: Login,
+                                                                                      base_url: str) -> None:
+    admin, teacher = login("per.haugen"), login("maria.jensen")
+    pupil = admin.evaluate(_CREATE_PUPIL, ["jonas.vik", "Jonas Vik"])
+    with api_as(base_url, "maria.jensen") as api:
+        answer = api.post("/api/conversations", json={"recipients": {"people": [pupil]},
+                                                      "message": {"body": "Welcome to the school, Jonas"}})
+        assert answer.status_code == 201, answer.text
+    with api_as(base_url, "per.haugen") as api:
+        assert api.patch(f"/api/admin/users/{pupil}", json={"messaging_disabled": True}).status_code == 204
+    open_conversation(teacher, "Jonas Vik")
+    teacher.get_by_role("textbox", name=re.compile("^Write message to")).fill("Did you find the library?")
+    teacher.get_by_role("button", name="Send").click()
+    expect(teacher.locator(".composer .error")).to_have_text(
+        "Your message cannot be delivered: Jonas Vik has messaging disabled.")
+    expect(teacher.locator(".message .body", has_text="Did you find the library?")).to_have_count(0)
 
 
 def test_add_participants_finds_people_with_the_new_message_picker(login: Login, base_url: str) -> None:
@@ -113,12 +159,7 @@ def test_the_composer_names_the_conversation_it_writes_to(login: Login) -> None:
 
 def test_the_group_or_individual_hint_goes_once_the_choice_is_made(login: Login) -> None:
     teacher = login("maria.jensen")
-    teacher.locator("#chat-button").click()
-    teacher.get_by_role("button", name="New message").click()
-    recipients = teacher.get_by_role("combobox", name="Add recipients")
-    for name in ("Noah Olsen", "Liam Dahl"):
-        recipients.fill(name.split()[0])
-        teacher.get_by_role("option", name=re.compile(name)).click()
+    new_message_to(teacher, ["Noah Olsen", "Liam Dahl"])
     note = teacher.locator(".new-message .note")
     expect(note).to_have_text("Choose a group conversation or individual messages.")
     teacher.get_by_role("radio", name=re.compile("Individual messages")).check()

@@ -66,6 +66,6 @@ def test_each_translation_has_the_parameters_of_the_english(language: str) -> No
 
 def test_sent_to_counts_people_in_each_language() -> None:
     assert [catalog(l)["sent_to_one"] for l in LANGUAGES] == [
-        "Sent to {{count}} person", "Sendt til {{count}} person", "Send til {{count}} person"]
+        "Sent to {{count}} person", "Sendt til {{count}} person", "Sendt til {{count}} person"]
     assert [catalog(l)["sent_to_other"] for l in LANGUAGES] == [
-        "Sent to {{count}} people", "Sendt til {{count}} personer", "Send til {{count}} personar"]
+        "Sent to {{count}} people", "Sendt til {{count}} personer", "Sendt til {{count}} personar"]

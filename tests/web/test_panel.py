@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.web.conftest import Login
-from tests.web.steps import badge, message, open_conversation, screenshot, send
+from tests.web.steps import badge, message, new_message_to, open_conversation, screenshot, send
 
 
 def test_a_message_arrives_live_and_the_badge_follows(login: Login) -> None:
@@ -63,12 +63,7 @@ def test_own_message_options_edit_and_keyboard(login: Login) -> None:
 
 def test_individual_messages_to_two_people(login: Login) -> None:
     teacher, student = login("maria.jensen"), login("noah.olsen")
-    teacher.locator("#chat-button").click()
-    teacher.get_by_role("button", name="New message").click()
-    recipients = teacher.get_by_role("combobox", name="Add recipients")
-    for name in ("Noah Olsen", "Liam Dahl"):
-        recipients.fill(name.split()[0])
-        teacher.get_by_role("option", name=re.compile(name)).click()
+    new_message_to(teacher, ["Noah Olsen", "Liam Dahl"])
     teacher.get_by_role("radio", name=re.compile("Individual messages")).check()
     teacher.get_by_role("textbox", name="Write message to Noah Olsen, Liam Dahl").fill("Your lab report is due")
     teacher.get_by_role("button", name="Send").click()

@@ -26,6 +26,7 @@ from schoolchat.auth.actor import Actor
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError, not_found
+from schoolchat.i18n.catalog import text
 from schoolchat.policy.decision import require
 from schoolchat.policy.messaging import may_use_messaging
 from schoolchat.services import Services
@@ -35,7 +36,7 @@ MAX_PER_MESSAGE = 10
 
 def too_large(max_bytes: int) -> ApiError:
     """§5.2: "The maximum file size is 20 MB." (413, also when the client's Content-Length said otherwise)."""
-    return ApiError(413, "file_too_large", f"The maximum file size is {max_bytes // (1024 * 1024)} MB.",
+    return ApiError(413, "file_too_large", text("attachments.too_large", megabytes=max_bytes // (1024 * 1024)),
                     {"max_bytes": max_bytes})
 
 
@@ -79,7 +80,7 @@ async def upload(services: Services, actor: Actor, filename: str, chunks: AsyncI
 async def claim(tx: Tx, actor: Actor, attachment_ids: Sequence[int]) -> list[Any]:
     """The sender's own files not sent yet, in the order given; 404 for any other id (not theirs, or used)."""
     if len(attachment_ids) > MAX_PER_MESSAGE:
-        raise ApiError(422, "too_many_attachments", f"A message can carry at most {MAX_PER_MESSAGE} files.",
+        raise ApiError(422, "too_many_attachments", text("attachments.too_many", limit=MAX_PER_MESSAGE),
                        {"field": "attachment_ids", "max": MAX_PER_MESSAGE})
     wanted = list(dict.fromkeys(attachment_ids))
     if not wanted:

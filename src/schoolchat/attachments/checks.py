@@ -19,6 +19,7 @@ import puremagic
 
 from schoolchat.attachments.filenames import extension
 from schoolchat.errors import ApiError
+from schoolchat.i18n.catalog import text
 
 HEAD_BYTES = 8192  # what magic detection and the polyglot check look at
 
@@ -87,7 +88,7 @@ _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 def unsupported(name: str) -> ApiError:
     """§5.2: the reference's words, with the (cleaned) name of the file."""
-    return ApiError(415, "unsupported_file", f"Sorry, you can't send {name}", {"name": name})
+    return ApiError(415, "unsupported_file", text("attachments.unsupported", name=name), {"name": name})
 
 
 def format_for(name: str) -> Format:

@@ -16,6 +16,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from schoolchat.errors import ApiError
+from schoolchat.i18n.catalog import text
 
 FIELD = "file"
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
@@ -38,7 +39,7 @@ class FileStream:
     def __init__(self, request: Request, max_body_bytes: int, too_large: ApiError) -> None:
         content_type, params = parse_options_header(request.headers.get("content-type", ""))
         if content_type != b"multipart/form-data" or b"boundary" not in params:
-            raise _bad("Send the file as multipart/form-data in a field named 'file'.")
+            raise _bad(text("attachments.not_multipart"))
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_body_bytes:
             raise too_large
@@ -107,14 +108,14 @@ class FileStream:
         try:
             self._parser.write(chunk)
         except MultipartParseError as exc:
-            raise _bad("The upload is not well-formed multipart/form-data.") from exc
+            raise _bad(text("attachments.malformed")) from exc
         return True
 
     async def open(self) -> None:
         """Read until the file part begins (its name is then known)."""
         while not self._file_started:
             if not await self._pump():
-                raise _bad("The upload has no file in a field named 'file'.")
+                raise _bad(text("attachments.no_file"))
 
     async def chunks(self) -> AsyncIterator[bytes]:
         """The file's bytes as they arrive; the rest of the body is read (and counted) to its end."""
@@ -125,4 +126,4 @@ class FileStream:
                 break
             self._finished = not await self._pump()
         if not self._file_ended:
-            raise _bad("The upload ended before the file did.")
+            raise _bad(text("attachments.truncated"))

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 
+from schoolchat import error_texts
 from schoolchat.auth.actor import Actor
 from schoolchat.conversations import queries
 from schoolchat.conversations.models import conversations, individual_recipients, memberships
@@ -239,7 +240,7 @@ async def add_participants(services: Services, actor: Actor, conversation_id: in
         visible = await visible_people(tx.conn, actor.id, user_ids)
         unknown = sorted(set(user_ids) - visible)
         if unknown:
-            raise ApiError(404, "not_found", "The person was not found.", {"object": "user", "user_ids": unknown})
+            raise ApiError(404, "not_found", error_texts.not_found("user"), {"object": "user", "user_ids": unknown})
         await selection.require_rules_allow(tx.conn, actor.id, user_ids)
         summaries = await user_summaries(tx.conn, user_ids)
         disabled = [p for p in summaries.values() if p.messaging_disabled]

@@ -25,6 +25,7 @@ from schoolchat.conversations.schemas import (
 )
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
+from schoolchat.i18n.catalog import text
 from schoolchat.inputs import MAX_ID, Id
 from schoolchat.messages import actions as message_actions
 from schoolchat.messages.schemas import BadgeOut, MarkRead, UnreadOut
@@ -32,21 +33,24 @@ from schoolchat.people import selection
 from schoolchat.people.queries import UserSummary, joined_notices, working_hours_notices
 from schoolchat.policy.decision import Denied
 from schoolchat.policy.recipients import Mode, Scenario
+from schoolchat.policy.texts import MAX_RECIPIENTS, choose_mode
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["conversations"])
 
-OUTCOMES = {
-    Scenario.SINGLE_PERSON: "One conversation with this person.",
-    Scenario.SEVERAL_PEOPLE: "Choose a group conversation or individual messages.",
-    Scenario.SMALL_SPACE: "Choose a group conversation or individual messages.",
-    Scenario.LARGE_SPACE: "Course conversation only.",
-    Scenario.LARGE_SPACE_PLUS_OTHERS: "Cannot send to more than 300 recipients.",
-    Scenario.OVER_LIMIT: "Choose a group conversation or individual messages; more than 300 recipients "
-                         "cannot be sent to.",
-}
+def _outcome(scenario: Scenario) -> str:
+    """§6.3's table: what New message offers for a selection."""
+    if scenario is Scenario.SINGLE_PERSON:
+        return text("conversations.outcome.single_person")
+    if scenario in (Scenario.SEVERAL_PEOPLE, Scenario.SMALL_SPACE):
+        return choose_mode()
+    if scenario is Scenario.LARGE_SPACE:
+        return text("conversations.outcome.large_space")
+    if scenario is Scenario.LARGE_SPACE_PLUS_OTHERS:
+        return text("conversations.outcome.large_space_plus_others", limit=MAX_RECIPIENTS)
+    return text("conversations.outcome.over_limit", limit=MAX_RECIPIENTS)
 
 
 def _encode_cursor(at: datetime, conversation_id: int) -> str:
@@ -59,13 +63,13 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         at, _, conversation_id = raw.partition("|")
         parsed = datetime.fromisoformat(at)
         if parsed.tzinfo is None:
-            raise ValueError("cursor without a time zone")
+            raise ValueError("cursor without a time zone")  # i18n-exempt: caught below
         number = int(conversation_id)
         if not 0 < number <= MAX_ID:
-            raise ValueError("cursor id out of range")
+            raise ValueError("cursor id out of range")  # i18n-exempt: caught below
         return parsed, number
     except ValueError as exc:
-        raise ApiError(422, "invalid_cursor", "The cursor is not valid.", {"field": "cursor"}) from exc
+        raise ApiError(422, "invalid_cursor", text("conversations.invalid_cursor"), {"field": "cursor"}) from exc
 
 
 def _error(denied: Denied | None) -> ErrorOut | None:
@@ -96,7 +100,7 @@ async def recipient_options(body: RecipientSelection, actor: MessagingActor, ser
         notices = await working_hours_notices(conn, people, utcnow()) if options.error is None else {}
     modes = [Mode.GROUP, Mode.INDIVIDUAL] if options.choice_offered else []
     return RecipientOptionsOut(scenario=options.scenario, choice_offered=options.choice_offered, modes=modes,
-                               unique_count=options.unique_count, outcome=OUTCOMES[options.scenario],
+                               unique_count=options.unique_count, outcome=_outcome(options.scenario),
                                error=_error(options.error), error_on_send=_error(options.error_on_send),
                                working_hours_notice=joined_notices(notices, people))
 

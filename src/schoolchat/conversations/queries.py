@@ -24,6 +24,7 @@ from schoolchat.db.expressions import next_id
 from schoolchat.db.prepared import Prepared, together
 from schoolchat.db.types import utcnow
 from schoolchat.errors import not_found
+from schoolchat.i18n.catalog import plural_text, text
 from schoolchat.messages.models import messages
 from schoolchat.people.models import space_members, spaces, users
 from schoolchat.people.queries import joined_notices, school_roles, space_roles_of
@@ -309,25 +310,32 @@ async def _relationships(conn: AsyncConnection, viewer_id: int, user_ids: list[i
 
 def _relationship_text(kind: str, name: str, your_role: str, their_role: str) -> str:
     if your_role == "teacher" and their_role == "student":
-        return f"You are their teacher in {name}"
+        return text("conversations.relationship.their_teacher", name=name)
     if your_role == "student" and their_role == "teacher":
-        return f"Your teacher in {name}"
+        return text("conversations.relationship.your_teacher", name=name)
     if your_role == their_role == "teacher":
-        return f"You both teach {name}"
-    return f"You are both in the {kind} {name}"
+        return text("conversations.relationship.both_teach", name=name)
+    if kind == "project":
+        return text("conversations.relationship.both_in_project", name=name)
+    return text("conversations.relationship.both_in_course", name=name)
 
 
 def _status_notice(status: str) -> str | None:
-    return {"closed": "Closed conversation", "deleted": "Deleted conversation"}.get(status)
+    if status == "closed":
+        return text("conversations.status.closed")
+    if status == "deleted":
+        return text("conversations.status.deleted")
+    return None
 
 
 def _display_name(row: Any, viewer_id: int, members: list[tuple[int, str]]) -> str:
     if row.kind in ("direct", "group") and not (row.kind == "group" and row.name):
         others = [name for member_id, name in members if member_id != viewer_id]
         if not others:
-            return "Only you"
+            return text("conversations.name.only_you")
         shown = ", ".join(others[:3])
-        return shown if len(others) <= 3 else f"{shown} and {len(others) - 3} more"
+        return shown if len(others) <= 3 else plural_text("conversations.name.and_more", len(others) - 3,
+                                                          names=shown)
     return row.name or ""
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from schoolchat.auth.deps import SESSION_COOKIE, CurrentActor
 from schoolchat.errors import ApiError, error_body, not_found
+from schoolchat.i18n.catalog import text
 from schoolchat.inputs import Id
 from schoolchat.lti import actions, launch, queries, texts
 from schoolchat.lti.cookies import set_framed_cookie
@@ -128,8 +129,9 @@ async def register(org_id: Id, body: PlatformIn, actor: CurrentActor, services: 
 async def change(platform_id: Id, body: PlatformChanges, actor: CurrentActor, services: ServicesDep) -> Response:
     changes = body.model_dump(exclude_unset=True)
     if nulls := [name for name, value in changes.items() if value is None]:
-        raise ApiError(422, "invalid_request", f"{nulls[0]}: may not be null",
-                       {"fields": [{"field": name, "message": "may not be null"} for name in nulls]})
+        not_null = text("errors.input.not_null")
+        raise ApiError(422, "invalid_request", f"{nulls[0]}: {not_null}",
+                       {"fields": [{"field": name, "message": not_null} for name in nulls]})
     await actions.change_platform(services, actor, platform_id, changes)
     return Response(status_code=204)
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
+from schoolchat.i18n.catalog import text
 from schoolchat.inputs import Body
 
 LOOPBACK_HOSTS = frozenset({"localhost"})
@@ -28,9 +29,9 @@ def _web_url(value: str) -> str:
     """An https URL (http only on this machine's loopback, for trying things out) without a fragment."""
     parts = urlsplit(value.strip())
     if not parts.hostname or parts.fragment or "@" in parts.netloc or not HOST_AND_PORT.fullmatch(parts.netloc.lower()):
-        raise ValueError("must be an absolute URL with a host name, without user, password or fragment")
+        raise ValueError(text("lti.url_not_absolute"))
     if parts.scheme != "https" and not (parts.scheme == "http" and _loopback(parts.hostname)):
-        raise ValueError("must be an https URL")
+        raise ValueError(text("lti.url_not_https"))
     return value.strip()
 
 
@@ -38,7 +39,7 @@ def _origin(value: str) -> str:
     """scheme://host[:port], as a browser names the page that frames schoolchat."""
     parts = urlsplit(_web_url(value))
     if parts.path not in ("", "/") or parts.query:
-        raise ValueError("must be an origin (scheme, host and port) without a path")
+        raise ValueError(text("lti.not_an_origin"))
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 

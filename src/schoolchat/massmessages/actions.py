@@ -24,6 +24,7 @@ from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import insert_ignoring_conflicts
 from schoolchat.errors import ApiError
+from schoolchat.i18n.catalog import text
 from schoolchat.massmessages import queries
 from schoolchat.massmessages.models import mass_message_jobs as jobs
 from schoolchat.messages import actions as message_actions
@@ -61,7 +62,7 @@ async def _replay(tx: Tx, actor: Actor, client_message_id: str | None, body: str
     job = await queries.job_by_message(tx.conn, original.id)
     if job is None or original.body != body:
         raise ApiError(409, "client_message_id_reused",
-                       "This client_message_id was already used for a different message.",
+                       text("messages.client_message_id_reused"),
                        {"client_message_id": client_message_id, "message_id": original.id})
     return Accepted(job, duplicate=True)
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from schoolchat.errors import ApiError
+from schoolchat.errors import not_found
 from schoolchat.massmessages.models import mass_message_jobs
 from schoolchat.people.models import org_roles, users
 from schoolchat.people.reach import OrgTree
@@ -46,7 +46,7 @@ async def job_of(conn: AsyncConnection, sender_id: int, job_id: int) -> Any:
     row = (await conn.execute(select(mass_message_jobs).where(mass_message_jobs.c.id == job_id,
                                                               mass_message_jobs.c.sender_id == sender_id))).first()
     if row is None:
-        raise ApiError(404, "not_found", "The mass message was not found.", {"object": "mass message"})
+        raise not_found("mass message")
     return row
 
 

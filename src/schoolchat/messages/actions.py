@@ -27,6 +27,7 @@ from schoolchat.db.expressions import json_set, next_id
 from schoolchat.db.prepared import Later, Prepared, together
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
+from schoolchat.i18n.catalog import text
 from schoolchat.messages import erasure, queries, reads
 from schoolchat.messages.models import messages
 from schoolchat.messages.render import preview, render
@@ -173,7 +174,7 @@ async def _replay(tx: Tx, actor: Actor, client_message_id: str | None, body: str
     if original.body != body or other_files or (conversation_id is not None
                                                  and original.conversation_id != conversation_id):
         raise ApiError(409, "client_message_id_reused",
-                       "This client_message_id was already used for a different message.",
+                       text("messages.client_message_id_reused"),
                        {"client_message_id": client_message_id, "message_id": original.id})
     return Sent((await queries.to_wire_many(tx.conn, [original]))[0], original.conversation_id, duplicate=True)
 
@@ -315,8 +316,9 @@ async def forward(services: Services, actor: Actor, message_id: int, *, conversa
     if conversation_id is not None:
         return await send(services, actor, conversation_id, source.body, client_message_id, forwarded=forwarded)
     if recipients is None:
-        raise ApiError(422, "invalid_request", "Choose a conversation or recipients to forward to.",
-                       {"fields": [{"field": "conversation_id", "message": "required without recipients"}]})
+        raise ApiError(422, "invalid_request", text("messages.forward_target_required"),
+                       {"fields": [{"field": "conversation_id",
+                                    "message": text("messages.forward_target_required.field")}]})
     return await send_new(services, actor, recipients, mode=mode, name=name, body=source.body,
                           client_message_id=client_message_id, forwarded=forwarded)
 

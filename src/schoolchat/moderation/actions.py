@@ -13,7 +13,7 @@ from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
-from schoolchat.errors import ApiError
+from schoolchat.errors import not_found
 from schoolchat.messages import erasure
 from schoolchat.messages import queries as message_queries
 from schoolchat.messages.schemas import MessageOut
@@ -68,7 +68,7 @@ async def remove_participant(services: Services, actor: Actor, conversation_id: 
             memberships.c.conversation_id == conversation_id, memberships.c.user_id == user_id,
             memberships.c.active.is_(True)))).first()
         if target is None:
-            raise ApiError(404, "not_found", "The participant was not found.", {"object": "participant"})
+            raise not_found("participant")
         facts = await queries.moderator_facts(tx.conn, actor, access)
         require(may_remove_participant(facts, kind=access.kind, target_formal=target.formal,
                                        target_is_self=user_id == actor.id))

@@ -8,6 +8,7 @@ from schoolchat.auth.actor import Actor
 from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import upsert
 from schoolchat.errors import ApiError
+from schoolchat.i18n.catalog import text
 from schoolchat.moderation import audit
 from schoolchat.notifications.models import (
     notification_preferences,
@@ -41,9 +42,9 @@ def _minutes(clock: str | None) -> int | None:
 async def set_school_settings(services: Services, actor: Actor, org_id: int, settings: SchoolSettingsIn) -> None:
     """An admin sets their school's default, whether text may be shown, and quiet hours (for it and below)."""
     if (settings.quiet_start is None) != (settings.quiet_end is None):
-        raise ApiError(422, "invalid_quiet_hours", "Give both the start and the end of quiet hours, or neither.",
+        raise ApiError(422, "invalid_quiet_hours", text("notifications.quiet_hours_incomplete"),
                        {"fields": [{"field": "quiet_end" if settings.quiet_end is None else "quiet_start",
-                                    "message": "required with the other"}]})
+                                    "message": text("notifications.quiet_hours_incomplete.field")}]})
     row = {"org_id": org_id, "email_default": settings.email_default, "include_text": settings.include_text,
            "quiet_start": _minutes(settings.quiet_start), "quiet_end": _minutes(settings.quiet_end),
            "quiet_weekends": settings.quiet_weekends}

@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse
 
 from schoolchat.auth.deps import CurrentActor, MessagingActor
 from schoolchat.errors import ApiError
+from schoolchat.i18n.catalog import text
+from schoolchat.i18n.context import reader_language
 from schoolchat.inputs import Id
 from schoolchat.notifications import actions, queries, texts, unsubscribe
 from schoolchat.notifications.schemas import (
@@ -39,7 +41,7 @@ async def _preferences(services: Services, user_id: int) -> PreferencesOut:
     return PreferencesOut(email=own or school.email_default, own=own, school_default=school.email_default,
                           has_email_address=address is not None,
                           push_available=bool(settings.vapid_private_key and settings.vapid_public_key),
-                          vapid_public_key=settings.vapid_public_key, texts=texts.UI_TEXTS)
+                          vapid_public_key=settings.vapid_public_key, texts=texts.ui_texts())
 
 
 @router.get("/api/me/notifications", response_model=PreferencesOut, summary="How and how often you are notified")
@@ -83,10 +85,10 @@ async def put_school_settings(org_id: Id, body: SchoolSettingsIn, actor: Current
 async def add_push_subscription(body: PushSubscriptionIn, actor: MessagingActor, services: ServicesDep
                                 ) -> PushSubscriptionOut:
     if not services.settings.vapid_private_key:
-        raise ApiError(409, "push_unavailable", "Push notifications are not set up on this server.")
+        raise ApiError(409, "push_unavailable", text("notifications.ui.push_unavailable"))
     if not (body.endpoint.startswith("https://") or services.settings.push_allow_http):
-        raise ApiError(422, "invalid_push_endpoint", "A push subscription's endpoint must be an https address.",
-                       {"fields": [{"field": "endpoint", "message": "must start with https://"}]})
+        raise ApiError(422, "invalid_push_endpoint", text("notifications.push_endpoint_not_https"),
+                       {"fields": [{"field": "endpoint", "message": text("notifications.push_endpoint_not_https.field")}]})
     subscription_id = await actions.subscribe_push(services, actor, body.endpoint, body.keys.p256dh, body.keys.auth)
     return PushSubscriptionOut(id=subscription_id, endpoint=body.endpoint)
 
@@ -108,7 +110,7 @@ def _user_of(services: Services, token: str) -> int:
 async def _page(services: Services, sentence: str, form_token: str | None = None) -> HTMLResponse:
     form = (f'<form method="post" action="/unsubscribe?token={html.escape(form_token)}">'
             f'<button type="submit">{html.escape(texts.unsubscribe_button())}</button></form>' if form_token else "")
-    return HTMLResponse(f'<!doctype html><html lang="en"><meta charset="utf-8"><title>schoolchat</title>'
+    return HTMLResponse(f'<!doctype html><html lang="{reader_language()}"><meta charset="utf-8"><title>schoolchat</title>'
                         f'<main><p>{html.escape(sentence)}</p>{form}</main></html>', headers=await page_headers(services))
 
 

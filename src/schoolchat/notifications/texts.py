@@ -37,45 +37,45 @@ def email_settings_line() -> str:
     return text("notifications.email_settings_line")
 
 
-# Settings in the browser (the messages panel's settings dialog and the ⋯ menu of a conversation): the browser's
-# own catalog (i18next) is to take these over, so they stay English here.
-UI_TEXTS = {
-    "title": "Notification settings",
-    "email_label": "Email notifications",
-    "email_school_default": "As the school decides",
-    "email_off": "Off",
-    "email_soon": "Soon after a message arrives",
-    "email_hourly": "Hourly digest",
-    "email_daily": "Daily digest",
-    "saved": "Saved.",
-    "no_email_address": "Your account has no email address yet; ask your school's administrator.",
-    "push_label": "Push notifications on this device",
-    "push_on": "Turn on",
-    "push_off": "Turn off",
-    "push_is_on": "Push notifications are on for this device.",
-    "push_is_off": "Push notifications are off for this device.",
-    "push_turned_on": "Push notifications turned on.",
-    "push_turned_off": "Push notifications turned off.",
-    "push_denied": "Notifications are blocked for this site in the browser.",
-    "push_unsupported": "This browser cannot show push notifications.",
-    "push_unavailable": "Push notifications are not set up on this server.",
-    "mute": "Mute conversation",
-    "unmute": "Unmute conversation",
-    "muted": "Muted",
-    "muted_done": "Conversation muted. It no longer counts in the badge or sends notifications.",
-    "unmuted_done": "Conversation unmuted.",
-    "school_title": "Notifications",
-    "school_intro": "How people of this organisation (and those below it) are notified of unread messages.",
-    "school_default": "Email notifications unless a person chooses",
-    "school_include_text": "Show message text in emails and push notifications",
-    "school_quiet_start": "Quiet hours begin",
-    "school_quiet_end": "Quiet hours end",
-    "school_quiet_weekends": "Weekends are quiet all day",
-    "school_quiet_help": ("During quiet hours students get no notifications; they arrive when quiet hours end. "
-                          "The times are read on each school's own clock: its time zone, set above."),
-    "school_save": "Save notification settings",
-    "school_saved": "Notification settings saved.",
-}
+def ui_texts() -> dict[str, str]:
+    """The notification settings' labels and the mute action's sentences, for the browser (GET
+    /api/me/notifications), in the reader's language."""
+    return {
+        "title": text("notifications.ui.title"),
+        "email_label": text("notifications.ui.email_label"),
+        "email_school_default": text("notifications.ui.email_school_default"),
+        "email_off": text("notifications.ui.email_off"),
+        "email_soon": text("notifications.ui.email_soon"),
+        "email_hourly": text("notifications.ui.email_hourly"),
+        "email_daily": text("notifications.ui.email_daily"),
+        "saved": text("notifications.ui.saved"),
+        "no_email_address": text("notifications.ui.no_email_address"),
+        "push_label": text("notifications.ui.push_label"),
+        "push_on": text("notifications.ui.push_on"),
+        "push_off": text("notifications.ui.push_off"),
+        "push_is_on": text("notifications.ui.push_is_on"),
+        "push_is_off": text("notifications.ui.push_is_off"),
+        "push_turned_on": text("notifications.ui.push_turned_on"),
+        "push_turned_off": text("notifications.ui.push_turned_off"),
+        "push_denied": text("notifications.ui.push_denied"),
+        "push_unsupported": text("notifications.ui.push_unsupported"),
+        "push_unavailable": text("notifications.ui.push_unavailable"),
+        "mute": text("notifications.ui.mute"),
+        "unmute": text("notifications.ui.unmute"),
+        "muted": text("notifications.ui.muted"),
+        "muted_done": text("notifications.ui.muted_done"),
+        "unmuted_done": text("notifications.ui.unmuted_done"),
+        "school_title": text("notifications.ui.school_title"),
+        "school_intro": text("notifications.ui.school_intro"),
+        "school_default": text("notifications.ui.school_default"),
+        "school_include_text": text("notifications.ui.school_include_text"),
+        "school_quiet_start": text("notifications.ui.school_quiet_start"),
+        "school_quiet_end": text("notifications.ui.school_quiet_end"),
+        "school_quiet_weekends": text("notifications.ui.school_quiet_weekends"),
+        "school_quiet_help": text("notifications.ui.school_quiet_help"),
+        "school_save": text("notifications.ui.school_save"),
+        "school_saved": text("notifications.ui.school_saved"),
+    }
 
 
 def subject(unread: int, conversations: int) -> str:

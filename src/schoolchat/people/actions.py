@@ -22,7 +22,8 @@ from schoolchat.db import Tx
 from schoolchat.db.engine import is_unique_violation
 from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import upsert
-from schoolchat.errors import ApiError
+from schoolchat.errors import ApiError, not_found
+from schoolchat.i18n.catalog import text
 from schoolchat.moderation import audit
 from schoolchat.people import queries
 from schoolchat.people.models import communication_rules, org_roles, orgs, space_members, spaces, users
@@ -48,7 +49,7 @@ async def _require_grantor(tx: Tx, actor: Actor, user_id: int) -> None:
 async def _space_org(tx: Tx, space_id: int) -> int:
     org_id = await queries.space_org(tx.conn, space_id)
     if org_id is None:
-        raise ApiError(404, "not_found", "The course or project was not found.", {"object": "course or project"})
+        raise not_found("course or project")
     return org_id
 
 
@@ -92,7 +93,7 @@ async def insert_users(tx: Tx, people: Sequence[NewUser]) -> list[int]:
             return list(made.scalars())
     except IntegrityError as exc:
         if is_unique_violation(exc):
-            raise ApiError(409, "username_taken", "This username is already taken.", {"field": "username"}) from exc
+            raise ApiError(409, "username_taken", text("people.username_taken"), {"field": "username"}) from exc
         raise
 
 

@@ -7,8 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from schoolchat import error_texts
 from schoolchat.auth.deps import CurrentActor, MessagingActor, language_of
 from schoolchat.errors import ApiError
+from schoolchat.i18n.catalog import text
 from schoolchat.i18n.context import set_reader_language
 from schoolchat.i18n.languages import effective
 from schoolchat.inputs import Cursor, Id
@@ -123,11 +125,11 @@ async def reachability(person_id: Id, actor: CurrentActor, services: ServicesDep
     async with services.db.read() as conn:
         found = (await queries.user_summaries(conn, await queries.visible_people(conn, actor.id, [person_id])))
         if person_id not in found or person_id == actor.id:
-            raise ApiError(404, "not_found", "The person was not found.", {"object": "user"})
+            raise ApiError(404, "not_found", error_texts.not_found("user"), {"object": "user"})
         decision = await reach.explain(conn, actor.id, actor.messaging_disabled, person_id, found[person_id].name)
     if isinstance(decision, Denied):
         return ReachabilityOut(allowed=False, code=decision.code, message=decision.message, details=decision.details)
-    return ReachabilityOut(allowed=True, code=None, message=f"You can message {found[person_id].name}.", details={})
+    return ReachabilityOut(allowed=True, code=None, message=text("people.can_message", name=found[person_id].name), details={})
 
 
 admin = APIRouter(prefix="/admin", tags=["administration"])
@@ -200,7 +202,7 @@ async def get_rules(org_id: Id, actor: CurrentActor, services: ServicesDep) -> l
 async def put_rules(org_id: Id, body: RulesIn, actor: CurrentActor, services: ServicesDep) -> list[RuleOut]:
     pairs = [(rule.sender_role, rule.recipient_role) for rule in body.rules]
     if len(set(pairs)) != len(pairs):
-        raise ApiError(422, "duplicate_rule", "Each pair of roles can have one rule only.", {"field": "rules"})
+        raise ApiError(422, "duplicate_rule", text("people.duplicate_rule"), {"field": "rules"})
     await actions.set_rules(services, actor, org_id,
                             [(rule.sender_role, rule.recipient_role, rule.scope) for rule in body.rules])
     return await get_rules(org_id, actor, services)

@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from schoolchat.i18n.catalog import text
 from schoolchat.i18n.languages import Language
 from schoolchat.inputs import Body, Id, omittable
 
@@ -85,7 +86,7 @@ class OrgChanges(Body):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         if value not in available_timezones():  # every org has a clock
-            raise ValueError("not an IANA time zone name (such as Europe/Oslo)")
+            raise ValueError(text("people.unknown_time_zone"))
         return value
 
 
@@ -103,13 +104,13 @@ class WorkingHoursIn(Body):
     @classmethod
     def _weekdays(cls, value: list[int]) -> list[int]:
         if any(day not in range(1, 8) for day in value) or len(set(value)) != len(value):
-            raise ValueError("each weekday once, 1 (Monday) to 7 (Sunday)")
+            raise ValueError(text("people.weekdays"))
         return sorted(value)
 
     @model_validator(mode="after")
     def _not_empty(self) -> WorkingHoursIn:
         if self.start == self.end:
-            raise ValueError("start and end must differ")
+            raise ValueError(text("people.hours_start_is_end"))
         return self
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.errors import ApiError
+from schoolchat.i18n.catalog import text
 from schoolchat.people import reach
 from schoolchat.people.queries import space_roles_of, space_selection, visible_people
 from schoolchat.policy.decision import Denied
@@ -54,7 +55,7 @@ async def resolve(conn: AsyncConnection, sender_id: int, people: Sequence[int], 
                 raise space_messaging_disabled(kind).error()
             selections.append(found)
     if missing_people or missing_spaces:
-        raise ApiError(404, "recipient_not_found", "Some recipients were not found.",
+        raise ApiError(404, "recipient_not_found", text("people.recipients_not_found"),
                        {"user_ids": missing_people, "space_ids": missing_spaces})
     return frozenset(wanted), selections
 

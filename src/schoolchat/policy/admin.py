@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from schoolchat import error_texts
 from schoolchat.policy import texts
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 
@@ -17,7 +18,7 @@ def may_administer(actor_roles: Mapping[int, str], org_chain: Sequence[int], wha
     """Objects outside the admin's orgs are reported as not found, like any object the caller cannot see."""
     if org_chain and administers(actor_roles, org_chain):
         return ALLOWED
-    return Denied("not_found", f"The {what} was not found.", 404, {"object": what})
+    return Denied("not_found", error_texts.not_found(what), 404, {"object": what})
 
 
 def may_administer_user(actor_roles: Mapping[int, str], user_org_chains: Sequence[Sequence[int]]) -> Decision:
@@ -25,14 +26,14 @@ def may_administer_user(actor_roles: Mapping[int, str], user_org_chains: Sequenc
     person holds a role in: a school's admin must never take over someone who also answers to another school."""
     if user_org_chains and all(administers(actor_roles, chain) for chain in user_org_chains):
         return ALLOWED
-    return Denied("not_found", "The person was not found.", 404, {"object": "user"})
+    return Denied("not_found", error_texts.not_found("user"), 404, {"object": "user"})
 
 
 def may_enrol(actor_roles: Mapping[int, str], user_org_chains: Sequence[Sequence[int]]) -> Decision:
     """Enrolling in a course or project changes nothing about the person: a role in one administered org is enough."""
     if any(administers(actor_roles, chain) for chain in user_org_chains):
         return ALLOWED
-    return Denied("not_found", "The person was not found.", 404, {"object": "user"})
+    return Denied("not_found", error_texts.not_found("user"), 404, {"object": "user"})
 
 
 def may_grant(actor_id: int, actor_roles: Mapping[int, str], grantee_id: int,

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from schoolchat.i18n.catalog import text
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 
 ROLES = ("student", "teacher", "admin")
@@ -22,13 +23,6 @@ class Scope(StrEnum):
     SAME_SCHOOL = "same_school"  # the recipient has a role in the sender's org or below it
     ANYONE = "anyone"
 
-
-SCOPE_TEXT = {
-    Scope.NOBODY: "not at all",
-    Scope.SHARED_SPACE: "only within a shared course or project",
-    Scope.SAME_SCHOOL: "only within the same school",
-    Scope.ANYONE: "anyone",
-}
 
 # Students may message the teachers of their courses and their classmates; teachers and admins anyone in their
 # schools.
@@ -64,6 +58,25 @@ def scope_for(rules: Rules, sender_role: str, recipient_role: str) -> Scope:
     return rules.get((sender_role, recipient_role), DEFAULT_RULES[(sender_role, recipient_role)])
 
 
+def _roles(role: str) -> str:
+    """A role in the plural, as a rule's sentence names who it is about ("teachers")."""
+    if role == "student":
+        return text("policy.rule.students")
+    if role == "teacher":
+        return text("policy.rule.teachers")
+    return text("policy.rule.admins")
+
+
+def _rule_text(scope: Scope, org: str, sender_role: str, recipient_role: str) -> str:
+    """Why a rule stops a conversation: whom it lets the sender's role message, and within what (never ANYONE)."""
+    senders, recipients = _roles(sender_role), _roles(recipient_role)
+    if scope is Scope.SHARED_SPACE:
+        return text("policy.rule.shared_space", org=org, senders=senders, recipients=recipients)
+    if scope is Scope.SAME_SCHOOL:
+        return text("policy.rule.same_school", org=org, senders=senders, recipients=recipients)
+    return text("policy.rule.nobody", org=org, senders=senders, recipients=recipients)
+
+
 def may_start_conversation(schools: Sequence[SenderSchool], recipient: RecipientFacts) -> Decision:
     """Allowed when the rules of any org the sender belongs to allow it; else the first rule that stops it."""
     stopping: Denied | None = None
@@ -74,12 +87,8 @@ def may_start_conversation(schools: Sequence[SenderSchool], recipient: Recipient
                 or (scope is Scope.SHARED_SPACE and recipient.shares_space)):
             return ALLOWED
         stopping = stopping or Denied(
-            "communication_rule",
-            f"The communication rules of {school.org_name} let {school.role}s message {recipient.role}s "
-            f"{SCOPE_TEXT[scope]}.",
-            403,
+            "communication_rule", _rule_text(scope, school.org_name, school.role, recipient.role), 403,
             {"org_id": school.org_id, "sender_role": school.role, "recipient_role": recipient.role,
              "scope": str(scope)},
         )
-    return stopping or Denied("communication_rule", "You have no role in a school, so you cannot start "
-                                                    "conversations.", 403, {})
+    return stopping or Denied("communication_rule", text("policy.rule.no_school_role"), 403, {})

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from schoolchat.i18n.catalog import text
 from schoolchat.policy.admin import may_administer
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
-
-NO_PRIVILEGE = "Sending mass messages requires the mass messaging privilege, which is granted by an administrator."
-ONE_WAY = "This is a mass message. Replies are not possible."
 
 
 def may_send_mass(has_privilege: bool, actor_roles: Mapping[int, str],
                   org_chains: Sequence[Sequence[int]]) -> Decision:
     """``org_chains``: for each picked org, the org followed by its ancestors (empty when it does not exist)."""
     if not has_privilege or "admin" not in actor_roles.values():
-        return Denied("mass_messaging_not_allowed", NO_PRIVILEGE, 403)
+        return Denied("mass_messaging_not_allowed", text("policy.mass.no_privilege"), 403)
     for chain in org_chains:
         decision = may_administer(actor_roles, chain)
         if isinstance(decision, Denied):
@@ -30,4 +28,4 @@ def may_send_mass(has_privilege: bool, actor_roles: Mapping[int, str],
 
 def may_reply_to_mass() -> Denied:
     """Mass messages are one-way: nobody writes into their conversation, the sender included."""
-    return Denied("mass_message_one_way", ONE_WAY, 403)
+    return Denied("mass_message_one_way", text("policy.mass.one_way"), 403)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from schoolchat.i18n.catalog import text
 from schoolchat.policy import texts
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 from schoolchat.policy.massmessaging import may_reply_to_mass
@@ -33,7 +34,7 @@ def may_send(facts: SendFacts) -> Decision:
     if facts.sender_disabled:
         return may_use_messaging(True)
     if not facts.sender_is_active_member:
-        return Denied("not_a_participant", "You are no longer a participant in this conversation.", 403)
+        return Denied("not_a_participant", text("policy.no_longer_participant"), 403)
     if facts.status == "deleted":
         return Denied("conversation_deleted", texts.conversation_deleted(), 409)
     if facts.status == "closed":

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schoolchat.i18n.catalog import text
 from schoolchat.policy import texts
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 
-CONFIRMATION_REQUIRED = Denied("confirmation_required", "Please confirm: this cannot be undone.", 409,
-                               {"confirm": True})
+
+def _confirmation_required() -> Denied:
+    return Denied("confirmation_required", text("policy.confirm_cannot_be_undone"), 409, {"confirm": True})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +41,9 @@ class DeleteFacts:
 def may_moderator_delete(facts: ModeratorFacts, message: DeleteFacts, *, moderator_name: str, confirmed: bool
                          ) -> Decision:
     if not _may_moderate(facts):
-        return Denied("forbidden", "Only teachers and administrators can delete messages of others.", 403)
+        return Denied("forbidden", text("policy.moderate.delete_others_staff_only"), 403)
     if message.deleted:
-        return Denied("message_deleted", "This message was already deleted.", 409)
+        return Denied("message_deleted", text("policy.message_already_deleted"), 409)
     if confirmed:
         return ALLOWED
     return Denied("confirmation_required",
@@ -54,51 +56,49 @@ def may_remove_participant(facts: ModeratorFacts, *, kind: str, target_formal: b
                            ) -> Decision:
     """§5.6: group conversations only; a teacher present through a report is not a participant to remove."""
     if not _may_moderate(facts):
-        return Denied("forbidden", "Only teachers and administrators can remove participants.", 403)
+        return Denied("forbidden", text("policy.moderate.remove_staff_only"), 403)
     if kind != "group":
-        return Denied("not_a_group", "Participants can only be removed from group conversations.", 409)
+        return Denied("not_a_group", text("policy.moderate.remove_groups_only"), 409)
     if target_is_self:
-        return Denied("use_leave", "To leave the conversation yourself, use Leave conversation.", 409)
+        return Denied("use_leave", text("policy.moderate.use_leave"), 409)
     if not target_formal:
         return Denied("not_a_formal_participant",
-                      "Teachers who joined through a reported message are not formal participants and cannot be "
-                      "removed.", 409)
+                      text("policy.moderate.not_a_formal_participant"), 409)
     return ALLOWED
 
 
 def may_report_message(*, is_author: bool, deleted: bool) -> Decision:
     """§4.3: report abuse is offered on messages from others."""
     if is_author:
-        return Denied("own_message", "You cannot report your own message.", 409)
+        return Denied("own_message", text("policy.report.own_message"), 409)
     if deleted:
-        return Denied("message_deleted", "This message was already removed.", 409)
+        return Denied("message_deleted", text("policy.report.message_removed"), 409)
     return ALLOWED
 
 
 def may_report_conversation(kind: str) -> Decision:
     """§4.2: report abuse is a group conversation setting (messages can be reported in any conversation)."""
     if kind != "group":
-        return Denied("not_a_group", "Whole conversations can be reported only when they are group conversations; "
-                                     "report a message instead.", 409)
+        return Denied("not_a_group", text("policy.report.groups_only"), 409)
     return ALLOWED
 
 
 def may_delete_conversation(kind: str, status: str, *, staff_here: bool, confirmed: bool) -> Decision:
     """§5.7: course and project conversations, by their teachers and admins."""
     if kind not in ("course", "project"):
-        return Denied("not_a_course_conversation", "Only course and project conversations can be deleted.", 409)
+        return Denied("not_a_course_conversation", text("policy.delete_conversation.course_only"), 409)
     if not staff_here:
-        return Denied("forbidden", "Only teachers and administrators can delete a course conversation.", 403)
+        return Denied("forbidden", text("policy.delete_conversation.staff_only"), 403)
     if status == "deleted":
-        return Denied("conversation_deleted", "This conversation was already deleted.", 409)
-    return ALLOWED if confirmed else CONFIRMATION_REQUIRED
+        return Denied("conversation_deleted", text("policy.delete_conversation.already_deleted"), 409)
+    return ALLOWED if confirmed else _confirmation_required()
 
 
 def may_restore_conversation(status: str, *, newer_live_exists: bool) -> Decision:
     """§5.7 note: a reviewer restores a deleted, reported conversation from the original report."""
     if status != "deleted":
-        return Denied("not_deleted", "This conversation is not deleted.", 409)
+        return Denied("not_deleted", text("policy.restore.not_deleted"), 409)
     if newer_live_exists:
         return Denied("newer_conversation_exists",
-                      "A newer conversation for this course is in use; delete it before restoring this one.", 409)
+                      text("policy.restore.newer_conversation_exists"), 409)
     return ALLOWED

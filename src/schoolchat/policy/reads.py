@@ -7,16 +7,19 @@ messages, and nobody sees it in 1:1, group or project conversations.
 
 from __future__ import annotations
 
+from schoolchat.i18n.catalog import text
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 
 COUNTED_KINDS = ("mass", "course")  # the only kinds where anyone sees read counts
-READS_HIDDEN = Denied("reads_not_available", "Read receipts are shown only to the sender of a mass message and "
-                                             "to teachers on their own messages in a course conversation.", 403)
+
+
+def _reads_hidden() -> Denied:
+    return Denied("reads_not_available", text("policy.reads_not_available"), 403)
 
 
 def may_see_reads(*, kind: str, is_sender: bool, space_role: str | None) -> Decision:
     if not is_sender:
-        return READS_HIDDEN
+        return _reads_hidden()
     if kind == "mass" or (kind == "course" and space_role == "teacher"):  # COUNTED_KINDS
         return ALLOWED
-    return READS_HIDDEN
+    return _reads_hidden()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from schoolchat import error_texts
+from schoolchat.i18n.catalog import text
 from schoolchat.policy.admin import may_grant
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 
@@ -19,8 +21,7 @@ def may_designate_lead(actor_id: int, actor_roles: Mapping[int, str], grantee_id
     if isinstance(decision, Denied):
         return decision
     if role_in_school not in LEAD_ROLES:
-        return Denied("not_staff_of_school", "A safeguarding lead must be a teacher or an administrator of the "
-                                             "school.", 409)
+        return Denied("not_staff_of_school", text("policy.safeguarding.staff_only"), 409)
     return ALLOWED
 
 
@@ -28,11 +29,11 @@ def may_escalate(*, is_lead: bool, status: str, note: str) -> Decision:
     """Only a safeguarding lead the report went to escalates it, with a note saying what was done; an escalated
     report stays open until it is reviewed or dismissed."""
     if not is_lead:
-        return Denied("not_safeguarding_lead", "Only the school's safeguarding lead can escalate a report.", 403)
+        return Denied("not_safeguarding_lead", text("policy.safeguarding.lead_only"), 403)
     if status != "open":
-        return Denied("report_not_open", "Only an open report can be escalated.", 409)
+        return Denied("report_not_open", text("policy.safeguarding.open_only"), 409)
     if not note.strip():
-        return Denied("note_required", "Say why the report is escalated and to whom.", 422, {"field": "note"})
+        return Denied("note_required", text("policy.safeguarding.note_required"), 422, {"field": "note"})
     return ALLOWED
 
 
@@ -41,4 +42,4 @@ def may_read_pupil_history(*, leads_a_school_of_pupil: bool) -> Decision:
     there, as for any object they cannot see."""
     if leads_a_school_of_pupil:
         return ALLOWED
-    return Denied("not_found", "The person was not found.", 404, {"object": "user"})
+    return Denied("not_found", error_texts.not_found("user"), 404, {"object": "user"})

@@ -122,7 +122,7 @@ def not_ready(unreachable: list[str]) -> str:
 
 # Stored as the erased person's name (and in forwards of their messages), so it is one fixed value, not a sentence
 # in someone's language; the UI may show its own translation of it.
-FORMER_USER = "Former user"
+FORMER_USER = "Former user"  # i18n-exempt: stored, one fixed value (above)
 
 
 def cannot_erase_self() -> str:

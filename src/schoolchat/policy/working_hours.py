@@ -11,6 +11,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from schoolchat.i18n.catalog import text
 from schoolchat.policy import texts
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 
@@ -56,5 +57,5 @@ def working_hours_notice(name: str, hours: WorkingHours, moment: datetime, time_
 def may_set_working_hours(*, is_staff: bool) -> Decision:
     """Teachers (and admins) say when they usually answer; students are not expected to keep hours."""
     if not is_staff:
-        return Denied("forbidden", "Only teachers and admins can set working hours.", 403)
+        return Denied("forbidden", text("policy.working_hours_staff_only"), 403)
     return ALLOWED

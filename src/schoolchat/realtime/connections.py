@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,6 +21,7 @@ from starlette.types import Send
 
 from schoolchat.db import Database
 from schoolchat.db.types import utcnow
+from schoolchat.i18n.catalog import text
 from schoolchat.i18n.context import reading_in
 from schoolchat.i18n.languages import DEFAULT_LANGUAGE, Language
 from schoolchat.realtime import audience
@@ -37,18 +38,25 @@ CLIENT_METHOD = "event"  # the client-side handler every event is pushed to: con
 
 @dataclass(frozen=True, slots=True)
 class CloseReason:
-    """Why the server ends a connection: the Close message's text, whether to reconnect, the WebSocket code."""
+    """Why the server ends a connection: the Close message's text, whether to reconnect, the WebSocket code.
 
-    error: str | None
+    The text is a sentence of the catalog, written when the Close message is sent: in the connection's language
+    (the hub's serving task reads in it)."""
+
+    sentence: Callable[[], str] | None
     allow_reconnect: bool
     code: int = 1000
 
+    @property
+    def error(self) -> str | None:
+        return self.sentence() if self.sentence else None
+
 
 CLIENT_CLOSED = CloseReason(None, allow_reconnect=False)
-SLOW_CONSUMER = CloseReason("The connection fell too far behind; reconnect and resync.", True, 1013)
-SESSION_ENDED = CloseReason("Your session has ended. Please log in again.", False, 1008)
-SERVER_SHUTDOWN = CloseReason("The server is restarting.", True, 1001)
-CLIENT_TIMEOUT = CloseReason("The client sent nothing within the timeout.", True, 1001)
+SLOW_CONSUMER = CloseReason(lambda: text("realtime.slow_consumer"), True, 1013)
+SESSION_ENDED = CloseReason(lambda: text("auth.session_ended"), False, 1008)
+SERVER_SHUTDOWN = CloseReason(lambda: text("realtime.server_restarting"), True, 1001)
+CLIENT_TIMEOUT = CloseReason(lambda: text("realtime.client_timeout"), True, 1001)
 
 
 @dataclass(eq=False, slots=True)

@@ -25,6 +25,7 @@ from schoolchat.appstate import state_of
 from schoolchat.auth import texts as auth_texts
 from schoolchat.auth.deps import language_of
 from schoolchat.errors import ApiError, error_body
+from schoolchat.i18n.catalog import text
 from schoolchat.i18n.context import set_reader_language
 from schoolchat.ratelimit import texts as limit_texts
 from schoolchat.ratelimit.limiter import Limiter
@@ -43,9 +44,7 @@ logger = logging.getLogger(__name__)
 PATH = "/hubs/messages"
 RESYNC_PAGE = 500
 MAX_EVENT_ID = 2**63 - 1  # the largest id the event log's column holds
-TOO_DEEP = "The arguments are nested too deeply."
-FAILED = "The server could not complete the call."
-TOO_LARGE = CloseReason("The message is too large.", False, 1009)
+TOO_LARGE = CloseReason(lambda: text("realtime.message_too_large"), False, 1009)
 
 HubMethod = Callable[[Services, int, list[Any]], Awaitable[Any]]  # (services, caller's user id, arguments)
 
@@ -57,7 +56,7 @@ def _event_id(arguments: list[Any]) -> int:
     if isinstance(value, float) and value.is_integer():  # False for infinities and NaN
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or value > MAX_EVENT_ID:
-        raise ValueError("GetEventsSince takes one argument: the last event id you processed (0 for none).")
+        raise ValueError("GetEventsSince takes one argument: the last event id you processed (0 for none).")  # i18n-exempt: a client's programmer
     return max(0, value)
 
 
@@ -128,7 +127,7 @@ class Hub:
             rest = await asyncio.wait_for(_handshake(receive, settings.realtime_max_message_bytes),
                                           settings.realtime_handshake_timeout_seconds)
         except (protocol.ProtocolError, TimeoutError) as exc:
-            error = str(exc) if isinstance(exc, protocol.ProtocolError) else "No handshake request arrived in time."
+            error = str(exc) if isinstance(exc, protocol.ProtocolError) else text("realtime.no_handshake")
             with contextlib.suppress(Exception):
                 await _send_text(send, protocol.handshake_response(error))
                 await send({"type": "websocket.close", "code": 1002})
@@ -146,7 +145,8 @@ class Hub:
             if conn.reader is not None:
                 conn.reader.uncancel()
         except protocol.ProtocolError as exc:
-            conn.stop(CloseReason(str(exc), False, 1002))
+            broken = str(exc)  # the protocol's own words, for the client's programmer (signalr/protocol.py)
+            conn.stop(CloseReason(lambda: broken, False, 1002))
         finally:
             self.registry.remove(conn)
             conn.stop(CLIENT_CLOSED)  # cancels a writer still running; keeps an earlier reason
@@ -190,18 +190,18 @@ class Hub:
         try:
             await self.limiter.hit(Rule.HUB_INVOCATIONS, conn.id)
             if call.stream:
-                raise ValueError(f"'{call.target}' is not a streaming method.")
+                raise ValueError(f"'{call.target}' is not a streaming method.")  # i18n-exempt: a client's programmer
             if method is None:
-                raise ValueError(f"Unknown hub method '{call.target}'.")
+                raise ValueError(f"Unknown hub method '{call.target}'.")  # i18n-exempt: a client's programmer
             if call.too_deep:
-                raise ValueError(TOO_DEEP)
+                raise ValueError(text("realtime.too_deep"))
             return protocol.completion(invocation_id, result=await method(self.services, conn.user_id,
                                                                           call.arguments))
         except (ValueError, ApiError) as exc:
             return protocol.completion(invocation_id, error=str(exc))
         except Exception:
             logger.exception("hub method %s failed", call.target)
-            return protocol.completion(invocation_id, error=FAILED)
+            return protocol.completion(invocation_id, error=text("realtime.call_failed"))
 
 
 class HubSocket:
@@ -226,7 +226,7 @@ class HubSocket:
             return await _deny(scope, send, 401, "unauthenticated", auth_texts.please_log_in())
         connection_id = connection_id_of(settings.secret_key, request.query_params.get("id"))
         if connection_id is None:
-            return await _deny(scope, send, 404, "not_found", "No such connection; negotiate again.")
+            return await _deny(scope, send, 404, "not_found", text("realtime.no_such_connection"))
         try:
             await self.hub.admit(actor.id, opening=True)
         except ApiError as exc:
@@ -265,7 +265,7 @@ async def _handshake(receive: Receive, limit: int) -> str:
     while protocol.RS not in buffer:
         buffer += await _receive_text(receive)
         if len(buffer) > limit:
-            raise protocol.ProtocolError("The handshake request is too large.")
+            raise protocol.ProtocolError("The handshake request is too large.")  # i18n-exempt: the protocol's
     record, _, rest = buffer.partition(protocol.RS)
     protocol.parse_handshake(record)
     return rest

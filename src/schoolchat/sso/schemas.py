@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
+from schoolchat.i18n.catalog import text
 from schoolchat.sso.policy import LinkBy
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -33,9 +34,9 @@ class IdentityProviderIn(BaseModel):
         """Providers are reached over HTTPS; plain HTTP only on this machine (development and tests)."""
         parts = urlsplit(issuer)
         if parts.query or parts.fragment or not parts.hostname:
-            raise ValueError("the issuer is a URL without query or fragment")
+            raise ValueError(text("sso.issuer_not_plain"))
         if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
-            raise ValueError("the issuer must be an https:// URL")
+            raise ValueError(text("sso.issuer_not_https"))
         return issuer
 
 

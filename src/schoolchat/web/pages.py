@@ -20,6 +20,7 @@ from schoolchat.auth.cache import cache_for
 from schoolchat.auth.deps import SESSION_COOKIE
 from schoolchat.auth.queries import authenticate
 from schoolchat.errors import ApiError
+from schoolchat.i18n.catalog import text
 from schoolchat.i18n.context import reader_language
 from schoolchat.lti import texts as lti_texts
 from schoolchat.lti.queries import frame_origins
@@ -104,6 +105,6 @@ async def asset(name: str) -> Response:
 def _built(name: str) -> Response:
     path = STATIC / name
     if "/" in name or name.startswith(".") or not path.is_file():
-        raise ApiError(404, "not_found", "No such file. Build the UI with `make web`.")
+        raise ApiError(404, "not_found", text("web.no_such_file"))
     return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix, "application/octet-stream"),
                         headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})

@@ -11,6 +11,7 @@ from schoolchat.appstate import state_of
 from schoolchat.attachments.multipart import MULTIPART_OVERHEAD, FileStream
 from schoolchat.auth.deps import CurrentActor
 from schoolchat.errors import ApiError
+from schoolchat.i18n.catalog import text
 from schoolchat.inputs import Id
 from schoolchat.people import queries as people_queries
 from schoolchat.people.roster import queries
@@ -25,7 +26,7 @@ _ZIP_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data"
 
 
 def _too_large(max_bytes: int) -> ApiError:
-    return ApiError(413, "file_too_large", f"The roster zip may be at most {max_bytes // (1024 * 1024)} MB.",
+    return ApiError(413, "file_too_large", text("people.roster_too_large", megabytes=max_bytes // (1024 * 1024)),
                     {"max_bytes": max_bytes})
 
 

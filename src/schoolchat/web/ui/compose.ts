@@ -144,7 +144,9 @@ export function newMessageView(back: () => void, opened: (conversationId: number
         recipients: selection(selected), mode: options?.choice_offered ? mode() : undefined,
         message: { body, attachment_ids: attachmentIds, client_message_id: clientId },
       });
-      showFeedback(started.feedback, started.conversation.kind === "individual" ? t("sent_to", { count: options?.unique_count ?? selected.length }) : undefined);
+      // §6.4: those whose messaging is disabled get no message, so they are not counted as sent to.
+      const reached = (options?.unique_count ?? selected.length) - started.feedback.filter((f) => f.code === "cannot_deliver").length;
+      showFeedback(started.feedback, started.conversation.kind === "individual" ? t("sent_to", { count: reached }) : undefined);
       opened(started.conversation.id);
     });
 
@@ -229,8 +231,8 @@ function forwardBar(m: Message, forward: (conversationId: number | null, clientI
 }
 
 /** §6.4 feedback the server gave on a send or an add ("… cannot participate"): every sentence is shown, after
- * `done` when there is one, in one announcement (a second would replace the first). */
+ * `done` when there is one, in one announcement (a second would replace the first), a line each. */
 export function showFeedback(feedback: Feedback[], done?: string): void {
-  const text = [done, ...feedback.map((f) => f.message)].filter(Boolean).join(" ");
+  const text = [done, ...feedback.map((f) => f.message)].filter(Boolean).join("\n");
   if (text) announce(text, feedback.length ? "error" : "info");
 }

@@ -11,7 +11,7 @@ import { reportDialog } from "./report";
 import { mayEdit, mayModeratorDelete, maySeeReads } from "./permissions";
 import { fetchReadBy, showReadBy } from "./reads";
 import { refresh, state } from "./state";
-import type { Conversation, HubEvent, Message, ReadBy } from "./types";
+import type { Conversation, Feedback, HubEvent, Message, ReadBy } from "./types";
 
 const PAGE = 30;
 /** The API's largest history page: used to reach back to the first unread message in fewer requests. */
@@ -73,7 +73,7 @@ export class ConversationView implements View {
 
   constructor(private readonly id: number, private readonly nav: ConversationNav, private readonly focusSeq?: number) {
     this.write = composer(() => (this.conversation ? t("compose.write_to", { name: this.conversation.name }) : t("compose.placeholder")), async (body, attachment_ids, client_message_id) => {
-      const sent = await post<{ message: Message; feedback: { message: string }[] }>(`/api/conversations/${this.id}/messages`, { body, attachment_ids, client_message_id });
+      const sent = await post<{ message: Message; feedback: Feedback[] }>(`/api/conversations/${this.id}/messages`, { body, attachment_ids, client_message_id });
       this.upsert(sent.message);
       this.readSeq = Math.max(this.readSeq, sent.message.seq); // the server moved our cursor past it
       showFeedback(sent.feedback);

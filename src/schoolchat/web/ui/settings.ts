@@ -2,7 +2,7 @@
 
 import { del, get, patch, post, put } from "./api";
 import { announce, attempt, avatar, h, replace } from "./dom";
-import { t } from "./i18n";
+import { roleLabel, t } from "./i18n";
 import { confirmDialog, menuButton, promptDialog } from "./menu";
 import { notificationTexts } from "./notifications";
 import type { View } from "./panel";
@@ -25,7 +25,7 @@ export function participantList(participants: Participant[], menu?: (p: Particip
     avatar(p.name, p.avatar_url, p.initials),
     h("span", { class: "who" },
       h("span", { class: "name" }, p.name, p.formal ? null : h("span", { class: "tag", title: t("settings.joined_through_report_hint") }, t("settings.joined_through_report"))),
-      h("span", { class: "detail" }, [p.title, p.role].filter(Boolean).join(" · ")),
+      h("span", { class: "detail" }, [p.title, p.role && roleLabel(p.role)].filter(Boolean).join(" · ")),
       ...p.relationship.map((r) => h("span", { class: "detail relation" }, r.text)),
       p.messaging_disabled ? h("span", { class: "detail warn" }, t("settings.messaging_disabled")) : null),
     menu?.(p) ?? null)));

@@ -136,6 +136,7 @@ export interface RecipientOptions {
 }
 
 export interface Feedback {
+  code: string; // cannot_participate, cannot_deliver or cannot_receive (§6.4)
   message: string;
 }
 
