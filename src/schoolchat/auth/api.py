@@ -20,7 +20,6 @@ from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import Services, ServicesDep
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
-RATE_LIMITED = {429: {"description": "Too many attempts: see Retry-After"}}
 
 
 async def _issue(request: Request, services: Services, body: Credentials, kind: str) -> actions.IssuedToken:
@@ -33,8 +32,7 @@ async def _issue(request: Request, services: Services, body: Credentials, kind: 
                                          hash_concurrency=services.settings.password_hash_concurrency)
 
 
-@router.post("/login", response_model=SessionOut, summary="Log in with a session cookie (browsers)",
-             responses=RATE_LIMITED)
+@router.post("/login", response_model=SessionOut, summary="Log in with a session cookie (browsers)")
 async def login(body: Credentials, request: Request, response: Response, services: ServicesDep) -> SessionOut:
     issued = await _issue(request, services, body, "session")
     set_session_cookie(response, services.settings, issued.token)
@@ -60,8 +58,7 @@ async def session(request: Request, services: ServicesDep) -> SessionOut:
     return SessionOut(user_id=found.actor.id, csrf_token=found.csrf_token)
 
 
-@router.post("/tokens", response_model=BearerTokenOut, status_code=201, summary="Get a bearer token (API clients)",
-             responses=RATE_LIMITED)
+@router.post("/tokens", response_model=BearerTokenOut, status_code=201, summary="Get a bearer token (API clients)")
 async def create_token(body: Credentials, request: Request, services: ServicesDep) -> BearerTokenOut:
     issued = await _issue(request, services, body, "bearer")
     return BearerTokenOut(access_token=issued.token, user_id=issued.user_id)
