@@ -35,6 +35,7 @@ from schoolchat.policy.recipients import Mode, Scenario
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
+from schoolchat.statuses import new_or_not, nothing_new
 
 router = APIRouter(prefix="/api", tags=["conversations"])
 
@@ -101,7 +102,7 @@ async def recipient_options(body: RecipientSelection, actor: MessagingActor, ser
                                working_hours_notice=joined_notices(notices, people))
 
 
-@router.post("/conversations", response_model=StartedOut, status_code=201,
+@router.post("/conversations", response_model=StartedOut, status_code=201, responses=nothing_new(StartedOut),
              dependencies=[per_person(Rule.SENDS)], summary="Start a conversation (§5.1), optionally with a first message")
 async def start_conversation(body: StartConversation, actor: MessagingActor, services: ServicesDep,
                              response: Response) -> StartedOut:
@@ -111,16 +112,14 @@ async def start_conversation(body: StartConversation, actor: MessagingActor, ser
                                               body=body.message.body,
                                               client_message_id=body.message.client_message_id,
                                               attachment_ids=body.message.attachment_ids)
-        if sent.duplicate:
-            response.status_code = 200
+        new_or_not(response, not sent.duplicate)
         conversation_id, created, message = sent.conversation_id, sent.conversation_created, sent.message
         duplicate, feedback = sent.duplicate, sent.feedback
     else:
         opened = await actions.start(services, actor, recipients, body.mode, body.name)
         conversation_id, created, message, duplicate, feedback = (opened.conversation_id, opened.created, None,
                                                                   False, opened.feedback)
-        if not created:
-            response.status_code = 200
+        new_or_not(response, created)
     async with services.db.read() as conn:
         described = await queries.describe_one(conn, actor.id, conversation_id)
     return StartedOut(conversation=ConversationOut(**described), created=created, message=message,

@@ -23,6 +23,7 @@ from schoolchat.notifications.schemas import (
 from schoolchat.people.queries import require_administered
 from schoolchat.people.reach import org_tree
 from schoolchat.services import Services, ServicesDep
+from schoolchat.statuses import new_or_not
 from schoolchat.web.pages import page_headers
 
 router = APIRouter(tags=["notifications"])
@@ -79,15 +80,19 @@ async def put_school_settings(org_id: Id, body: SchoolSettingsIn, actor: Current
 
 
 @router.post("/api/push/subscriptions", response_model=PushSubscriptionOut, status_code=201,
+             responses={200: {"model": PushSubscriptionOut, "description": "The endpoint was stored already: its "
+                              "subscription is replaced (an endpoint is one browser's)."}},
              summary="Store this browser's push subscription (PushSubscription.toJSON())")
-async def add_push_subscription(body: PushSubscriptionIn, actor: MessagingActor, services: ServicesDep
-                                ) -> PushSubscriptionOut:
+async def add_push_subscription(body: PushSubscriptionIn, actor: MessagingActor, services: ServicesDep,
+                                response: Response) -> PushSubscriptionOut:
     if not services.settings.vapid_private_key:
         raise ApiError(409, "push_unavailable", "Push notifications are not set up on this server.")
     if not (body.endpoint.startswith("https://") or services.settings.push_allow_http):
         raise ApiError(422, "invalid_push_endpoint", "A push subscription's endpoint must be an https address.",
                        {"fields": [{"field": "endpoint", "message": "must start with https://"}]})
-    subscription_id = await actions.subscribe_push(services, actor, body.endpoint, body.keys.p256dh, body.keys.auth)
+    subscription_id, new = await actions.subscribe_push(services, actor, body.endpoint, body.keys.p256dh,
+                                                        body.keys.auth)
+    new_or_not(response, new)
     return PushSubscriptionOut(id=subscription_id, endpoint=body.endpoint)
 
 
