@@ -105,8 +105,9 @@ def _add_error_schemas(schema: dict[str, Any]) -> None:
     for name in FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)
     shapes = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
-    schemas.update(shapes.pop("$defs", {}))
-    schemas["ErrorOut"] = shapes
+    for name, shape in {**shapes.pop("$defs", {}), "ErrorOut": shapes}.items():
+        if schemas.setdefault(name, shape) != shape:  # another model of the same name would be overwritten
+            raise ValueError(f"Two schemas are named {name}: rename one")
 
 
 def complete_document(app: FastAPI) -> None:

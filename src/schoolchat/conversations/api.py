@@ -14,7 +14,6 @@ from schoolchat.conversations.schemas import (
     AddParticipants,
     ConversationOut,
     ConversationPage,
-    ErrorOut,
     ParticipantOut,
     ParticipantsOut,
     RecipientOptionsOut,
@@ -24,7 +23,7 @@ from schoolchat.conversations.schemas import (
     StartedOut,
 )
 from schoolchat.db.types import utcnow
-from schoolchat.errors import ApiError
+from schoolchat.errors import ApiError, ErrorDetail
 from schoolchat.inputs import MAX_ID, Id
 from schoolchat.messages import actions as message_actions
 from schoolchat.messages.schemas import BadgeOut, MarkRead, UnreadOut
@@ -69,8 +68,8 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise ApiError(422, "invalid_cursor", "The cursor is not valid.", {"field": "cursor"}) from exc
 
 
-def _error(denied: Denied | None) -> ErrorOut | None:
-    return ErrorOut(code=denied.code, message=denied.message, details=denied.details) if denied is not None else None
+def _error(denied: Denied | None) -> ErrorDetail | None:
+    return ErrorDetail(code=denied.code, message=denied.message, details=denied.details) if denied is not None else None
 
 
 @router.get("/conversations", response_model=ConversationPage, summary="The caller's conversations, newest first")
