@@ -26,7 +26,7 @@ export function participantList(participants: Participant[], menu?: (p: Particip
     h("span", { class: "who" },
       h("span", { class: "name" }, p.name, p.formal ? null : h("span", { class: "tag", title: t("settings.joined_through_report_hint") }, t("settings.joined_through_report"))),
       h("span", { class: "detail" }, [p.title, p.role].filter(Boolean).join(" · ")),
-      ...p.relationship.map((r) => h("span", { class: "detail relation" }, r.text)),
+      ...p.relationship.map((r) => h("span", { class: "detail relation" }, String(r["text"]))),
       p.messaging_disabled ? h("span", { class: "detail warn" }, t("settings.messaging_disabled")) : null),
     menu?.(p) ?? null)));
 }
