@@ -10,7 +10,9 @@ Two things are added once, here, from the routes' own facts, when the document i
   dependency, the validation of the input, ``bodies.BodyGuard``); FastAPI would document a 422 as its own
   ``{"detail": …}``. Each operation lists the statuses it can answer with, by what it is: authenticated (401,
   403), a write (409, and 429: every write has a rate), rated (429), naming an object (404: by its path, or by an
-  id in its input), taking input (422) or a body (413; 415 for a body other than JSON, such as a file).
+  id in its input), taking input (422) or a body (413; 415 for a body other than JSON, such as a file). A status
+  only a few routes answer with (a 410 for an expired link) is declared by the route,
+  ``responses={410: {"description": …}}``, and given the one shape here.
 """
 
 from __future__ import annotations
@@ -134,6 +136,11 @@ def complete_document(app: FastAPI) -> None:
                 responses = operation.setdefault("responses", {})
                 for status in error_statuses(path, method.lower(), operation, authenticated, rated):
                     responses[str(status)] = _error_response(status)
+                for status, response in responses.items():  # what a route declares of its own, e.g. a 410
+                    if status.startswith("4"):
+                        response["content"] = {"application/json": {"schema": ERROR_REF}}
+                        if status == "429":
+                            response.setdefault("headers", RETRY_AFTER)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -124,7 +124,8 @@ async def unsubscribe_page(token: Annotated[str, Query(max_length=200)], service
     return await _page(services, texts.unsubscribe_confirm(), token)
 
 
-@router.post("/unsubscribe", summary="RFC 8058 one-click unsubscribe: no login, the signed token is the proof")
+@router.post("/unsubscribe", responses={400: {"description": "The unsubscribe link is not valid (`invalid_token`)."}},
+             summary="RFC 8058 one-click unsubscribe: no login, the signed token is the proof")
 async def unsubscribe_now(token: Annotated[str, Query(max_length=200)], services: ServicesDep) -> HTMLResponse:
     await actions.set_preference(services, _user_of(services, token), "off")
     return await _page(services, texts.unsubscribed())
