@@ -62,37 +62,48 @@ class Document:
             f"{'/'.join(map(str, error.absolute_path)) or 'the body'}: {error.message}" for error in errors[:5])
 
 
-Hook = Callable[[httpx.Response], Awaitable[None]]
+AsyncHook = Callable[[httpx.Response], Awaitable[None]]
+# Every app and server of a run has the same document (no setting changes a schema), and building it takes a second
+# or so: it is made once per test process, from the first app or server a client is made for.
+_DOCUMENT: list[Document] = []
 
 
-# Every app of a run has the same document (no setting changes a schema), and building it takes a second or so:
-# it is built once per test process, from the first app a client is made for.
-_APPS_DOCUMENT: list[Document] = []
+def _the_document(build: Callable[[], dict[str, Any]]) -> Document:
+    if not _DOCUMENT:
+        _DOCUMENT.append(Document(build()))
+    return _DOCUMENT[0]
 
 
-def checking(app: FastAPI) -> Hook:
+def _served(url: str) -> Callable[[], dict[str, Any]]:
+    return lambda: httpx.get(f"{url}/openapi.json", timeout=30).raise_for_status().json()  # type: ignore[no-any-return]
+
+
+def checking(app: FastAPI) -> AsyncHook:
     """The response hook of a client of ``app``: each answer held to ``app.openapi()``."""
 
     async def check(response: httpx.Response) -> None:
-        if not _APPS_DOCUMENT:
-            _APPS_DOCUMENT.append(Document(app.openapi()))
         await response.aread()
-        _APPS_DOCUMENT[0].check(response)
+        _the_document(app.openapi).check(response)
 
     return check
 
 
-def checking_server(url: str) -> Hook:
+def checking_server(url: str) -> AsyncHook:
     """The response hook of a client of a running server: each answer held to the /openapi.json it serves."""
-    document: list[Document] = []
 
     async def check(response: httpx.Response) -> None:
-        if not document:
-            async with httpx.AsyncClient(base_url=url, timeout=30) as plain:
-                served = await plain.get("/openapi.json")
-            document.append(Document(served.raise_for_status().json()))
         await response.aread()
-        document[0].check(response)
+        _the_document(_served(url)).check(response)
+
+    return check
+
+
+def checking_server_sync(url: str) -> Callable[[httpx.Response], None]:
+    """``checking_server`` for a client that is not async (the browser tests')."""
+
+    def check(response: httpx.Response) -> None:
+        response.read()
+        _the_document(_served(url)).check(response)
 
     return check
 
