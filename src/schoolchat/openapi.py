@@ -135,7 +135,7 @@ def complete_document(app: FastAPI) -> None:
                     operation["security"] = EITHER
                 responses = operation.setdefault("responses", {})
                 for status in error_statuses(path, method.lower(), operation, authenticated, rated):
-                    responses[str(status)] = _error_response(status)
+                    responses[str(status)] = {**_error_response(status), **responses.get(str(status), {})}
                 for status, response in responses.items():  # what a route declares of its own, e.g. a 410
                     if status.startswith("4"):
                         response["content"] = {"application/json": {"schema": ERROR_REF}}
