@@ -12,7 +12,8 @@ Two things are added once, here, from the routes' own facts, when the document i
   403), a write (409, and 429: every write has a rate), rated (429), naming an object (404: by its path, or by an
   id in its input), taking input (422) or a body (413; 415 for a body other than JSON, such as a file). A status
   only a few routes answer with (a 410 for an expired link) is declared by the route,
-  ``responses={410: {"description": …}}``, and given the one shape here.
+  ``responses={410: {"description": …}}``, and given the one shape here (unless it names its own content, as the
+  pages a browser is sent to are HTML).
 """
 
 from __future__ import annotations
@@ -137,8 +138,8 @@ def complete_document(app: FastAPI) -> None:
                 for status in error_statuses(path, method.lower(), operation, authenticated, rated):
                     responses[str(status)] = {**_error_response(status), **responses.get(str(status), {})}
                 for status, response in responses.items():  # what a route declares of its own, e.g. a 410
-                    if status.startswith("4"):
-                        response["content"] = {"application/json": {"schema": ERROR_REF}}
+                    if status.startswith("4"):  # in the one shape, unless it says otherwise (a page for a browser)
+                        response.setdefault("content", {"application/json": {"schema": ERROR_REF}})
                         if status == "429":
                             response.setdefault("headers", RETRY_AFTER)
         return schema

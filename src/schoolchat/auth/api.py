@@ -47,6 +47,7 @@ def set_session_cookie(response: Response, settings: Settings, token: str) -> No
 
 
 @router.get("/session", response_model=SessionOut,
+            responses={401: {"description": "No session cookie, or not a valid one (`unauthenticated`)."}},
             summary="The CSRF token of the session cookie (a browser signed in by its identity provider has "
                     "had no login answer to read it from)")
 async def session(request: Request, services: ServicesDep) -> SessionOut:
