@@ -87,7 +87,7 @@ def error_statuses(path: str, method: str, operation: dict[str, Any], authentica
         statuses.add(409)
     if any(parameter.get("in") == "path" for parameter in parameters) or (authenticated and (parameters or body)):
         statuses.add(404)  # an object named by its id, in the path, a query or the body
-    if parameters or body:
+    if parameters or body or "422" in operation.get("responses", {}):  # FastAPI's: it validates something
         statuses.add(422)
     if body:
         statuses.add(413)
@@ -136,7 +136,8 @@ def complete_document(app: FastAPI) -> None:
                     operation["security"] = EITHER
                 responses = operation.setdefault("responses", {})
                 for status in error_statuses(path, method.lower(), operation, authenticated, rated):
-                    responses[str(status)] = {**_error_response(status), **responses.get(str(status), {})}
+                    declared = {} if status == 422 else responses.get(str(status), {})  # FastAPI's 422 goes
+                    responses[str(status)] = {**_error_response(status), **declared}
                 for status, response in responses.items():  # what a route declares of its own, e.g. a 410
                     if status.startswith("4"):  # in the one shape, unless it says otherwise (a page for a browser)
                         response.setdefault("content", {"application/json": {"schema": ERROR_REF}})
