@@ -40,7 +40,15 @@ $(WEB_DIR)/node_modules/.installed: $(WEB_DIR)/package.json $(WEB_DIR)/package-l
 	npm ci --prefix $(WEB_DIR) --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(WEB_STAMP): $(WEB_DIR)/node_modules/.installed $(WEB_DIR)/tsconfig.json $(wildcard $(WEB_DIR)/ui/*)
+# The UI's types of the API (ui/types.ts names them), generated with openapi-typescript from the OpenAPI document
+# the Python sources describe, so the UI compiles against what the server really sends. Not committed.
+API_DOCUMENT := $(WEB_DIR)/openapi.json
+API_TYPES := $(WEB_DIR)/ui/schema.ts
+$(API_TYPES): $(STAMP) $(WEB_DIR)/node_modules/.installed $(shell find src/schoolchat -name '*.py' -not -path '*/node_modules/*')
+	$(BIN)/schoolchat openapi $(API_DOCUMENT)
+	npm run --prefix $(WEB_DIR) --silent types
+
+$(WEB_STAMP): $(API_TYPES) $(WEB_DIR)/node_modules/.installed $(WEB_DIR)/tsconfig.json $(wildcard $(WEB_DIR)/ui/*)
 	npm run --prefix $(WEB_DIR) --silent build
 	touch $@
 

@@ -26,6 +26,7 @@ from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 from schoolchat.tables import metadata
 from tests.factories import Factory
+from tests.openapi_check import app_client
 from tests.realtime.processes import RedisProcess
 
 DATABASE_KIND = os.environ.get("SCHOOLCHAT_TEST_DATABASE", "sqlite")
@@ -106,7 +107,8 @@ def app(services: Services):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+    """A client of the app, whose every answer is held to the OpenAPI document (tests/openapi_check.py)."""
+    async with app_client(app) as http:
         yield http
 
 

@@ -8,11 +8,11 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
 from schoolchat.config import Settings
 from tests.factories import Factory, Person
+from tests.openapi_check import server_client
 from tests.realtime.harness import LiveServer
 
 CAP = 64 * 1024
@@ -94,7 +94,7 @@ async def test_a_streamed_body_is_refused_as_soon_as_it_passes_the_cap(live: Liv
 
 async def test_uploads_keep_their_own_limit_above_the_json_cap(live: LiveServer, make: Factory) -> None:
     ada: Person = await make.person()
-    async with httpx.AsyncClient(base_url=live.url, timeout=30) as api:
+    async with server_client(live.url, timeout=30) as api:
         answer = await api.post("/api/attachments", files={"file": ("big.txt", b"a" * (4 * CAP), "text/plain")},
                                 headers=ada.headers)
     assert answer.status_code == 201, answer.text

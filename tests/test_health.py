@@ -12,6 +12,7 @@ from schoolchat.app import create_app
 from schoolchat.config import Settings
 from schoolchat.services import Services
 from tests.calls import error_of
+from tests.openapi_check import app_client
 from tests.realtime.harness import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -19,7 +20,7 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 
 async def _client(settings: Settings, services: Services | None = None) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, db=services.db if services else None)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+    async with app_client(app) as http:
         yield http
 
 

@@ -157,3 +157,25 @@ async def test_reading_up_to_a_seq_from_the_future_reads_to_the_newest_only(clie
     assert read.json()["unread"] == 0
     await client.post(f"/api/conversations/{conversation}/messages", json={"body": "later"}, headers=ada.headers)
     assert (await client.get("/api/unread", headers=ben.headers)).json()["total"] == 1
+
+
+async def test_a_body_field_the_schema_does_not_name_is_refused(client: httpx.AsyncClient, make: Factory) -> None:
+    student, peer = await make.person(), await make.person()
+    conversation = (await started(client, student, people=[peer.id]))["conversation"]["id"]
+    answer = await client.post(f"/api/conversations/{conversation}/messages", json={"body": "hi", "bodyy": "typo"},
+                               headers=student.headers)
+    _refused(answer, "bodyy")
+    assert error_of(answer)["details"]["fields"][0]["type"] == "extra_forbidden"
+
+
+def test_every_request_body_says_it_takes_no_other_fields(app: FastAPI) -> None:
+    schemas = app.openapi()["components"]["schemas"]
+    open_bodies = []
+    for path, operations in app.openapi()["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            for ref in [body["schema"], *body["schema"].get("anyOf", [])] if body else []:  # optional: anyOf null
+                name = ref.get("$ref", "").rsplit("/", 1)[-1]
+                if name and schemas[name].get("additionalProperties") is not False:
+                    open_bodies.append(f"{method.upper()} {path}: {name}")
+    assert open_bodies == []

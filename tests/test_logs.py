@@ -8,11 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from schoolchat.config import Settings
 from schoolchat.logs import redact_text
 from tests.factories import PASSWORD, Factory
+from tests.openapi_check import server_client
 from tests.realtime.harness import RawHubClient
 from tests.realtime.processes import ServeProcess
 
@@ -26,7 +25,7 @@ async def _served_log(settings: Settings, tmp_path: Path, log_format: str, make:
                            "SCHOOLCHAT_LOG_FORMAT": log_format, "SCHOOLCHAT_LOG_LEVEL": "info"}, log=log)
     await server.start()
     try:
-        async with httpx.AsyncClient(base_url=server.url) as http:
+        async with server_client(server.url) as http:
             login = await http.post("/api/auth/login", json={"username": ada.username, "password": PASSWORD})
             assert login.status_code == 200, login.text
             cookie = login.cookies["schoolchat_session"]

@@ -33,7 +33,7 @@ from schoolchat.moderation.api import router as moderation_router
 from schoolchat.notifications import sends as notification_sends
 from schoolchat.notifications.api import router as notifications_router
 from schoolchat.notifications.worker import NotificationWorker
-from schoolchat.openapi import declare_credentials
+from schoolchat.openapi import complete_document
 from schoolchat.people.api import router as people_router
 from schoolchat.people.roster.api import router as roster_router
 from schoolchat.people.roster.jobs import STALE_AFTER, fail_stale
@@ -182,5 +182,5 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
                    retention_router):
         app.include_router(router)
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api
-    declare_credentials(app)
+    complete_document(app)
     return app

@@ -1,9 +1,10 @@
-"""The ``schoolchat`` command: serve, demo, migrate, create-admin, import-roster, vapid-keys."""
+"""The ``schoolchat`` command: serve, demo, migrate, create-admin, import-roster, vapid-keys, openapi."""
 
 from __future__ import annotations
 
 import asyncio
 import getpass
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,14 @@ def migrate() -> None:
     settings = Settings()
     upgrade(settings.effective_database_url)
     console.print(f"Database is up to date: {settings.effective_database_url}")
+
+
+@app.command("openapi")
+def openapi_document(output: Path = typer.Argument(..., help="The file to write the document to.")) -> None:
+    """Write the OpenAPI document that /openapi.json serves, without a database or a server (`make web` generates
+    the UI's types from it)."""
+    document = create_app(Settings(demo=True)).openapi()  # no setting changes the document
+    output.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 @app.command("vapid-keys")

@@ -7,9 +7,25 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schoolchat import error_texts
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: ``code`` to branch on (never translated), ``message`` to show (in the reader's language),
+    ``details`` with what the code names (e.g. ``fields`` of a 422, ``limit`` and ``retry_after`` of a 429)."""
+
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class ErrorOut(BaseModel):
+    """Every error answer, whatever its status: the OpenAPI document names this for each (openapi.py)."""
+
+    error: ErrorDetail
 
 
 class ApiError(Exception):
@@ -31,6 +47,7 @@ def not_found(what: str = "conversation") -> ApiError:
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The body of every error answer, shaped as ``ErrorOut`` (tests/openapi_check.py holds each one to it)."""
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 

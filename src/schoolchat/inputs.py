@@ -47,9 +47,11 @@ Timestamp = Annotated[AwareDatetime, BeforeValidator(_date_time_text)]
 
 class Body(BaseModel):
     """Every request body: strict, so ``false`` is not an integer, ``0`` not a boolean and ``"5"`` not a number,
-    just as the schema says. Nested models and lists of JSON values validate as usual."""
+    just as the schema says; and closed, so a field the schema does not name (a client's typo) is a 422 rather
+    than silently ignored (the schema says ``additionalProperties: false``). Nested models and lists of JSON
+    values validate as usual."""
 
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 def _without_default(schema: dict[str, Any]) -> None:

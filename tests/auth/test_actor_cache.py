@@ -15,6 +15,7 @@ from schoolchat.db import Database
 from schoolchat.people.models import users
 from schoolchat.services import Services
 from tests.factories import Factory
+from tests.openapi_check import app_client
 
 
 def _count_token_queries(db: Database) -> collections.Counter[str]:
@@ -33,7 +34,7 @@ async def second_app(services: Services) -> AsyncIterator[httpx.AsyncClient]:
     behind Redis would be)."""
     db = Database(services.settings.effective_database_url)
     app = create_app(services.settings, db=db, bus=services.bus)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+    async with app_client(app) as client:
         yield client
     await db.dispose()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 from argon2 import PasswordHasher
 from sqlalchemy import update
 
@@ -12,6 +11,7 @@ from schoolchat.config import Settings
 from schoolchat.people.models import users
 from schoolchat.services import Services
 from tests.factories import Factory
+from tests.openapi_check import server_client
 from tests.realtime.harness import LiveServer
 
 SLOW_PASSWORD = "a password that takes seconds to check"
@@ -26,7 +26,7 @@ async def test_while_a_login_is_being_hashed_the_server_answers_other_requests(
     live = LiveServer(settings.model_copy(update={"password_hash_concurrency": 1}))
     await live.start()
     try:
-        async with httpx.AsyncClient(base_url=live.url, timeout=60) as api:
+        async with server_client(live.url, timeout=60) as api:
             login = asyncio.create_task(api.post("/api/auth/login", json={"username": ada.username,
                                                                           "password": SLOW_PASSWORD}))
             await asyncio.sleep(0.3)  # the login has arrived and is being hashed

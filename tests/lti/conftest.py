@@ -17,6 +17,7 @@ from schoolchat.services import Services
 from tests.calls import started
 from tests.factories import Factory, Person, Space
 from tests.lti.platform import Course, LearningPlatform, PlatformServer, PlatformUser
+from tests.openapi_check import app_client
 
 TOOL = "https://testserver"  # the tool is served over https here, as in production: its cookies are Secure
 
@@ -28,7 +29,7 @@ def settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=TOOL) as http:
+    async with app_client(app, TOOL) as http:
         yield http
 
 

@@ -12,6 +12,7 @@ from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 from tests.calls import history, send, started
 from tests.factories import Factory
+from tests.openapi_check import app_client
 
 
 async def test_a_retry_after_a_restart_returns_the_original_message(
@@ -23,7 +24,7 @@ async def test_a_retry_after_a_restart_returns_the_original_message(
 
     restarted_db = Database(services.settings.effective_database_url)
     restarted = create_app(services.settings, db=restarted_db, bus=MemoryBus())
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=restarted), base_url="http://testserver") as again:
+    async with app_client(restarted) as again:
         retry = await send(again, emma, conversation, "before the restart", cmid="restart-1")
         assert retry.status_code == 200
         assert retry.json()["message"]["id"] == first.json()["message"]["id"]

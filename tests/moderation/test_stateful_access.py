@@ -36,6 +36,7 @@ from schoolchat.services import Services
 from schoolchat.tables import metadata
 from tests.conftest import DATABASE_KIND, SECRET
 from tests.factories import Factory, Person
+from tests.openapi_check import app_client
 
 # CI runs 500 examples on SQLite (the bar) and 100 on PostgreSQL, where each example costs a TRUNCATE;
 # elsewhere 40, so that a local run stays quick. SCHOOLCHAT_STATEFUL_EXAMPLES overrides both.
@@ -76,8 +77,7 @@ class Stage:
         # Rate limits are tested rule by rule (tests/ratelimit); the model knows nothing of them.
         config = Settings(database_url=url, secret_key=SECRET, data_dir=self.tmp, rate_limits_enabled=False)
         self.services = Services(config, Database(url), MemoryBus())
-        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(
-            app=create_app(config, db=self.services.db, bus=self.services.bus)), base_url="http://testserver")
+        self.client = app_client(create_app(config, db=self.services.db, bus=self.services.bus))
         self.people: dict[str, Person] = {}
 
     def run(self, coroutine: Any) -> Any:

@@ -140,7 +140,8 @@ class BrowserSubscription:
     def to_json(self) -> dict[str, Any]:
         public = self.key.public_key().public_bytes(serialization.Encoding.X962,
                                                     serialization.PublicFormat.UncompressedPoint)
-        return {"endpoint": self.endpoint, "keys": {"p256dh": _b64(public), "auth": _b64(self.auth)}}
+        return {"endpoint": self.endpoint, "expirationTime": None,  # as PushSubscription.toJSON() gives it
+                "keys": {"p256dh": _b64(public), "auth": _b64(self.auth)}}
 
     def decrypt(self, body: bytes) -> dict[str, Any]:
         return json.loads(http_ece.decrypt(body, private_key=self.key, auth_secret=self.auth, version="aes128gcm"))

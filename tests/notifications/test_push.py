@@ -93,3 +93,11 @@ async def test_a_subscription_outside_https_is_refused_unless_allowed(client: ht
     answer = await client.post("/api/push/subscriptions", json=browser.to_json(), headers=student.headers)
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == "invalid_push_endpoint"
+
+
+async def test_storing_an_endpoint_stored_already_answers_200(client: httpx.AsyncClient, make: Factory,
+                                                              push_endpoint: PushEndpoint) -> None:
+    student = await make.person()
+    browser = await _subscribe(client, student, push_endpoint, "sia-phone")
+    again = await client.post("/api/push/subscriptions", json=browser.to_json(), headers=student.headers)
+    assert again.status_code == 200, again.text

@@ -11,6 +11,7 @@ import pytest
 from schoolchat.app import create_app
 from schoolchat.services import Services
 from tests.calls import error_of
+from tests.openapi_check import app_client
 
 ClientWith = Callable[..., Awaitable[httpx.AsyncClient]]
 
@@ -22,7 +23,7 @@ async def client_with(services: Services) -> AsyncIterator[ClientWith]:
 
     async def make(**settings: Any) -> httpx.AsyncClient:
         app = create_app(services.settings.model_copy(update=settings), db=services.db, bus=services.bus)
-        clients.append(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver"))
+        clients.append(app_client(app))
         return clients[-1]
 
     yield make

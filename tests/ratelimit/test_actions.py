@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 from sqlalchemy import func, select
 
 from schoolchat.app import create_app
@@ -13,6 +12,7 @@ from schoolchat.services import Services
 from tests.attachments.calls import upload
 from tests.calls import send, started
 from tests.factories import Factory
+from tests.openapi_check import app_client
 from tests.ratelimit.conftest import ClientWith, refusals, refused
 
 
@@ -113,7 +113,7 @@ async def test_background_delivery_is_never_limited_only_the_person_who_sends(
     (limits live at the API, not in the actions the worker, the roster import and the command line share)."""
     app = create_app(services.settings.model_copy(update={"rate_sends": "1/minute"}), db=services.db,
                      bus=services.bus)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+    async with app_client(app) as client:
         admin, district_admin = await make.person(role="admin"), await make.person(role="admin", school=make.district)
         assert (await client.patch(f"/api/admin/users/{admin.id}", json={"mass_messaging": True},
                                    headers=district_admin.headers)).status_code == 204

@@ -9,6 +9,7 @@ import pytest
 
 from schoolchat.config import Settings
 from tests.factories import PASSWORD, Factory
+from tests.openapi_check import server_client
 from tests.ratelimit.conftest import refused
 from tests.realtime.harness import LiveServer
 from tests.realtime.processes import RedisProcess
@@ -28,14 +29,14 @@ async def two_apps(settings: Settings, redis_server: RedisProcess) -> AsyncItera
 
 
 async def _report(url: str, who_headers: dict[str, str], conversation_id: int) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=url, timeout=30) as api:
+    async with server_client(url, timeout=30) as api:
         return await api.post(f"/api/conversations/{conversation_id}/report", json={"reason": "spam"},
                               headers=who_headers)
 
 
 async def _group(url: str, make: Factory) -> tuple[dict[str, str], int]:
     ada, ben, cy = await make.people(3)
-    async with httpx.AsyncClient(base_url=url, timeout=30) as api:
+    async with server_client(url, timeout=30) as api:
         answer = await api.post("/api/conversations", headers=ada.headers, json={
             "recipients": {"people": [ben.id, cy.id]}, "mode": "group", "name": "G",
             "message": {"body": "hi"}})
@@ -56,11 +57,11 @@ async def test_wrong_passwords_count_across_processes(two_apps: tuple[str, str],
     ada = await make.person()
     statuses = []
     for url in (first := two_apps[0], second := two_apps[1], first, second):
-        async with httpx.AsyncClient(base_url=url, timeout=30) as api:
+        async with server_client(url, timeout=30) as api:
             statuses.append((await api.post("/api/auth/login", json={"username": ada.username,
                                                                      "password": "wrong"})).status_code)
     assert statuses == [401, 401, 401, 429]
-    async with httpx.AsyncClient(base_url=first, timeout=30) as api:
+    async with server_client(first, timeout=30) as api:
         refused(await api.post("/api/auth/login", json={"username": ada.username, "password": PASSWORD}),
                 "login_failures_per_username")
 

@@ -11,6 +11,7 @@ import pytest
 
 from schoolchat.config import Settings
 from tests.factories import Person
+from tests.openapi_check import server_client
 from tests.realtime import harness
 from tests.realtime.harness import LiveServer
 
@@ -31,7 +32,7 @@ async def server(hub_settings: Settings) -> AsyncIterator[LiveServer]:
 
 @pytest.fixture
 async def api(server: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+    async with server_client(server.url, timeout=30) as client:
         yield client
 
 

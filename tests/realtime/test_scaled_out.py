@@ -6,7 +6,6 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
 
@@ -17,6 +16,7 @@ from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 from tests.conftest import POSTGRES_ADMIN_URL, SECRET, _postgres_database
 from tests.factories import Factory
+from tests.openapi_check import server_client
 from tests.realtime.harness import LiveServer, RawHubClient, free_port, send, start_group
 from tests.realtime.processes import RedisProcess, ServeProcess
 
@@ -70,7 +70,7 @@ async def test_a_client_of_one_process_receives_what_another_commits_and_a_redis
     ada, ben, cy = await pg_make.people(3)
     on_first = await RawHubClient.connect(first.hub_url, cy.token)
     on_second = await RawHubClient.connect(second.hub_url, ben.token)
-    async with httpx.AsyncClient(base_url=first.url, timeout=30) as api:
+    async with server_client(first.url, timeout=30) as api:
         group = await start_group(api, ada, [ben, cy])
         before = [(await send(api, ada, group, "through Redis"))["id"]]
         assert await _messages(on_second, 1) == before
@@ -99,7 +99,7 @@ async def test_with_redis_unreachable_sends_succeed_and_the_process_still_delive
     try:
         ada, ben, cy = await make.people(3)
         hub = await RawHubClient.connect(live.hub_url, ben.token)
-        async with httpx.AsyncClient(base_url=live.url, timeout=30) as api:
+        async with server_client(live.url, timeout=30) as api:
             group = await start_group(api, ada, [ben, cy])
             sent = await send(api, ada, group, "Redis is down")
         while (event := await hub.next_event())["type"] != "message.created":

@@ -11,11 +11,11 @@ import socket
 import struct
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 
 from schoolchat.config import Settings
 from tests.factories import Factory
+from tests.openapi_check import server_client
 from tests.realtime.harness import RS, LiveServer, RawHubClient, send, start_group
 
 SEND_QUEUE = 4
@@ -112,7 +112,7 @@ async def test_a_client_that_stops_reading_is_dropped_while_others_get_everythin
     ada, ben, cy = await make.people(3)
     fast = await RawHubClient.connect(server.hub_url, ben.token)
     stalled = await StalledClient.connect(server.port, cy.token)
-    async with httpx.AsyncClient(base_url=server.url, timeout=30) as api:
+    async with server_client(server.url, timeout=30) as api:
         group = await start_group(api, ada, [ben, cy])
         sent = []
         for n in range(40):
@@ -147,7 +147,7 @@ async def _stalled_until_given_up(server: LiveServer, make: Factory) -> StalledC
     """A client that reads nothing while messages pile up, until the server counts it a slow consumer."""
     ada, cy = await make.people(2)
     stalled = await StalledClient.connect(server.port, cy.token)
-    async with httpx.AsyncClient(base_url=server.url, timeout=30) as api:
+    async with server_client(server.url, timeout=30) as api:
         group = await start_group(api, ada, [cy])
         for n in range(400):
             await send(api, ada, group, f"{n} " + "x" * BODY)

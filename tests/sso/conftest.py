@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.factories import Factory, Person
+from tests.openapi_check import checking
 from tests.sso.openid_provider import Client, OpenIdProvider, openid_provider
 
 __all__ = ["openid_provider"]
@@ -47,5 +48,6 @@ async def school(make: Factory, client: httpx.AsyncClient, openid_provider: Open
 async def browser(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
     """Like a browser: one cookie jar, redirects followed, the app in process and the provider over real HTTP."""
     async with httpx.AsyncClient(base_url=APP, follow_redirects=True, transport=httpx.AsyncHTTPTransport(),
-                                 mounts={APP: httpx.ASGITransport(app=app)}) as http:
+                                 mounts={APP: httpx.ASGITransport(app=app)},
+                                 event_hooks={"response": [checking(app)]}) as http:
         yield http

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, update
 from schoolchat.auth.passwords import hash_password
 from schoolchat.people.models import users
 from tests.lti.platform import Course, LearningPlatform, PlatformServer, PlatformUser
+from tests.openapi_check import checking_server_sync
 from tests.realtime.harness import free_port
 from tests.web.conftest import browser_tests_env, running, schoolchat_command
 from tests.web.steps import screenshot
@@ -37,7 +38,8 @@ class Tool:
 
 def _api(url: str, username: str) -> httpx.Client:
     token = httpx.post(f"{url}/api/auth/tokens", json={"username": username, "password": PASSWORD}).json()
-    return httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token['access_token']}"})
+    return httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token['access_token']}"},
+                        event_hooks={"response": [checking_server_sync(url)]})
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 WEB = Path(__file__).parents[2] / "src" / "schoolchat" / "web"
 UI = WEB / "ui"
+GENERATED = "schema.ts"  # written by openapi-typescript from the server's schema (make web), whose texts are English
 # Key names, HTTP headers, DOM key names and tags: literals a person never reads.
 TECHNICAL = {"Accept", "Content-Type", "X-CSRF-Token", "Enter", "Escape", "ArrowDown", "ArrowUp", "Tab", "MARK",
              "GET", "POST", "PUT", "PATCH", "DELETE", "Notification"}
@@ -57,7 +58,8 @@ def offences(source: Path) -> list[str]:
 
 
 def test_the_typescript_has_no_user_visible_literal() -> None:
-    assert [offence for source in sorted(UI.glob("*.ts")) for offence in offences(source)] == []
+    written = [source for source in sorted(UI.glob("*.ts")) if source.name != GENERATED]
+    assert [offence for source in written for offence in offences(source)] == []
 
 
 class _Texts(HTMLParser):

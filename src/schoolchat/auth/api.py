@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
@@ -21,7 +20,6 @@ from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import Services, ServicesDep
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
-RATE_LIMITED: dict[int | str, dict[str, Any]] = {429: {"description": "Too many attempts: see Retry-After"}}
 
 
 async def _issue(request: Request, services: Services, body: Credentials, kind: str) -> actions.IssuedToken:
@@ -34,8 +32,7 @@ async def _issue(request: Request, services: Services, body: Credentials, kind: 
                                          hash_concurrency=services.settings.password_hash_concurrency)
 
 
-@router.post("/login", response_model=SessionOut, summary="Log in with a session cookie (browsers)",
-             responses=RATE_LIMITED)
+@router.post("/login", response_model=SessionOut, summary="Log in with a session cookie (browsers)")
 async def login(body: Credentials, request: Request, response: Response, services: ServicesDep) -> SessionOut:
     issued = await _issue(request, services, body, "session")
     set_session_cookie(response, services.settings, issued.token)
@@ -50,6 +47,7 @@ def set_session_cookie(response: Response, settings: Settings, token: str) -> No
 
 
 @router.get("/session", response_model=SessionOut,
+            responses={401: {"description": "No session cookie, or not a valid one (`unauthenticated`)."}},
             summary="The CSRF token of the session cookie (a browser signed in by its identity provider has "
                     "had no login answer to read it from)")
 async def session(request: Request, services: ServicesDep) -> SessionOut:
@@ -61,8 +59,7 @@ async def session(request: Request, services: ServicesDep) -> SessionOut:
     return SessionOut(user_id=found.actor.id, csrf_token=found.csrf_token)
 
 
-@router.post("/tokens", response_model=BearerTokenOut, status_code=201, summary="Get a bearer token (API clients)",
-             responses=RATE_LIMITED)
+@router.post("/tokens", response_model=BearerTokenOut, status_code=201, summary="Get a bearer token (API clients)")
 async def create_token(body: Credentials, request: Request, services: ServicesDep) -> BearerTokenOut:
     issued = await _issue(request, services, body, "bearer")
     return BearerTokenOut(access_token=issued.token, user_id=issued.user_id)

@@ -14,7 +14,6 @@ from schoolchat.conversations.schemas import (
     AddParticipants,
     ConversationOut,
     ConversationPage,
-    ErrorOut,
     ParticipantOut,
     ParticipantsOut,
     RecipientOptionsOut,
@@ -24,7 +23,7 @@ from schoolchat.conversations.schemas import (
     StartedOut,
 )
 from schoolchat.db.types import utcnow
-from schoolchat.errors import ApiError
+from schoolchat.errors import ApiError, ErrorDetail
 from schoolchat.i18n.catalog import text
 from schoolchat.inputs import MAX_ID, Id
 from schoolchat.messages import actions as message_actions
@@ -37,6 +36,7 @@ from schoolchat.policy.texts import MAX_RECIPIENTS, choose_mode
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
+from schoolchat.statuses import new_or_not, nothing_new
 
 router = APIRouter(prefix="/api", tags=["conversations"])
 
@@ -72,8 +72,8 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise ApiError(422, "invalid_cursor", text("conversations.invalid_cursor"), {"field": "cursor"}) from exc
 
 
-def _error(denied: Denied | None) -> ErrorOut | None:
-    return ErrorOut(code=denied.code, message=denied.message, details=denied.details) if denied is not None else None
+def _error(denied: Denied | None) -> ErrorDetail | None:
+    return ErrorDetail(code=denied.code, message=denied.message, details=denied.details) if denied is not None else None
 
 
 @router.get("/conversations", response_model=ConversationPage, summary="The caller's conversations, newest first")
@@ -105,7 +105,7 @@ async def recipient_options(body: RecipientSelection, actor: MessagingActor, ser
                                working_hours_notice=joined_notices(notices, people))
 
 
-@router.post("/conversations", response_model=StartedOut, status_code=201,
+@router.post("/conversations", response_model=StartedOut, status_code=201, responses=nothing_new(StartedOut),
              dependencies=[per_person(Rule.SENDS)], summary="Start a conversation (§5.1), optionally with a first message")
 async def start_conversation(body: StartConversation, actor: MessagingActor, services: ServicesDep,
                              response: Response) -> StartedOut:
@@ -115,16 +115,14 @@ async def start_conversation(body: StartConversation, actor: MessagingActor, ser
                                               body=body.message.body,
                                               client_message_id=body.message.client_message_id,
                                               attachment_ids=body.message.attachment_ids)
-        if sent.duplicate:
-            response.status_code = 200
+        new_or_not(response, not sent.duplicate)
         conversation_id, created, message = sent.conversation_id, sent.conversation_created, sent.message
         duplicate, feedback = sent.duplicate, sent.feedback
     else:
         opened = await actions.start(services, actor, recipients, body.mode, body.name)
         conversation_id, created, message, duplicate, feedback = (opened.conversation_id, opened.created, None,
                                                                   False, opened.feedback)
-        if not created:
-            response.status_code = 200
+        new_or_not(response, created)
     async with services.db.read() as conn:
         described = await queries.describe_one(conn, actor, conversation_id)
     return StartedOut.model_validate({"conversation": described, "created": created, "message": message,

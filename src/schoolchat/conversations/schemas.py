@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schoolchat.errors import ErrorDetail
 from schoolchat.inputs import Body, Id
 from schoolchat.messages.schemas import FeedbackOut, MessageOut, NewMessage
 from schoolchat.people.selection import Recipients
@@ -26,20 +26,15 @@ class RecipientSelection(Body):
         return Recipients(tuple(self.people), tuple(self.courses), tuple(self.projects))
 
 
-class ErrorOut(BaseModel):
-    code: str
-    message: str
-    details: dict[str, Any] = Field(default_factory=dict)
-
-
 class RecipientOptionsOut(BaseModel):
     scenario: str
     choice_offered: bool = Field(description="Whether to offer 'Group conversation' and 'Individual messages'.")
     modes: list[Mode]
     unique_count: int = Field(description="Distinct recipients, the sender excluded.")
     outcome: str
-    error: ErrorOut | None = Field(default=None, description="Shown at once; sending is not possible.")
-    error_on_send: ErrorOut | None = Field(default=None, description="Shown after a sending attempt (§6.3, last row).")
+    error: ErrorDetail | None = Field(default=None, description="Shown at once; sending is not possible.")
+    error_on_send: ErrorDetail | None = Field(default=None,
+                                              description="Shown after a sending attempt (§6.3, last row).")
     working_hours_notice: str | None = Field(
         None, description="For the people chosen: \"Maria Jensen usually answers between 08:00 and 16:00\" while "
                           "it is outside a teacher's working hours; sending is still possible.")

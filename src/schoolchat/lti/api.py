@@ -103,7 +103,8 @@ async def jwks(services: ServicesDep) -> JSONResponse:
 admin = APIRouter(prefix="/api/admin", tags=["administration"])
 
 
-@admin.get("/lti/tool", response_model=ToolOut, summary="The addresses to register schoolchat with in a platform")
+@admin.get("/lti/tool", response_model=ToolOut, summary="The addresses to register schoolchat with in a platform",
+           responses={404: {"description": "Not an administrator: there is no such page for the caller."}})
 async def tool(request: Request, actor: CurrentActor) -> ToolOut:
     if not actor.is_admin:
         raise not_found("page")

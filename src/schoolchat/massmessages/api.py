@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request, Response
 
 from schoolchat.appstate import state_of
 from schoolchat.auth.deps import MessagingActor
@@ -19,6 +18,7 @@ from schoolchat.policy.massmessaging import may_send_mass
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
+from schoolchat.statuses import new_or_not, nothing_new
 
 router = APIRouter(prefix="/api/mass-messages", tags=["mass messages"])
 
@@ -33,15 +33,18 @@ async def targets(actor: MessagingActor, services: ServicesDep) -> MassTargetsOu
                           roles=["student", "teacher", "admin"])
 
 
-@router.post("", response_model=MassMessageJobOut, status_code=202, dependencies=[per_person(Rule.SENDS)],
+@router.post("", response_model=MassMessageJobOut, status_code=202, responses=nothing_new(MassMessageJobOut),
+             dependencies=[per_person(Rule.SENDS)],
              summary="Send a one-way mass message; delivery continues in the background (follow the job)")
-async def send(body: MassMessageIn, request: Request, actor: MessagingActor, services: ServicesDep) -> JSONResponse:
+async def send(body: MassMessageIn, request: Request, response: Response, actor: MessagingActor,
+               services: ServicesDep) -> MassMessageJobOut:
     accepted = await actions.accept(services, actor, org_ids=body.org_ids, roles=body.roles, body=body.body,
                                     client_message_id=body.client_message_id, urgent=body.urgent)
     state_of(request, "mass_messages", MassMessageWorker).nudge()
     out = MassMessageJobOut.of(accepted.job, duplicate=accepted.duplicate)
-    return JSONResponse(out.model_dump(mode="json"), status_code=202,
-                        headers={"Location": f"/api/mass-messages/{out.id}"})
+    response.headers["Location"] = f"/api/mass-messages/{out.id}"
+    new_or_not(response, not accepted.duplicate, 202)
+    return out
 
 
 @router.get("", response_model=list[MassMessageJobOut], summary="The caller's mass messages, newest first")

@@ -29,6 +29,7 @@ from schoolchat.policy.recipients import Mode
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
+from schoolchat.statuses import new_or_not, nothing_new
 
 router = APIRouter(prefix="/api", tags=["messages"])
 
@@ -42,7 +43,7 @@ class ForwardMessage(Body):
 
 
 def _sent(sent: Sent, response: Response) -> SentOut:
-    response.status_code = 200 if sent.duplicate else 201
+    new_or_not(response, not sent.duplicate)
     return SentOut.model_validate(sent)
 
 
@@ -82,7 +83,7 @@ async def message_reads(conversation_id: Id, message_id: Id, actor: MessagingAct
                     next_after=found[-1].id if limit and len(found) == limit else None)
 
 
-@router.post("/conversations/{conversation_id}/messages", response_model=SentOut, status_code=201,
+@router.post("/conversations/{conversation_id}/messages", response_model=SentOut, status_code=201, responses=nothing_new(SentOut),
              dependencies=[per_person(Rule.SENDS)],
              summary="Send a message (§5.2); a retry with the same client_message_id returns the original (200)")
 async def send(conversation_id: Id, body: NewMessage, actor: MessagingActor, services: ServicesDep,
@@ -107,7 +108,7 @@ async def delete(message_id: Id, actor: MessagingActor, services: ServicesDep) -
     return await actions.delete_own(services, actor, message_id)
 
 
-@router.post("/messages/{message_id}/forward", response_model=SentOut, status_code=201,
+@router.post("/messages/{message_id}/forward", response_model=SentOut, status_code=201, responses=nothing_new(SentOut),
              dependencies=[per_person(Rule.SENDS)],
              summary="Forward a message (§4.3), attributed to its author")
 async def forward(message_id: Id, body: ForwardMessage, actor: MessagingActor, services: ServicesDep,

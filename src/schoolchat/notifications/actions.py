@@ -56,15 +56,21 @@ async def set_school_settings(services: Services, actor: Actor, org_id: int, set
                            details=settings.model_dump())
 
 
-async def subscribe_push(services: Services, actor: Actor, endpoint: str, p256dh: str, auth: str) -> int:
-    """Store a browser's push subscription; an endpoint is one device's, so it moves to whoever subscribes it."""
+async def subscribe_push(services: Services, actor: Actor, endpoint: str, p256dh: str, auth: str
+                         ) -> tuple[int, bool]:
+    """Store a browser's push subscription; an endpoint is one device's, so it moves to whoever subscribes it.
+    Answers its id, and whether the endpoint is new (else its stored subscription was replaced)."""
     async with services.db.write() as tx:
+        stored = (await tx.conn.execute(select(push_subscriptions.c.id)
+                                        .where(push_subscriptions.c.endpoint == endpoint))).scalar_one_or_none()
         await upsert(tx.conn, push_subscriptions, [{"user_id": actor.id, "endpoint": endpoint, "p256dh": p256dh,
                                                      "auth": auth, "created_at": utcnow()}],
                      key=["endpoint"], update=["user_id", "p256dh", "auth", "created_at"])
+        if stored is not None:
+            return stored, False
         subscription_id: int = (await tx.conn.execute(select(push_subscriptions.c.id)
                                                       .where(push_subscriptions.c.endpoint == endpoint))).scalar_one()
-        return subscription_id
+        return subscription_id, True
 
 
 async def unsubscribe_push(services: Services, actor: Actor, endpoint: str) -> None:

@@ -25,6 +25,7 @@ from schoolchat.notifications.schemas import (
 from schoolchat.people.queries import require_administered
 from schoolchat.people.reach import org_tree
 from schoolchat.services import Services, ServicesDep
+from schoolchat.statuses import new_or_not
 from schoolchat.web.pages import page_headers
 
 router = APIRouter(tags=["notifications"])
@@ -81,15 +82,19 @@ async def put_school_settings(org_id: Id, body: SchoolSettingsIn, actor: Current
 
 
 @router.post("/api/push/subscriptions", response_model=PushSubscriptionOut, status_code=201,
+             responses={200: {"model": PushSubscriptionOut, "description": "The endpoint was stored already: its "
+                              "subscription is replaced (an endpoint is one browser's)."}},
              summary="Store this browser's push subscription (PushSubscription.toJSON())")
-async def add_push_subscription(body: PushSubscriptionIn, actor: MessagingActor, services: ServicesDep
-                                ) -> PushSubscriptionOut:
+async def add_push_subscription(body: PushSubscriptionIn, actor: MessagingActor, services: ServicesDep,
+                                response: Response) -> PushSubscriptionOut:
     if not services.settings.vapid_private_key:
         raise ApiError(409, "push_unavailable", text("notifications.ui.push_unavailable"))
     if not (body.endpoint.startswith("https://") or services.settings.push_allow_http):
         raise ApiError(422, "invalid_push_endpoint", text("notifications.push_endpoint_not_https"),
                        {"fields": [{"field": "endpoint", "message": text("notifications.push_endpoint_not_https.field")}]})
-    subscription_id = await actions.subscribe_push(services, actor, body.endpoint, body.keys.p256dh, body.keys.auth)
+    subscription_id, new = await actions.subscribe_push(services, actor, body.endpoint, body.keys.p256dh,
+                                                        body.keys.auth)
+    new_or_not(response, new)
     return PushSubscriptionOut(id=subscription_id, endpoint=body.endpoint)
 
 
@@ -121,7 +126,8 @@ async def unsubscribe_page(token: Annotated[str, Query(max_length=200)], service
     return await _page(services, texts.unsubscribe_confirm(), token)
 
 
-@router.post("/unsubscribe", summary="RFC 8058 one-click unsubscribe: no login, the signed token is the proof")
+@router.post("/unsubscribe", responses={400: {"description": "The unsubscribe link is not valid (`invalid_token`)."}},
+             summary="RFC 8058 one-click unsubscribe: no login, the signed token is the proof")
 async def unsubscribe_now(token: Annotated[str, Query(max_length=200)], services: ServicesDep) -> HTMLResponse:
     await actions.set_preference(services, _user_of(services, token), "off")
     return await _page(services, texts.unsubscribed())

@@ -46,6 +46,8 @@ class PushSubscriptionIn(Body):
     """What ``PushSubscription.toJSON()`` gives in the browser."""
 
     endpoint: str = Field(max_length=2000, pattern=r"^https?://")
+    expirationTime: float | None = Field(None, ge=0, description="when the browser says the subscription ends "
+                                         "(milliseconds since 1970), if ever; not used")
     keys: PushKeys
 
 

@@ -58,7 +58,9 @@ async def export_status(export_id: Id, actor: CurrentActor, services: ServicesDe
 
 @router.get("/privacy/exports/{export_id}/download", response_class=StreamingResponse,
             summary="Download a finished export (a zip) until its link expires",
-            responses={200: {"content": {"application/zip": {}}}})
+            responses={200: {"content": {"application/zip": {}}},
+                       409: {"description": "The export is not finished yet (`export_not_ready`)."},
+                       410: {"description": "The download link has expired (`export_expired`): start a new export."}})
 async def download_export(export_id: Id, actor: CurrentActor, services: ServicesDep) -> StreamingResponse:
     row = await exports.get(services, actor, export_id)
     exports.require_downloadable(row, utcnow())

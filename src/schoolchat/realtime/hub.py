@@ -307,7 +307,11 @@ def _hub(request: Request) -> Hub:
 router = APIRouter(tags=["realtime"])
 
 
-@router.post(f"{PATH}/negotiate", response_model=NegotiateOut, summary="SignalR negotiate (versions 0 and 1); WebSockets is the transport")
+@router.post(f"{PATH}/negotiate", response_model=NegotiateOut,
+             summary="SignalR negotiate (versions 0 and 1); WebSockets is the transport",
+             responses={401: {"description": "No valid credential (the bearer token, `access_token` or the cookie)."},
+                        403: {"description": "A browser page of a foreign origin (`foreign_origin`)."},
+                        429: {"description": "Too many hub connections (`rate_limited`)."}})
 async def negotiate(request: Request) -> JSONResponse:
     hub = _hub(request)
     settings = hub.services.settings

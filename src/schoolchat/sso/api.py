@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 from string import Template
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -77,7 +77,16 @@ async def sign_in_choice(org_id: Id, services: ServicesDep) -> SignInChoice:
     return _choice(provider)
 
 
-@router.get("/sso/{org_id}/login", response_class=RedirectResponse, status_code=302,
+def _page(description: str) -> dict[str, Any]:
+    """An answer to a browser that is a page, not the one error shape (OpenAPI ``responses``)."""
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+PAGES: dict[int | str, dict[str, Any]] = {404: _page("The org signs in with no identity provider of its own: a page saying so."),
+         502: _page("The provider could not be reached: a page saying so.")}
+
+
+@router.get("/sso/{org_id}/login", response_class=RedirectResponse, status_code=302, responses=PAGES,
             summary="Start signing in: a redirect to the org's provider (code flow with PKCE, state and nonce)")
 async def sso_login(org_id: Id, request: Request, services: ServicesDep, relying_party: RelyingPartyDep
                     ) -> Response:
@@ -97,7 +106,9 @@ async def _browser_provider(services: Services, org_id: int) -> IdentityProvider
     return provider or await _notice(services, 404, texts.failed_title(), texts.no_provider())
 
 
-@router.get("/sso/{org_id}/callback", response_class=RedirectResponse, status_code=303,
+@router.get("/sso/{org_id}/callback", response_class=RedirectResponse, status_code=303, responses={
+    **PAGES, 400: _page("The provider's answer was refused (its id_token, state or nonce): a page saying so."),
+    403: _page("Nobody to sign in (no linked person, or deactivated): a page saying why.")},
             summary="The provider's answer: verified, linked to an existing person, and a session cookie made")
 async def sso_callback(org_id: Id, request: Request, services: ServicesDep, relying_party: RelyingPartyDep
                        ) -> Response:

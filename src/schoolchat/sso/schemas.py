@@ -7,12 +7,13 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, field_validator
 
 from schoolchat.i18n.catalog import text
+from schoolchat.inputs import Body
 from schoolchat.sso.policy import LinkBy
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-class IdentityProviderIn(BaseModel):
+class IdentityProviderIn(Body):
     name: str = Field(min_length=1, max_length=100, description='shown as "Sign in with <name>", e.g. Feide')
     issuer: str = Field(min_length=8, max_length=500, description="the provider's issuer URL, exactly as its "
                         "discovery document names it")

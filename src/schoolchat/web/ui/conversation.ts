@@ -197,7 +197,7 @@ export class ConversationView implements View {
     this.showRecipients(c);
     this.write.setNotice(c.working_hours_notice ?? null);
     const closed = c.status !== "open" || this.removed;
-    const notice = this.removed ? t("conversation.removed") : c.status_notice;
+    const notice = this.removed ? t("conversation.removed") : c.status_notice ?? null;
     this.showBanner(closed ? notice : null);
     this.write.setClosed(this.removed ? notice
       : c.status === "closed" ? t("conversation.closed_no_send")
@@ -254,7 +254,7 @@ export class ConversationView implements View {
 
   onEvent(event: HubEvent): void {
     if (event.conversation_id !== this.id) return;
-    const message = event.payload.message as Message | undefined;
+    const message = "message" in event.payload ? (event.payload.message as Message) : undefined;
     switch (event.type) {
       case "message.created":
         if (message) {

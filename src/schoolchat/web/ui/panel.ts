@@ -5,7 +5,7 @@ import { avatar, byId, h, icon, replace, timeLabel } from "./dom";
 import { t, type Key } from "./i18n";
 import { notificationTexts } from "./notifications";
 import { onChange, refresh, showMore, state } from "./state";
-import type { Conversation, HubEvent, Message } from "./types";
+import type { Conversation, HubEvent, Kind, Message } from "./types";
 
 export interface View {
   el: HTMLElement;
@@ -130,7 +130,7 @@ export class Panel {
   }
 
   private item(c: Conversation): HTMLElement {
-    const kindIcon = c.kind === "direct" ? avatar(c.name, null) : h("span", { class: `avatar kind-${c.kind}`, "aria-hidden": "true" }, icon(KIND_ICON[c.kind]));
+    const kindIcon = c.kind === "direct" ? avatar(c.name, null) : h("span", { class: `avatar kind-${c.kind}`, "aria-hidden": "true" }, icon(KIND_ICON[c.kind as Exclude<Kind, "direct">]));
     const unread = c.unread > 0;
     const status = c.status !== "open" ? h("span", { class: "tag" }, c.status === "closed" ? t("status.closed") : t("status.deleted"))
       : c.muted ? h("span", { class: "tag muted" }, notificationTexts.muted) : null;
