@@ -130,12 +130,12 @@ async def open_for_plan(tx: Tx, services: Services, actor: Actor, plan: Plan, na
                        {"user_ids": [person.id for person in disabled]})
     if plan.kind == "group":
         group_name = display_name(name, "conversation name", 200) if name else None
-        conversation_id = await create_conversation(tx, services, kind="group", name=group_name,
-                                                    created_by=actor.id, now=now, member_ids=[actor.id, *reachable])
-        assert conversation_id is not None
+        group_id = await create_conversation(tx, services, kind="group", name=group_name,
+                                             created_by=actor.id, now=now, member_ids=[actor.id, *reachable])
+        assert group_id is not None
         feedback = [{"user_id": p.id, "code": "cannot_participate", "message": texts.cannot_participate(p.name)}
                     for p in disabled]
-        return Opened(conversation_id, True, feedback=feedback)
+        return Opened(group_id, True, feedback=feedback)
     batch_id = await create_conversation(tx, services, kind="individual", name=texts.sent_to(len(reachable)),
                                          created_by=actor.id, now=now, member_ids=[actor.id])
     assert batch_id is not None

@@ -347,7 +347,7 @@ async def mark_read(services: Services, actor: Actor, conversation_id: int, up_t
     newest, so a seq from the future cannot mark messages read before they are written."""
 
     async def target(_: Tx, access: conversation_queries.Access) -> int:
-        newest = access.conversation.last_seq
+        newest: int = access.conversation.last_seq
         return max(access.last_read_seq, newest if up_to_seq is None else min(up_to_seq, newest))
 
     return await _move_cursor(services, actor, conversation_id, target)
@@ -369,6 +369,7 @@ async def mark_message_unread(services: Services, actor: Actor, message_id: int)
         row = await queries.get_visible(conn, actor.id, message_id)
 
     async def target(_: Tx, __: conversation_queries.Access) -> int:
-        return row.seq - 1
+        before: int = row.seq - 1
+        return before
 
     return await _move_cursor(services, actor, row.conversation_id, target)

@@ -105,7 +105,7 @@ async def _file_report(tx: Tx, services: Services, actor: Actor, conversation: A
     reviewers = await queries.route_report(tx.conn, conversation, actor.id, author_ids)
     orgs = await queries.report_orgs(tx.conn, conversation, actor.id)
     now = utcnow()
-    report_id = (await tx.conn.execute(insert(reports).values(
+    report_id: int = (await tx.conn.execute(insert(reports).values(
         conversation_id=conversation.id, message_id=message_id, reporter_id=actor.id,
         reporter_visible=conversation.kind == "direct", reason=reason, category=category, status="open",
         evidence=evidence, created_at=now).returning(reports.c.id))).scalar_one()
@@ -208,7 +208,8 @@ async def restore_conversation(services: Services, actor: Actor, report_id: int)
         await conversation_actions.set_status(tx, services, actor, conversation.id, "open")
         await audit.record(tx, actor, "conversation.restored", "conversation", conversation.id,
                            org_ids=await _conversation_orgs(tx, conversation), details={"report_id": report_id})
-        return conversation.id
+        restored: int = conversation.id
+        return restored
 
 
 async def _report_orgs(tx: Tx, report: Any) -> list[int]:

@@ -16,7 +16,7 @@ from schoolchat.moderation.models import audit_log, audit_log_orgs
 async def record(tx: Tx, actor: Actor | None, action: str, object_type: str, object_id: int | None, *,
                  org_ids: Iterable[int], reason: str | None = None, details: dict[str, Any] | None = None) -> int:
     """Append one row, readable by the admins of ``org_ids`` (the actor's own orgs are always added)."""
-    audit_id = (await tx.conn.execute(insert(audit_log).values(
+    audit_id: int = (await tx.conn.execute(insert(audit_log).values(
         at=utcnow(), actor_id=actor.id if actor else None, action=action, object_type=object_type,
         object_id=object_id, reason=reason, details=details or {}).returning(audit_log.c.id))).scalar_one()
     orgs = sorted(set(org_ids) | set(actor.roles if actor else ()))

@@ -58,12 +58,13 @@ async def insert_user(tx: Tx, *, username: str, password_hash: str, name: str, t
                       avatar_url: str | None = None, email: str | None = None) -> int:
     try:
         async with tx.conn.begin_nested():
-            return (await tx.conn.execute(insert(users).values(
+            user_id: int = (await tx.conn.execute(insert(users).values(
                 username=username, password_hash=password_hash, name=display_name(name, "name"),
                 title=display_name(title, "title") if title else "", avatar_url=avatar_url,
                 email=email.lower() if email else None,
                 created_at=utcnow(),
             ).returning(users.c.id))).scalar_one()
+            return user_id
     except IntegrityError as exc:
         if is_unique_violation(exc):
             raise ApiError(409, "username_taken", "This username is already taken.", {"field": "username"}) from exc
@@ -71,8 +72,9 @@ async def insert_user(tx: Tx, *, username: str, password_hash: str, name: str, t
 
 
 async def insert_org(tx: Tx, *, name: str, kind: str, parent_id: int | None) -> int:
-    return (await tx.conn.execute(insert(orgs).values(name=display_name(name, "name", 200), kind=kind,
-                                                      parent_id=parent_id).returning(orgs.c.id))).scalar_one()
+    org_id: int = (await tx.conn.execute(insert(orgs).values(
+        name=display_name(name, "name", 200), kind=kind, parent_id=parent_id).returning(orgs.c.id))).scalar_one()
+    return org_id
 
 
 async def put_role(tx: Tx, user_id: int, org_id: int, role: str) -> None:
@@ -81,9 +83,10 @@ async def put_role(tx: Tx, user_id: int, org_id: int, role: str) -> None:
 
 
 async def insert_space(tx: Tx, *, kind: str, name: str, org_id: int, description: str = "") -> int:
-    return (await tx.conn.execute(insert(spaces).values(kind=kind, name=display_name(name, "name", 200),
-                                                        org_id=org_id, description=description)
-                                  .returning(spaces.c.id))).scalar_one()
+    space_id: int = (await tx.conn.execute(insert(spaces).values(
+        kind=kind, name=display_name(name, "name", 200), org_id=org_id, description=description)
+        .returning(spaces.c.id))).scalar_one()
+    return space_id
 
 
 async def enroll(tx: Tx, services: Services, space_id: int, user_ids: list[int], role: str, *,
