@@ -11,8 +11,9 @@ from sqlalchemy import insert, update
 
 from schoolchat.auth.actions import insert_token
 from schoolchat.auth.passwords import hash_password
+from schoolchat.kinds import SchoolRole
 from schoolchat.people import actions
-from schoolchat.people.models import SCHOOL_ROLES, communication_rules, users
+from schoolchat.people.models import communication_rules, users
 from schoolchat.services import Services
 
 PASSWORD = "correct horse battery"
@@ -62,7 +63,7 @@ class Factory:
             await tx.conn.execute(insert(communication_rules), [
                 {"org_id": org_id, "sender_role": sender, "recipient_role": recipient, "scope": "same_school"}
                 for org_id in (self.district, self.school, self.other_school)
-                for sender in SCHOOL_ROLES for recipient in SCHOOL_ROLES])
+                for sender in SchoolRole for recipient in SchoolRole])
 
     async def person(self, name: str | None = None, role: str = "student", *, school: int | None = None,
                      messaging_disabled: bool = False) -> Person:

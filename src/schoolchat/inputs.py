@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 # The largest id and seq the tables hold: their columns are INTEGER, 32 bits on PostgreSQL (SQLite's hold 64). A
 # larger number reached the drivers: OverflowError on SQLite above 2^63 − 1, "integer out of range" on PostgreSQL.
@@ -41,6 +41,10 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_whole_number_text)]
 # A position to read from (an event id, a seq, a person id to page after); 0 is before the first.
 Cursor = Annotated[int, Field(ge=0, le=MAX_ID), BeforeValidator(_whole_number_text)]
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_date_time_text)]
+
+
+# An enum field of a body: JSON carries its value as text, which a strict model would refuse for an Enum.
+EnumText = Strict(False)
 
 
 class Body(BaseModel):

@@ -12,6 +12,7 @@ from schoolchat.errors import ApiError
 from schoolchat.i18n.context import set_reader_language
 from schoolchat.i18n.languages import effective
 from schoolchat.inputs import Cursor, Id
+from schoolchat.kinds import SchoolRole
 from schoolchat.people import actions, queries, reach
 from schoolchat.people.schemas import (
     AdminPeoplePage,
@@ -40,7 +41,7 @@ from schoolchat.people.schemas import (
     WorkingHoursOut,
 )
 from schoolchat.policy.admin import may_use_admin_tools
-from schoolchat.policy.communication import ROLES, scope_for
+from schoolchat.policy.communication import scope_for
 from schoolchat.policy.decision import Denied, require
 from schoolchat.policy.working_hours import WorkingHours
 from schoolchat.ratelimit.deps import per_account, per_person
@@ -191,7 +192,7 @@ async def get_rules(org_id: Id, actor: CurrentActor, services: ServicesDep) -> l
         own, in_force = await reach.rules_of(conn, org_id)
     return [RuleOut(sender_role=sender, recipient_role=recipient, scope=scope_for(in_force, sender, recipient),
                     source=("this org" if own else "inherited") if (sender, recipient) in in_force else "default")
-            for sender in ROLES for recipient in ROLES]
+            for sender in SchoolRole for recipient in SchoolRole]
 
 
 @admin.put("/orgs/{org_id}/rules", response_model=list[RuleOut],
