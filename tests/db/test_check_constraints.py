@@ -3,16 +3,14 @@ migrations wrote: same name, same words, in the same order."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import CheckConstraint, create_engine, inspect
 
-from schoolchat.db.migrate import sync_url, upgrade
+from schoolchat.db.migrate import sync_url
 from schoolchat.tables import metadata
-from tests.conftest import DATABASE_KIND, POSTGRES_ADMIN_URL, _postgres_database
+from tests.db.fresh import migrated_database
 
 
 def _words(sql: str) -> list[str]:
@@ -20,10 +18,7 @@ def _words(sql: str) -> list[str]:
 
 
 def test_the_enums_check_constraints_equal_what_the_migrations_created(tmp_path: Path) -> None:
-    run_db = f"schoolchat_checks_{os.getpid()}"
-    url = _postgres_database(run_db) if DATABASE_KIND == "postgresql" else f"sqlite+aiosqlite:///{tmp_path}/checks.db"
-    try:
-        upgrade(url)
+    with migrated_database(tmp_path, "checks") as url:
         engine = create_engine(sync_url(url))
         try:
             with engine.connect() as conn:
@@ -32,12 +27,8 @@ def test_the_enums_check_constraints_equal_what_the_migrations_created(tmp_path:
                             for table in found.get_table_names() for check in found.get_check_constraints(table)}
         finally:
             engine.dispose()
-        declared = {(table.name, str(constraint.name)): _words(str(constraint.sqltext))
-                    for table in metadata.tables.values() for constraint in table.constraints
-                    if isinstance(constraint, CheckConstraint) and _words(str(constraint.sqltext))}
-        assert declared
-        assert {key: migrated.get(key) for key in declared} == declared
-    finally:
-        if DATABASE_KIND == "postgresql":
-            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{run_db}" WITH (FORCE)')
+    declared = {(table.name, str(constraint.name)): _words(str(constraint.sqltext))
+                for table in metadata.tables.values() for constraint in table.constraints
+                if isinstance(constraint, CheckConstraint) and _words(str(constraint.sqltext))}
+    assert declared
+    assert {key: migrated.get(key) for key in declared} == declared
