@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from schoolchat.auth.actor import Actor
-from schoolchat.conversations import actions as conversation_actions
+from schoolchat.conversations import writes as conversation_writes
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
@@ -79,7 +79,7 @@ async def accept(services: Services, actor: Actor, *, org_ids: list[int], roles:
         reached_orgs = queries.subtree(await reach.org_tree(tx.conn), picked)
         total = await queries.count_recipients(tx.conn, reached_orgs, wanted_roles, actor.id)
         now = utcnow()
-        conversation_id = await conversation_actions.create_conversation(
+        conversation_id = await conversation_writes.create_conversation(
             tx, services, kind="mass", name=conversation_name(actor.name), created_by=actor.id, now=now,
             member_ids=[actor.id])
         assert conversation_id is not None
@@ -137,7 +137,7 @@ async def deliver_batch(services: Services, job_id: int, worker: str, lease: tim
              "joined_at": now, "last_read_seq": 0} for user_id in reached], key=["conversation_id", "user_id"])
         name = (await tx.conn.execute(select(conversations.c.name)
                                       .where(conversations.c.id == job.conversation_id))).scalar_one()
-        conversation = conversation_actions.conversation_payload(job.conversation_id, "mass", name, None)
+        conversation = conversation_writes.conversation_payload(job.conversation_id, "mass", name, None)
         for user_id in reached:
             await log.append(tx, services.bus, EventType.CONVERSATION_CREATED,
                              {"conversation": conversation, "member_ids": [user_id]},

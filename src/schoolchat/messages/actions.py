@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from schoolchat.attachments import actions as attachment_actions
 from schoolchat.attachments import queries as attachment_queries
 from schoolchat.auth.actor import Actor
-from schoolchat.conversations import actions as conversation_actions
 from schoolchat.conversations import queries as conversation_queries
+from schoolchat.conversations import writes as conversation_writes
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Tx
 from schoolchat.db.engine import is_unique_violation
@@ -239,7 +239,7 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
         if isinstance(plan, Denied):
             raise plan.error()
         now = utcnow()
-        opened = await conversation_actions.open_for_plan(tx, services, actor, plan, name, now)
+        opened = await conversation_writes.open_for_plan(tx, services, actor, plan, name, now)
         access = await conversation_queries.get_access(tx.conn, actor.id, opened.conversation_id)
         require(may_send(SendFacts(kind=access.kind, status=access.conversation.status,
                                    sender_disabled=False, sender_is_active_member=True, sender_is_creator=True,

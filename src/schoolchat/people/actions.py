@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from schoolchat.auth.actions import revoke_all
 from schoolchat.auth.actor import Actor
 from schoolchat.auth.passwords import hash_off_loop
-from schoolchat.conversations import actions as conversation_actions
 from schoolchat.conversations import queries as conversation_queries
+from schoolchat.conversations import writes as conversation_writes
 from schoolchat.db import Tx
 from schoolchat.db.engine import is_unique_violation
 from schoolchat.db.types import utcnow
@@ -97,7 +97,7 @@ async def enroll(tx: Tx, services: Services, space_id: int, user_ids: list[int],
                  key=["space_id", "user_id"], update=["role"])
     live = await conversation_queries.live_space_conversation(tx.conn, space_id)
     if live is not None:
-        await conversation_actions.add_members(tx, services, live.id, user_ids, by=by, now=utcnow())
+        await conversation_writes.add_members(tx, services, live.id, user_ids, by=by, now=utcnow())
 
 
 async def unenroll(tx: Tx, services: Services, space_id: int, user_id: int, *, by: int | None) -> None:
@@ -106,7 +106,7 @@ async def unenroll(tx: Tx, services: Services, space_id: int, user_id: int, *, b
                                                       space_members.c.user_id == user_id))
     live = await conversation_queries.live_space_conversation(tx.conn, space_id)
     if live is not None:
-        await conversation_actions.remove_members(tx, services, live.id, [user_id], by=by, reason="unenrolled",
+        await conversation_writes.remove_members(tx, services, live.id, [user_id], by=by, reason="unenrolled",
                                                   now=utcnow())
 
 
@@ -265,7 +265,7 @@ async def update_space(services: Services, actor: Actor, space_id: int, changes:
             await tx.conn.execute(update(spaces).where(spaces.c.id == space_id).values(**values))
         live = await conversation_queries.live_space_conversation(tx.conn, space_id)
         if live is not None and "name" in values:
-            await conversation_actions.set_name(tx, services, live.id, values["name"], by=actor.id)
+            await conversation_writes.set_name(tx, services, live.id, values["name"], by=actor.id)
         await _audit_switches(tx, actor, "space", space_id, [org_id], values)
         if "ends_on" in values:
             ends_on = values["ends_on"]
