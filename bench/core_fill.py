@@ -31,7 +31,7 @@ from schoolchat.auth.passwords import hash_password
 from schoolchat.conversations.models import conversations, individual_recipients, memberships
 from schoolchat.db.migrate import sync_url, upgrade
 from schoolchat.messages.models import messages
-from schoolchat.messages.queries import deletion_notice
+from schoolchat.policy.texts import deletion_notice
 from schoolchat.messages.render import preview, render
 from schoolchat.people.models import org_roles, orgs, space_members, spaces, users
 from schoolchat.realtime.events import EventType
