@@ -93,10 +93,10 @@ class Factory:
         async with self.services.db.write() as tx:
             space_id = await actions.insert_space(tx, kind=kind, name=name, org_id=school or self.school)
             if teachers:
-                await actions.enroll(tx, self.services, space_id, [p.id for p in teachers], "teacher", by=None)
+                await actions.enroll(tx, space_id, [p.id for p in teachers], "teacher", by=None)
             student_ids = [p.id for p in students] + list(extra_student_ids)
             if student_ids:
-                await actions.enroll(tx, self.services, space_id, student_ids, "student", by=None)
+                await actions.enroll(tx, space_id, student_ids, "student", by=None)
         return Space(space_id, kind, name, list(teachers), list(students))
 
     async def bulk_students(self, count: int, *, school: int | None = None) -> list[int]:

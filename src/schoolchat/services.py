@@ -18,6 +18,10 @@ class Services:
     db: Database
     bus: Bus
 
+    def __post_init__(self) -> None:
+        # The wiring of the event log: every write transaction carries where its events go.
+        self.db.publish_events_with(self.bus.publish)
+
 
 def services_of(request: Request) -> Services:
     return request.app.state.services

@@ -41,7 +41,7 @@ async def add_participants(services: Services, actor: Actor, conversation_id: in
         await selection.require_rules_allow(tx.conn, actor.id, user_ids)
         summaries = await user_summaries(tx.conn, user_ids)
         disabled = [p for p in summaries.values() if p.messaging_disabled]
-        joined = await writes.add_members(tx, services, conversation_id,
+        joined = await writes.add_members(tx, conversation_id,
                                    [p.id for p in summaries.values() if not p.messaging_disabled],
                                    by=actor.id, now=utcnow())
     feedback = [{"user_id": p.id, "code": "cannot_participate", "message": texts.cannot_participate(p.name)}
@@ -53,7 +53,7 @@ async def leave(services: Services, actor: Actor, conversation_id: int) -> None:
     async with services.db.write() as tx:
         access = await queries.get_access(tx.conn, actor.id, conversation_id)
         require(may_leave(access.kind))
-        await writes.remove_members(tx, services, conversation_id, [actor.id], by=actor.id, reason="left", now=utcnow())
+        await writes.remove_members(tx, conversation_id, [actor.id], by=actor.id, reason="left", now=utcnow())
 
 
 async def rename(services: Services, actor: Actor, conversation_id: int, name: str) -> str:
@@ -61,7 +61,7 @@ async def rename(services: Services, actor: Actor, conversation_id: int, name: s
     async with services.db.write() as tx:
         access = await queries.get_access(tx.conn, actor.id, conversation_id)
         require(may_rename(access.kind))
-        await writes.set_name(tx, services, conversation_id, name, by=actor.id)
+        await writes.set_name(tx, conversation_id, name, by=actor.id)
     return name
 
 
@@ -77,7 +77,7 @@ async def set_closed(services: Services, actor: Actor, conversation_id: int, clo
         wanted = "closed" if closed else "open"
         if conversation.status == wanted:
             return
-        await writes.set_status(tx, services, actor, conversation_id, wanted)
+        await writes.set_status(tx, actor, conversation_id, wanted)
         await audit.record(tx, actor, f"conversation.{'closed' if closed else 'reopened'}", "conversation",
                            conversation_id, org_ids=[])
 
@@ -90,7 +90,7 @@ async def set_muted(services: Services, actor: Actor, conversation_id: int, mute
             return
         await tx.conn.execute(update(memberships).where(memberships.c.conversation_id == conversation_id,
                                                         memberships.c.user_id == actor.id).values(muted=muted))
-        await log.append(tx, services.bus, EventType.CONVERSATION_UPDATED,
+        await log.append(tx, EventType.CONVERSATION_UPDATED,
                          {"conversation_id": conversation_id, "changes": {"muted": muted}, "by": actor.id},
                          conversation_id=conversation_id, user_id=actor.id)
 
@@ -105,4 +105,4 @@ async def start(services: Services, actor: Actor, recipients: Recipients, mode: 
         plan = plan_send(actor.id, people, spaces, mode)
         if isinstance(plan, Denied):
             raise plan.error()
-        return await writes.open_for_plan(tx, services, actor, plan, name, utcnow())
+        return await writes.open_for_plan(tx, actor, plan, name, utcnow())

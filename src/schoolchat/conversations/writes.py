@@ -24,7 +24,6 @@ from schoolchat.policy import texts
 from schoolchat.policy.recipients import Plan
 from schoolchat.realtime import log
 from schoolchat.realtime.events import EventType
-from schoolchat.services import Services
 from schoolchat.validation import display_name
 
 
@@ -47,7 +46,7 @@ def conversation_payload(row_id: int, kind: str, name: str | None, space_id: int
     return {"id": row_id, "kind": kind, "name": name, "space_id": space_id}
 
 
-async def create_conversation(tx: Tx, services: Services, *, kind: str, name: str | None,
+async def create_conversation(tx: Tx, *, kind: str, name: str | None,
                               created_by: int | None, now: datetime, member_ids: Iterable[int],
                               space_id: int | None = None, key: str | None = None) -> int | None:
     """Insert a conversation with its first members; None when a 1:1 for ``key`` already exists."""
@@ -65,20 +64,20 @@ async def create_conversation(tx: Tx, services: Services, *, kind: str, name: st
         await tx.conn.execute(insert(memberships), [
             {"conversation_id": conversation_id, "user_id": user_id, "formal": True, "active": True,
              "joined_at": now, "last_read_seq": 0} for user_id in members])
-    await log.append(tx, services.bus, EventType.CONVERSATION_CREATED,
+    await log.append(tx, EventType.CONVERSATION_CREATED,
                      {"conversation": conversation_payload(conversation_id, kind, name, space_id),
                       "member_ids": members},
                      conversation_id=conversation_id)
     return conversation_id
 
 
-async def get_or_create_direct(tx: Tx, services: Services, a: int, b: int, now: datetime) -> tuple[int, bool]:
+async def get_or_create_direct(tx: Tx, a: int, b: int, now: datetime) -> tuple[int, bool]:
     key = direct_key(a, b)
     existing = await queries.direct_conversation(tx.conn, key)
     if existing is not None:
-        await add_members(tx, services, existing.id, [a, b], by=None, now=now, announce=False)
+        await add_members(tx, existing.id, [a, b], by=None, now=now, announce=False)
         return existing.id, False
-    created = await create_conversation(tx, services, kind="direct", name=None, created_by=a, now=now,
+    created = await create_conversation(tx, kind="direct", name=None, created_by=a, now=now,
                                         member_ids=[a, b], key=key)
     if created is None:  # another request created it a moment ago
         row = await queries.direct_conversation(tx.conn, key)
@@ -87,20 +86,20 @@ async def get_or_create_direct(tx: Tx, services: Services, a: int, b: int, now: 
     return created, True
 
 
-async def get_or_create_space_conversation(tx: Tx, services: Services, space_id: int, kind: str, name: str,
+async def get_or_create_space_conversation(tx: Tx, space_id: int, kind: str, name: str,
                                            created_by: int | None, now: datetime) -> tuple[int, bool]:
     existing = await queries.live_space_conversation(tx.conn, space_id)
     if existing is not None:
         return existing.id, False
     participants = (await tx.conn.execute(select(space_members.c.user_id)
                                           .where(space_members.c.space_id == space_id))).scalars().all()
-    created = await create_conversation(tx, services, kind=kind, name=name, created_by=created_by, now=now,
+    created = await create_conversation(tx, kind=kind, name=name, created_by=created_by, now=now,
                                         member_ids=participants, space_id=space_id)
     assert created is not None
     return created, True
 
 
-async def open_for_plan(tx: Tx, services: Services, actor: Actor, plan: Plan, name: str | None,
+async def open_for_plan(tx: Tx, actor: Actor, plan: Plan, name: str | None,
                         now: datetime) -> Opened:
     """Find or create the conversation(s) a planned send goes into, applying §6.4 to disabled recipients."""
     summaries = await user_summaries(tx.conn, plan.user_ids)
@@ -110,12 +109,12 @@ async def open_for_plan(tx: Tx, services: Services, actor: Actor, plan: Plan, na
         if disabled:
             raise ApiError(403, "recipient_messaging_disabled", texts.cannot_deliver(disabled[0].name),
                            {"user_id": disabled[0].id})
-        conversation_id, created = await get_or_create_direct(tx, services, actor.id, plan.user_ids[0], now)
+        conversation_id, created = await get_or_create_direct(tx, actor.id, plan.user_ids[0], now)
         return Opened(conversation_id, created)
     if plan.kind == "space":
         assert plan.space is not None
         conversation_id, created = await get_or_create_space_conversation(
-            tx, services, plan.space.id, plan.space.kind, plan.space.name, actor.id, now)
+            tx, plan.space.id, plan.space.kind, plan.space.name, actor.id, now)
         return Opened(conversation_id, created)
     if not reachable:
         raise ApiError(403, "recipient_messaging_disabled",
@@ -123,16 +122,16 @@ async def open_for_plan(tx: Tx, services: Services, actor: Actor, plan: Plan, na
                        {"user_ids": [person.id for person in disabled]})
     if plan.kind == "group":
         group_name = display_name(name, "conversation name", 200) if name else None
-        group_id = await create_conversation(tx, services, kind="group", name=group_name,
+        group_id = await create_conversation(tx, kind="group", name=group_name,
                                              created_by=actor.id, now=now, member_ids=[actor.id, *reachable])
         assert group_id is not None
         feedback = [{"user_id": p.id, "code": "cannot_participate", "message": texts.cannot_participate(p.name)}
                     for p in disabled]
         return Opened(group_id, True, feedback=feedback)
-    batch_id = await create_conversation(tx, services, kind="individual", name=texts.sent_to(len(reachable)),
+    batch_id = await create_conversation(tx, kind="individual", name=texts.sent_to(len(reachable)),
                                          created_by=actor.id, now=now, member_ids=[actor.id])
     assert batch_id is not None
-    targets = [(user_id, (await get_or_create_direct(tx, services, actor.id, user_id, now))[0])
+    targets = [(user_id, (await get_or_create_direct(tx, actor.id, user_id, now))[0])
                for user_id in reachable]
     await tx.conn.execute(insert(individual_recipients), [
         {"conversation_id": batch_id, "user_id": user_id, "direct_conversation_id": direct_id}
@@ -141,7 +140,7 @@ async def open_for_plan(tx: Tx, services: Services, actor: Actor, plan: Plan, na
     return Opened(batch_id, True, targets, feedback)
 
 
-async def add_members(tx: Tx, services: Services, conversation_id: int, user_ids: Iterable[int], *, by: int | None,
+async def add_members(tx: Tx, conversation_id: int, user_ids: Iterable[int], *, by: int | None,
                       now: datetime, announce: bool = True, formal: bool = True) -> list[int]:
     """Make these users active members (again); returns those who were not active before.
 
@@ -163,13 +162,13 @@ async def add_members(tx: Tx, services: Services, conversation_id: int, user_ids
         key=["conversation_id", "user_id"],
         update=["formal", "active", "joined_at", "left_at", "removed_by", "last_read_seq"])
     if announce:
-        await log.append(tx, services.bus, EventType.PARTICIPANTS_ADDED,
+        await log.append(tx, EventType.PARTICIPANTS_ADDED,
                          {"conversation_id": conversation_id, "user_ids": joining, "by": by, "formal": formal},
                          conversation_id=conversation_id)
     return joining
 
 
-async def remove_members(tx: Tx, services: Services, conversation_id: int, user_ids: Iterable[int], *,
+async def remove_members(tx: Tx, conversation_id: int, user_ids: Iterable[int], *,
                          by: int | None, reason: str, now: datetime) -> list[int]:
     """Deactivate memberships; the leavers are told on their own channel, the rest on the conversation's."""
     wanted = sorted(set(user_ids))
@@ -182,9 +181,9 @@ async def remove_members(tx: Tx, services: Services, conversation_id: int, user_
     if not leaving:
         return []
     payload = {"conversation_id": conversation_id, "user_ids": sorted(leaving), "by": by, "reason": reason}
-    await log.append(tx, services.bus, EventType.PARTICIPANTS_REMOVED, payload, conversation_id=conversation_id)
+    await log.append(tx, EventType.PARTICIPANTS_REMOVED, payload, conversation_id=conversation_id)
     for user_id in sorted(leaving):
-        await log.append(tx, services.bus, EventType.PARTICIPANTS_REMOVED, payload,
+        await log.append(tx, EventType.PARTICIPANTS_REMOVED, payload,
                          conversation_id=conversation_id, user_id=user_id)
     return sorted(leaving)
 
@@ -193,18 +192,18 @@ _STATUS_EVENTS = {"closed": EventType.CONVERSATION_CLOSED, "open": EventType.CON
                   "deleted": EventType.CONVERSATION_DELETED}
 
 
-async def set_status(tx: Tx, services: Services, actor: Actor, conversation_id: int, status: str) -> None:
+async def set_status(tx: Tx, actor: Actor, conversation_id: int, status: str) -> None:
     """Close, reopen, delete or restore: everyone in the conversation is told who did it."""
     await tx.conn.execute(update(conversations).where(conversations.c.id == conversation_id)
                           .values(status=status, status_changed_by=actor.id, status_changed_at=utcnow()))
-    await log.append(tx, services.bus, _STATUS_EVENTS[status],
+    await log.append(tx, _STATUS_EVENTS[status],
                      {"conversation_id": conversation_id, "by": {"id": actor.id, "name": actor.name}},
                      conversation_id=conversation_id)
 
 
-async def set_name(tx: Tx, services: Services, conversation_id: int, name: str, *, by: int | None) -> None:
+async def set_name(tx: Tx, conversation_id: int, name: str, *, by: int | None) -> None:
     await tx.conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(name=name))
-    await log.append(tx, services.bus, EventType.CONVERSATION_UPDATED,
+    await log.append(tx, EventType.CONVERSATION_UPDATED,
                      {"conversation_id": conversation_id, "changes": {"name": name}, "by": by},
                      conversation_id=conversation_id)
 

@@ -80,10 +80,10 @@ async def accept(services: Services, actor: Actor, *, org_ids: list[int], roles:
         total = await queries.count_recipients(tx.conn, reached_orgs, wanted_roles, actor.id)
         now = utcnow()
         conversation_id = await conversation_writes.create_conversation(
-            tx, services, kind="mass", name=conversation_name(actor.name), created_by=actor.id, now=now,
+            tx, kind="mass", name=conversation_name(actor.name), created_by=actor.id, now=now,
             member_ids=[actor.id])
         assert conversation_id is not None
-        wire = await message_actions.append_message(tx, services, conversation_id, actor, body,
+        wire = await message_actions.append_message(tx, conversation_id, actor, body,
                                                     client_message_id=client_message_id, now=now, forwarded=None)
         job_id = (await tx.conn.execute(insert(jobs).values(
             conversation_id=conversation_id, message_id=wire["id"], sender_id=actor.id, org_ids=picked,
@@ -139,7 +139,7 @@ async def deliver_batch(services: Services, job_id: int, worker: str, lease: tim
                                       .where(conversations.c.id == job.conversation_id))).scalar_one()
         conversation = conversation_writes.conversation_payload(job.conversation_id, "mass", name, None)
         for user_id in reached:
-            await log.append(tx, services.bus, EventType.CONVERSATION_CREATED,
+            await log.append(tx, EventType.CONVERSATION_CREATED,
                              {"conversation": conversation, "member_ids": [user_id]},
                              conversation_id=job.conversation_id, user_id=user_id)
         finished = len(batch) < batch_size
@@ -152,7 +152,7 @@ async def deliver_batch(services: Services, job_id: int, worker: str, lease: tim
         if finished:  # the sender's receipt: how many received it, how many were skipped (§6.4)
             # Everyone has it now: notify them (an urgent one even in quiet hours).
             await enqueue.notify_later(tx, job.message_id, job.conversation_id, now=now, urgent=job.urgent)
-            await log.append(tx, services.bus, EventType.CONVERSATION_UPDATED,
+            await log.append(tx, EventType.CONVERSATION_UPDATED,
                              {"conversation_id": job.conversation_id, "changes": {"receipt": receipt(changed)},
                               "by": None},
                              conversation_id=job.conversation_id, user_id=job.sender_id)

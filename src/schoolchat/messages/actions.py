@@ -36,7 +36,7 @@ from schoolchat.people.selection import Recipients
 from schoolchat.policy import texts
 from schoolchat.policy.decision import Denied, require
 from schoolchat.policy.messages import may_delete_own, may_edit, may_forward
-from schoolchat.policy.messaging import SendFacts, may_send, may_use_messaging, send_feedback
+from schoolchat.policy.messaging import SendFacts, may_send, send_feedback
 from schoolchat.policy.reads import COUNTED_KINDS
 from schoolchat.policy.recipients import Mode, plan_send
 from schoolchat.realtime import log
@@ -93,7 +93,7 @@ _READ_UP_TO = Prepared(
     .values(last_read_seq=bindparam("seq")))
 
 
-async def append_message(tx: Tx, services: Services, conversation_id: int, sender: Actor, body: str, *,
+async def append_message(tx: Tx, conversation_id: int, sender: Actor, body: str, *,
                          client_message_id: str | None, now: datetime, forwarded: Forwarded | None,
                          files: Sequence[Any] = (), copy_of: int | None = None) -> dict[str, Any]:
     """Write one message at the conversation's next ``seq``; the sender's cursor moves past it. ``copy_of``: the
@@ -121,7 +121,7 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, sende
         if forwarded else None,
         "attachments": attached,
     }
-    await log.append(tx, services.bus, EventType.MESSAGE_CREATED, {"conversation_id": conversation_id,
+    await log.append(tx, EventType.MESSAGE_CREATED, {"conversation_id": conversation_id,
                                                                    "message": wire},
                      conversation_id=conversation_id, message_id=message_id)
     if kind != "mass":  # a mass message notifies once its delivery has reached everyone (massmessages.actions)
@@ -129,14 +129,14 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, sende
     return wire
 
 
-async def _fan_out(tx: Tx, services: Services, sender: Actor, original_id: int, targets: Sequence[tuple[int, int]],
+async def _fan_out(tx: Tx, sender: Actor, original_id: int, targets: Sequence[tuple[int, int]],
                    body: str, now: datetime, forwarded: Forwarded | None, files: Sequence[Any] = ()
                    ) -> list[dict[str, Any]]:
     """A message in a "Sent to X people" conversation is also written into each recipient's own 1:1."""
     summaries = await user_summaries(tx.conn, [user_id for user_id, _ in targets])
     for user_id, direct_id in targets:
         if not summaries[user_id].messaging_disabled:
-            await append_message(tx, services, direct_id, sender, body, client_message_id=None, now=now,
+            await append_message(tx, direct_id, sender, body, client_message_id=None, now=now,
                                  forwarded=forwarded, files=files, copy_of=original_id)
     return [{"user_id": user_id, "code": "cannot_deliver", "message": texts.cannot_deliver(summaries[user_id].name)}
             for user_id, _ in targets if summaries[user_id].messaging_disabled]
@@ -196,7 +196,6 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
     """§5.2: send into an existing conversation, with files uploaded beforehand (or without text, with files)."""
     file_ids = _file_ids(attachment_ids, forwarded)
     body = message_body(body, services.settings.max_message_length, allow_empty=bool(file_ids))
-    require(may_use_messaging(actor.messaging_disabled))
 
     async def attempt(tx: Tx) -> Sent:
         access, disabled = await conversation_queries.access_for_send(tx.conn, actor.id, conversation_id)
@@ -210,11 +209,11 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
         )))
         now = utcnow()
         files = await _files(tx, actor, attachment_ids, forwarded)
-        wire = await append_message(tx, services, conversation_id, actor, body,
+        wire = await append_message(tx, conversation_id, actor, body,
                                     client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
         if access.kind == "individual":
             targets = await conversation_queries.individual_targets(tx.conn, conversation_id)
-            feedback = await _fan_out(tx, services, actor, wire["id"], targets, body, now, forwarded, files)
+            feedback = await _fan_out(tx, actor, wire["id"], targets, body, now, forwarded, files)
         else:
             feedback = [{"code": "cannot_receive" if access.kind != "group" else "cannot_participate",
                          "message": text}
@@ -230,7 +229,6 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
     """§5.1: send to a selection of recipients, opening the conversation §6.3 decides on."""
     file_ids = _file_ids(attachment_ids, forwarded)
     body = message_body(body, services.settings.max_message_length, allow_empty=bool(file_ids))
-    require(may_use_messaging(actor.messaging_disabled))
 
     async def attempt(tx: Tx) -> Sent:
         chosen_people, spaces = await selection.resolve(tx.conn, actor.id, recipients.people, recipients.courses,
@@ -239,17 +237,18 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
         if isinstance(plan, Denied):
             raise plan.error()
         now = utcnow()
-        opened = await conversation_writes.open_for_plan(tx, services, actor, plan, name, now)
+        opened = await conversation_writes.open_for_plan(tx, actor, plan, name, now)
         access = await conversation_queries.get_access(tx.conn, actor.id, opened.conversation_id)
         require(may_send(SendFacts(kind=access.kind, status=access.conversation.status,
-                                   sender_disabled=False, sender_is_active_member=True, sender_is_creator=True,
+                                   sender_disabled=actor.messaging_disabled, sender_is_active_member=True,
+                                   sender_is_creator=True,
                                    space_disabled=access.space_disabled)))
         files = await _files(tx, actor, attachment_ids, forwarded)
-        wire = await append_message(tx, services, opened.conversation_id, actor, body,
+        wire = await append_message(tx, opened.conversation_id, actor, body,
                                     client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
         feedback = list(opened.feedback)
         if opened.direct_targets:
-            await _fan_out(tx, services, actor, wire["id"], opened.direct_targets, body, now, forwarded, files)
+            await _fan_out(tx, actor, wire["id"], opened.direct_targets, body, now, forwarded, files)
         elif access.kind in ("course", "project"):
             disabled = await conversation_queries.disabled_members(tx.conn, opened.conversation_id, actor.id)
             feedback += [{"code": "cannot_receive", "message": text}
@@ -275,7 +274,7 @@ async def edit(services: Services, actor: Actor, message_id: int, body: str) -> 
         access = await conversation_queries.get_access(tx.conn, actor.id, row.conversation_id)
         require(may_edit(is_author=row.sender_id == actor.id, deleted=row.deleted_at is not None,
                          conversation_status=access.conversation.status))
-        return await erasure.replace_text(tx, services, row, access.kind, body)
+        return await erasure.replace_text(tx, row, access.kind, body)
 
 
 async def delete_own(services: Services, actor: Actor, message_id: int) -> dict[str, Any]:
@@ -316,16 +315,16 @@ async def _move_cursor(services: Services, actor: Actor, conversation_id: int, t
         counts, total = await conversation_queries.badge(tx.conn, actor.id)
         state = UnreadState(conversation_id, counts.get(conversation_id, 0), total)
         if new_seq != access.last_read_seq:
-            await log.append(tx, services.bus, EventType.UNREAD_CHANGED,
+            await log.append(tx, EventType.UNREAD_CHANGED,
                              {"conversation_id": conversation_id, "read_seq": new_seq, "unread": state.unread,
                               "total": state.total},
                              conversation_id=conversation_id, user_id=actor.id)
-            await _tell_watching_senders(tx, services, access.conversation, actor.id,
+            await _tell_watching_senders(tx, access.conversation, actor.id,
                                          sorted((access.last_read_seq, new_seq)))
     return state
 
 
-async def _tell_watching_senders(tx: Tx, services: Services, conversation: Any, reader_id: int,
+async def _tell_watching_senders(tx: Tx, conversation: Any, reader_id: int,
                                  moved: list[int]) -> None:
     """A cursor moved across messages whose senders see read counts: tell each sender which of theirs changed.
 
@@ -337,7 +336,7 @@ async def _tell_watching_senders(tx: Tx, services: Services, conversation: Any, 
         return
     watched = await reads.watched_between(tx.conn, conversation, reader_id, moved[0], moved[1])
     for sender_id, message_ids in watched.items():
-        await log.append(tx, services.bus, EventType.READS_CHANGED,
+        await log.append(tx, EventType.READS_CHANGED,
                          {"conversation_id": conversation.id, "message_ids": message_ids[:reads.MAX_COUNTED]},
                          conversation_id=conversation.id, user_id=sender_id)
 

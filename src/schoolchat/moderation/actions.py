@@ -70,7 +70,7 @@ async def remove_participant(services: Services, actor: Actor, conversation_id: 
         facts = await queries.moderator_facts(tx.conn, actor, access)
         require(may_remove_participant(facts, kind=access.kind, target_formal=target.formal,
                                        target_is_self=user_id == actor.id))
-        await conversation_writes.remove_members(tx, services, conversation_id, [user_id], by=actor.id,
+        await conversation_writes.remove_members(tx, conversation_id, [user_id], by=actor.id,
                                                   reason="removed", now=utcnow())
         await audit.record(tx, actor, "participant.removed", "conversation", conversation_id,
                            org_ids=await _conversation_orgs(tx, access.conversation), reason=reason,
@@ -115,7 +115,7 @@ async def _file_report(tx: Tx, services: Services, actor: Actor, conversation: A
         await tx.conn.execute(insert(report_reviewers), [{"report_id": report_id, "user_id": reviewer}
                                                          for reviewer in reviewers])
     for reviewer in reviewers:
-        await log.append(tx, services.bus, EventType.REPORT_CREATED,
+        await log.append(tx, EventType.REPORT_CREATED,
                          {"report_id": report_id, "category": category}, user_id=reviewer)
     if category == "self_harm":
         leads = set(await safeguarding_queries.leads_of(tx.conn, orgs)) & set(reviewers)
@@ -134,7 +134,7 @@ async def open_report(services: Services, actor: Actor, report_id: int) -> None:
         member = (await tx.conn.execute(select(memberships.c.active).where(
             memberships.c.conversation_id == report.conversation_id, memberships.c.user_id == actor.id))).first()
         if member is None or not member.active:
-            await conversation_writes.add_members(tx, services, report.conversation_id, [actor.id], by=actor.id,
+            await conversation_writes.add_members(tx, report.conversation_id, [actor.id], by=actor.id,
                                                    now=utcnow(), formal=False)
         await audit.record(tx, actor, "report.opened", "report", report_id,
                            org_ids=await _report_orgs(tx, report),
@@ -191,7 +191,7 @@ async def delete_conversation(services: Services, actor: Actor, conversation_id:
         staff_here = await conversation_queries.is_staff_in(tx.conn, actor, access.conversation.space_id)
         require(may_delete_conversation(access.kind, access.conversation.status, staff_here=staff_here,
                                         confirmed=confirmed))
-        await conversation_writes.set_status(tx, services, actor, conversation_id, "deleted")
+        await conversation_writes.set_status(tx, actor, conversation_id, "deleted")
         await audit.record(tx, actor, "conversation.deleted", "conversation", conversation_id,
                            org_ids=await _conversation_orgs(tx, access.conversation), reason=reason)
 
@@ -205,7 +205,7 @@ async def restore_conversation(services: Services, actor: Actor, report_id: int)
         live = (await conversation_queries.live_space_conversation(tx.conn, conversation.space_id)
                 if conversation.space_id is not None else None)
         require(may_restore_conversation(conversation.status, newer_live_exists=live is not None))
-        await conversation_writes.set_status(tx, services, actor, conversation.id, "open")
+        await conversation_writes.set_status(tx, actor, conversation.id, "open")
         await audit.record(tx, actor, "conversation.restored", "conversation", conversation.id,
                            org_ids=await _conversation_orgs(tx, conversation), details={"report_id": report_id})
         restored: int = conversation.id

@@ -89,7 +89,7 @@ async def insert_space(tx: Tx, *, kind: str, name: str, org_id: int, description
     return space_id
 
 
-async def enroll(tx: Tx, services: Services, space_id: int, user_ids: list[int], role: str, *,
+async def enroll(tx: Tx, space_id: int, user_ids: list[int], role: str, *,
                  by: int | None) -> None:
     """Put people in a course or project (or change their role); they join its live conversation at once."""
     await upsert(tx.conn, space_members, [{"space_id": space_id, "user_id": user_id, "role": role}
@@ -97,20 +97,20 @@ async def enroll(tx: Tx, services: Services, space_id: int, user_ids: list[int],
                  key=["space_id", "user_id"], update=["role"])
     live = await conversation_queries.live_space_conversation(tx.conn, space_id)
     if live is not None:
-        await conversation_writes.add_members(tx, services, live.id, user_ids, by=by, now=utcnow())
+        await conversation_writes.add_members(tx, live.id, user_ids, by=by, now=utcnow())
 
 
-async def unenroll(tx: Tx, services: Services, space_id: int, user_id: int, *, by: int | None) -> None:
+async def unenroll(tx: Tx, space_id: int, user_id: int, *, by: int | None) -> None:
     """Take someone out of a course or project; they leave its live conversation at once."""
     await tx.conn.execute(delete(space_members).where(space_members.c.space_id == space_id,
                                                       space_members.c.user_id == user_id))
     live = await conversation_queries.live_space_conversation(tx.conn, space_id)
     if live is not None:
-        await conversation_writes.remove_members(tx, services, live.id, [user_id], by=by, reason="unenrolled",
+        await conversation_writes.remove_members(tx, live.id, [user_id], by=by, reason="unenrolled",
                                                   now=utcnow())
 
 
-async def deactivate(tx: Tx, services: Services, user_ids: Sequence[int]) -> list[int]:
+async def deactivate(tx: Tx, user_ids: Sequence[int]) -> list[int]:
     """The one way a person stops being able to use the service (an admin's switch, the roster import): marked
     inactive, every session ended, so their sockets close at once in every process. Returns who was active."""
     ended: list[int] = []
@@ -119,7 +119,7 @@ async def deactivate(tx: Tx, services: Services, user_ids: Sequence[int]) -> lis
             update(users).where(users.c.id.in_(user_ids[chunk:chunk + 500]), users.c.is_active.is_(True))
             .values(is_active=False).returning(users.c.id))).scalars().all()
     for user_id in ended:
-        await revoke_all(tx, services.bus, user_id)
+        await revoke_all(tx, user_id)
     return ended
 
 
@@ -199,9 +199,9 @@ async def update_user(services: Services, actor: Actor, user_id: int, changes: d
         if changes:
             await tx.conn.execute(update(users).where(users.c.id == user_id).values(**changes))
         if deactivating:
-            await deactivate(tx, services, [user_id])
+            await deactivate(tx, [user_id])
         elif "password_hash" in values:
-            await revoke_all(tx, services.bus, user_id)
+            await revoke_all(tx, user_id)
         await _audit_switches(tx, actor, "user", user_id, await _orgs_of(tx, user_id), values)
 
 
@@ -265,7 +265,7 @@ async def update_space(services: Services, actor: Actor, space_id: int, changes:
             await tx.conn.execute(update(spaces).where(spaces.c.id == space_id).values(**values))
         live = await conversation_queries.live_space_conversation(tx.conn, space_id)
         if live is not None and "name" in values:
-            await conversation_writes.set_name(tx, services, live.id, values["name"], by=actor.id)
+            await conversation_writes.set_name(tx, live.id, values["name"], by=actor.id)
         await _audit_switches(tx, actor, "space", space_id, [org_id], values)
         if "ends_on" in values:
             ends_on = values["ends_on"]
@@ -292,6 +292,6 @@ async def set_space_member(services: Services, actor: Actor, space_id: int, user
         await _require_org_admin(tx, actor, await _space_org(tx, space_id), "course or project")
         require(may_enrol(actor.roles, await queries.user_org_chains(tx.conn, user_id)))
         if role is None:
-            await unenroll(tx, services, space_id, user_id, by=actor.id)
+            await unenroll(tx, space_id, user_id, by=actor.id)
         else:
-            await enroll(tx, services, space_id, [user_id], role, by=actor.id)
+            await enroll(tx, space_id, [user_id], role, by=actor.id)

@@ -97,9 +97,9 @@ async def seed(services: Services) -> list[DemoPerson]:
         space_ids = {}
         for name, kind, school, teachers, students in SPACES:
             space_ids[name] = await actions.insert_space(tx, kind=kind, name=name, org_id=schools[school])
-            await actions.enroll(tx, services, space_ids[name], [ids[u] for u in teachers], "teacher", by=None)
+            await actions.enroll(tx, space_ids[name], [ids[u] for u in teachers], "teacher", by=None)
             student_ids = [ids[u] for u in students] + (extra if name == LARGE_COURSE else [])
-            await actions.enroll(tx, services, space_ids[name], student_ids, "student", by=None)
+            await actions.enroll(tx, space_ids[name], student_ids, "student", by=None)
     await _seed_conversations(services, ids, space_ids)
     return list(PEOPLE)
 

@@ -76,7 +76,7 @@ async def _tombstone(tx: Tx, services: Services, user_id: int, now: datetime) ->
     await tx.conn.execute(update(users).where(users.c.id == user_id).values(
         name=texts.FORMER_USER, title="", avatar_url=None, username=f"erased-{user_id}", password_hash="",
         email=None, working_hours=None, mass_messaging=False, language=None, erased_at=now))
-    await people_actions.deactivate(tx, services, [user_id])
+    await people_actions.deactivate(tx, [user_id])
     for table in (push_subscriptions, notification_preferences):  # nothing is sent to them any more
         await tx.conn.execute(delete(table).where(table.c.user_id == user_id))
     await tx.conn.execute(delete(roster_ids).where(roster_ids.c.kind.in_(("user", "enrollment")),

@@ -15,7 +15,6 @@ from schoolchat.db import Tx
 from schoolchat.db.event_order import lock_event_order
 from schoolchat.db.prepared import Later, Prepared
 from schoolchat.db.types import utcnow
-from schoolchat.realtime.bus import Bus
 from schoolchat.realtime.events import Event, EventType, for_log
 from schoolchat.realtime.membership import Membership
 from schoolchat.realtime.models import events
@@ -37,7 +36,6 @@ class _Pending:
 
 async def append(
     tx: Tx,
-    bus: Bus,
     type: EventType,
     payload: dict[str, Any],
     *,
@@ -51,8 +49,12 @@ async def append(
     can replace that content when the message is edited or deleted.
 
     The rows are written as the transaction's last statements (see ``db.event_order``), so event ids commit in
-    increasing order and "everything after id N" never skips an event that committed late.
+    increasing order and "everything after id N" never skips an event that committed late. They are published
+    where the transaction says (``Tx.publish``, the bus the Database was wired to).
     """
+    publish = tx.publish
+    if publish is None:
+        raise RuntimeError("This database publishes no events: wire it into Services with a bus first.")
     if not tx.outbox:
         written: list[tuple[_Pending, datetime, Later]] = []
 
@@ -65,7 +67,7 @@ async def append(
                     message_id=item.message_id, payload=item.payload, created_at=now)))
 
         async def _publish() -> None:
-            await bus.publish([Event(row.scalar(), item.type, item.conversation_id, item.user_id, item.payload, at)
+            await publish([Event(row.scalar(), item.type, item.conversation_id, item.user_id, item.payload, at)
                                for item, at, row in written])
 
         tx.on_before_commit(_write)

@@ -257,7 +257,7 @@ async def _apply_users(services: Services, roster: Roster, mapping: _Mapping, or
                         **email))
                     result.updated["users"] += 1
                 result.deactivated["users"] += not _active(user)
-            await actions.deactivate(tx, services, [local[u.sourced_id] for u in chunk
+            await actions.deactivate(tx, [local[u.sourced_id] for u in chunk
                                                     if u not in new and not _active(u)])
             imported = [local[u.sourced_id] for u in chunk]  # roles in roster orgs follow the file; others stay
             await tx.conn.execute(delete(org_roles).where(org_roles.c.user_id.in_(imported),
@@ -291,7 +291,7 @@ async def _apply_classes(services: Services, roster: Roster, mapping: _Mapping, 
                     members = (await tx.conn.execute(select(space_members.c.user_id).where(
                         space_members.c.space_id == local[cls.sourced_id]))).scalars().all()
                     for user_id in members:
-                        await actions.unenroll(tx, services, local[cls.sourced_id], user_id, by=by)
+                        await actions.unenroll(tx, local[cls.sourced_id], user_id, by=by)
                     result.deactivated["classes"] += 1
             await _remember(tx, "class", [{"sourced_id": c.sourced_id, "local_id": local[c.sourced_id],
                                            "deleted": c.deleted} for c in chunk])
@@ -329,7 +329,7 @@ async def _apply_enrollments(services: Services, roster: Roster, mapping: _Mappi
         async with services.db.write() as tx:
             for sourced_id, space, user in chunk:
                 if space is not None and user is not None and (space, user) not in keep:
-                    await actions.unenroll(tx, services, space, user, by=by)
+                    await actions.unenroll(tx, space, user, by=by)
                 result.deactivated["enrollments"] += sourced_id not in wanted
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for space, user, role in wanted.values():
@@ -349,7 +349,7 @@ async def _apply_enrollments(services: Services, roster: Roster, mapping: _Mappi
             for (space, role), members in batch:
                 joining = [user for user in dict.fromkeys(members) if (space, user, role) not in current]
                 if joining:
-                    await actions.enroll(tx, services, space, joining, role, by=by)
+                    await actions.enroll(tx, space, joining, role, by=by)
         done += sum(len(members) for _, members in batch)
         await progress("enrollments", min(done, total), total)
     result.created["enrollments"] += sum(1 for s in wanted if s not in before)
