@@ -7,12 +7,12 @@ The building blocks they compose, which take a ``Tx``, are in ``conversations.wr
 
 from sqlalchemy import update
 
+from schoolchat import audit
 from schoolchat.auth.actor import Actor
 from schoolchat.conversations import queries, writes
 from schoolchat.conversations.models import memberships
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
-from schoolchat.moderation import audit
 from schoolchat.people import selection
 from schoolchat.people.queries import user_summaries, visible_people
 from schoolchat.people.selection import Recipients

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from schoolchat import audit
 from schoolchat.attachments import actions as attachment_actions
 from schoolchat.auth.actor import Actor
 from schoolchat.conversations import queries as conversation_queries
@@ -16,7 +17,7 @@ from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
 from schoolchat.messages import erasure
 from schoolchat.messages import queries as message_queries
-from schoolchat.moderation import audit, queries
+from schoolchat.moderation import queries
 from schoolchat.moderation.models import report_reviewers, reports
 from schoolchat.notifications import enqueue
 from schoolchat.notifications.jobs import channels

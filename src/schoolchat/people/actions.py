@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from schoolchat import audit
 from schoolchat.auth.actions import revoke_all
 from schoolchat.auth.actor import Actor
 from schoolchat.auth.passwords import hash_off_loop
@@ -22,7 +23,6 @@ from schoolchat.db.engine import is_unique_violation
 from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import upsert
 from schoolchat.errors import ApiError
-from schoolchat.moderation import audit
 from schoolchat.people import queries
 from schoolchat.people.models import communication_rules, org_roles, orgs, space_members, spaces, users
 from schoolchat.policy.admin import may_administer_user, may_enrol, may_grant

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
+from schoolchat import audit
 from schoolchat.attachments import actions as attachment_actions
 from schoolchat.auth.actor import Actor
 from schoolchat.db import Tx
@@ -24,7 +25,6 @@ from schoolchat.errors import not_found
 from schoolchat.messages import erasure
 from schoolchat.messages import queries as message_queries
 from schoolchat.messages.models import messages
-from schoolchat.moderation import audit
 from schoolchat.moderation.models import reports
 from schoolchat.notifications.models import notification_preferences, push_subscriptions
 from schoolchat.people import actions as people_actions

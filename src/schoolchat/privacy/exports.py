@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from schoolchat import audit
 from schoolchat.attachments import actions as attachment_actions
 from schoolchat.attachments.storage import new_key
 from schoolchat.auth.actor import Actor
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError, not_found
-from schoolchat.moderation import audit
 from schoolchat.people import queries as people_queries
 from schoolchat.policy.admin import may_administer_user
 from schoolchat.policy.decision import require

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
+from schoolchat import audit
 from schoolchat.attachments import actions as attachment_actions
 from schoolchat.attachments.models import evidence_attachments
 from schoolchat.auth.actor import Actor
@@ -23,7 +24,6 @@ from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
 from schoolchat.messages import erasure
-from schoolchat.moderation import audit
 from schoolchat.moderation.models import reports
 from schoolchat.people import queries as people_queries
 from schoolchat.people.models import orgs

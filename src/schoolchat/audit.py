@@ -1,4 +1,8 @@
-"""Appending to the audit log: who did what, when, to what, and why. Rows are never changed or removed."""
+"""Appending to the audit log: who did what, when, to what, and why. Rows are never changed or removed.
+
+A building block of every domain's administrative actions (conversations, people, sso, lti, privacy, …), so it
+sits beside them rather than inside ``moderation``, which reads the log (its tables are in ``moderation.models``).
+"""
 
 from __future__ import annotations
 
