@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from schoolchat.attachments import actions as attachment_actions
 from schoolchat.attachments import queries as attachment_queries
+from schoolchat.attachments import writes as attachment_writes
 from schoolchat.auth.actor import Actor
 from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations import writes as conversation_writes
@@ -109,7 +109,7 @@ async def append_message(tx: Tx, conversation_id: int, sender: Actor, body: str,
                            "created_at": now, "forwarded_from_id": forwarded.message_id if forwarded else None,
                            "forwarded_from_name": forwarded.sender_name if forwarded else None,
                            "copy_of_id": copy_of}))
-    attached = await attachment_actions.link(tx, message_id, files)
+    attached = await attachment_writes.link(tx, message_id, files)
     await search_index.index_message(tx, message_id, conversation_id, kind, body, names, new=True)
     await _READ_UP_TO.later(tx, conversation_id=conversation_id, user_id=sender.id, seq=seq)
     wire = {
@@ -164,7 +164,7 @@ async def _files(tx: Tx, actor: Actor, attachment_ids: Sequence[int], forwarded:
     """The files a send carries: a forwarded message's own, or the sender's uploads not sent yet."""
     if forwarded is not None:
         return await attachment_queries.by_ids(tx.conn, forwarded.attachment_ids)
-    return await attachment_actions.claim(tx, actor, attachment_ids)
+    return await attachment_writes.claim(tx, actor, attachment_ids)
 
 
 def _file_ids(attachment_ids: Sequence[int], forwarded: Forwarded | None) -> tuple[int, ...]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
-from schoolchat.attachments import actions as attachment_actions
+from schoolchat.attachments import writes as attachment_writes
 from schoolchat.conversations.models import conversations
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
@@ -64,7 +64,7 @@ async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: i
     )).scalars().all())
     if not ids:
         return {}
-    await attachment_actions.discard_for_messages(tx, services, ids)
+    await attachment_writes.discard_for_messages(tx, services, ids)
     await versions.forget(tx, ids)
     await search_index.forget_messages(tx, ids)
     wires = [queries.to_wire(row) for row in await queries.by_ids(tx.conn, ids)]

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from schoolchat import audit
-from schoolchat.attachments import actions as attachment_actions
+from schoolchat.attachments import writes as attachment_writes
 from schoolchat.auth.actor import Actor
 from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations import writes as conversation_writes
@@ -110,7 +110,7 @@ async def _file_report(tx: Tx, services: Services, actor: Actor, conversation: A
         conversation_id=conversation.id, message_id=message_id, reporter_id=actor.id,
         reporter_visible=conversation.kind == "direct", reason=reason, category=category, status="open",
         evidence=evidence, created_at=now).returning(reports.c.id))).scalar_one()
-    await attachment_actions.hold_as_evidence(tx, report_id, [
+    await attachment_writes.hold_as_evidence(tx, report_id, [
         file["id"] for message in evidence["messages"] for file in message["attachments"]])
     if reviewers:
         await tx.conn.execute(insert(report_reviewers), [{"report_id": report_id, "user_id": reviewer}

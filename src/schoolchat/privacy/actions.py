@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from schoolchat import audit
-from schoolchat.attachments import actions as attachment_actions
+from schoolchat.attachments import writes as attachment_writes
 from schoolchat.auth.actor import Actor
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
@@ -81,7 +81,7 @@ async def _tombstone(tx: Tx, services: Services, user_id: int, now: datetime) ->
         await tx.conn.execute(delete(table).where(table.c.user_id == user_id))
     await tx.conn.execute(delete(roster_ids).where(roster_ids.c.kind.in_(("user", "enrollment")),
                                                    roster_ids.c.local_id == user_id))
-    await attachment_actions.discard_unsent_of(tx, services, user_id)
+    await attachment_writes.discard_unsent_of(tx, services, user_id)
     await exports.discard_of(tx, services, user_id)
     await _rename_in_forwards(tx, user_id)
 
@@ -174,7 +174,7 @@ async def _release(tx: Tx, services: Services, erasure_id: int, report_id: int, 
     if report.reporter_id == user_id:
         changes["reason"] = ""
     await tx.conn.execute(update(reports).where(reports.c.id == report_id).values(**changes))
-    await attachment_actions.release_evidence(tx, services, report_id, files)
+    await attachment_writes.release_evidence(tx, services, report_id, files)
     await tx.conn.execute(update(legal_holds).where(legal_holds.c.erasure_id == erasure_id,
                                                     legal_holds.c.report_id == report_id)
                           .values(released_at=utcnow()))
