@@ -1,16 +1,12 @@
-"""Administration of people, organisations, courses and projects.
-
-Enrolment drives conversation membership: joining a course or project joins its live conversation, leaving it
-leaves the conversation, in the same transaction.
+"""Public actions on people, organisations, courses and projects: each takes ``services`` and opens its own
+transaction. The building blocks they compose, which take a ``Tx``, are in ``people.writes``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from schoolchat import audit
 from schoolchat.auth.actions import revoke_all
@@ -19,12 +15,9 @@ from schoolchat.auth.passwords import hash_off_loop
 from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations import writes as conversation_writes
 from schoolchat.db import Tx
-from schoolchat.db.engine import is_unique_violation
-from schoolchat.db.types import utcnow
-from schoolchat.db.upsert import upsert
 from schoolchat.errors import ApiError
-from schoolchat.people import queries
-from schoolchat.people.models import communication_rules, org_roles, orgs, space_members, spaces, users
+from schoolchat.people import queries, writes
+from schoolchat.people.models import communication_rules, org_roles, orgs, spaces, users
 from schoolchat.policy.admin import may_administer_user, may_enrol, may_grant
 from schoolchat.policy.decision import require
 from schoolchat.policy.working_hours import WorkingHours, may_set_working_hours
@@ -51,85 +44,10 @@ async def _space_org(tx: Tx, space_id: int) -> int:
     return org_id
 
 
-# ---- building blocks (also used by the demo seed and the command line) ----------------------------------------
-
-
-async def insert_user(tx: Tx, *, username: str, password_hash: str, name: str, title: str = "",
-                      avatar_url: str | None = None, email: str | None = None) -> int:
-    try:
-        async with tx.conn.begin_nested():
-            user_id: int = (await tx.conn.execute(insert(users).values(
-                username=username, password_hash=password_hash, name=display_name(name, "name"),
-                title=display_name(title, "title") if title else "", avatar_url=avatar_url,
-                email=email.lower() if email else None,
-                created_at=utcnow(),
-            ).returning(users.c.id))).scalar_one()
-            return user_id
-    except IntegrityError as exc:
-        if is_unique_violation(exc):
-            raise ApiError(409, "username_taken", "This username is already taken.", {"field": "username"}) from exc
-        raise
-
-
-async def insert_org(tx: Tx, *, name: str, kind: str, parent_id: int | None) -> int:
-    org_id: int = (await tx.conn.execute(insert(orgs).values(
-        name=display_name(name, "name", 200), kind=kind, parent_id=parent_id).returning(orgs.c.id))).scalar_one()
-    return org_id
-
-
-async def put_role(tx: Tx, user_id: int, org_id: int, role: str) -> None:
-    await upsert(tx.conn, org_roles, [{"user_id": user_id, "org_id": org_id, "role": role}],
-                 key=["user_id", "org_id"], update=["role"])
-
-
-async def insert_space(tx: Tx, *, kind: str, name: str, org_id: int, description: str = "") -> int:
-    space_id: int = (await tx.conn.execute(insert(spaces).values(
-        kind=kind, name=display_name(name, "name", 200), org_id=org_id, description=description)
-        .returning(spaces.c.id))).scalar_one()
-    return space_id
-
-
-async def enroll(tx: Tx, space_id: int, user_ids: list[int], role: str, *,
-                 by: int | None) -> None:
-    """Put people in a course or project (or change their role); they join its live conversation at once."""
-    await upsert(tx.conn, space_members, [{"space_id": space_id, "user_id": user_id, "role": role}
-                                          for user_id in user_ids],
-                 key=["space_id", "user_id"], update=["role"])
-    live = await conversation_queries.live_space_conversation(tx.conn, space_id)
-    if live is not None:
-        await conversation_writes.add_members(tx, live.id, user_ids, by=by, now=utcnow())
-
-
-async def unenroll(tx: Tx, space_id: int, user_id: int, *, by: int | None) -> None:
-    """Take someone out of a course or project; they leave its live conversation at once."""
-    await tx.conn.execute(delete(space_members).where(space_members.c.space_id == space_id,
-                                                      space_members.c.user_id == user_id))
-    live = await conversation_queries.live_space_conversation(tx.conn, space_id)
-    if live is not None:
-        await conversation_writes.remove_members(tx, live.id, [user_id], by=by, reason="unenrolled",
-                                                  now=utcnow())
-
-
-async def deactivate(tx: Tx, user_ids: Sequence[int]) -> list[int]:
-    """The one way a person stops being able to use the service (an admin's switch, the roster import): marked
-    inactive, every session ended, so their sockets close at once in every process. Returns who was active."""
-    ended: list[int] = []
-    for chunk in range(0, len(user_ids), 500):
-        ended += (await tx.conn.execute(
-            update(users).where(users.c.id.in_(user_ids[chunk:chunk + 500]), users.c.is_active.is_(True))
-            .values(is_active=False).returning(users.c.id))).scalars().all()
-    for user_id in ended:
-        await revoke_all(tx, user_id)
-    return ended
-
-
-# ---- public actions ------------------------------------------------------------------------------------------
-
-
 async def create_org(services: Services, actor: Actor, *, name: str, kind: str, parent_id: int) -> int:
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, parent_id)
-        return await insert_org(tx, name=name, kind=kind, parent_id=parent_id)
+        return await writes.insert_org(tx, name=name, kind=kind, parent_id=parent_id)
 
 
 # Changes an administrator makes that govern who may talk: each is written to the audit log.
@@ -171,9 +89,9 @@ async def create_user(services: Services, actor: Actor, *, username: str, email:
     password_hash = await hash_off_loop(password, concurrency=services.settings.password_hash_concurrency)
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
-        user_id = await insert_user(tx, username=username, password_hash=password_hash, name=name, title=title,
+        user_id = await writes.insert_user(tx, username=username, password_hash=password_hash, name=name, title=title,
                                     avatar_url=avatar_url, email=email)
-        await put_role(tx, user_id, org_id, role)
+        await writes.put_role(tx, user_id, org_id, role)
         await _audit_role(tx, actor, user_id, org_id, role, None)
         return user_id
 
@@ -199,7 +117,7 @@ async def update_user(services: Services, actor: Actor, user_id: int, changes: d
         if changes:
             await tx.conn.execute(update(users).where(users.c.id == user_id).values(**changes))
         if deactivating:
-            await deactivate(tx, [user_id])
+            await writes.deactivate(tx, [user_id])
         elif "password_hash" in values:
             await revoke_all(tx, user_id)
         await _audit_switches(tx, actor, "user", user_id, await _orgs_of(tx, user_id), values)
@@ -233,7 +151,7 @@ async def set_role(services: Services, actor: Actor, user_id: int, org_id: int, 
             await tx.conn.execute(delete(org_roles).where(org_roles.c.user_id == user_id,
                                                           org_roles.c.org_id == org_id))
         else:
-            await put_role(tx, user_id, org_id, role)
+            await writes.put_role(tx, user_id, org_id, role)
         await _audit_role(tx, actor, user_id, org_id, role, before)
 
 
@@ -249,7 +167,7 @@ async def create_space(services: Services, actor: Actor, *, kind: str, name: str
                        description: str) -> int:
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
-        return await insert_space(tx, kind=kind, name=name, org_id=org_id, description=description)
+        return await writes.insert_space(tx, kind=kind, name=name, org_id=org_id, description=description)
 
 
 async def update_space(services: Services, actor: Actor, space_id: int, changes: dict[str, Any]) -> None:
@@ -292,6 +210,6 @@ async def set_space_member(services: Services, actor: Actor, space_id: int, user
         await _require_org_admin(tx, actor, await _space_org(tx, space_id), "course or project")
         require(may_enrol(actor.roles, await queries.user_org_chains(tx.conn, user_id)))
         if role is None:
-            await unenroll(tx, space_id, user_id, by=actor.id)
+            await writes.unenroll(tx, space_id, user_id, by=actor.id)
         else:
-            await enroll(tx, space_id, [user_id], role, by=actor.id)
+            await writes.enroll(tx, space_id, [user_id], role, by=actor.id)

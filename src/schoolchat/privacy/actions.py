@@ -1,7 +1,7 @@
 """Erasing a person (GDPR Art. 17), and letting evidence under legal hold go once the hold has passed.
 
 An erasure is two steps. At once, in one transaction: the account becomes a tombstone ("Former user", sign-in
-details and roster ids cleared, deactivated through ``people.actions.deactivate``, so sessions and sockets end),
+details and roster ids cleared, deactivated through ``people.writes.deactivate``, so sessions and sockets end),
 the reports whose evidence holds the person's content are put under legal hold, and the audit log records it.
 Then the job erases the person's messages through ``messages.erasure.erase``, ``BATCH`` per transaction (a person
 with 50,000 messages is a hundred short transactions, each holding SQLite's write lock briefly, rather than one
@@ -27,8 +27,8 @@ from schoolchat.messages import queries as message_queries
 from schoolchat.messages.models import messages
 from schoolchat.moderation.models import reports
 from schoolchat.notifications.models import notification_preferences, push_subscriptions
-from schoolchat.people import actions as people_actions
 from schoolchat.people import queries as people_queries
+from schoolchat.people import writes as people_writes
 from schoolchat.people.models import users
 from schoolchat.people.roster.models import roster_ids
 from schoolchat.policy.admin import may_administer_user
@@ -76,7 +76,7 @@ async def _tombstone(tx: Tx, services: Services, user_id: int, now: datetime) ->
     await tx.conn.execute(update(users).where(users.c.id == user_id).values(
         name=texts.FORMER_USER, title="", avatar_url=None, username=f"erased-{user_id}", password_hash="",
         email=None, working_hours=None, mass_messaging=False, language=None, erased_at=now))
-    await people_actions.deactivate(tx, [user_id])
+    await people_writes.deactivate(tx, [user_id])
     for table in (push_subscriptions, notification_preferences):  # nothing is sent to them any more
         await tx.conn.execute(delete(table).where(table.c.user_id == user_id))
     await tx.conn.execute(delete(roster_ids).where(roster_ids.c.kind.in_(("user", "enrollment")),

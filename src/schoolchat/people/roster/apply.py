@@ -10,7 +10,7 @@ by importing the same roster again: what was written is matched and left as it i
 Objects are matched to what an earlier import made by ``sourcedId`` (``roster_ids``), so importing the same
 folder twice changes nothing, and a changed row updates its object. ``status=tobedeleted`` deactivates a user,
 ends an enrollment, and takes everyone out of a class; orgs, courses and sessions are only marked. Classes become
-courses; enrollments go through ``people.actions.enroll``/``unenroll``, so course conversation membership follows
+courses; enrollments go through ``people.writes.enroll``/``unenroll``, so course conversation membership follows
 them. In a ``bulk`` enrollments file, enrollments imported before and missing now have ended.
 
 People made by an import have no password (they cannot log in until an administrator sets one; schools normally
@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import upsert
-from schoolchat.people import actions, reach
+from schoolchat.people import reach, writes
 from schoolchat.people.models import org_roles, orgs, space_members, spaces, users
 from schoolchat.people.roster.files import RosterError
 from schoolchat.people.roster.models import roster_ids
@@ -218,7 +218,7 @@ async def _apply_orgs(tx: Tx, roster: Roster, mapping: _Mapping, result: Importe
                                       .values(name=org.name, kind=org.kind, parent_id=parent_id))
                 result.updated["orgs"] += 1
             else:
-                local[org.sourced_id] = await actions.insert_org(tx, name=org.name, kind=org.kind,
+                local[org.sourced_id] = await writes.insert_org(tx, name=org.name, kind=org.kind,
                                                                  parent_id=parent_id)
                 result.created["orgs"] += 1
             result.deactivated["orgs"] += org.deleted
@@ -257,7 +257,7 @@ async def _apply_users(services: Services, roster: Roster, mapping: _Mapping, or
                         **email))
                     result.updated["users"] += 1
                 result.deactivated["users"] += not _active(user)
-            await actions.deactivate(tx, [local[u.sourced_id] for u in chunk
+            await writes.deactivate(tx, [local[u.sourced_id] for u in chunk
                                                     if u not in new and not _active(u)])
             imported = [local[u.sourced_id] for u in chunk]  # roles in roster orgs follow the file; others stay
             await tx.conn.execute(delete(org_roles).where(org_roles.c.user_id.in_(imported),
@@ -284,14 +284,14 @@ async def _apply_classes(services: Services, roster: Roster, mapping: _Mapping, 
                                           .values(name=cls.title, org_id=org_ids[cls.school]))
                     result.updated["classes"] += 1
                 else:
-                    local[cls.sourced_id] = await actions.insert_space(tx, kind="course", name=cls.title,
+                    local[cls.sourced_id] = await writes.insert_space(tx, kind="course", name=cls.title,
                                                                        org_id=org_ids[cls.school])
                     result.created["classes"] += 1
                 if cls.deleted:
                     members = (await tx.conn.execute(select(space_members.c.user_id).where(
                         space_members.c.space_id == local[cls.sourced_id]))).scalars().all()
                     for user_id in members:
-                        await actions.unenroll(tx, local[cls.sourced_id], user_id, by=by)
+                        await writes.unenroll(tx, local[cls.sourced_id], user_id, by=by)
                     result.deactivated["classes"] += 1
             await _remember(tx, "class", [{"sourced_id": c.sourced_id, "local_id": local[c.sourced_id],
                                            "deleted": c.deleted} for c in chunk])
@@ -329,7 +329,7 @@ async def _apply_enrollments(services: Services, roster: Roster, mapping: _Mappi
         async with services.db.write() as tx:
             for sourced_id, space, user in chunk:
                 if space is not None and user is not None and (space, user) not in keep:
-                    await actions.unenroll(tx, space, user, by=by)
+                    await writes.unenroll(tx, space, user, by=by)
                 result.deactivated["enrollments"] += sourced_id not in wanted
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for space, user, role in wanted.values():
@@ -349,7 +349,7 @@ async def _apply_enrollments(services: Services, roster: Roster, mapping: _Mappi
             for (space, role), members in batch:
                 joining = [user for user in dict.fromkeys(members) if (space, user, role) not in current]
                 if joining:
-                    await actions.enroll(tx, space, joining, role, by=by)
+                    await writes.enroll(tx, space, joining, role, by=by)
         done += sum(len(members) for _, members in batch)
         await progress("enrollments", min(done, total), total)
     result.created["enrollments"] += sum(1 for s in wanted if s not in before)
