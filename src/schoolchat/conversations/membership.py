@@ -25,7 +25,7 @@ class ActiveMembers:
                     memberships.c.conversation_id.in_(conversation_ids), memberships.c.active.is_(True)
                 )
             )
-            for conversation_id, user_id in rows.tuples():
+            for conversation_id, user_id in rows:
                 members[conversation_id].add(user_id)
         return members
 
