@@ -32,8 +32,9 @@ import timing
 from schoolchat.auth.passwords import hash_password
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
-from schoolchat.people import actions as people
-from schoolchat.people.models import SCHOOL_ROLES, communication_rules
+from schoolchat.people import writes as people
+from schoolchat.kinds import SchoolRole
+from schoolchat.people.models import communication_rules
 
 console = Console(width=140)
 HISTORY_MESSAGES = 200
@@ -48,7 +49,7 @@ async def seed(url: str, readers: int) -> list[int]:
         school = await people.insert_org(tx, name="Storm School", kind="school", parent_id=None)
         await tx.conn.execute(insert(communication_rules), [
             {"org_id": school, "sender_role": s, "recipient_role": r, "scope": "same_school"}
-            for s in SCHOOL_ROLES for r in SCHOOL_ROLES])
+            for s in SchoolRole for r in SchoolRole])
         ids = []
         for n in range(readers):
             ids.append(await people.insert_user(tx, username=f"reader{n}", password_hash=password_hash,

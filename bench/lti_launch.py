@@ -33,7 +33,7 @@ from schoolchat.db import Database  # noqa: E402
 from schoolchat.db.migrate import upgrade  # noqa: E402
 from schoolchat.lti.actions import register_platform  # noqa: E402
 from schoolchat.lti.schemas import PlatformIn  # noqa: E402
-from schoolchat.people import actions  # noqa: E402
+from schoolchat.people import writes  # noqa: E402
 from schoolchat.people.roster.models import roster_ids  # noqa: E402
 from schoolchat.realtime.bus import MemoryBus  # noqa: E402
 from schoolchat.services import Services  # noqa: E402
@@ -48,12 +48,12 @@ async def run(database_url: str) -> dict[str, Any]:
     upgrade(database_url)
     db = Database(database_url)
     async with db.write() as tx:
-        school = await actions.insert_org(tx, name="Bench School", kind="school", parent_id=None)
-        admin = await actions.insert_user(tx, username="bench-admin", password_hash="!", name="Bench Admin")
-        teacher = await actions.insert_user(tx, username="bench-teacher", password_hash="!", name="Bench Teacher")
-        await actions.put_role(tx, admin, school, "admin")
-        await actions.put_role(tx, teacher, school, "teacher")
-        course = await actions.insert_space(tx, kind="course", name="Bench course", org_id=school)
+        school = await writes.insert_org(tx, name="Bench School", kind="school", parent_id=None)
+        admin = await writes.insert_user(tx, username="bench-admin", password_hash="!", name="Bench Admin")
+        teacher = await writes.insert_user(tx, username="bench-teacher", password_hash="!", name="Bench Teacher")
+        await writes.put_role(tx, admin, school, "admin")
+        await writes.put_role(tx, teacher, school, "teacher")
+        course = await writes.insert_space(tx, kind="course", name="Bench course", org_id=school)
         await tx.conn.execute(insert(roster_ids), [{"kind": "user", "sourced_id": "u-teacher", "local_id": teacher},
                                                    {"kind": "class", "sourced_id": "class-1", "local_id": course}])
     settings = Settings(database_url=database_url, secret_key="bench-secret-0123456789")

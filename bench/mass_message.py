@@ -29,7 +29,7 @@ from schoolchat.auth.passwords import hash_password
 from schoolchat.config import Settings
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
-from schoolchat.people import actions
+from schoolchat.people import writes
 from schoolchat.people.models import orgs, users
 from schoolchat.people.roster.apply import import_roster
 from schoolchat.realtime.bus import MemoryBus
@@ -50,9 +50,9 @@ async def district_with_sender(services: Services) -> tuple[int, dict[str, str]]
         assert (await import_roster(services, Path(tmp) / "roster")).ok
     async with services.db.write() as tx:
         district = (await tx.conn.execute(select(orgs.c.id).where(orgs.c.kind == "district"))).scalar_one()
-        sender = await actions.insert_user(tx, username="bench.sender", password_hash=hash_password("x" * 12),
+        sender = await writes.insert_user(tx, username="bench.sender", password_hash=hash_password("x" * 12),
                                            name="Bench Sender")
-        await actions.put_role(tx, sender, district, "admin")
+        await writes.put_role(tx, sender, district, "admin")
         await tx.conn.execute(users.update().where(users.c.id == sender).values(mass_messaging=True))
     return district, {"Authorization": f"Bearer {await _token(services, sender)}"}
 

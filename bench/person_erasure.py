@@ -29,7 +29,7 @@ from schoolchat.db.migrate import upgrade
 from schoolchat.db.types import utcnow
 from schoolchat.messages import erasure
 from schoolchat.messages.models import messages
-from schoolchat.people import actions
+from schoolchat.people import writes
 from schoolchat.privacy import actions as privacy_actions
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.realtime.models import events
@@ -42,13 +42,13 @@ CONVERSATIONS = 50
 async def fill(services: Services, count: int) -> tuple[int, int]:
     now = utcnow()
     async with services.db.write() as tx:
-        school = await actions.insert_org(tx, name="Bench School", kind="school", parent_id=None)
-        admin = await actions.insert_user(tx, username="bench.admin", password_hash="", name="Bench Admin")
-        pupil = await actions.insert_user(tx, username="bench.pupil", password_hash="", name="Bench Pupil")
-        peer = await actions.insert_user(tx, username="bench.peer", password_hash="", name="Bench Peer")
-        await actions.put_role(tx, admin, school, "admin")
+        school = await writes.insert_org(tx, name="Bench School", kind="school", parent_id=None)
+        admin = await writes.insert_user(tx, username="bench.admin", password_hash="", name="Bench Admin")
+        pupil = await writes.insert_user(tx, username="bench.pupil", password_hash="", name="Bench Pupil")
+        peer = await writes.insert_user(tx, username="bench.peer", password_hash="", name="Bench Peer")
+        await writes.put_role(tx, admin, school, "admin")
         for user_id in (pupil, peer):
-            await actions.put_role(tx, user_id, school, "student")
+            await writes.put_role(tx, user_id, school, "student")
         ids = [(await tx.conn.execute(insert(conversations).values(
             kind="group", name=f"Group {n}", created_by=pupil, created_at=now, last_activity_at=now,
             last_seq=count // CONVERSATIONS).returning(conversations.c.id))).scalar_one() for n in range(CONVERSATIONS)]

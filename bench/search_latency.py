@@ -34,7 +34,7 @@ from schoolchat.config import Settings
 from schoolchat.conversations.models import memberships
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
-from schoolchat.people import actions as people_actions
+from schoolchat.people import writes as people_writes
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.search import queries
 
@@ -140,7 +140,7 @@ async def _uploads(backend: str, count: int) -> float:
 
 async def _one_user(db: Database) -> int:
     async with db.write() as tx:
-        return await people_actions.insert_user(tx, username="uploader", password_hash=hash_password("x" * 12),
+        return await people_writes.insert_user(tx, username="uploader", password_hash=hash_password("x" * 12),
                                                 name="Uploader", title="Teacher")
 
 

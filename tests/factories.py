@@ -11,8 +11,9 @@ from sqlalchemy import insert, update
 
 from schoolchat.auth.actions import insert_token
 from schoolchat.auth.passwords import hash_password
-from schoolchat.people import actions
-from schoolchat.people.models import SCHOOL_ROLES, communication_rules, users
+from schoolchat.kinds import SchoolRole
+from schoolchat.people import writes
+from schoolchat.people.models import communication_rules, users
 from schoolchat.services import Services
 
 PASSWORD = "correct horse battery"
@@ -53,16 +54,16 @@ class Factory:
         """A district with two schools whose communication rules let everyone message anyone in their school,
         so that tests about other rules stay short; the default rules are tested on ``default_rules_school``."""
         async with self.services.db.write() as tx:
-            self.district = await actions.insert_org(tx, name="Test District", kind="district", parent_id=None)
-            self.school = await actions.insert_org(tx, name="Test School", kind="school", parent_id=self.district)
-            self.other_school = await actions.insert_org(tx, name="Other School", kind="school",
+            self.district = await writes.insert_org(tx, name="Test District", kind="district", parent_id=None)
+            self.school = await writes.insert_org(tx, name="Test School", kind="school", parent_id=self.district)
+            self.other_school = await writes.insert_org(tx, name="Other School", kind="school",
                                                          parent_id=self.district)
-            self.default_rules_school = await actions.insert_org(tx, name="Default Rules School", kind="school",
+            self.default_rules_school = await writes.insert_org(tx, name="Default Rules School", kind="school",
                                                                  parent_id=None)
             await tx.conn.execute(insert(communication_rules), [
                 {"org_id": org_id, "sender_role": sender, "recipient_role": recipient, "scope": "same_school"}
                 for org_id in (self.district, self.school, self.other_school)
-                for sender in SCHOOL_ROLES for recipient in SCHOOL_ROLES])
+                for sender in SchoolRole for recipient in SchoolRole])
 
     async def person(self, name: str | None = None, role: str = "student", *, school: int | None = None,
                      messaging_disabled: bool = False) -> Person:
@@ -70,9 +71,9 @@ class Factory:
         name = name or f"{role.title()} {number}"
         username = f"user{number}"
         async with self.services.db.write() as tx:
-            user_id = await actions.insert_user(tx, username=username, password_hash=_PASSWORD_HASH, name=name,
+            user_id = await writes.insert_user(tx, username=username, password_hash=_PASSWORD_HASH, name=name,
                                                 title=role.title())
-            await actions.put_role(tx, user_id, school or self.school, role)
+            await writes.put_role(tx, user_id, school or self.school, role)
             issued = await insert_token(tx, self.services.settings.secret_key, user_id, kind="bearer",
                                         lifetime=timedelta(days=1))
         if messaging_disabled:
@@ -90,12 +91,12 @@ class Factory:
                     kind: str = "course", school: int | None = None, extra_student_ids: Sequence[int] = ()
                     ) -> Space:
         async with self.services.db.write() as tx:
-            space_id = await actions.insert_space(tx, kind=kind, name=name, org_id=school or self.school)
+            space_id = await writes.insert_space(tx, kind=kind, name=name, org_id=school or self.school)
             if teachers:
-                await actions.enroll(tx, self.services, space_id, [p.id for p in teachers], "teacher", by=None)
+                await writes.enroll(tx, space_id, [p.id for p in teachers], "teacher", by=None)
             student_ids = [p.id for p in students] + list(extra_student_ids)
             if student_ids:
-                await actions.enroll(tx, self.services, space_id, student_ids, "student", by=None)
+                await writes.enroll(tx, space_id, student_ids, "student", by=None)
         return Space(space_id, kind, name, list(teachers), list(students))
 
     async def bulk_students(self, count: int, *, school: int | None = None) -> list[int]:
@@ -104,8 +105,8 @@ class Factory:
         async with self.services.db.write() as tx:
             for _ in range(count):
                 number = next(_numbers)
-                user_id = await actions.insert_user(tx, username=f"bulk{number}", password_hash=_PASSWORD_HASH,
+                user_id = await writes.insert_user(tx, username=f"bulk{number}", password_hash=_PASSWORD_HASH,
                                                     name=f"Bulk Student {number}")
-                await actions.put_role(tx, user_id, school or self.school, "student")
+                await writes.put_role(tx, user_id, school or self.school, "student")
                 ids.append(user_id)
         return ids

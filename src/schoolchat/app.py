@@ -18,6 +18,7 @@ from schoolchat.auth.api import router as auth_router
 from schoolchat.bodies import BodyGuard
 from schoolchat.config import Settings
 from schoolchat.conversations.api import router as conversations_router
+from schoolchat.conversations.membership import ACTIVE_MEMBERS
 from schoolchat.db import Database
 from schoolchat.errors import error_body, install_error_handlers
 from schoolchat.health import NAMES, OK, Readiness
@@ -86,7 +87,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
     roster_imports = RosterImports(services)
     metrics = Metrics()
     limiter = Limiter(settings, on_refused=lambda rule: metrics.rate_limited.labels(str(rule)).inc())
-    hub = Hub(services, limiter, on_slow_consumer=metrics.slow_consumers.inc)
+    hub = Hub(services, limiter, ACTIVE_MEMBERS, on_slow_consumer=metrics.slow_consumers.inc)
     mass_messages = MassMessageWorker(services)
     notifications = NotificationWorker(services)
     unsent_uploads = UnsentUploads(services)

@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 from schoolchat.i18n.catalog import text
 
@@ -43,6 +43,10 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_whole_number_text)]
 # A position to read from (an event id, a seq, a person id to page after); 0 is before the first.
 Cursor = Annotated[int, Field(ge=0, le=MAX_ID), BeforeValidator(_whole_number_text)]
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_date_time_text)]
+
+
+# An enum field of a body: JSON carries its value as text, which a strict model would refuse for an Enum.
+EnumText = Strict(False)
 
 
 class Body(BaseModel):

@@ -19,6 +19,10 @@ class Services:
     db: Database
     bus: Bus
 
+    def __post_init__(self) -> None:
+        # The wiring of the event log: every write transaction carries where its events go.
+        self.db.publish_events_with(self.bus.publish)
+
 
 def services_of(request: Request) -> Services:
     return state_of(request, "services", Services)

@@ -13,9 +13,10 @@ import httpx
 import pytest
 from sqlalchemy import select, text, update
 
-from schoolchat.attachments.actions import delete_unsent, link
+from schoolchat.attachments.actions import delete_unsent
 from schoolchat.attachments.models import attachments
 from schoolchat.attachments.queries import pending_of
+from schoolchat.attachments.writes import link
 from schoolchat.db import Database, Tx
 from schoolchat.db.types import utcnow
 from schoolchat.services import Services

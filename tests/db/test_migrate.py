@@ -13,15 +13,13 @@ from sqlalchemy import create_engine, inspect
 from schoolchat.db import fulltext
 from schoolchat.db.migrate import sync_url, upgrade
 from tests.conftest import DATABASE_KIND, POSTGRES_ADMIN_URL, _postgres_database
+from tests.db.fresh import migrated_database
 
 postgresql_only = pytest.mark.skipif(DATABASE_KIND != "postgresql", reason="statistics are PostgreSQL's")
 
 
 def test_a_fresh_database_migrates_from_zero_to_the_head(tmp_path: Path) -> None:
-    run_db = f"schoolchat_fresh_{os.getpid()}"
-    url = _postgres_database(run_db) if DATABASE_KIND == "postgresql" else f"sqlite+aiosqlite:///{tmp_path}/fresh.db"
-    try:
-        upgrade(url)
+    with migrated_database(tmp_path, "fresh") as url:
         engine = create_engine(sync_url(url))
         try:
             with engine.connect() as conn:
@@ -29,10 +27,6 @@ def test_a_fresh_database_migrates_from_zero_to_the_head(tmp_path: Path) -> None
         finally:
             engine.dispose()
         assert {"messages", "attachments", "message_attachments", fulltext.TABLE} <= tables
-    finally:
-        if DATABASE_KIND == "postgresql":
-            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{run_db}" WITH (FORCE)')
 
 
 def _analysed(url: str) -> set[str]:

@@ -22,7 +22,6 @@ from schoolchat.errors import ApiError
 from schoolchat.people.models import users
 from schoolchat.policy.decision import require
 from schoolchat.realtime import log
-from schoolchat.realtime.bus import Bus
 from schoolchat.realtime.events import EventType
 from schoolchat.realtime.schemas import SessionEnded
 from schoolchat.sso import queries as sso_queries
@@ -71,20 +70,20 @@ async def insert_token(tx: Tx, secret_key: str, user_id: int, *, kind: str, life
     return IssuedToken(token, csrf, user_id, token_id)
 
 
-async def revoke(db: Database, bus: Bus, token_id: int) -> None:
+async def revoke(db: Database, token_id: int) -> None:
     """Revoke a credential; the hub closes the sockets it opened (in every process) when the event arrives."""
     async with db.write() as tx:
-        await _revoke_where(tx, bus, auth_tokens.c.id == token_id)
+        await _revoke_where(tx, auth_tokens.c.id == token_id)
 
 
-async def revoke_all(tx: Tx, bus: Bus, user_id: int) -> None:
+async def revoke_all(tx: Tx, user_id: int) -> None:
     """End every session of a person (deactivated, or given a new password): their sockets close too."""
-    await _revoke_where(tx, bus, auth_tokens.c.user_id == user_id)
+    await _revoke_where(tx, auth_tokens.c.user_id == user_id)
 
 
-async def _revoke_where(tx: Tx, bus: Bus, condition: Any) -> None:
+async def _revoke_where(tx: Tx, condition: Any) -> None:
     ended = (await tx.conn.execute(
         update(auth_tokens).where(condition, auth_tokens.c.revoked_at.is_(None))
         .values(revoked_at=utcnow()).returning(auth_tokens.c.id, auth_tokens.c.user_id))).all()
     for token_id, user_id in ended:
-        await log.append(tx, bus, EventType.SESSION_ENDED, SessionEnded(token_id=token_id), user_id=user_id)
+        await log.append(tx, EventType.SESSION_ENDED, SessionEnded(token_id=token_id), user_id=user_id)

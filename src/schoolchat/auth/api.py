@@ -75,5 +75,5 @@ async def logout(actor: CurrentActor, response: Response, services: ServicesDep)
 async def end_session(actor: Actor, response: Response, services: Services) -> None:
     """Revoke the credential the request used and drop the session cookie."""
     assert actor.token_id is not None
-    await actions.revoke(services.db, services.bus, actor.token_id)
+    await actions.revoke(services.db, actor.token_id)
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Boolean,
-    CheckConstraint,
     Column,
     ForeignKey,
     Index,
@@ -18,13 +17,10 @@ from sqlalchemy import (
     text,
 )
 
+from schoolchat.db.checks import one_of
 from schoolchat.db.metadata import metadata
 from schoolchat.db.types import UTCDateTime
-
-# direct: 1:1 · group · course · project · individual: "Sent to X people" (the sender's view of a batch of 1:1s)
-# · mass: a one-way mass message (§6.5), one message shared by every recipient's membership
-CONVERSATION_KINDS = ("direct", "group", "course", "project", "individual", "mass")
-CONVERSATION_STATUSES = ("open", "closed", "deleted")
+from schoolchat.kinds import ConversationKind, ConversationStatus
 
 conversations = Table(
     "conversations",
@@ -44,8 +40,8 @@ conversations = Table(
     Column("last_activity_at", UTCDateTime, nullable=False),
     Column("last_message_preview", String(200), nullable=True),
     Column("last_message_sender_id", Integer, ForeignKey("users.id"), nullable=True),
-    CheckConstraint("kind in ('direct', 'group', 'course', 'project', 'individual', 'mass')", name="kind"),
-    CheckConstraint("status in ('open', 'closed', 'deleted')", name="status"),
+    one_of("kind", ConversationKind),
+    one_of("status", ConversationStatus),
     # One live conversation per course or project; deleted ones keep their history beside a new one.
     Index(
         "uq_conversations_live_space",

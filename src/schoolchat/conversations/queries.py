@@ -52,11 +52,13 @@ class Access:
 
     @property
     def id(self) -> int:
-        return self.conversation.id
+        conversation_id: int = self.conversation.id
+        return conversation_id
 
     @property
     def kind(self) -> str:
-        return self.conversation.kind
+        kind: str = self.conversation.kind
+        return kind
 
 
 _ACCESS = Prepared(

@@ -36,7 +36,7 @@ class RecipientOptionsOut(BaseModel):
     error_on_send: ErrorDetail | None = Field(default=None,
                                               description="Shown after a sending attempt (§6.3, last row).")
     working_hours_notice: str | None = Field(
-        None, description="For the people chosen: \"Maria Jensen usually answers between 08:00 and 16:00\" while "
+        default=None, description="For the people chosen: \"Maria Jensen usually answers between 08:00 and 16:00\" while "
                           "it is outside a teacher's working hours; sending is still possible.")
 
 
@@ -99,14 +99,14 @@ class ConversationOut(BaseModel):
     created_by: int | None = Field(default=None, description="Who started it.")
     actions: ConversationActions
     messaging_disabled_notice: str | None = Field(
-        None, description="§6.4: set when an admin switched messaging off for its course or project; no one can "
+        default=None, description="§6.4: set when an admin switched messaging off for its course or project; no one can "
                           "send here meanwhile (\"Messaging is disabled for this course.\").")
     working_hours_notice: str | None = Field(
-        None, description="1:1 and group: set while it is outside the working hours of a teacher in it (\"Maria "
+        default=None, description="1:1 and group: set while it is outside the working hours of a teacher in it (\"Maria "
                           "Jensen usually answers between 08:00 and 16:00\"), for the composer; sending is "
                           "still possible.")
     recipients: list[IndividualRecipientOut] | None = Field(
-        None, description="\"Sent to X people\", asked for alone: whom it went to and each one's 1:1 (the list "
+        default=None, description="\"Sent to X people\", asked for alone: whom it went to and each one's 1:1 (the list "
                           "shows a 1:1 on its own once something besides these messages is written in it).")
 
 

@@ -36,6 +36,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransactio
 log = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
+# Where a committed transaction's events go (the bus's ``publish``), handed to the Database at wiring
+# (``Services``): the db layer knows no bus, and so the event log reaches it through each ``Tx``.
+Publish = Callable[[list[Any]], Awaitable[None]]
 
 PING_AFTER_IDLE = 1.0  # seconds a pooled PostgreSQL connection may sit unused before checkout pings it
 _IDLE_SINCE = "schoolchat_idle_since"  # key in a pooled connection's record: when it was last handed back
@@ -46,9 +49,11 @@ _TOUCHED = "schoolchat_touched_tables"  # key in a connection's info: tables its
 
 @dataclass
 class Tx:
-    """A write transaction: the connection, what it will publish, and work to run only once it has committed."""
+    """A write transaction: the connection, what it will publish and where, and work to run only once it has
+    committed."""
 
     conn: AsyncConnection
+    publish: Publish | None = None
     outbox: list[Any] = field(default_factory=list)
     before_commit: list[AfterCommit] = field(default_factory=list)
     after_commit: list[AfterCommit] = field(default_factory=list)
@@ -107,9 +112,14 @@ class Database:
         self._waiting = 0  # writers queued for the lock: while there are any, a finished writer's batch stays open
         self._tasks: set[asyncio.Task[None]] = set()
         self._write_watchers: list[tuple[frozenset[str], Callable[[], None]]] = []
+        self._publish: Publish | None = None
         event.listen(self.engine.sync_engine, "after_cursor_execute", _note_written_table)
         if self.is_sqlite:
             _configure_sqlite(self.engine, sqlite_synchronous)
+
+    def publish_events_with(self, publish: Publish) -> None:
+        """Every write transaction's events are published with ``publish`` once it has committed."""
+        self._publish = publish
 
     def on_committed_write(self, tables: Iterable[str], callback: Callable[[], None]) -> None:
         """Call ``callback`` after every commit, in this process, of a ``write()`` that changed one of ``tables``.
@@ -154,7 +164,7 @@ class Database:
     @asynccontextmanager
     async def _write_postgresql(self) -> AsyncIterator[Tx]:
         async with self.engine.connect() as conn:
-            tx = Tx(conn)
+            tx = Tx(conn, self._publish)
             sync_of(conn).info.pop(_TOUCHED, None)
             async with conn.begin():
                 yield tx
@@ -180,7 +190,7 @@ class Database:
             savepoint = bool(batch.members)
             if savepoint:
                 batch.driver.run_now(f"SAVEPOINT {_WRITER_SAVEPOINT}", ())
-            tx = Tx(batch.conn)
+            tx = Tx(batch.conn, self._publish)
             try:
                 yield tx
                 for before in tx.before_commit:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from schoolchat import audit
 from schoolchat.auth.actions import IssuedToken, insert_token
 from schoolchat.auth.actor import Actor
 from schoolchat.db import Tx
@@ -20,7 +21,6 @@ from schoolchat.lti import texts
 from schoolchat.lti.claims import Registration
 from schoolchat.lti.models import lti_launch_states, lti_platforms
 from schoolchat.lti.refusals import LaunchRefused
-from schoolchat.moderation import audit
 from schoolchat.people.queries import require_administered
 from schoolchat.services import Services
 

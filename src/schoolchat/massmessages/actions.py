@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from schoolchat.auth.actor import Actor
-from schoolchat.conversations import actions as conversation_actions
+from schoolchat.conversations import writes as conversation_writes
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
@@ -82,11 +82,11 @@ async def accept(services: Services, actor: Actor, *, org_ids: Sequence[int], ro
         reached_orgs = queries.subtree(await reach.org_tree(tx.conn), picked)
         total = await queries.count_recipients(tx.conn, reached_orgs, wanted_roles, actor.id)
         now = utcnow()
-        conversation_id = await conversation_actions.create_conversation(
-            tx, services, kind="mass", name=conversation_name(actor.name), created_by=actor.id, now=now,
+        conversation_id = await conversation_writes.create_conversation(
+            tx, kind="mass", name=conversation_name(actor.name), created_by=actor.id, now=now,
             member_ids=[actor.id])
         assert conversation_id is not None
-        wire = await message_actions.append_message(tx, services, conversation_id, "mass", actor, body,
+        wire = await message_actions.append_message(tx, conversation_id, "mass", actor, body,
                                                     client_message_id=client_message_id, now=now, forwarded=None)
         job_id = (await tx.conn.execute(insert(jobs).values(
             conversation_id=conversation_id, message_id=wire.id, sender_id=actor.id, org_ids=picked,
@@ -142,9 +142,9 @@ async def deliver_batch(services: Services, job_id: int, worker: str, lease: tim
         name = (await tx.conn.execute(select(conversations.c.name)
                                       .where(conversations.c.id == job.conversation_id))).scalar_one()
         for user_id in reached:
-            await log.append(tx, services.bus, EventType.CONVERSATION_CREATED,
-                             conversation_actions.conversation_created(job.conversation_id, "mass", name, None,
-                                                                       [user_id]),
+            await log.append(tx, EventType.CONVERSATION_CREATED,
+                             conversation_writes.conversation_created(job.conversation_id, "mass", name, None,
+                                                                      [user_id]),
                              conversation_id=job.conversation_id, user_id=user_id)
         finished = len(batch) < batch_size
         changed = (await tx.conn.execute(update(jobs).where(jobs.c.id == job_id).values(
@@ -156,7 +156,7 @@ async def deliver_batch(services: Services, job_id: int, worker: str, lease: tim
         if finished:  # the sender's receipt: how many received it, how many were skipped (§6.4)
             # Everyone has it now: notify them (an urgent one even in quiet hours).
             await enqueue.notify_later(tx, job.message_id, job.conversation_id, now=now, urgent=job.urgent)
-            await log.append(tx, services.bus, EventType.CONVERSATION_UPDATED,
+            await log.append(tx, EventType.CONVERSATION_UPDATED,
                              ConversationUpdated(conversation_id=job.conversation_id, by=None, changes=ConversationChanges(
                                  receipt=MassReceipt.model_validate(receipt(changed)))),
                              conversation_id=job.conversation_id, user_id=job.sender_id)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from schoolchat.appstate import state_of
 from schoolchat.auth.deps import MessagingActor
 from schoolchat.inputs import Id
+from schoolchat.kinds import SchoolRole
 from schoolchat.massmessages import actions, queries
 from schoolchat.massmessages.schemas import MassMessageIn, MassMessageJobOut, MassTargetOut, MassTargetsOut
 from schoolchat.massmessages.worker import MassMessageWorker
@@ -30,7 +31,7 @@ async def targets(actor: MessagingActor, services: ServicesDep) -> MassTargetsOu
     async with services.db.read() as conn:
         rows = await administered_orgs(conn, actor.roles)
     return MassTargetsOut(orgs=[MassTargetOut(id=r.id, name=r.name, kind=r.kind, parent_id=r.parent_id) for r in rows],
-                          roles=["student", "teacher", "admin"])
+                          roles=list(SchoolRole))
 
 
 @router.post("", response_model=MassMessageJobOut, status_code=202, responses=nothing_new(MassMessageJobOut),

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from schoolchat.inputs import Body, Id
+from schoolchat.inputs import Body, EnumText, Id
+from schoolchat.kinds import SchoolRole
 from schoolchat.messages.schemas import CLIENT_ID_PATTERN
 
 # Guardians are not people in schoolchat (the roster import leaves them out), so they cannot be picked.
-MassRole = Literal["student", "teacher", "admin"]
+MassRole = Annotated[SchoolRole, EnumText]
 
 
 class MassMessageIn(Body):

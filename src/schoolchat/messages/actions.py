@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import JSON, Integer, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from schoolchat.attachments import actions as attachment_actions
 from schoolchat.attachments import queries as attachment_queries
+from schoolchat.attachments import writes as attachment_writes
 from schoolchat.auth.actor import Actor
-from schoolchat.conversations import actions as conversation_actions
 from schoolchat.conversations import queries as conversation_queries
+from schoolchat.conversations import writes as conversation_writes
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Tx
 from schoolchat.db.engine import is_unique_violation
@@ -38,7 +38,7 @@ from schoolchat.people.queries import user_summaries
 from schoolchat.people.selection import Recipients
 from schoolchat.policy.decision import Denied, require
 from schoolchat.policy.messages import may_delete_own, may_edit, may_forward
-from schoolchat.policy.messaging import Feedback, SendFacts, may_send, may_use_messaging, send_feedback
+from schoolchat.policy.messaging import Feedback, SendFacts, may_send, send_feedback
 from schoolchat.policy.reads import COUNTED_KINDS
 from schoolchat.policy.recipients import Mode, plan_send
 from schoolchat.realtime import log
@@ -103,7 +103,7 @@ _INSERT_CREATED_EVENT = log.event_insert(payload=json_set(
     select(messages.c.seq).where(messages.c.id == bindparam("message_id")).scalar_subquery()))
 
 
-async def append_message(tx: Tx, services: Services, conversation_id: int, kind: str, sender: Actor, body: str, *,
+async def append_message(tx: Tx, conversation_id: int, kind: str, sender: Actor, body: str, *,
                          client_message_id: str | None, now: datetime, forwarded: Forwarded | None,
                          files: Sequence[Any] = (), copy_of: int | None = None,
                          message_id: int | None = None) -> MessageOut:
@@ -131,7 +131,7 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, kind:
         await _NEXT_SEQ.later(tx, **seq_params)
         inserted = await _INSERT_MESSAGE.later(tx, **message_params)
         seq = 0  # until the commit returns it (below)
-    attached = await attachment_actions.link(tx, message_id, files)
+    attached = await attachment_writes.link(tx, message_id, files)
     await search_index.index_message(tx, message_id, conversation_id, kind, body, names, new=True)
     await _READ_UP_TO.later(tx, conversation_id=conversation_id, user_id=sender.id, message_id=message_id)
     wire = queries.to_wire(queries.Written(
@@ -139,7 +139,7 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, kind:
         now, forwarded.message_id if forwarded else None, forwarded.sender_name if forwarded else None), attached)
     if inserted is not None:
         inserted.then(lambda rows: setattr(wire, "seq", rows[0].seq))
-    await log.append(tx, services.bus, EventType.MESSAGE_CREATED,
+    await log.append(tx, EventType.MESSAGE_CREATED,
                      MessageChanged(conversation_id=conversation_id, message=wire),
                      conversation_id=conversation_id, message_id=message_id,
                      written_by=None if inserted is None else _INSERT_CREATED_EVENT)
@@ -148,14 +148,14 @@ async def append_message(tx: Tx, services: Services, conversation_id: int, kind:
     return wire
 
 
-async def _fan_out(tx: Tx, services: Services, sender: Actor, original_id: int, targets: Sequence[tuple[int, int]],
+async def _fan_out(tx: Tx, sender: Actor, original_id: int, targets: Sequence[tuple[int, int]],
                    body: str, now: datetime, forwarded: Forwarded | None, files: Sequence[Any] = ()
                    ) -> list[Feedback]:
     """A message in a "Sent to X people" conversation is also written into each recipient's own 1:1."""
     summaries = await user_summaries(tx.conn, [user_id for user_id, _ in targets])
     for user_id, direct_id in targets:
         if not summaries[user_id].messaging_disabled:
-            await append_message(tx, services, direct_id, "direct", sender, body, client_message_id=None, now=now,
+            await append_message(tx, direct_id, "direct", sender, body, client_message_id=None, now=now,
                                  forwarded=forwarded, files=files, copy_of=original_id)
     return send_feedback("individual", [(user_id, summaries[user_id].name) for user_id, _ in targets
                                         if summaries[user_id].messaging_disabled])
@@ -183,7 +183,7 @@ async def _files(tx: Tx, actor: Actor, attachment_ids: Sequence[int], forwarded:
     """The files a send carries: a forwarded message's own, or the sender's uploads not sent yet."""
     if forwarded is not None:
         return await attachment_queries.by_ids(tx.conn, forwarded.attachment_ids)
-    return await attachment_actions.claim(tx, actor, attachment_ids)
+    return await attachment_writes.claim(tx, actor, attachment_ids)
 
 
 def _file_ids(attachment_ids: Sequence[int], forwarded: Forwarded | None) -> tuple[int, ...]:
@@ -215,7 +215,6 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
     """§5.2: send into an existing conversation, with files uploaded beforehand (or without text, with files)."""
     file_ids = _file_ids(attachment_ids, forwarded)
     body = message_body(body, services.settings.max_message_length, allow_empty=bool(file_ids))
-    require(may_use_messaging(actor.messaging_disabled))
 
     async def attempt(tx: Tx) -> Sent:
         checked = await conversation_queries.access_for_send(tx.conn, actor.id, conversation_id)
@@ -230,12 +229,12 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
         )))
         now = utcnow()
         files = await _files(tx, actor, attachment_ids, forwarded)
-        wire = await append_message(tx, services, conversation_id, access.kind, actor, body,
+        wire = await append_message(tx, conversation_id, access.kind, actor, body,
                                     client_message_id=client_message_id, now=now, forwarded=forwarded, files=files,
                                     message_id=checked.message_id)
         if access.kind == "individual":
             targets = await conversation_queries.individual_targets(tx.conn, conversation_id)
-            feedback = await _fan_out(tx, services, actor, wire.id, targets, body, now, forwarded, files)
+            feedback = await _fan_out(tx, actor, wire.id, targets, body, now, forwarded, files)
         else:
             feedback = send_feedback(access.kind, [(member.id, member.name) for member in disabled])
         return Sent(wire, conversation_id, feedback=feedback)
@@ -249,7 +248,6 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
     """§5.1: send to a selection of recipients, opening the conversation §6.3 decides on."""
     file_ids = _file_ids(attachment_ids, forwarded)
     body = message_body(body, services.settings.max_message_length, allow_empty=bool(file_ids))
-    require(may_use_messaging(actor.messaging_disabled))
 
     async def attempt(tx: Tx) -> Sent:
         chosen_people, spaces = await selection.resolve(tx.conn, actor.id, recipients.people, recipients.courses,
@@ -258,17 +256,18 @@ async def send_new(services: Services, actor: Actor, recipients: Recipients, *, 
         if isinstance(plan, Denied):
             raise plan.error()
         now = utcnow()
-        opened = await conversation_actions.open_for_plan(tx, services, actor, plan, name, now)
+        opened = await conversation_writes.open_for_plan(tx, actor, plan, name, now)
         access = await conversation_queries.get_access(tx.conn, actor.id, opened.conversation_id)
         require(may_send(SendFacts(kind=access.kind, status=access.conversation.status,
-                                   sender_disabled=False, sender_is_active_member=True, sender_is_creator=True,
+                                   sender_disabled=actor.messaging_disabled, sender_is_active_member=True,
+                                   sender_is_creator=True,
                                    space_disabled=access.space_disabled)))
         files = await _files(tx, actor, attachment_ids, forwarded)
-        wire = await append_message(tx, services, opened.conversation_id, access.kind, actor, body,
+        wire = await append_message(tx, opened.conversation_id, access.kind, actor, body,
                                     client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
         feedback = list(opened.feedback)
         if opened.direct_targets:
-            await _fan_out(tx, services, actor, wire.id, opened.direct_targets, body, now, forwarded, files)
+            await _fan_out(tx, actor, wire.id, opened.direct_targets, body, now, forwarded, files)
         elif access.kind in ("course", "project"):
             disabled = await conversation_queries.disabled_members(tx.conn, opened.conversation_id, actor.id)
             feedback += send_feedback(access.kind, [(member.id, member.name) for member in disabled])
@@ -293,7 +292,7 @@ async def edit(services: Services, actor: Actor, message_id: int, body: str) -> 
         access = await conversation_queries.get_access(tx.conn, actor.id, row.conversation_id)
         require(may_edit(is_author=row.sender_id == actor.id, deleted=row.deleted_at is not None,
                          conversation_status=access.conversation.status))
-        return await erasure.replace_text(tx, services, row, access.kind, body)
+        return await erasure.replace_text(tx, row, access.kind, body)
 
 
 async def delete_own(services: Services, actor: Actor, message_id: int) -> MessageOut:
@@ -335,16 +334,16 @@ async def _move_cursor(services: Services, actor: Actor, conversation_id: int, t
         counts, total = await conversation_queries.badge(tx.conn, actor.id)
         state = UnreadState(conversation_id, counts.get(conversation_id, 0), total)
         if new_seq != access.last_read_seq:
-            await log.append(tx, services.bus, EventType.UNREAD_CHANGED,
+            await log.append(tx, EventType.UNREAD_CHANGED,
                              UnreadChanged(conversation_id=conversation_id, read_seq=new_seq,
                                            unread=state.unread, total=state.total),
                              conversation_id=conversation_id, user_id=actor.id)
-            await _tell_watching_senders(tx, services, access.conversation, actor.id,
+            await _tell_watching_senders(tx, access.conversation, actor.id,
                                          sorted((access.last_read_seq, new_seq)))
     return state
 
 
-async def _tell_watching_senders(tx: Tx, services: Services, conversation: Any, reader_id: int,
+async def _tell_watching_senders(tx: Tx, conversation: Any, reader_id: int,
                                  moved: list[int]) -> None:
     """A cursor moved across messages whose senders see read counts: tell each sender which of theirs changed.
 
@@ -356,7 +355,7 @@ async def _tell_watching_senders(tx: Tx, services: Services, conversation: Any, 
         return
     watched = await reads.watched_between(tx.conn, conversation, reader_id, moved[0], moved[1])
     for sender_id, message_ids in watched.items():
-        await log.append(tx, services.bus, EventType.READS_CHANGED,
+        await log.append(tx, EventType.READS_CHANGED,
                          ReadsChanged(conversation_id=conversation.id, message_ids=message_ids[:reads.MAX_COUNTED]),
                          conversation_id=conversation.id, user_id=sender_id)
 
@@ -366,7 +365,7 @@ async def mark_read(services: Services, actor: Actor, conversation_id: int, up_t
     newest, so a seq from the future cannot mark messages read before they are written."""
 
     async def target(_: Tx, access: conversation_queries.Access) -> int:
-        newest = access.conversation.last_seq
+        newest: int = access.conversation.last_seq
         return max(access.last_read_seq, newest if up_to_seq is None else min(up_to_seq, newest))
 
     return await _move_cursor(services, actor, conversation_id, target)
@@ -388,6 +387,7 @@ async def mark_message_unread(services: Services, actor: Actor, message_id: int)
         row = await queries.get_visible(conn, actor.id, message_id)
 
     async def target(_: Tx, __: conversation_queries.Access) -> int:
-        return row.seq - 1
+        before: int = row.seq - 1
+        return before
 
     return await _move_cursor(services, actor, row.conversation_id, target)

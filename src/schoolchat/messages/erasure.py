@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
-from schoolchat.attachments import actions as attachment_actions
+from schoolchat.attachments import writes as attachment_writes
 from schoolchat.conversations.models import conversations
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
@@ -66,7 +66,7 @@ async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: i
     )).scalars().all())
     if not ids:
         return {}
-    await attachment_actions.discard_for_messages(tx, services, ids)
+    await attachment_writes.discard_for_messages(tx, services, ids)
     await versions.forget(tx, ids)
     await search_index.forget_messages(tx, ids)
     wires = [queries.to_wire(row) for row in await queries.by_ids(tx.conn, ids)]
@@ -75,12 +75,12 @@ async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: i
         for wire in wires])
     await relog(tx, wires)
     for wire in wires:
-        await log.append(tx, services.bus, EventType.MESSAGE_DELETED, _event(wire),
+        await log.append(tx, EventType.MESSAGE_DELETED, _event(wire),
                          conversation_id=wire.conversation_id, message_id=wire.id)
     return {wire.id: wire for wire in wires}
 
 
-async def replace_text(tx: Tx, services: Services, row: Any, kind: str, body: str) -> MessageOut:
+async def replace_text(tx: Tx, row: Any, kind: str, body: str) -> MessageOut:
     """Edit a message's text (``row`` from ``queries``, in a conversation of ``kind``) in every copy, in ``tx``:
     the row (marked edited; the text it replaces joins the message's edit history), its HTML, its search entry, the preview when it is the conversation's last message,
     and every logged event about it, which now carries the new text only; a ``message.edited`` event tells the
@@ -92,8 +92,8 @@ async def replace_text(tx: Tx, services: Services, row: Any, kind: str, body: st
         .join(conversations, conversations.c.id == messages.c.conversation_id)
         .where(messages.c.copy_of_id == row.id, messages.c.deleted_at.is_(None)).order_by(messages.c.id))).all()
     for copy in copies:
-        await _replace_one(tx, services, copy, copy.kind, body)
-    return await _replace_one(tx, services, row, kind, body)
+        await _replace_one(tx, copy, copy.kind, body)
+    return await _replace_one(tx, row, kind, body)
 
 
 async def relog(tx: Tx, wires: Sequence[MessageOut]) -> None:
@@ -108,7 +108,7 @@ async def _copies(tx: Tx, message_ids: Sequence[int]) -> list[int]:
                 .scalars())
 
 
-async def _replace_one(tx: Tx, services: Services, row: Any, kind: str, body: str) -> MessageOut:
+async def _replace_one(tx: Tx, row: Any, kind: str, body: str) -> MessageOut:
     now = utcnow()
     await versions.keep_current(tx, row.id, now)
     await tx.conn.execute(update(messages).where(messages.c.id == row.id)
@@ -118,7 +118,7 @@ async def _replace_one(tx: Tx, services: Services, row: Any, kind: str, body: st
     await search_index.index_message(tx, row.id, row.conversation_id, kind, body,
                                      [file.name for file in wire.attachments])
     await relog(tx, [wire])
-    await log.append(tx, services.bus, EventType.MESSAGE_EDITED, _event(wire),
+    await log.append(tx, EventType.MESSAGE_EDITED, _event(wire),
                      conversation_id=row.conversation_id, message_id=row.id)
     return wire
 

@@ -17,7 +17,7 @@ class NewMessage(Body):
     body: str = Field("", max_length=100_000, description="Plain text; web links are shown as links. May be "
                       "empty when the message carries files.")
     client_message_id: str | None = Field(
-        None, pattern=CLIENT_ID_PATTERN,
+        default=None, pattern=CLIENT_ID_PATTERN,
         description="Chosen by the client; a retry with the same id returns the original message.")
     attachment_ids: list[Id] = Field(default_factory=list, max_length=10,
                                       description="Files uploaded with POST /api/attachments, in display order.")

@@ -6,10 +6,11 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from schoolchat.attachments import actions as attachment_actions
+from schoolchat import audit
+from schoolchat.attachments import writes as attachment_writes
 from schoolchat.auth.actor import Actor
-from schoolchat.conversations import actions as conversation_actions
 from schoolchat.conversations import queries as conversation_queries
+from schoolchat.conversations import writes as conversation_writes
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
@@ -17,7 +18,7 @@ from schoolchat.errors import not_found
 from schoolchat.messages import erasure
 from schoolchat.messages import queries as message_queries
 from schoolchat.messages.schemas import MessageOut
-from schoolchat.moderation import audit, queries
+from schoolchat.moderation import queries
 from schoolchat.moderation.models import report_reviewers, reports
 from schoolchat.notifications import enqueue
 from schoolchat.notifications.jobs import channels
@@ -72,7 +73,7 @@ async def remove_participant(services: Services, actor: Actor, conversation_id: 
         facts = await queries.moderator_facts(tx.conn, actor, access)
         require(may_remove_participant(facts, kind=access.kind, target_formal=target.formal,
                                        target_is_self=user_id == actor.id))
-        await conversation_actions.remove_members(tx, services, conversation_id, [user_id], by=actor.id,
+        await conversation_writes.remove_members(tx, conversation_id, [user_id], by=actor.id,
                                                   reason="removed", now=utcnow())
         await audit.record(tx, actor, "participant.removed", "conversation", conversation_id,
                            org_ids=await _conversation_orgs(tx, access.conversation), reason=reason,
@@ -107,17 +108,17 @@ async def _file_report(tx: Tx, services: Services, actor: Actor, conversation: A
     reviewers = await queries.route_report(tx.conn, conversation, actor.id, author_ids)
     orgs = await queries.report_orgs(tx.conn, conversation, actor.id)
     now = utcnow()
-    report_id = (await tx.conn.execute(insert(reports).values(
+    report_id: int = (await tx.conn.execute(insert(reports).values(
         conversation_id=conversation.id, message_id=message_id, reporter_id=actor.id,
         reporter_visible=conversation.kind == "direct", reason=reason, category=category, status="open",
         evidence=evidence, created_at=now).returning(reports.c.id))).scalar_one()
-    await attachment_actions.hold_as_evidence(tx, report_id, [
+    await attachment_writes.hold_as_evidence(tx, report_id, [
         file["id"] for message in evidence["messages"] for file in message["attachments"]])
     if reviewers:
         await tx.conn.execute(insert(report_reviewers), [{"report_id": report_id, "user_id": reviewer}
                                                          for reviewer in reviewers])
     for reviewer in reviewers:
-        await log.append(tx, services.bus, EventType.REPORT_CREATED,
+        await log.append(tx, EventType.REPORT_CREATED,
                          ReportWaiting(report_id=report_id, category=category), user_id=reviewer)
     if category == "self_harm":
         leads = set(await safeguarding_queries.leads_of(tx.conn, orgs)) & set(reviewers)
@@ -136,7 +137,7 @@ async def open_report(services: Services, actor: Actor, report_id: int) -> None:
         member = (await tx.conn.execute(select(memberships.c.active).where(
             memberships.c.conversation_id == report.conversation_id, memberships.c.user_id == actor.id))).first()
         if member is None or not member.active:
-            await conversation_actions.add_members(tx, services, report.conversation_id, [actor.id], by=actor.id,
+            await conversation_writes.add_members(tx, report.conversation_id, [actor.id], by=actor.id,
                                                    now=utcnow(), formal=False)
         await audit.record(tx, actor, "report.opened", "report", report_id,
                            org_ids=await _report_orgs(tx, report),
@@ -193,7 +194,7 @@ async def delete_conversation(services: Services, actor: Actor, conversation_id:
         staff_here = await conversation_queries.is_staff_in(tx.conn, actor, access.conversation.space_id)
         require(may_delete_conversation(access.kind, access.conversation.status, staff_here=staff_here,
                                         confirmed=confirmed))
-        await conversation_actions.set_status(tx, services, actor, conversation_id, "deleted")
+        await conversation_writes.set_status(tx, actor, conversation_id, "deleted")
         await audit.record(tx, actor, "conversation.deleted", "conversation", conversation_id,
                            org_ids=await _conversation_orgs(tx, access.conversation), reason=reason)
 
@@ -207,10 +208,11 @@ async def restore_conversation(services: Services, actor: Actor, report_id: int)
         live = (await conversation_queries.live_space_conversation(tx.conn, conversation.space_id)
                 if conversation.space_id is not None else None)
         require(may_restore_conversation(conversation.status, newer_live_exists=live is not None))
-        await conversation_actions.set_status(tx, services, actor, conversation.id, "open")
+        await conversation_writes.set_status(tx, actor, conversation.id, "open")
         await audit.record(tx, actor, "conversation.restored", "conversation", conversation.id,
                            org_ids=await _conversation_orgs(tx, conversation), details={"report_id": report_id})
-        return conversation.id
+        restored: int = conversation.id
+        return restored
 
 
 async def _report_orgs(tx: Tx, report: Any) -> list[int]:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 
+from schoolchat.db.checks import one_of
 from schoolchat.db.metadata import metadata
 from schoolchat.db.types import UTCDateTime
+from schoolchat.kinds import ReportCategory, ReportStatus
 
-# ``escalated``: the school's safeguarding lead took the report further (with a note); it is not closed.
-REPORT_STATUSES = ("open", "escalated", "reviewed", "dismissed")
-# Chosen by the reporter; old clients that send none, and reports made before categories, are ``other``.
-REPORT_CATEGORIES = ("bullying", "inappropriate_content", "self_harm", "other")
+# Status ``escalated``: the school's safeguarding lead took the report further (with a note); it is not closed.
+# The category is chosen by the reporter; old clients that send none, and reports made before categories, are
+# ``other``.
 
 reports = Table(
     "reports",
@@ -33,8 +34,8 @@ reports = Table(
     Column("escalated_by", Integer, ForeignKey("users.id"), nullable=True),
     Column("escalated_at", UTCDateTime, nullable=True),
     Column("escalation_note", Text, nullable=True),
-    CheckConstraint("status in ('open', 'escalated', 'reviewed', 'dismissed')", name="status"),
-    CheckConstraint("category in ('bullying', 'inappropriate_content', 'self_harm', 'other')", name="category"),
+    one_of("status", ReportStatus),
+    one_of("category", ReportCategory),
     Index("ix_reports_conversation", "conversation_id"),
 )
 

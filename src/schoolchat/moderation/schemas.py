@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from schoolchat.conversations.schemas import ConversationRef
-from schoolchat.inputs import Body
+from schoolchat.inputs import Body, EnumText
+from schoolchat.kinds import ReportCategory
 from schoolchat.messages.schemas import MessageOut
 from schoolchat.people.schemas import PersonRef
 
@@ -18,12 +19,12 @@ class Confirmed(Body):
     reason: str | None = Field(default=None, max_length=2000, description="Kept in the audit log.")
 
 
-Category = Literal["bullying", "inappropriate_content", "self_harm", "other"]
+Category = Annotated[ReportCategory, EnumText]
 
 
 class ReportIn(Body):
     reason: str = Field("", max_length=2000)
-    category: Category = Field("other", description="Chosen by the reporter; clients that send none report "
+    category: Category = Field(ReportCategory.OTHER, description="Chosen by the reporter; clients that send none report "
                                                     "`other`. A `self_harm` concern alerts the school's "
                                                     "safeguarding lead at once, outside digests and quiet hours.")
 

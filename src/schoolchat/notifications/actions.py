@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from schoolchat import audit
 from schoolchat.auth.actor import Actor
 from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import upsert
 from schoolchat.errors import ApiError
 from schoolchat.i18n.catalog import text
-from schoolchat.moderation import audit
 from schoolchat.notifications.models import (
     notification_preferences,
     org_notification_settings,

@@ -46,7 +46,7 @@ class PushSubscriptionIn(Body):
     """What ``PushSubscription.toJSON()`` gives in the browser."""
 
     endpoint: str = Field(max_length=2000, pattern=r"^https?://")
-    expirationTime: float | None = Field(None, ge=0, description="when the browser says the subscription ends "
+    expirationTime: float | None = Field(default=None, ge=0, description="when the browser says the subscription ends "
                                          "(milliseconds since 1970), if ever; not used")
     keys: PushKeys
 

@@ -1,37 +1,24 @@
-"""Administration of people, organisations, courses and projects.
-
-Enrolment drives conversation membership: joining a course or project joins its live conversation, leaving it
-leaves the conversation, in the same transaction.
+"""Public actions on people, organisations, courses and projects: each takes ``services`` and opens its own
+transaction. The building blocks they compose, which take a ``Tx``, are in ``people.writes``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
-from schoolchat.auth.actions import revoke_all
+from schoolchat import audit
 from schoolchat.auth.actor import Actor
 from schoolchat.auth.passwords import hash_off_loop
-from schoolchat.conversations import actions as conversation_actions
-from schoolchat.conversations import queries as conversation_queries
 from schoolchat.db import Tx
-from schoolchat.db.engine import is_unique_violation
-from schoolchat.db.types import utcnow
-from schoolchat.db.upsert import upsert
-from schoolchat.errors import ApiError, not_found
-from schoolchat.i18n.catalog import text
-from schoolchat.moderation import audit
-from schoolchat.people import queries
-from schoolchat.people.models import communication_rules, org_roles, orgs, space_members, spaces, users
+from schoolchat.errors import not_found
+from schoolchat.people import queries, writes
+from schoolchat.people.models import communication_rules, org_roles, users
 from schoolchat.policy.admin import may_administer_user, may_enrol, may_grant
 from schoolchat.policy.decision import require
 from schoolchat.policy.working_hours import WorkingHours, may_set_working_hours
 from schoolchat.services import Services
-from schoolchat.validation import display_name
 
 
 async def _require_org_admin(tx: Tx, actor: Actor, org_id: int, what: str = "organisation") -> None:
@@ -53,159 +40,10 @@ async def _space_org(tx: Tx, space_id: int) -> int:
     return org_id
 
 
-# ---- building blocks (also used by the demo seed and the command line) ----------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class NewUser:
-    username: str
-    password_hash: str
-    name: str
-    title: str = ""
-    avatar_url: str | None = None
-    email: str | None = None
-    is_active: bool = True
-
-
-def _user_fields(values: dict[str, Any]) -> dict[str, Any]:
-    """A person's fields as stored: names checked as every shown name is, the email lower-cased."""
-    values = dict(values)
-    if "name" in values:
-        values["name"] = display_name(values["name"], "name")
-    if "title" in values:
-        values["title"] = display_name(values["title"], "title") if values["title"] else ""
-    if values.get("email"):
-        values["email"] = values["email"].lower()
-    return values
-
-
-async def insert_users(tx: Tx, people: Sequence[NewUser]) -> list[int]:
-    """Make accounts, in one statement however many (the roster import's batches); their ids in order."""
-    if not people:
-        return []
-    now = utcnow()
-    rows = [_user_fields({"username": person.username, "password_hash": person.password_hash, "name": person.name,
-                          "title": person.title, "avatar_url": person.avatar_url, "email": person.email or None,
-                          "is_active": person.is_active, "created_at": now}) for person in people]
-    try:
-        async with tx.conn.begin_nested():
-            made = await tx.conn.execute(insert(users).returning(users.c.id, sort_by_parameter_order=True), rows)
-            return list(made.scalars())
-    except IntegrityError as exc:
-        if is_unique_violation(exc):
-            raise ApiError(409, "username_taken", text("people.username_taken"), {"field": "username"}) from exc
-        raise
-
-
-async def insert_user(tx: Tx, *, username: str, password_hash: str, name: str, title: str = "",
-                      avatar_url: str | None = None, email: str | None = None) -> int:
-    (user_id,) = await insert_users(tx, [NewUser(username, password_hash, name, title, avatar_url, email)])
-    return user_id
-
-
-async def change_user(tx: Tx, services: Services, user_id: int, values: dict[str, Any]) -> None:
-    """Write a person's changed fields. Switching ``is_active`` off ends their sessions (``deactivate``); a new
-    ``password_hash`` ends them too."""
-    values = _user_fields(values)
-    deactivating = values.get("is_active") is False
-    written = {key: value for key, value in values.items() if not (deactivating and key == "is_active")}
-    if written:
-        await tx.conn.execute(update(users).where(users.c.id == user_id).values(**written))
-    if deactivating:
-        await deactivate(tx, services, [user_id])
-    elif "password_hash" in values:
-        await revoke_all(tx, services.bus, user_id)
-
-
-async def insert_org(tx: Tx, *, name: str, kind: str, parent_id: int | None) -> int:
-    org_id: int = (await tx.conn.execute(insert(orgs).values(name=display_name(name, "name", 200), kind=kind,
-                                                             parent_id=parent_id).returning(orgs.c.id))).scalar_one()
-    return org_id
-
-
-async def change_org(tx: Tx, org_id: int, values: dict[str, Any]) -> None:
-    """Write an org's changed fields (its name checked as every shown name is)."""
-    if "name" in values:
-        values = {**values, "name": display_name(values["name"], "name", 200)}
-    if values:
-        await tx.conn.execute(update(orgs).where(orgs.c.id == org_id).values(**values))
-
-
-async def put_roles(tx: Tx, roles: Sequence[tuple[int, int, str]]) -> None:
-    """Give each (user, org, role), replacing the role the person held in that org."""
-    await upsert(tx.conn, org_roles, [{"user_id": user_id, "org_id": org_id, "role": role}
-                                      for user_id, org_id, role in roles],
-                 key=["user_id", "org_id"], update=["role"])
-
-
-async def put_role(tx: Tx, user_id: int, org_id: int, role: str) -> None:
-    await put_roles(tx, [(user_id, org_id, role)])
-
-
-async def drop_roles(tx: Tx, user_ids: Sequence[int], org_ids: Sequence[int]) -> None:
-    """Take away every role these people hold in these orgs."""
-    await tx.conn.execute(delete(org_roles).where(org_roles.c.user_id.in_(user_ids), org_roles.c.org_id.in_(org_ids)))
-
-
-async def insert_space(tx: Tx, *, kind: str, name: str, org_id: int, description: str = "") -> int:
-    space_id: int = (await tx.conn.execute(insert(spaces).values(kind=kind, name=display_name(name, "name", 200),
-                                                                 org_id=org_id, description=description)
-                                           .returning(spaces.c.id))).scalar_one()
-    return space_id
-
-
-async def change_space(tx: Tx, services: Services, space_id: int, values: dict[str, Any], *, by: int | None) -> None:
-    """Write a course's or project's changed fields; a new name renames its live conversation too."""
-    if "name" in values:
-        values = {**values, "name": display_name(values["name"], "name", 200)}
-    if values:
-        await tx.conn.execute(update(spaces).where(spaces.c.id == space_id).values(**values))
-    live = await conversation_queries.live_space_conversation(tx.conn, space_id)
-    if live is not None and "name" in values and live.name != values["name"]:
-        await conversation_actions.set_name(tx, services, live.id, values["name"], by=by)
-
-
-async def enroll(tx: Tx, services: Services, space_id: int, user_ids: list[int], role: str, *,
-                 by: int | None) -> None:
-    """Put people in a course or project (or change their role); they join its live conversation at once."""
-    await upsert(tx.conn, space_members, [{"space_id": space_id, "user_id": user_id, "role": role}
-                                          for user_id in user_ids],
-                 key=["space_id", "user_id"], update=["role"])
-    live = await conversation_queries.live_space_conversation(tx.conn, space_id)
-    if live is not None:
-        await conversation_actions.add_members(tx, services, live.id, user_ids, by=by, now=utcnow())
-
-
-async def unenroll(tx: Tx, services: Services, space_id: int, user_id: int, *, by: int | None) -> None:
-    """Take someone out of a course or project; they leave its live conversation at once."""
-    await tx.conn.execute(delete(space_members).where(space_members.c.space_id == space_id,
-                                                      space_members.c.user_id == user_id))
-    live = await conversation_queries.live_space_conversation(tx.conn, space_id)
-    if live is not None:
-        await conversation_actions.remove_members(tx, services, live.id, [user_id], by=by, reason="unenrolled",
-                                                  now=utcnow())
-
-
-async def deactivate(tx: Tx, services: Services, user_ids: Sequence[int]) -> list[int]:
-    """The one way a person stops being able to use the service (an admin's switch, the roster import): marked
-    inactive, every session ended, so their sockets close at once in every process. Returns who was active."""
-    ended: list[int] = []
-    for chunk in range(0, len(user_ids), 500):
-        ended += (await tx.conn.execute(
-            update(users).where(users.c.id.in_(user_ids[chunk:chunk + 500]), users.c.is_active.is_(True))
-            .values(is_active=False).returning(users.c.id))).scalars().all()
-    for user_id in ended:
-        await revoke_all(tx, services.bus, user_id)
-    return ended
-
-
-# ---- public actions ------------------------------------------------------------------------------------------
-
-
 async def create_org(services: Services, actor: Actor, *, name: str, kind: str, parent_id: int) -> int:
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, parent_id)
-        return await insert_org(tx, name=name, kind=kind, parent_id=parent_id)
+        return await writes.insert_org(tx, name=name, kind=kind, parent_id=parent_id)
 
 
 # Changes an administrator makes that govern who may talk: each is written to the audit log.
@@ -232,7 +70,7 @@ async def update_org(services: Services, actor: Actor, org_id: int, changes: dic
     it (§6.4)."""
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
-        await change_org(tx, org_id, changes)
+        await writes.change_org(tx, org_id, changes)
         await _audit_switches(tx, actor, "org", org_id, [org_id], changes)
 
 
@@ -243,16 +81,16 @@ async def create_user(services: Services, actor: Actor, *, username: str, email:
     password_hash = await hash_off_loop(password, concurrency=services.settings.password_hash_concurrency)
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
-        user_id = await insert_user(tx, username=username, password_hash=password_hash, name=name, title=title,
+        user_id = await writes.insert_user(tx, username=username, password_hash=password_hash, name=name, title=title,
                                     avatar_url=avatar_url, email=email)
-        await put_role(tx, user_id, org_id, role)
+        await writes.put_role(tx, user_id, org_id, role)
         await _audit_role(tx, actor, user_id, org_id, role, None)
         return user_id
 
 
 async def update_user(services: Services, actor: Actor, user_id: int, changes: dict[str, Any]) -> None:
     """Change profile fields, the messaging switch (§6.4), the mass messaging privilege, password or activity."""
-    values = _user_fields(changes)
+    values = writes.user_fields(changes)
     if "password" in values:
         async with services.db.read() as conn:  # refuse strangers before spending a password hash on them
             require(may_administer_user(actor.roles, await queries.user_org_chains(conn, user_id)))
@@ -260,7 +98,7 @@ async def update_user(services: Services, actor: Actor, user_id: int, changes: d
                                                       concurrency=services.settings.password_hash_concurrency)
     async with services.db.write() as tx:
         await (_require_grantor if PRIVILEGES.intersection(values) else _require_user_admin)(tx, actor, user_id)
-        await change_user(tx, services, user_id, values)
+        await writes.change_user(tx, user_id, values)
         await _audit_switches(tx, actor, "user", user_id, await _orgs_of(tx, user_id), values)
 
 
@@ -289,9 +127,9 @@ async def set_role(services: Services, actor: Actor, user_id: int, org_id: int, 
         if role == before:
             return
         if role is None:
-            await drop_roles(tx, [user_id], [org_id])
+            await writes.drop_roles(tx, [user_id], [org_id])
         else:
-            await put_role(tx, user_id, org_id, role)
+            await writes.put_role(tx, user_id, org_id, role)
         await _audit_role(tx, actor, user_id, org_id, role, before)
 
 
@@ -307,7 +145,7 @@ async def create_space(services: Services, actor: Actor, *, kind: str, name: str
                        description: str) -> int:
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
-        return await insert_space(tx, kind=kind, name=name, org_id=org_id, description=description)
+        return await writes.insert_space(tx, kind=kind, name=name, org_id=org_id, description=description)
 
 
 async def update_space(services: Services, actor: Actor, space_id: int, changes: dict[str, Any]) -> None:
@@ -316,7 +154,7 @@ async def update_space(services: Services, actor: Actor, space_id: int, changes:
     async with services.db.write() as tx:
         org_id = await _space_org(tx, space_id)
         await _require_org_admin(tx, actor, org_id, "course or project")
-        await change_space(tx, services, space_id, changes, by=actor.id)
+        await writes.change_space(tx, space_id, changes, by=actor.id)
         await _audit_switches(tx, actor, "space", space_id, [org_id], changes)
         if "ends_on" in changes:
             ends_on = changes["ends_on"]
@@ -343,6 +181,6 @@ async def set_space_member(services: Services, actor: Actor, space_id: int, user
         await _require_org_admin(tx, actor, await _space_org(tx, space_id), "course or project")
         require(may_enrol(actor.roles, await queries.user_org_chains(tx.conn, user_id)))
         if role is None:
-            await unenroll(tx, services, space_id, user_id, by=actor.id)
+            await writes.unenroll(tx, space_id, user_id, by=actor.id)
         else:
-            await enroll(tx, services, space_id, [user_id], role, by=actor.id)
+            await writes.enroll(tx, space_id, [user_id], role, by=actor.id)

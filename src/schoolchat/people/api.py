@@ -14,6 +14,7 @@ from schoolchat.i18n.catalog import text
 from schoolchat.i18n.context import set_reader_language
 from schoolchat.i18n.languages import effective
 from schoolchat.inputs import Cursor, Id
+from schoolchat.kinds import SchoolRole
 from schoolchat.people import actions, queries, reach
 from schoolchat.people.schemas import (
     AdminPeoplePage,
@@ -42,7 +43,7 @@ from schoolchat.people.schemas import (
     WorkingHoursOut,
 )
 from schoolchat.policy.admin import may_use_admin_tools
-from schoolchat.policy.communication import ROLES, scope_for
+from schoolchat.policy.communication import scope_for
 from schoolchat.policy.decision import Allowed, Denied, require
 from schoolchat.policy.working_hours import WorkingHours, may_set_working_hours
 from schoolchat.ratelimit.deps import per_account, per_person
@@ -194,7 +195,7 @@ async def get_rules(org_id: Id, actor: CurrentActor, services: ServicesDep) -> l
         own, in_force = await reach.rules_of(conn, org_id)
     return [RuleOut(sender_role=sender, recipient_role=recipient, scope=scope_for(in_force, sender, recipient),
                     source=("this org" if own else "inherited") if (sender, recipient) in in_force else "default")
-            for sender in ROLES for recipient in ROLES]
+            for sender in SchoolRole for recipient in SchoolRole]
 
 
 @admin.put("/orgs/{org_id}/rules", response_model=list[RuleOut],

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from schoolchat.auth.passwords import hash_password
 from schoolchat.auth.queries import load_actor
 from schoolchat.messages import actions as message_actions
-from schoolchat.people import actions
+from schoolchat.people import writes
 from schoolchat.people.models import users
 from schoolchat.people.selection import Recipients
 from schoolchat.policy.recipients import Mode
@@ -75,31 +75,31 @@ async def seed(services: Services) -> list[DemoPerson]:
     password_hash = hash_password(DEMO_PASSWORD)
     ids: dict[str, int] = {}
     async with services.db.write() as tx:
-        district = await actions.insert_org(tx, name="Northfield School District", kind="district", parent_id=None)
+        district = await writes.insert_org(tx, name="Northfield School District", kind="district", parent_id=None)
         schools = {
             "district": district,
-            "high": await actions.insert_org(tx, name="Northfield High School", kind="school", parent_id=district),
-            "middle": await actions.insert_org(tx, name="Riverside Middle School", kind="school", parent_id=district),
+            "high": await writes.insert_org(tx, name="Northfield High School", kind="school", parent_id=district),
+            "middle": await writes.insert_org(tx, name="Riverside Middle School", kind="school", parent_id=district),
         }
         for person in PEOPLE:
-            ids[person.username] = await actions.insert_user(tx, username=person.username,
+            ids[person.username] = await writes.insert_user(tx, username=person.username,
                                                              password_hash=password_hash, name=person.name,
                                                              title=person.title, email=demo_email(person.username))
-            await actions.put_role(tx, ids[person.username], schools[person.school], person.role)
+            await writes.put_role(tx, ids[person.username], schools[person.school], person.role)
         await tx.conn.execute(update(users).where(users.c.id == ids["ingrid.solberg"]).values(mass_messaging=True))
         await tx.conn.execute(update(users).where(users.c.id == ids["sofia.moen"]).values(messaging_disabled=True))
         extra = []
         for number in range(1, LARGE_COURSE_EXTRA_STUDENTS + 1):
-            user_id = await actions.insert_user(tx, username=f"student{number:03d}", password_hash=password_hash,
+            user_id = await writes.insert_user(tx, username=f"student{number:03d}", password_hash=password_hash,
                                                 name=f"Student {number:03d}", title="Student, Year 10")
-            await actions.put_role(tx, user_id, schools["high"], "student")
+            await writes.put_role(tx, user_id, schools["high"], "student")
             extra.append(user_id)
         space_ids = {}
         for name, kind, school, teachers, students in SPACES:
-            space_ids[name] = await actions.insert_space(tx, kind=kind, name=name, org_id=schools[school])
-            await actions.enroll(tx, services, space_ids[name], [ids[u] for u in teachers], "teacher", by=None)
+            space_ids[name] = await writes.insert_space(tx, kind=kind, name=name, org_id=schools[school])
+            await writes.enroll(tx, space_ids[name], [ids[u] for u in teachers], "teacher", by=None)
             student_ids = [ids[u] for u in students] + (extra if name == LARGE_COURSE else [])
-            await actions.enroll(tx, services, space_ids[name], student_ids, "student", by=None)
+            await writes.enroll(tx, space_ids[name], student_ids, "student", by=None)
     await _seed_conversations(services, ids, space_ids)
     return list(PEOPLE)
 

@@ -16,14 +16,13 @@ from sqlalchemy import (
     Text,
 )
 
+from schoolchat.db.checks import one_of
 from schoolchat.db.metadata import metadata
 from schoolchat.db.types import UTCDateTime
+from schoolchat.kinds import OrgKind, SchoolRole, SpaceKind, SpaceRole
+from schoolchat.policy.communication import Scope
 
-ORG_KINDS = ("district", "school", "department")
-SCHOOL_ROLES = ("student", "teacher", "admin")
-ROLE_RANK = {"student": 0, "teacher": 1, "admin": 2}
-SPACE_KINDS = ("course", "project")
-SPACE_ROLES = ("teacher", "student")
+ROLE_RANK: dict[str, int] = {SchoolRole.STUDENT: 0, SchoolRole.TEACHER: 1, SchoolRole.ADMIN: 2}
 
 users = Table(
     "users",
@@ -63,7 +62,7 @@ orgs = Table(
     Column("time_zone", String(64), nullable=False, server_default="Europe/Oslo"),
     # The language of people here who chose none ('nb', 'nn', 'en'); NULL: the parent org's, else the browser's.
     Column("default_language", String(2), nullable=True),
-    CheckConstraint("kind in ('district', 'school', 'department')", name="kind"),
+    one_of("kind", OrgKind),
     CheckConstraint("default_language in ('nb', 'nn', 'en')", name="default_language"),
 )
 
@@ -74,7 +73,7 @@ org_roles = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
     Column("role", String(20), nullable=False),
-    CheckConstraint("role in ('student', 'teacher', 'admin')", name="role"),
+    one_of("role", SchoolRole),
     Index("ix_org_roles_org", "org_id", "role"),
 )
 
@@ -92,7 +91,7 @@ spaces = Table(
     # The day the course or project ended (set by an admin; a roster import could fill it): its conversation's
     # messages are kept for the retention period after it (``policy.retention``). NULL: it has not ended.
     Column("ends_on", Date, nullable=True),
-    CheckConstraint("kind in ('course', 'project')", name="kind"),
+    one_of("kind", SpaceKind),
 )
 
 space_members = Table(
@@ -101,7 +100,7 @@ space_members = Table(
     Column("space_id", Integer, ForeignKey("spaces.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("role", String(10), nullable=False),
-    CheckConstraint("role in ('teacher', 'student')", name="role"),
+    one_of("role", SpaceRole),
     Index("ix_space_members_user", "user_id"),
 )
 
@@ -114,5 +113,5 @@ communication_rules = Table(
     Column("sender_role", String(20), primary_key=True),
     Column("recipient_role", String(20), primary_key=True),
     Column("scope", String(20), nullable=False),
-    CheckConstraint("scope in ('nobody', 'shared_space', 'same_school', 'anyone')", name="scope"),
+    one_of("scope", Scope),
 )

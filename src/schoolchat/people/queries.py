@@ -145,7 +145,7 @@ async def search_spaces(conn: AsyncConnection, viewer_id: int, term: str, limit:
         .order_by(spaces.c.name, spaces.c.id)
         .limit(limit)
     )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [tuple(row) for row in rows]
 
 
 async def administered_orgs(conn: AsyncConnection, actor_roles: dict[int, str]) -> list[Any]:

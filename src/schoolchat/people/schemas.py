@@ -8,13 +8,15 @@ from zoneinfo import available_timezones
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from schoolchat import kinds
 from schoolchat.i18n.catalog import text
 from schoolchat.i18n.languages import Language
-from schoolchat.inputs import Body, Id, omittable
+from schoolchat.inputs import Body, EnumText, Id, omittable
+from schoolchat.policy import communication
 
-SchoolRole = Literal["student", "teacher", "admin"]
-SpaceRole = Literal["teacher", "student"]
-SpaceKind = Literal["course", "project"]
+SchoolRole = Annotated[kinds.SchoolRole, EnumText]
+SpaceRole = Annotated[kinds.SpaceRole, EnumText]
+SpaceKind = Annotated[kinds.SpaceKind, EnumText]
 
 
 class PersonRef(BaseModel):
@@ -168,7 +170,7 @@ class SpaceChanges(Body):
     ends_on: date | None = Field(default=None, strict=False, description="The day it ended (null: not ended); retention counts from it")
 
 
-Scope = Literal["nobody", "shared_space", "same_school", "anyone"]
+Scope = Annotated[communication.Scope, EnumText]
 
 
 class RuleIn(Body):

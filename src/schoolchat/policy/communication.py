@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from schoolchat.i18n.catalog import text
+from schoolchat.kinds import SchoolRole
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
-
-ROLES = ("student", "teacher", "admin")
 
 
 class Scope(StrEnum):
@@ -30,8 +29,8 @@ DEFAULT_RULES: Mapping[tuple[str, str], Scope] = {
     ("student", "student"): Scope.SHARED_SPACE,
     ("student", "teacher"): Scope.SHARED_SPACE,
     ("student", "admin"): Scope.NOBODY,
-    **{("teacher", role): Scope.SAME_SCHOOL for role in ROLES},
-    **{("admin", role): Scope.SAME_SCHOOL for role in ROLES},
+    **{("teacher", role): Scope.SAME_SCHOOL for role in SchoolRole},
+    **{("admin", role): Scope.SAME_SCHOOL for role in SchoolRole},
 }
 
 Rules = Mapping[tuple[str, str], Scope]

@@ -1,7 +1,7 @@
 """Erasing a person (GDPR Art. 17), and letting evidence under legal hold go once the hold has passed.
 
 An erasure is two steps. At once, in one transaction: the account becomes a tombstone ("Former user", sign-in
-details and roster ids cleared, deactivated through ``people.actions.deactivate``, so sessions and sockets end),
+details and roster ids cleared, deactivated through ``people.writes.deactivate``, so sessions and sockets end),
 the reports whose evidence holds the person's content are put under legal hold, and the audit log records it.
 Then the job erases the person's messages through ``messages.erasure.erase``, ``BATCH`` per transaction (a person
 with 50,000 messages is a hundred short transactions, each holding SQLite's write lock briefly, rather than one
@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
-from schoolchat.attachments import actions as attachment_actions
+from schoolchat import audit
+from schoolchat.attachments import writes as attachment_writes
 from schoolchat.auth.actor import Actor
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
@@ -26,11 +27,10 @@ from schoolchat.errors import not_found
 from schoolchat.messages import erasure
 from schoolchat.messages import queries as message_queries
 from schoolchat.messages.models import messages
-from schoolchat.moderation import audit
 from schoolchat.moderation.models import reports
 from schoolchat.notifications.models import notification_preferences, push_subscriptions
-from schoolchat.people import actions as people_actions
 from schoolchat.people import queries as people_queries
+from schoolchat.people import writes as people_writes
 from schoolchat.people.models import users
 from schoolchat.people.roster.models import roster_ids
 from schoolchat.policy.admin import may_administer_user
@@ -79,12 +79,12 @@ async def _tombstone(tx: Tx, services: Services, user_id: int, now: datetime) ->
     await tx.conn.execute(update(users).where(users.c.id == user_id).values(
         name=FORMER_USER, title="", avatar_url=None, username=f"erased-{user_id}", password_hash="",
         email=None, working_hours=None, mass_messaging=False, language=None, erased_at=now))
-    await people_actions.deactivate(tx, services, [user_id])
+    await people_writes.deactivate(tx, [user_id])
     for table in (push_subscriptions, notification_preferences):  # nothing is sent to them any more
         await tx.conn.execute(delete(table).where(table.c.user_id == user_id))
     await tx.conn.execute(delete(roster_ids).where(roster_ids.c.kind.in_(("user", "enrollment")),
                                                    roster_ids.c.local_id == user_id))
-    await attachment_actions.discard_unsent_of(tx, services, user_id)
+    await attachment_writes.discard_unsent_of(tx, services, user_id)
     await exports.discard_of(tx, services, user_id)
     await _rename_in_forwards(tx, user_id)
 
@@ -195,7 +195,7 @@ async def _release(tx: Tx, services: Services, erasure_id: int, report_id: int, 
     if report.reporter_id == user_id:
         changes["reason"] = ""
     await tx.conn.execute(update(reports).where(reports.c.id == report_id).values(**changes))
-    await attachment_actions.release_evidence(tx, services, report_id, files)
+    await attachment_writes.release_evidence(tx, services, report_id, files)
     await audit.record(tx, None, "legal_hold.released", "report", report_id,
                        org_ids=[chain[0] for chain in await people_queries.user_org_chains(tx.conn, user_id)],
                        details={"user_id": user_id, "messages": len(held), "files": len(files)})

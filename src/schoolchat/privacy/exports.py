@@ -12,13 +12,14 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from schoolchat import audit
 from schoolchat.attachments import actions as attachment_actions
+from schoolchat.attachments import writes as attachment_writes
 from schoolchat.attachments.storage import new_key
 from schoolchat.auth.actor import Actor
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError, not_found
-from schoolchat.moderation import audit
 from schoolchat.people import queries as people_queries
 from schoolchat.policy.admin import may_administer_user
 from schoolchat.policy.decision import require
@@ -119,7 +120,7 @@ async def build_all(services: Services) -> int:
 async def discard_of(tx: Tx, services: Services, user_id: int) -> None:
     """A person's erasure ends every export of their data: none is built any more, and stored zips are deleted
     once ``tx`` has committed."""
-    attachment_actions.delete_bytes_after_commit(tx, services, [key for key in (await tx.conn.execute(
+    attachment_writes.delete_bytes_after_commit(tx, services, [key for key in (await tx.conn.execute(
         update(data_exports).where(data_exports.c.user_id == user_id,
                                    data_exports.c.status.in_(("queued", "running", "ready")))
         .values(status="expired").returning(data_exports.c.storage_key))).scalars() if key])

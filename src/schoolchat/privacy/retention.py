@@ -18,14 +18,14 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
-from schoolchat.attachments import actions as attachment_actions
+from schoolchat import audit
+from schoolchat.attachments import writes as attachment_writes
 from schoolchat.attachments.models import evidence_attachments
 from schoolchat.auth.actor import Actor
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
 from schoolchat.messages import erasure
-from schoolchat.moderation import audit
 from schoolchat.moderation.models import reports
 from schoolchat.people import queries as people_queries
 from schoolchat.people.models import orgs
@@ -169,7 +169,7 @@ async def _remove_reports(tx: Tx, services: Services, report_ids: list[int]) -> 
     for report_id in report_ids:
         files = (await tx.conn.execute(select(evidence_attachments.c.attachment_id)
                                        .where(evidence_attachments.c.report_id == report_id))).scalars().all()
-        await attachment_actions.release_evidence(tx, services, report_id, list(files))
+        await attachment_writes.release_evidence(tx, services, report_id, list(files))
     await tx.conn.execute(delete(reports).where(reports.c.id.in_(report_ids)))
 
 

@@ -65,7 +65,7 @@ async def credential_expiry(services: Services, token_id: int | None) -> datetim
 async def revoked_tokens(db: Database, token_ids: Collection[int]) -> set[int]:
     """Which of these credentials were revoked, by any process (the command line and a roster import
     included, which publish on no bus this one hears)."""
-    wanted, revoked = sorted(token_ids), set()
+    wanted, revoked = sorted(token_ids), set[int]()
     if not wanted:
         return revoked
     async with db.read() as conn:

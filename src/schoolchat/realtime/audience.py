@@ -7,28 +7,19 @@ also on a socket that was already open.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from schoolchat.conversations.models import memberships
 from schoolchat.realtime.events import Event
+from schoolchat.realtime.membership import Membership
 
 
-async def recipients(conn: AsyncConnection, events: Sequence[Event]) -> dict[int, frozenset[int]]:
+async def recipients(conn: AsyncConnection, membership: Membership,
+                     events: Sequence[Event]) -> dict[int, frozenset[int]]:
     """Event id -> the user ids allowed to see it."""
     conversation_ids = sorted({e.conversation_id for e in events if e.user_id is None and e.conversation_id})
-    members: dict[int, set[int]] = defaultdict(set)
-    if conversation_ids:
-        rows = await conn.execute(
-            select(memberships.c.conversation_id, memberships.c.user_id).where(
-                memberships.c.conversation_id.in_(conversation_ids), memberships.c.active.is_(True)
-            )
-        )
-        for conversation_id, user_id in rows:
-            members[conversation_id].add(user_id)
+    members = await membership.members_of(conn, conversation_ids)
     audience: dict[int, frozenset[int]] = {}
     for event in events:
         if event.user_id is not None:

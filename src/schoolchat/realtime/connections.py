@@ -27,6 +27,7 @@ from schoolchat.i18n.languages import DEFAULT_LANGUAGE, Language
 from schoolchat.realtime import audience
 from schoolchat.realtime.access import revoked_tokens
 from schoolchat.realtime.events import Event, EventType, in_reader_language
+from schoolchat.realtime.membership import Membership
 from schoolchat.realtime.schemas import event_json
 from schoolchat.realtime.signalr import protocol
 
@@ -130,9 +131,10 @@ class Registry:
     thousands of members. A write past its deadline is therefore noticed up to half an interval late.
     """
 
-    def __init__(self, db: Database, *, keepalive_seconds: float, client_timeout_seconds: float,
+    def __init__(self, db: Database, membership: Membership, *, keepalive_seconds: float, client_timeout_seconds: float,
                  write_timeout_seconds: float) -> None:
         self._db = db
+        self._membership = membership
         self._keepalive = keepalive_seconds
         self._client_timeout = client_timeout_seconds
         self._write_timeout = write_timeout_seconds
@@ -209,7 +211,7 @@ class Registry:
         if not self._by_user or not events:
             return
         async with self._db.read() as conn:
-            allowed = await audience.recipients(conn, events)
+            allowed = await audience.recipients(conn, self._membership, events)
         for event in events:
             if event.type is EventType.SESSION_ENDED:
                 self._end_session(event)

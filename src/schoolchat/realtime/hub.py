@@ -33,6 +33,7 @@ from schoolchat.ratelimit.rules import Rule
 from schoolchat.realtime import log
 from schoolchat.realtime.access import credential_expiry, hub_actor, origin_allowed
 from schoolchat.realtime.connections import CLIENT_CLOSED, SLOW_CONSUMER, CloseReason, Connection, Registry
+from schoolchat.realtime.membership import Membership
 from schoolchat.realtime.schemas import NegotiateOut, events_page
 from schoolchat.realtime.signalr import protocol
 from schoolchat.realtime.signalr.negotiate import connection_id_of, negotiate_response, negotiate_version
@@ -46,7 +47,7 @@ RESYNC_PAGE = 500
 MAX_EVENT_ID = 2**63 - 1  # the largest id the event log's column holds
 TOO_LARGE = CloseReason(lambda: text("realtime.message_too_large"), False, 1009)
 
-HubMethod = Callable[[Services, int, list[Any]], Awaitable[Any]]  # (services, caller's user id, arguments)
+HubMethod = Callable[["Hub", int, list[Any]], Awaitable[Any]]  # (the hub, caller's user id, arguments)
 
 
 def _event_id(arguments: list[Any]) -> int:
@@ -60,10 +61,10 @@ def _event_id(arguments: list[Any]) -> int:
     return max(0, value)
 
 
-async def get_events_since(services: Services, user_id: int, arguments: list[Any]) -> dict[str, Any]:
+async def get_events_since(hub: Hub, user_id: int, arguments: list[Any]) -> dict[str, Any]:
     after = _event_id(arguments)
-    async with services.db.read() as conn:
-        found = await log.resync(conn, user_id, after, RESYNC_PAGE)
+    async with hub.services.db.read() as conn:
+        found = await log.resync(conn, hub.membership, user_id, after, RESYNC_PAGE)
     return events_page(found).model_dump(mode="json", exclude_unset=True)
 
 
@@ -73,13 +74,14 @@ METHODS: dict[str, HubMethod] = {"GetEventsSince": get_events_since}
 class Hub:
     """This process's hub: its connections, fed by the bus."""
 
-    def __init__(self, services: Services, limiter: Limiter,
+    def __init__(self, services: Services, limiter: Limiter, membership: Membership,
                  on_slow_consumer: Callable[[], None] = lambda: None) -> None:
         self.services = services
+        self.membership = membership
         self.limiter = limiter
         self.on_slow_consumer = on_slow_consumer
         settings = services.settings
-        self.registry = Registry(services.db, keepalive_seconds=settings.realtime_keepalive_seconds,
+        self.registry = Registry(services.db, membership, keepalive_seconds=settings.realtime_keepalive_seconds,
                                  client_timeout_seconds=settings.realtime_client_timeout_seconds,
                                  write_timeout_seconds=settings.realtime_write_timeout_seconds)
         self._sockets: Counter[int] = Counter()  # admitted sockets per person, from admission to close
@@ -195,7 +197,7 @@ class Hub:
                 raise ValueError(f"Unknown hub method '{call.target}'.")  # i18n-exempt: a client's programmer
             if call.too_deep:
                 raise ValueError(text("realtime.too_deep"))
-            return protocol.completion(invocation_id, result=await method(self.services, conn.user_id,
+            return protocol.completion(invocation_id, result=await method(self, conn.user_id,
                                                                           call.arguments))
         except (ValueError, ApiError) as exc:
             return protocol.completion(invocation_id, error=str(exc))

@@ -12,13 +12,12 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from schoolchat.conversations.models import memberships
 from schoolchat.db import Tx
 from schoolchat.db.event_order import lock_event_order
 from schoolchat.db.prepared import Later, Prepared
 from schoolchat.db.types import utcnow
-from schoolchat.realtime.bus import Bus
 from schoolchat.realtime.events import Event, EventType, for_log
+from schoolchat.realtime.membership import Membership
 from schoolchat.realtime.models import events
 
 
@@ -51,7 +50,6 @@ class _Pending:
 
 async def append(
     tx: Tx,
-    bus: Bus,
     type: EventType,
     payload: BaseModel,
     *,
@@ -68,8 +66,12 @@ async def append(
     row, if not the plain insert (``event_insert``).
 
     The rows are written as the transaction's last statements (see ``db.event_order``), so event ids commit in
-    increasing order and "everything after id N" never skips an event that committed late.
+    increasing order and "everything after id N" never skips an event that committed late. They are published
+    where the transaction says (``Tx.publish``, the bus the Database was wired to).
     """
+    publish = tx.publish
+    if publish is None:
+        raise RuntimeError("This database publishes no events: wire it into Services with a bus first.")
     if not tx.outbox:
         written: list[tuple[_Pending, datetime, Later]] = []
 
@@ -82,7 +84,7 @@ async def append(
                     message_id=item.message_id, payload=item.payload, created_at=now)))
 
         async def _publish() -> None:
-            await bus.publish([Event(row.scalar(), item.type, item.conversation_id, item.user_id, item.published(), at)
+            await publish([Event(row.scalar(), item.type, item.conversation_id, item.user_id, item.published(), at)
                                for item, at, row in written])
 
         tx.on_before_commit(_write)
@@ -116,11 +118,10 @@ def _row_to_event(row: Any) -> Event:
     return Event(row.id, EventType(row.type), row.conversation_id, row.user_id, row.payload, row.created_at)
 
 
-async def events_since(conn: AsyncConnection, user_id: int, after_id: int, limit: int = 500) -> list[Event]:
+async def events_since(conn: AsyncConnection, membership: Membership, user_id: int, after_id: int,
+                       limit: int = 500) -> list[Event]:
     """The events after ``after_id`` that ``user_id`` may see: their own, and those of conversations they are in now."""
-    member_of = select(memberships.c.conversation_id).where(
-        memberships.c.user_id == user_id, memberships.c.active.is_(True)
-    )
+    member_of = membership.conversations_of(user_id)
     query = (
         select(events)
         .where(
@@ -143,11 +144,13 @@ async def events_after(conn: AsyncConnection, after_id: int, limit: int) -> list
 
 
 async def oldest_event_id(conn: AsyncConnection) -> int | None:
-    return (await conn.execute(select(func.min(events.c.id)))).scalar_one_or_none()
+    oldest: int | None = (await conn.execute(select(func.min(events.c.id)))).scalar_one_or_none()
+    return oldest
 
 
 async def latest_event_id(conn: AsyncConnection) -> int:
-    return (await conn.execute(select(func.coalesce(func.max(events.c.id), 0)))).scalar_one()
+    latest: int = (await conn.execute(select(func.coalesce(func.max(events.c.id), 0)))).scalar_one()
+    return latest
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +163,7 @@ class Resync:
     reload: bool
 
 
-async def resync(conn: AsyncConnection, user_id: int, after_id: int, limit: int,
+async def resync(conn: AsyncConnection, membership: Membership, user_id: int, after_id: int, limit: int,
                  max_chars: int = 512 * 1024) -> Resync:
     """Everything after ``after_id`` for ``user_id`` in order, a page at a time, or a request to reload.
 
@@ -174,8 +177,9 @@ async def resync(conn: AsyncConnection, user_id: int, after_id: int, limit: int,
     oldest = await oldest_event_id(conn)
     if after_id > latest or (oldest is not None and after_id < oldest - 1):
         return Resync([], latest, more=False, reload=True)
-    found = await events_since(conn, user_id, after_id, limit + 1)
-    page, size = [], 0
+    found = await events_since(conn, membership, user_id, after_id, limit + 1)
+    page: list[Event] = []
+    size = 0
     for event in found[:limit]:
         size += len(json.dumps(event.payload))
         if page and size > max_chars:

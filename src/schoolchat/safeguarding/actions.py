@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from schoolchat import audit
 from schoolchat.auth.actor import Actor
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import insert_ignoring_conflicts
-from schoolchat.moderation import audit
 from schoolchat.people import queries as people_queries
 from schoolchat.people.models import org_roles
 from schoolchat.policy.admin import may_grant

@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import delete, insert
 
+from schoolchat import audit
 from schoolchat.auth.actions import IssuedToken, insert_token
 from schoolchat.auth.actor import Actor
 from schoolchat.db.upsert import upsert
 from schoolchat.errors import ApiError
-from schoolchat.moderation import audit
 from schoolchat.people.queries import require_administered
 from schoolchat.services import Services
 from schoolchat.sso import queries, texts

@@ -10,7 +10,7 @@ by importing the same roster again: what was written is matched and left as it i
 Objects are matched to what an earlier import made by ``sourcedId`` (``roster_ids``), so importing the same
 folder twice changes nothing, and a changed row updates its object. ``status=tobedeleted`` deactivates a user,
 ends an enrollment, and takes everyone out of a class; orgs, courses and sessions are only marked. Classes become
-courses. People, orgs, roles, classes and enrollments are written only through ``people.actions`` (the batch
+courses. People, orgs, roles, classes and enrollments are written only through ``people.writes`` (the batch
 building blocks where a batch needs one), so an import does what the same change by an administrator does: a
 deactivated person's sessions end, a renamed class renames its conversation, course conversation membership
 follows the enrollments. In a ``bulk`` enrollments file, enrollments imported before and missing now have ended.
@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.db import Tx
 from schoolchat.db.upsert import upsert
-from schoolchat.people import actions, reach
+from schoolchat.people import reach, writes
 from schoolchat.people.models import org_roles, space_members, spaces, users
 from schoolchat.people.roster.files import RosterError
 from schoolchat.people.roster.models import roster_ids
@@ -215,11 +215,11 @@ async def _apply_orgs(tx: Tx, roster: Roster, mapping: _Mapping, result: Importe
         for org in ready:
             parent_id = local.get(org.parent) if org.parent else root
             if org.sourced_id in local:
-                await actions.change_org(tx, local[org.sourced_id],
+                await writes.change_org(tx, local[org.sourced_id],
                                          {"name": org.name, "kind": org.kind, "parent_id": parent_id})
                 result.updated["orgs"] += 1
             else:
-                local[org.sourced_id] = await actions.insert_org(tx, name=org.name, kind=org.kind,
+                local[org.sourced_id] = await writes.insert_org(tx, name=org.name, kind=org.kind,
                                                                  parent_id=parent_id)
                 result.created["orgs"] += 1
             result.deactivated["orgs"] += org.deleted
@@ -242,19 +242,19 @@ async def _apply_users(services: Services, roster: Roster, mapping: _Mapping, or
         async with services.db.write() as tx:
             known = [user for user in chunk if user.sourced_id in local]
             new = [user for user in chunk if user.sourced_id not in local]
-            for user in known:  # switched off through the action, which also ends their sessions
+            for user in known:  # switched off through the building block, which also ends their sessions
                 email = {"email": user.email} if user.email else {}  # none in the file: the admin's stays
-                await actions.change_user(tx, services, local[user.sourced_id], {
+                await writes.change_user(tx, local[user.sourced_id], {
                     "username": user.username, "name": user.name, "is_active": _active(user), **email})
-            made = await actions.insert_users(tx, [
-                actions.NewUser(u.username, NO_PASSWORD, u.name, email=u.email, is_active=_active(u)) for u in new])
+            made = await writes.insert_users(tx, [
+                writes.NewUser(u.username, NO_PASSWORD, u.name, email=u.email, is_active=_active(u)) for u in new])
             local.update({u.sourced_id: user_id for u, user_id in zip(new, made, strict=True)})
             result.created["users"] += len(new)
             result.updated["users"] += len(known)
             result.deactivated["users"] += sum(not _active(user) for user in chunk)
             imported = [local[u.sourced_id] for u in chunk]  # roles in roster orgs follow the file; others stay
-            await actions.drop_roles(tx, imported, roster_orgs)
-            await actions.put_roles(tx, [(local[u.sourced_id], org_ids[o], u.role)
+            await writes.drop_roles(tx, imported, roster_orgs)
+            await writes.put_roles(tx, [(local[u.sourced_id], org_ids[o], u.role)
                                          for u in chunk for o in dict.fromkeys(u.orgs)])
             await _remember(tx, "user", [{"sourced_id": u.sourced_id, "local_id": local[u.sourced_id],
                                           "deleted": u.deleted} for u in chunk])
@@ -271,18 +271,18 @@ async def _apply_classes(services: Services, roster: Roster, mapping: _Mapping, 
         async with services.db.write() as tx:
             for cls in chunk:
                 if cls.sourced_id in local:
-                    await actions.change_space(tx, services, local[cls.sourced_id],
+                    await writes.change_space(tx, local[cls.sourced_id],
                                                {"name": cls.title, "org_id": org_ids[cls.school]}, by=by)
                     result.updated["classes"] += 1
                 else:
-                    local[cls.sourced_id] = await actions.insert_space(tx, kind="course", name=cls.title,
+                    local[cls.sourced_id] = await writes.insert_space(tx, kind="course", name=cls.title,
                                                                        org_id=org_ids[cls.school])
                     result.created["classes"] += 1
                 if cls.deleted:
                     members = (await tx.conn.execute(select(space_members.c.user_id).where(
                         space_members.c.space_id == local[cls.sourced_id]))).scalars().all()
                     for user_id in members:
-                        await actions.unenroll(tx, services, local[cls.sourced_id], user_id, by=by)
+                        await writes.unenroll(tx, local[cls.sourced_id], user_id, by=by)
                     result.deactivated["classes"] += 1
             await _remember(tx, "class", [{"sourced_id": c.sourced_id, "local_id": local[c.sourced_id],
                                            "deleted": c.deleted} for c in chunk])
@@ -318,7 +318,7 @@ async def _apply_enrollments(services: Services, roster: Roster, mapping: _Mappi
         async with services.db.write() as tx:
             for sourced_id, space, user in chunk:
                 if space is not None and user is not None and (space, user) not in keep:
-                    await actions.unenroll(tx, services, space, user, by=by)
+                    await writes.unenroll(tx, space, user, by=by)
                 result.deactivated["enrollments"] += sourced_id not in wanted
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for space, user, role in wanted.values():
@@ -338,7 +338,7 @@ async def _apply_enrollments(services: Services, roster: Roster, mapping: _Mappi
             for (space, role), members in batch:
                 joining = [user for user in dict.fromkeys(members) if (space, user, role) not in current]
                 if joining:
-                    await actions.enroll(tx, services, space, joining, role, by=by)
+                    await writes.enroll(tx, space, joining, role, by=by)
         done += sum(len(members) for _, members in batch)
         await progress("enrollments", min(done, total), total)
     result.created["enrollments"] += sum(1 for s in wanted if s not in before)

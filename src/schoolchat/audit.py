@@ -1,4 +1,8 @@
-"""Appending to the audit log: who did what, when, to what, and why. Rows are never changed or removed."""
+"""Appending to the audit log: who did what, when, to what, and why. Rows are never changed or removed.
+
+A building block of every domain's administrative actions (conversations, people, sso, lti, privacy, …), so it
+sits beside them rather than inside ``moderation``, which reads the log (its tables are in ``moderation.models``).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from schoolchat.moderation.models import audit_log, audit_log_orgs
 async def record(tx: Tx, actor: Actor | None, action: str, object_type: str, object_id: int | None, *,
                  org_ids: Iterable[int], reason: str | None = None, details: dict[str, Any] | None = None) -> int:
     """Append one row, readable by the admins of ``org_ids`` (the actor's own orgs are always added)."""
-    audit_id = (await tx.conn.execute(insert(audit_log).values(
+    audit_id: int = (await tx.conn.execute(insert(audit_log).values(
         at=utcnow(), actor_id=actor.id if actor else None, action=action, object_type=object_type,
         object_id=object_id, reason=reason, details=details or {}).returning(audit_log.c.id))).scalar_one()
     orgs = sorted(set(org_ids) | set(actor.roles if actor else ()))
