@@ -66,9 +66,10 @@ test: check web $(NODE_STAMP) $(OIDC_STAMP)
 	$(BIN)/pytest
 	SCHOOLCHAT_TEST_DATABASE=postgresql $(BIN)/pytest
 
-## The machines' checks, run first by `make test` (so in CI): lint, types (strict for src/), the layers.
+## The machines' checks, run first by `make test` (so in CI): lint and format, types (strict for src/), the layers.
 check: install
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

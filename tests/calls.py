@@ -10,11 +10,21 @@ import httpx
 from tests.factories import Person
 
 
-async def start(client: httpx.AsyncClient, who: Person, *, people: Sequence[int] = (), courses: Sequence[int] = (),
-                projects: Sequence[int] = (), mode: str | None = None, body: str | None = None,
-                cmid: str | None = None, name: str | None = None) -> httpx.Response:
-    payload: dict[str, Any] = {"recipients": {"people": list(people), "courses": list(courses),
-                                              "projects": list(projects)}}
+async def start(
+    client: httpx.AsyncClient,
+    who: Person,
+    *,
+    people: Sequence[int] = (),
+    courses: Sequence[int] = (),
+    projects: Sequence[int] = (),
+    mode: str | None = None,
+    body: str | None = None,
+    cmid: str | None = None,
+    name: str | None = None,
+) -> httpx.Response:
+    payload: dict[str, Any] = {
+        "recipients": {"people": list(people), "courses": list(courses), "projects": list(projects)}
+    }
     if mode is not None:
         payload["mode"] = mode
     if name is not None:
@@ -30,14 +40,19 @@ async def started(client: httpx.AsyncClient, who: Person, **kwargs: Any) -> dict
     return answer.json()
 
 
-async def send(client: httpx.AsyncClient, who: Person, conversation_id: int, body: str,
-               cmid: str | None = None) -> httpx.Response:
-    return await client.post(f"/api/conversations/{conversation_id}/messages",
-                             json={"body": body, "client_message_id": cmid}, headers=who.headers)
+async def send(
+    client: httpx.AsyncClient, who: Person, conversation_id: int, body: str, cmid: str | None = None
+) -> httpx.Response:
+    return await client.post(
+        f"/api/conversations/{conversation_id}/messages",
+        json={"body": body, "client_message_id": cmid},
+        headers=who.headers,
+    )
 
 
-async def sent(client: httpx.AsyncClient, who: Person, conversation_id: int, body: str,
-               cmid: str | None = None) -> dict[str, Any]:
+async def sent(
+    client: httpx.AsyncClient, who: Person, conversation_id: int, body: str, cmid: str | None = None
+) -> dict[str, Any]:
     answer = await send(client, who, conversation_id, body, cmid)
     assert answer.status_code in (200, 201), answer.text
     return answer.json()["message"]
@@ -49,8 +64,12 @@ async def conversation_list(client: httpx.AsyncClient, who: Person) -> list[dict
     return answer.json()["conversations"]
 
 
-async def history(client: httpx.AsyncClient, who: Person, conversation_id: int, **params: Any) -> dict[str, Any]:
-    answer = await client.get(f"/api/conversations/{conversation_id}/messages", params=params, headers=who.headers)
+async def history(
+    client: httpx.AsyncClient, who: Person, conversation_id: int, **params: Any
+) -> dict[str, Any]:
+    answer = await client.get(
+        f"/api/conversations/{conversation_id}/messages", params=params, headers=who.headers
+    )
     assert answer.status_code == 200, answer.text
     return answer.json()
 

@@ -30,7 +30,9 @@ from tests.openapi_check import app_client
 from tests.realtime.processes import RedisProcess
 
 DATABASE_KIND = os.environ.get("SCHOOLCHAT_TEST_DATABASE", "sqlite")
-POSTGRES_ADMIN_URL = os.environ.get("SCHOOLCHAT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "SCHOOLCHAT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 SECRET = "test-secret-key-0123456789"
 
 

@@ -55,41 +55,72 @@ class Factory:
         so that tests about other rules stay short; the default rules are tested on ``default_rules_school``."""
         async with self.services.db.write() as tx:
             self.district = await writes.insert_org(tx, name="Test District", kind="district", parent_id=None)
-            self.school = await writes.insert_org(tx, name="Test School", kind="school", parent_id=self.district)
-            self.other_school = await writes.insert_org(tx, name="Other School", kind="school",
-                                                         parent_id=self.district)
-            self.default_rules_school = await writes.insert_org(tx, name="Default Rules School", kind="school",
-                                                                 parent_id=None)
-            await tx.conn.execute(insert(communication_rules), [
-                {"org_id": org_id, "sender_role": sender, "recipient_role": recipient, "scope": "same_school"}
-                for org_id in (self.district, self.school, self.other_school)
-                for sender in SchoolRole for recipient in SchoolRole])
+            self.school = await writes.insert_org(
+                tx, name="Test School", kind="school", parent_id=self.district
+            )
+            self.other_school = await writes.insert_org(
+                tx, name="Other School", kind="school", parent_id=self.district
+            )
+            self.default_rules_school = await writes.insert_org(
+                tx, name="Default Rules School", kind="school", parent_id=None
+            )
+            await tx.conn.execute(
+                insert(communication_rules),
+                [
+                    {
+                        "org_id": org_id,
+                        "sender_role": sender,
+                        "recipient_role": recipient,
+                        "scope": "same_school",
+                    }
+                    for org_id in (self.district, self.school, self.other_school)
+                    for sender in SchoolRole
+                    for recipient in SchoolRole
+                ],
+            )
 
-    async def person(self, name: str | None = None, role: str = "student", *, school: int | None = None,
-                     messaging_disabled: bool = False) -> Person:
+    async def person(
+        self,
+        name: str | None = None,
+        role: str = "student",
+        *,
+        school: int | None = None,
+        messaging_disabled: bool = False,
+    ) -> Person:
         number = next(_numbers)
         name = name or f"{role.title()} {number}"
         username = f"user{number}"
         async with self.services.db.write() as tx:
-            user_id = await writes.insert_user(tx, username=username, password_hash=_PASSWORD_HASH, name=name,
-                                                title=role.title())
+            user_id = await writes.insert_user(
+                tx, username=username, password_hash=_PASSWORD_HASH, name=name, title=role.title()
+            )
             await writes.put_role(tx, user_id, school or self.school, role)
-            issued = await insert_token(tx, self.services.settings.secret_key, user_id, kind="bearer",
-                                        lifetime=timedelta(days=1))
+            issued = await insert_token(
+                tx, self.services.settings.secret_key, user_id, kind="bearer", lifetime=timedelta(days=1)
+            )
         if messaging_disabled:
             await self.disable_messaging(user_id)
         return Person(user_id, username, name, issued.token)
 
     async def disable_messaging(self, user_id: int, disabled: bool = True) -> None:
         async with self.services.db.write() as tx:
-            await tx.conn.execute(update(users).where(users.c.id == user_id).values(messaging_disabled=disabled))
+            await tx.conn.execute(
+                update(users).where(users.c.id == user_id).values(messaging_disabled=disabled)
+            )
 
     async def people(self, count: int, role: str = "student", *, school: int | None = None) -> list[Person]:
         return [await self.person(role=role, school=school) for _ in range(count)]
 
-    async def space(self, name: str, *, teachers: Sequence[Person] = (), students: Sequence[Person] = (),
-                    kind: str = "course", school: int | None = None, extra_student_ids: Sequence[int] = ()
-                    ) -> Space:
+    async def space(
+        self,
+        name: str,
+        *,
+        teachers: Sequence[Person] = (),
+        students: Sequence[Person] = (),
+        kind: str = "course",
+        school: int | None = None,
+        extra_student_ids: Sequence[int] = (),
+    ) -> Space:
         async with self.services.db.write() as tx:
             space_id = await writes.insert_space(tx, kind=kind, name=name, org_id=school or self.school)
             if teachers:
@@ -105,8 +136,9 @@ class Factory:
         async with self.services.db.write() as tx:
             for _ in range(count):
                 number = next(_numbers)
-                user_id = await writes.insert_user(tx, username=f"bulk{number}", password_hash=_PASSWORD_HASH,
-                                                    name=f"Bulk Student {number}")
+                user_id = await writes.insert_user(
+                    tx, username=f"bulk{number}", password_hash=_PASSWORD_HASH, name=f"Bulk Student {number}"
+                )
                 await writes.put_role(tx, user_id, school or self.school, "student")
                 ids.append(user_id)
         return ids

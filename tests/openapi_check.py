@@ -24,8 +24,10 @@ class Document:
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
-        self.paths = [(re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$"), operations)
-                      for path, operations in document["paths"].items()]
+        self.paths = [
+            (re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$"), operations)
+            for path, operations in document["paths"].items()
+        ]
         self.validators: dict[int, Draft202012Validator] = {}
 
     def operation(self, method: str, path: str) -> dict[str, Any] | None:
@@ -48,18 +50,26 @@ class Document:
             return
         where = f"{request.method} {request.url.path} answered {response.status_code}"
         described = operation["responses"].get(str(response.status_code))
-        assert described is not None, f"{where}, a status /openapi.json does not list for it: {response.text[:500]}"
+        assert described is not None, (
+            f"{where}, a status /openapi.json does not list for it: {response.text[:500]}"
+        )
         media = response.headers.get("content-type", "").split(";")[0].strip()
         if not response.content or not (media == JSON or media.endswith("+json")):
             return
         content = described.get("content", {})
-        assert JSON in content, f"{where} with a JSON body that /openapi.json does not describe: {response.text[:500]}"
+        assert JSON in content, (
+            f"{where} with a JSON body that /openapi.json does not describe: {response.text[:500]}"
+        )
         schema = content[JSON].get("schema")
         if schema is None:
             return
-        errors = sorted(self.validator(schema).iter_errors(response.json()), key=lambda error: list(error.path))
+        errors = sorted(
+            self.validator(schema).iter_errors(response.json()), key=lambda error: list(error.path)
+        )
         assert not errors, f"{where} with a body that does not match /openapi.json: " + "; ".join(
-            f"{'/'.join(map(str, error.absolute_path)) or 'the body'}: {error.message}" for error in errors[:5])
+            f"{'/'.join(map(str, error.absolute_path)) or 'the body'}: {error.message}"
+            for error in errors[:5]
+        )
 
 
 AsyncHook = Callable[[httpx.Response], Awaitable[None]]
@@ -110,8 +120,12 @@ def checking_server_sync(url: str) -> Callable[[httpx.Response], None]:
 
 def app_client(app: FastAPI, base_url: str = "http://testserver", **options: Any) -> httpx.AsyncClient:
     """A client of the app in this process (no server), whose every answer is checked against its schema."""
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url,
-                             event_hooks={"response": [checking(app)]}, **options)
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url=base_url,
+        event_hooks={"response": [checking(app)]},
+        **options,
+    )
 
 
 def server_client(url: str, **options: Any) -> httpx.AsyncClient:

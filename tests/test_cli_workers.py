@@ -26,8 +26,9 @@ def test_serve_with_two_workers_and_no_redis_refuses_to_start(environment: None)
     assert "SCHOOLCHAT_REDIS_URL" in result.output
 
 
-def test_serve_with_two_workers_on_sqlite_refuses_to_start(environment: None,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_with_two_workers_on_sqlite_refuses_to_start(
+    environment: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SCHOOLCHAT_REDIS_URL", "redis://127.0.0.1:1/0")
     result = CliRunner().invoke(app, ["serve", "--workers", "2"])
     assert result.exit_code == 2

@@ -24,8 +24,11 @@ def test_default_secret_key_is_accepted_in_demo_mode(tmp_path) -> None:  # type:
 
 
 @pytest.mark.parametrize(("setting", "pragma"), [("FULL", 2), ("NORMAL", 1)])
-async def test_sqlite_synchronous_setting_reaches_the_database(tmp_path, setting: str,  # type: ignore[no-untyped-def]
-                                                               pragma: int) -> None:
+async def test_sqlite_synchronous_setting_reaches_the_database(
+    tmp_path,
+    setting: str,  # type: ignore[no-untyped-def]
+    pragma: int,
+) -> None:
     app = create_app(Settings(data_dir=tmp_path, demo=True, sqlite_synchronous=setting))
     db = app.state.services.db
     try:
@@ -40,10 +43,14 @@ def test_database_defaults_to_a_sqlite_file_in_the_data_folder(tmp_path) -> None
     assert settings.effective_database_url == f"sqlite+aiosqlite:///{tmp_path.resolve() / 'schoolchat.db'}"
 
 
-async def test_demo_school_has_every_role_and_a_course_over_300(services: Services, client: httpx.AsyncClient) -> None:
+async def test_demo_school_has_every_role_and_a_course_over_300(
+    services: Services, client: httpx.AsyncClient
+) -> None:
     people = await demo.seed(services)
     assert {p.role for p in people} == {"admin", "teacher", "student"}
-    token = await client.post("/api/auth/tokens", json={"username": "david.chen", "password": demo.DEMO_PASSWORD})
+    token = await client.post(
+        "/api/auth/tokens", json={"username": "david.chen", "password": demo.DEMO_PASSWORD}
+    )
     headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
     me = (await client.get("/api/me", headers=headers)).json()
     assembly = next(int(space_id) for space_id in me["spaces"])
@@ -53,7 +60,9 @@ async def test_demo_school_has_every_role_and_a_course_over_300(services: Servic
 
 async def test_demo_student_sees_seeded_conversations(services: Services, client: httpx.AsyncClient) -> None:
     await demo.seed(services)
-    token = await client.post("/api/auth/tokens", json={"username": "emma.hansen", "password": demo.DEMO_PASSWORD})
+    token = await client.post(
+        "/api/auth/tokens", json={"username": "emma.hansen", "password": demo.DEMO_PASSWORD}
+    )
     headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
     listing = (await client.get("/api/conversations", headers=headers)).json()["conversations"]
     assert {c["kind"] for c in listing} == {"course", "direct", "group"}

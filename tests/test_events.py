@@ -34,13 +34,16 @@ def recorder(services: Services) -> Recorder:
 
 
 async def test_starting_a_one_to_one_with_a_message_emits_created_then_message(
-        client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    client: httpx.AsyncClient, make: Factory, recorder: Recorder
+) -> None:
     a, b = await make.person(), await make.person()
     cid = (await started(client, a, people=[b.id], body="hi"))["conversation"]["id"]
     assert recorder.take() == [("conversation.created", cid, None), ("message.created", cid, None)]
 
 
-async def test_sending_emits_one_message_created(client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+async def test_sending_emits_one_message_created(
+    client: httpx.AsyncClient, make: Factory, recorder: Recorder
+) -> None:
     a, b = await make.person(), await make.person()
     cid = (await started(client, a, people=[b.id]))["conversation"]["id"]
     recorder.take()
@@ -51,7 +54,9 @@ async def test_sending_emits_one_message_created(client: httpx.AsyncClient, make
     assert events[0].id > 0
 
 
-async def test_a_retried_send_emits_nothing(client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+async def test_a_retried_send_emits_nothing(
+    client: httpx.AsyncClient, make: Factory, recorder: Recorder
+) -> None:
     a, b = await make.person(), await make.person()
     cid = (await started(client, a, people=[b.id]))["conversation"]["id"]
     await sent(client, a, cid, "once", cmid="k1")
@@ -60,7 +65,9 @@ async def test_a_retried_send_emits_nothing(client: httpx.AsyncClient, make: Fac
     assert recorder.take() == []
 
 
-async def test_a_refused_send_emits_nothing(client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+async def test_a_refused_send_emits_nothing(
+    client: httpx.AsyncClient, make: Factory, recorder: Recorder
+) -> None:
     a, b = await make.person(), await make.person()
     cid = (await started(client, a, people=[b.id]))["conversation"]["id"]
     recorder.take()
@@ -69,7 +76,9 @@ async def test_a_refused_send_emits_nothing(client: httpx.AsyncClient, make: Fac
     assert recorder.take() == []
 
 
-async def test_edit_and_delete_emit_their_events(client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+async def test_edit_and_delete_emit_their_events(
+    client: httpx.AsyncClient, make: Factory, recorder: Recorder
+) -> None:
     a, b = await make.person(), await make.person()
     cid = (await started(client, a, people=[b.id]))["conversation"]["id"]
     message = await sent(client, a, cid, "draft")
@@ -81,7 +90,8 @@ async def test_edit_and_delete_emit_their_events(client: httpx.AsyncClient, make
 
 
 async def test_individual_messages_emit_one_message_per_conversation(
-        client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    client: httpx.AsyncClient, make: Factory, recorder: Recorder
+) -> None:
     me, a, b = await make.person(), await make.person(), await make.person()
     await started(client, me, people=[a.id, b.id], mode="individual", body="hi")
     types = [t for t, _, _ in recorder.take()]
@@ -90,7 +100,8 @@ async def test_individual_messages_emit_one_message_per_conversation(
 
 
 async def test_adding_and_leaving_emit_participant_events(
-        client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    client: httpx.AsyncClient, make: Factory, recorder: Recorder
+) -> None:
     a, b, c, d = await make.person(), await make.person(), await make.person(), await make.person()
     cid = (await started(client, a, people=[b.id, c.id], mode="group"))["conversation"]["id"]
     recorder.take()
@@ -101,19 +112,24 @@ async def test_adding_and_leaving_emit_participant_events(
 
 
 async def test_rename_close_and_reopen_emit_conversation_events(
-        client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    client: httpx.AsyncClient, make: Factory, recorder: Recorder
+) -> None:
     a, b, c = await make.person(), await make.person(), await make.person()
     cid = (await started(client, a, people=[b.id, c.id], mode="group"))["conversation"]["id"]
     recorder.take()
     await client.patch(f"/api/conversations/{cid}", json={"name": "New"}, headers=a.headers)
     await client.post(f"/api/conversations/{cid}/close", headers=a.headers)
     await client.post(f"/api/conversations/{cid}/reopen", headers=a.headers)
-    assert recorder.take() == [("conversation.updated", cid, None), ("conversation.closed", cid, None),
-                               ("conversation.reopened", cid, None)]
+    assert recorder.take() == [
+        ("conversation.updated", cid, None),
+        ("conversation.closed", cid, None),
+        ("conversation.reopened", cid, None),
+    ]
 
 
 async def test_reading_emits_unread_changed_to_the_reader_only(
-        client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
+    client: httpx.AsyncClient, make: Factory, recorder: Recorder
+) -> None:
     a, b = await make.person(), await make.person()
     cid = (await started(client, a, people=[b.id], body="hi"))["conversation"]["id"]
     recorder.take()
@@ -126,13 +142,21 @@ async def test_reading_emits_unread_changed_to_the_reader_only(
 
 
 async def test_enrolment_emits_participants_added_to_the_course_conversation(
-        client: httpx.AsyncClient, make: Factory, recorder: Recorder) -> None:
-    admin, teacher, newcomer = await make.person(role="admin"), await make.person(role="teacher"), await make.person()
+    client: httpx.AsyncClient, make: Factory, recorder: Recorder
+) -> None:
+    admin, teacher, newcomer = (
+        await make.person(role="admin"),
+        await make.person(role="teacher"),
+        await make.person(),
+    )
     course = await make.space("Geography", teachers=[teacher])
     cid = (await started(client, teacher, courses=[course.id], mode="group"))["conversation"]["id"]
     recorder.take()
-    await client.put(f"/api/admin/spaces/{course.id}/members/{newcomer.id}", json={"role": "student"},
-                     headers=admin.headers)
+    await client.put(
+        f"/api/admin/spaces/{course.id}/members/{newcomer.id}",
+        json={"role": "student"},
+        headers=admin.headers,
+    )
     assert recorder.take() == [("participants.added", cid, None)]
 
 
@@ -168,7 +192,9 @@ async def test_an_event_whose_payload_breaks_its_model_is_refused() -> None:
     from schoolchat.realtime.events import EventType
     from schoolchat.realtime.schemas import event_out
 
-    wrong = Event(1, EventType.UNREAD_CHANGED, 5, 7, {"conversation_id": 5, "unread": "many"}, datetime.now(UTC))
+    wrong = Event(
+        1, EventType.UNREAD_CHANGED, 5, 7, {"conversation_id": 5, "unread": "many"}, datetime.now(UTC)
+    )
     with pytest.raises(ValidationError):
         event_out(wrong)
 
@@ -177,15 +203,20 @@ async def test_the_events_are_published_in_the_openapi_document(client: httpx.As
     document = (await client.get("/openapi.json")).json()
     schemas = document["components"]["schemas"]
     assert schemas["EventOut"]["discriminator"]["propertyName"] == "type"
-    assert schemas["EventOut"]["discriminator"]["mapping"]["message.created"] == \
-        "#/components/schemas/MessageCreatedEvent"
-    page = document["paths"]["/api/events"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert (
+        schemas["EventOut"]["discriminator"]["mapping"]["message.created"]
+        == "#/components/schemas/MessageCreatedEvent"
+    )
+    page = document["paths"]["/api/events"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
     assert page == {"$ref": "#/components/schemas/EventsPage"}
     assert schemas["EventsPage"]["properties"]["events"]["items"] == {"$ref": "#/components/schemas/EventOut"}
 
 
 async def test_the_hub_frame_is_the_events_model_once_per_language_only_where_it_carries_a_sentence(
-        client: httpx.AsyncClient, make: Factory, services: Services, recorder: Recorder) -> None:
+    client: httpx.AsyncClient, make: Factory, services: Services, recorder: Recorder
+) -> None:
     import asyncio
     import json
     from typing import Any
@@ -200,10 +231,14 @@ async def test_the_hub_frame_is_the_events_model_once_per_language_only_where_it
     assert (await client.delete(f"/api/messages/{message['id']}", headers=a.headers)).status_code == 200
     events = [event for event in recorder.events if event.type in ("message.created", "message.deleted")]
     received: dict[Language, list[str]] = {"en": [], "nb": []}
-    registry = Registry(services.db, keepalive_seconds=30, client_timeout_seconds=60, write_timeout_seconds=30)
+    registry = Registry(
+        services.db, keepalive_seconds=30, client_timeout_seconds=60, write_timeout_seconds=30
+    )
     for person, language in ((b, "en"), (c, "nb")):
+
         async def send(frame: Any, into: list[str] = received[language]) -> None:
             into.append(frame["text"])
+
         registry.add(Connection(f"c{person.id}", person.id, None, 10, send, language=language))
     await registry.deliver(events)
 
@@ -214,8 +249,10 @@ async def test_the_hub_frame_is_the_events_model_once_per_language_only_where_it
         if all(len(records(language)) == 2 for language in received):
             break
         await asyncio.sleep(0.01)
-    decoded = {language: [json.loads(record)["arguments"][0] for record in records(language)]
-               for language in received}
+    decoded = {
+        language: [json.loads(record)["arguments"][0] for record in records(language)]
+        for language in received
+    }
     created_en, deleted_en = decoded["en"]
     created_nb, deleted_nb = decoded["nb"]
     assert created_en == created_nb  # no sentence in it: one encoding serves every language

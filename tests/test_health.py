@@ -26,13 +26,16 @@ async def _client(settings: Settings, services: Services | None = None) -> Async
 
 @pytest.fixture
 async def no_database(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    closed = settings.model_copy(update={
-        "database_url": f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test"})
+    closed = settings.model_copy(
+        update={"database_url": f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test"}
+    )
     async for http in _client(closed):
         yield http
 
 
-async def test_readyz_answers_503_while_the_database_cannot_be_reached(no_database: httpx.AsyncClient) -> None:
+async def test_readyz_answers_503_while_the_database_cannot_be_reached(
+    no_database: httpx.AsyncClient,
+) -> None:
     answer = await no_database.get("/readyz")
     assert answer.status_code == 503
     error = error_of(answer)
@@ -45,7 +48,9 @@ async def test_healthz_stays_the_liveness_check_without_a_database(no_database: 
     assert (answer.status_code, answer.json()) == (200, {"status": "ok"})
 
 
-async def test_readyz_answers_503_while_redis_cannot_be_reached(settings: Settings, services: Services) -> None:
+async def test_readyz_answers_503_while_redis_cannot_be_reached(
+    settings: Settings, services: Services
+) -> None:
     closed = settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
     async for http in _client(closed, services):
         answer = await http.get("/readyz")
@@ -54,9 +59,12 @@ async def test_readyz_answers_503_while_redis_cannot_be_reached(settings: Settin
         assert error_of(answer)["message"] == "The service cannot reach: Redis."
 
 
-async def test_readyz_answers_200_when_the_database_and_redis_answer(settings: Settings,
-                                                                     services: Services) -> None:
+async def test_readyz_answers_200_when_the_database_and_redis_answer(
+    settings: Settings, services: Services
+) -> None:
     async for http in _client(settings.model_copy(update={"redis_url": REDIS_URL}), services):
         answer = await http.get("/readyz")
-        assert (answer.status_code, answer.json()) == (200, {"status": "ok",
-                                                              "checks": {"database": "ok", "redis": "ok"}})
+        assert (answer.status_code, answer.json()) == (
+            200,
+            {"status": "ok", "checks": {"database": "ok", "redis": "ok"}},
+        )

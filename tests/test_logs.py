@@ -16,13 +16,22 @@ from tests.realtime.harness import RawHubClient
 from tests.realtime.processes import ServeProcess
 
 
-async def _served_log(settings: Settings, tmp_path: Path, log_format: str, make: Factory) -> tuple[str, dict[str, Any]]:
+async def _served_log(
+    settings: Settings, tmp_path: Path, log_format: str, make: Factory
+) -> tuple[str, dict[str, Any]]:
     """Serve, make the requests, stop; the log and what the requests used and got."""
     ada = await make.person("Ada Lovelace")
     log = tmp_path / "serve.log"
-    server = ServeProcess({"SCHOOLCHAT_DATABASE_URL": settings.effective_database_url,
-                           "SCHOOLCHAT_SECRET_KEY": settings.secret_key, "SCHOOLCHAT_DATA_DIR": str(tmp_path),
-                           "SCHOOLCHAT_LOG_FORMAT": log_format, "SCHOOLCHAT_LOG_LEVEL": "info"}, log=log)
+    server = ServeProcess(
+        {
+            "SCHOOLCHAT_DATABASE_URL": settings.effective_database_url,
+            "SCHOOLCHAT_SECRET_KEY": settings.secret_key,
+            "SCHOOLCHAT_DATA_DIR": str(tmp_path),
+            "SCHOOLCHAT_LOG_FORMAT": log_format,
+            "SCHOOLCHAT_LOG_LEVEL": "info",
+        },
+        log=log,
+    )
     await server.start()
     try:
         async with server_client(server.url) as http:
@@ -30,7 +39,9 @@ async def _served_log(settings: Settings, tmp_path: Path, log_format: str, make:
             assert login.status_code == 200, login.text
             cookie = login.cookies["schoolchat_session"]
             with_cookie = await http.get("/api/me")
-            issued = await http.post("/api/auth/tokens", json={"username": ada.username, "password": PASSWORD})
+            issued = await http.post(
+                "/api/auth/tokens", json={"username": ada.username, "password": PASSWORD}
+            )
             token = issued.json()["access_token"]
             http.cookies.clear()
             with_bearer = await http.get("/api/me", headers={"Authorization": f"Bearer {token}"})
@@ -39,13 +50,23 @@ async def _served_log(settings: Settings, tmp_path: Path, log_format: str, make:
         await hub.close()
     finally:
         await server.stop()
-    secrets = {"password": PASSWORD, "cookie": cookie, "csrf": login.json()["csrf_token"], "token": token,
-               "factory token": ada.token}
-    return log.read_text(), {"secrets": secrets, "user_id": ada.id, "answers": [login, with_cookie, with_bearer]}
+    secrets = {
+        "password": PASSWORD,
+        "cookie": cookie,
+        "csrf": login.json()["csrf_token"],
+        "token": token,
+        "factory token": ada.token,
+    }
+    return log.read_text(), {
+        "secrets": secrets,
+        "user_id": ada.id,
+        "answers": [login, with_cookie, with_bearer],
+    }
 
 
-async def test_no_token_password_or_cookie_reaches_the_log(settings: Settings, tmp_path: Path,
-                                                           make: Factory) -> None:
+async def test_no_token_password_or_cookie_reaches_the_log(
+    settings: Settings, tmp_path: Path, make: Factory
+) -> None:
     text, used = await _served_log(settings, tmp_path, "json", make)
     assert "WebSocket /hubs/messages?access_token=[redacted]" in text  # uvicorn's line, scrubbed
     for what, secret in used["secrets"].items():
@@ -53,7 +74,8 @@ async def test_no_token_password_or_cookie_reaches_the_log(settings: Settings, t
 
 
 async def test_each_request_is_one_json_line_with_its_id_user_route_status_and_duration(
-        settings: Settings, tmp_path: Path, make: Factory) -> None:
+    settings: Settings, tmp_path: Path, make: Factory
+) -> None:
     text, used = await _served_log(settings, tmp_path, "json", make)
     lines = [json.loads(line) for line in text.splitlines()]
     requests = {line["request_id"]: line for line in lines if line.get("logger") == "schoolchat.access"}
@@ -66,8 +88,9 @@ async def test_each_request_is_one_json_line_with_its_id_user_route_status_and_d
     assert requests[used["answers"][0].headers["x-request-id"]]["user_id"] is None  # a login is nobody yet
 
 
-async def test_the_console_format_is_readable_lines_and_as_clean(settings: Settings, tmp_path: Path,
-                                                                make: Factory) -> None:
+async def test_the_console_format_is_readable_lines_and_as_clean(
+    settings: Settings, tmp_path: Path, make: Factory
+) -> None:
     text, used = await _served_log(settings, tmp_path, "console", make)
     assert "request" in text and "route=" in text and not text.lstrip().startswith("{")
     for secret in used["secrets"].values():
@@ -75,8 +98,11 @@ async def test_the_console_format_is_readable_lines_and_as_clean(settings: Setti
 
 
 def test_secrets_are_scrubbed_from_any_text_a_line_carries() -> None:
-    line = ('GET /hubs/messages?id=abc&access_token=tok.en-1 Authorization: Bearer abc.DEF_123 '
-            'Cookie: schoolchat_session=s3ss10n; theme=dark {"password": "hunter2", "name": "Ada"} Basic dXNlcjpwdw==')
+    line = (
+        'GET /hubs/messages?id=abc&access_token=tok.en-1 Authorization: Bearer abc.DEF_123 '
+        'Cookie: schoolchat_session=s3ss10n; theme=dark {"password": "hunter2", "name": "Ada"} Basic dXNlcjpwdw=='
+    )
     assert redact_text(line) == (
         'GET /hubs/messages?id=abc&access_token=[redacted] Authorization: Bearer [redacted] '
-        'Cookie: schoolchat_session=[redacted]; theme=dark {"password": "[redacted]", "name": "Ada"} Basic [redacted]')
+        'Cookie: schoolchat_session=[redacted]; theme=dark {"password": "[redacted]", "name": "Ada"} Basic [redacted]'
+    )

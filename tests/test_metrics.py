@@ -8,7 +8,9 @@ from tests.calls import started
 from tests.factories import Factory
 
 
-async def test_metrics_count_requests_by_route_and_events_by_type(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_metrics_count_requests_by_route_and_events_by_type(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     a, b = await make.person(), await make.person()
     await started(client, a, people=[b.id], body="hi")
     text = (await client.get("/metrics")).text

@@ -28,7 +28,9 @@ from tests.realtime.processes import ServeProcess
 ST = Path(sys.executable).with_name("st")
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 EXAMPLES_PER_OPERATION = 5
-RUN_TIMEOUT_SECONDS = 300  # a safety net only: each role's run takes well under a minute here (docs/performance.md)
+RUN_TIMEOUT_SECONDS = (
+    300  # a safety net only: each role's run takes well under a minute here (docs/performance.md)
+)
 # positive_data_acceptance is left out: the reference's rules that no JSON schema states (a name or message empty
 # once trimmed, one communication rule per pair of roles, at least one recipient, a file's real type) refuse valid
 # shapes with 422/415 by design.
@@ -40,15 +42,22 @@ EXCLUDED = ["/api/auth/logout"]
 async def _world(client: httpx.AsyncClient, make: Factory) -> dict[str, Person]:
     """Something of every kind for the generated ids to hit (ids start at 1): people, a course with its
     conversation, a group, messages, a report; the callers come last, so that small ids are other people's."""
-    student, peer, teacher = await make.person("Sara Student"), await make.person("Per Peer"), \
-        await make.person("Tia Teacher", "teacher")
+    student, peer, teacher = (
+        await make.person("Sara Student"),
+        await make.person("Per Peer"),
+        await make.person("Tia Teacher", "teacher"),
+    )
     course = await make.space("Biology", teachers=[teacher], students=[student, peer])
     await started(client, teacher, courses=[course.id], mode="group", body="welcome to biology")
-    group = (await started(client, student, people=[peer.id, teacher.id], mode="group", name="Study group",
-                           body="hello"))["conversation"]["id"]
+    group = (
+        await started(
+            client, student, people=[peer.id, teacher.id], mode="group", name="Study group", body="hello"
+        )
+    )["conversation"]["id"]
     message = await sent(client, peer, group, "a mean remark")
-    report = await client.post(f"/api/messages/{message['id']}/report", json={"reason": "mean"},
-                               headers=student.headers)
+    report = await client.post(
+        f"/api/messages/{message['id']}/report", json={"reason": "mean"}, headers=student.headers
+    )
     assert report.status_code == 201, report.text
     admin = await make.person("Ada Admin", "admin")
     return {"student": student, "teacher": teacher, "admin": admin}
@@ -56,14 +65,39 @@ async def _world(client: httpx.AsyncClient, make: Factory) -> dict[str, Person]:
 
 async def _run_schemathesis(url: str, caller: Person, report_dir: Path) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
-        str(ST), "--config-file", str(CONFIG), "run", f"{url}/openapi.json", "--url", url,
-        "--header", f"Authorization: Bearer {caller.token}",
-        "--checks", CHECKS, "--phases", "examples,coverage,fuzzing",
-        "--max-examples", str(EXAMPLES_PER_OPERATION), "--seed", "11", "--generation-database", "none",
-        "--workers", "1", "--request-timeout", "20", "--no-color", "--suppress-health-check", "all",
-        "--report-dir", str(report_dir), *[arg for path in EXCLUDED for arg in ("--exclude-path", path)],
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        env={**os.environ, "NO_COLOR": "1"})
+        str(ST),
+        "--config-file",
+        str(CONFIG),
+        "run",
+        f"{url}/openapi.json",
+        "--url",
+        url,
+        "--header",
+        f"Authorization: Bearer {caller.token}",
+        "--checks",
+        CHECKS,
+        "--phases",
+        "examples,coverage,fuzzing",
+        "--max-examples",
+        str(EXAMPLES_PER_OPERATION),
+        "--seed",
+        "11",
+        "--generation-database",
+        "none",
+        "--workers",
+        "1",
+        "--request-timeout",
+        "20",
+        "--no-color",
+        "--suppress-health-check",
+        "all",
+        "--report-dir",
+        str(report_dir),
+        *[arg for path in EXCLUDED for arg in ("--exclude-path", path)],
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     try:
         async with asyncio.timeout(RUN_TIMEOUT_SECONDS):
             output, _ = await process.communicate()
@@ -76,10 +110,16 @@ async def _run_schemathesis(url: str, caller: Person, report_dir: Path) -> tuple
 
 @pytest.mark.parametrize("role", ["student", "teacher", "admin"])
 async def test_no_generated_request_makes_a_server_error_or_is_accepted_against_the_schema(
-        client: httpx.AsyncClient, make: Factory, settings: Settings, tmp_path: Path, role: str) -> None:
+    client: httpx.AsyncClient, make: Factory, settings: Settings, tmp_path: Path, role: str
+) -> None:
     callers = await _world(client, make)
-    server = ServeProcess({"SCHOOLCHAT_DATABASE_URL": settings.effective_database_url,
-                           "SCHOOLCHAT_SECRET_KEY": settings.secret_key, "SCHOOLCHAT_DATA_DIR": str(tmp_path)})
+    server = ServeProcess(
+        {
+            "SCHOOLCHAT_DATABASE_URL": settings.effective_database_url,
+            "SCHOOLCHAT_SECRET_KEY": settings.secret_key,
+            "SCHOOLCHAT_DATA_DIR": str(tmp_path),
+        }
+    )
     await server.start()
     try:
         code, output = await _run_schemathesis(server.url, callers[role], tmp_path / "report")

@@ -20,7 +20,12 @@ async def test_every_time_a_client_sees_is_utc_with_a_z(client: httpx.AsyncClien
     seen = (await history(client, noah, conversation_id))["messages"][0]
     listed = next(c for c in await conversation_list(client, noah) if c["id"] == conversation_id)
     events = (await client.get("/api/events", params={"after": 0}, headers=noah.headers)).json()["events"]
-    times = [message["created_at"], seen["created_at"], seen["edited_at"], listed["last_activity_at"],
-             *(event["created_at"] for event in events),
-             *(event["payload"]["message"]["created_at"] for event in events if "message" in event["payload"])]
+    times = [
+        message["created_at"],
+        seen["created_at"],
+        seen["edited_at"],
+        listed["last_activity_at"],
+        *(event["created_at"] for event in events),
+        *(event["payload"]["message"]["created_at"] for event in events if "message" in event["payload"]),
+    ]
     assert times and all(UTC_TIME.match(time) for time in times), times

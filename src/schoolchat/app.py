@@ -76,11 +76,16 @@ def _startup_objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def create_app(settings: Settings | None = None, *, db: Database | None = None, bus: Bus | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, db: Database | None = None, bus: Bus | None = None
+) -> FastAPI:
     settings = settings or Settings()
     settings.check_secret()
-    db = db or Database(settings.effective_database_url, sqlite_synchronous=settings.sqlite_synchronous,
-                        pool_size=settings.database_pool_size)
+    db = db or Database(
+        settings.effective_database_url,
+        sqlite_synchronous=settings.sqlite_synchronous,
+        pool_size=settings.database_pool_size,
+    )
     if bus is None:
         bus = RedisBus(settings.redis_url, db) if settings.redis_url else MemoryBus()
     services = Services(settings, db, bus)
@@ -106,19 +111,48 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         notifications.start()
         retention = timedelta(days=settings.event_retention_days)
         housekeeping = [
-            asyncio.create_task(every(settings.event_prune_interval_seconds, lambda: prune(services.db, retention),
-                                      f"pruning events older than {retention}")),
-            asyncio.create_task(every(settings.event_prune_interval_seconds,
-                                      lambda: notification_sends.prune(services, retention),
-                                      f"forgetting notifications finished more than {retention} ago")),
-            asyncio.create_task(every(settings.unsent_upload_sweep_interval_seconds, sweep_unsent_uploads,
-                                      f"deleting uploads unsent after {settings.unsent_upload_hours} hours")),
-            asyncio.create_task(every(STALE_AFTER.total_seconds() / 2, lambda: fail_stale(services),
-                                      "failing roster imports whose process stopped")),
-            asyncio.create_task(every(settings.privacy_job_interval_seconds, lambda: privacy_actions.run_jobs(services),
-                                      "erasing people's messages, releasing legal holds")),
-            asyncio.create_task(every(settings.retention_interval_seconds, lambda: content_retention.daily(services),
-                                      "removing what the retention policies no longer keep")),
+            asyncio.create_task(
+                every(
+                    settings.event_prune_interval_seconds,
+                    lambda: prune(services.db, retention),
+                    f"pruning events older than {retention}",
+                )
+            ),
+            asyncio.create_task(
+                every(
+                    settings.event_prune_interval_seconds,
+                    lambda: notification_sends.prune(services, retention),
+                    f"forgetting notifications finished more than {retention} ago",
+                )
+            ),
+            asyncio.create_task(
+                every(
+                    settings.unsent_upload_sweep_interval_seconds,
+                    sweep_unsent_uploads,
+                    f"deleting uploads unsent after {settings.unsent_upload_hours} hours",
+                )
+            ),
+            asyncio.create_task(
+                every(
+                    STALE_AFTER.total_seconds() / 2,
+                    lambda: fail_stale(services),
+                    "failing roster imports whose process stopped",
+                )
+            ),
+            asyncio.create_task(
+                every(
+                    settings.privacy_job_interval_seconds,
+                    lambda: privacy_actions.run_jobs(services),
+                    "erasing people's messages, releasing legal holds",
+                )
+            ),
+            asyncio.create_task(
+                every(
+                    settings.retention_interval_seconds,
+                    lambda: content_retention.daily(services),
+                    "removing what the retention policies no longer keep",
+                )
+            ),
         ]
         try:
             with _startup_objects_frozen():
@@ -166,8 +200,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
         checks = await readiness.check()
         unreachable = [NAMES[name] for name, state in checks.items() if state != OK]
         if unreachable:
-            return JSONResponse(error_body("not_ready", texts.not_ready(unreachable), {"checks": checks}),
-                                status_code=503)
+            return JSONResponse(
+                error_body("not_ready", texts.not_ready(unreachable), {"checks": checks}), status_code=503
+            )
         return JSONResponse({"status": "ok", "checks": checks})
 
     @app.get("/metrics", include_in_schema=False)
@@ -177,10 +212,26 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None, 
 
     # Most called first: a request is matched against the routes in this order, at about a microsecond each
     # (no two routes match the same request, so the order changes nothing else; tests/test_routes.py checks it).
-    for router in (messages_router, conversations_router, realtime_router, hub_router, people_router, search_router,
-                   attachments_router, moderation_router, mass_messages_router, notifications_router, roster_router,
-                   auth_router, lti_admin_router, lti_router, privacy_router, sso_router, safeguarding_router,
-                   retention_router):
+    for router in (
+        messages_router,
+        conversations_router,
+        realtime_router,
+        hub_router,
+        people_router,
+        search_router,
+        attachments_router,
+        moderation_router,
+        mass_messages_router,
+        notifications_router,
+        roster_router,
+        auth_router,
+        lti_admin_router,
+        lti_router,
+        privacy_router,
+        sso_router,
+        safeguarding_router,
+        retention_router,
+    ):
         app.include_router(router)
     app.include_router(web_router)  # the browser UI: pages and built assets, outside /api
     complete_document(app)

@@ -16,5 +16,7 @@ T = TypeVar("T")
 def state_of(conn: HTTPConnection, name: str, kind: type[T]) -> T:
     found = getattr(conn.app.state, name, None)
     if not isinstance(found, kind):
-        raise TypeError(f"app.state.{name} is {type(found).__name__}, not {kind.__name__}: create_app sets it")
+        raise TypeError(
+            f"app.state.{name} is {type(found).__name__}, not {kind.__name__}: create_app sets it"
+        )
     return found

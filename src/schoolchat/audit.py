@@ -17,12 +17,33 @@ from schoolchat.db.types import utcnow
 from schoolchat.moderation.models import audit_log, audit_log_orgs
 
 
-async def record(tx: Tx, actor: Actor | None, action: str, object_type: str, object_id: int | None, *,
-                 org_ids: Iterable[int], reason: str | None = None, details: dict[str, Any] | None = None) -> int:
+async def record(
+    tx: Tx,
+    actor: Actor | None,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    *,
+    org_ids: Iterable[int],
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> int:
     """Append one row, readable by the admins of ``org_ids`` (the actor's own orgs are always added)."""
-    audit_id: int = (await tx.conn.execute(insert(audit_log).values(
-        at=utcnow(), actor_id=actor.id if actor else None, action=action, object_type=object_type,
-        object_id=object_id, reason=reason, details=details or {}).returning(audit_log.c.id))).scalar_one()
+    audit_id: int = (
+        await tx.conn.execute(
+            insert(audit_log)
+            .values(
+                at=utcnow(),
+                actor_id=actor.id if actor else None,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                reason=reason,
+                details=details or {},
+            )
+            .returning(audit_log.c.id)
+        )
+    ).scalar_one()
     orgs = sorted(set(org_ids) | set(actor.roles if actor else ()))
     if orgs:
         await tx.conn.execute(insert(audit_log_orgs), [{"audit_id": audit_id, "org_id": org} for org in orgs])

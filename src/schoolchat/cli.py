@@ -43,8 +43,15 @@ console = Console()
 # events of a few hundred bytes; and uvicorn's protocol-level ping, a timer per socket, when the hub's
 # keep-alive sweep already pings quiet sockets and drops silent clients.
 UVICORN: dict[str, Any] = {
-    "loop": "uvloop", "http": "httptools", "log_config": None, "access_log": False, "proxy_headers": False,
-    "ws_per_message_deflate": False, "ws_ping_interval": None, "ws_ping_timeout": None}
+    "loop": "uvloop",
+    "http": "httptools",
+    "log_config": None,
+    "access_log": False,
+    "proxy_headers": False,
+    "ws_per_message_deflate": False,
+    "ws_ping_interval": None,
+    "ws_ping_timeout": None,
+}
 
 WORKER_START_SECONDS = 120
 
@@ -64,8 +71,10 @@ def many_processes_problem(settings: Settings) -> str | None:
     it: events and rate limits cross processes through Redis; SQLite's group commit and writer are one
     process's."""
     if not settings.redis_url:
-        return ("--workers above 1 needs SCHOOLCHAT_REDIS_URL: events and rate limits cross processes "
-                "through Redis.")
+        return (
+            "--workers above 1 needs SCHOOLCHAT_REDIS_URL: events and rate limits cross processes "
+            "through Redis."
+        )
     if settings.effective_database_url.startswith("sqlite"):
         return "--workers above 1 needs PostgreSQL (SCHOOLCHAT_DATABASE_URL): SQLite serves one process."
     return None
@@ -80,8 +89,16 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
         # A worker answers the supervisor's health check only once it has imported and started the app, which
         # takes longer than uvicorn's 5 s on a busy machine: the supervisor then killed and restarted it
         # forever.
-        uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, host=host, port=port,
-                    log_level=settings.log_level, timeout_worker_healthcheck=WORKER_START_SECONDS, **UVICORN)
+        uvicorn.run(
+            f"{__name__}:worker_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level=settings.log_level,
+            timeout_worker_healthcheck=WORKER_START_SECONDS,
+            **UVICORN,
+        )
 
 
 @app.command()
@@ -109,11 +126,17 @@ def vapid_keys() -> None:
 
 
 @app.command()
-def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
-          migrate_first: bool = typer.Option(False, "--migrate", help="Run migrations before serving."),
-          workers: int = typer.Option(1, min=1, max=64, help="Processes behind the one port (above 1 needs "
-                                                             "PostgreSQL and Redis; docs/operations.md).")
-          ) -> None:
+def serve(
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000),
+    migrate_first: bool = typer.Option(False, "--migrate", help="Run migrations before serving."),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        max=64,
+        help="Processes behind the one port (above 1 needs PostgreSQL and Redis; docs/operations.md).",
+    ),
+) -> None:
     """Run the service (the database must be migrated; see `schoolchat migrate`)."""
     settings = Settings()
     try:
@@ -131,8 +154,11 @@ def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
 
 
 @app.command("demo")
-def run_demo(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
-             seed_only: bool = typer.Option(False, "--seed-only", help="Create the demo school, don't serve.")) -> None:
+def run_demo(
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000),
+    seed_only: bool = typer.Option(False, "--seed-only", help="Create the demo school, don't serve."),
+) -> None:
     """Migrate, create the demo school (once), print the logins, and serve."""
     settings = Settings(demo=True)
     upgrade(settings.effective_database_url)
@@ -158,10 +184,12 @@ async def _seed(settings: Settings) -> None:
 
 
 @app.command("create-admin")
-def create_admin(username: str = typer.Option(..., help="Login name."),
-                 name: str = typer.Option(..., help="Display name."),
-                 org: str = typer.Option("School District", help="Name of the top-level org to create."),
-                 password: str = typer.Option("", help="Asked for when not given.")) -> None:
+def create_admin(
+    username: str = typer.Option(..., help="Login name."),
+    name: str = typer.Option(..., help="Display name."),
+    org: str = typer.Option("School District", help="Name of the top-level org to create."),
+    password: str = typer.Option("", help="Asked for when not given."),
+) -> None:
     """Create a top-level organisation (a district) with its first administrator."""
     password = password or getpass.getpass("Password: ")
     if len(password) < 8:
@@ -178,8 +206,9 @@ async def _create_admin(settings: Settings, username: str, name: str, org: str, 
     try:
         async with db.write() as tx:
             org_id = await people_writes.insert_org(tx, name=org, kind="district", parent_id=None)
-            user_id = await people_writes.insert_user(tx, username=username, password_hash=hash_password(password),
-                                                       name=name, title="Administrator")
+            user_id = await people_writes.insert_user(
+                tx, username=username, password_hash=hash_password(password), name=name, title="Administrator"
+            )
             await people_writes.put_role(tx, user_id, org_id, "admin")
             return user_id
     finally:
@@ -187,9 +216,10 @@ async def _create_admin(settings: Settings, username: str, name: str, org: str, 
 
 
 @app.command("import-roster")
-def import_roster_command(folder: Path = typer.Argument(..., help="A folder of OneRoster 1.1 CSV files."),
-                          dry_run: bool = typer.Option(False, "--dry-run", help="Check the files, change nothing.")
-                          ) -> None:
+def import_roster_command(
+    folder: Path = typer.Argument(..., help="A folder of OneRoster 1.1 CSV files."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check the files, change nothing."),
+) -> None:
     """Import (or import again) a OneRoster 1.1 CSV roster: orgs, users, classes as courses, enrollments."""
     settings = Settings()
     upgrade(settings.effective_database_url)
@@ -217,15 +247,23 @@ def import_roster_command(folder: Path = typer.Argument(..., help="A folder of O
     for column in ("", "created", "updated", "deactivated"):
         summary.add_column(column)
     for kind in ("orgs", "users", "classes", "enrollments"):
-        summary.add_row(kind, str(result.created[kind]), str(result.updated[kind]), str(result.deactivated[kind]))
+        summary.add_row(
+            kind, str(result.created[kind]), str(result.updated[kind]), str(result.deactivated[kind])
+        )
     console.print(summary)
     if result.skipped_guardians:
-        console.print(f"Skipped {result.skipped_guardians} guardian row(s): guardians are not people in schoolchat.")
+        console.print(
+            f"Skipped {result.skipped_guardians} guardian row(s): guardians are not people in schoolchat."
+        )
 
 
-async def _import_roster(settings: Settings, folder: Path, dry_run: bool, progress: RosterProgress) -> Imported:
+async def _import_roster(
+    settings: Settings, folder: Path, dry_run: bool, progress: RosterProgress
+) -> Imported:
     db = Database(settings.effective_database_url)
     try:
-        return await import_roster(Services(settings, db, MemoryBus()), folder, dry_run=dry_run, progress=progress)
+        return await import_roster(
+            Services(settings, db, MemoryBus()), folder, dry_run=dry_run, progress=progress
+        )
     finally:
         await db.dispose()

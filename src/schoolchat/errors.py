@@ -31,8 +31,14 @@ class ErrorOut(BaseModel):
 class ApiError(Exception):
     """An error a caller sees; ``message`` is user-visible text (the reference's wording where it has one)."""
 
-    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
@@ -61,14 +67,17 @@ def _validation_fields(exc: RequestValidationError) -> list[dict[str, Any]]:
             fields.append({"field": error_texts.request_body(), "message": message, "type": kind})
             continue
         loc = [str(part) for part in err.get("loc", ())]
-        fields.append({"field": ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc), "message": message,
-                       "type": kind})
+        fields.append(
+            {"field": ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc), "message": message, "type": kind}
+        )
     return fields
 
 
 def response_for(exc: ApiError) -> JSONResponse:
     """The answer to an ApiError, wherever it is raised (a route, or the ASGI layers before one)."""
-    return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status, headers=exc.headers)
+    return JSONResponse(
+        error_body(exc.code, exc.message, exc.details), status_code=exc.status, headers=exc.headers
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -85,9 +94,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated",
-                413: "body_too_large"}.get(exc.status_code, "http_error")
+        code = {
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "unauthenticated",
+            413: "body_too_large",
+        }.get(exc.status_code, "http_error")
         # Only the HTTP layer raises these (no route, wrong method): its English detail gives way to ours.
         message = error_texts.http_refusal(exc.status_code) or str(exc.detail)
-        return JSONResponse(error_body(code, message), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return JSONResponse(
+            error_body(code, message), status_code=exc.status_code, headers=getattr(exc, "headers", None)
+        )

@@ -22,8 +22,13 @@ class Readiness:
     def __init__(self, settings: Settings, db: Database) -> None:
         self._db = db
         self._timeout = settings.readiness_timeout_seconds
-        self._redis = Redis.from_url(settings.redis_url, socket_connect_timeout=self._timeout,
-                                     socket_timeout=self._timeout) if settings.redis_url else None
+        self._redis = (
+            Redis.from_url(
+                settings.redis_url, socket_connect_timeout=self._timeout, socket_timeout=self._timeout
+            )
+            if settings.redis_url
+            else None
+        )
 
     async def check(self) -> dict[str, str]:
         """Each dependency with ``ok`` or ``unreachable``, checked at once, each within the timeout."""

@@ -21,7 +21,9 @@ MAX_ID = 2**31 - 1
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 # RFC 3339's date-time (what the schema's "format: date-time" means): a date, a time and a zone.
-_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})")
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})"
+)
 
 
 def _whole_number_text(value: Any) -> Any:

@@ -37,8 +37,11 @@ _SECRET_TEXT = re.compile(
     rf"(?P<name>(?:{_SECRET_NAMES})=)[^&;\s\"']+"
     rf"|(?P<json>\"(?:{_SECRET_NAMES})\"\s*:\s*\")[^\"]*"
     r"|(?P<scheme>\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]+",
-    re.IGNORECASE)
-_SECRET_KEY = re.compile(rf"^(?:{_SECRET_NAMES}|authorization|cookie|set-cookie|x-csrf-token)$", re.IGNORECASE)
+    re.IGNORECASE,
+)
+_SECRET_KEY = re.compile(
+    rf"^(?:{_SECRET_NAMES}|authorization|cookie|set-cookie|x-csrf-token)$", re.IGNORECASE
+)
 # A request id from the proxy in front is kept when it looks like one; anything else is replaced.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
@@ -72,25 +75,50 @@ def _without_color_message(_: Any, __: str, event: MutableMapping[str, Any]) -> 
 def configure(level: str, log_format: LogFormat, *, demo: bool = False) -> None:
     """Route every record of the process through one redacting structlog formatter on stderr."""
     console = log_format == "console" or (log_format == "auto" and (demo or sys.stderr.isatty()))
-    renderer: Any = (structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty()) if console
-                     else structlog.processors.JSONRenderer())
+    renderer: Any = (
+        structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        if console
+        else structlog.processors.JSONRenderer()
+    )
     stamp = structlog.processors.TimeStamper(fmt="iso", utc=True)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[structlog.stdlib.add_log_level, structlog.stdlib.add_logger_name,
-                           _without_color_message, structlog.stdlib.ExtraAdder(), stamp],
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                    structlog.processors.format_exc_info, redact, renderer]))
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[
+                structlog.stdlib.add_log_level,
+                structlog.stdlib.add_logger_name,
+                _without_color_message,
+                structlog.stdlib.ExtraAdder(),
+                stamp,
+            ],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                redact,
+                renderer,
+            ],
+        )
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):  # into the root's handler, at the root's level
+    for name in (
+        "uvicorn",
+        "uvicorn.error",
+        "uvicorn.access",
+    ):  # into the root's handler, at the root's level
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     global _access
-    _access = None if root.level > logging.INFO else structlog.wrap_logger(
-        structlog.WriteLogger(sys.stderr), wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
-        processors=[structlog.processors.add_log_level, stamp, redact, renderer]).bind(logger=ACCESS_LOGGER)
+    _access = (
+        None
+        if root.level > logging.INFO
+        else structlog.wrap_logger(
+            structlog.WriteLogger(sys.stderr),
+            wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
+            processors=[structlog.processors.add_log_level, stamp, redact, renderer],
+        ).bind(logger=ACCESS_LOGGER)
+    )
 
 
 # The access line's logger, once configure() has chosen the output; None: no access lines.
@@ -129,10 +157,15 @@ class AccessLogMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             if _access is not None:
-                _access.info("request", request_id=request_id, method=scope["method"],
-                             route=getattr(scope.get("route"), "path", "unmatched"), status=status,
-                             duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                             user_id=state.get("user_id"))
+                _access.info(
+                    "request",
+                    request_id=request_id,
+                    method=scope["method"],
+                    route=getattr(scope.get("route"), "path", "unmatched"),
+                    status=status,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                    user_id=state.get("user_id"),
+                )
 
 
 def _incoming_request_id(scope: Scope) -> str | None:

@@ -24,23 +24,41 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter("schoolchat_http_requests", "HTTP requests answered", ["method", "route", "status"],
-                                registry=self.registry)
-        self.latency = Histogram("schoolchat_http_request_seconds", "Time to answer an HTTP request",
-                                 ["method", "route"], registry=self.registry,
-                                 buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
-        self.events = Counter("schoolchat_events", "Events committed to the event log", ["type"],
-                              registry=self.registry)
-        self.rate_limited = Counter("schoolchat_rate_limited", "Requests and hub calls refused by a rate limit",
-                                    ["limit"], registry=self.registry)
+        self.requests = Counter(
+            "schoolchat_http_requests",
+            "HTTP requests answered",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "schoolchat_http_request_seconds",
+            "Time to answer an HTTP request",
+            ["method", "route"],
+            registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+        )
+        self.events = Counter(
+            "schoolchat_events", "Events committed to the event log", ["type"], registry=self.registry
+        )
+        self.rate_limited = Counter(
+            "schoolchat_rate_limited",
+            "Requests and hub calls refused by a rate limit",
+            ["limit"],
+            registry=self.registry,
+        )
         for rule in Rule:
             self.rate_limited.labels(str(rule))
-        self.slow_consumers = Counter("schoolchat_hub_slow_consumers",
-                                      "Hub connections closed because the client did not take what was sent "
-                                      "(send queue full or write deadline passed)", registry=self.registry)
-        self.unsent_uploads_deleted = Counter("schoolchat_unsent_uploads_deleted",
-                                              "Uploads deleted because no message carried them in time",
-                                              registry=self.registry)
+        self.slow_consumers = Counter(
+            "schoolchat_hub_slow_consumers",
+            "Hub connections closed because the client did not take what was sent "
+            "(send queue full or write deadline passed)",
+            registry=self.registry,
+        )
+        self.unsent_uploads_deleted = Counter(
+            "schoolchat_unsent_uploads_deleted",
+            "Uploads deleted because no message carried them in time",
+            registry=self.registry,
+        )
 
     def watch(self, bus: Bus) -> None:
         async def count(events: Sequence[Event]) -> None:

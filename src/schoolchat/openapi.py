@@ -32,10 +32,17 @@ from schoolchat.errors import ErrorOut
 AUTHENTICATING: frozenset[Callable[..., Any]] = frozenset({current_actor, messaging_actor})
 RATES_MODULE = "schoolchat.ratelimit.deps"  # where the dependencies that count a rule live
 SECURITY_SCHEMES = {
-    "bearer": {"type": "http", "scheme": "bearer",
-               "description": "A token from POST /api/auth/tokens, as `Authorization: Bearer <token>`."},
-    "session": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
-                "description": f"The cookie POST /api/auth/login sets; writes also send `{CSRF_HEADER}`."},
+    "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A token from POST /api/auth/tokens, as `Authorization: Bearer <token>`.",
+    },
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": SESSION_COOKIE,
+        "description": f"The cookie POST /api/auth/login sets; writes also send `{CSRF_HEADER}`.",
+    },
 }
 EITHER: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 WRITES = frozenset({"post", "put", "patch", "delete"})
@@ -49,10 +56,11 @@ ERRORS = {
     415: "The file's type is not one that is accepted (`unsupported_file`).",
     422: "Bad input (`invalid_request`, with `details.fields` naming each field), or a rule refused it.",
     429: "Over a rate (`rate_limited`): the `Retry-After` header and `details.retry_after` say how many seconds "
-         "to wait.",
+    "to wait.",
 }
-RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.",
-                               "schema": {"type": "integer"}}}
+RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}
+}
 # FastAPI's own description of a 422, which the server never sends (errors.py answers in the one shape).
 FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
@@ -72,8 +80,9 @@ def _rated(dependant: Dependant) -> bool:
     return any(getattr(call, "__module__", None) == RATES_MODULE for call in _calls(dependant))
 
 
-def error_statuses(path: str, method: str, operation: dict[str, Any], authenticated: bool, rated: bool
-                   ) -> list[int]:
+def error_statuses(
+    path: str, method: str, operation: dict[str, Any], authenticated: bool, rated: bool
+) -> list[int]:
     """The error statuses an operation can answer with (see the module's docstring)."""
     parameters = operation.get("parameters", [])
     body = operation.get("requestBody")
@@ -85,7 +94,9 @@ def error_statuses(path: str, method: str, operation: dict[str, Any], authentica
         statuses.add(429)
     if write and authenticated:
         statuses.add(409)
-    if any(parameter.get("in") == "path" for parameter in parameters) or (authenticated and (parameters or body)):
+    if any(parameter.get("in") == "path" for parameter in parameters) or (
+        authenticated and (parameters or body)
+    ):
         statuses.add(404)  # an object named by its id, in the path, a query or the body
     if parameters or body or "422" in operation.get("responses", {}):  # FastAPI's: it validates something
         statuses.add(422)
@@ -97,7 +108,10 @@ def error_statuses(path: str, method: str, operation: dict[str, Any], authentica
 
 
 def _error_response(status: int) -> dict[str, Any]:
-    response: dict[str, Any] = {"description": ERRORS[status], "content": {"application/json": {"schema": ERROR_REF}}}
+    response: dict[str, Any] = {
+        "description": ERRORS[status],
+        "content": {"application/json": {"schema": ERROR_REF}},
+    }
     if status == 429:
         response["headers"] = RETRY_AFTER
     return response
@@ -124,7 +138,9 @@ def complete_document(app: FastAPI) -> None:
         schema = build()
         schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
         _add_error_schemas(schema)
-        for route in iter_route_contexts(app.routes):  # the routes of included routers too, with their prefixes
+        for route in iter_route_contexts(
+            app.routes
+        ):  # the routes of included routers too, with their prefixes
             original = route.original_route
             path = route.path_format
             if not (isinstance(original, APIRoute) and original.include_in_schema and path is not None):
@@ -139,7 +155,9 @@ def complete_document(app: FastAPI) -> None:
                     declared = {} if status == 422 else responses.get(str(status), {})  # FastAPI's 422 goes
                     responses[str(status)] = {**_error_response(status), **declared}
                 for status, response in responses.items():  # what a route declares of its own, e.g. a 410
-                    if status.startswith("4"):  # in the one shape, unless it says otherwise (a page for a browser)
+                    if status.startswith(
+                        "4"
+                    ):  # in the one shape, unless it says otherwise (a page for a browser)
                         response.setdefault("content", {"application/json": {"schema": ERROR_REF}})
                         if status == "429":
                             response.setdefault("headers", RETRY_AFTER)

@@ -18,8 +18,10 @@ from typing import Any
 from fastapi import Response
 from pydantic import BaseModel
 
-NOTHING_NEW = ("Nothing new was made: a retry with the same `client_message_id` is answered with the original "
-               "(`duplicate: true`), a conversation that already existed with itself (`created: false`).")
+NOTHING_NEW = (
+    "Nothing new was made: a retry with the same `client_message_id` is answered with the original "
+    "(`duplicate: true`), a conversation that already existed with itself (`created: false`)."
+)
 
 
 def nothing_new(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:

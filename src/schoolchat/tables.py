@@ -16,4 +16,20 @@ from schoolchat.realtime import models as realtime_models
 from schoolchat.safeguarding import models as safeguarding_models
 from schoolchat.sso import models as sso_models
 
-__all__ = ["attachment_models", "auth_models", "conversation_models", "lti_models", "mass_message_models", "message_models", "metadata", "moderation_models", "notification_models", "people_models", "privacy_models", "realtime_models", "roster_models", "safeguarding_models", "sso_models"]
+__all__ = [
+    "attachment_models",
+    "auth_models",
+    "conversation_models",
+    "lti_models",
+    "mass_message_models",
+    "message_models",
+    "metadata",
+    "moderation_models",
+    "notification_models",
+    "people_models",
+    "privacy_models",
+    "realtime_models",
+    "roster_models",
+    "safeguarding_models",
+    "sso_models",
+]

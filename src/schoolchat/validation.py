@@ -23,8 +23,12 @@ def message_body(body: str, max_length: int, *, allow_empty: bool = False) -> st
     if not body.strip() and not allow_empty:
         raise ApiError(422, "empty_message", text("validation.empty_message"), {"field": "body"})
     if len(body) > max_length:
-        raise ApiError(422, "message_too_long", text("validation.message_too_long", max_length=max_length),
-                       {"field": "body", "max_length": max_length, "length": len(body)})
+        raise ApiError(
+            422,
+            "message_too_long",
+            text("validation.message_too_long", max_length=max_length),
+            {"field": "body", "max_length": max_length, "length": len(body)},
+        )
     return body
 
 
@@ -43,11 +47,21 @@ def display_name(value: str, field: str, max_length: int = 120) -> str:
     """A name shown to others (people, conversations, courses): one line, no control or direction-override marks."""
     value = unicodedata.normalize("NFC", value).strip()
     if _CONTROL.search(value) or "\n" in value or "\t" in value or _BIDI_CONTROL.search(value):
-        raise ApiError(422, "invalid_characters", text("validation.name_characters", field=_label(field)),
-                       {"field": field})
+        raise ApiError(
+            422,
+            "invalid_characters",
+            text("validation.name_characters", field=_label(field)),
+            {"field": field},
+        )
     if not value:
-        raise ApiError(422, "empty_name", text("validation.empty_name", field=_label(field)), {"field": field})
+        raise ApiError(
+            422, "empty_name", text("validation.empty_name", field=_label(field)), {"field": field}
+        )
     if len(value) > max_length:
-        raise ApiError(422, "name_too_long", text("validation.name_too_long", field=_label(field), max_length=max_length),
-                       {"field": field, "max_length": max_length})
+        raise ApiError(
+            422,
+            "name_too_long",
+            text("validation.name_too_long", field=_label(field), max_length=max_length),
+            {"field": field, "max_length": max_length},
+        )
     return value

@@ -19,7 +19,9 @@ async def world(client: httpx.AsyncClient, make: Factory) -> dict[str, Any]:
     member, peer, former = await make.person("Mia"), await make.person("Pia"), await make.person("Fred")
     teacher = await make.person("Tara", "teacher")
     biology = await make.space("Biology", teachers=[teacher], students=[member, peer, former])
-    course_conversation = (await started(client, teacher, courses=[biology.id], mode="group"))["conversation"]["id"]
+    course_conversation = (await started(client, teacher, courses=[biology.id], mode="group"))[
+        "conversation"
+    ]["id"]
     group = (await started(client, member, people=[peer.id, former.id], mode="group"))["conversation"]["id"]
     sent_in_group = await uploaded(client, member, "group.pdf", samples.PDF)
     await sent_files(client, member, group, [sent_in_group["id"]])
@@ -28,10 +30,17 @@ async def world(client: httpx.AsyncClient, make: Factory) -> dict[str, Any]:
     pending = await uploaded(client, member, "draft.pdf", samples.PDF)
     assert (await client.post(f"/api/conversations/{group}/leave", headers=former.headers)).status_code == 204
     return {
-        "files": {"group": sent_in_group["id"], "course": sent_in_course["id"], "pending": pending["id"],
-                  "missing": 987_654},
+        "files": {
+            "group": sent_in_group["id"],
+            "course": sent_in_course["id"],
+            "pending": pending["id"],
+            "missing": 987_654,
+        },
         "callers": {
-            "member": member, "peer": peer, "former_member": former, "course_teacher": teacher,
+            "member": member,
+            "peer": peer,
+            "former_member": former,
+            "course_teacher": teacher,
             "non_member": await make.person("Oscar"),
             "other_course_teacher": await make.person("Otto", "teacher"),
             "school_admin": await make.person("Sam", "admin"),
@@ -48,21 +57,35 @@ ALLOWED = {
     "pending": {"member"},
     "missing": set(),
 }
-CALLERS = ["member", "peer", "former_member", "course_teacher", "non_member", "other_course_teacher",
-           "school_admin", "other_school_admin"]
+CALLERS = [
+    "member",
+    "peer",
+    "former_member",
+    "course_teacher",
+    "non_member",
+    "other_course_teacher",
+    "school_admin",
+    "other_school_admin",
+]
 
 
 @pytest.mark.parametrize("file", list(ALLOWED))
 @pytest.mark.parametrize("caller", CALLERS)
-async def test_download_access(client: httpx.AsyncClient, world: dict[str, Any], file: str, caller: str) -> None:
-    answer = await client.get(f"/api/attachments/{world['files'][file]}",
-                              headers=world["callers"][caller].headers)
+async def test_download_access(
+    client: httpx.AsyncClient, world: dict[str, Any], file: str, caller: str
+) -> None:
+    answer = await client.get(
+        f"/api/attachments/{world['files'][file]}", headers=world["callers"][caller].headers
+    )
     if caller in ALLOWED[file]:
         assert answer.status_code == 200 and answer.content == samples.PDF
     else:
         assert answer.status_code == 404
-        assert error_of(answer) == {"code": "not_found", "message": "The attachment was not found.",
-                                    "details": {"object": "attachment"}}
+        assert error_of(answer) == {
+            "code": "not_found",
+            "message": "The attachment was not found.",
+            "details": {"object": "attachment"},
+        }
 
 
 async def test_anonymous_callers_are_turned_away(client: httpx.AsyncClient, world: dict[str, Any]) -> None:

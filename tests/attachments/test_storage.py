@@ -34,7 +34,7 @@ async def _pieces(data: bytes, size: int = 10_000, fail_after: int | None = None
     for start in range(0, len(data), size):
         if fail_after is not None and start >= fail_after:
             raise ConnectionResetError("the client went away")
-        yield data[start:start + size]
+        yield data[start : start + size]
 
 
 async def _read(store: Storage, key: str) -> bytes:
@@ -73,12 +73,18 @@ async def test_keys_cannot_walk_out_of_the_local_folder(tmp_path: Path) -> None:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, secret_key=SECRET, data_dir=tmp_path, max_message_length=2000,
-                    attachments_storage="database")
+    return Settings(
+        database_url=database_url,
+        secret_key=SECRET,
+        data_dir=tmp_path,
+        max_message_length=2000,
+        attachments_storage="database",
+    )
 
 
 async def test_the_database_backend_serves_uploads_downloads_and_deletes(
-        client: httpx.AsyncClient, make: Factory, services: Services, tmp_path: Path) -> None:
+    client: httpx.AsyncClient, make: Factory, services: Services, tmp_path: Path
+) -> None:
     emma, noah = await make.person(), await make.person()
     conversation_id = (await started(client, emma, people=[noah.id]))["conversation"]["id"]
     data = samples.PDF + b"\x00" * 600_000

@@ -28,14 +28,18 @@ from tests.factories import Factory, Person
 
 async def _age(services: Services, attachment_id: int, hours: float) -> None:
     async with services.db.write() as tx:
-        await tx.conn.execute(update(attachments).where(attachments.c.id == attachment_id)
-                              .values(created_at=utcnow() - timedelta(hours=hours)))
+        await tx.conn.execute(
+            update(attachments)
+            .where(attachments.c.id == attachment_id)
+            .values(created_at=utcnow() - timedelta(hours=hours))
+        )
 
 
 async def _kept(services: Services, attachment_id: int) -> bool:
     async with services.db.read() as conn:
-        return (await conn.execute(select(attachments.c.id).where(attachments.c.id == attachment_id))).first() \
-            is not None
+        return (
+            await conn.execute(select(attachments.c.id).where(attachments.c.id == attachment_id))
+        ).first() is not None
 
 
 def _stored_files(tmp_path: Path) -> int:
@@ -48,7 +52,8 @@ async def _conversation(client: httpx.AsyncClient, make: Factory) -> tuple[Perso
 
 
 async def test_an_expired_unsent_upload_is_deleted_with_its_bytes(
-        client: httpx.AsyncClient, make: Factory, services: Services, tmp_path: Path) -> None:
+    client: httpx.AsyncClient, make: Factory, services: Services, tmp_path: Path
+) -> None:
     emma = await make.person()
     file = await uploaded(client, emma, "notes.pdf", samples.PDF)
     await _age(services, file["id"], 25)
@@ -60,7 +65,8 @@ async def test_an_expired_unsent_upload_is_deleted_with_its_bytes(
 
 
 async def test_a_sent_file_is_kept_however_old(
-        client: httpx.AsyncClient, make: Factory, services: Services, tmp_path: Path) -> None:
+    client: httpx.AsyncClient, make: Factory, services: Services, tmp_path: Path
+) -> None:
     emma, noah, conversation_id = await _conversation(client, make)
     file = await uploaded(client, emma, "notes.pdf", samples.PDF)
     await sent_files(client, emma, conversation_id, [file["id"]])
@@ -69,8 +75,9 @@ async def test_a_sent_file_is_kept_however_old(
     assert (await client.get(f"/api/attachments/{file['id']}", headers=noah.headers)).content == samples.PDF
 
 
-async def test_a_young_upload_is_kept(client: httpx.AsyncClient, make: Factory, services: Services,
-                                      tmp_path: Path) -> None:
+async def test_a_young_upload_is_kept(
+    client: httpx.AsyncClient, make: Factory, services: Services, tmp_path: Path
+) -> None:
     emma = await make.person()
     file = await uploaded(client, emma, "notes.pdf", samples.PDF)
     await _age(services, file["id"], 23.9)
@@ -81,13 +88,15 @@ async def test_a_young_upload_is_kept(client: httpx.AsyncClient, make: Factory, 
 
 
 async def test_the_evidence_of_a_report_is_kept(
-        client: httpx.AsyncClient, make: Factory, services: Services, tmp_path: Path) -> None:
+    client: httpx.AsyncClient, make: Factory, services: Services, tmp_path: Path
+) -> None:
     """Whatever a report holds on to (today: the reported message, which carries the file) outlives the sweep."""
     emma, noah, conversation_id = await _conversation(client, make)
     file = await uploaded(client, noah, "mean.png", samples.PNG)
     message = await sent_files(client, noah, conversation_id, [file["id"]], body="look")
-    report = await client.post(f"/api/messages/{message['id']}/report", json={"reason": "bullying"},
-                               headers=emma.headers)
+    report = await client.post(
+        f"/api/messages/{message['id']}/report", json={"reason": "bullying"}, headers=emma.headers
+    )
     assert report.status_code == 201, report.text
     async with services.db.write() as tx:
         await tx.conn.execute(update(attachments).values(created_at=utcnow() - timedelta(days=30)))
@@ -99,8 +108,12 @@ async def test_the_evidence_of_a_report_is_kept(
 
 
 async def test_the_sweep_deletes_in_batches_of_one_transaction_each(
-        client: httpx.AsyncClient, make: Factory, services: Services, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     emma = await make.person()
     files = [await uploaded(client, emma, f"notes{n}.pdf", samples.PDF) for n in range(5)]
     for file in files:
@@ -115,7 +128,8 @@ async def test_the_sweep_deletes_in_batches_of_one_transaction_each(
 
 
 async def test_a_send_with_an_expired_upload_is_404_like_an_unknown_id(
-        client: httpx.AsyncClient, make: Factory, services: Services) -> None:
+    client: httpx.AsyncClient, make: Factory, services: Services
+) -> None:
     emma, _, conversation_id = await _conversation(client, make)
     file = await uploaded(client, emma, "notes.pdf", samples.PDF)
     await _age(services, file["id"], 25)
@@ -141,15 +155,17 @@ def _count_writes(services: Services, monkeypatch: pytest.MonkeyPatch) -> list[N
     return writes
 
 
-
 async def test_two_processes_sweeping_at_once_neither_fail_nor_delete_twice(
-        client: httpx.AsyncClient, make: Factory, services: Services, tmp_path: Path) -> None:
+    client: httpx.AsyncClient, make: Factory, services: Services, tmp_path: Path
+) -> None:
     emma = await make.person()
     for n in range(6):
         await _age(services, (await uploaded(client, emma, f"notes{n}.pdf", samples.PDF))["id"], 48)
     other = Services(services.settings, Database(services.settings.effective_database_url), services.bus)
     try:
-        swept = await asyncio.gather(delete_unsent(services, batch_size=2), delete_unsent(other, batch_size=2))
+        swept = await asyncio.gather(
+            delete_unsent(services, batch_size=2), delete_unsent(other, batch_size=2)
+        )
     finally:
         await other.db.dispose()
     assert sum(one.deleted for one in swept) == 6  # each file deleted (and its bytes removed) by one of them
@@ -157,7 +173,8 @@ async def test_two_processes_sweeping_at_once_neither_fail_nor_delete_twice(
 
 
 async def test_a_send_linking_an_expired_upload_during_a_sweep_keeps_it(
-        client: httpx.AsyncClient, make: Factory, services: Services) -> None:
+    client: httpx.AsyncClient, make: Factory, services: Services
+) -> None:
     """PostgreSQL: the send holds its files locked until it commits; the sweep waits, then sees the link."""
     if services.db.is_sqlite:
         pytest.skip("SQLite serialises every writer: a sweep cannot run inside a send")

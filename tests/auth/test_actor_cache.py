@@ -25,6 +25,7 @@ def _count_token_queries(db: Database) -> collections.Counter[str]:
     def _on_execute(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
         if "FROM auth_tokens" in statement:
             seen["token"] += 1
+
     return seen
 
 
@@ -39,8 +40,9 @@ async def second_app(services: Services) -> AsyncIterator[httpx.AsyncClient]:
     await db.dispose()
 
 
-async def test_a_known_token_is_answered_without_a_query(services: Services, client: httpx.AsyncClient,
-                                                         make: Factory) -> None:
+async def test_a_known_token_is_answered_without_a_query(
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
     person = await make.person()
     seen = _count_token_queries(services.db)
     for _ in range(3):
@@ -49,7 +51,8 @@ async def test_a_known_token_is_answered_without_a_query(services: Services, cli
 
 
 async def test_logout_in_one_instance_ends_the_session_in_the_other_at_once(
-        client: httpx.AsyncClient, second_app: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, second_app: httpx.AsyncClient, make: Factory
+) -> None:
     person = await make.person()
     assert (await second_app.get("/api/me", headers=person.headers)).status_code == 200  # now cached there
     assert (await client.get("/api/me", headers=person.headers)).status_code == 200  # and here
@@ -60,7 +63,8 @@ async def test_logout_in_one_instance_ends_the_session_in_the_other_at_once(
 
 
 async def test_a_change_to_the_person_committed_here_applies_to_the_next_request(
-        services: Services, client: httpx.AsyncClient, make: Factory) -> None:
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
     person = await make.person("Before Rename")
     assert (await client.get("/api/me", headers=person.headers)).json()["name"] == "Before Rename"
     async with services.db.write() as tx:
@@ -72,7 +76,8 @@ async def test_a_change_to_the_person_committed_here_applies_to_the_next_request
 
 
 async def test_a_change_made_by_another_process_applies_within_the_cache_lifetime(
-        services: Services, client: httpx.AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    services: Services, client: httpx.AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     person = await make.person("Old Name")
     assert (await client.get("/api/me", headers=person.headers)).json()["name"] == "Old Name"
     other = Database(services.settings.effective_database_url)  # not watched by this process's cache

@@ -20,8 +20,13 @@ async def test_wrong_password_is_refused_in_the_error_shape(client: httpx.AsyncC
     person = await make.person()
     answer = await client.post("/api/auth/tokens", json={"username": person.username, "password": "nope"})
     assert answer.status_code == 401
-    assert answer.json() == {"error": {"code": "invalid_credentials",
-                                       "message": "The username or password is incorrect.", "details": {}}}
+    assert answer.json() == {
+        "error": {
+            "code": "invalid_credentials",
+            "message": "The username or password is incorrect.",
+            "details": {},
+        }
+    }
 
 
 async def test_unknown_user_is_refused_like_a_wrong_password(client: httpx.AsyncClient) -> None:

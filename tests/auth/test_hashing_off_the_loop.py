@@ -18,7 +18,8 @@ SLOW_PASSWORD = "a password that takes seconds to check"
 
 
 async def test_while_a_login_is_being_hashed_the_server_answers_other_requests(
-        settings: Settings, services: Services, make: Factory) -> None:
+    settings: Settings, services: Services, make: Factory
+) -> None:
     ada, ben = await make.people(2)
     slow_hash = PasswordHasher(time_cost=12).hash(SLOW_PASSWORD)  # checking it takes seconds, not a fraction
     async with services.db.write() as tx:
@@ -27,8 +28,9 @@ async def test_while_a_login_is_being_hashed_the_server_answers_other_requests(
     await live.start()
     try:
         async with server_client(live.url, timeout=60) as api:
-            login = asyncio.create_task(api.post("/api/auth/login", json={"username": ada.username,
-                                                                          "password": SLOW_PASSWORD}))
+            login = asyncio.create_task(
+                api.post("/api/auth/login", json={"username": ada.username, "password": SLOW_PASSWORD})
+            )
             await asyncio.sleep(0.3)  # the login has arrived and is being hashed
             others = [await api.get("/api/me", headers=ben.headers) for _ in range(3)]
             assert [answer.status_code for answer in others] == [200] * 3

@@ -8,7 +8,9 @@ from tests.calls import conversation_list, error_of, history, send, sent, start,
 from tests.factories import Factory
 
 
-async def test_one_to_one_conversation_is_between_two_people(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_one_to_one_conversation_is_between_two_people(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     emma, noah = await make.person("Emma"), await make.person("Noah")
     result = await started(client, emma, people=[noah.id], body="Hi Noah")
     assert result["conversation"]["kind"] == "direct"
@@ -16,7 +18,9 @@ async def test_one_to_one_conversation_is_between_two_people(client: httpx.Async
     assert [c["name"] for c in await conversation_list(client, noah)] == ["Emma"]
 
 
-async def test_one_to_one_conversation_is_reused_for_the_same_pair(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_one_to_one_conversation_is_reused_for_the_same_pair(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     emma, noah = await make.person(), await make.person()
     first = await started(client, emma, people=[noah.id], body="one")
     second = await started(client, noah, people=[emma.id], body="two")
@@ -25,7 +29,9 @@ async def test_one_to_one_conversation_is_reused_for_the_same_pair(client: httpx
     assert len(await conversation_list(client, emma)) == 1
 
 
-async def test_group_conversation_lets_all_members_see_all_messages(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_group_conversation_lets_all_members_see_all_messages(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     a, b, c = await make.person("Ann"), await make.person("Ben"), await make.person("Cid")
     group = await started(client, a, people=[b.id, c.id], mode="group", body="hello all")
     conversation_id = group["conversation"]["id"]
@@ -36,7 +42,8 @@ async def test_group_conversation_lets_all_members_see_all_messages(client: http
 
 
 async def test_group_conversation_without_a_name_is_named_after_its_participants(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     a, b, c = await make.person("Ann"), await make.person("Ben"), await make.person("Cid")
     group = await started(client, a, people=[b.id, c.id], mode="group", body="x")
     assert group["conversation"]["name"] == "Ben, Cid"
@@ -50,7 +57,8 @@ async def test_group_conversation_can_be_given_a_name(client: httpx.AsyncClient,
 
 
 async def test_course_conversation_includes_all_current_course_participants(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person("Ms Teacher", "teacher")
     students = await make.people(3)
     course = await make.space("Biology", teachers=[teacher], students=students)
@@ -70,28 +78,41 @@ async def test_there_is_one_course_conversation_per_course(client: httpx.AsyncCl
 
 
 async def test_new_students_joining_the_course_join_its_conversation(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     admin = await make.person(role="admin")
     teacher, newcomer = await make.person(role="teacher"), await make.person("New Student")
     course = await make.space("Chemistry", teachers=[teacher])
-    conversation = (await started(client, teacher, courses=[course.id], mode="group", body="hi"))["conversation"]
-    enrol = await client.put(f"/api/admin/spaces/{course.id}/members/{newcomer.id}", json={"role": "student"},
-                             headers=admin.headers)
+    conversation = (await started(client, teacher, courses=[course.id], mode="group", body="hi"))[
+        "conversation"
+    ]
+    enrol = await client.put(
+        f"/api/admin/spaces/{course.id}/members/{newcomer.id}",
+        json={"role": "student"},
+        headers=admin.headers,
+    )
     assert enrol.status_code == 204
     assert [c["id"] for c in await conversation_list(client, newcomer)] == [conversation["id"]]
     assert (await history(client, newcomer, conversation["id"]))["messages"][0]["body"] == "hi"
     assert (await send(client, newcomer, conversation["id"], "hello")).status_code == 201
 
 
-async def test_students_leaving_the_course_leave_its_conversation(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_students_leaving_the_course_leave_its_conversation(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     admin = await make.person(role="admin")
     teacher, student = await make.person(role="teacher"), await make.person()
     course = await make.space("Physics", teachers=[teacher], students=[student])
-    conversation = (await started(client, teacher, courses=[course.id], mode="group", body="hi"))["conversation"]
+    conversation = (await started(client, teacher, courses=[course.id], mode="group", body="hi"))[
+        "conversation"
+    ]
     out = await client.delete(f"/api/admin/spaces/{course.id}/members/{student.id}", headers=admin.headers)
     assert out.status_code == 204
     assert await conversation_list(client, student) == []
-    assert error_of(await send(client, student, conversation["id"], "still here?"))["code"] == "not_a_participant"
+    assert (
+        error_of(await send(client, student, conversation["id"], "still here?"))["code"]
+        == "not_a_participant"
+    )
 
 
 async def test_project_conversation_holds_the_project_group(client: httpx.AsyncClient, make: Factory) -> None:
@@ -105,10 +126,13 @@ async def test_project_conversation_holds_the_project_group(client: httpx.AsyncC
 
 
 async def test_individual_messages_create_a_separate_one_to_one_with_each_recipient(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person("Teacher", "teacher")
     a, b, c = await make.person("Ann"), await make.person("Ben"), await make.person("Cid")
-    result = await started(client, teacher, people=[a.id, b.id, c.id], mode="individual", body="Your grade is in")
+    result = await started(
+        client, teacher, people=[a.id, b.id, c.id], mode="individual", body="Your grade is in"
+    )
     assert result["conversation"]["kind"] == "individual"
     for student in (a, b, c):
         listing = await conversation_list(client, student)
@@ -117,7 +141,8 @@ async def test_individual_messages_create_a_separate_one_to_one_with_each_recipi
 
 
 async def test_individual_messages_appear_to_the_sender_as_sent_to_x_people(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person(role="teacher")
     students = await make.people(3)
     result = await started(client, teacher, people=[s.id for s in students], mode="individual", body="x")
@@ -136,17 +161,25 @@ async def test_replies_to_individual_messages_stay_private(client: httpx.AsyncCl
 
 
 async def test_a_follow_up_in_sent_to_x_people_reaches_each_one_to_one(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person(role="teacher")
     a, b = await make.person(), await make.person()
-    batch = (await started(client, teacher, people=[a.id, b.id], mode="individual", body="first"))["conversation"]
+    batch = (await started(client, teacher, people=[a.id, b.id], mode="individual", body="first"))[
+        "conversation"
+    ]
     await sent(client, teacher, batch["id"], "second")
     for student in (a, b):
         direct = (await conversation_list(client, student))[0]["id"]
-        assert [m["body"] for m in (await history(client, student, direct))["messages"]] == ["second", "first"]
+        assert [m["body"] for m in (await history(client, student, direct))["messages"]] == [
+            "second",
+            "first",
+        ]
 
 
-async def test_starting_without_a_message_opens_the_conversation(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_starting_without_a_message_opens_the_conversation(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     a, b, c = await make.person(), await make.person(), await make.person()
     answer = await start(client, a, people=[b.id, c.id], mode="group")
     assert answer.status_code == 201
@@ -155,36 +188,49 @@ async def test_starting_without_a_message_opens_the_conversation(client: httpx.A
 
 
 async def test_individual_messages_leave_the_senders_list_one_sent_to_x_people_entry(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person(role="teacher")
     students = await make.people(3)
     await started(client, teacher, people=[s.id for s in students], mode="individual", body="x")
     assert [(c["kind"], c["name"]) for c in await conversation_list(client, teacher)] == [
-        ("individual", "Sent to 3 people")]
+        ("individual", "Sent to 3 people")
+    ]
 
 
-async def test_sent_to_x_people_names_each_recipients_one_to_one(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_sent_to_x_people_names_each_recipients_one_to_one(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person(role="teacher")
     ann, ben = await make.person("Ann"), await make.person("Ben")
-    batch = (await started(client, teacher, people=[ann.id, ben.id], mode="individual", body="x"))["conversation"]
+    batch = (await started(client, teacher, people=[ann.id, ben.id], mode="individual", body="x"))[
+        "conversation"
+    ]
     ann_direct = (await conversation_list(client, ann))[0]["id"]
     ben_direct = (await conversation_list(client, ben))[0]["id"]
     answer = await client.get(f"/api/conversations/{batch['id']}", headers=teacher.headers)
-    assert answer.json()["recipients"] == [{"id": ann.id, "name": "Ann", "conversation_id": ann_direct},
-                                           {"id": ben.id, "name": "Ben", "conversation_id": ben_direct}]
+    assert answer.json()["recipients"] == [
+        {"id": ann.id, "name": "Ann", "conversation_id": ann_direct},
+        {"id": ben.id, "name": "Ben", "conversation_id": ben_direct},
+    ]
 
 
-async def test_an_answer_brings_the_one_to_one_into_the_senders_list(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_an_answer_brings_the_one_to_one_into_the_senders_list(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person("Teacher", role="teacher")
     ann, ben = await make.person("Ann"), await make.person("Ben")
     await started(client, teacher, people=[ann.id, ben.id], mode="individual", body="question")
     await sent(client, ann, (await conversation_list(client, ann))[0]["id"], "my answer")
     assert [(c["kind"], c["name"]) for c in await conversation_list(client, teacher)] == [
-        ("direct", "Ann"), ("individual", "Sent to 2 people")]
+        ("direct", "Ann"),
+        ("individual", "Sent to 2 people"),
+    ]
 
 
 async def test_a_one_to_one_with_earlier_history_keeps_its_entry_after_individual_messages(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person("Teacher", role="teacher")
     ann, ben = await make.person("Ann"), await make.person("Ben")
     await started(client, teacher, people=[ann.id], body="hello Ann")

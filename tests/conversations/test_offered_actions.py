@@ -14,7 +14,9 @@ async def _actions(client: httpx.AsyncClient, who: Person, conversation_id: int)
     return answer.json()["actions"]
 
 
-async def test_a_group_offers_its_members_the_group_settings(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_a_group_offers_its_members_the_group_settings(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     a, b, c = await make.person(), await make.person(), await make.person()
     cid = (await started(client, a, people=[b.id, c.id], mode="group"))["conversation"]["id"]
     offered = await _actions(client, b, cid)
@@ -26,7 +28,8 @@ async def test_a_group_offers_its_members_the_group_settings(client: httpx.Async
 
 
 async def test_a_course_conversation_offers_delete_and_close_to_its_teacher_only(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher, student = await make.person(role="teacher"), await make.person()
     course = await make.space("Biology", teachers=[teacher], students=[student])
     cid = (await started(client, teacher, courses=[course.id], mode="group"))["conversation"]["id"]
@@ -36,7 +39,9 @@ async def test_a_course_conversation_offers_delete_and_close_to_its_teacher_only
     assert not mine["leave"] and not mine["rename"]
 
 
-async def test_what_is_offered_is_what_the_server_then_allows(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_what_is_offered_is_what_the_server_then_allows(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher, student = await make.person(role="teacher"), await make.person()
     course = await make.space("Biology", teachers=[teacher], students=[student])
     cid = (await started(client, teacher, courses=[course.id], mode="group"))["conversation"]["id"]
@@ -48,7 +53,9 @@ async def test_what_is_offered_is_what_the_server_then_allows(client: httpx.Asyn
     assert (await send(client, teacher, cid, "still there?")).status_code == 409
 
 
-async def test_the_list_carries_the_same_actions_as_the_conversation(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_the_list_carries_the_same_actions_as_the_conversation(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     a, b = await make.person(), await make.person()
     cid = (await started(client, a, people=[b.id], body="hi"))["conversation"]["id"]
     listed = (await client.get("/api/conversations", headers=b.headers)).json()["conversations"]

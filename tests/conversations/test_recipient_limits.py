@@ -29,13 +29,17 @@ async def test_options_for_one_person_offer_no_choice(client: httpx.AsyncClient,
     assert options["unique_count"] == 1
 
 
-async def test_options_for_two_people_offer_group_or_individual(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_options_for_two_people_offer_group_or_individual(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     me, a, b = await make.person(), await make.person(), await make.person()
     options = await _options(client, me, people=[a.id, b.id])
     assert options["modes"] == ["group", "individual"]
 
 
-async def test_large_course_allows_the_course_conversation_only(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_large_course_allows_the_course_conversation_only(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person(role="teacher")
     course = await make.space("Assembly", teachers=[teacher], extra_student_ids=await make.bulk_students(301))
     options = await _options(client, teacher, courses=[course.id])
@@ -45,7 +49,9 @@ async def test_large_course_allows_the_course_conversation_only(client: httpx.As
     assert result["conversation"]["kind"] == "course"
 
 
-async def test_large_course_plus_another_person_cannot_be_sent_to(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_large_course_plus_another_person_cannot_be_sent_to(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher, colleague = await make.person(role="teacher"), await make.person(role="teacher")
     course = await make.space("Assembly", teachers=[teacher], extra_student_ids=await make.bulk_students(301))
     options = await _options(client, teacher, courses=[course.id], people=[colleague.id])
@@ -55,7 +61,9 @@ async def test_large_course_plus_another_person_cannot_be_sent_to(client: httpx.
     assert error_of(answer)["code"] == "too_many_recipients"
 
 
-async def test_combined_participants_over_300_fail_only_when_sending(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_combined_participants_over_300_fail_only_when_sending(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person(role="teacher")
     first = await make.space("Year 9", teachers=[teacher], extra_student_ids=await make.bulk_students(200))
     second = await make.space("Year 8", teachers=[teacher], extra_student_ids=await make.bulk_students(150))
@@ -73,14 +81,18 @@ async def test_combined_participants_over_300_fail_only_when_sending(client: htt
 async def test_a_course_you_are_not_in_cannot_be_selected(client: httpx.AsyncClient, make: Factory) -> None:
     teacher, outsider = await make.person(role="teacher"), await make.person()
     course = await make.space("Secret Club", teachers=[teacher])
-    answer = await client.post("/api/recipients/options", json={"courses": [course.id]}, headers=outsider.headers)
+    answer = await client.post(
+        "/api/recipients/options", json={"courses": [course.id]}, headers=outsider.headers
+    )
     assert answer.status_code == 404 and error_of(answer)["code"] == "recipient_not_found"
 
 
 async def test_a_project_id_given_as_a_course_is_not_found(client: httpx.AsyncClient, make: Factory) -> None:
     student = await make.person()
     project = await make.space("Newspaper", kind="project", students=[student])
-    answer = await client.post("/api/recipients/options", json={"courses": [project.id]}, headers=student.headers)
+    answer = await client.post(
+        "/api/recipients/options", json={"courses": [project.id]}, headers=student.headers
+    )
     assert answer.status_code == 404
 
 
@@ -91,7 +103,8 @@ async def test_several_people_without_a_mode_must_choose(client: httpx.AsyncClie
 
 
 async def test_recipient_search_finds_people_courses_and_projects_by_name(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     me = await make.person("Emma Hansen")
     noah = await make.person("Noah Olsen")
     await make.person("Nora Stranger", school=make.other_school)
@@ -138,36 +151,52 @@ async def _combined_over_300(make: Factory, teacher: Person) -> Selection:
 
 
 ROWS: dict[str, Callable[[Factory, Person], Awaitable[Selection]]] = {
-    "one_person": _one_person, "several_people": _several_people, "course_up_to_300": _course_up_to_300,
-    "course_over_300": _course_over_300, "course_over_300_plus_others": _course_over_300_plus_others,
+    "one_person": _one_person,
+    "several_people": _several_people,
+    "course_up_to_300": _course_up_to_300,
+    "course_over_300": _course_over_300,
+    "course_over_300_plus_others": _course_over_300_plus_others,
     "combined_over_300": _combined_over_300,
 }
 # (row, mode) → the conversation kind the sender gets, or the refusal's code and the table's words.
 OUTCOMES: dict[tuple[str, str | None], str | tuple[str, str]] = {
-    ("one_person", None): "direct", ("one_person", "group"): "direct", ("one_person", "individual"): "direct",
+    ("one_person", None): "direct",
+    ("one_person", "group"): "direct",
+    ("one_person", "individual"): "direct",
     ("several_people", None): ("mode_required", texts.choose_mode()),
-    ("several_people", "group"): "group", ("several_people", "individual"): "individual",
+    ("several_people", "group"): "group",
+    ("several_people", "individual"): "individual",
     ("course_up_to_300", None): ("mode_required", texts.choose_mode()),
-    ("course_up_to_300", "group"): "course", ("course_up_to_300", "individual"): "individual",
-    ("course_over_300", None): "course", ("course_over_300", "group"): "course",
+    ("course_up_to_300", "group"): "course",
+    ("course_up_to_300", "individual"): "individual",
+    ("course_over_300", None): "course",
+    ("course_over_300", "group"): "course",
     ("course_over_300", "individual"): ("course_conversation_only", texts.course_conversation_only()),
-    **{("course_over_300_plus_others", mode): ("too_many_recipients", texts.too_many_recipients())
-       for mode in (None, "group", "individual")},
-    **{("combined_over_300", mode): ("too_many_recipients", texts.too_many_recipients())
-       for mode in (None, "group", "individual")},
+    **{
+        ("course_over_300_plus_others", mode): ("too_many_recipients", texts.too_many_recipients())
+        for mode in (None, "group", "individual")
+    },
+    **{
+        ("combined_over_300", mode): ("too_many_recipients", texts.too_many_recipients())
+        for mode in (None, "group", "individual")
+    },
 }
 
 
 async def _stored(services: Services) -> tuple[int, int]:
     async with services.db.read() as conn:
-        return ((await conn.execute(select(func.count()).select_from(conversations))).scalar_one(),
-                (await conn.execute(select(func.count()).select_from(messages))).scalar_one())
+        return (
+            (await conn.execute(select(func.count()).select_from(conversations))).scalar_one(),
+            (await conn.execute(select(func.count()).select_from(messages))).scalar_one(),
+        )
 
 
-@pytest.mark.parametrize(("row", "mode"), list(OUTCOMES),
-                         ids=[f"{row}-{mode or 'no_mode'}" for row, mode in OUTCOMES])
+@pytest.mark.parametrize(
+    ("row", "mode"), list(OUTCOMES), ids=[f"{row}-{mode or 'no_mode'}" for row, mode in OUTCOMES]
+)
 async def test_every_row_of_the_table_holds_whatever_mode_the_client_asks_for(
-        client: httpx.AsyncClient, make: Factory, services: Services, row: str, mode: str | None) -> None:
+    client: httpx.AsyncClient, make: Factory, services: Services, row: str, mode: str | None
+) -> None:
     teacher = await make.person(role="teacher")
     selection = await ROWS[row](make, teacher)
     before = await _stored(services)
@@ -183,7 +212,8 @@ async def test_every_row_of_the_table_holds_whatever_mode_the_client_asks_for(
 
 
 async def test_course_over_300_participants_refuses_individual_mode(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person(role="teacher")
     course = await make.space("Assembly", teachers=[teacher], extra_student_ids=await make.bulk_students(301))
     for body in ("Private to each of you", None):  # with a first message, and starting without one

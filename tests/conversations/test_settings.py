@@ -12,8 +12,12 @@ async def test_participants_show_avatar_name_title_and_role(client: httpx.AsyncC
     teacher = await make.person("Maria Jensen", "teacher")
     student = await make.person("Emma Hansen")
     course = await make.space("Biology 101", teachers=[teacher], students=[student])
-    conversation = (await started(client, student, courses=[course.id], mode="group", body="hi"))["conversation"]
-    answer = await client.get(f"/api/conversations/{conversation['id']}/participants", headers=student.headers)
+    conversation = (await started(client, student, courses=[course.id], mode="group", body="hi"))[
+        "conversation"
+    ]
+    answer = await client.get(
+        f"/api/conversations/{conversation['id']}/participants", headers=student.headers
+    )
     people = {p["name"]: p for p in answer.json()["participants"]}
     assert people["Maria Jensen"]["role"] == "teacher"
     assert people["Maria Jensen"]["title"] == "Teacher"
@@ -22,15 +26,21 @@ async def test_participants_show_avatar_name_title_and_role(client: httpx.AsyncC
     assert people["Emma Hansen"]["role"] == "student"
 
 
-async def test_participants_show_your_relationship_with_them(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_participants_show_your_relationship_with_them(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person("Maria Jensen", "teacher")
     student = await make.person("Emma Hansen")
     await make.space("Biology 101", teachers=[teacher], students=[student])
     conversation = (await started(client, teacher, people=[student.id], body="hi"))["conversation"]
-    answer = await client.get(f"/api/conversations/{conversation['id']}/participants", headers=teacher.headers)
+    answer = await client.get(
+        f"/api/conversations/{conversation['id']}/participants", headers=teacher.headers
+    )
     emma = next(p for p in answer.json()["participants"] if p["id"] == student.id)
     assert emma["relationship"][0]["text"] == "You are their teacher in Biology 101"
-    answer = await client.get(f"/api/conversations/{conversation['id']}/participants", headers=student.headers)
+    answer = await client.get(
+        f"/api/conversations/{conversation['id']}/participants", headers=student.headers
+    )
     maria = next(p for p in answer.json()["participants"] if p["id"] == teacher.id)
     assert maria["relationship"][0]["text"] == "Your teacher in Biology 101"
 
@@ -38,7 +48,9 @@ async def test_participants_show_your_relationship_with_them(client: httpx.Async
 async def test_rename_group_conversation(client: httpx.AsyncClient, make: Factory) -> None:
     a, b, c = await make.person(), await make.person(), await make.person()
     group = (await started(client, a, people=[b.id, c.id], mode="group"))["conversation"]["id"]
-    answer = await client.patch(f"/api/conversations/{group}", json={"name": "Study group"}, headers=b.headers)
+    answer = await client.patch(
+        f"/api/conversations/{group}", json={"name": "Study group"}, headers=b.headers
+    )
     assert answer.status_code == 200 and answer.json()["name"] == "Study group"
     assert (await conversation_list(client, c))[0]["name"] == "Study group"
 
@@ -50,19 +62,25 @@ async def test_one_to_one_conversations_cannot_be_renamed(client: httpx.AsyncCli
     assert answer.status_code == 409 and error_of(answer)["code"] == "not_a_group"
 
 
-async def test_names_with_direction_override_characters_are_refused(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_names_with_direction_override_characters_are_refused(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     a, b, c = await make.person(), await make.person(), await make.person()
     group = (await started(client, a, people=[b.id, c.id], mode="group"))["conversation"]["id"]
-    answer = await client.patch(f"/api/conversations/{group}", json={"name": "homework\u202egnp.exe"},
-                                headers=a.headers)
+    answer = await client.patch(
+        f"/api/conversations/{group}", json={"name": "homework\u202egnp.exe"}, headers=a.headers
+    )
     assert answer.status_code == 422 and error_of(answer)["code"] == "invalid_characters"
 
 
-async def test_added_participant_joins_the_group_immediately(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_added_participant_joins_the_group_immediately(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     a, b, c, d = await make.person(), await make.person(), await make.person(), await make.person("Dana")
     group = (await started(client, a, people=[b.id, c.id], mode="group", body="before"))["conversation"]["id"]
-    answer = await client.post(f"/api/conversations/{group}/participants", json={"user_ids": [d.id]},
-                               headers=b.headers)
+    answer = await client.post(
+        f"/api/conversations/{group}/participants", json={"user_ids": [d.id]}, headers=b.headers
+    )
     assert answer.status_code == 200 and answer.json()["added"] == [d.id]
     assert [item["id"] for item in await conversation_list(client, d)] == [group]
     assert (await send(client, d, group, "hi, I'm new")).status_code == 201
@@ -71,8 +89,9 @@ async def test_added_participant_joins_the_group_immediately(client: httpx.Async
 async def test_participants_cannot_be_added_to_a_one_to_one(client: httpx.AsyncClient, make: Factory) -> None:
     a, b, c = await make.person(), await make.person(), await make.person()
     direct = (await started(client, a, people=[b.id]))["conversation"]["id"]
-    answer = await client.post(f"/api/conversations/{direct}/participants", json={"user_ids": [c.id]},
-                               headers=a.headers)
+    answer = await client.post(
+        f"/api/conversations/{direct}/participants", json={"user_ids": [c.id]}, headers=a.headers
+    )
     assert answer.status_code == 409
 
 
@@ -80,8 +99,9 @@ async def test_people_you_cannot_address_cannot_be_added(client: httpx.AsyncClie
     a, b, c = await make.person(), await make.person(), await make.person()
     stranger = await make.person(school=make.other_school)
     group = (await started(client, a, people=[b.id, c.id], mode="group"))["conversation"]["id"]
-    answer = await client.post(f"/api/conversations/{group}/participants", json={"user_ids": [stranger.id]},
-                               headers=a.headers)
+    answer = await client.post(
+        f"/api/conversations/{group}/participants", json={"user_ids": [stranger.id]}, headers=a.headers
+    )
     assert answer.status_code == 404
 
 
@@ -94,7 +114,9 @@ async def test_leave_group_conversation(client: httpx.AsyncClient, make: Factory
     assert c.id not in [p["id"] for p in answer.json()["participants"]]
 
 
-async def test_course_conversations_cannot_be_left_while_enrolled(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_course_conversations_cannot_be_left_while_enrolled(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher, student = await make.person(role="teacher"), await make.person()
     course = await make.space("Art", teachers=[teacher], students=[student])
     conversation = (await started(client, teacher, courses=[course.id], mode="group"))["conversation"]["id"]
@@ -103,29 +125,39 @@ async def test_course_conversations_cannot_be_left_while_enrolled(client: httpx.
 
 
 async def test_closed_conversation_shows_closed_status_and_refuses_new_messages(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher, student = await make.person(role="teacher"), await make.person()
     course = await make.space("Music", teachers=[teacher], students=[student])
-    conversation = (await started(client, teacher, courses=[course.id], mode="group", body="x"))["conversation"]["id"]
+    conversation = (await started(client, teacher, courses=[course.id], mode="group", body="x"))[
+        "conversation"
+    ]["id"]
     closed = await client.post(f"/api/conversations/{conversation}/close", headers=teacher.headers)
     assert closed.status_code == 200
     assert (await conversation_list(client, student))[0]["status_notice"] == "Closed conversation"
     answer = await send(client, student, conversation, "can I still write?")
     assert answer.status_code == 409
-    assert error_of(answer) == {"code": "conversation_closed",
-                                "message": "Closed conversation. No new messages can be sent.", "details": {}}
+    assert error_of(answer) == {
+        "code": "conversation_closed",
+        "message": "Closed conversation. No new messages can be sent.",
+        "details": {},
+    }
 
 
 async def test_closed_conversation_history_remains_visible(client: httpx.AsyncClient, make: Factory) -> None:
     teacher, student = await make.person(role="teacher"), await make.person()
     course = await make.space("Drama", teachers=[teacher], students=[student])
-    conversation = (await started(client, teacher, courses=[course.id], mode="group", body="x"))["conversation"]["id"]
+    conversation = (await started(client, teacher, courses=[course.id], mode="group", body="x"))[
+        "conversation"
+    ]["id"]
     await client.post(f"/api/conversations/{conversation}/close", headers=teacher.headers)
     answer = await client.get(f"/api/conversations/{conversation}/messages", headers=student.headers)
     assert [m["body"] for m in answer.json()["messages"]] == ["x"]
 
 
-async def test_closed_conversation_can_be_reopened_from_settings(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_closed_conversation_can_be_reopened_from_settings(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher, student = await make.person(role="teacher"), await make.person()
     course = await make.space("Dance", teachers=[teacher], students=[student])
     conversation = (await started(client, teacher, courses=[course.id], mode="group"))["conversation"]["id"]
@@ -151,7 +183,8 @@ async def test_the_creator_of_a_group_may_close_it(client: httpx.AsyncClient, ma
 
 
 async def test_conversation_list_is_newest_activity_first_and_paginated(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     me = await make.person()
     others = await make.people(5)
     ids = []
@@ -161,13 +194,16 @@ async def test_conversation_list_is_newest_activity_first_and_paginated(
     first = await client.get("/api/conversations", params={"limit": 3}, headers=me.headers)
     page = first.json()
     assert [c["id"] for c in page["conversations"]] == [ids[0], ids[4], ids[3]]
-    second = await client.get("/api/conversations", params={"limit": 3, "cursor": page["next_cursor"]},
-                              headers=me.headers)
+    second = await client.get(
+        "/api/conversations", params={"limit": 3, "cursor": page["next_cursor"]}, headers=me.headers
+    )
     assert [c["id"] for c in second.json()["conversations"]] == [ids[2], ids[1]]
     assert second.json()["next_cursor"] is None
 
 
-async def test_conversation_list_entry_has_a_one_line_preview(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_conversation_list_entry_has_a_one_line_preview(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     a, b = await make.person(), await make.person()
     await started(client, a, people=[b.id], body="first line\nsecond line")
     entry = (await conversation_list(client, b))[0]
@@ -182,7 +218,8 @@ async def test_a_bad_list_cursor_is_refused(client: httpx.AsyncClient, make: Fac
 
 
 async def test_a_conversation_names_its_creator_so_clients_know_who_may_close_it(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     a, b, c = await make.person(), await make.person(), await make.person()
     group = (await started(client, a, people=[b.id, c.id], mode="group"))["conversation"]
     assert group["kind"] == "group" and group["created_by"] == a.id

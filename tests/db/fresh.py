@@ -17,7 +17,11 @@ from tests.conftest import DATABASE_KIND, POSTGRES_ADMIN_URL, _postgres_database
 def migrated_database(tmp_path: Path, name: str) -> Iterator[str]:
     """The URL of a fresh database named ``name`` (per process) that every migration has run on."""
     run_db = f"schoolchat_{name}_{os.getpid()}"
-    url = _postgres_database(run_db) if DATABASE_KIND == "postgresql" else f"sqlite+aiosqlite:///{tmp_path}/{name}.db"
+    url = (
+        _postgres_database(run_db)
+        if DATABASE_KIND == "postgresql"
+        else f"sqlite+aiosqlite:///{tmp_path}/{name}.db"
+    )
     try:
         upgrade(url)
         yield url

@@ -23,12 +23,18 @@ def test_the_enums_check_constraints_equal_what_the_migrations_created(tmp_path:
         try:
             with engine.connect() as conn:
                 found = inspect(conn)
-                migrated = {(table, check["name"]): _words(check["sqltext"])
-                            for table in found.get_table_names() for check in found.get_check_constraints(table)}
+                migrated = {
+                    (table, check["name"]): _words(check["sqltext"])
+                    for table in found.get_table_names()
+                    for check in found.get_check_constraints(table)
+                }
         finally:
             engine.dispose()
-    declared = {(table.name, str(constraint.name)): _words(str(constraint.sqltext))
-                for table in metadata.tables.values() for constraint in table.constraints
-                if isinstance(constraint, CheckConstraint) and _words(str(constraint.sqltext))}
+    declared = {
+        (table.name, str(constraint.name)): _words(str(constraint.sqltext))
+        for table in metadata.tables.values()
+        for constraint in table.constraints
+        if isinstance(constraint, CheckConstraint) and _words(str(constraint.sqltext))
+    }
     assert declared
     assert {key: migrated.get(key) for key in declared} == declared

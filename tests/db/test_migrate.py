@@ -31,8 +31,12 @@ def test_a_fresh_database_migrates_from_zero_to_the_head(tmp_path: Path) -> None
 
 def _analysed(url: str) -> set[str]:
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
-        return {name for (name,) in conn.execute(
-            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")}
+        return {
+            name
+            for (name,) in conn.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"
+            )
+        }
 
 
 @postgresql_only

@@ -29,8 +29,9 @@ async def _backend(db: Database) -> int:
         return int((await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one())
 
 
-async def test_a_connection_reused_at_once_is_not_pinged(services: Services,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_connection_reused_at_once_is_not_pinged(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = services.db
     if db.is_sqlite:
         pytest.skip("SQLite has no pool of server connections")
@@ -43,8 +44,9 @@ async def test_a_connection_reused_at_once_is_not_pinged(services: Services,
     assert pings == [1]
 
 
-async def test_a_connection_that_died_while_idle_is_replaced_before_use(services: Services,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_connection_that_died_while_idle_is_replaced_before_use(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = services.db
     if db.is_sqlite:
         pytest.skip("SQLite has no pool of server connections")

@@ -16,18 +16,38 @@ from schoolchat.people.models import users
 from schoolchat.realtime.models import events
 from schoolchat.services import Services
 
-_NEW_USER = Prepared(insert(users).values({column: bindparam(column) for column in (
-    "username", "password_hash", "name", "messaging_disabled", "created_at")}).returning(users.c.id))
-_USER = Prepared(select(users.c.id, users.c.name.label("display_name"), users.c.messaging_disabled,
-                        users.c.created_at).where(users.c.username == bindparam("username")))
-_RENAME = Prepared(update(users).where(users.c.username == bindparam("username")).values(name=bindparam("name")))
+_NEW_USER = Prepared(
+    insert(users)
+    .values(
+        {
+            column: bindparam(column)
+            for column in ("username", "password_hash", "name", "messaging_disabled", "created_at")
+        }
+    )
+    .returning(users.c.id)
+)
+_USER = Prepared(
+    select(
+        users.c.id, users.c.name.label("display_name"), users.c.messaging_disabled, users.c.created_at
+    ).where(users.c.username == bindparam("username"))
+)
+_RENAME = Prepared(
+    update(users).where(users.c.username == bindparam("username")).values(name=bindparam("name"))
+)
 
 
-async def _add(services: Services, username: str, *, disabled: bool = False,
-               created_at: datetime | None = None) -> int:
+async def _add(
+    services: Services, username: str, *, disabled: bool = False, created_at: datetime | None = None
+) -> int:
     async with services.db.write() as tx:
-        return await _NEW_USER.scalar(tx.conn, username=username, password_hash="x", name=username.title(),
-                                      messaging_disabled=disabled, created_at=created_at or utcnow())
+        return await _NEW_USER.scalar(
+            tx.conn,
+            username=username,
+            password_hash="x",
+            name=username.title(),
+            messaging_disabled=disabled,
+            created_at=created_at or utcnow(),
+        )
 
 
 async def test_rows_match_what_sqlalchemy_returns_types_and_labels_included(services: Services) -> None:
@@ -77,18 +97,31 @@ async def test_writes_reach_the_committed_write_watchers(services: Services) -> 
 
 
 async def test_json_and_statement_defaults_round_trip(services: Services) -> None:
-    add_event = Prepared(insert(events).values(type="test.event", conversation_id=bindparam("conversation_id"),
-                                               payload=bindparam("payload"), created_at=bindparam("created_at"))
-                         .returning(events.c.id, events.c.type))
+    add_event = Prepared(
+        insert(events)
+        .values(
+            type="test.event",
+            conversation_id=bindparam("conversation_id"),
+            payload=bindparam("payload"),
+            created_at=bindparam("created_at"),
+        )
+        .returning(events.c.id, events.c.type)
+    )
     payload = {"text": "Hei på deg ✓", "ids": [1, 2, 3], "nested": {"ok": True}}
     async with services.db.write() as tx:
-        event_id, kind = await add_event.first(tx.conn, conversation_id=7, payload=payload, created_at=utcnow())
+        event_id, kind = await add_event.first(
+            tx.conn, conversation_id=7, payload=payload, created_at=utcnow()
+        )
     assert kind == "test.event"
     async with services.db.read() as conn:
-        assert (await conn.execute(select(events.c.payload).where(events.c.id == event_id))).scalar_one() == payload
+        assert (
+            await conn.execute(select(events.c.payload).where(events.c.id == event_id))
+        ).scalar_one() == payload
 
 
-async def test_a_read_holds_one_snapshot_from_its_first_statement_even_a_prepared_one(services: Services) -> None:
+async def test_a_read_holds_one_snapshot_from_its_first_statement_even_a_prepared_one(
+    services: Services,
+) -> None:
     if not services.db.is_sqlite:
         pytest.skip("PostgreSQL reads at READ COMMITTED: each statement sees what has committed before it")
     await _add(services, "prep.five")
@@ -103,18 +136,29 @@ async def test_a_read_holds_one_snapshot_from_its_first_statement_even_a_prepare
 _NAME_OF = Prepared(select(users.c.name).where(users.c.username == bindparam("username")))
 
 
-async def test_statements_run_together_in_order_each_seeing_what_the_ones_before_wrote(services: Services) -> None:
+async def test_statements_run_together_in_order_each_seeing_what_the_ones_before_wrote(
+    services: Services,
+) -> None:
     await _add(services, "prep.six")
     async with services.db.write() as tx:
-        renamed, seen = await together(tx.conn, (_RENAME, {"username": "prep.six", "name": "Renamed"}),
-                                       (_NAME_OF, {"username": "prep.six"}))
+        renamed, seen = await together(
+            tx.conn,
+            (_RENAME, {"username": "prep.six", "name": "Renamed"}),
+            (_NAME_OF, {"username": "prep.six"}),
+        )
     assert renamed == [] and [row.name for row in seen] == ["Renamed"]
 
 
 async def test_a_statement_queued_for_the_commit_gives_its_rows_once_committed(services: Services) -> None:
     async with services.db.write() as tx:
-        queued = await _NEW_USER.later(tx, username="prep.seven", password_hash="x", name="Seven",
-                                       messaging_disabled=False, created_at=utcnow())
+        queued = await _NEW_USER.later(
+            tx,
+            username="prep.seven",
+            password_hash="x",
+            name="Seven",
+            messaging_disabled=False,
+            created_at=utcnow(),
+        )
     async with services.db.read() as conn:
         assert queued.scalar() == (await _USER.first(conn, username="prep.seven")).id
 
@@ -134,8 +178,14 @@ async def test_a_queued_statement_that_fails_undoes_the_whole_write(services: Se
     with pytest.raises(IntegrityError) as raised:
         async with services.db.write() as tx:
             await _RENAME.all(tx.conn, username="prep.nine", name="Never")
-            await _NEW_USER.later(tx, username="prep.nine", password_hash="x", name="Twin",
-                                  messaging_disabled=False, created_at=utcnow())
+            await _NEW_USER.later(
+                tx,
+                username="prep.nine",
+                password_hash="x",
+                name="Twin",
+                messaging_disabled=False,
+                created_at=utcnow(),
+            )
     assert is_unique_violation(raised.value)
     async with services.db.read() as conn:
         assert (await _USER.first(conn, username="prep.nine")).display_name == "Prep.Nine"

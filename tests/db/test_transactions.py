@@ -26,8 +26,11 @@ def _user(username: str) -> dict[str, object]:
 
 async def _usernames(db: Database, prefix: str) -> list[str]:
     async with db.read() as conn:
-        return sorted((await conn.execute(select(users.c.username).where(users.c.username.like(f"{prefix}%"))))
-                      .scalars())
+        return sorted(
+            (
+                await conn.execute(select(users.c.username).where(users.c.username.like(f"{prefix}%")))
+            ).scalars()
+        )
 
 
 def _count_commits(db: Database) -> list[int]:
@@ -36,11 +39,18 @@ def _count_commits(db: Database) -> list[int]:
     @event.listens_for(db.engine.sync_engine, "commit")
     def _on_commit(_conn: object) -> None:
         commits[0] += 1
+
     return commits
 
 
-async def _writer(db: Database, username: str, *, fail: bool = False, hold: asyncio.Event | None = None,
-                  log: list[str] | None = None) -> str:
+async def _writer(
+    db: Database,
+    username: str,
+    *,
+    fail: bool = False,
+    hold: asyncio.Event | None = None,
+    log: list[str] | None = None,
+) -> str:
     async with db.write() as tx:
         if hold is not None:
             await hold.wait()  # the others queue up behind this writer meanwhile
@@ -56,8 +66,9 @@ async def _note(log: list[str], username: str) -> None:
     log.append(username)
 
 
-async def _queued_behind(db: Database, first: asyncio.Task[str], others: list[asyncio.Task[str]],
-                         hold: asyncio.Event) -> None:
+async def _queued_behind(
+    db: Database, first: asyncio.Task[str], others: list[asyncio.Task[str]], hold: asyncio.Event
+) -> None:
     """Let every task reach the write lock while ``first`` holds it, then let ``first`` go on (PostgreSQL has no
     such lock: its writers run side by side)."""
     if not db.is_sqlite:
@@ -78,9 +89,24 @@ async def test_a_failing_writer_in_a_shared_commit_loses_and_duplicates_nothing(
     results = await asyncio.gather(first, *others, return_exceptions=True)
 
     assert [type(r).__name__ if isinstance(r, BaseException) else r for r in results] == [
-        "gc-0", "gc-1", "Boom", "gc-3", "gc-4", "Boom", "gc-6", "gc-7"]
+        "gc-0",
+        "gc-1",
+        "Boom",
+        "gc-3",
+        "gc-4",
+        "Boom",
+        "gc-6",
+        "gc-7",
+    ]
     assert await _usernames(db, "gc-") == ["gc-0", "gc-1", "gc-3", "gc-4", "gc-6", "gc-7"]
-    assert sorted(log) == ["gc-0", "gc-1", "gc-3", "gc-4", "gc-6", "gc-7"]  # after-commit work of each success
+    assert sorted(log) == [
+        "gc-0",
+        "gc-1",
+        "gc-3",
+        "gc-4",
+        "gc-6",
+        "gc-7",
+    ]  # after-commit work of each success
     if db.is_sqlite:
         assert commits[0] == 1  # the eight writers queued behind one another shared one commit
 
@@ -101,7 +127,9 @@ async def test_a_unique_violation_in_a_shared_commit_only_undoes_that_writer(ser
     assert await _usernames(db, "uv-") == ["uv-a", "uv-b", "uv-c"]
 
 
-async def test_when_the_first_writer_of_a_batch_fails_the_queued_ones_still_commit(services: Services) -> None:
+async def test_when_the_first_writer_of_a_batch_fails_the_queued_ones_still_commit(
+    services: Services,
+) -> None:
     db = services.db
     hold = asyncio.Event()
     first = asyncio.create_task(_writer(db, "ff-0", hold=hold, fail=True))
@@ -114,7 +142,9 @@ async def test_when_the_first_writer_of_a_batch_fails_the_queued_ones_still_comm
     assert await _usernames(db, "ff-") == ["ff-1", "ff-2", "ff-3"]
 
 
-async def test_a_write_is_committed_and_visible_to_other_connections_when_it_returns(services: Services) -> None:
+async def test_a_write_is_committed_and_visible_to_other_connections_when_it_returns(
+    services: Services,
+) -> None:
     db = services.db
     for i in range(3):
         await _writer(db, f"seq-{i}")
@@ -128,18 +158,22 @@ async def test_a_write_is_committed_and_visible_to_other_connections_when_it_ret
 
 async def test_many_concurrent_writers_each_commit_exactly_once(services: Services) -> None:
     db = services.db
-    results = await asyncio.gather(*(_writer(db, f"many-{i:03}", fail=i % 10 == 3) for i in range(100)),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        *(_writer(db, f"many-{i:03}", fail=i % 10 == 3) for i in range(100)), return_exceptions=True
+    )
     wanted = [f"many-{i:03}" for i in range(100) if i % 10 != 3]
     assert [r for r in results if isinstance(r, str)] == wanted
     assert await _usernames(db, "many-") == wanted
     async with db.read() as conn:
-        assert (await conn.execute(select(func.count()).select_from(users)
-                                   .where(users.c.username.like("many-%")))).scalar_one() == 90
+        assert (
+            await conn.execute(select(func.count()).select_from(users).where(users.c.username.like("many-%")))
+        ).scalar_one() == 90
 
 
 @pytest.mark.parametrize("fail", [False, True])
-async def test_a_writer_cancelled_while_others_wait_does_not_strand_them(services: Services, fail: bool) -> None:
+async def test_a_writer_cancelled_while_others_wait_does_not_strand_them(
+    services: Services, fail: bool
+) -> None:
     db = services.db
     hold = asyncio.Event()
     first = asyncio.create_task(_writer(db, "cx-0", hold=hold, fail=fail))
@@ -155,7 +189,8 @@ async def test_a_writer_cancelled_while_others_wait_does_not_strand_them(service
 
 
 async def test_if_a_failed_writer_cannot_be_undone_no_writer_of_its_batch_reports_success(
-        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = services.db
     if not db.is_sqlite:
         pytest.skip("PostgreSQL writers do not share transactions")
@@ -175,7 +210,9 @@ async def test_if_a_failed_writer_cannot_be_undone_no_writer_of_its_batch_report
     others = [asyncio.create_task(_writer(db, "rb-1", fail=True))]
     await _queued_behind(db, first, others, hold)
     results = await asyncio.gather(first, *others, return_exceptions=True)
-    assert isinstance(results[0], RuntimeError) and isinstance(results[1], RuntimeError)  # rb-0 was not committed
+    assert isinstance(results[0], RuntimeError) and isinstance(
+        results[1], RuntimeError
+    )  # rb-0 was not committed
     assert await _usernames(db, "rb-") == []
     assert await _writer(db, "rb-2") == "rb-2"  # the next write starts afresh
     assert await _usernames(db, "rb-") == ["rb-2"]

@@ -15,8 +15,9 @@ BOKMAL = {"Accept-Language": "nb"}
 async def test_a_policy_refusal_reads_in_norwegian(client: httpx.AsyncClient, make: Factory) -> None:
     ada, ben = await make.people(2)
     direct = (await started(client, ada, people=[ben.id], body="Hei"))["conversation"]["id"]
-    answer = await client.patch(f"/api/conversations/{direct}", json={"name": "Venner"},
-                                headers={**ada.headers, **BOKMAL})
+    answer = await client.patch(
+        f"/api/conversations/{direct}", json={"name": "Venner"}, headers={**ada.headers, **BOKMAL}
+    )
     assert answer.status_code == 409
     assert error_of(answer)["message"] == "Dette kan bare gjøres i gruppesamtaler."
 
@@ -33,23 +34,31 @@ async def test_an_object_out_of_reach_reads_in_norwegian(client: httpx.AsyncClie
 
 async def test_an_input_check_reads_in_norwegian(client: httpx.AsyncClient, make: Factory) -> None:
     ada = await make.person()
-    answer = await client.post("/api/conversations", json={"mode": "group"}, headers={**ada.headers, **BOKMAL})
+    answer = await client.post(
+        "/api/conversations", json={"mode": "group"}, headers={**ada.headers, **BOKMAL}
+    )
     assert answer.status_code == 422
     error = error_of(answer)
     assert error["message"] == "recipients: Feltet må fylles ut."
-    assert error["details"]["fields"] == [{"field": "recipients", "message": "Feltet må fylles ut.",
-                                           "type": "missing"}]
+    assert error["details"]["fields"] == [
+        {"field": "recipients", "message": "Feltet må fylles ut.", "type": "missing"}
+    ]
 
 
 async def test_a_bound_reads_in_norwegian_with_its_number(client: httpx.AsyncClient, make: Factory) -> None:
     assert await _read_in_bokmal(client, make, "/api/conversations/0") == (
-        422, "conversation_id: Verdien må være minst 1.")
+        422,
+        "conversation_id: Verdien må være minst 1.",
+    )
 
 
 async def test_a_body_that_is_not_json_reads_in_norwegian(client: httpx.AsyncClient, make: Factory) -> None:
     ada = await make.person()
-    answer = await client.post("/api/conversations", content=b"{", headers={
-        **ada.headers, **BOKMAL, "Content-Type": "application/json"})
+    answer = await client.post(
+        "/api/conversations",
+        content=b"{",
+        headers={**ada.headers, **BOKMAL, "Content-Type": "application/json"},
+    )
     assert error_of(answer)["message"] == "innholdet i forespørselen: ikke gyldig JSON"
 
 
@@ -68,4 +77,3 @@ async def test_an_unknown_address_reads_in_norwegian(client: httpx.AsyncClient) 
     answer = await client.get("/api/nothing-here", headers=BOKMAL)
     assert answer.status_code == 404
     assert error_of(answer)["message"] == "Det finnes ingenting på denne adressen."
-

@@ -30,18 +30,28 @@ def _keys_asked_for() -> dict[str, bool]:
         if "from schoolchat.i18n.catalog import" not in (source := path.read_text()):
             continue  # another ``text`` (SQLAlchemy's)
         for node in ast.walk(ast.parse(source, str(path))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args \
-                    and node.func.id in ("text", "plural_text"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.args
+                and node.func.id in ("text", "plural_text")
+            ):
                 for constant in ast.walk(node.args[0]):
-                    if isinstance(constant, ast.Constant) and isinstance(constant.value, str) \
-                            and KEY.fullmatch(constant.value):
+                    if (
+                        isinstance(constant, ast.Constant)
+                        and isinstance(constant.value, str)
+                        and KEY.fullmatch(constant.value)
+                    ):
                         asked[constant.value] = node.func.id == "plural_text"
     return asked
 
 
 def _entries(catalog: Catalog) -> dict[str, str | tuple[str, ...]]:
-    return {message.id[0] if isinstance(message.id, tuple) else message.id: message.string
-            for message in catalog if message.id}
+    return {
+        message.id[0] if isinstance(message.id, tuple) else message.id: message.string
+        for message in catalog
+        if message.id
+    }
 
 
 def _fields(sentence: str) -> set[str]:
@@ -53,8 +63,9 @@ def test_every_key_the_code_asks_for_is_translated(language: Language) -> None:
     entries = _entries(catalog_of(language))
     missing = {key for key in _keys_asked_for() if not entries.get(key)}
     assert not missing, f"{language} lacks {sorted(missing)}"
-    untranslated = {key for key, value in entries.items()
-                    if not all(value if isinstance(value, tuple) else (value,))}
+    untranslated = {
+        key for key, value in entries.items() if not all(value if isinstance(value, tuple) else (value,))
+    }
     assert not untranslated, f"{language} has empty translations for {sorted(untranslated)}"
 
 
@@ -78,15 +89,20 @@ def test_translations_fill_the_same_fields_as_english(language: Language) -> Non
     def fields(value: str | tuple[str, ...]) -> set[str]:
         return set().union(*(_fields(form) for form in (value if isinstance(value, tuple) else (value,))))
 
-    differing = {key for key in english if fields(english[key]) - {"count"} != fields(translated[key]) - {"count"}}
+    differing = {
+        key for key in english if fields(english[key]) - {"count"} != fields(translated[key]) - {"count"}
+    }
     assert not differing, f"{language} fills other fields than English in {sorted(differing)}"
 
 
-@pytest.mark.parametrize(("language", "one", "three"), [
-    ("en", "Sent to 1 person", "Sent to 3 people"),
-    ("nb", "Sendt til 1 person", "Sendt til 3 personer"),
-    ("nn", "Sendt til 1 person", "Sendt til 3 personar"),
-])
+@pytest.mark.parametrize(
+    ("language", "one", "three"),
+    [
+        ("en", "Sent to 1 person", "Sent to 3 people"),
+        ("nb", "Sendt til 1 person", "Sendt til 3 personer"),
+        ("nn", "Sendt til 1 person", "Sendt til 3 personar"),
+    ],
+)
 def test_sent_to_follows_the_count_in_each_language(language: Language, one: str, three: str) -> None:
     with reading_in(language):
         assert (texts.sent_to(1), texts.sent_to(3)) == (one, three)

@@ -28,7 +28,11 @@ OPERATORS_ONLY = (
     "app.py",  # the wiring: names of housekeeping jobs for the log, the OpenAPI's description
     "cli.py",  # the operator's command line
     "config.py",  # settings and their startup warnings
-    "logs.py", "metrics.py", "openapi.py", "periodic.py",
+    "logs.py",
+    "metrics.py",
+    "openapi.py",
+    "periodic.py",
+    "statuses.py",  # the success statuses' descriptions in the OpenAPI document
     "db/",  # SQL, and the migrations' comments on columns
     "people/demo.py",  # the demo school's sample people and messages
     "realtime/signalr/",  # the SignalR protocol's violations, for a client library's programmer
@@ -39,13 +43,25 @@ OPERATORS_ONLY = (
 NOT_YET = ("people/roster/", "massmessages/actions.py")
 # Tables: their CHECK constraints and ON DELETE rules are SQL.
 TABLES = "models.py"
-DOCUMENTATION = {"summary", "description", "help", "examples", "title", "deprecated", "response_description",
-                 "tags", "pattern"}
+DOCUMENTATION = {
+    "summary",
+    "description",
+    "help",
+    "examples",
+    "title",
+    "deprecated",
+    "response_description",
+    "tags",
+    "pattern",
+}
 LOGGING = {"log", "logger", "logging"}
 TWO_WORDS = re.compile(r"[A-Za-z]{2,}[ \t]+[A-Za-z]{2,}")
 CODE = re.compile(r"[a-z-]+( [a-z-]+){0,2}")
-BUILT_IN_ERRORS = {name for name, value in vars(builtins).items()
-                   if isinstance(value, type) and issubclass(value, BaseException)}
+BUILT_IN_ERRORS = {
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+}
 MARKUP = re.compile(r"<[^>]*(>|$)")  # a tag and its attributes (an f-string's part may end inside one)
 
 
@@ -57,8 +73,12 @@ def _exempt_nodes(tree: ast.AST) -> set[int]:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 exempt.add(id(first.value))
-        if (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and isinstance(node.exc.func, ast.Name)
-                and node.exc.func.id in BUILT_IN_ERRORS):
+        if (
+            isinstance(node, ast.Raise)
+            and isinstance(node.exc, ast.Call)
+            and isinstance(node.exc.func, ast.Name)
+            and node.exc.func.id in BUILT_IN_ERRORS
+        ):
             exempt.update(id(part) for part in ast.walk(node.exc))
         if isinstance(node, ast.Call):
             func = node.func
@@ -80,15 +100,24 @@ def offences(path: Path) -> list[str]:
     marked = {number for number, line in enumerate(source.splitlines(), 1) if "i18n-exempt" in line}
     tree = ast.parse(source, str(path))
     exempt = _exempt_nodes(tree)
-    return [f"{path.name}:{node.lineno}: {node.value!r}" for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in exempt
-            and node.lineno not in marked and TWO_WORDS.search(MARKUP.sub(" ", node.value))
-            and not CODE.fullmatch(node.value)]
+    return [
+        f"{path.name}:{node.lineno}: {node.value!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in exempt
+        and node.lineno not in marked
+        and TWO_WORDS.search(MARKUP.sub(" ", node.value))
+        and not CODE.fullmatch(node.value)
+    ]
 
 
 def _product_modules() -> list[Path]:
-    return [path for path in sorted(SOURCE.rglob("*.py"))
-            if not str(path.relative_to(SOURCE)).startswith(OPERATORS_ONLY + NOT_YET) and path.name != TABLES]
+    return [
+        path
+        for path in sorted(SOURCE.rglob("*.py"))
+        if not str(path.relative_to(SOURCE)).startswith(OPERATORS_ONLY + NOT_YET) and path.name != TABLES
+    ]
 
 
 def test_the_server_has_no_user_visible_literal_sentence() -> None:
@@ -97,17 +126,21 @@ def test_the_server_has_no_user_visible_literal_sentence() -> None:
 
 def test_the_rule_finds_a_sentence_and_spares_what_is_not_one(tmp_path: Path) -> None:
     module = tmp_path / "example.py"
-    module.write_text('"""A docstring."""\n'
-                      'import logging\n'
-                      'logger = logging.getLogger(__name__)\n'
-                      'def f(name: str) -> str:\n'
-                      '    logger.info("job %s failed", name)\n'
-                      '    route(summary="Send a message")\n'
-                      '    ok = "reads_not_available", "course or project", {"description": "Too many"}\n'
-                      '    marked = "not shown anywhere"  # i18n-exempt: a test\n'
-                      '    if not name:\n'
-                      '        raise TypeError(f"name is {name!r}: the caller passes one")\n'
-                      '    page = f\'<p class="note big">{name}</p><p>Try again</p>\'\n'
-                      '    return f"The {name} was not found."\n')
-    assert [offence.split(": ", 1)[1] for offence in offences(module)] == ["'</p><p>Try again</p>'",
-                                                                          "' was not found.'"]
+    module.write_text(
+        '"""A docstring."""\n'
+        'import logging\n'
+        'logger = logging.getLogger(__name__)\n'
+        'def f(name: str) -> str:\n'
+        '    logger.info("job %s failed", name)\n'
+        '    route(summary="Send a message")\n'
+        '    ok = "reads_not_available", "course or project", {"description": "Too many"}\n'
+        '    marked = "not shown anywhere"  # i18n-exempt: a test\n'
+        '    if not name:\n'
+        '        raise TypeError(f"name is {name!r}: the caller passes one")\n'
+        '    page = f\'<p class="note big">{name}</p><p>Try again</p>\'\n'
+        '    return f"The {name} was not found."\n'
+    )
+    assert [offence.split(": ", 1)[1] for offence in offences(module)] == [
+        "'</p><p>Try again</p>'",
+        "' was not found.'",
+    ]

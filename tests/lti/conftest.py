@@ -54,12 +54,16 @@ class School:
 async def add_roster_ids(services: Services, kind: str, ids: dict[str, int]) -> None:
     """What a roster import leaves behind: the sourcedId each local person or course came from."""
     async with services.db.write() as tx:
-        await tx.conn.execute(insert(roster_ids), [{"kind": kind, "sourced_id": sourced, "local_id": local}
-                                                   for sourced, local in ids.items()])
+        await tx.conn.execute(
+            insert(roster_ids),
+            [{"kind": kind, "sourced_id": sourced, "local_id": local} for sourced, local in ids.items()],
+        )
 
 
 @pytest.fixture
-async def school(client: httpx.AsyncClient, make: Factory, services: Services, platform: LearningPlatform) -> School:
+async def school(
+    client: httpx.AsyncClient, make: Factory, services: Services, platform: LearningPlatform
+) -> School:
     admin = await make.person("Ada Admin", "admin")
     teacher = await make.person("Tove Teacher", "teacher")
     student = await make.person("Sam Student")
@@ -67,25 +71,40 @@ async def school(client: httpx.AsyncClient, make: Factory, services: Services, p
     await add_roster_ids(services, "user", {"u-teacher": teacher.id, "u-student": student.id})
     await add_roster_ids(services, "class", {"class-bio": course.id})
     conversation = await started(client, student, courses=[course.id], mode="group", body="Hello class")
-    platform.users.update({
-        "teacher-hint": PlatformUser("u-teacher", "Tove Teacher", person_sourcedid="sis-teacher"),
-        "student-hint": PlatformUser("u-student", "Sam Student"),
-        "stranger-hint": PlatformUser("u-nobody", "Nora Nobody"),
-    })
-    platform.courses.update({"bio": Course("class-bio", "Biology 10A", section_sourcedid="sis-bio"),
-                             "chemistry": Course("class-chemistry", "Chemistry 10A")})
-    answer = await client.post(f"/api/admin/orgs/{make.school}/lti-platforms", json=platform.registration(),
-                               headers=admin.headers)
+    platform.users.update(
+        {
+            "teacher-hint": PlatformUser("u-teacher", "Tove Teacher", person_sourcedid="sis-teacher"),
+            "student-hint": PlatformUser("u-student", "Sam Student"),
+            "stranger-hint": PlatformUser("u-nobody", "Nora Nobody"),
+        }
+    )
+    platform.courses.update(
+        {
+            "bio": Course("class-bio", "Biology 10A", section_sourcedid="sis-bio"),
+            "chemistry": Course("class-chemistry", "Chemistry 10A"),
+        }
+    )
+    answer = await client.post(
+        f"/api/admin/orgs/{make.school}/lti-platforms", json=platform.registration(), headers=admin.headers
+    )
     assert answer.status_code == 201, answer.text
     return School(admin, teacher, student, course, conversation["conversation"]["id"], answer.json()["id"])
 
 
-async def launch(client: httpx.AsyncClient, platform: LearningPlatform, login_hint: str, course: str | None = "bio",
-                 *, accept: str = "application/json", **login: str) -> httpx.Response:
+async def launch(
+    client: httpx.AsyncClient,
+    platform: LearningPlatform,
+    login_hint: str,
+    course: str | None = "bio",
+    *,
+    accept: str = "application/json",
+    **login: str,
+) -> httpx.Response:
     """What a browser does: the login initiation, the platform's auth endpoint (over real HTTP), and the form_post
     of the id_token back to schoolchat (with the state cookie the initiation set)."""
-    initiated = await client.get("/lti/login", params=platform.login_query(login_hint, course, **login),
-                                 headers={"accept": accept})
+    initiated = await client.get(
+        "/lti/login", params=platform.login_query(login_hint, course, **login), headers={"accept": accept}
+    )
     if initiated.status_code != 302:
         return initiated
     async with httpx.AsyncClient() as browser:
@@ -98,7 +117,9 @@ def form_fields(page: str) -> dict[str, str]:
     return dict(re.findall(r'name="([^"]+)" value="([^"]*)"', page))
 
 
-async def post_form(client: httpx.AsyncClient, page: str, *, accept: str = "application/json") -> httpx.Response:
+async def post_form(
+    client: httpx.AsyncClient, page: str, *, accept: str = "application/json"
+) -> httpx.Response:
     import html
 
     action = html.unescape(re.search(r'action="([^"]+)"', page).group(1))  # type: ignore[union-attr]

@@ -21,16 +21,26 @@ from tests.factories import Factory, Person
 async def _privileged_admin(client: httpx.AsyncClient, make: Factory, school: int | None = None) -> Person:
     admin = await make.person("Ada Admin", "admin", school=school)
     district_admin = await make.person("Dina District", "admin", school=make.district)
-    granted = await client.patch(f"/api/admin/users/{admin.id}", json={"mass_messaging": True},
-                                 headers=district_admin.headers)
+    granted = await client.patch(
+        f"/api/admin/users/{admin.id}", json={"mass_messaging": True}, headers=district_admin.headers
+    )
     assert granted.status_code == 204, granted.text
     return admin
 
 
-async def _send(client: httpx.AsyncClient, who: Person, org_ids: list[int], roles: list[str],
-                body: str = "School is closed tomorrow.", **extra: Any) -> httpx.Response:
-    return await client.post("/api/mass-messages", json={"org_ids": org_ids, "roles": roles, "body": body, **extra},
-                             headers=who.headers)
+async def _send(
+    client: httpx.AsyncClient,
+    who: Person,
+    org_ids: list[int],
+    roles: list[str],
+    body: str = "School is closed tomorrow.",
+    **extra: Any,
+) -> httpx.Response:
+    return await client.post(
+        "/api/mass-messages",
+        json={"org_ids": org_ids, "roles": roles, "body": body, **extra},
+        headers=who.headers,
+    )
 
 
 async def _delivered(client: httpx.AsyncClient, app: FastAPI, who: Person, job_id: int) -> dict[str, Any]:
@@ -45,11 +55,15 @@ def _mass_entries(conversations: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 async def test_mass_message_reaches_the_chosen_roles_of_an_org_and_everything_below_it(
-        client: httpx.AsyncClient, app: FastAPI, make: Factory) -> None:
+    client: httpx.AsyncClient, app: FastAPI, make: Factory
+) -> None:
     admin = await _privileged_admin(client, make)
     student, teacher = await make.person("Sia Student"), await make.person("Ted Teacher", "teacher")
-    department = await client.post("/api/admin/orgs", json={"name": "Science", "kind": "department",
-                                                            "parent_id": make.school}, headers=admin.headers)
+    department = await client.post(
+        "/api/admin/orgs",
+        json={"name": "Science", "kind": "department", "parent_id": make.school},
+        headers=admin.headers,
+    )
     below = await make.person("Deb Department", school=department.json()["id"])
     elsewhere = await make.person("Otis Other", school=make.other_school)
     accepted = await _send(client, admin, [make.school], ["student"])
@@ -69,26 +83,31 @@ async def test_mass_messaging_requires_the_privilege(client: httpx.AsyncClient, 
     assert targets.status_code == 403
 
 
-async def test_the_privilege_is_granted_and_revoked_by_an_administrator(client: httpx.AsyncClient,
-                                                                        make: Factory) -> None:
+async def test_the_privilege_is_granted_and_revoked_by_an_administrator(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     admin = await _privileged_admin(client, make)
     assert (await client.get("/api/mass-messages/targets", headers=admin.headers)).status_code == 200
     district_admin = await make.person("Dan District", "admin", school=make.district)
-    revoked = await client.patch(f"/api/admin/users/{admin.id}", json={"mass_messaging": False},
-                                 headers=district_admin.headers)
+    revoked = await client.patch(
+        f"/api/admin/users/{admin.id}", json={"mass_messaging": False}, headers=district_admin.headers
+    )
     assert revoked.status_code == 204
     assert (await _send(client, admin, [make.school], ["student"])).status_code == 403
 
 
-async def test_a_privileged_teacher_who_is_no_admin_cannot_send_mass_messages(client: httpx.AsyncClient,
-                                                                             make: Factory) -> None:
+async def test_a_privileged_teacher_who_is_no_admin_cannot_send_mass_messages(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person("Tina Teacher", "teacher")
     admin = await make.person("Abe Admin", "admin")
     await client.patch(f"/api/admin/users/{teacher.id}", json={"mass_messaging": True}, headers=admin.headers)
     assert (await _send(client, teacher, [make.school], ["student"])).status_code == 403
 
 
-async def test_an_org_the_sender_does_not_administer_is_not_found(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_an_org_the_sender_does_not_administer_is_not_found(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     admin = await _privileged_admin(client, make)
     other = await _send(client, admin, [make.other_school], ["student"])
     missing = await _send(client, admin, [987654], ["student"])
@@ -97,7 +116,9 @@ async def test_an_org_the_sender_does_not_administer_is_not_found(client: httpx.
     assert other.json() == missing.json() == above.json()
 
 
-async def test_targets_list_the_administered_orgs_for_new_message(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_targets_list_the_administered_orgs_for_new_message(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     admin = await _privileged_admin(client, make)
     answer = (await client.get("/api/mass-messages/targets", headers=admin.headers)).json()
     assert [org["id"] for org in answer["orgs"]] == [make.school]
@@ -113,79 +134,127 @@ async def test_guardians_cannot_be_chosen(client: httpx.AsyncClient, make: Facto
 async def test_recipients_cannot_reply(client: httpx.AsyncClient, app: FastAPI, make: Factory) -> None:
     admin = await _privileged_admin(client, make)
     student = await make.person("Rita Reader")
-    job = await _delivered(client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"])
+    job = await _delivered(
+        client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"]
+    )
     for who in (student, admin):
         answer = await send(client, who, job["conversation_id"], "thanks!")
         assert answer.status_code == 403
         assert error_of(answer)["code"] == "mass_message_one_way"
-    assert (await history(client, student, job["conversation_id"]))["messages"][0]["body"] == \
-        "School is closed tomorrow."
+    assert (await history(client, student, job["conversation_id"]))["messages"][0][
+        "body"
+    ] == "School is closed tomorrow."
 
 
 async def test_mass_message_shows_with_its_own_icon_and_counts_as_unread(
-        client: httpx.AsyncClient, app: FastAPI, make: Factory) -> None:
+    client: httpx.AsyncClient, app: FastAPI, make: Factory
+) -> None:
     admin = await _privileged_admin(client, make)
     student = await make.person("Ivy Icon")
-    await _delivered(client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"])
+    await _delivered(
+        client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"]
+    )
     [entry] = _mass_entries(await conversation_list(client, student))
     assert entry["icon"] == "megaphone"
     assert {c["icon"] for c in await conversation_list(client, student) if c["kind"] != "mass"} <= {
-        "person", "people", "course", "project", "people-outgoing"}
+        "person",
+        "people",
+        "course",
+        "project",
+        "people-outgoing",
+    }
     assert entry["name"] == "Mass message from Ada Admin"
     assert entry["preview"]["text"] == "School is closed tomorrow."
     assert entry["unread"] == 1
     assert (await client.get("/api/unread", headers=student.headers)).json()["total"] == 1
 
 
-async def test_recipients_do_not_see_each_other(client: httpx.AsyncClient, app: FastAPI, make: Factory) -> None:
+async def test_recipients_do_not_see_each_other(
+    client: httpx.AsyncClient, app: FastAPI, make: Factory
+) -> None:
     admin = await _privileged_admin(client, make)
     one = await make.person("Pam One")
     await make.person("Pat Two")
-    job = await _delivered(client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"])
-    answer = await client.get(f"/api/conversations/{job['conversation_id']}/participants", headers=one.headers)
+    job = await _delivered(
+        client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"]
+    )
+    answer = await client.get(
+        f"/api/conversations/{job['conversation_id']}/participants", headers=one.headers
+    )
     assert {p["id"] for p in answer.json()["participants"]} == {one.id, admin.id}
     assert "Pat Two" not in answer.text
 
 
-async def test_mass_messages_are_not_searchable(client: httpx.AsyncClient, app: FastAPI, make: Factory) -> None:
+async def test_mass_messages_are_not_searchable(
+    client: httpx.AsyncClient, app: FastAPI, make: Factory
+) -> None:
     admin = await _privileged_admin(client, make)
     student = await make.person("Sam Searcher")
-    job = await _delivered(client, app, admin,
-                           (await _send(client, admin, [make.school], ["student"], body="zebrafund drive")).json()["id"])
+    job = await _delivered(
+        client,
+        app,
+        admin,
+        (await _send(client, admin, [make.school], ["student"], body="zebrafund drive")).json()["id"],
+    )
     for who in (student, admin):
         everywhere = await client.get("/api/search", params={"q": "zebrafund"}, headers=who.headers)
-        within = await client.get(f"/api/conversations/{job['conversation_id']}/search", params={"q": "zebrafund"},
-                                  headers=who.headers)
+        within = await client.get(
+            f"/api/conversations/{job['conversation_id']}/search",
+            params={"q": "zebrafund"},
+            headers=who.headers,
+        )
         assert everywhere.status_code == within.status_code == 200
         assert "zebrafund" not in everywhere.text and "zebrafund" not in within.text
 
 
 async def test_recipients_with_messaging_disabled_are_skipped_and_counted(
-        client: httpx.AsyncClient, app: FastAPI, make: Factory) -> None:
+    client: httpx.AsyncClient, app: FastAPI, make: Factory
+) -> None:
     admin = await _privileged_admin(client, make)
     reached = await make.person("Rob Reached")
     disabled = await make.person("Dora Disabled", messaging_disabled=True)
-    department = (await client.post("/api/admin/orgs", json={"name": "Closed wing", "kind": "department",
-                                                             "parent_id": make.school}, headers=admin.headers)).json()
-    await client.patch(f"/api/admin/orgs/{department['id']}", json={"messaging_disabled": True}, headers=admin.headers)
+    department = (
+        await client.post(
+            "/api/admin/orgs",
+            json={"name": "Closed wing", "kind": "department", "parent_id": make.school},
+            headers=admin.headers,
+        )
+    ).json()
+    await client.patch(
+        f"/api/admin/orgs/{department['id']}", json={"messaging_disabled": True}, headers=admin.headers
+    )
     org_disabled = await make.person("Olaf Orgoff", school=department["id"])
-    job = await _delivered(client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"])
+    job = await _delivered(
+        client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"]
+    )
     assert (job["total"], job["delivered"], job["skipped_disabled"]) == (3, 1, 2)
     assert _mass_entries(await conversation_list(client, reached))
     async with app.state.services.db.read() as conn:
-        members = set((await conn.execute(select(memberships.c.user_id).where(
-            memberships.c.conversation_id == job["conversation_id"]))).scalars())
+        members = set(
+            (
+                await conn.execute(
+                    select(memberships.c.user_id).where(
+                        memberships.c.conversation_id == job["conversation_id"]
+                    )
+                )
+            ).scalars()
+        )
     assert members == {admin.id, reached.id} and not members & {disabled.id, org_disabled.id}
 
 
 async def test_sending_returns_at_once_and_delivery_shows_progress(
-        client: httpx.AsyncClient, app: FastAPI, make: Factory, services: Services) -> None:
+    client: httpx.AsyncClient, app: FastAPI, make: Factory, services: Services
+) -> None:
     admin = await _privileged_admin(client, make)
     await make.bulk_students(25)
     accepted = await _send(client, admin, [make.school], ["student"])
     assert accepted.status_code == 202
     assert accepted.headers["location"] == f"/api/mass-messages/{accepted.json()['id']}"
-    assert (accepted.json()["status"], accepted.json()["total"], accepted.json()["processed"]) == ("queued", 25, 0)
+    assert (accepted.json()["status"], accepted.json()["total"], accepted.json()["processed"]) == (
+        "queued",
+        25,
+        0,
+    )
     worker = MassMessageWorker(services, batch_size=10)
     job_id = await actions.claim(services, worker.name, worker.lease)
     assert await actions.deliver_batch(services, job_id, worker.name, worker.lease, 10)
@@ -202,33 +271,51 @@ async def test_sending_returns_at_once_and_delivery_shows_progress(
 
 
 async def test_a_job_whose_worker_died_is_resumed_by_another_after_its_lease(
-        client: httpx.AsyncClient, make: Factory, services: Services) -> None:
+    client: httpx.AsyncClient, make: Factory, services: Services
+) -> None:
     from datetime import timedelta
+
     admin = await _privileged_admin(client, make)
     await make.bulk_students(25)
     job_id = (await _send(client, admin, [make.school], ["student"])).json()["id"]
-    crashed = MassMessageWorker(services, batch_size=10, lease=timedelta(seconds=-1))  # its lease is over at once
+    crashed = MassMessageWorker(
+        services, batch_size=10, lease=timedelta(seconds=-1)
+    )  # its lease is over at once
     assert await actions.claim(services, crashed.name, crashed.lease) == job_id
     await actions.deliver_batch(services, job_id, crashed.name, crashed.lease, 10)
     survivor = MassMessageWorker(services, batch_size=10)
     assert await survivor.drain() == 1
-    assert not await actions.deliver_batch(services, job_id, crashed.name, crashed.lease, 10)  # it lost the job
+    assert not await actions.deliver_batch(
+        services, job_id, crashed.name, crashed.lease, 10
+    )  # it lost the job
     done = (await client.get(f"/api/mass-messages/{job_id}", headers=admin.headers)).json()
     assert (done["status"], done["processed"], done["delivered"]) == ("done", 25, 25)
     async with services.db.read() as conn:
-        count = (await conn.execute(select(func.count()).select_from(memberships).where(
-            memberships.c.conversation_id == done["conversation_id"]))).scalar_one()
+        count = (
+            await conn.execute(
+                select(func.count())
+                .select_from(memberships)
+                .where(memberships.c.conversation_id == done["conversation_id"])
+            )
+        ).scalar_one()
     assert count == 26  # every student once, and the sender
 
 
 async def test_the_text_is_stored_once(client: httpx.AsyncClient, app: FastAPI, make: Factory) -> None:
     admin = await _privileged_admin(client, make)
     await make.bulk_students(30)
-    await _delivered(client, app, admin,
-                     (await _send(client, admin, [make.school], ["student"], body="stored once")).json()["id"])
+    await _delivered(
+        client,
+        app,
+        admin,
+        (await _send(client, admin, [make.school], ["student"], body="stored once")).json()["id"],
+    )
     async with app.state.services.db.read() as conn:
-        assert (await conn.execute(select(func.count()).select_from(messages)
-                                   .where(messages.c.body == "stored once"))).scalar_one() == 1
+        assert (
+            await conn.execute(
+                select(func.count()).select_from(messages).where(messages.c.body == "stored once")
+            )
+        ).scalar_one() == 1
 
 
 async def test_a_retried_send_answers_with_the_original_job(client: httpx.AsyncClient, make: Factory) -> None:
@@ -236,7 +323,9 @@ async def test_a_retried_send_answers_with_the_original_job(client: httpx.AsyncC
     first = await _send(client, admin, [make.school], ["student"], client_message_id="mass-1")
     again = await _send(client, admin, [make.school], ["student"], client_message_id="mass-1")
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"] and again.json()["duplicate"]
-    other = await _send(client, admin, [make.school], ["student"], body="something else", client_message_id="mass-1")
+    other = await _send(
+        client, admin, [make.school], ["student"], body="something else", client_message_id="mass-1"
+    )
     assert other.status_code == 409
 
 
@@ -249,17 +338,27 @@ async def test_only_the_sender_follows_a_job(client: httpx.AsyncClient, make: Fa
     assert answer.status_code == 404 and answer.json() == missing.json()
 
 
-async def test_recipients_are_told_on_their_own_channel(client: httpx.AsyncClient, app: FastAPI,
-                                                        make: Factory) -> None:
+async def test_recipients_are_told_on_their_own_channel(
+    client: httpx.AsyncClient, app: FastAPI, make: Factory
+) -> None:
     admin = await _privileged_admin(client, make)
     one, two = await make.person("Eve Events"), await make.person("Ezra Events")
-    job = await _delivered(client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"])
+    job = await _delivered(
+        client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"]
+    )
     events = (await client.get("/api/events", params={"after": 0}, headers=one.headers)).json()["events"]
-    arrived = [e for e in events if e["type"] == "conversation.created"
-               and e["payload"]["conversation"]["id"] == job["conversation_id"] and one.id in e["payload"]["member_ids"]]
+    arrived = [
+        e
+        for e in events
+        if e["type"] == "conversation.created"
+        and e["payload"]["conversation"]["id"] == job["conversation_id"]
+        and one.id in e["payload"]["member_ids"]
+    ]
     assert len(arrived) == 1 and arrived[0]["payload"]["member_ids"] == [one.id]
     assert arrived[0]["payload"]["conversation"]["name"] == "Mass message from Ada Admin"
     assert not [e for e in events if two.id in e["payload"].get("member_ids", [])]
     receipts = (await client.get("/api/events", params={"after": 0}, headers=admin.headers)).json()["events"]
-    assert any(e["type"] == "conversation.updated" and e["payload"]["changes"]["receipt"]["delivered"] == 2
-               for e in receipts)
+    assert any(
+        e["type"] == "conversation.updated" and e["payload"]["changes"]["receipt"]["delivered"] == 2
+        for e in receipts
+    )

@@ -16,7 +16,8 @@ from tests.openapi_check import app_client
 
 
 async def test_a_retry_after_a_restart_returns_the_original_message(
-        services: Services, client: httpx.AsyncClient, make: Factory) -> None:
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
     emma, noah = await make.person(), await make.person()
     conversation = (await started(client, emma, people=[noah.id]))["conversation"]["id"]
     first = await send(client, emma, conversation, "before the restart", cmid="restart-1")
@@ -35,16 +36,21 @@ async def test_a_retry_after_a_restart_returns_the_original_message(
 async def test_racing_retries_write_one_message(client: httpx.AsyncClient, make: Factory) -> None:
     emma, noah = await make.person(), await make.person()
     conversation = (await started(client, emma, people=[noah.id]))["conversation"]["id"]
-    answers = await asyncio.gather(*(send(client, emma, conversation, "same", cmid="race-1") for _ in range(8)))
+    answers = await asyncio.gather(
+        *(send(client, emma, conversation, "same", cmid="race-1") for _ in range(8))
+    )
     assert sorted(a.status_code for a in answers) == [200] * 7 + [201]
     assert len({a.json()["message"]["id"] for a in answers}) == 1
     assert len((await history(client, noah, conversation))["messages"]) == 1
 
 
-async def test_concurrent_sends_get_distinct_consecutive_seqs(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_concurrent_sends_get_distinct_consecutive_seqs(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     emma, noah = await make.person(), await make.person()
     conversation = (await started(client, emma, people=[noah.id]))["conversation"]["id"]
-    answers = await asyncio.gather(*(send(client, who, conversation, f"m{i}")
-                                     for i, who in enumerate([emma, noah] * 6)))
+    answers = await asyncio.gather(
+        *(send(client, who, conversation, f"m{i}") for i, who in enumerate([emma, noah] * 6))
+    )
     assert all(a.status_code == 201 for a in answers)
     assert sorted(a.json()["message"]["seq"] for a in answers) == list(range(1, 13))

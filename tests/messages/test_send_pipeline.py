@@ -17,7 +17,8 @@ from tests.factories import Factory
 
 
 async def test_a_send_takes_the_conversation_lock_in_the_commits_pipeline(
-        services: Services, client: httpx.AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    services: Services, client: httpx.AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if services.db.is_sqlite:
         pytest.skip("SQLite serialises writers with its write lock; there is no row lock")
     emma, noah = await make.person(), await make.person()
@@ -37,12 +38,16 @@ async def test_a_send_takes_the_conversation_lock_in_the_commits_pipeline(
 
 
 async def test_the_logged_and_answered_message_carry_the_seq_it_was_given(
-        services: Services, client: httpx.AsyncClient, make: Factory) -> None:
+    services: Services, client: httpx.AsyncClient, make: Factory
+) -> None:
     emma, noah = await make.person(), await make.person()
     conversation = (await started(client, emma, people=[noah.id]))["conversation"]["id"]
     answers = [await sent(client, emma, conversation, f"m{i}") for i in range(3)]
     async with services.db.read() as conn:
-        logged = [event.payload["message"] for event in await events_since(conn, noah.id, 0)
-                  if event.type == "message.created"]
+        logged = [
+            event.payload["message"]
+            for event in await events_since(conn, noah.id, 0)
+            if event.type == "message.created"
+        ]
     assert [message["seq"] for message in answers] == [1, 2, 3]
     assert [(m["id"], m["seq"]) for m in logged] == [(m["id"], m["seq"]) for m in answers]

@@ -13,13 +13,15 @@ from tests.safeguarding.calls import report
 
 
 async def _reads(client: httpx.AsyncClient, admin: Person) -> list[dict[str, Any]]:
-    entries = (await client.get("/api/admin/audit?action=conversation.read_through_report",
-                                headers=admin.headers)).json()["entries"]
+    entries = (
+        await client.get("/api/admin/audit?action=conversation.read_through_report", headers=admin.headers)
+    ).json()["entries"]
     return list(entries)
 
 
 async def test_reading_through_a_report_is_audited_once_per_opening_with_the_report(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     admin, teacher = await make.person("Ada Admin", "admin"), await make.person("Maria", "teacher")
     bully, victim = await make.person(), await make.person()
     await make.space("History", teachers=[teacher], students=[bully, victim])
@@ -32,12 +34,17 @@ async def test_reading_through_a_report_is_audited_once_per_opening_with_the_rep
     await history(client, teacher, first["conversation_id"], limit=2, before_seq=3)  # scrolling: no new row
     [entry] = await _reads(client, admin)
     assert (entry["actor_id"], entry["object_id"], entry["details"]) == (
-        teacher.id, first["conversation_id"], {"report_id": report_id})
+        teacher.id,
+        first["conversation_id"],
+        {"report_id": report_id},
+    )
     await history(client, teacher, first["conversation_id"])  # opened again
     assert len(await _reads(client, admin)) == 2
 
 
-async def test_formal_participants_reading_leave_no_audit_row(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_formal_participants_reading_leave_no_audit_row(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     admin, bully, victim = await make.person("Ada Admin", "admin"), await make.person(), await make.person()
     first = (await started(client, bully, people=[victim.id], body="go away"))["message"]
     await report(client, victim, first["id"])

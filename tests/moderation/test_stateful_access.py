@@ -41,7 +41,9 @@ from tests.openapi_check import app_client
 # CI runs 500 examples on SQLite (the bar) and 100 on PostgreSQL, where each example costs a TRUNCATE;
 # elsewhere 40, so that a local run stays quick. SCHOOLCHAT_STATEFUL_EXAMPLES overrides both.
 _CI_EXAMPLES = "500" if DATABASE_KIND == "sqlite" else "100"
-EXAMPLES = int(os.environ.get("SCHOOLCHAT_STATEFUL_EXAMPLES", _CI_EXAMPLES if os.environ.get("CI") == "true" else "40"))
+EXAMPLES = int(
+    os.environ.get("SCHOOLCHAT_STATEFUL_EXAMPLES", _CI_EXAMPLES if os.environ.get("CI") == "true" else "40")
+)
 STUDENTS = ("s0", "s1", "s2")
 EVERYONE = (*STUDENTS, "teacher", "outsider")
 STAFF = ("teacher", "outsider")  # both teach: in a conversation outside courses, either may moderate
@@ -91,7 +93,10 @@ class Stage:
                 await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             await self._make_people()
             return
-        for leftover in (self.path.with_name(self.path.name + "-wal"), self.path.with_name(self.path.name + "-shm")):
+        for leftover in (
+            self.path.with_name(self.path.name + "-wal"),
+            self.path.with_name(self.path.name + "-shm"),
+        ):
             leftover.unlink(missing_ok=True)
         if self.people:
             shutil.copyfile(self.snapshot, self.path)
@@ -108,8 +113,9 @@ class Stage:
             self.people[name] = await make.person(name)
         self.people["teacher"] = await make.person("teacher", "teacher")
         self.people["outsider"] = await make.person("outsider", "teacher")
-        await make.space("Course", teachers=[self.people["teacher"]],
-                         students=[self.people[name] for name in STUDENTS])
+        await make.space(
+            "Course", teachers=[self.people["teacher"]], students=[self.people[name] for name in STUDENTS]
+        )
         await make.space("Elsewhere", teachers=[self.people["outsider"]])
 
     def close(self) -> None:
@@ -136,34 +142,53 @@ class AccessMachine(RuleBasedStateMachine):
         self.people = self.stage.people
 
     def call(self, who: str, method: str, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
-        return self.stage.run(self.stage.client.request(method, path, json=body, headers=self.people[who].headers))
+        return self.stage.run(
+            self.stage.client.request(method, path, json=body, headers=self.people[who].headers)
+        )
 
     def expect(self, answer: httpx.Response, allowed: bool) -> None:
         assert (answer.status_code < 300) == allowed, (answer.status_code, answer.text)
 
     # ---- steps ---------------------------------------------------------------------------------------------
 
-    @rule(target=conversations, creator=st.sampled_from(("s0", "s1", "s2", "teacher")),
-          others=st.sets(st.sampled_from(("s0", "s1", "s2", "teacher")), min_size=2, max_size=3))
+    @rule(
+        target=conversations,
+        creator=st.sampled_from(("s0", "s1", "s2", "teacher")),
+        others=st.sets(st.sampled_from(("s0", "s1", "s2", "teacher")), min_size=2, max_size=3),
+    )
     def create_group(self, creator: str, others: set[str]) -> int:
         others = others - {creator}
         if len(others) < 2:
             others = others | {name for name in STUDENTS if name != creator}
-        answer = self.call(creator, "POST", "/api/conversations", {
-            "recipients": {"people": [self.people[o].id for o in sorted(others)]}, "mode": "group",
-            "message": {"body": f"hello from {creator}"}})
+        answer = self.call(
+            creator,
+            "POST",
+            "/api/conversations",
+            {
+                "recipients": {"people": [self.people[o].id for o in sorted(others)]},
+                "mode": "group",
+                "message": {"body": f"hello from {creator}"},
+            },
+        )
         self.expect(answer, True)
-        conversation = Conversation(answer.json()["conversation"]["id"], creator,
-                                    {name: True for name in {creator, *others}})
+        conversation = Conversation(
+            answer.json()["conversation"]["id"], creator, {name: True for name in {creator, *others}}
+        )
         self.model[conversation.id] = conversation
-        self.sent[answer.json()["message"]["id"]] = Message(answer.json()["message"]["id"], conversation.id, creator)
+        self.sent[answer.json()["message"]["id"]] = Message(
+            answer.json()["message"]["id"], conversation.id, creator
+        )
         return conversation.id
 
     @rule(conversation=conversations, actor=st.sampled_from(EVERYONE), person=st.sampled_from(EVERYONE))
     def add(self, conversation: int, actor: str, person: str) -> None:
         c = self.model[conversation]
-        answer = self.call(actor, "POST", f"/api/conversations/{conversation}/participants",
-                           {"user_ids": [self.people[person].id]})
+        answer = self.call(
+            actor,
+            "POST",
+            f"/api/conversations/{conversation}/participants",
+            {"user_ids": [self.people[person].id]},
+        )
         allowed = actor in c.members and not c.closed  # the test school lets anyone address anyone in it
         self.expect(answer, allowed)
         if allowed and person not in c.members:
@@ -178,7 +203,9 @@ class AccessMachine(RuleBasedStateMachine):
     @rule(conversation=conversations, actor=st.sampled_from(EVERYONE), person=st.sampled_from(EVERYONE))
     def remove(self, conversation: int, actor: str, person: str) -> None:
         c = self.model[conversation]
-        answer = self.call(actor, "DELETE", f"/api/conversations/{conversation}/participants/{self.people[person].id}")
+        answer = self.call(
+            actor, "DELETE", f"/api/conversations/{conversation}/participants/{self.people[person].id}"
+        )
         moderator = actor in c.members and (actor in STAFF or not c.members[actor])
         allowed = moderator and c.members.get(person) is True and person != actor
         self.expect(answer, allowed)
@@ -188,7 +215,9 @@ class AccessMachine(RuleBasedStateMachine):
     @rule(target=messages, conversation=conversations, actor=st.sampled_from(EVERYONE))
     def send(self, conversation: int, actor: str) -> int:
         c = self.model[conversation]
-        answer = self.call(actor, "POST", f"/api/conversations/{conversation}/messages", {"body": f"from {actor}"})
+        answer = self.call(
+            actor, "POST", f"/api/conversations/{conversation}/messages", {"body": f"from {actor}"}
+        )
         allowed = actor in c.members and not c.closed
         self.expect(answer, allowed)
         if not allowed:
@@ -240,7 +269,9 @@ class AccessMachine(RuleBasedStateMachine):
     @rule(conversation=conversations, actor=st.sampled_from(EVERYONE), closing=st.booleans())
     def close_or_reopen(self, conversation: int, actor: str, closing: bool) -> None:
         c = self.model[conversation]
-        answer = self.call(actor, "POST", f"/api/conversations/{conversation}/{'close' if closing else 'reopen'}")
+        answer = self.call(
+            actor, "POST", f"/api/conversations/{conversation}/{'close' if closing else 'reopen'}"
+        )
         allowed = actor in c.members and (actor in STAFF or actor == c.creator)
         self.expect(answer, allowed)
         if allowed:
@@ -252,7 +283,10 @@ class AccessMachine(RuleBasedStateMachine):
     @invariant()
     def everyone_lists_exactly_the_conversations_the_model_allows(self) -> None:
         for name in EVERYONE:
-            listed = {c["id"] for c in self.call(name, "GET", "/api/conversations?limit=100").json()["conversations"]}
+            listed = {
+                c["id"]
+                for c in self.call(name, "GET", "/api/conversations?limit=100").json()["conversations"]
+            }
             assert listed == {cid for cid, c in self.model.items() if name in c.members}, name
 
     def check_history(self, conversation: int) -> None:
@@ -263,8 +297,11 @@ class AccessMachine(RuleBasedStateMachine):
                 assert answer.status_code == 404
                 continue
             seen = {m["id"]: m["body"] for m in answer.json()["messages"]}
-            expected = {mid: None if m.deleted else f"from {m.sender}" for mid, m in self.sent.items()
-                        if m.conversation == conversation}
+            expected = {
+                mid: None if m.deleted else f"from {m.sender}"
+                for mid, m in self.sent.items()
+                if m.conversation == conversation
+            }
             assert seen.keys() == expected.keys()
             assert all(seen[mid] is None for mid, body in expected.items() if body is None)
 
@@ -272,8 +309,14 @@ class AccessMachine(RuleBasedStateMachine):
 def test_nobody_reads_or_acts_beyond_what_the_model_allows(migrated_database: str) -> None:
     AccessMachine.stage = Stage(migrated_database)
     try:
-        run_state_machine_as_test(AccessMachine, settings=settings(
-            max_examples=EXAMPLES, stateful_step_count=10, deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+        run_state_machine_as_test(
+            AccessMachine,
+            settings=settings(
+                max_examples=EXAMPLES,
+                stateful_step_count=10,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+            ),
+        )
     finally:
         AccessMachine.stage.close()

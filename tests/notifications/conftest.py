@@ -138,23 +138,40 @@ class BrowserSubscription:
     auth: bytes = field(default_factory=lambda: os.urandom(16))
 
     def to_json(self) -> dict[str, Any]:
-        public = self.key.public_key().public_bytes(serialization.Encoding.X962,
-                                                    serialization.PublicFormat.UncompressedPoint)
-        return {"endpoint": self.endpoint, "expirationTime": None,  # as PushSubscription.toJSON() gives it
-                "keys": {"p256dh": _b64(public), "auth": _b64(self.auth)}}
+        public = self.key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        return {
+            "endpoint": self.endpoint,
+            "expirationTime": None,  # as PushSubscription.toJSON() gives it
+            "keys": {"p256dh": _b64(public), "auth": _b64(self.auth)},
+        }
 
     def decrypt(self, body: bytes) -> dict[str, Any]:
-        return json.loads(http_ece.decrypt(body, private_key=self.key, auth_secret=self.auth, version="aes128gcm"))
+        return json.loads(
+            http_ece.decrypt(body, private_key=self.key, auth_secret=self.auth, version="aes128gcm")
+        )
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, smtp_port: int) -> Settings:
     """The suite's settings, with the SMTP server, VAPID keys and a public address (overrides tests/conftest)."""
-    return Settings(database_url=database_url, secret_key=SECRET, data_dir=tmp_path, max_message_length=2000,
-                    public_url=PUBLIC_URL, smtp_host="127.0.0.1", smtp_port=smtp_port, smtp_security="none",
-                    smtp_from="schoolchat <noreply@school.test>", smtp_timeout_seconds=5,
-                    vapid_private_key=VAPID_PRIVATE, vapid_public_key=VAPID_PUBLIC,
-                    vapid_subject="mailto:it@school.test", push_allow_http=True)
+    return Settings(
+        database_url=database_url,
+        secret_key=SECRET,
+        data_dir=tmp_path,
+        max_message_length=2000,
+        public_url=PUBLIC_URL,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_port,
+        smtp_security="none",
+        smtp_from="schoolchat <noreply@school.test>",
+        smtp_timeout_seconds=5,
+        vapid_private_key=VAPID_PRIVATE,
+        vapid_public_key=VAPID_PUBLIC,
+        vapid_subject="mailto:it@school.test",
+        push_allow_http=True,
+    )
 
 
 @pytest.fixture
@@ -170,6 +187,8 @@ async def give_email(make: Factory, *people: Person) -> None:
 
 async def school_clock(client: httpx.AsyncClient, admin: Person, org_id: int, time_zone: str) -> ZoneInfo:
     """Set an org's time zone (the admin page's time zone form): the one clock notifications are read on."""
-    changed = await client.patch(f"/api/admin/orgs/{org_id}", json={"time_zone": time_zone}, headers=admin.headers)
+    changed = await client.patch(
+        f"/api/admin/orgs/{org_id}", json={"time_zone": time_zone}, headers=admin.headers
+    )
     assert changed.status_code == 204, changed.text
     return ZoneInfo(time_zone)

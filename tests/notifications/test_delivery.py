@@ -41,23 +41,42 @@ async def _course_of(client: httpx.AsyncClient, make: Factory, students: int) ->
 
 async def _send_states(services: Services) -> list[tuple[str, int]]:
     async with services.db.read() as conn:
-        return [(row.status, row.attempts) for row in await conn.execute(
-            select(notification_sends.c.status, notification_sends.c.attempts).order_by(notification_sends.c.id))]
+        return [
+            (row.status, row.attempts)
+            for row in await conn.execute(
+                select(notification_sends.c.status, notification_sends.c.attempts).order_by(
+                    notification_sends.c.id
+                )
+            )
+        ]
 
 
 async def test_two_workers_racing_on_one_database_send_each_email_once(
-        client: httpx.AsyncClient, make: Factory, services: Services, second_services: Services,
-        mailbox: Mailbox, smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    services: Services,
+    second_services: Services,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     _, pupils = await _course_of(client, make, 12)
-    first, second = NotificationWorker(services, batch_size=5), NotificationWorker(second_services, batch_size=5)
+    first, second = (
+        NotificationWorker(services, batch_size=5),
+        NotificationWorker(second_services, batch_size=5),
+    )
     now = utcnow() + timedelta(minutes=11)
     await asyncio.gather(first.tick(now), second.tick(now), first.tick(now), second.tick(now))
     assert sorted(str(mail["To"]) for mail in mailbox.mails) == sorted(address(p) for p in pupils)
 
 
 async def test_a_worker_killed_between_sends_leaves_no_duplicate_and_no_one_missed(
-        client: httpx.AsyncClient, make: Factory, services: Services, second_services: Services,
-        mailbox: Mailbox, smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    services: Services,
+    second_services: Services,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     """The worker dies the moment the server has accepted its fourth email, before it could record it."""
     _, pupils = await _course_of(client, make, 10)
     doomed = NotificationWorker(services)
@@ -93,8 +112,13 @@ async def test_a_worker_killed_between_sends_leaves_no_duplicate_and_no_one_miss
 
 
 async def test_an_smtp_server_that_refuses_is_retried_with_back_off_and_the_email_sent_once(
-        client: httpx.AsyncClient, make: Factory, services: Services, worker: NotificationWorker,
-        mailbox: Mailbox, smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    services: Services,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     student = await _hello_to_a_student_with_email(client, make)
     now = utcnow() + timedelta(minutes=11)
     mailbox.answer = "451 4.3.0 Try again later"
@@ -115,8 +139,13 @@ async def test_an_smtp_server_that_refuses_is_retried_with_back_off_and_the_emai
 
 
 async def test_an_smtp_server_that_is_down_is_retried_until_it_is_back(
-        client: httpx.AsyncClient, make: Factory, services: Services, worker: NotificationWorker,
-        mailbox: Mailbox, smtp_port: int) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    services: Services,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_port: int,
+) -> None:
     student = await _hello_to_a_student_with_email(client, make)
     now = utcnow() + timedelta(minutes=11)
     await worker.tick(now)  # nothing listens on the port
@@ -133,8 +162,13 @@ async def test_an_smtp_server_that_is_down_is_retried_until_it_is_back(
 
 
 async def test_an_email_that_keeps_failing_is_given_up_after_the_last_attempt(
-        client: httpx.AsyncClient, make: Factory, services: Services, worker: NotificationWorker,
-        mailbox: Mailbox, smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    services: Services,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     await _hello_to_a_student_with_email(client, make)
     mailbox.answer = "550 5.1.1 No such user"
     at = utcnow() + timedelta(minutes=11)
@@ -146,7 +180,8 @@ async def test_an_email_that_keeps_failing_is_given_up_after_the_last_attempt(
 
 
 async def test_a_send_into_a_course_writes_one_job_not_a_row_per_member(
-        client: httpx.AsyncClient, make: Factory, services: Services) -> None:
+    client: httpx.AsyncClient, make: Factory, services: Services
+) -> None:
     await _course_of(client, make, 30)
     async with services.db.read() as conn:
         jobs = (await conn.execute(select(func.count()).select_from(notification_jobs))).scalar_one()
@@ -155,14 +190,21 @@ async def test_a_send_into_a_course_writes_one_job_not_a_row_per_member(
 
 
 async def test_finished_notifications_are_forgotten_after_the_retention(
-        client: httpx.AsyncClient, make: Factory, services: Services, worker: NotificationWorker,
-        mailbox: Mailbox, smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    services: Services,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     await _course_of(client, make, 3)
     await worker.tick(utcnow() + timedelta(minutes=11))
     assert len(mailbox.mails) == 3
     assert await sends.prune(services, timedelta(days=7)) == 0  # finished just now: kept
     assert await sends.prune(services, timedelta(seconds=-3600)) == 3
     async with services.db.read() as conn:
-        left = [(await conn.execute(select(func.count()).select_from(table))).scalar_one()
-                for table in (notification_sends, notification_items, notification_jobs)]
+        left = [
+            (await conn.execute(select(func.count()).select_from(table))).scalar_one()
+            for table in (notification_sends, notification_items, notification_jobs)
+        ]
     assert left == [0, 0, 0]

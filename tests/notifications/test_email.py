@@ -30,8 +30,12 @@ async def _prefer(client: httpx.AsyncClient, who: Person, mode: str | None) -> N
 
 
 async def test_soon_sends_one_email_after_the_message_stayed_unread_for_a_while(
-        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
-        smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     teacher, student, conversation_id = await _pair(client, make)
     now = utcnow()
     await worker.tick(now + timedelta(minutes=5))
@@ -47,8 +51,13 @@ async def test_soon_sends_one_email_after_the_message_stayed_unread_for_a_while(
     assert mailbox.to(teacher) == []
 
 
-async def test_off_sends_no_email(client: httpx.AsyncClient, make: Factory, worker: NotificationWorker,
-                                  mailbox: Mailbox, smtp_server: Controller) -> None:
+async def test_off_sends_no_email(
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     teacher, student = await make.person("Maria Jensen", "teacher"), await make.person("Sia Student")
     await give_email(make, student)
     await _prefer(client, student, "off")
@@ -58,8 +67,12 @@ async def test_off_sends_no_email(client: httpx.AsyncClient, make: Factory, work
 
 
 async def test_hourly_digest_groups_an_hours_messages_from_several_conversations_into_one_email(
-        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
-        smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     teacher, other = await make.person("Maria Jensen", "teacher"), await make.person("Ole Olsen", "teacher")
     student = await make.person("Sia Student")
     await give_email(make, student)
@@ -80,12 +93,17 @@ async def test_hourly_digest_groups_an_hours_messages_from_several_conversations
 
 
 async def test_daily_digest_arrives_at_the_digest_hour_in_the_schools_time_zone(
-        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
-        smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     admin = await make.person("Ada Admin", "admin")
     clock = await school_clock(client, admin, make.school, "Asia/Tokyo")
-    settings = await client.put(f"/api/admin/orgs/{make.school}/notifications",
-                                json={"email_default": "daily"}, headers=admin.headers)
+    settings = await client.put(
+        f"/api/admin/orgs/{make.school}/notifications", json={"email_default": "daily"}, headers=admin.headers
+    )
     assert settings.status_code == 200, settings.text
     teacher, student, _ = await _pair(client, make)
     now = utcnow()
@@ -100,12 +118,17 @@ async def test_daily_digest_arrives_at_the_digest_hour_in_the_schools_time_zone(
     assert len(mailbox.to(student)) == 1
 
 
-async def test_school_may_switch_message_text_on(client: httpx.AsyncClient, make: Factory,
-                                                 worker: NotificationWorker, mailbox: Mailbox,
-                                                 smtp_server: Controller) -> None:
+async def test_school_may_switch_message_text_on(
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     admin = await make.person("Ada Admin", "admin")
-    await client.put(f"/api/admin/orgs/{make.school}/notifications", json={"include_text": True},
-                     headers=admin.headers)
+    await client.put(
+        f"/api/admin/orgs/{make.school}/notifications", json={"include_text": True}, headers=admin.headers
+    )
     _, student, _ = await _pair(client, make)
     await worker.tick(utcnow() + timedelta(minutes=11))
     [mail] = mailbox.to(student)
@@ -113,8 +136,12 @@ async def test_school_may_switch_message_text_on(client: httpx.AsyncClient, make
 
 
 async def test_a_muted_conversation_neither_notifies_nor_counts_in_the_badge(
-        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
-        smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     teacher, student = await make.person("Maria Jensen", "teacher"), await make.person("Sia Student")
     await give_email(make, student)
     conversation = (await started(client, teacher, people=[student.id]))["conversation"]["id"]
@@ -126,22 +153,32 @@ async def test_a_muted_conversation_neither_notifies_nor_counts_in_the_badge(
     assert await badge(client, student) == 0
     [entry] = await conversation_list(client, student)
     assert (entry["unread"], entry["muted"]) == (1, True)
-    assert (await client.delete(f"/api/conversations/{conversation}/mute", headers=student.headers)).status_code == 204
+    assert (
+        await client.delete(f"/api/conversations/{conversation}/mute", headers=student.headers)
+    ).status_code == 204
     assert await badge(client, student) == 1
 
 
-async def test_no_email_to_someone_whose_messaging_is_disabled(client: httpx.AsyncClient, make: Factory,
-                                                                worker: NotificationWorker, mailbox: Mailbox,
-                                                                smtp_server: Controller) -> None:
+async def test_no_email_to_someone_whose_messaging_is_disabled(
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     teacher, student, _ = await _pair(client, make)
     await make.disable_messaging(student.id)
     await worker.tick(utcnow() + timedelta(hours=1))
     assert mailbox.mails == []
 
 
-async def test_no_email_about_ones_own_messages(client: httpx.AsyncClient, make: Factory,
-                                                worker: NotificationWorker, mailbox: Mailbox,
-                                                smtp_server: Controller) -> None:
+async def test_no_email_about_ones_own_messages(
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     teacher, student, conversation_id = await _pair(client, make)
     await client.post(f"/api/conversations/{conversation_id}/read", headers=student.headers)
     await sent(client, student, conversation_id, "Thanks!")
@@ -152,8 +189,12 @@ async def test_no_email_about_ones_own_messages(client: httpx.AsyncClient, make:
 
 
 async def test_reading_the_conversation_before_the_email_goes_out_cancels_it(
-        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
-        smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     _, student, conversation_id = await _pair(client, make)
     now = utcnow()
     await worker.tick(now)  # the job is expanded: the email is due in ten minutes
@@ -164,11 +205,16 @@ async def test_reading_the_conversation_before_the_email_goes_out_cancels_it(
 
 
 async def test_a_message_deleted_before_the_email_goes_out_neither_counts_nor_shows(
-        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
-        smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     admin = await make.person("Ada Admin", "admin")
-    await client.put(f"/api/admin/orgs/{make.school}/notifications", json={"include_text": True},
-                     headers=admin.headers)
+    await client.put(
+        f"/api/admin/orgs/{make.school}/notifications", json={"include_text": True}, headers=admin.headers
+    )
     teacher, student, conversation_id = await _pair(client, make)
     regret = await sent(client, teacher, conversation_id, "Something I regret writing")
     await worker.tick(utcnow())
@@ -181,16 +227,22 @@ async def test_a_message_deleted_before_the_email_goes_out_neither_counts_nor_sh
 
 
 async def test_an_erased_persons_messages_are_in_no_email_sent_after_the_erasure(
-        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
-        smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     admin = await make.person("Ada Admin", "admin")
-    await client.put(f"/api/admin/orgs/{make.school}/notifications", json={"include_text": True},
-                     headers=admin.headers)
+    await client.put(
+        f"/api/admin/orgs/{make.school}/notifications", json={"include_text": True}, headers=admin.headers
+    )
     teacher, student, conversation_id = await _pair(client, make)
     await sent(client, teacher, conversation_id, "My zebra diary is under the bed")
     await worker.tick(utcnow())
-    erased = await client.post(f"/api/admin/users/{teacher.id}/erasure", json={"confirm": True},
-                               headers=admin.headers)
+    erased = await client.post(
+        f"/api/admin/users/{teacher.id}/erasure", json={"confirm": True}, headers=admin.headers
+    )
     assert erased.status_code == 202, erased.text
     await privacy_actions.continue_erasures(make.services)
     await worker.tick(utcnow() + timedelta(minutes=11))
@@ -198,8 +250,12 @@ async def test_an_erased_persons_messages_are_in_no_email_sent_after_the_erasure
 
 
 async def test_emails_carry_one_click_unsubscribe_headers_that_work_without_login(
-        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
-        smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     teacher, student, conversation_id = await _pair(client, make)
     await worker.tick(utcnow() + timedelta(minutes=11))
     [mail] = mailbox.to(student)
@@ -207,12 +263,18 @@ async def test_emails_carry_one_click_unsubscribe_headers_that_work_without_logi
     link = str(mail["List-Unsubscribe"]).strip("<>")
     assert link.startswith(f"{PUBLIC_URL}/unsubscribe?token=")
     path = link.removeprefix(PUBLIC_URL)
-    forged = await client.post(path[:-3] + "AAA", content="List-Unsubscribe=One-Click",
-                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+    forged = await client.post(
+        path[:-3] + "AAA",
+        content="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert forged.status_code == 400
     assert forged.json()["error"]["code"] == "invalid_token"
-    done = await client.post(path, content="List-Unsubscribe=One-Click",
-                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    done = await client.post(
+        path,
+        content="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert done.status_code == 200
     preferences = await client.get("/api/me/notifications", headers=student.headers)
     assert preferences.json()["email"] == "off"
@@ -223,11 +285,16 @@ async def test_emails_carry_one_click_unsubscribe_headers_that_work_without_logi
 
 
 async def test_an_email_is_written_in_the_recipients_language(
-        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
-        smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     admin = await make.person("Ada Admin", "admin")
-    changed = await client.patch(f"/api/admin/orgs/{make.school}", json={"default_language": "nb"},
-                                 headers=admin.headers)
+    changed = await client.patch(
+        f"/api/admin/orgs/{make.school}", json={"default_language": "nb"}, headers=admin.headers
+    )
     assert changed.status_code == 204
     teacher, student, _ = await _pair(client, make)
     answer = await client.put("/api/me/language", json={"language": "nn"}, headers=student.headers)

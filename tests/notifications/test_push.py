@@ -17,8 +17,9 @@ from tests.factories import Factory, Person
 from tests.notifications.conftest import PUBLIC_URL, VAPID_PUBLIC, BrowserSubscription, PushEndpoint
 
 
-async def _subscribe(client: httpx.AsyncClient, who: Person, endpoint: PushEndpoint, device: str
-                     ) -> BrowserSubscription:
+async def _subscribe(
+    client: httpx.AsyncClient, who: Person, endpoint: PushEndpoint, device: str
+) -> BrowserSubscription:
     browser = BrowserSubscription(f"{endpoint.url}/{device}")
     answer = await client.post("/api/push/subscriptions", json=browser.to_json(), headers=who.headers)
     assert answer.status_code == 201, answer.text
@@ -26,7 +27,8 @@ async def _subscribe(client: httpx.AsyncClient, who: Person, endpoint: PushEndpo
 
 
 async def test_a_push_reaches_the_subscribed_browser_encrypted_for_it_and_without_message_text(
-        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, push_endpoint: PushEndpoint) -> None:
+    client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, push_endpoint: PushEndpoint
+) -> None:
     teacher, student = await make.person("Maria Jensen", "teacher"), await make.person("Sia Student")
     preferences = (await client.get("/api/me/notifications", headers=student.headers)).json()
     assert (preferences["push_available"], preferences["vapid_public_key"]) == (True, VAPID_PUBLIC)
@@ -46,8 +48,12 @@ async def test_a_push_reaches_the_subscribed_browser_encrypted_for_it_and_withou
 
 
 async def test_a_subscription_the_push_service_answers_410_for_is_removed(
-        client: httpx.AsyncClient, make: Factory, services: Services, worker: NotificationWorker,
-        push_endpoint: PushEndpoint) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    services: Services,
+    worker: NotificationWorker,
+    push_endpoint: PushEndpoint,
+) -> None:
     teacher, student = await make.person("Maria Jensen", "teacher"), await make.person("Sia Student")
     await _subscribe(client, student, push_endpoint, "old-phone")
     push_endpoint.status = 410
@@ -59,34 +65,42 @@ async def test_a_subscription_the_push_service_answers_410_for_is_removed(
     assert left == 0
 
 
-async def test_a_subscription_is_deleted_by_its_owner_only(client: httpx.AsyncClient, make: Factory,
-                                                           services: Services, push_endpoint: PushEndpoint) -> None:
+async def test_a_subscription_is_deleted_by_its_owner_only(
+    client: httpx.AsyncClient, make: Factory, services: Services, push_endpoint: PushEndpoint
+) -> None:
     student, other = await make.person("Sia Student"), await make.person("Ola Other")
     browser = await _subscribe(client, student, push_endpoint, "laptop")
-    foreign = await client.delete("/api/push/subscriptions", params={"endpoint": browser.endpoint},
-                                  headers=other.headers)
+    foreign = await client.delete(
+        "/api/push/subscriptions", params={"endpoint": browser.endpoint}, headers=other.headers
+    )
     assert foreign.status_code == 204
     async with services.db.read() as conn:
         assert (await conn.execute(select(func.count()).select_from(push_subscriptions))).scalar_one() == 1
-    own = await client.delete("/api/push/subscriptions", params={"endpoint": browser.endpoint},
-                              headers=student.headers)
+    own = await client.delete(
+        "/api/push/subscriptions", params={"endpoint": browser.endpoint}, headers=student.headers
+    )
     assert own.status_code == 204
     async with services.db.read() as conn:
         assert (await conn.execute(select(func.count()).select_from(push_subscriptions))).scalar_one() == 0
 
 
-async def test_a_subscription_must_be_a_web_address_with_keys(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_a_subscription_must_be_a_web_address_with_keys(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     student = await make.person("Sia Student")
-    answer = await client.post("/api/push/subscriptions", json={"endpoint": "javascript:alert(1)",
-                                                                "keys": {"p256dh": "x", "auth": "y"}},
-                               headers=student.headers)
+    answer = await client.post(
+        "/api/push/subscriptions",
+        json={"endpoint": "javascript:alert(1)", "keys": {"p256dh": "x", "auth": "y"}},
+        headers=student.headers,
+    )
     assert answer.status_code == 422
     fields = {field["field"] for field in answer.json()["error"]["details"]["fields"]}
     assert "endpoint" in fields
 
 
-async def test_a_subscription_outside_https_is_refused_unless_allowed(client: httpx.AsyncClient, make: Factory,
-                                                                     services: Services) -> None:
+async def test_a_subscription_outside_https_is_refused_unless_allowed(
+    client: httpx.AsyncClient, make: Factory, services: Services
+) -> None:
     student = await make.person("Sia Student")
     browser = BrowserSubscription("http://10.0.0.1/internal")
     services.settings.push_allow_http = False
@@ -95,8 +109,9 @@ async def test_a_subscription_outside_https_is_refused_unless_allowed(client: ht
     assert answer.json()["error"]["code"] == "invalid_push_endpoint"
 
 
-async def test_storing_an_endpoint_stored_already_answers_200(client: httpx.AsyncClient, make: Factory,
-                                                              push_endpoint: PushEndpoint) -> None:
+async def test_storing_an_endpoint_stored_already_answers_200(
+    client: httpx.AsyncClient, make: Factory, push_endpoint: PushEndpoint
+) -> None:
     student = await make.person()
     browser = await _subscribe(client, student, push_endpoint, "sia-phone")
     again = await client.post("/api/push/subscriptions", json=browser.to_json(), headers=student.headers)

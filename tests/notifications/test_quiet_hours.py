@@ -23,15 +23,22 @@ async def _quiet_now(client: httpx.AsyncClient, make: Factory) -> tuple[Person, 
     tokyo = await school_clock(client, admin, make.school, "Asia/Tokyo")
     now = utcnow().astimezone(tokyo)
     start, end = now - timedelta(hours=1), now + timedelta(hours=3)
-    answer = await client.put(f"/api/admin/orgs/{make.school}/notifications", headers=admin.headers, json={
-        "quiet_start": start.strftime("%H:%M"), "quiet_end": end.strftime("%H:%M")})
+    answer = await client.put(
+        f"/api/admin/orgs/{make.school}/notifications",
+        headers=admin.headers,
+        json={"quiet_start": start.strftime("%H:%M"), "quiet_end": end.strftime("%H:%M")},
+    )
     assert answer.status_code == 200, answer.text
     return admin, end.replace(second=0, microsecond=0).astimezone(UTC)
 
 
 async def test_quiet_hours_hold_a_students_email_until_they_end_and_not_a_teachers(
-        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
-        smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     _, ends = await _quiet_now(client, make)
     writer = await make.person("Maria Jensen", "teacher")
     student, colleague = await make.person("Sia Student"), await make.person("Ted Teacher", "teacher")
@@ -45,19 +52,33 @@ async def test_quiet_hours_hold_a_students_email_until_they_end_and_not_a_teache
     assert len(mailbox.to(student)) == 1
 
 
-async def test_an_urgent_mass_message_ignores_quiet_hours(client: httpx.AsyncClient, app: FastAPI, make: Factory,
-                                                          worker: NotificationWorker, mailbox: Mailbox,
-                                                          smtp_server: Controller) -> None:
+async def test_an_urgent_mass_message_ignores_quiet_hours(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     admin, _ = await _quiet_now(client, make)
     district_admin = await make.person("Dina District", "admin", school=make.district)
-    granted = await client.patch(f"/api/admin/users/{admin.id}", json={"mass_messaging": True},
-                                 headers=district_admin.headers)
+    granted = await client.patch(
+        f"/api/admin/users/{admin.id}", json={"mass_messaging": True}, headers=district_admin.headers
+    )
     assert granted.status_code == 204
     student = await make.person("Sia Student")
     await give_email(make, student)
     for urgent in (False, True):
-        answer = await client.post("/api/mass-messages", headers=admin.headers, json={
-            "org_ids": [make.school], "roles": ["student"], "body": "School is closed today.", "urgent": urgent})
+        answer = await client.post(
+            "/api/mass-messages",
+            headers=admin.headers,
+            json={
+                "org_ids": [make.school],
+                "roles": ["student"],
+                "body": "School is closed today.",
+                "urgent": urgent,
+            },
+        )
         assert answer.status_code == 202, answer.text
         assert answer.json()["urgent"] is urgent
     await app.state.mass_messages.drain()
@@ -67,17 +88,27 @@ async def test_an_urgent_mass_message_ignores_quiet_hours(client: httpx.AsyncCli
 
 
 async def test_quiet_hours_a_district_sets_are_read_on_each_schools_own_clock(
-        client: httpx.AsyncClient, make: Factory, worker: NotificationWorker, mailbox: Mailbox,
-        smtp_server: Controller) -> None:
+    client: httpx.AsyncClient,
+    make: Factory,
+    worker: NotificationWorker,
+    mailbox: Mailbox,
+    smtp_server: Controller,
+) -> None:
     district_admin = await make.person("Dina District", "admin", school=make.district)
     tokyo = await school_clock(client, district_admin, make.school, "Asia/Tokyo")
     await school_clock(client, district_admin, make.other_school, "Europe/Oslo")  # 7 or 8 hours behind
     now = utcnow().astimezone(tokyo)
     start, end = now - timedelta(hours=1), now + timedelta(hours=3)
-    answer = await client.put(f"/api/admin/orgs/{make.district}/notifications", headers=district_admin.headers,
-                              json={"quiet_start": start.strftime("%H:%M"), "quiet_end": end.strftime("%H:%M")})
+    answer = await client.put(
+        f"/api/admin/orgs/{make.district}/notifications",
+        headers=district_admin.headers,
+        json={"quiet_start": start.strftime("%H:%M"), "quiet_end": end.strftime("%H:%M")},
+    )
     assert answer.status_code == 200, answer.text
-    in_tokyo, in_oslo = await make.person("Sia Student"), await make.person("Ola Student", school=make.other_school)
+    in_tokyo, in_oslo = (
+        await make.person("Sia Student"),
+        await make.person("Ola Student", school=make.other_school),
+    )
     await give_email(make, in_tokyo, in_oslo)
     for school, student in ((make.school, in_tokyo), (make.other_school, in_oslo)):
         teacher = await make.person(role="teacher", school=school)

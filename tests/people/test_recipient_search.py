@@ -24,8 +24,9 @@ def names(found: dict[str, Any], kind: str) -> list[str]:
     return [hit["name"] for hit in found[kind]]
 
 
-async def test_people_are_found_by_any_part_of_their_name_ignoring_case(client: httpx.AsyncClient,
-                                                                         make: Factory) -> None:
+async def test_people_are_found_by_any_part_of_their_name_ignoring_case(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     me = await make.person("Emma Hansen")
     await make.person("Noah Olsen")
     await make.person("Anna Nordahl")
@@ -33,8 +34,9 @@ async def test_people_are_found_by_any_part_of_their_name_ignoring_case(client: 
     assert names(await recipients(client, me, "olse"), "people") == ["Noah Olsen"]
 
 
-async def test_only_courses_and_projects_the_caller_takes_part_in_are_offered(client: httpx.AsyncClient,
-                                                                              make: Factory) -> None:
+async def test_only_courses_and_projects_the_caller_takes_part_in_are_offered(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     me, other = await make.person(), await make.person()
     await make.space("Chemistry A", students=[me])
     await make.space("Chemistry B", students=[other])
@@ -45,7 +47,8 @@ async def test_only_courses_and_projects_the_caller_takes_part_in_are_offered(cl
 
 
 async def test_the_caller_strangers_and_deactivated_people_are_not_offered(
-        client: httpx.AsyncClient, make: Factory, services: Services) -> None:
+    client: httpx.AsyncClient, make: Factory, services: Services
+) -> None:
     me = await make.person("Kim Self")
     await make.person("Kim Stranger", school=make.other_school)
     gone = await make.person("Kim Gone")
@@ -72,8 +75,9 @@ async def test_everything_offered_can_be_messaged(client: httpx.AsyncClient, mak
     assert course.id == found["courses"][0]["id"]
 
 
-async def test_the_recipient_search_needs_a_signed_in_caller_with_messaging(client: httpx.AsyncClient,
-                                                                           make: Factory) -> None:
+async def test_the_recipient_search_needs_a_signed_in_caller_with_messaging(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     assert (await client.get("/api/recipients", params={"q": "a"})).status_code == 401
     muted = await make.person(messaging_disabled=True)
     assert (await client.get("/api/recipients", params={"q": "a"}, headers=muted.headers)).status_code == 403

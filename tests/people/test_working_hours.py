@@ -37,17 +37,19 @@ async def _notice(client: httpx.AsyncClient, who: Person, conversation_id: int) 
 
 async def _school_clock(client: httpx.AsyncClient, make: Factory, time_zone: str) -> None:
     admin = await make.person("Ada Admin", "admin")
-    changed = await client.patch(f"/api/admin/orgs/{make.school}", json={"time_zone": time_zone},
-                                 headers=admin.headers)
+    changed = await client.patch(
+        f"/api/admin/orgs/{make.school}", json={"time_zone": time_zone}, headers=admin.headers
+    )
     assert changed.status_code == 204, changed.text
 
 
 async def test_writing_to_a_teacher_outside_their_hours_shows_when_they_usually_answer(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher, student = await make.person("Maria Jensen", "teacher"), await make.person("Sia Student")
     hours = _around_now("Europe/Oslo", 2, 3)
     assert (await _set_hours(client, teacher, hours)).status_code == 200
-    conversation = (await started(client, student, people=[teacher.id], body="Is there homework?"))
+    conversation = await started(client, student, people=[teacher.id], body="Is there homework?")
     cid = conversation["conversation"]["id"]
     expected = f"Maria Jensen usually answers between {hours['start']} and {hours['end']}"
     assert await _notice(client, student, cid) == expected
@@ -56,15 +58,22 @@ async def test_writing_to_a_teacher_outside_their_hours_shows_when_they_usually_
     assert await _notice(client, teacher, cid) is None  # never about yourself
 
 
-async def test_the_notice_is_shown_before_the_first_message_too(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_the_notice_is_shown_before_the_first_message_too(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher, student = await make.person("Maria Jensen", "teacher"), await make.person("Sia Student")
     hours = _around_now("Europe/Oslo", 2, 3)
     await _set_hours(client, teacher, hours)
-    options = await client.post("/api/recipients/options", json={"people": [teacher.id]}, headers=student.headers)
+    options = await client.post(
+        "/api/recipients/options", json={"people": [teacher.id]}, headers=student.headers
+    )
     assert options.json()["working_hours_notice"] == (
-        f"Maria Jensen usually answers between {hours['start']} and {hours['end']}")
+        f"Maria Jensen usually answers between {hours['start']} and {hours['end']}"
+    )
     await _set_hours(client, teacher, _around_now("Europe/Oslo", -1, 1))
-    options = await client.post("/api/recipients/options", json={"people": [teacher.id]}, headers=student.headers)
+    options = await client.post(
+        "/api/recipients/options", json={"people": [teacher.id]}, headers=student.headers
+    )
     assert options.json()["working_hours_notice"] is None
 
 
@@ -75,14 +84,18 @@ async def test_inside_the_teachers_hours_there_is_no_notice(client: httpx.AsyncC
     assert await _notice(client, student, cid) is None
 
 
-async def test_a_teacher_without_working_hours_shows_no_notice(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_a_teacher_without_working_hours_shows_no_notice(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher, student = await make.person("Maria Jensen", "teacher"), await make.person("Sia Student")
     await _set_hours(client, teacher, _around_now("Europe/Oslo", 2, 3))
     assert (await client.delete("/api/me/working-hours", headers=teacher.headers)).status_code == 204
     cid = (await started(client, student, people=[teacher.id], body="Hi"))["conversation"]["id"]
     assert await _notice(client, student, cid) is None
     assert (await client.get("/api/me/working-hours", headers=teacher.headers)).json() == {
-        "working_hours": None, "time_zone": "Europe/Oslo"}
+        "working_hours": None,
+        "time_zone": "Europe/Oslo",
+    }
 
 
 async def test_working_hours_are_read_on_the_schools_clock(client: httpx.AsyncClient, make: Factory) -> None:
@@ -93,15 +106,23 @@ async def test_working_hours_are_read_on_the_schools_clock(client: httpx.AsyncCl
     assert await _notice(client, student, cid) is None
     await _school_clock(client, make, "Asia/Tokyo")  # the same hours are nine hours away in Tokyo
     assert (await _notice(client, student, cid) or "").startswith("Maria Jensen usually answers between")
-    assert (await client.get("/api/me/working-hours", headers=teacher.headers)).json()["time_zone"] == "Asia/Tokyo"
+    assert (await client.get("/api/me/working-hours", headers=teacher.headers)).json()[
+        "time_zone"
+    ] == "Asia/Tokyo"
 
 
-async def test_the_notice_names_the_teacher_in_a_group_conversation(client: httpx.AsyncClient,
-                                                                     make: Factory) -> None:
-    teacher, student, peer = (await make.person("Maria Jensen", "teacher"), await make.person("Sia Student"),
-                              await make.person("Pia Peer"))
+async def test_the_notice_names_the_teacher_in_a_group_conversation(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
+    teacher, student, peer = (
+        await make.person("Maria Jensen", "teacher"),
+        await make.person("Sia Student"),
+        await make.person("Pia Peer"),
+    )
     await _set_hours(client, teacher, _around_now("Europe/Oslo", 2, 3))
-    cid = (await started(client, student, people=[teacher.id, peer.id], mode="group", body="Hi"))["conversation"]
+    cid = (await started(client, student, people=[teacher.id, peer.id], mode="group", body="Hi"))[
+        "conversation"
+    ]
     assert (await _notice(client, peer, cid["id"]) or "").startswith("Maria Jensen usually answers")
 
 
@@ -113,9 +134,13 @@ async def test_only_teachers_and_admins_set_working_hours(client: httpx.AsyncCli
 
 async def test_working_hours_refuse_malformed_times(client: httpx.AsyncClient, make: Factory) -> None:
     teacher = await make.person("Maria Jensen", "teacher")
-    for bad in ({"start": "8", "end": "16:00"}, {"start": "08:00", "end": "24:00"},
-                {"start": "08:00", "end": "08:00"}, {"start": "08:00", "end": "16:00", "days": [0]},
-                {"start": "08:00", "end": "16:00", "days": [1, 1]}):
+    for bad in (
+        {"start": "8", "end": "16:00"},
+        {"start": "08:00", "end": "24:00"},
+        {"start": "08:00", "end": "08:00"},
+        {"start": "08:00", "end": "16:00", "days": [0]},
+        {"start": "08:00", "end": "16:00", "days": [1, 1]},
+    ):
         answer = await _set_hours(client, teacher, bad)
         assert (answer.status_code, error_of(answer)["code"]) == (422, "invalid_request"), bad
 
@@ -123,6 +148,7 @@ async def test_working_hours_refuse_malformed_times(client: httpx.AsyncClient, m
 async def test_a_school_time_zone_must_be_an_iana_name(client: httpx.AsyncClient, make: Factory) -> None:
     admin = await make.person("Ada Admin", "admin")
     for bad in ("Mars/Olympus", None, "+01:00"):
-        answer = await client.patch(f"/api/admin/orgs/{make.school}", json={"time_zone": bad},
-                                    headers=admin.headers)
+        answer = await client.patch(
+            f"/api/admin/orgs/{make.school}", json={"time_zone": bad}, headers=admin.headers
+        )
         assert answer.status_code == 422, (bad, answer.text)

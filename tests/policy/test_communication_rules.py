@@ -24,7 +24,9 @@ def test_a_rule_of_any_school_the_sender_belongs_to_is_enough() -> None:
     assert isinstance(may_start_conversation([strict, open_], facts), Allowed)
 
 
-async def test_by_default_students_may_message_their_classmates(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_by_default_students_may_message_their_classmates(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     a = await make.person(school=make.default_rules_school)
     b = await make.person(school=make.default_rules_school)
     await make.space("Maths", students=[a, b], school=make.default_rules_school)
@@ -32,7 +34,8 @@ async def test_by_default_students_may_message_their_classmates(client: httpx.As
 
 
 async def test_by_default_students_may_message_the_teachers_of_their_courses(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     student = await make.person(school=make.default_rules_school)
     teacher = await make.person(role="teacher", school=make.default_rules_school)
     await make.space("Maths", teachers=[teacher], students=[student], school=make.default_rules_school)
@@ -40,15 +43,23 @@ async def test_by_default_students_may_message_the_teachers_of_their_courses(
 
 
 async def test_by_default_students_cannot_start_with_students_outside_their_courses(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     a = await make.person(school=make.default_rules_school)
     b = await make.person(school=make.default_rules_school)
     explained = await _reach(client, a, b)
-    assert explained == {"allowed": False, "code": "communication_rule",
-                         "message": "The communication rules of Default Rules School let students message students "
-                                    "only within a shared course or project.",
-                         "details": {"org_id": make.default_rules_school, "sender_role": "student",
-                                     "recipient_role": "student", "scope": "shared_space"}}
+    assert explained == {
+        "allowed": False,
+        "code": "communication_rule",
+        "message": "The communication rules of Default Rules School let students message students "
+        "only within a shared course or project.",
+        "details": {
+            "org_id": make.default_rules_school,
+            "sender_role": "student",
+            "recipient_role": "student",
+            "scope": "shared_space",
+        },
+    }
     answer = await start(client, a, people=[b.id], body="hi")
     assert answer.status_code == 403 and error_of(answer)["code"] == "communication_rule"
 
@@ -61,7 +72,8 @@ async def test_by_default_students_cannot_start_with_admins(client: httpx.AsyncC
 
 
 async def test_by_default_teachers_may_message_anyone_in_their_school(
-        client: httpx.AsyncClient, make: Factory) -> None:
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person(role="teacher", school=make.default_rules_school)
     student = await make.person(school=make.default_rules_school)
     assert (await _reach(client, teacher, student))["allowed"] is True
@@ -71,29 +83,44 @@ async def test_a_school_changes_its_rules(client: httpx.AsyncClient, make: Facto
     admin = await make.person(role="admin", school=make.default_rules_school)
     a = await make.person(school=make.default_rules_school)
     b = await make.person(school=make.default_rules_school)
-    answer = await client.put(f"/api/admin/orgs/{make.default_rules_school}/rules", headers=admin.headers,
-                              json={"rules": [{"sender_role": "student", "recipient_role": "student",
-                                               "scope": "same_school"}]})
+    answer = await client.put(
+        f"/api/admin/orgs/{make.default_rules_school}/rules",
+        headers=admin.headers,
+        json={"rules": [{"sender_role": "student", "recipient_role": "student", "scope": "same_school"}]},
+    )
     assert answer.status_code == 200
     rule = next(r for r in answer.json() if (r["sender_role"], r["recipient_role"]) == ("student", "student"))
-    assert rule == {"sender_role": "student", "recipient_role": "student", "scope": "same_school",
-                    "source": "this org"}
+    assert rule == {
+        "sender_role": "student",
+        "recipient_role": "student",
+        "scope": "same_school",
+        "source": "this org",
+    }
     assert (await start(client, a, people=[b.id], body="hi")).status_code == 201
 
 
 async def test_schools_without_rules_follow_their_district(client: httpx.AsyncClient, make: Factory) -> None:
     district_admin = await make.person(role="admin", school=make.district)
-    await client.put(f"/api/admin/orgs/{make.district}/rules", headers=district_admin.headers,
-                     json={"rules": [{"sender_role": "teacher", "recipient_role": "student", "scope": "nobody"}]})
-    await client.put(f"/api/admin/orgs/{make.school}/rules", headers=district_admin.headers, json={"rules": []})
+    await client.put(
+        f"/api/admin/orgs/{make.district}/rules",
+        headers=district_admin.headers,
+        json={"rules": [{"sender_role": "teacher", "recipient_role": "student", "scope": "nobody"}]},
+    )
+    await client.put(
+        f"/api/admin/orgs/{make.school}/rules", headers=district_admin.headers, json={"rules": []}
+    )
     rules = (await client.get(f"/api/admin/orgs/{make.school}/rules", headers=district_admin.headers)).json()
-    teacher_to_student = next(r for r in rules if (r["sender_role"], r["recipient_role"]) == ("teacher", "student"))
+    teacher_to_student = next(
+        r for r in rules if (r["sender_role"], r["recipient_role"]) == ("teacher", "student")
+    )
     assert teacher_to_student["scope"] == "nobody" and teacher_to_student["source"] == "inherited"
     teacher, student = await make.person(role="teacher"), await make.person()
     assert (await _reach(client, teacher, student))["allowed"] is False
 
 
-async def test_recipient_search_offers_only_people_the_rules_allow(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_recipient_search_offers_only_people_the_rules_allow(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     me = await make.person("Ann Asker", school=make.default_rules_school)
     classmate = await make.person("Sam Classmate", school=make.default_rules_school)
     await make.person("Sam Stranger", school=make.default_rules_school)
@@ -110,14 +137,19 @@ async def test_reachability_explains_disabled_messaging(client: httpx.AsyncClien
     assert explained["message"] == "Your message cannot be delivered: Sofia Moen has messaging disabled."
 
 
-async def test_reachability_of_someone_you_cannot_see_is_not_found(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_reachability_of_someone_you_cannot_see_is_not_found(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     me, stranger = await make.person(), await make.person(school=make.other_school)
-    assert (await client.get(f"/api/people/{stranger.id}/reachability", headers=me.headers)).status_code == 404
+    assert (
+        await client.get(f"/api/people/{stranger.id}/reachability", headers=me.headers)
+    ).status_code == 404
 
 
 async def test_a_rule_pair_given_twice_is_refused(client: httpx.AsyncClient, make: Factory) -> None:
     admin = await make.person(role="admin")
     rule = {"sender_role": "student", "recipient_role": "student", "scope": "anyone"}
-    answer = await client.put(f"/api/admin/orgs/{make.school}/rules", json={"rules": [rule, rule]},
-                              headers=admin.headers)
+    answer = await client.put(
+        f"/api/admin/orgs/{make.school}/rules", json={"rules": [rule, rule]}, headers=admin.headers
+    )
     assert answer.status_code == 422 and error_of(answer)["code"] == "duplicate_rule"

@@ -51,7 +51,8 @@ def test_a_daytime_window_holds_within_the_same_day() -> None:
 def test_the_end_is_in_local_time_across_a_daylight_saving_change() -> None:
     # Night of 28/29 March 2026: Oslo moves from UTC+1 to UTC+2; 07:00 local is 05:00 UTC.
     assert earliest_send(_oslo(2026, 3, 28, 23, 0), NIGHTS, "student", False) == datetime(
-        2026, 3, 29, 5, 0, tzinfo=UTC)
+        2026, 3, 29, 5, 0, tzinfo=UTC
+    )
 
 
 def test_no_quiet_hours_hold_nothing() -> None:

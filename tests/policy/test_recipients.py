@@ -78,8 +78,10 @@ def test_course_over_300_participants_refuses_individual_mode_with_the_tables_wo
     denied = plan_send(SENDER, frozenset(), [course(7, 301)], Mode.INDIVIDUAL)
     assert isinstance(denied, Denied)
     assert denied.code == "course_conversation_only"
-    assert denied.message == ("This course or project has more than 300 participants, so individual messages are "
-                              "not possible. Use the course conversation instead.")
+    assert denied.message == (
+        "This course or project has more than 300 participants, so individual messages are "
+        "not possible. Use the course conversation instead."
+    )
 
 
 def test_course_over_300_plus_additional_people_is_an_error_at_once() -> None:
@@ -168,9 +170,12 @@ EXPECTED: dict[tuple[str, Mode | None], Plan | str] = {
 }
 
 
-@pytest.mark.parametrize(("row", "mode"), list(EXPECTED),
-                         ids=[f"{row}-{mode or 'no_mode'}" for row, mode in EXPECTED])
-def test_every_row_of_the_table_decides_whatever_mode_the_client_asks_for(row: str, mode: Mode | None) -> None:
+@pytest.mark.parametrize(
+    ("row", "mode"), list(EXPECTED), ids=[f"{row}-{mode or 'no_mode'}" for row, mode in EXPECTED]
+)
+def test_every_row_of_the_table_decides_whatever_mode_the_client_asks_for(
+    row: str, mode: Mode | None
+) -> None:
     people, spaces = ROWS[row]
     decided = plan_send(SENDER, people, spaces, mode)
     expected = EXPECTED[(row, mode)]

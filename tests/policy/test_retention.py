@@ -17,8 +17,10 @@ def test_an_org_takes_its_own_setting_or_its_nearest_ancestors_and_keeps_when_no
 
 
 def test_someone_in_several_schools_keeps_the_longest_of_their_periods() -> None:
-    assert bands({1: 30, 2: 90, 3: None}) == [Band(30, frozenset({1}), frozenset({2, 3})),
-                                              Band(90, frozenset({2}), frozenset({3}))]
+    assert bands({1: 30, 2: 90, 3: None}) == [
+        Band(30, frozenset({1}), frozenset({2, 3})),
+        Band(90, frozenset({2}), frozenset({3})),
+    ]
     assert bands({1: None}) == []
 
 

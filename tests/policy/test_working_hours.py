@@ -43,5 +43,6 @@ def test_hours_over_midnight_belong_to_the_day_they_start() -> None:
 
 def test_the_notice_names_the_teacher_and_their_hours_only_outside_them() -> None:
     assert working_hours_notice("Maria Jensen", OFFICE, _utc(7, 20), "UTC") == (
-        "Maria Jensen usually answers between 08:00 and 16:00")
+        "Maria Jensen usually answers between 08:00 and 16:00"
+    )
     assert working_hours_notice("Maria Jensen", OFFICE, _utc(7, 12), "UTC") is None

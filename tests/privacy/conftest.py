@@ -31,13 +31,15 @@ async def school(client: httpx.AsyncClient, make: Factory) -> School:
     pupil, classmate = await make.person("Emma Hansen"), await make.person("Noah")
     course = await make.space("Biology", teachers=[teacher], students=[pupil, classmate])
     course_chat = (await started(client, teacher, courses=[course.id], mode="group", body="welcome"))[
-        "conversation"]["id"]
+        "conversation"
+    ]["id"]
     return School(admin, teacher, pupil, classmate, course.id, course_chat)
 
 
 async def report(client: httpx.AsyncClient, reporter: Person, message_id: int) -> int:
-    answer = await client.post(f"/api/messages/{message_id}/report", json={"reason": "mean"},
-                               headers=reporter.headers)
+    answer = await client.post(
+        f"/api/messages/{message_id}/report", json={"reason": "mean"}, headers=reporter.headers
+    )
     assert answer.status_code == 201, answer.text
     return int(answer.json()["report_id"])
 
@@ -45,5 +47,10 @@ async def report(client: httpx.AsyncClient, reporter: Person, message_id: int) -
 async def audited(services: Services, action: str) -> int:
     """How many audit entries record ``action``."""
     async with services.db.read() as conn:
-        return int((await conn.execute(select(func.count()).select_from(audit_log)
-                                       .where(audit_log.c.action == action))).scalar_one())
+        return int(
+            (
+                await conn.execute(
+                    select(func.count()).select_from(audit_log).where(audit_log.c.action == action)
+                )
+            ).scalar_one()
+        )

@@ -24,8 +24,9 @@ from tests.calls import error_of, sent, started
 from tests.factories import Factory, Person
 
 
-async def exported(client: httpx.AsyncClient, services: Services, who: Person, person: Person | None = None
-                   ) -> dict[str, Any]:
+async def exported(
+    client: httpx.AsyncClient, services: Services, who: Person, person: Person | None = None
+) -> dict[str, Any]:
     body = {} if person is None else {"user_id": person.id}
     answer = await client.post("/api/privacy/exports", json=body, headers=who.headers)
     assert answer.status_code == 202, answer.text
@@ -51,15 +52,19 @@ async def pupil(make: Factory) -> Person:
 
 
 async def test_an_export_is_one_zip_whose_document_follows_the_published_schema(
-        client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person) -> None:
+    client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person
+) -> None:
     teacher, classmate = await make.person("Maria Jensen", "teacher"), await make.person("Noah")
     course = await make.space("Biology", teachers=[teacher], students=[pupil, classmate])
-    chat = (await started(client, pupil, courses=[course.id], mode="group", body="hello class"))["conversation"]["id"]
+    chat = (await started(client, pupil, courses=[course.id], mode="group", body="hello class"))[
+        "conversation"
+    ]["id"]
     file = await uploaded(client, pupil, "homework.pdf", samples.PDF)
     await sent_files(client, pupil, chat, [file["id"]], "my homework")
     bad = await sent(client, classmate, chat, "you are silly")
-    assert (await client.post(f"/api/messages/{bad['id']}/report", json={"reason": "rude"},
-                              headers=pupil.headers)).status_code == 201
+    assert (
+        await client.post(f"/api/messages/{bad['id']}/report", json={"reason": "rude"}, headers=pupil.headers)
+    ).status_code == 201
     started_export = await exported(client, services, pupil)
     status = (await client.get(f"/api/privacy/exports/{started_export['id']}", headers=pupil.headers)).json()
     assert (status["status"], status["progress"]) == ("ready", 100) and status["expires_at"]
@@ -79,10 +84,12 @@ async def test_an_export_is_one_zip_whose_document_follows_the_published_schema(
 
 
 async def test_other_peoples_messages_are_exported_only_as_far_as_the_person_can_read_them(
-        client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person) -> None:
+    client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person
+) -> None:
     noah, liam = await make.person("Noah"), await make.person("Liam")
     group = (await started(client, noah, people=[pupil.id, liam.id], mode="group", body="group hello"))[
-        "conversation"]["id"]
+        "conversation"
+    ]["id"]
     await sent(client, pupil, group, "pupil in the group")
     left = await client.post(f"/api/conversations/{group}/leave", headers=pupil.headers)
     assert left.status_code == 204, left.text
@@ -97,11 +104,15 @@ async def test_other_peoples_messages_are_exported_only_as_far_as_the_person_can
 
 
 async def test_the_persons_own_messages_are_exported_with_their_earlier_versions(
-        client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person) -> None:
+    client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person
+) -> None:
     noah = await make.person("Noah")
     first = await started(client, pupil, people=[noah.id], body="helo Noah")
     theirs = await sent(client, noah, first["conversation"]["id"], "hi Ema")
-    for who, message_id, body in [(pupil, first["message"]["id"], "hello Noah"), (noah, theirs["id"], "hi Emma")]:
+    for who, message_id, body in [
+        (pupil, first["message"]["id"], "hello Noah"),
+        (noah, theirs["id"], "hi Emma"),
+    ]:
         edited = await client.patch(f"/api/messages/{message_id}", json={"body": body}, headers=who.headers)
         assert edited.status_code == 200, edited.text
     doc = document(await downloaded(client, pupil, (await exported(client, services, pupil))["id"]))
@@ -115,22 +126,31 @@ async def test_the_persons_own_messages_are_exported_with_their_earlier_versions
 
 
 async def test_the_person_or_an_admin_of_their_school_exports_and_nobody_else(
-        client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person) -> None:
-    teacher, other_admin = await make.person("Tom", "teacher"), await make.person("Olav", "admin",
-                                                                                  school=make.other_school)
+    client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person
+) -> None:
+    teacher, other_admin = (
+        await make.person("Tom", "teacher"),
+        await make.person("Olav", "admin", school=make.other_school),
+    )
     for stranger in (teacher, other_admin):
-        answer = await client.post("/api/privacy/exports", json={"user_id": pupil.id}, headers=stranger.headers)
+        answer = await client.post(
+            "/api/privacy/exports", json={"user_id": pupil.id}, headers=stranger.headers
+        )
         assert answer.status_code == 404 and error_of(answer)["code"] == "not_found"
     admin = await make.person("Ada", "admin")
     by_admin = await exported(client, services, admin, pupil)
     assert document(await downloaded(client, admin, by_admin["id"]))["profile"]["id"] == pupil.id
-    assert (await client.get(f"/api/privacy/exports/{by_admin['id']}", headers=pupil.headers)).status_code == 404
-    assert (await client.get(f"/api/privacy/exports/{by_admin['id']}/download",
-                             headers=teacher.headers)).status_code == 404
+    assert (
+        await client.get(f"/api/privacy/exports/{by_admin['id']}", headers=pupil.headers)
+    ).status_code == 404
+    assert (
+        await client.get(f"/api/privacy/exports/{by_admin['id']}/download", headers=teacher.headers)
+    ).status_code == 404
 
 
 async def test_the_download_link_expires_and_the_zip_is_deleted(
-        client: httpx.AsyncClient, services: Services, pupil: Person, tmp_path: Path) -> None:
+    client: httpx.AsyncClient, services: Services, pupil: Person, tmp_path: Path
+) -> None:
     started_export = await exported(client, services, pupil)
     stored = [path for path in (tmp_path / "attachments").rglob("*") if path.is_file()]
     assert len(stored) == 1
@@ -141,29 +161,37 @@ async def test_the_download_link_expires_and_the_zip_is_deleted(
     assert [path for path in (tmp_path / "attachments").rglob("*") if path.is_file()] == []
 
 
-async def test_an_unfinished_export_cannot_be_downloaded_yet(client: httpx.AsyncClient, pupil: Person) -> None:
+async def test_an_unfinished_export_cannot_be_downloaded_yet(
+    client: httpx.AsyncClient, pupil: Person
+) -> None:
     answer = await client.post("/api/privacy/exports", json={}, headers=pupil.headers)
     download = await client.get(f"/api/privacy/exports/{answer.json()['id']}/download", headers=pupil.headers)
     assert download.status_code == 409 and error_of(download)["code"] == "export_not_ready"
 
 
 async def test_an_export_is_in_the_audit_log_and_in_the_next_export(
-        client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person) -> None:
+    client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person
+) -> None:
     admin = await make.person("Ada", "admin")
     by_admin = await exported(client, services, admin, pupil)
-    entries = (await client.get("/api/admin/audit", params={"action": "user.exported"},
-                                headers=admin.headers)).json()["entries"]
+    entries = (
+        await client.get("/api/admin/audit", params={"action": "user.exported"}, headers=admin.headers)
+    ).json()["entries"]
     assert [(e["actor_id"], e["object_id"], e["details"]) for e in entries] == [
-        (admin.id, pupil.id, {"export_id": by_admin["id"]})]
+        (admin.id, pupil.id, {"export_id": by_admin["id"]})
+    ]
     doc = document(await downloaded(client, pupil, (await exported(client, services, pupil))["id"]))
     assert [e["action"] for e in doc["audit_entries"]] == ["user.exported", "user.exported"]
 
 
 async def test_erasing_the_person_deletes_their_exports(
-        client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person, tmp_path: Path) -> None:
+    client: httpx.AsyncClient, services: Services, make: Factory, pupil: Person, tmp_path: Path
+) -> None:
     admin = await make.person("Ada", "admin")
     by_admin = await exported(client, services, admin, pupil)
-    erased = await client.post(f"/api/admin/users/{pupil.id}/erasure", json={"confirm": True}, headers=admin.headers)
+    erased = await client.post(
+        f"/api/admin/users/{pupil.id}/erasure", json={"confirm": True}, headers=admin.headers
+    )
     assert erased.status_code == 202, erased.text
     answer = await client.get(f"/api/privacy/exports/{by_admin['id']}/download", headers=admin.headers)
     assert answer.status_code == 410
@@ -172,6 +200,8 @@ async def test_erasing_the_person_deletes_their_exports(
 
 async def test_exports_have_a_rate(client: httpx.AsyncClient, services: Services, pupil: Person) -> None:
     limit = int(services.settings.rate_privacy_requests.split("/")[0])
-    answers = [await client.post("/api/privacy/exports", json={}, headers=pupil.headers) for _ in range(limit + 1)]
+    answers = [
+        await client.post("/api/privacy/exports", json={}, headers=pupil.headers) for _ in range(limit + 1)
+    ]
     assert [a.status_code for a in answers] == [202] * limit + [429]
     assert error_of(answers[-1])["details"]["limit"] == "privacy_requests"

@@ -45,5 +45,9 @@ def refused(answer: httpx.Response, limit: str) -> int:
 async def refusals(client: httpx.AsyncClient, limit: str) -> float:
     """How many refusals of ``limit`` the app's Prometheus counter has counted."""
     text = (await client.get("/metrics")).text
-    line = next(line for line in text.splitlines() if line.startswith(f'schoolchat_rate_limited_total{{limit="{limit}"}}'))
+    line = next(
+        line
+        for line in text.splitlines()
+        if line.startswith(f'schoolchat_rate_limited_total{{limit="{limit}"}}')
+    )
     return float(line.rsplit(" ", 1)[1])

@@ -62,9 +62,13 @@ class NodeClient:
     async def start(cls, hub_url: str, token: str) -> NodeClient:
         require_node()
         process = await asyncio.create_subprocess_exec(
-            "node", str(NODE_DIR / "client.mjs"), cwd=NODE_DIR, env={**os.environ, "HUB_URL": hub_url,
-                                                                      "HUB_TOKEN": token},
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+            "node",
+            str(NODE_DIR / "client.mjs"),
+            cwd=NODE_DIR,
+            env={**os.environ, "HUB_URL": hub_url, "HUB_TOKEN": token},
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
         client = cls(process)
         async with asyncio.timeout(20):
             while not any(line["kind"] == "connected" for line in client.lines):

@@ -61,16 +61,20 @@ async def end_process(process: asyncio.subprocess.Process, timeout: float = 10) 
 
 async def start_group(api: httpx.AsyncClient, creator: Person, others: list[Person]) -> int:
     """Start a group conversation over REST; its id."""
-    response = await api.post("/api/conversations", headers=creator.headers, json={
-        "recipients": {"people": [p.id for p in others]}, "mode": "group", "name": "Real time"})
+    response = await api.post(
+        "/api/conversations",
+        headers=creator.headers,
+        json={"recipients": {"people": [p.id for p in others]}, "mode": "group", "name": "Real time"},
+    )
     assert response.status_code == 201, response.text
     return int(response.json()["conversation"]["id"])
 
 
 async def send(api: httpx.AsyncClient, person: Person, conversation_id: int, body: str) -> dict[str, Any]:
     """Send a message over REST; the created message."""
-    response = await api.post(f"/api/conversations/{conversation_id}/messages", json={"body": body},
-                              headers=person.headers)
+    response = await api.post(
+        f"/api/conversations/{conversation_id}/messages", json={"body": body}, headers=person.headers
+    )
     assert response.status_code == 201, response.text
     return dict(response.json()["message"])
 
@@ -85,8 +89,15 @@ class LiveServer(Addressed):
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        config = uvicorn.Config(create_app(self.settings), host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="on", ws="websockets-sansio", timeout_graceful_shutdown=2)
+        config = uvicorn.Config(
+            create_app(self.settings),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            ws="websockets-sansio",
+            timeout_graceful_shutdown=2,
+        )
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve())
         while not self._server.started:
@@ -111,8 +122,15 @@ class RawHubClient:
         self._ids = 0
 
     @classmethod
-    async def connect(cls, hub_url: str, token: str | None = None, *, origin: str | None = None,
-                      handshake: bool = True, **kwargs: Any) -> RawHubClient:
+    async def connect(
+        cls,
+        hub_url: str,
+        token: str | None = None,
+        *,
+        origin: str | None = None,
+        handshake: bool = True,
+        **kwargs: Any,
+    ) -> RawHubClient:
         url = hub_url.replace("http://", "ws://") + (f"?access_token={token}" if token else "")
         headers = {"Origin": origin} if origin else {}
         client = cls(await websockets.connect(url, additional_headers=headers, **kwargs))
@@ -139,8 +157,12 @@ class RawHubClient:
     async def invoke(self, target: str, *arguments: Any) -> dict[str, Any]:
         self._ids += 1
         invocation_id = str(self._ids)
-        await self.ws.send(json.dumps({"type": 1, "invocationId": invocation_id, "target": target,
-                                       "arguments": list(arguments)}) + RS)
+        await self.ws.send(
+            json.dumps(
+                {"type": 1, "invocationId": invocation_id, "target": target, "arguments": list(arguments)}
+            )
+            + RS
+        )
         while True:
             message = await self.next_message()
             if message.get("type") == 3 and message.get("invocationId") == invocation_id:

@@ -40,8 +40,18 @@ class RedisProcess:
         if binary is None:
             unavailable("redis-server is not installed (Debian package redis-server)")
         self.process = await asyncio.create_subprocess_exec(
-            str(binary), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+            str(binary),
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
         client = redis.Redis.from_url(self.url)
         try:
             async with asyncio.timeout(10):
@@ -73,9 +83,16 @@ class ServeProcess(Addressed):
     async def start(self) -> None:
         with open(self.log, "ab") if self.log else open(os.devnull, "rb") as log:
             self.process = await asyncio.create_subprocess_exec(
-                str(SCHOOLCHAT), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                env={**os.environ, **self.env}, stdout=asyncio.subprocess.DEVNULL,
-                stderr=log if self.log else None)
+                str(SCHOOLCHAT),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                env={**os.environ, **self.env},
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=log if self.log else None,
+            )
         async with httpx.AsyncClient(base_url=self.url) as client, asyncio.timeout(30):
             while True:
                 if self.process.returncode is not None:

@@ -15,8 +15,9 @@ OLD = "Meet at the zebra crossing at midnight"
 
 
 @pytest.mark.parametrize("how", ["deleted_by_sender", "deleted_by_moderator", "edited"])
-async def test_the_hubs_resync_replays_no_removed_text(server: LiveServer, api: httpx.AsyncClient, make: Factory,
-                                                       send: Send, start_group: StartGroup, how: str) -> None:
+async def test_the_hubs_resync_replays_no_removed_text(
+    server: LiveServer, api: httpx.AsyncClient, make: Factory, send: Send, start_group: StartGroup, how: str
+) -> None:
     teacher = await make.person(role="teacher")
     ada, ben = await make.people(2)
     group = await start_group(ada, [ben, teacher])
@@ -24,11 +25,13 @@ async def test_the_hubs_resync_replays_no_removed_text(server: LiveServer, api: 
     if how == "deleted_by_sender":
         answer = await api.delete(f"/api/messages/{message['id']}", headers=ada.headers)
     elif how == "deleted_by_moderator":
-        answer = await api.post(f"/api/messages/{message['id']}/moderate", json={"confirm": True},
-                                headers=teacher.headers)
+        answer = await api.post(
+            f"/api/messages/{message['id']}/moderate", json={"confirm": True}, headers=teacher.headers
+        )
     else:
-        answer = await api.patch(f"/api/messages/{message['id']}", json={"body": "Lunch is at noon"},
-                                 headers=ada.headers)
+        answer = await api.patch(
+            f"/api/messages/{message['id']}", json={"body": "Lunch is at noon"}, headers=ada.headers
+        )
     assert answer.status_code == 200, answer.text
 
     hub = await RawHubClient.connect(server.hub_url, ben.token)
@@ -37,4 +40,6 @@ async def test_the_hubs_resync_replays_no_removed_text(server: LiveServer, api: 
     replayed = reply["result"]["events"]
     assert "zebra" not in json.dumps(replayed)
     assert [e["type"] for e in replayed if e["payload"].get("message", {}).get("id") == message["id"]] == [
-        "message.created", "message.edited" if how == "edited" else "message.deleted"]
+        "message.created",
+        "message.edited" if how == "edited" else "message.deleted",
+    ]

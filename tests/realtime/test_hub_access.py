@@ -21,8 +21,9 @@ from tests.realtime.harness import LiveServer, RawHubClient
 SAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "samples" / "oneroster"
 
 
-async def test_negotiate_version_1_hands_out_a_connection_token_and_id(api: httpx.AsyncClient,
-                                                                        make: Factory) -> None:
+async def test_negotiate_version_1_hands_out_a_connection_token_and_id(
+    api: httpx.AsyncClient, make: Factory
+) -> None:
     ada = await make.person()
     response = await api.post("/hubs/messages/negotiate?negotiateVersion=1", headers=ada.headers)
     assert response.status_code == 200
@@ -47,8 +48,10 @@ async def test_negotiate_asks_for_credentials(api: httpx.AsyncClient) -> None:
 
 async def test_negotiate_refuses_a_foreign_origin(api: httpx.AsyncClient, make: Factory) -> None:
     ada = await make.person()
-    response = await api.post("/hubs/messages/negotiate?negotiateVersion=1",
-                              headers={**ada.headers, "Origin": "https://evil.example"})
+    response = await api.post(
+        "/hubs/messages/negotiate?negotiateVersion=1",
+        headers={**ada.headers, "Origin": "https://evil.example"},
+    )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "foreign_origin"
 
@@ -66,17 +69,23 @@ async def test_socket_with_a_wrong_token_is_refused(server: LiveServer) -> None:
 
 
 async def test_socket_from_a_foreign_origin_is_refused_even_with_a_valid_session(
-        server: LiveServer, api: httpx.AsyncClient, make: Factory) -> None:
+    server: LiveServer, api: httpx.AsyncClient, make: Factory
+) -> None:
     ada = await make.person()
-    login = await api.post("/api/auth/login", json={"username": ada.username, "password": "correct horse battery"})
+    login = await api.post(
+        "/api/auth/login", json={"username": ada.username, "password": "correct horse battery"}
+    )
     cookie = login.cookies["schoolchat_session"]
     url = server.hub_url.replace("http://", "ws://")
     with pytest.raises(websockets.InvalidStatus) as refused:
-        await websockets.connect(url, additional_headers={"Origin": "https://evil.example",
-                                                          "Cookie": f"schoolchat_session={cookie}"})
+        await websockets.connect(
+            url,
+            additional_headers={"Origin": "https://evil.example", "Cookie": f"schoolchat_session={cookie}"},
+        )
     assert refused.value.response.status_code == 403
-    same_site = await websockets.connect(url, additional_headers={"Origin": server.url,
-                                                                  "Cookie": f"schoolchat_session={cookie}"})
+    same_site = await websockets.connect(
+        url, additional_headers={"Origin": server.url, "Cookie": f"schoolchat_session={cookie}"}
+    )
     await same_site.close()
 
 
@@ -101,22 +110,30 @@ async def test_a_forged_connection_id_is_not_found(server: LiveServer, make: Fac
     assert refused.value.response.status_code == 404
 
 
-async def test_a_negotiated_connection_token_is_accepted(server: LiveServer, api: httpx.AsyncClient,
-                                                         make: Factory) -> None:
+async def test_a_negotiated_connection_token_is_accepted(
+    server: LiveServer, api: httpx.AsyncClient, make: Factory
+) -> None:
     ada = await make.person()
     token = (await api.post("/hubs/messages/negotiate?negotiateVersion=1", headers=ada.headers)).json()
-    url = server.hub_url.replace("http://", "ws://") + f"?id={token['connectionToken']}&access_token={ada.token}"
+    url = (
+        server.hub_url.replace("http://", "ws://")
+        + f"?id={token['connectionToken']}&access_token={ada.token}"
+    )
     client = RawHubClient(await websockets.connect(url))
     await client.ws.send('{"protocol":"json","version":1}\x1e')
     assert await client.next_message() == {}
     await client.close()
 
 
-async def test_logout_closes_the_sockets_of_that_credential_only(server: LiveServer, api: httpx.AsyncClient,
-                                                                make: Factory) -> None:
+async def test_logout_closes_the_sockets_of_that_credential_only(
+    server: LiveServer, api: httpx.AsyncClient, make: Factory
+) -> None:
     ada = await make.person()
-    other = (await api.post("/api/auth/tokens", json={"username": ada.username,
-                                                      "password": "correct horse battery"})).json()["access_token"]
+    other = (
+        await api.post(
+            "/api/auth/tokens", json={"username": ada.username, "password": "correct horse battery"}
+        )
+    ).json()["access_token"]
     leaving = await RawHubClient.connect(server.hub_url, ada.token)
     staying = await RawHubClient.connect(server.hub_url, other)
     assert (await api.post("/api/auth/logout", headers=ada.headers)).status_code == 204
@@ -132,19 +149,23 @@ async def test_logout_closes_the_sockets_of_that_credential_only(server: LiveSer
 async def test_a_socket_is_closed_when_its_credential_expires(server: LiveServer, make: Factory) -> None:
     ada = await make.person()
     async with make.services.db.write() as tx:
-        short = await insert_token(tx, make.services.settings.secret_key, ada.id, kind="bearer",
-                                   lifetime=timedelta(seconds=1))
+        short = await insert_token(
+            tx, make.services.settings.secret_key, ada.id, kind="bearer", lifetime=timedelta(seconds=1)
+        )
     hub = await RawHubClient.connect(server.hub_url, short.token)
     while (message := await hub.next_message())["type"] != 7:
         pass
     assert message == {"type": 7, "error": "Your session has ended. Please log in again."}
 
 
-async def test_an_erased_person_loses_their_sessions_and_open_sockets(server: LiveServer, api: httpx.AsyncClient,
-                                                                     make: Factory) -> None:
+async def test_an_erased_person_loses_their_sessions_and_open_sockets(
+    server: LiveServer, api: httpx.AsyncClient, make: Factory
+) -> None:
     admin, pupil = await make.person("Ada Admin", "admin"), await make.person("Emma Hansen")
     hub = await RawHubClient.connect(server.hub_url, pupil.token)
-    erased = await api.post(f"/api/admin/users/{pupil.id}/erasure", json={"confirm": True}, headers=admin.headers)
+    erased = await api.post(
+        f"/api/admin/users/{pupil.id}/erasure", json={"confirm": True}, headers=admin.headers
+    )
     assert erased.status_code == 202, erased.text
     while (message := await hub.next_message())["type"] != 7:
         pass
@@ -155,7 +176,8 @@ async def test_an_erased_person_loses_their_sessions_and_open_sockets(server: Li
 
 
 async def test_a_person_the_roster_import_deactivates_loses_their_sessions_and_open_sockets(
-        server: LiveServer, api: httpx.AsyncClient, make: Factory, tmp_path: Path) -> None:
+    server: LiveServer, api: httpx.AsyncClient, make: Factory, tmp_path: Path
+) -> None:
     """The import runs as the command line does: in another process's place, on a bus the server does not hear."""
     roster = tmp_path / "roster"
     shutil.copytree(SAMPLE_ROSTER, roster)
@@ -163,8 +185,9 @@ async def test_a_person_the_roster_import_deactivates_loses_their_sessions_and_o
     async with make.services.db.read() as conn:
         maja = (await conn.execute(select(users.c.id).where(users.c.username == "maja.holm"))).scalar_one()
     async with make.services.db.write() as tx:
-        issued = await insert_token(tx, make.services.settings.secret_key, maja, kind="bearer",
-                                    lifetime=timedelta(days=1))
+        issued = await insert_token(
+            tx, make.services.settings.secret_key, maja, kind="bearer", lifetime=timedelta(days=1)
+        )
     bearer = {"Authorization": f"Bearer {issued.token}"}
     assert (await api.get("/api/me", headers=bearer)).status_code == 200
     hub = await RawHubClient.connect(server.hub_url, issued.token)
@@ -176,6 +199,8 @@ async def test_a_person_the_roster_import_deactivates_loses_their_sessions_and_o
     assert message == {"type": 7, "error": "Your session has ended. Please log in again."}
     with pytest.raises(websockets.ConnectionClosed):
         await hub.next_message()
-    async with asyncio.timeout(10):  # the server's actor cache forgets another process's change within its TTL
+    async with asyncio.timeout(
+        10
+    ):  # the server's actor cache forgets another process's change within its TTL
         while (await api.get("/api/me", headers=bearer)).status_code != 401:
             await asyncio.sleep(0.2)

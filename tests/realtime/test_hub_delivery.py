@@ -17,7 +17,8 @@ from tests.realtime.harness import LiveServer, RawHubClient
 
 
 async def test_members_receive_a_message_sent_over_rest_and_a_non_member_does_not(
-        server: LiveServer, make: Factory, send: Send, start_group: StartGroup) -> None:
+    server: LiveServer, make: Factory, send: Send, start_group: StartGroup
+) -> None:
     ada, ben, cy, dee = await make.people(4)
     ben_hub = await RawHubClient.connect(server.hub_url, ben.token)
     dee_hub = await RawHubClient.connect(server.hub_url, dee.token)
@@ -39,7 +40,8 @@ async def test_members_receive_a_message_sent_over_rest_and_a_non_member_does_no
 
 
 async def test_a_participant_who_leaves_stops_receiving_at_once_on_an_open_socket(
-        server: LiveServer, api: httpx.AsyncClient, make: Factory, send: Send, start_group: StartGroup) -> None:
+    server: LiveServer, api: httpx.AsyncClient, make: Factory, send: Send, start_group: StartGroup
+) -> None:
     ada, ben, cy = await make.people(3)
     group = await start_group(ada, [ben, cy])
     cy_hub = await RawHubClient.connect(server.hub_url, cy.token)
@@ -57,7 +59,8 @@ async def test_a_participant_who_leaves_stops_receiving_at_once_on_an_open_socke
 
 
 async def test_get_events_since_returns_exactly_what_was_missed_in_order(
-        server: LiveServer, make: Factory, send: Send, start_group: StartGroup) -> None:
+    server: LiveServer, make: Factory, send: Send, start_group: StartGroup
+) -> None:
     ada, ben = await make.people(2)
     group = await start_group(ada, [ben])
     hub = await RawHubClient.connect(server.hub_url, ben.token)
@@ -70,15 +73,22 @@ async def test_get_events_since_returns_exactly_what_was_missed_in_order(
     reply = await hub.invoke("GetEventsSince", last_seen)
     result = reply["result"]
     assert result["reload"] is False and result["more"] is False
-    assert [e["payload"]["message"]["id"] for e in result["events"] if e["type"] == "message.created"] == missed
+    assert [
+        e["payload"]["message"]["id"] for e in result["events"] if e["type"] == "message.created"
+    ] == missed
     ids = [e["id"] for e in result["events"]]
     assert ids == sorted(ids) and ids[0] > last_seen and ids[-1] == result["latest_id"]
     await hub.close()
 
 
 async def test_a_client_behind_the_pruned_log_is_told_to_reload(
-        server: LiveServer, settings: Settings, api: httpx.AsyncClient, make: Factory, send: Send,
-        start_group: StartGroup) -> None:
+    server: LiveServer,
+    settings: Settings,
+    api: httpx.AsyncClient,
+    make: Factory,
+    send: Send,
+    start_group: StartGroup,
+) -> None:
     ada, ben = await make.people(2)
     group = await start_group(ada, [ben])
     for n in range(3):
@@ -102,7 +112,8 @@ async def test_a_client_behind_the_pruned_log_is_told_to_reload(
 
 
 async def test_get_events_since_rejects_a_bad_argument_and_unknown_methods_get_an_error(
-        server: LiveServer, make: Factory) -> None:
+    server: LiveServer, make: Factory
+) -> None:
     ada = await make.person()
     hub = await RawHubClient.connect(server.hub_url, ada.token)
     assert "error" in await hub.invoke("GetEventsSince", "seven")
@@ -139,7 +150,9 @@ async def test_a_message_over_the_size_limit_closes_the_connection(server: LiveS
         await hub.next_message()
 
 
-async def test_a_silent_client_is_closed_after_the_client_timeout(hub_settings: Settings, make: Factory) -> None:
+async def test_a_silent_client_is_closed_after_the_client_timeout(
+    hub_settings: Settings, make: Factory
+) -> None:
     live = LiveServer(hub_settings.model_copy(update={"realtime_client_timeout_seconds": 0.5}))
     await live.start()
     try:

@@ -19,8 +19,11 @@ from tests.realtime.harness import RS, LiveServer, RawHubClient, send, start_gro
 
 @pytest.fixture
 async def tight(hub_settings: Settings) -> AsyncIterator[LiveServer]:
-    live = LiveServer(hub_settings.model_copy(update={"rate_hub_invocations": "5/minute",
-                                                      "rate_hub_connections": "3/minute"}))
+    live = LiveServer(
+        hub_settings.model_copy(
+            update={"rate_hub_invocations": "5/minute", "rate_hub_connections": "3/minute"}
+        )
+    )
     await live.start()
     yield live
     await live.stop()
@@ -35,12 +38,14 @@ async def _raw_call(client: RawHubClient, invocation_id: str, record: str) -> di
 
 
 async def test_calls_on_one_socket_past_the_rate_get_a_completion_error_and_the_socket_stays(
-        server: LiveServer, api: httpx.AsyncClient, make: Factory) -> None:
+    server: LiveServer, api: httpx.AsyncClient, make: Factory
+) -> None:
     ada, ben = await make.people(2)
     hub = await RawHubClient.connect(server.hub_url, ben.token)
     for n in range(61):  # the defaults allow 50 calls in 10 seconds
-        await hub.ws.send(json.dumps({"type": 1, "invocationId": str(n), "target": "GetEventsSince",
-                                      "arguments": [0]}) + RS)
+        await hub.ws.send(
+            json.dumps({"type": 1, "invocationId": str(n), "target": "GetEventsSince", "arguments": [0]}) + RS
+        )
     answers = [await hub.next_message() for _ in range(61)]
     assert [a["invocationId"] for a in answers] == [str(n) for n in range(61)]
     assert all("result" in a for a in answers[:50])
@@ -59,7 +64,8 @@ async def test_calls_on_one_socket_past_the_rate_get_a_completion_error_and_the_
 
 
 async def test_a_person_holding_the_most_sockets_is_refused_at_negotiate_and_at_connect(
-        server: LiveServer, api: httpx.AsyncClient, make: Factory) -> None:
+    server: LiveServer, api: httpx.AsyncClient, make: Factory
+) -> None:
     ada, ben = await make.people(2)
     held = [await RawHubClient.connect(server.hub_url, ada.token) for _ in range(20)]  # the default
     for _ in range(2):
@@ -90,15 +96,34 @@ async def test_opening_sockets_faster_than_the_rate_is_refused(tight: LiveServer
     assert int(refused.value.response.headers["Retry-After"]) >= 1
 
 
-@pytest.mark.parametrize("argument", ["1e400", "-1e400", "Infinity", "-Infinity", "NaN", "1.5",
-                                      str(2**70), '"12"', "true", "null", "{}", "[" * 5000 + "]" * 5000])
+@pytest.mark.parametrize(
+    "argument",
+    [
+        "1e400",
+        "-1e400",
+        "Infinity",
+        "-Infinity",
+        "NaN",
+        "1.5",
+        str(2**70),
+        '"12"',
+        "true",
+        "null",
+        "{}",
+        "[" * 5000 + "]" * 5000,
+    ],
+)
 async def test_an_invalid_call_gets_a_completion_error_and_the_connection_stays(
-        server: LiveServer, make: Factory, argument: str, caplog: pytest.LogCaptureFixture) -> None:
+    server: LiveServer, make: Factory, argument: str, caplog: pytest.LogCaptureFixture
+) -> None:
     ada = await make.person()
     hub = await RawHubClient.connect(server.hub_url, ada.token)
     with caplog.at_level(logging.WARNING):
-        answer = await _raw_call(hub, "bad", '{"type":1,"invocationId":"bad","target":"GetEventsSince",'
-                                             f'"arguments":[{argument}]}}')
+        answer = await _raw_call(
+            hub,
+            "bad",
+            f'{{"type":1,"invocationId":"bad","target":"GetEventsSince","arguments":[{argument}]}}',
+        )
         assert answer.get("error") and "result" not in answer
         assert "result" in await hub.invoke("GetEventsSince", 0)  # the same connection answers the next call
     assert not [record for record in caplog.records if record.exc_info], caplog.text
@@ -109,7 +134,8 @@ async def test_arguments_nested_too_deeply_are_refused_by_name(server: LiveServe
     ada = await make.person()
     hub = await RawHubClient.connect(server.hub_url, ada.token)
     deep = "[" * 5000 + "0" + "]" * 5000
-    answer = await _raw_call(hub, "7", '{"type":1,"invocationId":"7","target":"GetEventsSince","arguments":'
-                                       f'[{deep}]}}')
+    answer = await _raw_call(
+        hub, "7", f'{{"type":1,"invocationId":"7","target":"GetEventsSince","arguments":[{deep}]}}'
+    )
     assert answer["error"] == "The arguments are nested too deeply."
     await hub.close()

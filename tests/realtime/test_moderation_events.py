@@ -10,7 +10,8 @@ from tests.realtime.harness import LiveServer, RawHubClient
 
 
 async def test_a_participant_removed_by_a_teacher_stops_receiving_at_once(
-        server: LiveServer, api: httpx.AsyncClient, make: Factory, send: Send, start_group: StartGroup) -> None:
+    server: LiveServer, api: httpx.AsyncClient, make: Factory, send: Send, start_group: StartGroup
+) -> None:
     teacher = await make.person(role="teacher")
     ada, ben = await make.people(2)
     group = await start_group(teacher, [ada, ben])
@@ -28,14 +29,16 @@ async def test_a_participant_removed_by_a_teacher_stops_receiving_at_once(
 
 
 async def test_a_moderator_deletion_of_a_message_is_pushed_to_the_members(
-        server: LiveServer, api: httpx.AsyncClient, make: Factory, send: Send, start_group: StartGroup) -> None:
+    server: LiveServer, api: httpx.AsyncClient, make: Factory, send: Send, start_group: StartGroup
+) -> None:
     teacher = await make.person(role="teacher")
     ada, ben = await make.people(2)
     group = await start_group(teacher, [ada, ben])
     message = await send(ada, group, "something rude")
     ben_hub = await RawHubClient.connect(server.hub_url, ben.token)
-    deleted = await api.post(f"/api/messages/{message['id']}/moderate", json={"confirm": True},
-                             headers=teacher.headers)
+    deleted = await api.post(
+        f"/api/messages/{message['id']}/moderate", json={"confirm": True}, headers=teacher.headers
+    )
     assert deleted.status_code == 200, deleted.text
     event = await ben_hub.next_event()
     assert event["type"] == "message.deleted"
@@ -44,17 +47,23 @@ async def test_a_moderator_deletion_of_a_message_is_pushed_to_the_members(
 
 
 async def test_deleting_a_course_conversation_is_pushed_to_its_members(
-        server: LiveServer, api: httpx.AsyncClient, make: Factory) -> None:
+    server: LiveServer, api: httpx.AsyncClient, make: Factory
+) -> None:
     teacher = await make.person(role="teacher")
     ada = await make.person()
     space = await make.space("Realtime course", teachers=[teacher], students=[ada])
-    started = await api.post("/api/conversations", headers=teacher.headers,
-                             json={"recipients": {"courses": [space.id]}, "mode": "group"})
+    started = await api.post(
+        "/api/conversations",
+        headers=teacher.headers,
+        json={"recipients": {"courses": [space.id]}, "mode": "group"},
+    )
     assert started.status_code in (200, 201), started.text
     course = started.json()["conversation"]["id"]
     assert started.json()["conversation"]["kind"] == "course"
     ada_hub = await RawHubClient.connect(server.hub_url, ada.token)
-    deleted = await api.post(f"/api/conversations/{course}/delete", json={"confirm": True}, headers=teacher.headers)
+    deleted = await api.post(
+        f"/api/conversations/{course}/delete", json={"confirm": True}, headers=teacher.headers
+    )
     assert deleted.status_code == 204, deleted.text
     event = await ada_hub.next_event()
     assert event["type"] == "conversation.deleted" and event["conversation_id"] == course

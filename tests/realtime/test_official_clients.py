@@ -27,9 +27,14 @@ def kinds(events: list[dict[str, Any]]) -> set[str]:
 
 
 @pytest.mark.parametrize("start_client", CLIENTS)
-async def test_every_kind_of_event_arrives_live(start_client: StartClient, server: LiveServer,
-                                               api: httpx.AsyncClient, make: Factory, send: Send,
-                                               start_group: StartGroup) -> None:
+async def test_every_kind_of_event_arrives_live(
+    start_client: StartClient,
+    server: LiveServer,
+    api: httpx.AsyncClient,
+    make: Factory,
+    send: Send,
+    start_group: StartGroup,
+) -> None:
     ada, ben, cy, dee = await make.people(4)
     client = await start_client(server.hub_url, ben.token)
     try:
@@ -50,9 +55,18 @@ async def test_every_kind_of_event_arrives_live(start_client: StartClient, serve
         for method, path, body, headers in steps:
             response = await api.request(method, path, json=body, headers=headers)
             assert response.status_code < 300, response.text
-        expected = {"conversation.created", "message.created", "message.edited", "message.deleted",
-                    "conversation.updated", "participants.added", "participants.removed", "unread.changed",
-                    "conversation.closed", "conversation.reopened"}
+        expected = {
+            "conversation.created",
+            "message.created",
+            "message.edited",
+            "message.deleted",
+            "conversation.updated",
+            "participants.added",
+            "participants.removed",
+            "unread.changed",
+            "conversation.closed",
+            "conversation.reopened",
+        }
         await wait_until(client, lambda events: expected <= kinds(events))
         ids = [e["id"] for e in client.events]
         assert ids == sorted(ids) and len(ids) == len(set(ids))
@@ -61,9 +75,14 @@ async def test_every_kind_of_event_arrives_live(start_client: StartClient, serve
 
 
 @pytest.mark.parametrize("start_client", CLIENTS)
-async def test_nothing_is_lost_across_a_server_restart(start_client: StartClient, server: LiveServer,
-                                                      client: httpx.AsyncClient, make: Factory, send: Send,
-                                                      start_group: StartGroup) -> None:
+async def test_nothing_is_lost_across_a_server_restart(
+    start_client: StartClient,
+    server: LiveServer,
+    client: httpx.AsyncClient,
+    make: Factory,
+    send: Send,
+    start_group: StartGroup,
+) -> None:
     """Messages sent while the hub is down (through another instance of the app) arrive by resync, in order."""
     ada, ben, cy = await make.people(3)
     group = await start_group(ada, [ben, cy])
@@ -75,8 +94,9 @@ async def test_nothing_is_lost_across_a_server_restart(start_client: StartClient
         await server.stop()
         missed = []
         for n in range(3):
-            response = await client.post(f"/api/conversations/{group}/messages", json={"body": f"missed {n}"},
-                                         headers=ada.headers)
+            response = await client.post(
+                f"/api/conversations/{group}/messages", json={"body": f"missed {n}"}, headers=ada.headers
+            )
             assert response.status_code == 201, response.text
             missed.append(response.json()["message"]["id"])
         await server.start()

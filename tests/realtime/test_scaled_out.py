@@ -34,8 +34,11 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture
 async def pg_make(postgres_url: str, tmp_path: Path) -> AsyncIterator[Factory]:
-    services = Services(Settings(database_url=postgres_url, secret_key=SECRET, data_dir=tmp_path),
-                        Database(postgres_url), MemoryBus())
+    services = Services(
+        Settings(database_url=postgres_url, secret_key=SECRET, data_dir=tmp_path),
+        Database(postgres_url),
+        MemoryBus(),
+    )
     factory = Factory(services)
     await factory.setup()
     yield factory
@@ -43,10 +46,15 @@ async def pg_make(postgres_url: str, tmp_path: Path) -> AsyncIterator[Factory]:
 
 
 @pytest.fixture
-async def two_processes(postgres_url: str, redis_server: RedisProcess, tmp_path: Path
-                        ) -> AsyncIterator[tuple[ServeProcess, ServeProcess]]:
-    env = {"SCHOOLCHAT_DATABASE_URL": postgres_url, "SCHOOLCHAT_REDIS_URL": redis_server.url,
-           "SCHOOLCHAT_SECRET_KEY": SECRET, "SCHOOLCHAT_DATA_DIR": str(tmp_path)}
+async def two_processes(
+    postgres_url: str, redis_server: RedisProcess, tmp_path: Path
+) -> AsyncIterator[tuple[ServeProcess, ServeProcess]]:
+    env = {
+        "SCHOOLCHAT_DATABASE_URL": postgres_url,
+        "SCHOOLCHAT_REDIS_URL": redis_server.url,
+        "SCHOOLCHAT_SECRET_KEY": SECRET,
+        "SCHOOLCHAT_DATA_DIR": str(tmp_path),
+    }
     first, second = ServeProcess(env), ServeProcess(env)
     await first.start()
     await second.start()
@@ -65,7 +73,8 @@ async def _messages(client: RawHubClient, count: int) -> list[int]:
 
 
 async def test_a_client_of_one_process_receives_what_another_commits_and_a_redis_restart_loses_nothing(
-        two_processes: tuple[ServeProcess, ServeProcess], redis_server: RedisProcess, pg_make: Factory) -> None:
+    two_processes: tuple[ServeProcess, ServeProcess], redis_server: RedisProcess, pg_make: Factory
+) -> None:
     first, second = two_processes
     ada, ben, cy = await pg_make.people(3)
     on_first = await RawHubClient.connect(first.hub_url, cy.token)
@@ -91,7 +100,8 @@ async def test_a_client_of_one_process_receives_what_another_commits_and_a_redis
 
 
 async def test_with_redis_unreachable_sends_succeed_and_the_process_still_delivers_its_own(
-        hub_settings: Settings, make: Factory) -> None:
+    hub_settings: Settings, make: Factory
+) -> None:
     """Redis is never the store: a process that cannot reach it still commits and serves its own clients."""
     nowhere = f"redis://127.0.0.1:{free_port()}/0"
     live = LiveServer(hub_settings.model_copy(update={"redis_url": nowhere}))

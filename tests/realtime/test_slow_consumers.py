@@ -24,9 +24,16 @@ BODY = 90_000  # each event carries the text twice (body and html): a few make m
 
 async def _server(hub_settings: Settings, **overrides: object) -> AsyncIterator[LiveServer]:
     """A server for big messages that one sender sends fast, with a quiet keep-alive."""
-    live = LiveServer(hub_settings.model_copy(update={"realtime_keepalive_seconds": 30.0,
-                                                      "max_message_length": BODY + 100,
-                                                      "rate_sends": "1000/minute", **overrides}))
+    live = LiveServer(
+        hub_settings.model_copy(
+            update={
+                "realtime_keepalive_seconds": 30.0,
+                "max_message_length": BODY + 100,
+                "rate_sends": "1000/minute",
+                **overrides,
+            }
+        )
+    )
     await live.start()
     yield live
     await live.stop()
@@ -53,9 +60,13 @@ class StalledClient:
         loop = asyncio.get_running_loop()
         await loop.sock_connect(sock, ("127.0.0.1", port))
         key = base64.b64encode(os.urandom(16)).decode()
-        await loop.sock_sendall(sock, (
-            f"GET /hubs/messages?access_token={token} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+        await loop.sock_sendall(
+            sock,
+            (
+                f"GET /hubs/messages?access_token={token} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode(),
+        )
         client = cls(sock)
         client.buffer = b""
         while b"\r\n\r\n" not in client.buffer:
@@ -72,8 +83,9 @@ class StalledClient:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)  # catch up quickly now
         data, payloads = self.buffer, list[bytes]()
         with contextlib.suppress(ConnectionResetError):
-            while self.close_code is None and (chunk := await asyncio.wait_for(loop.sock_recv(self.sock, 1 << 20),
-                                                                                10)):
+            while self.close_code is None and (
+                chunk := await asyncio.wait_for(loop.sock_recv(self.sock, 1 << 20), 10)
+            ):
                 data += chunk
                 payloads, self.close_code = _frames(data)
         self.sock.close()
@@ -94,20 +106,21 @@ def _frames(data: bytes) -> tuple[list[bytes], int | None]:
         opcode, length = data[at] & 0x0F, data[at + 1] & 0x7F
         at += 2
         if length == 126:
-            (length,), at = struct.unpack(">H", data[at:at + 2]), at + 2
+            (length,), at = struct.unpack(">H", data[at : at + 2]), at + 2
         elif length == 127:
-            (length,), at = struct.unpack(">Q", data[at:at + 8]), at + 8
+            (length,), at = struct.unpack(">Q", data[at : at + 8]), at + 8
         if at + length > len(data):
             break
         if opcode == 0x8:
-            return payloads, struct.unpack(">H", data[at:at + 2])[0] if length >= 2 else 1005
-        payloads.append(data[at:at + length])
+            return payloads, struct.unpack(">H", data[at : at + 2])[0] if length >= 2 else 1005
+        payloads.append(data[at : at + length])
         at += length
     return payloads, None
 
 
 async def test_a_client_that_stops_reading_is_dropped_while_others_get_everything(
-        small_queue_server: LiveServer, make: Factory) -> None:
+    small_queue_server: LiveServer, make: Factory
+) -> None:
     server = small_queue_server
     ada, ben, cy = await make.people(3)
     fast = await RawHubClient.connect(server.hub_url, ben.token)
@@ -157,16 +170,21 @@ async def _stalled_until_given_up(server: LiveServer, make: Factory) -> StalledC
 
 
 async def test_a_client_that_takes_no_write_within_the_deadline_gets_the_close_message_and_1013(
-        deadline_server: LiveServer, make: Factory) -> None:
+    deadline_server: LiveServer, make: Factory
+) -> None:
     stalled = await _stalled_until_given_up(deadline_server, make)
     messages = await stalled.read_until_closed()  # it reads again at last: what was sent, then why it ends
-    assert messages[-1] == {"type": 7, "error": "The connection fell too far behind; reconnect and resync.",
-                            "allowReconnect": True}
+    assert messages[-1] == {
+        "type": 7,
+        "error": "The connection fell too far behind; reconnect and resync.",
+        "allowReconnect": True,
+    }
     assert stalled.close_code == 1013
 
 
 async def test_a_client_that_never_reads_again_has_its_connection_reset(
-        deadline_server: LiveServer, make: Factory) -> None:
+    deadline_server: LiveServer, make: Factory
+) -> None:
     """Not even the close can reach it: the server aborts the TCP connection rather than keep its buffers."""
     stalled = await _stalled_until_given_up(deadline_server, make)
     async with asyncio.timeout(20):

@@ -13,8 +13,13 @@ async def designate(client: httpx.AsyncClient, admin: Person, org_id: int, lead:
     return await client.put(f"/api/admin/orgs/{org_id}/safeguarding-leads/{lead.id}", headers=admin.headers)
 
 
-async def report(client: httpx.AsyncClient, who: Person, message_id: int, category: str | None = None,
-                 reason: str = "worried") -> int:
+async def report(
+    client: httpx.AsyncClient,
+    who: Person,
+    message_id: int,
+    category: str | None = None,
+    reason: str = "worried",
+) -> int:
     body: dict[str, Any] = {"reason": reason, **({"category": category} if category else {})}
     answer = await client.post(f"/api/messages/{message_id}/report", json=body, headers=who.headers)
     assert answer.status_code == 201, answer.text

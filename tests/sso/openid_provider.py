@@ -45,16 +45,25 @@ class OpenIdProvider:
 
     def register_client(self, redirect_uri: str, post_logout_redirect_uri: str) -> Client:
         client = Client(f"schoolchat-{uuid.uuid4().hex[:12]}", uuid.uuid4().hex)
-        self.http.post("/test/clients", json={
-            "client_id": client.client_id, "client_secret": client.client_secret, "redirect_uris": [redirect_uri],
-            "post_logout_redirect_uris": [post_logout_redirect_uri]}).raise_for_status()
+        self.http.post(
+            "/test/clients",
+            json={
+                "client_id": client.client_id,
+                "client_secret": client.client_secret,
+                "redirect_uris": [redirect_uri],
+                "post_logout_redirect_uris": [post_logout_redirect_uri],
+            },
+        ).raise_for_status()
         return client
 
-    def log_in_next(self, client: Client, sub: str, claims: dict[str, Any] | None = None,
-                    tamper: str | None = None) -> None:
+    def log_in_next(
+        self, client: Client, sub: str, claims: dict[str, Any] | None = None, tamper: str | None = None
+    ) -> None:
         """The next authorization request of ``client`` logs ``sub`` in with ``claims``, without a form."""
-        self.http.post("/test/login-as", json={"client_id": client.client_id, "sub": sub, "claims": claims or {},
-                                               "tamper": tamper}).raise_for_status()
+        self.http.post(
+            "/test/login-as",
+            json={"client_id": client.client_id, "sub": sub, "claims": claims or {}, "tamper": tamper},
+        ).raise_for_status()
 
     def rotate_keys(self) -> list[str]:
         """A new signing key signs from now on; the kids served, newest first."""
@@ -84,10 +93,16 @@ def start_provider() -> Iterator[OpenIdProvider]:
     if node is None:
         _unavailable("Node.js is not installed")
     if not (SCRIPT_DIR / "node_modules" / "oidc-provider").is_dir():
-        _unavailable("the test OpenID provider is not installed: run `make test` (npm ci in tests/sso/provider)")
+        _unavailable(
+            "the test OpenID provider is not installed: run `make test` (npm ci in tests/sso/provider)"
+        )
     port = free_port()
-    process = subprocess.Popen([str(node), str(SCRIPT_DIR / "provider.mjs"), str(port)], cwd=SCRIPT_DIR,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [str(node), str(SCRIPT_DIR / "provider.mjs"), str(port)],
+        cwd=SCRIPT_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_until_listening(process, f"http://127.0.0.1:{port}")
         provider = OpenIdProvider(f"http://127.0.0.1:{port}")

@@ -21,8 +21,16 @@ import pytest
 from tests.realtime.harness import free_port, stop_process
 
 CHROMIUM = os.environ.get("SCHOOLCHAT_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "schoolchat-demo"
 WELCOME = re.compile(r"^(Welcome|Velkommen|Velkomen), ")  # the platform page's greeting in en, nb and nn
 ASSETS = Path(__file__).parents[2] / "src" / "schoolchat" / "web" / "static" / "app.js"
@@ -83,8 +91,12 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # The privacy round (exports, erasures, retention runs) every second, so that a page following one sees it end
     # soon; how often it runs is no part of what these tests check.
     env["SCHOOLCHAT_PRIVACY_JOB_INTERVAL_SECONDS"] = "1"
-    with running(schoolchat_command("demo", "--port", str(port)), env, f"http://127.0.0.1:{port}",
-                 data_dir / "server.log") as url:
+    with running(
+        schoolchat_command("demo", "--port", str(port)),
+        env,
+        f"http://127.0.0.1:{port}",
+        data_dir / "server.log",
+    ) as url:
         yield url
 
 
@@ -119,12 +131,23 @@ def login(browser: object, base_url: str, sessions: dict[str, Any]) -> Iterator[
     assert isinstance(browser, Browser)
     contexts = []
 
-    def log_in(username: str, width: int = 1200, height: int = 800, hub: Callable[[WebSocketRoute], None] | None = None,
-               live: bool = True, **options: Any) -> Page:
+    def log_in(
+        username: str,
+        width: int = 1200,
+        height: int = 800,
+        hub: Callable[[WebSocketRoute], None] | None = None,
+        live: bool = True,
+        **options: Any,
+    ) -> Page:
         """``hub``: sees (and may cut) every socket to the hub; ``live``: wait until real time is connected;
         ``options``: more browser context options."""
-        context = browser.new_context(viewport={"width": width, "height": height}, base_url=base_url,
-                                      accept_downloads=True, storage_state=sessions.get(username), **options)
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            base_url=base_url,
+            accept_downloads=True,
+            storage_state=sessions.get(username),
+            **options,
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         if hub is not None:

@@ -12,7 +12,9 @@ from playwright.sync_api import Locator, Page, expect
 from tests.openapi_check import checking_server_sync
 from tests.web.conftest import PASSWORD
 
-SCREENSHOTS = os.environ.get("SCHOOLCHAT_SCREENSHOTS")  # a folder, e.g. docs/screenshots, to refresh the pictures
+SCREENSHOTS = os.environ.get(
+    "SCHOOLCHAT_SCREENSHOTS"
+)  # a folder, e.g. docs/screenshots, to refresh the pictures
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -53,13 +55,16 @@ def badge(page: Page) -> str:
     return page.locator("#chat-badge").inner_text() if page.locator("#chat-badge").is_visible() else "0"
 
 
-
-
 def api_as(base_url: str, username: str) -> httpx.Client:
     """An API client with a bearer token, for setting the scene faster than clicking would."""
-    token = httpx.post(f"{base_url}/api/auth/tokens", json={"username": username, "password": PASSWORD}).json()
-    return httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token['access_token']}"},
-                        event_hooks={"response": [checking_server_sync(base_url)]})
+    token = httpx.post(
+        f"{base_url}/api/auth/tokens", json={"username": username, "password": PASSWORD}
+    ).json()
+    return httpx.Client(
+        base_url=base_url,
+        headers={"Authorization": f"Bearer {token['access_token']}"},
+        event_hooks={"response": [checking_server_sync(base_url)]},
+    )
 
 
 def person_id(api: httpx.Client, name: str) -> int:

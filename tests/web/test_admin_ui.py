@@ -34,7 +34,9 @@ def test_a_mass_message_reaches_the_students_with_its_own_icon(login: Login) -> 
     admin.get_by_role("checkbox", name=re.compile("Riverside Middle")).check()
     admin.get_by_role("textbox", name="Message").fill("School closes early on Friday.")
     admin.get_by_role("button", name="Send mass message").click()
-    expect(admin.locator(".jobs li").first).to_contain_text(re.compile(r"Delivered to \d+ of \d+"), timeout=15_000)
+    expect(admin.locator(".jobs li").first).to_contain_text(
+        re.compile(r"Delivered to \d+ of \d+"), timeout=15_000
+    )
     screenshot(admin, "mass-messaging")
 
     student.locator("#chat-button").click()
@@ -55,8 +57,8 @@ def test_disabled_messaging_is_explained_to_both_sides(login: Login) -> None:
     teacher.get_by_role("textbox", name=re.compile("^Write message to")).fill("Hello Sofia")
     teacher.get_by_role("button", name="Send").click()
     expect(teacher.locator(".composer .error")).to_have_text(
-        "Your message cannot be delivered: Sofia Moen has messaging disabled.")
-
+        "Your message cannot be delivered: Sofia Moen has messaging disabled."
+    )
 
 
 def test_an_admin_registers_a_learning_platform_and_removes_it(login: Login) -> None:
@@ -65,10 +67,14 @@ def test_an_admin_registers_a_learning_platform_and_removes_it(login: Login) -> 
     card = admin.locator("section", has=admin.get_by_role("heading", name="Learning platforms (LTI 1.3)"))
     expect(card.locator(".tool-addresses")).to_contain_text("/lti/login")
     card.get_by_text("Register a platform").click()
-    for label, value in [("Name", "Moodle"), ("Issuer", "https://moodle.northfield.example"),
-                         ("Client ID", "schoolchat"), ("Deployment IDs (one per line)", "1\n2"),
-                         ("Public keyset URL (JWKS)", "https://moodle.northfield.example/mod/lti/certs.php"),
-                         ("Authentication request URL", "https://moodle.northfield.example/mod/lti/auth.php")]:
+    for label, value in [
+        ("Name", "Moodle"),
+        ("Issuer", "https://moodle.northfield.example"),
+        ("Client ID", "schoolchat"),
+        ("Deployment IDs (one per line)", "1\n2"),
+        ("Public keyset URL (JWKS)", "https://moodle.northfield.example/mod/lti/certs.php"),
+        ("Authentication request URL", "https://moodle.northfield.example/mod/lti/auth.php"),
+    ]:
         card.get_by_label(label, exact=True).fill(value)
     card.get_by_role("button", name="Register platform").click()
     expect(admin.locator("#toast")).to_contain_text("Platform Moodle registered.")
@@ -78,6 +84,8 @@ def test_an_admin_registers_a_learning_platform_and_removes_it(login: Login) -> 
     row.get_by_role("button", name="Remove Moodle").click()
     expect(admin.locator("#toast")).to_contain_text("Platform Moodle removed.")
     expect(admin.get_by_text("No platform is registered for this organisation.")).to_be_visible()
+
+
 _CREATE_PUPIL = """async ([username, name]) => {
   const orgs = await (await fetch("/api/admin/orgs")).json();
   const answer = await fetch("/api/admin/users", { method: "POST", headers: { "Content-Type": "application/json",
@@ -92,7 +100,9 @@ def test_an_admin_erases_a_person_after_confirming_what_goes(login: Login) -> No
     assert admin.evaluate(_CREATE_PUPIL, ["zoe.erase", "Zoe Erase"]) == 201
     admin.get_by_role("link", name="Administration").click()
     admin.get_by_role("button", name="Erase Zoe Erase").click()
-    expect(admin.get_by_role("dialog")).to_contain_text('Erase Zoe Erase? Their 0 messages and files are removed')
+    expect(admin.get_by_role("dialog")).to_contain_text(
+        'Erase Zoe Erase? Their 0 messages and files are removed'
+    )
     admin.get_by_role("dialog").get_by_role("button", name="Erase").click()
     expect(admin.locator("#toast")).to_contain_text("Zoe Erase is being erased.")
     expect(admin.get_by_role("row", name=re.compile("Former user"))).to_be_visible()
@@ -103,15 +113,24 @@ def test_an_admin_erases_a_person_after_confirming_what_goes(login: Login) -> No
 def test_an_erasure_shows_its_progress_and_what_legal_hold_kept_and_why(login: Login, base_url: str) -> None:
     admin = login("grace.okafor")
     assert admin.evaluate(_CREATE_PUPIL, ["yara.held", "Yara Held"]) == 201
-    token = httpx.post(f"{base_url}/api/auth/tokens", json={"username": "yara.held",
-                                                           "password": "a long password 123"}).json()["access_token"]
-    with api_as(base_url, "sara.lind") as sara, httpx.Client(
-            base_url=base_url, headers={"Authorization": f"Bearer {token}"}) as yara:
-        sent = sara.post("/api/conversations", json={"recipients": {"people": [person_id(sara, "Yara Held")]},
-                                                     "message": {"body": "Stay after class, Yara"}})
+    token = httpx.post(
+        f"{base_url}/api/auth/tokens", json={"username": "yara.held", "password": "a long password 123"}
+    ).json()["access_token"]
+    with (
+        api_as(base_url, "sara.lind") as sara,
+        httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}) as yara,
+    ):
+        sent = sara.post(
+            "/api/conversations",
+            json={
+                "recipients": {"people": [person_id(sara, "Yara Held")]},
+                "message": {"body": "Stay after class, Yara"},
+            },
+        )
         assert sent.status_code in (200, 201), sent.text
-        yara.post(f"/api/messages/{sent.json()['message']['id']}/report",
-                  json={"reason": "I was scared by this"}).raise_for_status()
+        yara.post(
+            f"/api/messages/{sent.json()['message']['id']}/report", json={"reason": "I was scared by this"}
+        ).raise_for_status()
     admin.get_by_role("link", name="Administration").click()
     admin.get_by_role("button", name="Erase Yara Held").click()
     expect(admin.get_by_role("dialog")).to_contain_text("What 1 report froze as evidence is kept")
@@ -128,9 +147,13 @@ def test_the_sent_list_shows_each_mass_message(login: Login) -> None:
     admin.get_by_role("checkbox", name=re.compile("Riverside Middle")).check()
     admin.get_by_role("textbox", name="Message").fill("Parents' evening is on Thursday.")
     admin.get_by_role("button", name="Send mass message").click()
-    expect(admin.locator(".jobs li").first.locator(".mass-text")).to_have_text("Parents' evening is on Thursday.")
+    expect(admin.locator(".jobs li").first.locator(".mass-text")).to_have_text(
+        "Parents' evening is on Thursday."
+    )
     admin.reload()
-    expect(admin.locator(".jobs li").first.locator(".mass-text")).to_have_text("Parents' evening is on Thursday.")
+    expect(admin.locator(".jobs li").first.locator(".mass-text")).to_have_text(
+        "Parents' evening is on Thursday."
+    )
 
 
 def test_an_admin_switches_messaging_off_for_a_course_and_for_a_school(login: Login) -> None:

@@ -15,9 +15,14 @@ from tests.web.steps import api_as, new_message_to, open_conversation, person_id
 def _group(base_url: str, username: str, names: list[str], body: str) -> int:
     """A new unnamed group of ``username`` with these people, started through the API."""
     with api_as(base_url, username) as api:
-        answer = api.post("/api/conversations", json={
-            "recipients": {"people": [person_id(api, name) for name in names]}, "mode": "group",
-            "message": {"body": body}})
+        answer = api.post(
+            "/api/conversations",
+            json={
+                "recipients": {"people": [person_id(api, name) for name in names]},
+                "mode": "group",
+                "message": {"body": body},
+            },
+        )
         assert answer.status_code == 201, answer.text
         return int(answer.json()["conversation"]["id"])
 
@@ -30,7 +35,8 @@ def test_adding_a_person_whose_messaging_is_disabled_shows_that_they_cannot_part
     teacher.get_by_role("option", name=re.compile("Sofia Moen")).click()
     teacher.get_by_role("button", name="Add participants").click()
     expect(teacher.locator("#toast")).to_have_text(
-        "Sofia Moen has messaging disabled and cannot participate in this conversation.")
+        "Sofia Moen has messaging disabled and cannot participate in this conversation."
+    )
     expect(teacher.locator(".adder [role=status]")).to_contain_text("cannot participate")
     expect(teacher.locator(".participants")).not_to_contain_text("Sofia Moen")
 
@@ -40,7 +46,8 @@ def test_a_message_in_a_course_conversation_says_who_will_not_receive_it(login: 
     open_conversation(teacher, "Biology 101")
     send(teacher, "The lab moves to room 204")
     expect(teacher.locator("#toast")).to_have_text(
-        "Sofia Moen has messaging disabled and will not receive messages in this conversation.")
+        "Sofia Moen has messaging disabled and will not receive messages in this conversation."
+    )
 
 
 def test_individual_messages_say_whose_message_cannot_be_delivered(login: Login) -> None:
@@ -50,7 +57,8 @@ def test_individual_messages_say_whose_message_cannot_be_delivered(login: Login)
     teacher.get_by_role("textbox", name=re.compile("^Write message to")).fill("Bring your lab coat")
     teacher.get_by_role("button", name="Send").click()
     expect(teacher.locator("#toast")).to_have_text(
-        "Sent to 1 person\nYour message cannot be delivered: Sofia Moen has messaging disabled.")
+        "Sent to 1 person\nYour message cannot be delivered: Sofia Moen has messaging disabled."
+    )
 
 
 _CREATE_PUPIL = """async ([username, name]) => {
@@ -63,13 +71,16 @@ _CREATE_PUPIL = """async ([username, name]) => {
 }"""
 
 
-def test_a_one_to_one_message_to_someone_disabled_since_says_it_cannot_be_delivered(login: Login,
-                                                                                      base_url: str) -> None:
+def test_a_one_to_one_message_to_someone_disabled_since_says_it_cannot_be_delivered(
+    login: Login, base_url: str
+) -> None:
     admin, teacher = login("per.haugen"), login("maria.jensen")
     pupil = admin.evaluate(_CREATE_PUPIL, ["jonas.vik", "Jonas Vik"])
     with api_as(base_url, "maria.jensen") as api:
-        answer = api.post("/api/conversations", json={"recipients": {"people": [pupil]},
-                                                      "message": {"body": "Welcome to the school, Jonas"}})
+        answer = api.post(
+            "/api/conversations",
+            json={"recipients": {"people": [pupil]}, "message": {"body": "Welcome to the school, Jonas"}},
+        )
         assert answer.status_code == 201, answer.text
     with api_as(base_url, "per.haugen") as api:
         assert api.patch(f"/api/admin/users/{pupil}", json={"messaging_disabled": True}).status_code == 204
@@ -77,7 +88,8 @@ def test_a_one_to_one_message_to_someone_disabled_since_says_it_cannot_be_delive
     teacher.get_by_role("textbox", name=re.compile("^Write message to")).fill("Did you find the library?")
     teacher.get_by_role("button", name="Send").click()
     expect(teacher.locator(".composer .error")).to_have_text(
-        "Your message cannot be delivered: Jonas Vik has messaging disabled.")
+        "Your message cannot be delivered: Jonas Vik has messaging disabled."
+    )
     expect(teacher.locator(".message .body", has_text="Did you find the library?")).to_have_count(0)
 
 
@@ -86,7 +98,9 @@ def test_add_participants_finds_people_with_the_new_message_picker(login: Login,
     _group(base_url, "maria.jensen", ["Emma Hansen", "Noah Olsen"], "Picker group")
     open_conversation(teacher, "Emma Hansen, Noah Olsen")
     teacher.get_by_role("button", name="Conversation settings").click()
-    teacher.get_by_role("combobox", name="Search for people to add").fill("Lia")  # a part of the name is enough
+    teacher.get_by_role("combobox", name="Search for people to add").fill(
+        "Lia"
+    )  # a part of the name is enough
     teacher.get_by_role("option", name=re.compile("Liam Dahl")).click()
     expect(teacher.get_by_role("list", name="Recipients")).to_contain_text("Liam Dahl")
     teacher.get_by_role("button", name="Add participants").click()
@@ -106,11 +120,18 @@ def test_the_settings_header_follows_a_removal(login: Login, base_url: str) -> N
     expect(teacher.locator("#settings-title")).to_have_text("Settings: Emma Hansen")
 
 
-def test_sent_to_x_people_is_the_senders_one_entry_and_leads_to_each_one_to_one(login: Login, base_url: str) -> None:
+def test_sent_to_x_people_is_the_senders_one_entry_and_leads_to_each_one_to_one(
+    login: Login, base_url: str
+) -> None:
     with api_as(base_url, "david.chen") as api:
-        answer = api.post("/api/conversations", json={
-            "recipients": {"people": [person_id(api, "Emma Hansen"), person_id(api, "Liam Dahl")]},
-            "mode": "individual", "message": {"body": "Assembly moves to the gym"}})
+        answer = api.post(
+            "/api/conversations",
+            json={
+                "recipients": {"people": [person_id(api, "Emma Hansen"), person_id(api, "Liam Dahl")]},
+                "mode": "individual",
+                "message": {"body": "Assembly moves to the gym"},
+            },
+        )
         assert answer.status_code == 201, answer.text
     teacher = login("david.chen")
     teacher.locator("#chat-button").click()
@@ -178,6 +199,8 @@ def test_a_disabled_persons_search_entry_says_messaging_disabled_once(login: Log
 
 def test_the_home_page_counts_courses_and_projects_in_plain_words(login: Login) -> None:
     expect(login("emma.hansen").locator(".card", has_text="Courses")).to_contain_text(
-        "You take part in 4 courses and projects.")
+        "You take part in 4 courses and projects."
+    )
     expect(login("grace.okafor").locator(".card", has_text="Courses")).to_contain_text(
-        "You take part in no courses or projects.")
+        "You take part in no courses or projects."
+    )

@@ -17,15 +17,24 @@ AXE = Path(__file__).parents[2] / "src" / "schoolchat" / "web" / "node_modules" 
 
 def test_scrolling_back_loads_earlier_pages_in_order(login: Login, base_url: str) -> None:
     with api_as(base_url, "liam.dahl") as api:
-        started = api.post("/api/conversations", json={
-            "recipients": {"people": [person_id(api, "Noah Olsen"), person_id(api, "Emma Hansen")]}, "mode": "group",
-            "name": "Long history",
-            "message": {"body": "Line 001"}})
+        started = api.post(
+            "/api/conversations",
+            json={
+                "recipients": {"people": [person_id(api, "Noah Olsen"), person_id(api, "Emma Hansen")]},
+                "mode": "group",
+                "name": "Long history",
+                "message": {"body": "Line 001"},
+            },
+        )
         assert started.status_code == 201, started.text
         conversation_id = started.json()["conversation"]["id"]
         for i in range(2, 76):
-            api.post(f"/api/conversations/{conversation_id}/messages", json={"body": f"Line {i:03}"}).raise_for_status()
-    with api_as(base_url, "noah.olsen") as api:  # read: opening at unread messages would load back to the first
+            api.post(
+                f"/api/conversations/{conversation_id}/messages", json={"body": f"Line {i:03}"}
+            ).raise_for_status()
+    with api_as(
+        base_url, "noah.olsen"
+    ) as api:  # read: opening at unread messages would load back to the first
         api.post(f"/api/conversations/{conversation_id}/read", json={}).raise_for_status()
     reader = login("noah.olsen")
     open_conversation(reader, "Long history")
@@ -57,9 +66,13 @@ def test_a_cut_connection_shows_reconnecting_and_resyncs_what_was_missed(login: 
     status = reader.get_by_role("status").filter(has_text="Reconnecting")
     expect(status).to_be_visible()
     with api_as(base_url, "emma.hansen") as api:
-        direct = api.post("/api/conversations", json={"recipients": {"people": [person_id(api, "Noah Olsen")]}}).json()
-        api.post(f"/api/conversations/{direct['conversation']['id']}/messages",
-                 json={"body": "Sent while you were away"}).raise_for_status()
+        direct = api.post(
+            "/api/conversations", json={"recipients": {"people": [person_id(api, "Noah Olsen")]}}
+        ).json()
+        api.post(
+            f"/api/conversations/{direct['conversation']['id']}/messages",
+            json={"body": "Sent while you were away"},
+        ).raise_for_status()
     blocked["now"] = False
     expect(message(reader, "Sent while you were away")).to_be_visible(timeout=15_000)
     expect(status).to_be_hidden()

@@ -45,7 +45,9 @@ def test_a_student_writes_in_bokmal_and_the_teacher_gets_it_on_the_schools_clock
     sent_at = datetime.fromisoformat(arrived.locator("time").get_attribute("datetime") or "")
     expect(arrived.locator("time")).to_have_text(sent_at.astimezone(SCHOOL_CLOCK).strftime("%H:%M"))
     arrived.get_by_role("button", name="Valg for meldingen fra Emma Hansen").click()
-    expect(teacher.get_by_role("menuitem")).to_have_text(["Videresend", "Merk som ulest", "Rapporter misbruk", "Slett melding"])
+    expect(teacher.get_by_role("menuitem")).to_have_text(
+        ["Videresend", "Merk som ulest", "Rapporter misbruk", "Slett melding"]
+    )
     teacher.keyboard.press("Escape")
     screenshot(teacher, "conversation-nb")
 
@@ -62,14 +64,25 @@ def test_a_teacher_starts_a_new_message_in_bokmal(login: Login) -> None:
 
     student.get_by_role("button", name=re.compile("^Meldinger")).click()
     expect(student.locator(".conv-item.unread", has_text="Husk innleveringen i morgen.")).to_be_visible()
-    expect(student.locator(".conv-item", has_text="Husk innleveringen").locator(".sr-only").first).to_have_text(". 1:1-samtale.")
+    expect(
+        student.locator(".conv-item", has_text="Husk innleveringen").locator(".sr-only").first
+    ).to_have_text(". 1:1-samtale.")
 
 
 def test_the_reports_page_in_bokmal(login: Login, base_url: str) -> None:
     with api_as(base_url, "noah.olsen") as noah, api_as(base_url, "liam.dahl") as liam:
-        course = next(c for c in noah.get("/api/conversations").json()["conversations"] if c["name"] == "Biology 101")
-        sent = noah.post(f"/api/conversations/{course['id']}/messages", json={"body": "Dere er noen idioter"}).json()
-        assert liam.post(f"/api/messages/{sent['message']['id']}/report", json={"reason": "Kaller klassen idioter"}).status_code == 201
+        course = next(
+            c for c in noah.get("/api/conversations").json()["conversations"] if c["name"] == "Biology 101"
+        )
+        sent = noah.post(
+            f"/api/conversations/{course['id']}/messages", json={"body": "Dere er noen idioter"}
+        ).json()
+        assert (
+            liam.post(
+                f"/api/messages/{sent['message']['id']}/report", json={"reason": "Kaller klassen idioter"}
+            ).status_code
+            == 201
+        )
     teacher = login("maria.jensen", **BOKMAL)
     teacher.get_by_role("link", name="Rapporter").click()
     expect(teacher.get_by_role("heading", name="Rapporterte meldinger")).to_be_visible()
@@ -80,7 +93,9 @@ def test_the_reports_page_in_bokmal(login: Login, base_url: str) -> None:
     screenshot(teacher, "reports-nb")
     report.get_by_role("button", name="Merk som vurdert").click()
     expect(teacher.locator("#toast")).to_have_text("Rapporten er merket som vurdert.")
-    expect(teacher.locator(".report", has_text="Kaller klassen idioter").locator(".tag")).to_have_text("vurdert")
+    expect(teacher.locator(".report", has_text="Kaller klassen idioter").locator(".tag")).to_have_text(
+        "vurdert"
+    )
 
 
 @pytest.fixture
@@ -88,11 +103,17 @@ def riverside_language(base_url: str) -> Iterator[None]:
     """Riverside Middle School's default language, put back to none (inherited) afterwards."""
     yield
     with api_as(base_url, "grace.okafor") as admin:
-        school = next(o for o in admin.get("/api/admin/orgs").json() if o["name"] == "Riverside Middle School")
-        assert admin.patch(f"/api/admin/orgs/{school['id']}", json={"default_language": None}).status_code == 204
+        school = next(
+            o for o in admin.get("/api/admin/orgs").json() if o["name"] == "Riverside Middle School"
+        )
+        assert (
+            admin.patch(f"/api/admin/orgs/{school['id']}", json={"default_language": None}).status_code == 204
+        )
 
 
-def test_an_admin_in_bokmal_sets_the_schools_language_and_its_people_get_it(login: Login, riverside_language: None) -> None:
+def test_an_admin_in_bokmal_sets_the_schools_language_and_its_people_get_it(
+    login: Login, riverside_language: None
+) -> None:
     admin = login("grace.okafor", **BOKMAL)
     admin.get_by_role("link", name="Administrasjon").click()
     expect(admin.get_by_role("heading", name="Kommunikasjonsregler")).to_be_visible()
@@ -120,7 +141,9 @@ def test_a_person_chooses_nynorsk_in_the_profile_menu_and_back(login: Login, dav
     teacher = login("david.chen")
     expect(teacher.locator("html")).to_have_attribute("lang", "en")
     teacher.get_by_role("button", name="David Chen (profile and language)").click()
-    expect(teacher.get_by_role("menuitemradio", name="The school's language")).to_have_attribute("aria-checked", "true")
+    expect(teacher.get_by_role("menuitemradio", name="The school's language")).to_have_attribute(
+        "aria-checked", "true"
+    )
     teacher.get_by_role("menuitemradio", name="Norsk nynorsk").click()
 
     expect(teacher.locator("html")).to_have_attribute("lang", "nn")
@@ -130,7 +153,9 @@ def test_a_person_chooses_nynorsk_in_the_profile_menu_and_back(login: Login, dav
     expect(teacher.get_by_role("searchbox", name="Søk i alle samtalar")).to_be_visible()
 
     teacher.get_by_role("button", name="David Chen (profil og språk)").click()
-    expect(teacher.get_by_role("menuitemradio", name="Norsk nynorsk")).to_have_attribute("aria-checked", "true")
+    expect(teacher.get_by_role("menuitemradio", name="Norsk nynorsk")).to_have_attribute(
+        "aria-checked", "true"
+    )
     teacher.get_by_role("menuitemradio", name="Språket til skulen").click()
     expect(teacher.locator("html")).to_have_attribute("lang", "en")
     expect(teacher.get_by_role("heading", name="Welcome, David Chen")).to_be_visible()

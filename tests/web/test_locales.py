@@ -60,12 +60,22 @@ def test_every_key_the_ui_names_is_in_the_catalog() -> None:
 @pytest.mark.parametrize("language", LANGUAGES[1:])
 def test_each_translation_has_the_parameters_of_the_english(language: str) -> None:
     english, other = catalog("en"), catalog(language)
-    differ = [key for key in english if set(PARAMETER.findall(english[key])) != set(PARAMETER.findall(other.get(key, "")))]
+    differ = [
+        key
+        for key in english
+        if set(PARAMETER.findall(english[key])) != set(PARAMETER.findall(other.get(key, "")))
+    ]
     assert differ == []
 
 
 def test_sent_to_counts_people_in_each_language() -> None:
     assert [catalog(l)["sent_to_one"] for l in LANGUAGES] == [
-        "Sent to {{count}} person", "Sendt til {{count}} person", "Sendt til {{count}} person"]
+        "Sent to {{count}} person",
+        "Sendt til {{count}} person",
+        "Sendt til {{count}} person",
+    ]
     assert [catalog(l)["sent_to_other"] for l in LANGUAGES] == [
-        "Sent to {{count}} people", "Sendt til {{count}} personer", "Sendt til {{count}} personar"]
+        "Sent to {{count}} people",
+        "Sendt til {{count}} personer",
+        "Sendt til {{count}} personar",
+    ]

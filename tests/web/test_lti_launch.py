@@ -38,8 +38,11 @@ class Tool:
 
 def _api(url: str, username: str) -> httpx.Client:
     token = httpx.post(f"{url}/api/auth/tokens", json={"username": username, "password": PASSWORD}).json()
-    return httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token['access_token']}"},
-                        event_hooks={"response": [checking_server_sync(url)]})
+    return httpx.Client(
+        base_url=url,
+        headers={"Authorization": f"Bearer {token['access_token']}"},
+        event_hooks={"response": [checking_server_sync(url)]},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +54,20 @@ def tool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tool]:
     subprocess.run(schoolchat_command("import-roster", str(ROSTER)), env=env, check=True, capture_output=True)
     engine = create_engine(f"sqlite:///{data_dir / 'schoolchat.db'}")
     with engine.begin() as conn:
-        conn.execute(update(users).where(users.c.username.in_(["astrid.vik", "ella.nygaard"]))
-                     .values(password_hash=hash_password(PASSWORD)))
+        conn.execute(
+            update(users)
+            .where(users.c.username.in_(["astrid.vik", "ella.nygaard"]))
+            .values(password_hash=hash_password(PASSWORD))
+        )
     engine.dispose()
     port = free_port()
     # the browser reaches schoolchat as localhost: another site than the platform's 127.0.0.1
-    with running(schoolchat_command("serve", "--port", str(port)), env, f"http://localhost:{port}",
-                 data_dir / "server.log") as url:
+    with running(
+        schoolchat_command("serve", "--port", str(port)),
+        env,
+        f"http://localhost:{port}",
+        data_dir / "server.log",
+    ) as url:
         admin, student = _api(url, "astrid.vik"), _api(url, "ella.nygaard")
         yield Tool(url, admin, student)
         admin.close()
@@ -67,11 +77,16 @@ def tool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tool]:
 @pytest.fixture
 def platform(tool: Tool) -> Iterator[LearningPlatform]:
     """The test platform, registered with schoolchat by the district's admin through the admin API."""
-    platform = LearningPlatform(tool_login_url=f"{tool.url}/lti/login", tool_launch_url=f"{tool.url}/lti/launch",
-                                users={"hanne": PlatformUser("u-teacher-1", "Hanne Moe")},
-                                courses={"bio": Course("class-bio-10a", COURSE)})
+    platform = LearningPlatform(
+        tool_login_url=f"{tool.url}/lti/login",
+        tool_launch_url=f"{tool.url}/lti/launch",
+        users={"hanne": PlatformUser("u-teacher-1", "Hanne Moe")},
+        courses={"bio": Course("class-bio-10a", COURSE)},
+    )
     server = PlatformServer(platform)
-    district = next(org["id"] for org in tool.admin.get("/api/admin/orgs").json() if org["kind"] == "district")
+    district = next(
+        org["id"] for org in tool.admin.get("/api/admin/orgs").json() if org["kind"] == "district"
+    )
     registered = tool.admin.post(f"/api/admin/orgs/{district}/lti-platforms", json=platform.registration())
     assert registered.status_code == 201, registered.text
     yield platform
@@ -85,10 +100,16 @@ def _course_id(tool: Tool) -> int:
 
 
 def test_a_teacher_launched_from_a_course_page_lands_in_its_conversation_in_the_frame_with_live_updates(
-        browser: Browser, tool: Tool, platform: LearningPlatform) -> None:
-    started = tool.student.post("/api/conversations", json={
-        "recipients": {"people": [], "courses": [_course_id(tool)], "projects": []}, "mode": "group",
-        "message": {"body": "Is the lab report due on Friday?", "client_message_id": "lti-1"}})
+    browser: Browser, tool: Tool, platform: LearningPlatform
+) -> None:
+    started = tool.student.post(
+        "/api/conversations",
+        json={
+            "recipients": {"people": [], "courses": [_course_id(tool)], "projects": []},
+            "mode": "group",
+            "message": {"body": "Is the lab report due on Friday?", "client_message_id": "lti-1"},
+        },
+    )
     assert started.status_code in (200, 201), started.text
     conversation = started.json()["conversation"]["id"]
 
@@ -103,21 +124,29 @@ def test_a_teacher_launched_from_a_course_page_lands_in_its_conversation_in_the_
         assert page.frames[1].url.startswith(f"{tool.url}/embed#c{conversation}")
         expect(frame.locator("body[data-connection=live]")).to_be_attached()
 
-        sent = tool.student.post(f"/api/conversations/{conversation}/messages",
-                                 json={"body": "And may we hand it in as a PDF?", "client_message_id": "lti-2"})
+        sent = tool.student.post(
+            f"/api/conversations/{conversation}/messages",
+            json={"body": "And may we hand it in as a PDF?", "client_message_id": "lti-2"},
+        )
         assert sent.status_code in (200, 201), sent.text
         expect(frame.locator(".message", has_text="And may we hand it in as a PDF?")).to_be_visible()
 
         # the badge counts what arrives elsewhere: a 1:1 from the student
         teacher = tool.student.get("/api/recipients", params={"q": "Hanne"}).json()["people"][0]["id"]
-        direct = tool.student.post("/api/conversations", json={
-            "recipients": {"people": [teacher], "courses": [], "projects": []},
-            "message": {"body": "Sorry, one more question", "client_message_id": "lti-3"}})
+        direct = tool.student.post(
+            "/api/conversations",
+            json={
+                "recipients": {"people": [teacher], "courses": [], "projects": []},
+                "message": {"body": "Sorry, one more question", "client_message_id": "lti-3"},
+            },
+        )
         assert direct.status_code in (200, 201), direct.text
         expect(frame.locator("#chat-badge")).to_have_text("1")
 
         frame.get_by_role("textbox", name=re.compile("^Write message to")).fill("Yes, a PDF is fine.")
-        frame.get_by_role("button", name="Send").click()  # a write from the frame: the CSRF token came with the page
+        frame.get_by_role(
+            "button", name="Send"
+        ).click()  # a write from the frame: the CSRF token came with the page
         expect(frame.locator(".message .body", has_text="Yes, a PDF is fine.")).to_be_visible()
         screenshot(page, "lti-launch")
     finally:

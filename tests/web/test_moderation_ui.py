@@ -20,14 +20,17 @@ def test_a_teacher_removes_a_message_and_everyone_sees_the_notice(login: Login) 
     send(student, "Is the test on Monday?")
     arrived = message(teacher, "Is the test on Monday?")
 
-
     arrived.get_by_role("button", name="Message options for Emma Hansen's message").click()
-    expect(teacher.get_by_role("menuitem")).to_have_text(["Forward", "Mark as unread", "Report abuse", "Delete message"])
+    expect(teacher.get_by_role("menuitem")).to_have_text(
+        ["Forward", "Mark as unread", "Report abuse", "Delete message"]
+    )
     teacher.get_by_role("menuitem", name="Delete message").click()
     expect(teacher.get_by_role("dialog")).to_contain_text("The content is permanently deleted.")
     teacher.get_by_role("dialog").get_by_role("button", name="Delete").click()
 
-    expect(student.locator(".message .notice", has_text="This message was removed by Maria Jensen")).to_be_visible()
+    expect(
+        student.locator(".message .notice", has_text="This message was removed by Maria Jensen")
+    ).to_be_visible()
     expect(student.locator(".message", has_text="Is the test on Monday?")).to_have_count(0)
 
 
@@ -50,7 +53,9 @@ def test_a_student_reports_and_the_teacher_reviews(login: Login) -> None:
     expect(report).to_contain_text("anonymously")
     screenshot(teacher, "reports")
     report.get_by_role("button", name="Mark reviewed").click()
-    expect(teacher.locator(".report", has_text="Insulting the class").locator(".tag")).to_have_text("reviewed")
+    expect(teacher.locator(".report", has_text="Insulting the class").locator(".tag")).to_have_text(
+        "reviewed"
+    )
 
 
 def test_a_teacher_removes_a_participant_from_a_group(login: Login) -> None:
@@ -73,7 +78,9 @@ def test_a_teacher_opens_a_reported_private_conversation_and_moderates_it(login:
     open_conversation(emma, "Noah Olsen")
     message(emma, "Nobody likes you").get_by_role("button", name=re.compile("^Message options")).click()
     emma.get_by_role("menuitem", name="Report abuse").click()
-    emma.get_by_role("dialog").get_by_label("What is wrong with this message?").fill("Bullying in a private chat")
+    emma.get_by_role("dialog").get_by_label("What is wrong with this message?").fill(
+        "Bullying in a private chat"
+    )
     emma.get_by_role("dialog").get_by_role("button", name="Send report").click()
 
     teacher.get_by_role("link", name="Reports").click()
@@ -84,27 +91,38 @@ def test_a_teacher_opens_a_reported_private_conversation_and_moderates_it(login:
     rude.get_by_role("button", name=re.compile("^Message options")).click()
     teacher.get_by_role("menuitem", name="Delete message").click()
     # The report keeps what was reported, so the confirmation does not claim it is gone (issue 11).
-    expect(teacher.get_by_role("dialog")).to_contain_text("removed from the conversation; kept as evidence for this report")
+    expect(teacher.get_by_role("dialog")).to_contain_text(
+        "removed from the conversation; kept as evidence for this report"
+    )
     teacher.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(emma.locator(".message .notice", has_text="This message was removed by Tom Berg")).to_be_visible()
     teacher.get_by_role("link", name="Home").click()
     teacher.get_by_role("link", name="Reports").click()
-    expect(teacher.locator(".report", has_text="Bullying in a private chat").locator(".kept-as-evidence")).to_have_text(
-        "Removed from the conversation; kept as evidence for this report.")
+    expect(
+        teacher.locator(".report", has_text="Bullying in a private chat").locator(".kept-as-evidence")
+    ).to_have_text("Removed from the conversation; kept as evidence for this report.")
 
 
-
-def test_a_reported_file_stays_in_the_report_after_a_moderator_deletes_its_message(login: Login, base_url: str) -> None:
+def test_a_reported_file_stays_in_the_report_after_a_moderator_deletes_its_message(
+    login: Login, base_url: str
+) -> None:
     threat = b"Meet me behind the gym after school.\n"
-    with api_as(base_url, "noah.olsen") as noah, api_as(base_url, "emma.hansen") as emma, \
-            api_as(base_url, "tom.berg") as tom:
-        direct = noah.post("/api/conversations", json={"recipients": {"people": [person_id(noah, "Emma Hansen")]}})
+    with (
+        api_as(base_url, "noah.olsen") as noah,
+        api_as(base_url, "emma.hansen") as emma,
+        api_as(base_url, "tom.berg") as tom,
+    ):
+        direct = noah.post(
+            "/api/conversations", json={"recipients": {"people": [person_id(noah, "Emma Hansen")]}}
+        )
         conversation_id = direct.json()["conversation"]["id"]
         upload = noah.post("/api/attachments", files={"file": ("gym-note.txt", threat, "text/plain")})
         assert upload.status_code == 201, upload.text
         file_id = upload.json()["id"]
-        sent = noah.post(f"/api/conversations/{conversation_id}/messages",
-                         json={"body": "Read the note", "attachment_ids": [file_id]})
+        sent = noah.post(
+            f"/api/conversations/{conversation_id}/messages",
+            json={"body": "Read the note", "attachment_ids": [file_id]},
+        )
         assert sent.status_code == 201, sent.text
         message_id = sent.json()["message"]["id"]
         reported = emma.post(f"/api/messages/{message_id}/report", json={"reason": "A threat in a file"})
@@ -120,7 +138,9 @@ def test_a_reported_file_stays_in_the_report_after_a_moderator_deletes_its_messa
     link = card.locator("blockquote").get_by_role("link", name=re.compile("gym-note.txt"))
     expect(link).to_have_text(f"gym-note.txt ({len(threat)} B)")
     expect(link).to_have_attribute("href", f"/api/reports/{report_id}/attachments/{file_id}")
-    context = card.locator("details.evidence")  # the messages frozen around it, folded, opened from the keyboard
+    context = card.locator(
+        "details.evidence"
+    )  # the messages frozen around it, folded, opened from the keyboard
     context.locator("summary").focus()
     teacher.keyboard.press("Enter")
     expect(context.locator(".evidence-messages > li").first).to_be_visible()

@@ -9,7 +9,9 @@ from tests.web.conftest import Login
 from tests.web.steps import api_as, badge, open_conversation
 
 
-def test_a_muted_conversation_shows_its_unread_messages_but_not_in_the_badge(login: Login, base_url: str) -> None:
+def test_a_muted_conversation_shows_its_unread_messages_but_not_in_the_badge(
+    login: Login, base_url: str
+) -> None:
     student = login("noah.olsen")
     open_conversation(student, "Biology 101")
     student.get_by_role("button", name="Conversation settings").click()
@@ -18,8 +20,15 @@ def test_a_muted_conversation_shows_its_unread_messages_but_not_in_the_badge(log
     expect(student.locator("#panel .conv-item", has_text="Biology 101").locator(".tag")).to_have_text("Muted")
     before = badge(student)
     with api_as(base_url, "maria.jensen") as teacher:
-        biology = next(c for c in teacher.get("/api/conversations").json()["conversations"] if c["name"] == "Biology 101")
-        assert teacher.post(f"/api/conversations/{biology['id']}/messages", json={"body": "Quiet reminder"}).status_code == 201
+        biology = next(
+            c for c in teacher.get("/api/conversations").json()["conversations"] if c["name"] == "Biology 101"
+        )
+        assert (
+            teacher.post(
+                f"/api/conversations/{biology['id']}/messages", json={"body": "Quiet reminder"}
+            ).status_code
+            == 201
+        )
     entry = student.locator("#panel .conv-item", has_text="Quiet reminder")
     expect(entry.locator(".dot")).to_be_visible()
     expect(entry.locator(".tag")).to_have_text("Muted")

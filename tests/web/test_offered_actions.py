@@ -21,21 +21,31 @@ def _space_id(api: httpx.Client, name: str) -> int:
 
 
 def _start(api: httpx.Client, body: str, **recipients: list[int]) -> dict[str, int]:
-    answer = api.post("/api/conversations", json={"recipients": recipients, "mode": "group", "message": {"body": body}})
+    answer = api.post(
+        "/api/conversations", json={"recipients": recipients, "mode": "group", "message": {"body": body}}
+    )
     assert answer.status_code in (200, 201), answer.text
     return {"conversation": answer.json()["conversation"]["id"], "message": answer.json()["message"]["id"]}
 
 
 def test_restore_is_offered_only_where_it_applies_and_a_refusal_is_shown(login: Login, base_url: str) -> None:
-    with api_as(base_url, "noah.olsen") as noah, api_as(base_url, "emma.hansen") as emma, \
-            api_as(base_url, "tom.berg") as tom:
+    with (
+        api_as(base_url, "noah.olsen") as noah,
+        api_as(base_url, "emma.hansen") as emma,
+        api_as(base_url, "tom.berg") as tom,
+    ):
         history = _space_id(noah, "History 9B")
         reported = _start(noah, "Your essay is rubbish", courses=[history])
         emma.post(f"/api/messages/{reported['message']}/report", json={"reason": "Rude about the essay"})
-        group = _start(noah, "Buy cheap homework here",
-                       people=[person_id(noah, "Emma Hansen"), person_id(noah, "Liam Dahl")])
+        group = _start(
+            noah,
+            "Buy cheap homework here",
+            people=[person_id(noah, "Emma Hansen"), person_id(noah, "Liam Dahl")],
+        )
         emma.post(f"/api/messages/{group['message']}/report", json={"reason": "Spam in the group"})
-        tom.post(f"/api/conversations/{reported['conversation']}/delete", json={"confirm": True}).raise_for_status()
+        tom.post(
+            f"/api/conversations/{reported['conversation']}/delete", json={"confirm": True}
+        ).raise_for_status()
         newer = _start(tom, "A fresh start for History 9B", courses=[history])
 
         teacher = login("tom.berg")
@@ -48,9 +58,12 @@ def test_restore_is_offered_only_where_it_applies_and_a_refusal_is_shown(login: 
 
         deleted_card.get_by_role("button", name="Restore conversation").click()  # a newer one is live: 409
         expect(deleted_card.get_by_role("alert")).to_have_text(
-            re.compile("^A newer conversation for this course is in use"))
+            re.compile("^A newer conversation for this course is in use")
+        )
 
-        tom.post(f"/api/conversations/{newer['conversation']}/delete", json={"confirm": True}).raise_for_status()
+        tom.post(
+            f"/api/conversations/{newer['conversation']}/delete", json={"confirm": True}
+        ).raise_for_status()
         deleted_card.get_by_role("button", name="Restore conversation").click()
         expect(teacher.locator("#toast")).to_have_text("Conversation restored.")
         restored = teacher.locator(".report", has_text="Rude about the essay")
@@ -60,18 +73,28 @@ def test_restore_is_offered_only_where_it_applies_and_a_refusal_is_shown(login: 
         assert answer.status_code == 201, answer.text
 
 
-def test_close_is_offered_to_a_groups_creator_and_staff_and_to_nobody_else(login: Login, base_url: str) -> None:
+def test_close_is_offered_to_a_groups_creator_and_staff_and_to_nobody_else(
+    login: Login, base_url: str
+) -> None:
     with api_as(base_url, "liam.dahl") as api:
-        api.post("/api/conversations", json={
-            "recipients": {"people": [person_id(api, "Noah Olsen"), person_id(api, "David Chen")]}, "mode": "group",
-            "name": "Lab partners", "message": {"body": "Who brings the microscope?"}}).raise_for_status()
+        api.post(
+            "/api/conversations",
+            json={
+                "recipients": {"people": [person_id(api, "Noah Olsen"), person_id(api, "David Chen")]},
+                "mode": "group",
+                "name": "Lab partners",
+                "message": {"body": "Who brings the microscope?"},
+            },
+        ).raise_for_status()
     creator, member, teacher = login("liam.dahl"), login("noah.olsen"), login("david.chen")
 
     open_conversation(member, "Lab partners")
     member.get_by_role("button", name="Conversation settings").click()
     expect(member.get_by_role("button", name="Leave conversation")).to_be_visible()
     expect(member.get_by_role("button", name="Close conversation")).to_have_count(0)
-    expect(member.get_by_role("button", name=re.compile("^Options for"))).to_have_count(0)  # removing is staff's
+    expect(member.get_by_role("button", name=re.compile("^Options for"))).to_have_count(
+        0
+    )  # removing is staff's
     member.get_by_role("button", name="Back").click()
 
     open_conversation(teacher, "Lab partners")
@@ -93,31 +116,50 @@ def test_close_is_offered_to_a_groups_creator_and_staff_and_to_nobody_else(login
     open_conversation(student, "Biology 101")
     student.get_by_role("button", name="Conversation settings").click()
     expect(student.get_by_role("button", name="Mark as unread")).to_be_visible()
-    expect(student.get_by_role("button", name=re.compile("^(Close|Delete|Leave) conversation$"))).to_have_count(0)
+    expect(
+        student.get_by_role("button", name=re.compile("^(Close|Delete|Leave) conversation$"))
+    ).to_have_count(0)
 
 
-def test_opening_a_conversation_shows_and_scrolls_to_the_new_messages_divider(login: Login, base_url: str) -> None:
+def test_opening_a_conversation_shows_and_scrolls_to_the_new_messages_divider(
+    login: Login, base_url: str
+) -> None:
     with api_as(base_url, "liam.dahl") as api, api_as(base_url, "noah.olsen") as noah:
-        started = api.post("/api/conversations", json={
-            "recipients": {"people": [person_id(api, "Noah Olsen"), person_id(api, "Emma Hansen")]}, "mode": "group",
-            "name": "Catching up", "message": {"body": "Read 1"}}).json()
+        started = api.post(
+            "/api/conversations",
+            json={
+                "recipients": {"people": [person_id(api, "Noah Olsen"), person_id(api, "Emma Hansen")]},
+                "mode": "group",
+                "name": "Catching up",
+                "message": {"body": "Read 1"},
+            },
+        ).json()
         conversation_id = started["conversation"]["id"]
         for i in range(2, 6):
-            api.post(f"/api/conversations/{conversation_id}/messages", json={"body": f"Read {i}"}).raise_for_status()
+            api.post(
+                f"/api/conversations/{conversation_id}/messages", json={"body": f"Read {i}"}
+            ).raise_for_status()
         noah.post(f"/api/conversations/{conversation_id}/read", json={}).raise_for_status()
         for i in range(1, 41):  # more than one history page unread
-            api.post(f"/api/conversations/{conversation_id}/messages", json={"body": f"Unread {i:02}"}).raise_for_status()
+            api.post(
+                f"/api/conversations/{conversation_id}/messages", json={"body": f"Unread {i:02}"}
+            ).raise_for_status()
 
     reader = login("noah.olsen", bypass_csp=True)  # bypass only so that axe-core can be injected
-    with reader.expect_response(re.compile(f"/api/conversations/{conversation_id}/read$")):  # reads what is in view
+    with reader.expect_response(
+        re.compile(f"/api/conversations/{conversation_id}/read$")
+    ):  # reads what is in view
         open_conversation(reader, "Catching up")
     divider = reader.locator(".messages .unread-divider")
     expect(divider).to_have_text("New messages")
     expect(divider).to_be_in_viewport()
-    after = divider.evaluate("el => [el.previousElementSibling.textContent, el.nextElementSibling.textContent]")
+    after = divider.evaluate(
+        "el => [el.previousElementSibling.textContent, el.nextElementSibling.textContent]"
+    )
     assert "Read 5" in after[0] and "Unread 01" in after[1], after
     expect(reader.locator(".conversation [role=status]", has_text="new messages")).to_have_text(
-        "40 new messages, below the line “New messages”.")
+        "40 new messages, below the line “New messages”."
+    )
     assert not axe_violations(reader), json.dumps(axe_violations(reader), indent=1)
 
     reader.locator(".messages").focus()  # the keyboard scrolls through to the newest, which reads them all

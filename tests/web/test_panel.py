@@ -42,7 +42,9 @@ def test_own_message_options_edit_and_keyboard(login: Login) -> None:
     mine = message(student, "Typo in this mesage")
     mine.get_by_role("button", name=re.compile("^Message options")).focus()
     student.keyboard.press("Enter")
-    expect(student.get_by_role("menuitem")).to_have_text(["Edit", "Delete message", "Forward", "Mark as unread"])
+    expect(student.get_by_role("menuitem")).to_have_text(
+        ["Edit", "Delete message", "Forward", "Mark as unread"]
+    )
     expect(student.get_by_role("menuitem", name="Edit")).to_be_focused()
     student.keyboard.press("Enter")
     student.get_by_role("dialog").get_by_label("Message").fill("Typo in this message, fixed")
@@ -58,14 +60,17 @@ def test_own_message_options_edit_and_keyboard(login: Login) -> None:
     expect(student.locator("#toast")).to_have_text("Message forwarded.")
     expect(student.locator("#conversation-title")).to_have_text("Noah Olsen")
     expect(message(student, "Typo in this message, fixed").locator(".forwarded")).to_have_text(
-        "Forwarded from Emma Hansen")
+        "Forwarded from Emma Hansen"
+    )
 
 
 def test_individual_messages_to_two_people(login: Login) -> None:
     teacher, student = login("maria.jensen"), login("noah.olsen")
     new_message_to(teacher, ["Noah Olsen", "Liam Dahl"])
     teacher.get_by_role("radio", name=re.compile("Individual messages")).check()
-    teacher.get_by_role("textbox", name="Write message to Noah Olsen, Liam Dahl").fill("Your lab report is due")
+    teacher.get_by_role("textbox", name="Write message to Noah Olsen, Liam Dahl").fill(
+        "Your lab report is due"
+    )
     teacher.get_by_role("button", name="Send").click()
     expect(teacher.locator("#conversation-title")).to_have_text("Sent to 2 people")
     open_conversation(student, "Maria Jensen")

@@ -21,8 +21,9 @@ def _administer(admin: Page, org: str) -> Locator:
     retention = admin.locator(".retention")
     expect(retention).to_be_visible()
     if org not in retention.locator("p").first.inner_text():
-        admin.get_by_label("Organisation").select_option(label=admin.locator("#admin-org option", has_text=org)
-                                                          .first.inner_text())
+        admin.get_by_label("Organisation").select_option(
+            label=admin.locator("#admin-org option", has_text=org).first.inner_text()
+        )
     expect(retention.locator("p").first).to_contain_text(org)
     return retention
 
@@ -36,7 +37,9 @@ def _downloaded(page: Page, link: Locator) -> dict[str, object]:
 
 def test_a_school_shows_the_retention_it_inherits_from_its_district_and_its_own(login: Login) -> None:
     district = _administer(login("ingrid.solberg"), "Northfield School District")
-    district.get_by_label("Closed reports (days after they were closed)", exact=True).select_option(label="Remove after")
+    district.get_by_label("Closed reports (days after they were closed)", exact=True).select_option(
+        label="Remove after"
+    )
     district.get_by_label("Days: Closed reports (days after they were closed)").fill(DAYS)
     district.get_by_role("button", name="Save retention").click()
     expect(district.page.locator("#toast")).to_contain_text("Retention of Northfield School District saved.")
@@ -44,7 +47,8 @@ def test_a_school_shows_the_retention_it_inherits_from_its_district_and_its_own(
 
     school = _administer(login("grace.okafor"), "Riverside Middle")
     expect(school.get_by_role("row", name="Closed reports")).to_contain_text(
-        f"{DAYS} days (from the organisation above)")
+        f"{DAYS} days (from the organisation above)"
+    )
     expect(school.get_by_role("row", name="Mass messages")).to_contain_text("kept (nobody set one)")
     school.get_by_label("Mass messages (days after they were sent)", exact=True).select_option(label="Keep")
     school.get_by_role("button", name="Save retention").click()
@@ -56,8 +60,13 @@ def test_the_dry_run_counts_what_a_run_would_remove_per_conversation_kind(login:
     retention.get_by_role("button", name="Dry run").click()
     counts = retention.locator(".retention-counts")
     expect(counts.locator("caption")).to_have_text("A run now would remove")
-    for kind in ("Messages in course conversations", "Messages in 1:1 conversations",
-                 "Messages in group conversations", "Mass messages", "Closed reports"):
+    for kind in (
+        "Messages in course conversations",
+        "Messages in 1:1 conversations",
+        "Messages in group conversations",
+        "Mass messages",
+        "Closed reports",
+    ):
         expect(counts.get_by_role("row", name=kind)).to_contain_text("0")
 
 

@@ -16,8 +16,14 @@ from tests.web.steps import api_as, message, open_conversation, person_id, scree
 def test_a_teacher_sees_who_read_their_course_message_live(login: Login, base_url: str) -> None:
     with api_as(base_url, "sara.lind") as sara, api_as(base_url, "olivia.berg") as olivia:
         space = int(sara.get("/api/recipients", params={"q": "Mathematics 7A"}).json()["courses"][0]["id"])
-        started = sara.post("/api/conversations", json={"recipients": {"courses": [space]}, "mode": "group",
-                                                        "message": {"body": "Test on fractions next Tuesday."}})
+        started = sara.post(
+            "/api/conversations",
+            json={
+                "recipients": {"courses": [space]},
+                "mode": "group",
+                "message": {"body": "Test on fractions next Tuesday."},
+            },
+        )
         assert started.status_code in (200, 201), started.text
         conversation = started.json()["conversation"]["id"]
         teacher = login("sara.lind")
@@ -34,7 +40,9 @@ def test_a_teacher_sees_who_read_their_course_message_live(login: Login, base_ur
         dialog.get_by_role("button", name="Close").click()
 
 
-def test_writing_to_a_teacher_outside_their_working_hours_shows_when_they_answer(login: Login, base_url: str) -> None:
+def test_writing_to_a_teacher_outside_their_working_hours_shows_when_they_answer(
+    login: Login, base_url: str
+) -> None:
     now = datetime.now(ZoneInfo("Europe/Oslo"))  # the demo school's clock
     start, end = ((now + timedelta(hours=hours)).strftime("%H:%M") for hours in (2, 3))
     teacher = login("tom.berg")
@@ -45,16 +53,23 @@ def test_writing_to_a_teacher_outside_their_working_hours_shows_when_they_answer
         teacher.get_by_role("checkbox", name=day).check()
     teacher.get_by_role("button", name="Save working hours").click()
     expect(teacher.locator("#hours-state")).to_have_text(
-        f"You usually answer between {start} and {end} (Europe/Oslo).")
+        f"You usually answer between {start} and {end} (Europe/Oslo)."
+    )
     with api_as(base_url, "noah.olsen") as noah, api_as(base_url, "tom.berg") as tom:
         try:
-            started = noah.post("/api/conversations", json={"recipients": {"people": [person_id(noah, "Tom Berg")]},
-                                                           "message": {"body": "Is the essay due on Monday?"}})
+            started = noah.post(
+                "/api/conversations",
+                json={
+                    "recipients": {"people": [person_id(noah, "Tom Berg")]},
+                    "message": {"body": "Is the essay due on Monday?"},
+                },
+            )
             assert started.status_code in (200, 201), started.text
             student = login("noah.olsen")
             open_conversation(student, "Tom Berg")
             expect(student.locator(".composer-notice")).to_have_text(
-                f"Tom Berg usually answers between {start} and {end}")
+                f"Tom Berg usually answers between {start} and {end}"
+            )
             expect(student.get_by_role("textbox", name="Write message to Tom Berg")).to_be_enabled()
             screenshot(student, "working-hours")
         finally:
@@ -70,8 +85,11 @@ def test_the_sender_of_a_mass_message_sees_who_read_it_in_the_sent_list(login: L
     sent = admin.locator(".jobs li").first
     expect(sent.locator(".read-by")).to_have_text(re.compile(r"^Read by 0 of \d+$"), timeout=15_000)
     with api_as(base_url, "olivia.berg") as olivia:
-        mass = next(c for c in olivia.get("/api/conversations").json()["conversations"]
-                    if c["preview"] and c["preview"]["text"] == "Parents' evening is on Thursday.")
+        mass = next(
+            c
+            for c in olivia.get("/api/conversations").json()["conversations"]
+            if c["preview"] and c["preview"]["text"] == "Parents' evening is on Thursday."
+        )
         assert olivia.post(f"/api/conversations/{mass['id']}/read").status_code == 200
     admin.reload()
     read_by = admin.locator(".jobs li").first.locator(".read-by")

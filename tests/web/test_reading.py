@@ -33,21 +33,34 @@ def _cursor(api: httpx.Client, conversation_id: int) -> tuple[int, int]:
 
 
 def _tab(page: Page, state: str) -> None:
-    page.evaluate("""state => {
+    page.evaluate(
+        """state => {
         if (state === 'hidden')
             Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'hidden'});
         else delete document.visibilityState;
         document.dispatchEvent(new Event('visibilitychange'));
-    }""", state)
+    }""",
+        state,
+    )
 
 
-def test_reading_follows_what_was_on_screen_and_the_badge_clears_at_the_newest(login: Login, base_url: str) -> None:
+def test_reading_follows_what_was_on_screen_and_the_badge_clears_at_the_newest(
+    login: Login, base_url: str
+) -> None:
     with api_as(base_url, "liam.dahl") as liam, api_as(base_url, "noah.olsen") as noah:
-        for other in noah.get("/api/unread").json()["conversations"]:  # only this conversation counts on the badge
+        for other in noah.get("/api/unread").json()[
+            "conversations"
+        ]:  # only this conversation counts on the badge
             noah.post(f"/api/conversations/{other}/read", json={}).raise_for_status()
-        started = liam.post("/api/conversations", json={
-            "recipients": {"people": [person_id(liam, "Noah Olsen"), person_id(liam, "Emma Hansen")]}, "mode": "group",
-            "name": "Reading club", "message": {"body": "Page 01"}})
+        started = liam.post(
+            "/api/conversations",
+            json={
+                "recipients": {"people": [person_id(liam, "Noah Olsen"), person_id(liam, "Emma Hansen")]},
+                "mode": "group",
+                "name": "Reading club",
+                "message": {"body": "Page 01"},
+            },
+        )
         assert started.status_code == 201, started.text
         conversation_id = started.json()["conversation"]["id"]
         for i in range(2, 61):
@@ -65,7 +78,12 @@ def test_reading_follows_what_was_on_screen_and_the_badge_clears_at_the_newest(l
         expect(message(reader, "Page 60")).not_to_be_in_viewport()
         whole, part = _on_screen(reader)
         read_seq, unread = _cursor(noah, conversation_id)
-        assert whole <= read_seq <= part < newest, (whole, read_seq, part, newest)  # what was shown, no further
+        assert whole <= read_seq <= part < newest, (
+            whole,
+            read_seq,
+            part,
+            newest,
+        )  # what was shown, no further
         assert 0 < unread < 60
         expect(reader.locator("#chat-badge")).to_have_text(str(unread))
 
@@ -81,7 +99,9 @@ def test_reading_follows_what_was_on_screen_and_the_badge_clears_at_the_newest(l
         assert 0 < left < unread  # the messages never shown stay unread
         expect(reader.locator("#chat-badge")).to_have_text(str(left))
 
-        reader.locator(".scroller").evaluate("el => { el.scrollTop = 0; }")  # scrolling back moves nothing back
+        reader.locator(".scroller").evaluate(
+            "el => { el.scrollTop = 0; }"
+        )  # scrolling back moves nothing back
         reader.wait_for_timeout(1000)
         assert _cursor(noah, conversation_id) == (middle, left)
 

@@ -25,11 +25,15 @@ def test_an_admin_uploads_a_roster_and_watches_it_import(login: Login, tmp_path:
     admin.get_by_role("button", name="Upload roster").click()
     failed = admin.locator(".roster-job", has_text="mistake.zip")
     expect(failed).to_have_attribute("data-status", "failed")
-    expect(failed.locator(".roster-errors tbody tr")).to_have_text(re.compile(r"users\.csv\s*5\s*role\s*'pupil' is not"))
+    expect(failed.locator(".roster-errors tbody tr")).to_have_text(
+        re.compile(r"users\.csv\s*5\s*role\s*'pupil' is not")
+    )
 
     admin.get_by_label("Roster zip").set_input_files(str(good))
     admin.get_by_role("button", name="Upload roster").click()
     done = admin.locator(".roster-job", has_text="riverside.zip")
     expect(done).to_have_attribute("data-status", "done", timeout=20_000)
-    expect(done).to_contain_text(re.compile(r"Imported \d+ rows\. Created: 1 orgs, 42 users, 2 classes, 42 enrollments"))
+    expect(done).to_contain_text(
+        re.compile(r"Imported \d+ rows\. Created: 1 orgs, 42 users, 2 classes, 42 enrollments")
+    )
     screenshot(admin, "roster-upload")

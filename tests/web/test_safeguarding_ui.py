@@ -13,8 +13,10 @@ from tests.web.steps import api_as, message, open_conversation, person_id
 def _direct(base_url: str, sender: str, recipient: str, body: str) -> int:
     """A 1:1 message from ``sender`` to ``recipient`` (by name); returns the message id."""
     with api_as(base_url, sender) as api:
-        answer = api.post("/api/conversations", json={"recipients": {"people": [person_id(api, recipient)]},
-                                                      "message": {"body": body}})
+        answer = api.post(
+            "/api/conversations",
+            json={"recipients": {"people": [person_id(api, recipient)]}, "message": {"body": body}},
+        )
         assert answer.status_code in (200, 201), answer.text
         return int(answer.json()["message"]["id"])
 
@@ -37,11 +39,14 @@ def test_a_report_from_a_one_to_one_is_titled_by_its_two_people_not_null(login: 
 
 
 def test_the_report_dialog_says_which_message_who_receives_it_and_asks_the_category(
-        login: Login, base_url: str) -> None:
+    login: Login, base_url: str
+) -> None:
     _direct(base_url, "noah.olsen", "Emma Hansen", "You will regret this, Emma")
     emma = login("emma.hansen")
     open_conversation(emma, "Noah Olsen")
-    message(emma, "You will regret this, Emma").get_by_role("button", name=re.compile("^Message options")).click()
+    message(emma, "You will regret this, Emma").get_by_role(
+        "button", name=re.compile("^Message options")
+    ).click()
     emma.get_by_role("menuitem", name="Report abuse").click()
     dialog = emma.get_by_role("dialog")
     expect(dialog.locator(".reported-message")).to_contain_text("Noah Olsen")
@@ -56,14 +61,23 @@ def test_the_report_dialog_says_which_message_who_receives_it_and_asks_the_categ
     teacher = login("tom.berg")
     teacher.get_by_role("link", name="Reports").click()
     expect(teacher.locator(".report", has_text="Emma is threatened").locator(".category")).to_have_text(
-        "Category: Bullying")
+        "Category: Bullying"
+    )
 
 
-def test_a_teacher_who_opened_a_report_is_shown_as_joined_through_a_report(login: Login, base_url: str) -> None:
+def test_a_teacher_who_opened_a_report_is_shown_as_joined_through_a_report(
+    login: Login, base_url: str
+) -> None:
     with api_as(base_url, "noah.olsen") as noah:
-        group = noah.post("/api/conversations", json={
-            "recipients": {"people": [person_id(noah, "Emma Hansen"), person_id(noah, "Liam Dahl")]},
-            "mode": "group", "name": "Weekend plans", "message": {"body": "Liam is a loser"}})
+        group = noah.post(
+            "/api/conversations",
+            json={
+                "recipients": {"people": [person_id(noah, "Emma Hansen"), person_id(noah, "Liam Dahl")]},
+                "mode": "group",
+                "name": "Weekend plans",
+                "message": {"body": "Liam is a loser"},
+            },
+        )
         assert group.status_code in (200, 201), group.text
     report_id = _report(base_url, "liam.dahl", int(group.json()["message"]["id"]), "Name calling in a group")
     with api_as(base_url, "tom.berg") as tom:
@@ -76,7 +90,8 @@ def test_a_teacher_who_opened_a_report_is_shown_as_joined_through_a_report(login
 
 
 def test_the_lead_is_designated_then_sees_the_edit_history_escalates_and_reads_a_pupils_history(
-        login: Login, base_url: str) -> None:
+    login: Login, base_url: str
+) -> None:
     admin = login("per.haugen")
     admin.get_by_role("link", name="Administration").click()
     school = admin.locator("#admin-org option", has_text="Northfield").first.inner_text()
@@ -88,8 +103,10 @@ def test_the_lead_is_designated_then_sees_the_edit_history_escalates_and_reads_a
 
     with api_as(base_url, "noah.olsen") as noah:
         emma_id = person_id(noah, "Emma Hansen")
-        first = noah.post("/api/conversations", json={"recipients": {"people": [emma_id]},
-                                                      "message": {"body": "You are ugly"}}).json()["message"]
+        first = noah.post(
+            "/api/conversations",
+            json={"recipients": {"people": [emma_id]}, "message": {"body": "You are ugly"}},
+        ).json()["message"]
         noah.patch(f"/api/messages/{first['id']}", json={"body": "Just kidding"}).raise_for_status()
     _report(base_url, "emma.hansen", first["id"], "He changed what he wrote", category="self_harm")
 

@@ -15,15 +15,19 @@ __all__ = ["openid_provider"]
 
 def _org_id(base_url: str, admin: str, name: str) -> int:
     token = httpx.post(f"{base_url}/api/auth/tokens", json={"username": admin, "password": PASSWORD}).json()
-    orgs = httpx.get(f"{base_url}/api/admin/orgs",
-                     headers={"Authorization": f"Bearer {token['access_token']}"}).json()
+    orgs = httpx.get(
+        f"{base_url}/api/admin/orgs", headers={"Authorization": f"Bearer {token['access_token']}"}
+    ).json()
     return next(org["id"] for org in orgs if org["name"] == name)
 
 
 def test_a_student_signs_in_through_the_schools_openid_provider_and_lands_in_the_panel(
-        login: Login, browser: Browser, base_url: str, openid_provider: OpenIdProvider) -> None:
+    login: Login, browser: Browser, base_url: str, openid_provider: OpenIdProvider
+) -> None:
     school = _org_id(base_url, "grace.okafor", "Riverside Middle School")
-    client = openid_provider.register_client(f"{base_url}/sso/{school}/callback", f"{base_url}/login?org={school}")
+    client = openid_provider.register_client(
+        f"{base_url}/sso/{school}/callback", f"{base_url}/login?org={school}"
+    )
 
     admin = login("grace.okafor")
     admin.get_by_role("link", name="Administration").click()

@@ -20,10 +20,27 @@ from pathlib import Path
 
 WEB = Path(__file__).parents[2] / "src" / "schoolchat" / "web"
 UI = WEB / "ui"
-GENERATED = "schema.ts"  # written by openapi-typescript from the server's schema (make web), whose texts are English
+GENERATED = (
+    "schema.ts"  # written by openapi-typescript from the server's schema (make web), whose texts are English
+)
 # Key names, HTTP headers, DOM key names and tags: literals a person never reads.
-TECHNICAL = {"Accept", "Content-Type", "X-CSRF-Token", "Enter", "Escape", "ArrowDown", "ArrowUp", "Tab", "MARK",
-             "GET", "POST", "PUT", "PATCH", "DELETE", "Notification"}
+TECHNICAL = {
+    "Accept",
+    "Content-Type",
+    "X-CSRF-Token",
+    "Enter",
+    "Escape",
+    "ArrowDown",
+    "ArrowUp",
+    "Tab",
+    "MARK",
+    "GET",
+    "POST",
+    "PUT",
+    "PATCH",
+    "DELETE",
+    "Notification",
+}
 LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\]|\\.)*`', re.DOTALL)
 CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 TWO_WORDS = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")
@@ -46,13 +63,19 @@ def offences(source: Path) -> list[str]:
     text = _without_comments("\n".join(line for line in lines if "i18n-exempt" not in line))
     for match in LITERAL.finditer(text):
         content = _expressions_removed(match.group())
-        before = text[max(0, match.start() - 40):match.start()]
+        before = text[max(0, match.start() - 40) : match.start()]
         if content in TECHNICAL:
             continue
         class_list = re.search(r"(class:|className =)[^,]*$", before)
         sentence = match.group().startswith("`") and re.search(r"\s[A-Za-z]{2,}|[A-Za-z]{2,}\s", content)
-        if (CAPITALISED.search(content) or ((TWO_WORDS.search(content) or sentence) and not class_list)
-                or ((TEXT_ATTRIBUTE.search(before) or FIRST_CHILD.search(before)) and re.search(r"[A-Za-z]", content))):
+        if (
+            CAPITALISED.search(content)
+            or ((TWO_WORDS.search(content) or sentence) and not class_list)
+            or (
+                (TEXT_ATTRIBUTE.search(before) or FIRST_CHILD.search(before))
+                and re.search(r"[A-Za-z]", content)
+            )
+        ):
             found.append(f"{source.name}:{text.count(chr(10), 0, match.start()) + 1}: {match.group()}")
     return found
 
@@ -72,7 +95,9 @@ class _Texts(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         named = dict(attrs)
-        self.found += [f"{tag} {a}={v}" for a, v in attrs if a in ("aria-label", "title", "placeholder", "alt") and v]
+        self.found += [
+            f"{tag} {a}={v}" for a, v in attrs if a in ("aria-label", "title", "placeholder", "alt") and v
+        ]
         if tag not in ("meta", "link", "br", "img", "input"):
             self.stack.append("data-i18n" in named)
 

@@ -34,15 +34,21 @@ from schoolchat.services import Services
 
 def too_large(max_bytes: int) -> ApiError:
     """§5.2: "The maximum file size is 20 MB." (413, also when the client's Content-Length said otherwise)."""
-    return ApiError(413, "file_too_large", text("attachments.too_large", megabytes=max_bytes // (1024 * 1024)),
-                    {"max_bytes": max_bytes})
+    return ApiError(
+        413,
+        "file_too_large",
+        text("attachments.too_large", megabytes=max_bytes // (1024 * 1024)),
+        {"max_bytes": max_bytes},
+    )
 
 
 def storage(services: Services) -> Storage:
     return storage_for(services.settings, services.db)
 
 
-async def upload(services: Services, actor: Actor, filename: str, chunks: AsyncIterable[bytes]) -> dict[str, Any]:
+async def upload(
+    services: Services, actor: Actor, filename: str, chunks: AsyncIterable[bytes]
+) -> dict[str, Any]:
     """Store one file for the uploader to attach to a message; refused files leave nothing behind."""
     require(may_use_messaging(actor.messaging_disabled))
     name = clean(filename)
@@ -65,9 +71,20 @@ async def upload(services: Services, actor: Actor, filename: str, chunks: AsyncI
     size = await store.save(key, checked())
     try:
         async with services.db.write() as tx:
-            attachment_id = (await tx.conn.execute(insert(attachments).values(
-                uploader_id=actor.id, name=name, size=size, content_type=inspector.format.content_type,
-                storage_key=key, sha256=digest.hexdigest(), created_at=utcnow()).returning(attachments.c.id))
+            attachment_id = (
+                await tx.conn.execute(
+                    insert(attachments)
+                    .values(
+                        uploader_id=actor.id,
+                        name=name,
+                        size=size,
+                        content_type=inspector.format.content_type,
+                        storage_key=key,
+                        sha256=digest.hexdigest(),
+                        created_at=utcnow(),
+                    )
+                    .returning(attachments.c.id)
+                )
             ).scalar_one()
     except BaseException:
         await store.delete(key)
@@ -84,8 +101,9 @@ class Swept:
     after_id: int  # every file up to this id is sent or deleted: the next sweep may start after it
 
 
-async def delete_unsent(services: Services, *, now: datetime | None = None, after_id: int = 0,
-                        batch_size: int = SWEEP_BATCH) -> Swept:
+async def delete_unsent(
+    services: Services, *, now: datetime | None = None, after_id: int = 0, batch_size: int = SWEEP_BATCH
+) -> Swept:
     """Delete the uploads no message carries that are older than ``unsent_upload_hours``: rows, and bytes after each
     commit. A sent file is never touched, however old: neither one a message carries nor one a report's evidence
     holds (``queries.sent``).
@@ -101,9 +119,14 @@ async def delete_unsent(services: Services, *, now: datetime | None = None, afte
     deleted = 0
     while True:
         async with services.db.read() as conn:
-            rows = (await conn.execute(
-                select(attachments.c.id, attachments.c.created_at, queries.sent().label("sent"))
-                .where(attachments.c.id > after_id).order_by(attachments.c.id).limit(batch_size))).all()
+            rows = (
+                await conn.execute(
+                    select(attachments.c.id, attachments.c.created_at, queries.sent().label("sent"))
+                    .where(attachments.c.id > after_id)
+                    .order_by(attachments.c.id)
+                    .limit(batch_size)
+                )
+            ).all()
         old = list(takewhile(lambda row: row.created_at < cutoff, rows))
         expired = [row.id for row in old if not row.sent]
         if expired:
@@ -124,11 +147,25 @@ async def _delete_expired(tx: Tx, services: Services, attachment_ids: list[int],
     finds the file gone: 404. Two processes sweeping at once lock the same rows in turn, and only the one whose
     delete returns a row removes its bytes. SQLite writers are serialised anyway (the lock renders as nothing).
     """
-    await tx.conn.execute(select(attachments.c.id).where(attachments.c.id.in_(attachment_ids))
-                          .order_by(attachments.c.id).with_for_update())
-    keys = (await tx.conn.execute(
-        delete(attachments).where(attachments.c.id.in_(attachment_ids), attachments.c.created_at < cutoff,
-                                  ~queries.sent()).returning(attachments.c.storage_key))).scalars().all()
+    await tx.conn.execute(
+        select(attachments.c.id)
+        .where(attachments.c.id.in_(attachment_ids))
+        .order_by(attachments.c.id)
+        .with_for_update()
+    )
+    keys = (
+        (
+            await tx.conn.execute(
+                delete(attachments)
+                .where(
+                    attachments.c.id.in_(attachment_ids), attachments.c.created_at < cutoff, ~queries.sent()
+                )
+                .returning(attachments.c.storage_key)
+            )
+        )
+        .scalars()
+        .all()
+    )
     writes.delete_bytes_after_commit(tx, services, keys)
     return len(keys)
 

@@ -20,15 +20,32 @@ from schoolchat.services import Services, ServicesDep
 router = APIRouter(prefix="/api", tags=["attachments"])
 
 UPLOAD = "/attachments"
-UPLOAD_PATH = router.prefix + UPLOAD  # its body is streamed against its own limit (bodies.BodyGuard leaves it)
+UPLOAD_PATH = (
+    router.prefix + UPLOAD
+)  # its body is streamed against its own limit (bodies.BodyGuard leaves it)
 
 
-@router.post(UPLOAD, response_model=AttachmentOut, status_code=201,
-             summary="Upload one file (multipart/form-data, field 'file'); attach it by id when sending",
-             openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                 "type": "object", "required": ["file"],
-                 "properties": {"file": {"type": "string", "format": "binary"}}}}}}},
-             dependencies=[per_person(Rule.UPLOADS)])
+@router.post(
+    UPLOAD,
+    response_model=AttachmentOut,
+    status_code=201,
+    summary="Upload one file (multipart/form-data, field 'file'); attach it by id when sending",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                }
+            },
+        }
+    },
+    dependencies=[per_person(Rule.UPLOADS)],
+)
 async def upload(request: Request, actor: MessagingActor, services: ServicesDep) -> AttachmentOut:
     limit = services.settings.max_attachment_bytes
     stream = FileStream(request, limit + MULTIPART_OVERHEAD, actions.too_large(limit))
@@ -37,8 +54,12 @@ async def upload(request: Request, actor: MessagingActor, services: ServicesDep)
     return AttachmentOut(**await actions.upload(services, actor, stream.filename, chunks))
 
 
-@router.get("/attachments/{attachment_id}", summary="Download a file of a message you can see",
-            response_class=StreamingResponse, responses={200: {"content": {"application/octet-stream": {}}}})
+@router.get(
+    "/attachments/{attachment_id}",
+    summary="Download a file of a message you can see",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
 async def download(attachment_id: Id, actor: MessagingActor, services: ServicesDep) -> StreamingResponse:
     async with services.db.read() as conn:
         row = await queries.get_downloadable(conn, actor.id, attachment_id)
@@ -48,7 +69,13 @@ async def download(attachment_id: Id, actor: MessagingActor, services: ServicesD
 def file_response(services: Services, row: Any) -> StreamingResponse:
     """A stored file as a download: never rendered by the browser (sandboxed, not sniffed), never cached."""
     return StreamingResponse(
-        actions.storage(services).read(row.storage_key), media_type=row.content_type,
-        headers={"Content-Disposition": content_disposition(row.name), "Content-Length": str(row.size),
-                 "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox",
-                 "Cache-Control": "private, no-store"})
+        actions.storage(services).read(row.storage_key),
+        media_type=row.content_type,
+        headers={
+            "Content-Disposition": content_disposition(row.name),
+            "Content-Length": str(row.size),
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -42,9 +42,13 @@ FORMATS: dict[str, Format] = {
     "doc": Format("document", "application/msword", _OLE),
     "xls": Format("document", "application/vnd.ms-excel", _OLE),
     "ppt": Format("document", "application/vnd.ms-powerpoint", _OLE),
-    "docx": Format("document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
+    "docx": Format(
+        "document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP
+    ),
     "xlsx": Format("document", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
-    "pptx": Format("document", "application/vnd.openxmlformats-officedocument.presentationml.presentation", _ZIP),
+    "pptx": Format(
+        "document", "application/vnd.openxmlformats-officedocument.presentationml.presentation", _ZIP
+    ),
     "odt": Format("document", "application/vnd.oasis.opendocument.text", _ZIP),
     "ods": Format("document", "application/vnd.oasis.opendocument.spreadsheet", _ZIP),
     "odp": Format("document", "application/vnd.oasis.opendocument.presentation", _ZIP),
@@ -76,11 +80,15 @@ FORMATS: dict[str, Format] = {
 }
 
 # Markup a browser would run, in the first bytes of a file that is not markup: a polyglot.
-_MARKUP = re.compile(rb"<\s*(script|html|body|iframe|svg|object|embed)\b|<!doctype\s+html|javascript:", re.IGNORECASE)
+_MARKUP = re.compile(
+    rb"<\s*(script|html|body|iframe|svg|object|embed)\b|<!doctype\s+html|javascript:", re.IGNORECASE
+)
 # What makes an SVG more than a picture.
 _SVG_ACTIVE = re.compile(
     rb"<\s*(script|foreignobject|iframe|embed|object|handler|listener)\b|\son[a-z]+\s*=|javascript:|<!entity"
-    rb"|<\?xml-stylesheet|(?:xlink:)?href\s*=\s*[\"']?\s*(?!#|data:image/(?:png|jpeg|gif|webp)[;,])[a-z]", re.IGNORECASE)
+    rb"|<\?xml-stylesheet|(?:xlink:)?href\s*=\s*[\"']?\s*(?!#|data:image/(?:png|jpeg|gif|webp)[;,])[a-z]",
+    re.IGNORECASE,
+)
 _SVG_ROOT = re.compile(rb"<svg[\s>]", re.IGNORECASE)
 _SCAN_OVERLAP = 256  # an active pattern split across two chunks is still seen
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")

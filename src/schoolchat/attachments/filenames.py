@@ -27,7 +27,9 @@ def clean(raw: str) -> str:
     if len(name) > MAX_NAME_LENGTH:
         _, dot, extension = name.rpartition(".")
         keep = extension if dot and len(extension) <= 16 else ""
-        name = name[: MAX_NAME_LENGTH - len(keep) - 1].rstrip() + "." + keep if keep else name[:MAX_NAME_LENGTH]
+        name = (
+            name[: MAX_NAME_LENGTH - len(keep) - 1].rstrip() + "." + keep if keep else name[:MAX_NAME_LENGTH]
+        )
     return name or FALLBACK_NAME
 
 

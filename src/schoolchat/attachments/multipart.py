@@ -50,11 +50,17 @@ class FileStream:
         self._ready: list[bytes] = []  # file bytes parsed from the last network chunk
         self._file_started = self._file_ended = self._finished = False
         self.filename = ""
-        self._parser = MultipartParser(params[b"boundary"], {
-            "on_part_begin": self._on_part_begin, "on_header_field": self._on_header_field,
-            "on_header_value": self._on_header_value, "on_header_end": self._on_header_end,
-            "on_part_data": self._on_part_data, "on_part_end": self._on_part_end,
-        })
+        self._parser = MultipartParser(
+            params[b"boundary"],
+            {
+                "on_part_begin": self._on_part_begin,
+                "on_header_field": self._on_header_field,
+                "on_header_value": self._on_header_value,
+                "on_header_end": self._on_header_end,
+                "on_part_data": self._on_part_data,
+                "on_part_end": self._on_part_end,
+            },
+        )
 
     # ---- parser callbacks (synchronous, called from ``write``) ----
 

@@ -125,11 +125,18 @@ class DatabaseStorage:
     async def read(self, key: str) -> AsyncIterator[bytes]:
         """One short read per chunk, so a slow download holds no connection between chunks."""
         async with self.db.read() as conn:
-            count = (await conn.execute(select(func.count()).where(attachment_blobs.c.storage_key == key))).scalar_one()
+            count = (
+                await conn.execute(select(func.count()).where(attachment_blobs.c.storage_key == key))
+            ).scalar_one()
         for number in range(count):
             async with self.db.read() as conn:
-                data = (await conn.execute(select(attachment_blobs.c.data).where(
-                    attachment_blobs.c.storage_key == key, attachment_blobs.c.chunk == number))).scalar_one()
+                data = (
+                    await conn.execute(
+                        select(attachment_blobs.c.data).where(
+                            attachment_blobs.c.storage_key == key, attachment_blobs.c.chunk == number
+                        )
+                    )
+                ).scalar_one()
             if data:
                 yield bytes(data)
 

@@ -35,8 +35,16 @@ class IssuedToken:
     token_id: int
 
 
-async def issue_token(db: Database, secret_key: str, username: str, password: str, *, kind: str,
-                      lifetime: timedelta, hash_concurrency: int) -> IssuedToken:
+async def issue_token(
+    db: Database,
+    secret_key: str,
+    username: str,
+    password: str,
+    *,
+    kind: str,
+    lifetime: timedelta,
+    hash_concurrency: int,
+) -> IssuedToken:
     """Check a username and password and hand out a new credential of ``kind`` ("session" or "bearer").
 
     Refused, once the password is known to be right, for a person whose school signs them in with its identity
@@ -44,10 +52,14 @@ async def issue_token(db: Database, secret_key: str, username: str, password: st
     async with db.read() as conn:
         row = (
             await conn.execute(
-                select(users.c.id, users.c.password_hash, users.c.is_active).where(users.c.username == username)
+                select(users.c.id, users.c.password_hash, users.c.is_active).where(
+                    users.c.username == username
+                )
             )
         ).first()
-    matches = await verify_off_loop(row.password_hash if row else None, password, concurrency=hash_concurrency)
+    matches = await verify_off_loop(
+        row.password_hash if row else None, password, concurrency=hash_concurrency
+    )
     if not matches or not row or not row.is_active:
         raise ApiError(401, "invalid_credentials", auth_texts.invalid_credentials())
     async with db.read() as conn:
@@ -56,17 +68,27 @@ async def issue_token(db: Database, secret_key: str, username: str, password: st
         return await insert_token(tx, secret_key, row.id, kind=kind, lifetime=lifetime)
 
 
-async def insert_token(tx: Tx, secret_key: str, user_id: int, *, kind: str, lifetime: timedelta) -> IssuedToken:
+async def insert_token(
+    tx: Tx, secret_key: str, user_id: int, *, kind: str, lifetime: timedelta
+) -> IssuedToken:
     """Store a new random credential for a user whose identity is already established."""
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24) if kind == "session" else None
     now = utcnow()
-    token_id = (await tx.conn.execute(
-        insert(auth_tokens).values(
-            token_hash=token_hash(secret_key, token), user_id=user_id, kind=kind, csrf_token=csrf,
-            created_at=now, expires_at=now + lifetime,
-        ).returning(auth_tokens.c.id)
-    )).scalar_one()
+    token_id = (
+        await tx.conn.execute(
+            insert(auth_tokens)
+            .values(
+                token_hash=token_hash(secret_key, token),
+                user_id=user_id,
+                kind=kind,
+                csrf_token=csrf,
+                created_at=now,
+                expires_at=now + lifetime,
+            )
+            .returning(auth_tokens.c.id)
+        )
+    ).scalar_one()
     return IssuedToken(token, csrf, user_id, token_id)
 
 
@@ -82,8 +104,13 @@ async def revoke_all(tx: Tx, user_id: int) -> None:
 
 
 async def _revoke_where(tx: Tx, condition: Any) -> None:
-    ended = (await tx.conn.execute(
-        update(auth_tokens).where(condition, auth_tokens.c.revoked_at.is_(None))
-        .values(revoked_at=utcnow()).returning(auth_tokens.c.id, auth_tokens.c.user_id))).all()
+    ended = (
+        await tx.conn.execute(
+            update(auth_tokens)
+            .where(condition, auth_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .returning(auth_tokens.c.id, auth_tokens.c.user_id)
+        )
+    ).all()
     for token_id, user_id in ended:
         await log.append(tx, EventType.SESSION_ENDED, SessionEnded(token_id=token_id), user_id=user_id)

@@ -27,9 +27,15 @@ async def _issue(request: Request, services: Services, body: Credentials, kind: 
     async with password_attempt(request, services.settings, body.username):
         if kind == "bearer":
             await limiter_of(request).hit(Rule.TOKEN_CREATION, body.username.casefold())
-        return await actions.issue_token(services.db, services.settings.secret_key, body.username, body.password,
-                                         kind=kind, lifetime=timedelta(days=services.settings.session_days),
-                                         hash_concurrency=services.settings.password_hash_concurrency)
+        return await actions.issue_token(
+            services.db,
+            services.settings.secret_key,
+            body.username,
+            body.password,
+            kind=kind,
+            lifetime=timedelta(days=services.settings.session_days),
+            hash_concurrency=services.settings.password_hash_concurrency,
+        )
 
 
 @router.post("/login", response_model=SessionOut, summary="Log in with a session cookie (browsers)")
@@ -42,24 +48,37 @@ async def login(body: Credentials, request: Request, response: Response, service
 
 def set_session_cookie(response: Response, settings: Settings, token: str) -> None:
     """The one session cookie, whichever way the person logged in (password or single sign-on)."""
-    response.set_cookie(SESSION_COOKIE, token, max_age=settings.session_days * 86400, httponly=True,
-                        samesite="lax", secure=settings.cookie_secure, path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
 
 
-@router.get("/session", response_model=SessionOut,
-            responses={401: {"description": "No session cookie, or not a valid one (`unauthenticated`)."}},
-            summary="The CSRF token of the session cookie (a browser signed in by its identity provider has "
-                    "had no login answer to read it from)")
+@router.get(
+    "/session",
+    response_model=SessionOut,
+    responses={401: {"description": "No session cookie, or not a valid one (`unauthenticated`)."}},
+    summary="The CSRF token of the session cookie (a browser signed in by its identity provider has "
+    "had no login answer to read it from)",
+)
 async def session(request: Request, services: ServicesDep) -> SessionOut:
     token = request.cookies.get(SESSION_COOKIE)
-    found = token and await authenticate(services.db, services.settings.secret_key, token, via_cookie=True,
-                                         cache=cache_for(services))
+    found = token and await authenticate(
+        services.db, services.settings.secret_key, token, via_cookie=True, cache=cache_for(services)
+    )
     if not found or found.csrf_token is None:
         raise ApiError(401, "unauthenticated", auth_texts.please_log_in())
     return SessionOut(user_id=found.actor.id, csrf_token=found.csrf_token)
 
 
-@router.post("/tokens", response_model=BearerTokenOut, status_code=201, summary="Get a bearer token (API clients)")
+@router.post(
+    "/tokens", response_model=BearerTokenOut, status_code=201, summary="Get a bearer token (API clients)"
+)
 async def create_token(body: Credentials, request: Request, services: ServicesDep) -> BearerTokenOut:
     issued = await _issue(request, services, body, "bearer")
     return BearerTokenOut(access_token=issued.token, user_id=issued.user_id)

@@ -45,7 +45,9 @@ class ActorCache:
     def __init__(self, ttl: float = TTL_SECONDS) -> None:
         self.ttl = ttl
         self._entries: dict[tuple[str, bool], _Entry] = {}
-        self._buses: list[object] = []  # the buses it listens to (a database may serve apps with different buses)
+        self._buses: list[
+            object
+        ] = []  # the buses it listens to (a database may serve apps with different buses)
         # Bumped by every invalidation: an answer read from the database before one is not cached after it.
         self.generation = 0
 
@@ -58,8 +60,14 @@ class ActorCache:
             return None
         return entry.found
 
-    def put(self, key: tuple[str, bool], found: Authenticated, token_id: int, expires_at: datetime,
-            generation: int) -> None:
+    def put(
+        self,
+        key: tuple[str, bool],
+        found: Authenticated,
+        token_id: int,
+        expires_at: datetime,
+        generation: int,
+    ) -> None:
         if generation != self.generation:
             return
         if len(self._entries) >= MAX_ENTRIES:

@@ -45,12 +45,15 @@ async def current_actor(request: Request) -> Actor:
     if presented is None:
         raise ApiError(401, "unauthenticated", auth_texts.please_log_in())
     token, via_cookie = presented
-    found = await authenticate(services.db, services.settings.secret_key, token, via_cookie=via_cookie,
-                               cache=cache_for(services))
+    found = await authenticate(
+        services.db, services.settings.secret_key, token, via_cookie=via_cookie, cache=cache_for(services)
+    )
     if found is None:
         raise ApiError(401, "unauthenticated", auth_texts.session_ended())
-    if via_cookie and request.method not in SAFE_METHODS and not csrf_matches(
-        found.csrf_token, request.headers.get(CSRF_HEADER)
+    if (
+        via_cookie
+        and request.method not in SAFE_METHODS
+        and not csrf_matches(found.csrf_token, request.headers.get(CSRF_HEADER))
     ):
         raise ApiError(403, "csrf_failed", auth_texts.csrf_missing(CSRF_HEADER))
     note_user(request.scope, found.actor.id)

@@ -51,8 +51,9 @@ def _lowest_priority() -> None:
 
 def _pool(concurrency: int) -> ThreadPoolExecutor:
     if concurrency not in _pools:
-        _pools[concurrency] = ThreadPoolExecutor(max(1, concurrency), thread_name_prefix="argon2",
-                                                 initializer=_lowest_priority)
+        _pools[concurrency] = ThreadPoolExecutor(
+            max(1, concurrency), thread_name_prefix="argon2", initializer=_lowest_priority
+        )
     return _pools[concurrency]
 
 
@@ -61,5 +62,6 @@ async def hash_off_loop(password: str, *, concurrency: int) -> str:
 
 
 async def verify_off_loop(password_hash: str | None, password: str, *, concurrency: int) -> bool:
-    return await asyncio.get_running_loop().run_in_executor(_pool(concurrency), verify_password, password_hash,
-                                                            password)
+    return await asyncio.get_running_loop().run_in_executor(
+        _pool(concurrency), verify_password, password_hash, password
+    )

@@ -23,21 +23,44 @@ def token_hash(secret_key: str, token: str) -> str:
     return hmac.new(secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
-async def load_actor(conn: AsyncConnection, user_id: int, *, token_id: int | None = None,
-                     via_cookie: bool = False) -> Actor | None:
+async def load_actor(
+    conn: AsyncConnection, user_id: int, *, token_id: int | None = None, via_cookie: bool = False
+) -> Actor | None:
     user = (
         await conn.execute(
-            select(users.c.id, users.c.username, users.c.name, users.c.mass_messaging,
-                   users.c.is_active, users.c.avatar_url).where(users.c.id == user_id)
+            select(
+                users.c.id,
+                users.c.username,
+                users.c.name,
+                users.c.mass_messaging,
+                users.c.is_active,
+                users.c.avatar_url,
+            ).where(users.c.id == user_id)
         )
     ).first()
     if user is None or not user.is_active:
         return None
-    roles = dict((await conn.execute(select(org_roles.c.org_id, org_roles.c.role)
-                                     .where(org_roles.c.user_id == user_id))).all())
+    roles = dict(
+        (
+            await conn.execute(
+                select(org_roles.c.org_id, org_roles.c.role).where(org_roles.c.user_id == user_id)
+            )
+        ).all()
+    )
     languages = (await language_settings_of(conn, [user.id]))[user.id]
-    return Actor(user.id, user.username, user.name, await is_disabled(conn, user.id), user.mass_messaging, roles,
-                 user.avatar_url, token_id, via_cookie, languages.setting, languages.school_default)
+    return Actor(
+        user.id,
+        user.username,
+        user.name,
+        await is_disabled(conn, user.id),
+        user.mass_messaging,
+        roles,
+        user.avatar_url,
+        token_id,
+        via_cookie,
+        languages.setting,
+        languages.school_default,
+    )
 
 
 @dataclass(frozen=True)
@@ -46,8 +69,9 @@ class Authenticated:
     csrf_token: str | None
 
 
-async def authenticate(db: Database, secret_key: str, token: str, *, via_cookie: bool,
-                       cache: ActorCache | None = None) -> Authenticated | None:
+async def authenticate(
+    db: Database, secret_key: str, token: str, *, via_cookie: bool, cache: ActorCache | None = None
+) -> Authenticated | None:
     """The actor behind a raw token, or None when it is unknown, expired, revoked or of the wrong kind.
 
     With a ``cache`` (see auth/cache.py), a token seen in the last seconds is answered without a query."""
@@ -59,9 +83,16 @@ async def authenticate(db: Database, secret_key: str, token: str, *, via_cookie:
     async with db.read() as conn:
         row = (
             await conn.execute(
-                select(auth_tokens.c.id, auth_tokens.c.user_id, auth_tokens.c.csrf_token, auth_tokens.c.expires_at)
-                .where(auth_tokens.c.token_hash == key[0], auth_tokens.c.kind == kind,
-                       auth_tokens.c.revoked_at.is_(None))
+                select(
+                    auth_tokens.c.id,
+                    auth_tokens.c.user_id,
+                    auth_tokens.c.csrf_token,
+                    auth_tokens.c.expires_at,
+                ).where(
+                    auth_tokens.c.token_hash == key[0],
+                    auth_tokens.c.kind == kind,
+                    auth_tokens.c.revoked_at.is_(None),
+                )
             )
         ).first()
         if row is None or row.expires_at <= utcnow():

@@ -40,6 +40,7 @@ from schoolchat.statuses import new_or_not, nothing_new
 
 router = APIRouter(prefix="/api", tags=["conversations"])
 
+
 def _outcome(scenario: Scenario) -> str:
     """§6.3's table: what New message offers for a selection."""
     if scenario is Scenario.SINGLE_PERSON:
@@ -69,16 +70,25 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
             raise ValueError("cursor id out of range")  # i18n-exempt: caught below
         return parsed, number
     except ValueError as exc:
-        raise ApiError(422, "invalid_cursor", text("conversations.invalid_cursor"), {"field": "cursor"}) from exc
+        raise ApiError(
+            422, "invalid_cursor", text("conversations.invalid_cursor"), {"field": "cursor"}
+        ) from exc
 
 
 def _error(denied: Denied | None) -> ErrorDetail | None:
-    return ErrorDetail(code=denied.code, message=denied.message, details=denied.details) if denied is not None else None
+    return (
+        ErrorDetail(code=denied.code, message=denied.message, details=denied.details)
+        if denied is not None
+        else None
+    )
 
 
-@router.get("/conversations", response_model=ConversationPage, summary="The caller's conversations, newest first")
+@router.get(
+    "/conversations", response_model=ConversationPage, summary="The caller's conversations, newest first"
+)
 async def list_conversations(
-    actor: MessagingActor, services: ServicesDep,
+    actor: MessagingActor,
+    services: ServicesDep,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 30,
 ) -> ConversationPage:
@@ -86,58 +96,98 @@ async def list_conversations(
     async with services.db.read() as conn:
         rows = await queries.list_page(conn, actor.id, limit + 1, before)
         described = await queries.describe(conn, rows[:limit], actor)
-    next_cursor = _encode_cursor(rows[limit - 1].last_activity_at, rows[limit - 1].id) if len(rows) > limit else None
+    next_cursor = (
+        _encode_cursor(rows[limit - 1].last_activity_at, rows[limit - 1].id) if len(rows) > limit else None
+    )
     return ConversationPage(conversations=described, next_cursor=next_cursor)
 
 
-@router.post("/recipients/options", response_model=RecipientOptionsOut,
-             summary="§6.3: whether to offer group or individual messages for this selection")
-async def recipient_options(body: RecipientSelection, actor: MessagingActor, services: ServicesDep
-                            ) -> RecipientOptionsOut:
+@router.post(
+    "/recipients/options",
+    response_model=RecipientOptionsOut,
+    summary="§6.3: whether to offer group or individual messages for this selection",
+)
+async def recipient_options(
+    body: RecipientSelection, actor: MessagingActor, services: ServicesDep
+) -> RecipientOptionsOut:
     async with services.db.read() as conn:
         options = await selection.options_for(conn, actor.id, body.to_recipients())
         people = [person for person in dict.fromkeys(body.people) if person != actor.id]
         notices = await working_hours_notices(conn, people, utcnow()) if options.error is None else {}
     modes = [Mode.GROUP, Mode.INDIVIDUAL] if options.choice_offered else []
-    return RecipientOptionsOut(scenario=options.scenario, choice_offered=options.choice_offered, modes=modes,
-                               unique_count=options.unique_count, outcome=_outcome(options.scenario),
-                               error=_error(options.error), error_on_send=_error(options.error_on_send),
-                               working_hours_notice=joined_notices(notices, people))
+    return RecipientOptionsOut(
+        scenario=options.scenario,
+        choice_offered=options.choice_offered,
+        modes=modes,
+        unique_count=options.unique_count,
+        outcome=_outcome(options.scenario),
+        error=_error(options.error),
+        error_on_send=_error(options.error_on_send),
+        working_hours_notice=joined_notices(notices, people),
+    )
 
 
-@router.post("/conversations", response_model=StartedOut, status_code=201, responses=nothing_new(StartedOut),
-             dependencies=[per_person(Rule.SENDS)], summary="Start a conversation (§5.1), optionally with a first message")
-async def start_conversation(body: StartConversation, actor: MessagingActor, services: ServicesDep,
-                             response: Response) -> StartedOut:
+@router.post(
+    "/conversations",
+    response_model=StartedOut,
+    status_code=201,
+    responses=nothing_new(StartedOut),
+    dependencies=[per_person(Rule.SENDS)],
+    summary="Start a conversation (§5.1), optionally with a first message",
+)
+async def start_conversation(
+    body: StartConversation, actor: MessagingActor, services: ServicesDep, response: Response
+) -> StartedOut:
     recipients = body.recipients.to_recipients()
     if body.message is not None:
-        sent = await message_actions.send_new(services, actor, recipients, mode=body.mode, name=body.name,
-                                              body=body.message.body,
-                                              client_message_id=body.message.client_message_id,
-                                              attachment_ids=body.message.attachment_ids)
+        sent = await message_actions.send_new(
+            services,
+            actor,
+            recipients,
+            mode=body.mode,
+            name=body.name,
+            body=body.message.body,
+            client_message_id=body.message.client_message_id,
+            attachment_ids=body.message.attachment_ids,
+        )
         new_or_not(response, not sent.duplicate)
         conversation_id, created, message = sent.conversation_id, sent.conversation_created, sent.message
         duplicate, feedback = sent.duplicate, sent.feedback
     else:
         opened = await actions.start(services, actor, recipients, body.mode, body.name)
-        conversation_id, created, message, duplicate, feedback = (opened.conversation_id, opened.created, None,
-                                                                  False, opened.feedback)
+        conversation_id, created, message, duplicate, feedback = (
+            opened.conversation_id,
+            opened.created,
+            None,
+            False,
+            opened.feedback,
+        )
         new_or_not(response, created)
     async with services.db.read() as conn:
         described = await queries.describe_one(conn, actor, conversation_id)
-    return StartedOut.model_validate({"conversation": described, "created": created, "message": message,
-                                      "duplicate": duplicate, "feedback": feedback})
+    return StartedOut.model_validate(
+        {
+            "conversation": described,
+            "created": created,
+            "message": message,
+            "duplicate": duplicate,
+            "feedback": feedback,
+        }
+    )
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)
-async def get_conversation(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
+async def get_conversation(
+    conversation_id: Id, actor: MessagingActor, services: ServicesDep
+) -> ConversationOut:
     async with services.db.read() as conn:
         return await queries.describe_one(conn, actor, conversation_id)
 
 
 @router.patch("/conversations/{conversation_id}", response_model=ConversationOut, summary="Rename a group")
-async def rename_conversation(conversation_id: Id, body: Rename, actor: MessagingActor, services: ServicesDep
-                              ) -> ConversationOut:
+async def rename_conversation(
+    conversation_id: Id, body: Rename, actor: MessagingActor, services: ServicesDep
+) -> ConversationOut:
     await actions.rename(services, actor, conversation_id, body.name)
     return await get_conversation(conversation_id, actor, services)
 
@@ -146,26 +196,51 @@ async def _participants(services: ServicesDep, actor_id: int, conversation_id: i
     async with services.db.read() as conn:
         access = await queries.get_access(conn, actor_id, conversation_id)
         found = await queries.participants(conn, access, actor_id)
-    return [ParticipantOut.model_validate({
-        "id": p.id, "name": p.name, "title": p.title, "avatar_url": p.avatar_url,
-        "initials": UserSummary(p.id, p.name, p.title, p.avatar_url, False).initials, "role": p.role,
-        "formal": p.formal, "messaging_disabled": p.messaging_disabled, "relationship": p.relationship})
-        for p in found]
+    return [
+        ParticipantOut.model_validate(
+            {
+                "id": p.id,
+                "name": p.name,
+                "title": p.title,
+                "avatar_url": p.avatar_url,
+                "initials": UserSummary(p.id, p.name, p.title, p.avatar_url, False).initials,
+                "role": p.role,
+                "formal": p.formal,
+                "messaging_disabled": p.messaging_disabled,
+                "relationship": p.relationship,
+            }
+        )
+        for p in found
+    ]
 
 
-@router.get("/conversations/{conversation_id}/participants", response_model=ParticipantsOut,
-            summary="Participants with avatar, name, title, role and your relationship to them (§4.2)")
-async def list_participants(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> ParticipantsOut:
+@router.get(
+    "/conversations/{conversation_id}/participants",
+    response_model=ParticipantsOut,
+    summary="Participants with avatar, name, title, role and your relationship to them (§4.2)",
+)
+async def list_participants(
+    conversation_id: Id, actor: MessagingActor, services: ServicesDep
+) -> ParticipantsOut:
     return ParticipantsOut(participants=await _participants(services, actor.id, conversation_id))
 
 
-@router.post("/conversations/{conversation_id}/participants", response_model=ParticipantsOut,
-             summary="Add participants to a group (§5.3)")
-async def add_participants(conversation_id: Id, body: AddParticipants, actor: MessagingActor,
-                           services: ServicesDep) -> ParticipantsOut:
+@router.post(
+    "/conversations/{conversation_id}/participants",
+    response_model=ParticipantsOut,
+    summary="Add participants to a group (§5.3)",
+)
+async def add_participants(
+    conversation_id: Id, body: AddParticipants, actor: MessagingActor, services: ServicesDep
+) -> ParticipantsOut:
     added, feedback = await actions.add_participants(services, actor, conversation_id, body.user_ids)
-    return ParticipantsOut.model_validate({"participants": await _participants(services, actor.id, conversation_id),
-                                           "added": added, "feedback": feedback})
+    return ParticipantsOut.model_validate(
+        {
+            "participants": await _participants(services, actor.id, conversation_id),
+            "added": added,
+            "feedback": feedback,
+        }
+    )
 
 
 @router.post("/conversations/{conversation_id}/leave", status_code=204, summary="Leave a group conversation")
@@ -174,8 +249,11 @@ async def leave_conversation(conversation_id: Id, actor: MessagingActor, service
     return Response(status_code=204)
 
 
-@router.put("/conversations/{conversation_id}/mute", status_code=204,
-            summary="Mute a conversation for yourself: no badge, no notifications (unread still shown)")
+@router.put(
+    "/conversations/{conversation_id}/mute",
+    status_code=204,
+    summary="Mute a conversation for yourself: no badge, no notifications (unread still shown)",
+)
 async def mute_conversation(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> Response:
     await actions.set_muted(services, actor, conversation_id, True)
     return Response(status_code=204)
@@ -188,32 +266,48 @@ async def unmute_conversation(conversation_id: Id, actor: MessagingActor, servic
 
 
 @router.post("/conversations/{conversation_id}/close", response_model=ConversationOut, summary="§5.7: close")
-async def close_conversation(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
+async def close_conversation(
+    conversation_id: Id, actor: MessagingActor, services: ServicesDep
+) -> ConversationOut:
     await actions.set_closed(services, actor, conversation_id, True)
     return await get_conversation(conversation_id, actor, services)
 
 
-@router.post("/conversations/{conversation_id}/reopen", response_model=ConversationOut, summary="§5.7: reopen")
-async def reopen_conversation(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> ConversationOut:
+@router.post(
+    "/conversations/{conversation_id}/reopen", response_model=ConversationOut, summary="§5.7: reopen"
+)
+async def reopen_conversation(
+    conversation_id: Id, actor: MessagingActor, services: ServicesDep
+) -> ConversationOut:
     await actions.set_closed(services, actor, conversation_id, False)
     return await get_conversation(conversation_id, actor, services)
 
 
-@router.post("/conversations/{conversation_id}/read", response_model=UnreadOut,
-             summary="Move the read cursor forward (to the newest message when no seq is given)")
-async def mark_read(conversation_id: Id, actor: MessagingActor, services: ServicesDep,
-                    body: MarkRead | None = None) -> UnreadOut:
-    state = await message_actions.mark_read(services, actor, conversation_id, body.up_to_seq if body else None)
+@router.post(
+    "/conversations/{conversation_id}/read",
+    response_model=UnreadOut,
+    summary="Move the read cursor forward (to the newest message when no seq is given)",
+)
+async def mark_read(
+    conversation_id: Id, actor: MessagingActor, services: ServicesDep, body: MarkRead | None = None
+) -> UnreadOut:
+    state = await message_actions.mark_read(
+        services, actor, conversation_id, body.up_to_seq if body else None
+    )
     return UnreadOut(conversation_id=state.conversation_id, unread=state.unread, total=state.total)
 
 
-@router.post("/conversations/{conversation_id}/unread", response_model=UnreadOut, summary="§4.2: mark as unread")
+@router.post(
+    "/conversations/{conversation_id}/unread", response_model=UnreadOut, summary="§4.2: mark as unread"
+)
 async def mark_unread(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> UnreadOut:
     state = await message_actions.mark_conversation_unread(services, actor, conversation_id)
     return UnreadOut(conversation_id=state.conversation_id, unread=state.unread, total=state.total)
 
 
-@router.get("/unread", response_model=BadgeOut, summary="§3.1: the badge total and the unread count per conversation")
+@router.get(
+    "/unread", response_model=BadgeOut, summary="§3.1: the badge total and the unread count per conversation"
+)
 async def badge(actor: MessagingActor, services: ServicesDep) -> BadgeOut:
     async with services.db.read() as conn:
         counts, total = await queries.badge(conn, actor.id)

@@ -62,11 +62,18 @@ class Access:
 
 
 _ACCESS = Prepared(
-    select(conversations, memberships.c.formal, memberships.c.active, memberships.c.last_read_seq, memberships.c.muted,
-           func.coalesce(spaces.c.messaging_disabled, false()).label("space_disabled"))
+    select(
+        conversations,
+        memberships.c.formal,
+        memberships.c.active,
+        memberships.c.last_read_seq,
+        memberships.c.muted,
+        func.coalesce(spaces.c.messaging_disabled, false()).label("space_disabled"),
+    )
     .join(memberships, memberships.c.conversation_id == conversations.c.id)
     .outerjoin(spaces, spaces.c.id == conversations.c.space_id)
-    .where(conversations.c.id == bindparam("conversation_id"), memberships.c.user_id == bindparam("user_id")))
+    .where(conversations.c.id == bindparam("conversation_id"), memberships.c.user_id == bindparam("user_id"))
+)
 
 
 def access_statement(user_id: int, conversation_id: int) -> tuple[Prepared, dict[str, Any]]:
@@ -75,13 +82,16 @@ def access_statement(user_id: int, conversation_id: int) -> tuple[Prepared, dict
     return _ACCESS, {"conversation_id": conversation_id, "user_id": user_id}
 
 
-async def get_access(conn: AsyncConnection, user_id: int, conversation_id: int, *,
-                     allow_former: bool = False) -> Access:
+async def get_access(
+    conn: AsyncConnection, user_id: int, conversation_id: int, *, allow_former: bool = False
+) -> Access:
     """The caller's view of a conversation; 404 alike for unknown ids and conversations they are not in.
 
     ``allow_former`` also admits people who left or were removed, so a send can tell them why it fails.
     """
-    return access_from(await _ACCESS.all(conn, conversation_id=conversation_id, user_id=user_id), allow_former)
+    return access_from(
+        await _ACCESS.all(conn, conversation_id=conversation_id, user_id=user_id), allow_former
+    )
 
 
 def access_from(rows: list[Any], allow_former: bool = False) -> Access:
@@ -107,8 +117,12 @@ async def access_for_send(conn: AsyncConnection, user_id: int, conversation_id: 
     looked at in an individual-messages conversation, whose only member is the sender); in the same round trip,
     an id for the message (``db.expressions.next_id``), so the write can go out whole with the commit."""
     access_rows, orgs_off, members_off, [(message_id,)] = await together(
-        conn, access_statement(user_id, conversation_id), (ANY_ORG_DISABLED, {}),
-        (_OTHER_MEMBERS_OFF, {"conversation_id": conversation_id, "except_id": user_id}), (_RESERVE_MESSAGE_ID, {}))
+        conn,
+        access_statement(user_id, conversation_id),
+        (ANY_ORG_DISABLED, {}),
+        (_OTHER_MEMBERS_OFF, {"conversation_id": conversation_id, "except_id": user_id}),
+        (_RESERVE_MESSAGE_ID, {}),
+    )
     access = access_from(access_rows, allow_former=True)
     if access.kind == "individual":
         return SendAccess(access, [], message_id)
@@ -121,22 +135,30 @@ def _only_own_individual_copies(user_id: int) -> ColumnElement[bool]:
     through the one "Sent to X people" entry (the reference: it "appears as 'Sent to X people' in the conversation
     list"), and the 1:1 joins the list on its own once anything else is written in it — an answer, or a message
     the sender writes there directly. A 1:1 with history from before keeps its entry."""
-    other = (select(messages.c.id)
-             .where(messages.c.conversation_id == conversations.c.id,
-                    or_(messages.c.copy_of_id.is_(None), messages.c.sender_id != user_id))
-             .exists())
+    other = (
+        select(messages.c.id)
+        .where(
+            messages.c.conversation_id == conversations.c.id,
+            or_(messages.c.copy_of_id.is_(None), messages.c.sender_id != user_id),
+        )
+        .exists()
+    )
     return and_(conversations.c.kind == "direct", conversations.c.last_seq > 0, ~other)
 
 
-async def list_page(conn: AsyncConnection, user_id: int, limit: int,
-                    before: tuple[datetime, int] | None) -> list[Any]:
+async def list_page(
+    conn: AsyncConnection, user_id: int, limit: int, before: tuple[datetime, int] | None
+) -> list[Any]:
     """The caller's conversations, newest activity first, keyset-paginated on (last activity, id); a 1:1 the
     caller wrote to only through Individual messages is reached through its "Sent to X people" entry."""
     query = (
         select(conversations, memberships.c.last_read_seq, memberships.c.formal, memberships.c.muted)
         .join(memberships, memberships.c.conversation_id == conversations.c.id)
-        .where(memberships.c.user_id == user_id, memberships.c.active.is_(True),
-               ~_only_own_individual_copies(user_id))
+        .where(
+            memberships.c.user_id == user_id,
+            memberships.c.active.is_(True),
+            ~_only_own_individual_copies(user_id),
+        )
         .order_by(conversations.c.last_activity_at.desc(), conversations.c.id.desc())
         .limit(limit)
     )
@@ -150,9 +172,17 @@ async def muted_among(conn: AsyncConnection, user_id: int, conversation_ids: Ite
     wanted = sorted(set(conversation_ids))
     if not wanted:
         return set()
-    return set((await conn.execute(select(memberships.c.conversation_id).where(
-        memberships.c.user_id == user_id, memberships.c.conversation_id.in_(wanted),
-        memberships.c.muted.is_(True)))).scalars())
+    return set(
+        (
+            await conn.execute(
+                select(memberships.c.conversation_id).where(
+                    memberships.c.user_id == user_id,
+                    memberships.c.conversation_id.in_(wanted),
+                    memberships.c.muted.is_(True),
+                )
+            )
+        ).scalars()
+    )
 
 
 async def badge(conn: AsyncConnection, user_id: int) -> tuple[dict[int, int], int]:
@@ -162,30 +192,44 @@ async def badge(conn: AsyncConnection, user_id: int) -> tuple[dict[int, int], in
     return counts, sum(count for conversation_id, count in counts.items() if conversation_id not in muted)
 
 
-async def unread_counts(conn: AsyncConnection, user_id: int, conversation_ids: Iterable[int] | None = None
-                        ) -> dict[int, int]:
+async def unread_counts(
+    conn: AsyncConnection, user_id: int, conversation_ids: Iterable[int] | None = None
+) -> dict[int, int]:
     """Messages by others after the caller's read cursor, per conversation (only those with any)."""
-    conditions = [memberships.c.user_id == user_id, memberships.c.active.is_(True),
-                  conversations.c.last_seq > memberships.c.last_read_seq]
+    conditions = [
+        memberships.c.user_id == user_id,
+        memberships.c.active.is_(True),
+        conversations.c.last_seq > memberships.c.last_read_seq,
+    ]
     if conversation_ids is not None:
         conditions.append(memberships.c.conversation_id.in_(sorted(set(conversation_ids))))
     query = (
         select(messages.c.conversation_id, func.count())
         .select_from(memberships)
         .join(conversations, conversations.c.id == memberships.c.conversation_id)
-        .join(messages, and_(messages.c.conversation_id == memberships.c.conversation_id,
-                             messages.c.seq > memberships.c.last_read_seq))
+        .join(
+            messages,
+            and_(
+                messages.c.conversation_id == memberships.c.conversation_id,
+                messages.c.seq > memberships.c.last_read_seq,
+            ),
+        )
         .where(*conditions, messages.c.sender_id != user_id)
         .group_by(messages.c.conversation_id)
     )
     return dict((await conn.execute(query)).all())
 
 
-_OTHER_MEMBERS = (select(users.c.id, users.c.name, memberships.c.formal)
-                  .join(users, users.c.id == memberships.c.user_id)
-                  .where(memberships.c.conversation_id == bindparam("conversation_id"),
-                         memberships.c.active.is_(True), memberships.c.user_id != bindparam("except_id"))
-                  .order_by(users.c.name, users.c.id))
+_OTHER_MEMBERS = (
+    select(users.c.id, users.c.name, memberships.c.formal)
+    .join(users, users.c.id == memberships.c.user_id)
+    .where(
+        memberships.c.conversation_id == bindparam("conversation_id"),
+        memberships.c.active.is_(True),
+        memberships.c.user_id != bindparam("except_id"),
+    )
+    .order_by(users.c.name, users.c.id)
+)
 _OTHER_MEMBERS_OFF = Prepared(_OTHER_MEMBERS.where(users.c.messaging_disabled.is_(True)))
 _OTHER_MEMBERS_ALL = Prepared(_OTHER_MEMBERS)
 
@@ -207,20 +251,28 @@ async def _disabled_under_orgs(conn: AsyncConnection, conversation_id: int, exce
 
 
 async def active_member_ids(conn: AsyncConnection, conversation_id: int) -> list[int]:
-    rows = await conn.execute(select(memberships.c.user_id).where(
-        memberships.c.conversation_id == conversation_id, memberships.c.active.is_(True)))
+    rows = await conn.execute(
+        select(memberships.c.user_id).where(
+            memberships.c.conversation_id == conversation_id, memberships.c.active.is_(True)
+        )
+    )
     return list(rows.scalars())
 
 
-async def formal_member_names(conn: AsyncConnection, conversation_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
+async def formal_member_names(
+    conn: AsyncConnection, conversation_ids: Sequence[int]
+) -> dict[int, list[tuple[int, str]]]:
     """Formal, active members (id, name) of each conversation, for naming 1:1s and unnamed groups."""
     if not conversation_ids:
         return {}
     rows = await conn.execute(
         select(memberships.c.conversation_id, users.c.id, users.c.name)
         .join(users, users.c.id == memberships.c.user_id)
-        .where(memberships.c.conversation_id.in_(sorted(set(conversation_ids))),
-               memberships.c.active.is_(True), memberships.c.formal.is_(True))
+        .where(
+            memberships.c.conversation_id.in_(sorted(set(conversation_ids))),
+            memberships.c.active.is_(True),
+            memberships.c.formal.is_(True),
+        )
         .order_by(memberships.c.conversation_id, users.c.name, users.c.id)
     )
     names: dict[int, list[tuple[int, str]]] = defaultdict(list)
@@ -230,8 +282,13 @@ async def formal_member_names(conn: AsyncConnection, conversation_ids: Sequence[
 
 
 async def live_space_conversation(conn: AsyncConnection, space_id: int) -> Any | None:
-    return (await conn.execute(select(conversations).where(
-        conversations.c.space_id == space_id, conversations.c.status != "deleted"))).first()
+    return (
+        await conn.execute(
+            select(conversations).where(
+                conversations.c.space_id == space_id, conversations.c.status != "deleted"
+            )
+        )
+    ).first()
 
 
 async def direct_conversation(conn: AsyncConnection, direct_key: str) -> Any | None:
@@ -243,7 +300,8 @@ async def individual_targets(conn: AsyncConnection, conversation_id: int) -> lis
     rows = await conn.execute(
         select(individual_recipients.c.user_id, individual_recipients.c.direct_conversation_id)
         .where(individual_recipients.c.conversation_id == conversation_id)
-        .order_by(individual_recipients.c.user_id))
+        .order_by(individual_recipients.c.user_id)
+    )
     return list(rows.all())
 
 
@@ -262,10 +320,12 @@ class Participant:
 async def participants(conn: AsyncConnection, access: Access, viewer_id: int) -> list[Participant]:
     """Everyone active in the conversation, with their role and the viewer's relationship to them (§4.2)."""
     conversation = access.conversation
-    query = (select(users.c.id, users.c.name, users.c.title, users.c.avatar_url, memberships.c.formal)
-             .join(memberships, memberships.c.user_id == users.c.id)
-             .where(memberships.c.conversation_id == conversation.id, memberships.c.active.is_(True))
-             .order_by(users.c.name, users.c.id))
+    query = (
+        select(users.c.id, users.c.name, users.c.title, users.c.avatar_url, memberships.c.formal)
+        .join(memberships, memberships.c.user_id == users.c.id)
+        .where(memberships.c.conversation_id == conversation.id, memberships.c.active.is_(True))
+        .order_by(users.c.name, users.c.id)
+    )
     if conversation.kind == "mass":  # recipients of a mass message never learn who else received it
         query = query.where(users.c.id.in_({viewer_id, conversation.created_by}))
     rows = (await conn.execute(query)).all()
@@ -274,8 +334,16 @@ async def participants(conn: AsyncConnection, access: Access, viewer_id: int) ->
     relations = await _relationships(conn, viewer_id, ids)
     disabled = await disabled_among(conn, ids)
     return [
-        Participant(row.id, row.name, row.title, row.avatar_url, roles.get(row.id, "student"), row.formal,
-                    row.id in disabled, relations.get(row.id, []))
+        Participant(
+            row.id,
+            row.name,
+            row.title,
+            row.avatar_url,
+            roles.get(row.id, "student"),
+            row.formal,
+            row.id in disabled,
+            relations.get(row.id, []),
+        )
         for row in rows
     ]
 
@@ -284,19 +352,31 @@ async def _roles_here(conn: AsyncConnection, space_id: int | None, user_ids: lis
     """A participant's role in the course/project of the conversation, else their highest school role."""
     roles = await school_roles(conn, user_ids)
     if space_id is not None:
-        rows = await conn.execute(select(space_members.c.user_id, space_members.c.role)
-                                  .where(space_members.c.space_id == space_id))
+        rows = await conn.execute(
+            select(space_members.c.user_id, space_members.c.role).where(space_members.c.space_id == space_id)
+        )
         roles.update(dict(rows.all()))
     return roles
 
 
-async def _relationships(conn: AsyncConnection, viewer_id: int, user_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+async def _relationships(
+    conn: AsyncConnection, viewer_id: int, user_ids: list[int]
+) -> dict[int, list[dict[str, Any]]]:
     """Courses and projects the viewer shares with each participant, and both roles there."""
-    mine = select(space_members.c.space_id, space_members.c.role).where(
-        space_members.c.user_id == viewer_id).subquery()
+    mine = (
+        select(space_members.c.space_id, space_members.c.role)
+        .where(space_members.c.user_id == viewer_id)
+        .subquery()
+    )
     rows = await conn.execute(
-        select(space_members.c.user_id, spaces.c.id, spaces.c.kind, spaces.c.name, mine.c.role,
-               space_members.c.role)
+        select(
+            space_members.c.user_id,
+            spaces.c.id,
+            spaces.c.kind,
+            spaces.c.name,
+            mine.c.role,
+            space_members.c.role,
+        )
         .join(mine, mine.c.space_id == space_members.c.space_id)
         .join(spaces, spaces.c.id == space_members.c.space_id)
         .where(space_members.c.user_id.in_(user_ids), space_members.c.user_id != viewer_id)
@@ -304,9 +384,16 @@ async def _relationships(conn: AsyncConnection, viewer_id: int, user_ids: list[i
     )
     relations: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for user_id, space_id, kind, name, your_role, their_role in rows:
-        relations[user_id].append({"space_id": space_id, "kind": kind, "name": name, "your_role": your_role,
-                                   "their_role": their_role, "text": _relationship_text(kind, name, your_role,
-                                                                                         their_role)})
+        relations[user_id].append(
+            {
+                "space_id": space_id,
+                "kind": kind,
+                "name": name,
+                "your_role": your_role,
+                "their_role": their_role,
+                "text": _relationship_text(kind, name, your_role, their_role),
+            }
+        )
     return relations
 
 
@@ -336,31 +423,45 @@ def _display_name(row: Any, viewer_id: int, members: list[tuple[int, str]]) -> s
         if not others:
             return text("conversations.name.only_you")
         shown = ", ".join(others[:3])
-        return shown if len(others) <= 3 else plural_text("conversations.name.and_more", len(others) - 3,
-                                                          names=shown)
+        return (
+            shown
+            if len(others) <= 3
+            else plural_text("conversations.name.and_more", len(others) - 3, names=shown)
+        )
     return row.name or ""
 
 
-async def working_hours_notices(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int,
-                                moment: datetime) -> dict[int, str]:
+async def working_hours_notices(
+    conn: AsyncConnection, rows: Sequence[Any], viewer_id: int, moment: datetime
+) -> dict[int, str]:
     """For 1:1 and group conversations, the working hours notices of the other participants (see
     ``people.queries.working_hours_notices``), by conversation."""
     ids = [row.id for row in rows if row.kind in ("direct", "group")]
     if not ids:
         return {}
-    members = (await conn.execute(
-        select(memberships.c.conversation_id, memberships.c.user_id)
-        .join(users, users.c.id == memberships.c.user_id)
-        .where(memberships.c.conversation_id.in_(ids), memberships.c.active.is_(True),
-               memberships.c.formal.is_(True), memberships.c.user_id != viewer_id,
-               users.c.working_hours.is_not(None))
-        .order_by(memberships.c.conversation_id, users.c.name))).all()
+    members = (
+        await conn.execute(
+            select(memberships.c.conversation_id, memberships.c.user_id)
+            .join(users, users.c.id == memberships.c.user_id)
+            .where(
+                memberships.c.conversation_id.in_(ids),
+                memberships.c.active.is_(True),
+                memberships.c.formal.is_(True),
+                memberships.c.user_id != viewer_id,
+                users.c.working_hours.is_not(None),
+            )
+            .order_by(memberships.c.conversation_id, users.c.name)
+        )
+    ).all()
     notices = await people_working_hours_notices(conn, [user_id for _, user_id in members], moment)
     by_conversation: dict[int, list[int]] = defaultdict(list)
     for conversation_id, user_id in members:
         by_conversation[conversation_id].append(user_id)
-    return {conversation_id: text for conversation_id, user_ids in by_conversation.items()
-            if (text := joined_notices(notices, user_ids)) is not None}
+    return {
+        conversation_id: text
+        for conversation_id, user_ids in by_conversation.items()
+        if (text := joined_notices(notices, user_ids)) is not None
+    }
 
 
 async def display_names(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -> dict[int, str]:
@@ -382,21 +483,43 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer: Actor) ->
     space_roles = await space_roles_of(conn, viewer.id) if any(row.space_id for row in rows) else {}
     return [
         ConversationOut(
-            id=row.id, kind=row.kind, icon=icon_for(row.kind), name=names[row.id],
-            custom_name=row.name if row.kind == "group" else None, status=row.status,
-            status_notice=_status_notice(row.status), space_id=row.space_id, created_at=row.created_at,
-            last_activity_at=row.last_activity_at, last_seq=row.last_seq, read_seq=row.last_read_seq,
-            unread=unread.get(row.id, 0), muted=row.muted, formal=row.formal, created_by=row.created_by,
+            id=row.id,
+            kind=row.kind,
+            icon=icon_for(row.kind),
+            name=names[row.id],
+            custom_name=row.name if row.kind == "group" else None,
+            status=row.status,
+            status_notice=_status_notice(row.status),
+            space_id=row.space_id,
+            created_at=row.created_at,
+            last_activity_at=row.last_activity_at,
+            last_seq=row.last_seq,
+            read_seq=row.last_read_seq,
+            unread=unread.get(row.id, 0),
+            muted=row.muted,
+            formal=row.formal,
+            created_by=row.created_by,
             messaging_disabled_notice=texts.space_messaging_disabled(row.kind)
-            if row.space_id in switched_off else None,
+            if row.space_id in switched_off
+            else None,
             working_hours_notice=answering.get(row.id),
             preview=Preview(text=row.last_message_preview, sender_id=row.last_message_sender_id)
-            if row.last_message_preview is not None else None,
-            actions=ConversationActions.model_validate(offers(MemberFacts(
-                kind=row.kind, status=row.status, space_disabled=row.space_id in switched_off,
-                is_creator=row.created_by == viewer.id, staff_here=_staff_here(viewer, space_roles, row.space_id),
-                formal=row.formal, space_role=space_roles.get(row.space_id) if row.space_id else None,
-                sender_disabled=viewer.messaging_disabled))),
+            if row.last_message_preview is not None
+            else None,
+            actions=ConversationActions.model_validate(
+                offers(
+                    MemberFacts(
+                        kind=row.kind,
+                        status=row.status,
+                        space_disabled=row.space_id in switched_off,
+                        is_creator=row.created_by == viewer.id,
+                        staff_here=_staff_here(viewer, space_roles, row.space_id),
+                        formal=row.formal,
+                        space_role=space_roles.get(row.space_id) if row.space_id else None,
+                        sender_disabled=viewer.messaging_disabled,
+                    )
+                )
+            ),
         )
         for row in rows
     ]
@@ -417,9 +540,12 @@ async def _individual_recipients(conn: AsyncConnection, conversation_id: int) ->
         select(users.c.id, users.c.name, individual_recipients.c.direct_conversation_id)
         .join(users, users.c.id == individual_recipients.c.user_id)
         .where(individual_recipients.c.conversation_id == conversation_id)
-        .order_by(users.c.name, users.c.id))
-    return [IndividualRecipientOut(id=user_id, name=name, conversation_id=direct_id)
-            for user_id, name, direct_id in rows]
+        .order_by(users.c.name, users.c.id)
+    )
+    return [
+        IndividualRecipientOut(id=user_id, name=name, conversation_id=direct_id)
+        for user_id, name, direct_id in rows
+    ]
 
 
 async def is_staff_in(conn: AsyncConnection, actor: Actor, space_id: int | None) -> bool:

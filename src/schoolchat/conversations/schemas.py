@@ -28,22 +28,31 @@ class RecipientSelection(Body):
 
 class RecipientOptionsOut(BaseModel):
     scenario: str
-    choice_offered: bool = Field(description="Whether to offer 'Group conversation' and 'Individual messages'.")
+    choice_offered: bool = Field(
+        description="Whether to offer 'Group conversation' and 'Individual messages'."
+    )
     modes: list[Mode]
     unique_count: int = Field(description="Distinct recipients, the sender excluded.")
     outcome: str
     error: ErrorDetail | None = Field(default=None, description="Shown at once; sending is not possible.")
-    error_on_send: ErrorDetail | None = Field(default=None,
-                                              description="Shown after a sending attempt (§6.3, last row).")
+    error_on_send: ErrorDetail | None = Field(
+        default=None, description="Shown after a sending attempt (§6.3, last row)."
+    )
     working_hours_notice: str | None = Field(
-        default=None, description="For the people chosen: \"Maria Jensen usually answers between 08:00 and 16:00\" while "
-                          "it is outside a teacher's working hours; sending is still possible.")
+        default=None,
+        description="For the people chosen: \"Maria Jensen usually answers between 08:00 and 16:00\" while "
+        "it is outside a teacher's working hours; sending is still possible.",
+    )
 
 
 class StartConversation(Body):
     recipients: RecipientSelection
-    mode: Mode | None = Field(default=None, strict=False, description="Required when the recipient options offer a choice.")
-    name: str | None = Field(default=None, max_length=1000, description="Optional name of a new group conversation.")
+    mode: Mode | None = Field(
+        default=None, strict=False, description="Required when the recipient options offer a choice."
+    )
+    name: str | None = Field(
+        default=None, max_length=1000, description="Optional name of a new group conversation."
+    )
     message: NewMessage | None = Field(default=None, description="An optional first message.")
 
 
@@ -86,28 +95,40 @@ class ConversationOut(BaseModel):
     name: str = Field(description="The conversation's name, or its participants' names.")
     custom_name: str | None
     status: str
-    status_notice: str | None = Field(default=None, description="'Closed conversation' and the like, for everyone to see.")
+    status_notice: str | None = Field(
+        default=None, description="'Closed conversation' and the like, for everyone to see."
+    )
     space_id: int | None
     created_at: datetime
     last_activity_at: datetime
     last_seq: int
     read_seq: int
     unread: int
-    muted: bool = Field(False, description="Muted by the caller: no badge, no notifications; unread still shown.")
+    muted: bool = Field(
+        False, description="Muted by the caller: no badge, no notifications; unread still shown."
+    )
     preview: Preview | None
-    formal: bool = Field(True, description="False for a teacher present through a report, not as a participant.")
+    formal: bool = Field(
+        True, description="False for a teacher present through a report, not as a participant."
+    )
     created_by: int | None = Field(default=None, description="Who started it.")
     actions: ConversationActions
     messaging_disabled_notice: str | None = Field(
-        default=None, description="§6.4: set when an admin switched messaging off for its course or project; no one can "
-                          "send here meanwhile (\"Messaging is disabled for this course.\").")
+        default=None,
+        description="§6.4: set when an admin switched messaging off for its course or project; no one can "
+        "send here meanwhile (\"Messaging is disabled for this course.\").",
+    )
     working_hours_notice: str | None = Field(
-        default=None, description="1:1 and group: set while it is outside the working hours of a teacher in it (\"Maria "
-                          "Jensen usually answers between 08:00 and 16:00\"), for the composer; sending is "
-                          "still possible.")
+        default=None,
+        description="1:1 and group: set while it is outside the working hours of a teacher in it (\"Maria "
+        "Jensen usually answers between 08:00 and 16:00\"), for the composer; sending is "
+        "still possible.",
+    )
     recipients: list[IndividualRecipientOut] | None = Field(
-        default=None, description="\"Sent to X people\", asked for alone: whom it went to and each one's 1:1 (the list "
-                          "shows a 1:1 on its own once something besides these messages is written in it).")
+        default=None,
+        description="\"Sent to X people\", asked for alone: whom it went to and each one's 1:1 (the list "
+        "shows a 1:1 on its own once something besides these messages is written in it).",
+    )
 
 
 class ConversationRef(BaseModel):

@@ -95,7 +95,9 @@ class _Batch:
 
 
 class Database:
-    def __init__(self, url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 16, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 16, echo: bool = False
+    ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
@@ -106,10 +108,14 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if not self.is_sqlite:
             _ping_idle_connections(self.engine)
-        self._reader = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._reader = (
+            self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self._write_lock = asyncio.Lock()
         self._batch: _Batch | None = None
-        self._waiting = 0  # writers queued for the lock: while there are any, a finished writer's batch stays open
+        self._waiting = (
+            0  # writers queued for the lock: while there are any, a finished writer's batch stays open
+        )
         self._tasks: set[asyncio.Task[None]] = set()
         self._write_watchers: list[tuple[frozenset[str], Callable[[], None]]] = []
         self._publish: Publish | None = None
@@ -215,7 +221,9 @@ class Database:
                     self._spawn(self._commit_when_lock_free())
             else:
                 committing = True
-                self._spawn(self._commit_holding_lock(batch))  # its own task: cancelling us cannot cut it short
+                self._spawn(
+                    self._commit_holding_lock(batch)
+                )  # its own task: cancelling us cannot cut it short
         finally:
             if not committing:
                 self._write_lock.release()
@@ -322,8 +330,9 @@ def note_written(conn: Connection, table: str) -> None:
     conn.info.setdefault(_TOUCHED, set()).add(table)
 
 
-def _note_written_table(conn: Connection, _cursor: Any, _statement: str, _parameters: Any, context: Any,
-                        _executemany: bool) -> None:
+def _note_written_table(
+    conn: Connection, _cursor: Any, _statement: str, _parameters: Any, context: Any, _executemany: bool
+) -> None:
     if context is not None and (context.isinsert or context.isupdate or context.isdelete):
         table = getattr(getattr(context.compiled, "statement", None), "table", None)
         if table is not None:
@@ -354,7 +363,12 @@ def _may_wait(fn: Any, args: tuple[Any, ...]) -> bool:
     name = getattr(fn, "__name__", "")
     if name == "commit":
         return True
-    return name == "execute" and bool(args) and isinstance(args[0], str) and args[0].startswith("BEGIN IMMEDIATE")
+    return (
+        name == "execute"
+        and bool(args)
+        and isinstance(args[0], str)
+        and args[0].startswith("BEGIN IMMEDIATE")
+    )
 
 
 class _LoopConnection(aiosqlite.Connection):
@@ -385,7 +399,9 @@ class _LoopConnection(aiosqlite.Connection):
             try:
                 return await asyncio.shield(call)
             except asyncio.CancelledError:
-                await asyncio.wait([call])  # the thread still uses the connection: let it finish before anyone else
+                await asyncio.wait(
+                    [call]
+                )  # the thread still uses the connection: let it finish before anyone else
                 raise
         return fn(*args, **kwargs)
 
@@ -423,7 +439,12 @@ def _configure_sqlite(engine: AsyncEngine, synchronous: str) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", "foreign_keys=ON", "busy_timeout=10000"):
+        for pragma in (
+            "journal_mode=WAL",
+            f"synchronous={synchronous}",
+            "foreign_keys=ON",
+            "busy_timeout=10000",
+        ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 

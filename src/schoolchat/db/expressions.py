@@ -33,7 +33,9 @@ class json_set(FunctionElement[Any]):
     type = JSON()
     inherit_cache = False  # nor is the path
 
-    def __init__(self, document: ColumnElement[Any], path: tuple[str, ...], value: ColumnElement[Any]) -> None:
+    def __init__(
+        self, document: ColumnElement[Any], path: tuple[str, ...], value: ColumnElement[Any]
+    ) -> None:
         self.path = path
         super().__init__(document, value)
 

@@ -35,11 +35,17 @@ TABLE = "message_search"
 def create_statements(dialect: str) -> list[str]:
     """DDL for the index (run by the migration)."""
     if dialect == "sqlite":
-        return [(f"CREATE VIRTUAL TABLE {TABLE} USING fts5(words, conversation, tokenize='ascii', "
-                "prefix='2 3', detail=column)")]
+        return [
+            (
+                f"CREATE VIRTUAL TABLE {TABLE} USING fts5(words, conversation, tokenize='ascii', "
+                "prefix='2 3', detail=column)"
+            )
+        ]
     return [
-        (f"CREATE TABLE {TABLE} (message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE, "
-        "conversation_id INTEGER NOT NULL, words TSVECTOR NOT NULL)"),
+        (
+            f"CREATE TABLE {TABLE} (message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE, "
+            "conversation_id INTEGER NOT NULL, words TSVECTOR NOT NULL)"
+        ),
         f"CREATE INDEX ix_{TABLE}_words ON {TABLE} USING gin (words)",
         f"CREATE INDEX ix_{TABLE}_conversation ON {TABLE} (conversation_id, message_id)",
     ]
@@ -47,11 +53,15 @@ def create_statements(dialect: str) -> list[str]:
 
 # Putting a message into the index: SQLite replaces a row by deleting it first; PostgreSQL upserts.
 _INSERT = {
-    "sqlite": text(f"INSERT INTO {TABLE} (rowid, words, conversation) VALUES (:message_id, :words, :conversation)"),
-    "postgresql": text(f"INSERT INTO {TABLE} (message_id, conversation_id, words) "
-                       "VALUES (:message_id, :conversation_id, array_to_tsvector(CAST(:terms AS text[]))) "
-                       "ON CONFLICT (message_id) DO UPDATE SET words = excluded.words, "
-                       "conversation_id = excluded.conversation_id"),
+    "sqlite": text(
+        f"INSERT INTO {TABLE} (rowid, words, conversation) VALUES (:message_id, :words, :conversation)"
+    ),
+    "postgresql": text(
+        f"INSERT INTO {TABLE} (message_id, conversation_id, words) "
+        "VALUES (:message_id, :conversation_id, array_to_tsvector(CAST(:terms AS text[]))) "
+        "ON CONFLICT (message_id) DO UPDATE SET words = excluded.words, "
+        "conversation_id = excluded.conversation_id"
+    ),
 }
 _PREPARED_INSERT = {dialect: Prepared(statement) for dialect, statement in _INSERT.items()}
 
@@ -64,8 +74,13 @@ def _put_statements(dialect: str) -> list[TextClause]:
 
 def _put_params(message_id: int, conversation_id: int, terms: Sequence[str]) -> dict[str, Any]:
     unique = sorted(set(terms))
-    return {"message_id": message_id, "conversation_id": conversation_id, "terms": unique,
-            "words": " ".join(unique), "conversation": f"c{conversation_id}"}
+    return {
+        "message_id": message_id,
+        "conversation_id": conversation_id,
+        "terms": unique,
+        "words": " ".join(unique),
+        "conversation": f"c{conversation_id}",
+    }
 
 
 async def put(conn: AsyncConnection, message_id: int, conversation_id: int, terms: Sequence[str]) -> None:
@@ -81,7 +96,9 @@ async def add(tx: Tx, message_id: int, conversation_id: int, terms: Sequence[str
     """Index a message that is not in the index yet (a new one) under ``terms``; no terms, no entry. (Nothing in
     the writing transaction reads the entry back, so on PostgreSQL it goes with the commit.)"""
     if terms:
-        await _PREPARED_INSERT[tx.conn.dialect.name].later(tx, **_put_params(message_id, conversation_id, terms))
+        await _PREPARED_INSERT[tx.conn.dialect.name].later(
+            tx, **_put_params(message_id, conversation_id, terms)
+        )
 
 
 def put_many(conn: Connection, rows: Sequence[tuple[int, int, Sequence[str]]]) -> None:
@@ -97,12 +114,20 @@ async def remove(conn: AsyncConnection, message_ids: Sequence[int]) -> None:
         return
     key = "rowid" if conn.dialect.name == "sqlite" else "message_id"
     placeholders = ", ".join(f":id{i}" for i in range(len(message_ids)))
-    await conn.execute(text(f"DELETE FROM {TABLE} WHERE {key} IN ({placeholders})"),
-                       {f"id{i}": message_id for i, message_id in enumerate(message_ids)})
+    await conn.execute(
+        text(f"DELETE FROM {TABLE} WHERE {key} IN ({placeholders})"),
+        {f"id{i}": message_id for i, message_id in enumerate(message_ids)},
+    )
 
 
-async def match(conn: AsyncConnection, terms: Sequence[str], conversation_ids: Sequence[int], *,
-                before_id: int | None, limit: int) -> list[int]:
+async def match(
+    conn: AsyncConnection,
+    terms: Sequence[str],
+    conversation_ids: Sequence[int],
+    *,
+    before_id: int | None,
+    limit: int,
+) -> list[int]:
     """Ids of the messages in ``conversation_ids`` holding every term (the last as a prefix), newest first."""
     if not terms or not conversation_ids:
         return []
@@ -114,16 +139,25 @@ async def match(conn: AsyncConnection, terms: Sequence[str], conversation_ids: S
         if before_id is not None:
             sql += " AND rowid < :before_id"
         sql += " ORDER BY rowid DESC LIMIT :limit"
-        params = {"query": f"words : ({words}) AND conversation : ({where})", "before_id": before_id,
-                  "limit": limit}
+        params = {
+            "query": f"words : ({words}) AND conversation : ({where})",
+            "before_id": before_id,
+            "limit": limit,
+        }
     else:
-        sql = (f"SELECT message_id FROM {TABLE} WHERE words @@ CAST(:query AS tsquery) "
-               "AND conversation_id = ANY(:conversation_ids)")
+        sql = (
+            f"SELECT message_id FROM {TABLE} WHERE words @@ CAST(:query AS tsquery) "
+            "AND conversation_id = ANY(:conversation_ids)"
+        )
         if before_id is not None:
             sql += " AND message_id < :before_id"
         sql += " ORDER BY message_id DESC LIMIT :limit"
-        params = {"query": " & ".join([*(f"'{term}'" for term in terms[:-1]), f"'{terms[-1]}':*"]),
-                  "conversation_ids": sorted(set(conversation_ids)), "before_id": before_id, "limit": limit}
+        params = {
+            "query": " & ".join([*(f"'{term}'" for term in terms[:-1]), f"'{terms[-1]}':*"]),
+            "conversation_ids": sorted(set(conversation_ids)),
+            "before_id": before_id,
+            "limit": limit,
+        }
     return list((await conn.execute(text(sql), params)).scalars())
 
 

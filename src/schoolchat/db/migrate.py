@@ -15,9 +15,9 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 def sync_url(url: str) -> str:
     """The synchronous driver for an async URL; migrations run synchronously."""
     if url.startswith("sqlite+aiosqlite"):
-        return "sqlite" + url[len("sqlite+aiosqlite"):]
+        return "sqlite" + url[len("sqlite+aiosqlite") :]
     if url.startswith("postgresql+asyncpg"):
-        return "postgresql+psycopg" + url[len("postgresql+asyncpg"):]
+        return "postgresql+psycopg" + url[len("postgresql+asyncpg") :]
     return url
 
 

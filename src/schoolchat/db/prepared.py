@@ -144,13 +144,17 @@ async def together(conn: AsyncConnection, *calls: tuple[Prepared, dict[str, Any]
     return results
 
 
-async def _on_psycopg(conn: AsyncConnection, driver: psycopg.AsyncConnection,
-                      calls: Sequence[tuple[Prepared, dict[str, Any]]]) -> list[list[Any]]:
-    statements = [(compiled, _values(compiled, params))
-                  for compiled, params in ((prepared._for(conn.dialect), params) for prepared, params in calls)]
+async def _on_psycopg(
+    conn: AsyncConnection, driver: psycopg.AsyncConnection, calls: Sequence[tuple[Prepared, dict[str, Any]]]
+) -> list[list[Any]]:
+    statements = [
+        (compiled, _values(compiled, params))
+        for compiled, params in ((prepared._for(conn.dialect), params) for prepared, params in calls)
+    ]
     # A pipeline also carries the BEGIN psycopg sends before a transaction's first statement.
-    pipelined = len(statements) > 1 or (not driver.autocommit
-                                        and driver.info.transaction_status == psycopg.pq.TransactionStatus.IDLE)
+    pipelined = len(statements) > 1 or (
+        not driver.autocommit and driver.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    )
     cursors = [driver.cursor() for _ in statements]
     compiled = statements[0][0]
     try:
@@ -176,7 +180,9 @@ def _finish(conn: AsyncConnection, compiled: _Compiled, raw: list[Any]) -> list[
 
 
 def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
-    if not isinstance(statement, ClauseElement):  # every Core statement is both; Executable alone has no compile()
+    if not isinstance(
+        statement, ClauseElement
+    ):  # every Core statement is both; Executable alone has no compile()
         raise TypeError(f"not a Core statement: {type(statement).__name__}")
     compiled = statement.compile(dialect=dialect)
     if not isinstance(compiled, SQLCompiler):
@@ -195,11 +201,19 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
         processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
         if processor is not None:
             results.append((index, processor))
-    table = statement.table if isinstance(statement, UpdateBase) and isinstance(statement.table, Table) else None
+    table = (
+        statement.table if isinstance(statement, UpdateBase) and isinstance(statement.table, Table) else None
+    )
     order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup is not None else None
-    return _Compiled(compiled.string, order, defaults, tuple(binds),
-                     namedtuple("Row", [column.key for column in columns] or ["_"], rename=True),
-                     tuple(results), None if table is None else table.name)
+    return _Compiled(
+        compiled.string,
+        order,
+        defaults,
+        tuple(binds),
+        namedtuple("Row", [column.key for column in columns] or ["_"], rename=True),
+        tuple(results),
+        None if table is None else table.name,
+    )
 
 
 def _values(compiled: _Compiled, params: dict[str, Any]) -> Sequence[Any] | dict[str, Any]:

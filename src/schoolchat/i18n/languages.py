@@ -42,7 +42,9 @@ def _weight(params: str) -> float:
     return 1.0
 
 
-def effective(setting: str | None, school_default: str | None, accept_language: str | None = None) -> Language:
+def effective(
+    setting: str | None, school_default: str | None, accept_language: str | None = None
+) -> Language:
     """The language a reader gets: their setting, else their school's, else their browser's, else English."""
     for choice in (setting, school_default):
         if choice in LANGUAGES:

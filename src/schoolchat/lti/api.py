@@ -37,7 +37,9 @@ async def _refused(request: Request, services: Services, refusal: LaunchRefused)
     launch.log_refusal(refusal)
     if "text/html" in request.headers.get("accept", ""):
         return await notice_page(services, texts.refused_title(), refusal.message, refusal.status)
-    return JSONResponse(error_body(refusal.code, refusal.message, refusal.details), status_code=refusal.status)
+    return JSONResponse(
+        error_body(refusal.code, refusal.message, refusal.details), status_code=refusal.status
+    )
 
 
 def _field(values: Any, name: str) -> str | None:
@@ -54,9 +56,13 @@ def _required(values: Any, name: str) -> str:
 
 def _login_request(values: Any) -> launch.LoginRequest:
     return launch.LoginRequest(
-        iss=_required(values, "iss"), login_hint=_required(values, "login_hint"),
-        target_link_uri=_required(values, "target_link_uri"), lti_message_hint=_field(values, "lti_message_hint"),
-        client_id=_field(values, "client_id"), lti_deployment_id=_field(values, "lti_deployment_id"))
+        iss=_required(values, "iss"),
+        login_hint=_required(values, "login_hint"),
+        target_link_uri=_required(values, "target_link_uri"),
+        lti_message_hint=_field(values, "lti_message_hint"),
+        client_id=_field(values, "client_id"),
+        lti_deployment_id=_field(values, "lti_deployment_id"),
+    )
 
 
 @router.api_route(LOGIN_PATH, methods=["GET", "POST"])
@@ -68,8 +74,9 @@ async def login(request: Request, services: ServicesDep) -> Response:
     except LaunchRefused as refusal:
         return await _refused(request, services, refusal)
     answer = RedirectResponse(redirect, status_code=302)
-    set_framed_cookie(answer, STATE_COOKIE, state, max_age=int(actions.STATE_LIFETIME.total_seconds()),
-                      path=LAUNCH_PATH)
+    set_framed_cookie(
+        answer, STATE_COOKIE, state, max_age=int(actions.STATE_LIFETIME.total_seconds()), path=LAUNCH_PATH
+    )
     return answer
 
 
@@ -79,16 +86,26 @@ async def launch_(request: Request, services: ServicesDep) -> Response:
     form = await request.form()
     try:
         if error := _field(form, "error"):  # the platform did not authenticate (OIDC error response)
-            raise LaunchRefused(400, "platform_refused", texts.platform_refused(error),
-                                {"error": error, "error_description": _field(form, "error_description")})
-        landing = await launch.complete(services, _required(form, "id_token"), _required(form, "state"),
-                                        request.cookies.get(STATE_COOKIE))
+            raise LaunchRefused(
+                400,
+                "platform_refused",
+                texts.platform_refused(error),
+                {"error": error, "error_description": _field(form, "error_description")},
+            )
+        landing = await launch.complete(
+            services, _required(form, "id_token"), _required(form, "state"), request.cookies.get(STATE_COOKIE)
+        )
     except LaunchRefused as refusal:
         return await _refused(request, services, refusal)
     target = "/embed" + (f"#c{landing.conversation_id}" if landing.conversation_id else "")
     answer = RedirectResponse(target, status_code=303)
-    set_framed_cookie(answer, SESSION_COOKIE, landing.session.token,
-                      max_age=int(services.settings.lti_session_hours * 3600), path="/")
+    set_framed_cookie(
+        answer,
+        SESSION_COOKIE,
+        landing.session.token,
+        max_age=int(services.settings.lti_session_hours * 3600),
+        path="/",
+    )
     set_framed_cookie(answer, STATE_COOKIE, "", max_age=0, path=LAUNCH_PATH)
     return answer
 
@@ -103,36 +120,56 @@ async def jwks(services: ServicesDep) -> JSONResponse:
 admin = APIRouter(prefix="/api/admin", tags=["administration"])
 
 
-@admin.get("/lti/tool", response_model=ToolOut, summary="The addresses to register schoolchat with in a platform",
-           responses={404: {"description": "Not an administrator: there is no such page for the caller."}})
+@admin.get(
+    "/lti/tool",
+    response_model=ToolOut,
+    summary="The addresses to register schoolchat with in a platform",
+    responses={404: {"description": "Not an administrator: there is no such page for the caller."}},
+)
 async def tool(request: Request, actor: CurrentActor) -> ToolOut:
     if not actor.is_admin:
         raise not_found("page")
-    return ToolOut(login_url=_url(request, LOGIN_PATH), launch_url=_url(request, LAUNCH_PATH),
-                   jwks_url=_url(request, JWKS_PATH))
+    return ToolOut(
+        login_url=_url(request, LOGIN_PATH),
+        launch_url=_url(request, LAUNCH_PATH),
+        jwks_url=_url(request, JWKS_PATH),
+    )
 
 
-@admin.get("/orgs/{org_id}/lti-platforms", response_model=list[PlatformOut],
-           summary="The learning platforms registered for an org")
+@admin.get(
+    "/orgs/{org_id}/lti-platforms",
+    response_model=list[PlatformOut],
+    summary="The learning platforms registered for an org",
+)
 async def list_platforms(org_id: Id, actor: CurrentActor, services: ServicesDep) -> list[PlatformOut]:
     async with services.db.read() as conn:
         await require_administered(conn, actor.roles, org_id)
         return [PlatformOut(**row._mapping) for row in await queries.platforms_of(conn, org_id)]
 
 
-@admin.post("/orgs/{org_id}/lti-platforms", response_model=CreatedOut, status_code=201,
-            summary="Register a learning platform (LTI 1.3) for an org")
+@admin.post(
+    "/orgs/{org_id}/lti-platforms",
+    response_model=CreatedOut,
+    status_code=201,
+    summary="Register a learning platform (LTI 1.3) for an org",
+)
 async def register(org_id: Id, body: PlatformIn, actor: CurrentActor, services: ServicesDep) -> CreatedOut:
     return CreatedOut(id=await actions.register_platform(services, actor, org_id, body.model_dump()))
 
 
 @admin.patch("/lti-platforms/{platform_id}", status_code=204, summary="Change a platform registration")
-async def change(platform_id: Id, body: PlatformChanges, actor: CurrentActor, services: ServicesDep) -> Response:
+async def change(
+    platform_id: Id, body: PlatformChanges, actor: CurrentActor, services: ServicesDep
+) -> Response:
     changes = body.model_dump(exclude_unset=True)
     if nulls := [name for name, value in changes.items() if value is None]:
         not_null = text("errors.input.not_null")
-        raise ApiError(422, "invalid_request", f"{nulls[0]}: {not_null}",
-                       {"fields": [{"field": name, "message": not_null} for name in nulls]})
+        raise ApiError(
+            422,
+            "invalid_request",
+            f"{nulls[0]}: {not_null}",
+            {"fields": [{"field": name, "message": not_null} for name in nulls]},
+        )
     await actions.change_platform(services, actor, platform_id, changes)
     return Response(status_code=204)
 

@@ -81,11 +81,17 @@ def check(claims: dict[str, Any], registration: Registration, nonce: str, now: f
         raise invalid_claim("nonce")
     deployment = _text(claims, DEPLOYMENT_ID)
     if deployment not in registration.deployment_ids:
-        raise LaunchRefused(403, "unknown_deployment", texts.unknown_deployment(), {"deployment_id": deployment},
-                            audited=True)
+        raise LaunchRefused(
+            403, "unknown_deployment", texts.unknown_deployment(), {"deployment_id": deployment}, audited=True
+        )
     if claims.get(MESSAGE_TYPE) != "LtiResourceLinkRequest":
-        raise LaunchRefused(400, "unsupported_message_type", texts.unsupported_message(),
-                            {"message_type": claims.get(MESSAGE_TYPE)}, audited=True)
+        raise LaunchRefused(
+            400,
+            "unsupported_message_type",
+            texts.unsupported_message(),
+            {"message_type": claims.get(MESSAGE_TYPE)},
+            audited=True,
+        )
     if claims.get(VERSION) != "1.3.0":
         raise invalid_claim("version", audited=True)
     link = claims.get(RESOURCE_LINK)
@@ -98,11 +104,18 @@ def check(claims: dict[str, Any], registration: Registration, nonce: str, now: f
     courses: tuple[str | None, ...]
     if registration.id_source == "lis":
         # a OneRoster class is a course section; platforms that know only the course's SIS id send the offering's
-        person, courses = _text(lis, "person_sourcedid"), (_text(lis, "course_section_sourcedid"),
-                                                           _text(lis, "course_offering_sourcedid"))
+        person, courses = (
+            _text(lis, "person_sourcedid"),
+            (_text(lis, "course_section_sourcedid"), _text(lis, "course_offering_sourcedid")),
+        )
         if person is None:
             raise LaunchRefused(403, "unknown_person", texts.unknown_person(), {"sub": sub}, audited=True)
     else:
         person, courses = sub, (_text(context, "id"),)
-    return Launch(person_id=person, course_ids=tuple(course for course in courses if course), in_course=bool(context),
-                  deployment_id=deployment, sub=sub)
+    return Launch(
+        person_id=person,
+        course_ids=tuple(course for course in courses if course),
+        in_course=bool(context),
+        deployment_id=deployment,
+        sub=sub,
+    )

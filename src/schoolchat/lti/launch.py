@@ -53,18 +53,26 @@ def _origin(url: str) -> tuple[str, str]:
 async def initiate(services: Services, login: LoginRequest, launch_url: str) -> tuple[str, str]:
     """Answers the platform's auth URL to send the browser to, and the state to bind to it."""
     if _origin(login.target_link_uri) != _origin(launch_url):  # never an open redirect
-        raise LaunchRefused(400, "foreign_target_link_uri", texts.foreign_target(),
-                            {"target_link_uri": login.target_link_uri})
+        raise LaunchRefused(
+            400, "foreign_target_link_uri", texts.foreign_target(), {"target_link_uri": login.target_link_uri}
+        )
     async with services.db.read() as conn:
         registration = await queries.registration_for_login(conn, login.iss, login.client_id)
     if login.lti_deployment_id is not None and login.lti_deployment_id not in registration.deployment_ids:
-        raise LaunchRefused(403, "unknown_deployment", texts.unknown_deployment(),
-                            {"deployment_id": login.lti_deployment_id})
+        raise LaunchRefused(
+            403, "unknown_deployment", texts.unknown_deployment(), {"deployment_id": login.lti_deployment_id}
+        )
     state, nonce = await actions.begin_launch(services, registration)
     query: dict[str, str] = {
-        "scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none",
-        "client_id": registration.client_id, "redirect_uri": launch_url, "login_hint": login.login_hint,
-        "state": state, "nonce": nonce,
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": registration.client_id,
+        "redirect_uri": launch_url,
+        "login_hint": login.login_hint,
+        "state": state,
+        "nonce": nonce,
     }
     if login.lti_message_hint is not None:
         query["lti_message_hint"] = login.lti_message_hint
@@ -72,7 +80,9 @@ async def initiate(services: Services, login: LoginRequest, launch_url: str) -> 
     return f"{registration.auth_login_url}{separator}{urlencode(query)}", state
 
 
-async def _verified_claims(services: Services, registration: claims.Registration, id_token: str) -> dict[str, Any]:
+async def _verified_claims(
+    services: Services, registration: claims.Registration, id_token: str
+) -> dict[str, Any]:
     """The id_token's claims once its RS256 signature checks out against a key the platform publishes."""
     bad = LaunchRefused(401, "bad_signature", texts.bad_signature())
     try:
@@ -82,8 +92,9 @@ async def _verified_claims(services: Services, registration: claims.Registration
     kid = header.get("kid")
     if header.get("alg") != "RS256" or not isinstance(kid, str) or not kid:
         raise bad
-    keys = await platform_keys.key_set(registration.jwks_url, kid,
-                                       min_refresh_seconds=services.settings.lti_jwks_min_refresh_seconds)
+    keys = await platform_keys.key_set(
+        registration.jwks_url, kid, min_refresh_seconds=services.settings.lti_jwks_min_refresh_seconds
+    )
     try:
         token = jwt.decode(id_token, keys, algorithms=["RS256"])
     except (JoseError, ValueError) as exc:
@@ -107,14 +118,24 @@ async def complete(services: Services, id_token: str, state: str, state_cookie: 
         async with services.db.read() as conn:
             person = await queries.person_for(conn, registration, launch.person_id)
             if person is None:
-                raise LaunchRefused(403, "unknown_person", texts.unknown_person(),
-                                    {"sub": launch.sub, "roster_id": launch.person_id}, audited=True)
+                raise LaunchRefused(
+                    403,
+                    "unknown_person",
+                    texts.unknown_person(),
+                    {"sub": launch.sub, "roster_id": launch.person_id},
+                    audited=True,
+                )
             conversation = None
             if launch.in_course:
                 course = await queries.course_for(conn, registration, launch.course_ids)
                 if course is None:
-                    raise LaunchRefused(403, "unknown_course", texts.unknown_course(),
-                                        {"roster_ids": list(launch.course_ids)}, audited=True)
+                    raise LaunchRefused(
+                        403,
+                        "unknown_course",
+                        texts.unknown_course(),
+                        {"roster_ids": list(launch.course_ids)},
+                        audited=True,
+                    )
                 conversation = await queries.course_conversation(conn, person, course)
     except LaunchRefused as refusal:
         if refusal.audited:

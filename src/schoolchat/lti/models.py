@@ -37,7 +37,9 @@ lti_platforms = Table(
     # Which roster ids the platform's launches carry: "platform" (the roster came from the platform: `sub` and
     # `context.id`) or "lis" (from the same SIS: the lis person and course section sourcedIds).
     Column("id_source", String(10), nullable=False, server_default="platform"),
-    Column("frame_origins", JSON, nullable=False),  # the origins of the platform's pages that frame schoolchat
+    Column(
+        "frame_origins", JSON, nullable=False
+    ),  # the origins of the platform's pages that frame schoolchat
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("issuer", "client_id", name="uq_lti_platforms_issuer_client"),

@@ -44,7 +44,9 @@ class PlatformKeys:
             return kept.keys
         async with self._locks.setdefault(url, asyncio.Lock()):
             kept = self._sets.get(url)  # another launch may have fetched it meanwhile
-            if kept is not None and (self._fits(kept, kid) or time.monotonic() - kept.at < min_refresh_seconds):
+            if kept is not None and (
+                self._fits(kept, kid) or time.monotonic() - kept.at < min_refresh_seconds
+            ):
                 return kept.keys
             fetched = await _fetch(url)
             self._sets[url] = fetched
@@ -59,8 +61,10 @@ class PlatformKeys:
 async def _fetch(url: str) -> _Fetched:
     unavailable = LaunchRefused(502, "platform_keys_unavailable", texts.keys_unavailable(), {"jwks_url": url})
     try:
-        async with (httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as http,
-                    http.stream("GET", url, headers={"Accept": "application/json"}) as answer):
+        async with (
+            httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as http,
+            http.stream("GET", url, headers={"Accept": "application/json"}) as answer,
+        ):
             if answer.status_code != 200:
                 raise unavailable
             body = b""

@@ -13,8 +13,15 @@ class LaunchRefused(ApiError):
     """``audited``: the refusal concerns what a verified platform really sent (a deployment, a person or a course
     schoolchat does not know), so its admins see it in the audit log; anything anyone could forge is only logged."""
 
-    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None, *,
-                 audited: bool = False) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: dict[str, Any] | None = None,
+        *,
+        audited: bool = False,
+    ) -> None:
         super().__init__(status, code, message, details)
         self.audited = audited
 

@@ -28,7 +28,12 @@ def _loopback(host: str) -> bool:
 def _web_url(value: str) -> str:
     """An https URL (http only on this machine's loopback, for trying things out) without a fragment."""
     parts = urlsplit(value.strip())
-    if not parts.hostname or parts.fragment or "@" in parts.netloc or not HOST_AND_PORT.fullmatch(parts.netloc.lower()):
+    if (
+        not parts.hostname
+        or parts.fragment
+        or "@" in parts.netloc
+        or not HOST_AND_PORT.fullmatch(parts.netloc.lower())
+    ):
         raise ValueError(text("lti.url_not_absolute"))
     if parts.scheme != "https" and not (parts.scheme == "http" and _loopback(parts.hostname)):
         raise ValueError(text("lti.url_not_https"))
@@ -62,11 +67,17 @@ class PlatformFields(Body):
     jwks_url: WebUrl
     auth_login_url: WebUrl
     auth_token_url: Annotated[str, Field(max_length=1000)] = ""
-    id_source: IdSource = Field("platform", description="platform: the roster came from the platform (`sub`, "
-                                "`context.id`); lis: from the same SIS (lis person and course section sourcedIds)")
-    frame_origins: list[Origin] = Field(default_factory=list, max_length=20,
-                                        description="origins of the platform's pages that frame schoolchat; "
-                                        "the issuer's origin when left empty")
+    id_source: IdSource = Field(
+        "platform",
+        description="platform: the roster came from the platform (`sub`, "
+        "`context.id`); lis: from the same SIS (lis person and course section sourcedIds)",
+    )
+    frame_origins: list[Origin] = Field(
+        default_factory=list,
+        max_length=20,
+        description="origins of the platform's pages that frame schoolchat; "
+        "the issuer's origin when left empty",
+    )
 
 
 class PlatformIn(PlatformFields):

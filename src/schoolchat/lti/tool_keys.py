@@ -22,8 +22,15 @@ _making = asyncio.Lock()
 
 async def _stored(db: Database) -> list[RSAKey]:
     async with db.read() as conn:
-        rows = (await conn.execute(select(lti_tool_keys.c.private_jwk)
-                                   .order_by(lti_tool_keys.c.created_at.desc()))).scalars().all()
+        rows = (
+            (
+                await conn.execute(
+                    select(lti_tool_keys.c.private_jwk).order_by(lti_tool_keys.c.created_at.desc())
+                )
+            )
+            .scalars()
+            .all()
+        )
     return [RSAKey.import_key(json.loads(row)) for row in rows]
 
 
@@ -38,11 +45,15 @@ async def tool_keys(db: Database) -> list[RSAKey]:
         if keys:
             return keys
         kid = secrets.token_urlsafe(12)
-        key = await asyncio.to_thread(RSAKey.generate_key, KEY_BITS,
-                                      {"kid": kid, "use": "sig", "alg": "RS256"}, True)
+        key = await asyncio.to_thread(
+            RSAKey.generate_key, KEY_BITS, {"kid": kid, "use": "sig", "alg": "RS256"}, True
+        )
         async with db.write() as tx:
-            await tx.conn.execute(insert(lti_tool_keys).values(
-                kid=kid, private_jwk=json.dumps(key.as_dict(private=True)), created_at=utcnow()))
+            await tx.conn.execute(
+                insert(lti_tool_keys).values(
+                    kid=kid, private_jwk=json.dumps(key.as_dict(private=True)), created_at=utcnow()
+                )
+            )
         return [key]
 
 

@@ -61,14 +61,25 @@ async def _replay(tx: Tx, actor: Actor, client_message_id: str | None, body: str
         return None
     job = await queries.job_by_message(tx.conn, original.id)
     if job is None or original.body != body:
-        raise ApiError(409, "client_message_id_reused",
-                       text("messages.client_message_id_reused"),
-                       {"client_message_id": client_message_id, "message_id": original.id})
+        raise ApiError(
+            409,
+            "client_message_id_reused",
+            text("messages.client_message_id_reused"),
+            {"client_message_id": client_message_id, "message_id": original.id},
+        )
     return Accepted(job, duplicate=True)
 
 
-async def accept(services: Services, actor: Actor, *, org_ids: Sequence[int], roles: Sequence[str], body: str,
-                 client_message_id: str | None, urgent: bool = False) -> Accepted:
+async def accept(
+    services: Services,
+    actor: Actor,
+    *,
+    org_ids: Sequence[int],
+    roles: Sequence[str],
+    body: str,
+    client_message_id: str | None,
+    urgent: bool = False,
+) -> Accepted:
     """Check the privilege and the orgs, store the message once, and queue its delivery."""
     body = message_body(body, services.settings.max_message_length)
     require(may_use_messaging(actor.messaging_disabled))
@@ -83,14 +94,41 @@ async def accept(services: Services, actor: Actor, *, org_ids: Sequence[int], ro
         total = await queries.count_recipients(tx.conn, reached_orgs, wanted_roles, actor.id)
         now = utcnow()
         conversation_id = await conversation_writes.create_conversation(
-            tx, kind="mass", name=conversation_name(actor.name), created_by=actor.id, now=now,
-            member_ids=[actor.id])
+            tx,
+            kind="mass",
+            name=conversation_name(actor.name),
+            created_by=actor.id,
+            now=now,
+            member_ids=[actor.id],
+        )
         assert conversation_id is not None
-        wire = await message_actions.append_message(tx, conversation_id, "mass", actor, body,
-                                                    client_message_id=client_message_id, now=now, forwarded=None)
-        job_id = (await tx.conn.execute(insert(jobs).values(
-            conversation_id=conversation_id, message_id=wire.id, sender_id=actor.id, org_ids=picked,
-            roles=wanted_roles, urgent=urgent, status="queued", total=total, created_at=now).returning(jobs.c.id))).scalar_one()
+        wire = await message_actions.append_message(
+            tx,
+            conversation_id,
+            "mass",
+            actor,
+            body,
+            client_message_id=client_message_id,
+            now=now,
+            forwarded=None,
+        )
+        job_id = (
+            await tx.conn.execute(
+                insert(jobs)
+                .values(
+                    conversation_id=conversation_id,
+                    message_id=wire.id,
+                    sender_id=actor.id,
+                    org_ids=picked,
+                    roles=wanted_roles,
+                    urgent=urgent,
+                    status="queued",
+                    total=total,
+                    created_at=now,
+                )
+                .returning(jobs.c.id)
+            )
+        ).scalar_one()
         job = (await tx.conn.execute(select(jobs).where(jobs.c.id == job_id))).one()
     return Accepted(job)
 
@@ -111,60 +149,125 @@ async def claim(services: Services, worker: str, lease: timedelta) -> int | None
     async with services.db.write() as tx:
         now = utcnow()
         oldest = select(jobs.c.id).where(_claimable(now)).order_by(jobs.c.id).limit(1).scalar_subquery()
-        claimed: int | None = (await tx.conn.execute(update(jobs).where(jobs.c.id == oldest, _claimable(now))
-                                                     .values(status="running", worker=worker, lease_until=now + lease)
-                                                     .returning(jobs.c.id))).scalar_one_or_none()
+        claimed: int | None = (
+            await tx.conn.execute(
+                update(jobs)
+                .where(jobs.c.id == oldest, _claimable(now))
+                .values(status="running", worker=worker, lease_until=now + lease)
+                .returning(jobs.c.id)
+            )
+        ).scalar_one_or_none()
         return claimed
 
 
 def receipt(job: Any) -> dict[str, Any]:
-    return {"job_id": job.id, "status": job.status, "total": job.total, "processed": job.processed,
-            "delivered": job.delivered, "skipped_disabled": job.skipped_disabled}
+    return {
+        "job_id": job.id,
+        "status": job.status,
+        "total": job.total,
+        "processed": job.processed,
+        "delivered": job.delivered,
+        "skipped_disabled": job.skipped_disabled,
+    }
 
 
-async def deliver_batch(services: Services, job_id: int, worker: str, lease: timedelta, batch_size: int) -> bool:
+async def deliver_batch(
+    services: Services, job_id: int, worker: str, lease: timedelta, batch_size: int
+) -> bool:
     """Deliver the job's next batch; True while recipients remain (and the worker still holds the job)."""
     async with services.db.write() as tx:
         now = utcnow()
-        job = (await tx.conn.execute(update(jobs)
-                                     .where(jobs.c.id == job_id, jobs.c.worker == worker, jobs.c.status == "running")
-                                     .values(lease_until=now + lease).returning(*jobs.c))).first()
+        job = (
+            await tx.conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id, jobs.c.worker == worker, jobs.c.status == "running")
+                .values(lease_until=now + lease)
+                .returning(*jobs.c)
+            )
+        ).first()
         if job is None:
             return False
         tree = await reach.org_tree(tx.conn)
-        batch = await queries.recipients_after(tx.conn, queries.subtree(tree, job.org_ids), job.roles,
-                                               job.sender_id, job.cursor_user_id, batch_size)
+        batch = await queries.recipients_after(
+            tx.conn,
+            queries.subtree(tree, job.org_ids),
+            job.roles,
+            job.sender_id,
+            job.cursor_user_id,
+            batch_size,
+        )
         disabled = await reach.disabled_among(tx.conn, batch, tree)
         reached = [user_id for user_id in batch if user_id not in disabled]
-        await insert_ignoring_conflicts(tx.conn, memberships, [
-            {"conversation_id": job.conversation_id, "user_id": user_id, "formal": True, "active": True,
-             "joined_at": now, "last_read_seq": 0} for user_id in reached], key=["conversation_id", "user_id"])
-        name = (await tx.conn.execute(select(conversations.c.name)
-                                      .where(conversations.c.id == job.conversation_id))).scalar_one()
+        await insert_ignoring_conflicts(
+            tx.conn,
+            memberships,
+            [
+                {
+                    "conversation_id": job.conversation_id,
+                    "user_id": user_id,
+                    "formal": True,
+                    "active": True,
+                    "joined_at": now,
+                    "last_read_seq": 0,
+                }
+                for user_id in reached
+            ],
+            key=["conversation_id", "user_id"],
+        )
+        name = (
+            await tx.conn.execute(
+                select(conversations.c.name).where(conversations.c.id == job.conversation_id)
+            )
+        ).scalar_one()
         for user_id in reached:
-            await log.append(tx, EventType.CONVERSATION_CREATED,
-                             conversation_writes.conversation_created(job.conversation_id, "mass", name, None,
-                                                                      [user_id]),
-                             conversation_id=job.conversation_id, user_id=user_id)
+            await log.append(
+                tx,
+                EventType.CONVERSATION_CREATED,
+                conversation_writes.conversation_created(job.conversation_id, "mass", name, None, [user_id]),
+                conversation_id=job.conversation_id,
+                user_id=user_id,
+            )
         finished = len(batch) < batch_size
-        changed = (await tx.conn.execute(update(jobs).where(jobs.c.id == job_id).values(
-            cursor_user_id=batch[-1] if batch else job.cursor_user_id,
-            processed=jobs.c.processed + len(batch), delivered=jobs.c.delivered + len(reached),
-            skipped_disabled=jobs.c.skipped_disabled + len(disabled),
-            **({"status": "done", "finished_at": now, "worker": None, "lease_until": None} if finished else {}),
-        ).returning(*jobs.c))).one()
+        changed = (
+            await tx.conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job_id)
+                .values(
+                    cursor_user_id=batch[-1] if batch else job.cursor_user_id,
+                    processed=jobs.c.processed + len(batch),
+                    delivered=jobs.c.delivered + len(reached),
+                    skipped_disabled=jobs.c.skipped_disabled + len(disabled),
+                    **(
+                        {"status": "done", "finished_at": now, "worker": None, "lease_until": None}
+                        if finished
+                        else {}
+                    ),
+                )
+                .returning(*jobs.c)
+            )
+        ).one()
         if finished:  # the sender's receipt: how many received it, how many were skipped (§6.4)
             # Everyone has it now: notify them (an urgent one even in quiet hours).
             await enqueue.notify_later(tx, job.message_id, job.conversation_id, now=now, urgent=job.urgent)
-            await log.append(tx, EventType.CONVERSATION_UPDATED,
-                             ConversationUpdated(conversation_id=job.conversation_id, by=None, changes=ConversationChanges(
-                                 receipt=MassReceipt.model_validate(receipt(changed)))),
-                             conversation_id=job.conversation_id, user_id=job.sender_id)
+            await log.append(
+                tx,
+                EventType.CONVERSATION_UPDATED,
+                ConversationUpdated(
+                    conversation_id=job.conversation_id,
+                    by=None,
+                    changes=ConversationChanges(receipt=MassReceipt.model_validate(receipt(changed))),
+                ),
+                conversation_id=job.conversation_id,
+                user_id=job.sender_id,
+            )
     return not finished
 
 
 async def fail(services: Services, job_id: int, worker: str, error: str) -> None:
     """Give up on a job that cannot be delivered (the sender sees the status and the error)."""
     async with services.db.write() as tx:
-        await tx.conn.execute(update(jobs).where(jobs.c.id == job_id, jobs.c.worker == worker).values(
-            status="failed", error=error[:2000], finished_at=utcnow(), worker=None, lease_until=None))
+        await tx.conn.execute(
+            update(jobs)
+            .where(jobs.c.id == job_id, jobs.c.worker == worker)
+            .values(status="failed", error=error[:2000], finished_at=utcnow(), worker=None, lease_until=None)
+        )

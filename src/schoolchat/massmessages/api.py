@@ -24,23 +24,41 @@ from schoolchat.statuses import new_or_not, nothing_new
 router = APIRouter(prefix="/api/mass-messages", tags=["mass messages"])
 
 
-@router.get("/targets", response_model=MassTargetsOut,
-            summary="For New message: the orgs and roles a privileged admin may send a mass message to")
+@router.get(
+    "/targets",
+    response_model=MassTargetsOut,
+    summary="For New message: the orgs and roles a privileged admin may send a mass message to",
+)
 async def targets(actor: MessagingActor, services: ServicesDep) -> MassTargetsOut:
     require(may_send_mass(actor.mass_messaging, actor.roles, []))
     async with services.db.read() as conn:
         rows = await administered_orgs(conn, actor.roles)
-    return MassTargetsOut(orgs=[MassTargetOut(id=r.id, name=r.name, kind=r.kind, parent_id=r.parent_id) for r in rows],
-                          roles=list(SchoolRole))
+    return MassTargetsOut(
+        orgs=[MassTargetOut(id=r.id, name=r.name, kind=r.kind, parent_id=r.parent_id) for r in rows],
+        roles=list(SchoolRole),
+    )
 
 
-@router.post("", response_model=MassMessageJobOut, status_code=202, responses=nothing_new(MassMessageJobOut),
-             dependencies=[per_person(Rule.SENDS)],
-             summary="Send a one-way mass message; delivery continues in the background (follow the job)")
-async def send(body: MassMessageIn, request: Request, response: Response, actor: MessagingActor,
-               services: ServicesDep) -> MassMessageJobOut:
-    accepted = await actions.accept(services, actor, org_ids=body.org_ids, roles=body.roles, body=body.body,
-                                    client_message_id=body.client_message_id, urgent=body.urgent)
+@router.post(
+    "",
+    response_model=MassMessageJobOut,
+    status_code=202,
+    responses=nothing_new(MassMessageJobOut),
+    dependencies=[per_person(Rule.SENDS)],
+    summary="Send a one-way mass message; delivery continues in the background (follow the job)",
+)
+async def send(
+    body: MassMessageIn, request: Request, response: Response, actor: MessagingActor, services: ServicesDep
+) -> MassMessageJobOut:
+    accepted = await actions.accept(
+        services,
+        actor,
+        org_ids=body.org_ids,
+        roles=body.roles,
+        body=body.body,
+        client_message_id=body.client_message_id,
+        urgent=body.urgent,
+    )
     state_of(request, "mass_messages", MassMessageWorker).nudge()
     out = MassMessageJobOut.of(accepted.job, duplicate=accepted.duplicate)
     response.headers["Location"] = f"/api/mass-messages/{out.id}"
@@ -49,14 +67,18 @@ async def send(body: MassMessageIn, request: Request, response: Response, actor:
 
 
 @router.get("", response_model=list[MassMessageJobOut], summary="The caller's mass messages, newest first")
-async def list_jobs(actor: MessagingActor, services: ServicesDep,
-                    limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[MassMessageJobOut]:
+async def list_jobs(
+    actor: MessagingActor, services: ServicesDep, limit: Annotated[int, Query(ge=1, le=100)] = 20
+) -> list[MassMessageJobOut]:
     async with services.db.read() as conn:
         return [MassMessageJobOut.of(job) for job in await queries.jobs_of(conn, actor.id, limit)]
 
 
-@router.get("/{job_id}", response_model=MassMessageJobOut,
-            summary="Delivery progress and the receipt: delivered, and skipped because messaging is disabled")
+@router.get(
+    "/{job_id}",
+    response_model=MassMessageJobOut,
+    summary="Delivery progress and the receipt: delivered, and skipped because messaging is disabled",
+)
 async def get_job(job_id: Id, actor: MessagingActor, services: ServicesDep) -> MassMessageJobOut:
     async with services.db.read() as conn:
         return MassMessageJobOut.of(await queries.job_of(conn, actor.id, job_id))

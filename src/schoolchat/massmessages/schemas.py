@@ -16,12 +16,18 @@ MassRole = Annotated[SchoolRole, EnumText]
 
 
 class MassMessageIn(Body):
-    org_ids: list[Id] = Field(min_length=1, max_length=100,
-                               description="Hierarchy nodes: everyone with a chosen role here or below is reached.")
+    org_ids: list[Id] = Field(
+        min_length=1,
+        max_length=100,
+        description="Hierarchy nodes: everyone with a chosen role here or below is reached.",
+    )
     roles: list[MassRole] = Field(min_length=1, max_length=3)
     body: str = Field(max_length=100_000)
-    client_message_id: str | None = Field(default=None, pattern=CLIENT_ID_PATTERN,
-                                          description="A retry with the same id answers with the original job.")
+    client_message_id: str | None = Field(
+        default=None,
+        pattern=CLIENT_ID_PATTERN,
+        description="A retry with the same id answers with the original job.",
+    )
     urgent: bool = Field(False, description="Notify even during the schools' quiet hours.")
 
 
@@ -36,7 +42,9 @@ class MassMessageJobOut(BaseModel):
     total: int = Field(description="Recipients found when the message was accepted.")
     processed: int
     delivered: int
-    skipped_disabled: int = Field(description="Recipients skipped because their messaging is disabled (§6.4).")
+    skipped_disabled: int = Field(
+        description="Recipients skipped because their messaging is disabled (§6.4)."
+    )
     progress: float = Field(description="0 to 1.")
     error: str | None
     created_at: datetime
@@ -47,10 +55,24 @@ class MassMessageJobOut(BaseModel):
     def of(cls, job: Any, *, duplicate: bool = False) -> MassMessageJobOut:
         done = job.status == "done"
         progress = 1.0 if done else (min(job.processed / job.total, 0.99) if job.total else 0.0)
-        return cls(id=job.id, conversation_id=job.conversation_id, message_id=job.message_id, org_ids=job.org_ids,
-                   roles=job.roles, urgent=job.urgent, status=job.status, total=job.total, processed=job.processed,
-                   delivered=job.delivered, skipped_disabled=job.skipped_disabled, progress=progress,
-                   error=job.error, created_at=job.created_at, finished_at=job.finished_at, duplicate=duplicate)
+        return cls(
+            id=job.id,
+            conversation_id=job.conversation_id,
+            message_id=job.message_id,
+            org_ids=job.org_ids,
+            roles=job.roles,
+            urgent=job.urgent,
+            status=job.status,
+            total=job.total,
+            processed=job.processed,
+            delivered=job.delivered,
+            skipped_disabled=job.skipped_disabled,
+            progress=progress,
+            error=job.error,
+            created_at=job.created_at,
+            finished_at=job.finished_at,
+            duplicate=duplicate,
+        )
 
 
 class MassTargetOut(BaseModel):

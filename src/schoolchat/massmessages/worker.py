@@ -26,8 +26,14 @@ POLL_SECONDS = 2.0
 class MassMessageWorker(BackgroundLoop):
     task_name = "mass-message-worker"
 
-    def __init__(self, services: Services, *, batch_size: int = BATCH_SIZE, lease: timedelta = LEASE,
-                 poll_seconds: float = POLL_SECONDS) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        batch_size: int = BATCH_SIZE,
+        lease: timedelta = LEASE,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
         super().__init__()
         self.services = services
         self.batch_size = batch_size
@@ -44,7 +50,9 @@ class MassMessageWorker(BackgroundLoop):
         handled = 0
         while (job_id := await actions.claim(self.services, self.name, self.lease)) is not None:
             try:
-                while await actions.deliver_batch(self.services, job_id, self.name, self.lease, self.batch_size):
+                while await actions.deliver_batch(
+                    self.services, job_id, self.name, self.lease, self.batch_size
+                ):
                     pass
             except Exception as exc:
                 log.exception("mass message job %s failed", job_id)

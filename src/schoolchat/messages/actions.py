@@ -76,37 +76,79 @@ class UnreadState:
 
 
 _NEXT_SEQ = Prepared(
-    update(conversations).where(conversations.c.id == bindparam("conversation_id"))
-    .values(last_seq=conversations.c.last_seq + 1, last_activity_at=bindparam("now"),
-            last_message_preview=bindparam("preview"), last_message_sender_id=bindparam("sender_id"))
-    .returning(conversations.c.last_seq))
+    update(conversations)
+    .where(conversations.c.id == bindparam("conversation_id"))
+    .values(
+        last_seq=conversations.c.last_seq + 1,
+        last_activity_at=bindparam("now"),
+        last_message_preview=bindparam("preview"),
+        last_message_sender_id=bindparam("sender_id"),
+    )
+    .returning(conversations.c.last_seq)
+)
 # At the seq the statement before it (_NEXT_SEQ, in the same round trip) gave the conversation; with the id
 # reserved for it, or the next one.
 _INSERT_MESSAGE = Prepared(
-    insert(messages).values({
-        **{column: bindparam(column) for column in (
-            "conversation_id", "sender_id", "client_message_id", "body", "body_html", "created_at",
-            "forwarded_from_id", "forwarded_from_name", "copy_of_id")},
-        "id": func.coalesce(bindparam("id", type_=Integer), next_id(messages)),
-        "seq": select(conversations.c.last_seq).where(conversations.c.id == bindparam("conversation_id"))
-        .scalar_subquery()})
-    .returning(messages.c.id, messages.c.seq))
+    insert(messages)
+    .values(
+        {
+            **{
+                column: bindparam(column)
+                for column in (
+                    "conversation_id",
+                    "sender_id",
+                    "client_message_id",
+                    "body",
+                    "body_html",
+                    "created_at",
+                    "forwarded_from_id",
+                    "forwarded_from_name",
+                    "copy_of_id",
+                )
+            },
+            "id": func.coalesce(bindparam("id", type_=Integer), next_id(messages)),
+            "seq": select(conversations.c.last_seq)
+            .where(conversations.c.id == bindparam("conversation_id"))
+            .scalar_subquery(),
+        }
+    )
+    .returning(messages.c.id, messages.c.seq)
+)
 _READ_UP_TO = Prepared(
-    update(memberships).where(memberships.c.conversation_id == bindparam("conversation_id"),
-                              memberships.c.user_id == bindparam("user_id"))
-    .values(last_read_seq=select(messages.c.seq).where(messages.c.id == bindparam("message_id"))
-            .scalar_subquery()))
+    update(memberships)
+    .where(
+        memberships.c.conversation_id == bindparam("conversation_id"),
+        memberships.c.user_id == bindparam("user_id"),
+    )
+    .values(
+        last_read_seq=select(messages.c.seq).where(messages.c.id == bindparam("message_id")).scalar_subquery()
+    )
+)
 
 # The new message's event, when it goes out in the same pipeline as the message: its seq from the message row.
-_INSERT_CREATED_EVENT = log.event_insert(payload=json_set(
-    bindparam("payload", type_=JSON), ("message", "seq"),
-    select(messages.c.seq).where(messages.c.id == bindparam("message_id")).scalar_subquery()))
+_INSERT_CREATED_EVENT = log.event_insert(
+    payload=json_set(
+        bindparam("payload", type_=JSON),
+        ("message", "seq"),
+        select(messages.c.seq).where(messages.c.id == bindparam("message_id")).scalar_subquery(),
+    )
+)
 
 
-async def append_message(tx: Tx, conversation_id: int, kind: str, sender: Actor, body: str, *,
-                         client_message_id: str | None, now: datetime, forwarded: Forwarded | None,
-                         files: Sequence[Any] = (), copy_of: int | None = None,
-                         message_id: int | None = None) -> MessageOut:
+async def append_message(
+    tx: Tx,
+    conversation_id: int,
+    kind: str,
+    sender: Actor,
+    body: str,
+    *,
+    client_message_id: str | None,
+    now: datetime,
+    forwarded: Forwarded | None,
+    files: Sequence[Any] = (),
+    copy_of: int | None = None,
+    message_id: int | None = None,
+) -> MessageOut:
     """Write one message at the conversation's next ``seq``; the sender's cursor moves past it. ``copy_of``: the
     "Sent to X people" message this is the recipient's copy of (``messages.erasure`` edits and deletes both).
 
@@ -118,15 +160,29 @@ async def append_message(tx: Tx, conversation_id: int, kind: str, sender: Actor,
     id come back in a round trip first. On SQLite every statement runs at once either way."""
     names = [row.name for row in files]
     html = render(body)
-    seq_params = {"conversation_id": conversation_id, "now": now, "preview": preview(body or ", ".join(names)),
-                  "sender_id": sender.id}
-    message_params = {"id": message_id, "conversation_id": conversation_id, "sender_id": sender.id,
-                      "client_message_id": client_message_id, "body": body, "body_html": html, "created_at": now,
-                      "forwarded_from_id": forwarded.message_id if forwarded else None,
-                      "forwarded_from_name": forwarded.sender_name if forwarded else None, "copy_of_id": copy_of}
+    seq_params = {
+        "conversation_id": conversation_id,
+        "now": now,
+        "preview": preview(body or ", ".join(names)),
+        "sender_id": sender.id,
+    }
+    message_params = {
+        "id": message_id,
+        "conversation_id": conversation_id,
+        "sender_id": sender.id,
+        "client_message_id": client_message_id,
+        "body": body,
+        "body_html": html,
+        "created_at": now,
+        "forwarded_from_id": forwarded.message_id if forwarded else None,
+        "forwarded_from_name": forwarded.sender_name if forwarded else None,
+        "copy_of_id": copy_of,
+    }
     inserted: Later | None = None
     if message_id is None or files:
-        _, [(message_id, seq)] = await together(tx.conn, (_NEXT_SEQ, seq_params), (_INSERT_MESSAGE, message_params))
+        _, [(message_id, seq)] = await together(
+            tx.conn, (_NEXT_SEQ, seq_params), (_INSERT_MESSAGE, message_params)
+        )
     else:
         await _NEXT_SEQ.later(tx, **seq_params)
         inserted = await _INSERT_MESSAGE.later(tx, **message_params)
@@ -134,35 +190,84 @@ async def append_message(tx: Tx, conversation_id: int, kind: str, sender: Actor,
     attached = await attachment_writes.link(tx, message_id, files)
     await search_index.index_message(tx, message_id, conversation_id, kind, body, names, new=True)
     await _READ_UP_TO.later(tx, conversation_id=conversation_id, user_id=sender.id, message_id=message_id)
-    wire = queries.to_wire(queries.Written(
-        message_id, conversation_id, seq, sender.id, sender.name, sender.avatar_url, client_message_id, body, html,
-        now, forwarded.message_id if forwarded else None, forwarded.sender_name if forwarded else None), attached)
+    wire = queries.to_wire(
+        queries.Written(
+            message_id,
+            conversation_id,
+            seq,
+            sender.id,
+            sender.name,
+            sender.avatar_url,
+            client_message_id,
+            body,
+            html,
+            now,
+            forwarded.message_id if forwarded else None,
+            forwarded.sender_name if forwarded else None,
+        ),
+        attached,
+    )
     if inserted is not None:
         inserted.then(lambda rows: setattr(wire, "seq", rows[0].seq))
-    await log.append(tx, EventType.MESSAGE_CREATED,
-                     MessageChanged(conversation_id=conversation_id, message=wire),
-                     conversation_id=conversation_id, message_id=message_id,
-                     written_by=None if inserted is None else _INSERT_CREATED_EVENT)
-    if kind != "mass":  # a mass message notifies once its delivery has reached everyone (massmessages.actions)
+    await log.append(
+        tx,
+        EventType.MESSAGE_CREATED,
+        MessageChanged(conversation_id=conversation_id, message=wire),
+        conversation_id=conversation_id,
+        message_id=message_id,
+        written_by=None if inserted is None else _INSERT_CREATED_EVENT,
+    )
+    if (
+        kind != "mass"
+    ):  # a mass message notifies once its delivery has reached everyone (massmessages.actions)
         await enqueue.notify_later(tx, message_id, conversation_id, now=now)
     return wire
 
 
-async def _fan_out(tx: Tx, sender: Actor, original_id: int, targets: Sequence[tuple[int, int]],
-                   body: str, now: datetime, forwarded: Forwarded | None, files: Sequence[Any] = ()
-                   ) -> list[Feedback]:
+async def _fan_out(
+    tx: Tx,
+    sender: Actor,
+    original_id: int,
+    targets: Sequence[tuple[int, int]],
+    body: str,
+    now: datetime,
+    forwarded: Forwarded | None,
+    files: Sequence[Any] = (),
+) -> list[Feedback]:
     """A message in a "Sent to X people" conversation is also written into each recipient's own 1:1."""
     summaries = await user_summaries(tx.conn, [user_id for user_id, _ in targets])
     for user_id, direct_id in targets:
         if not summaries[user_id].messaging_disabled:
-            await append_message(tx, direct_id, "direct", sender, body, client_message_id=None, now=now,
-                                 forwarded=forwarded, files=files, copy_of=original_id)
-    return send_feedback("individual", [(user_id, summaries[user_id].name) for user_id, _ in targets
-                                        if summaries[user_id].messaging_disabled])
+            await append_message(
+                tx,
+                direct_id,
+                "direct",
+                sender,
+                body,
+                client_message_id=None,
+                now=now,
+                forwarded=forwarded,
+                files=files,
+                copy_of=original_id,
+            )
+    return send_feedback(
+        "individual",
+        [
+            (user_id, summaries[user_id].name)
+            for user_id, _ in targets
+            if summaries[user_id].messaging_disabled
+        ],
+    )
 
 
-async def _replay(tx: Tx, actor: Actor, client_message_id: str | None, body: str,
-                  conversation_id: int | None, attachment_ids: Sequence[int] = ()) -> Sent | None:
+async def _replay(
+    tx: Tx,
+    actor: Actor,
+    client_message_id: str | None,
+    body: str,
+    conversation_id: int | None,
+    attachment_ids: Sequence[int] = (),
+) -> Sent | None:
     """The original answer to a retried send, or 409 when the id was used for something else."""
     if client_message_id is None:
         return None
@@ -170,16 +275,27 @@ async def _replay(tx: Tx, actor: Actor, client_message_id: str | None, body: str
     if original is None:
         return None
     other_files = original.deleted_at is None and list(dict.fromkeys(attachment_ids)) != (
-        await attachment_queries.ids_of_message(tx.conn, original.id))
-    if original.body != body or other_files or (conversation_id is not None
-                                                 and original.conversation_id != conversation_id):
-        raise ApiError(409, "client_message_id_reused",
-                       text("messages.client_message_id_reused"),
-                       {"client_message_id": client_message_id, "message_id": original.id})
-    return Sent((await queries.to_wire_many(tx.conn, [original]))[0], original.conversation_id, duplicate=True)
+        await attachment_queries.ids_of_message(tx.conn, original.id)
+    )
+    if (
+        original.body != body
+        or other_files
+        or (conversation_id is not None and original.conversation_id != conversation_id)
+    ):
+        raise ApiError(
+            409,
+            "client_message_id_reused",
+            text("messages.client_message_id_reused"),
+            {"client_message_id": client_message_id, "message_id": original.id},
+        )
+    return Sent(
+        (await queries.to_wire_many(tx.conn, [original]))[0], original.conversation_id, duplicate=True
+    )
 
 
-async def _files(tx: Tx, actor: Actor, attachment_ids: Sequence[int], forwarded: Forwarded | None) -> list[Any]:
+async def _files(
+    tx: Tx, actor: Actor, attachment_ids: Sequence[int], forwarded: Forwarded | None
+) -> list[Any]:
     """The files a send carries: a forwarded message's own, or the sender's uploads not sent yet."""
     if forwarded is not None:
         return await attachment_queries.by_ids(tx.conn, forwarded.attachment_ids)
@@ -190,8 +306,15 @@ def _file_ids(attachment_ids: Sequence[int], forwarded: Forwarded | None) -> tup
     return forwarded.attachment_ids if forwarded is not None else tuple(attachment_ids)
 
 
-async def _idempotent(services: Services, actor: Actor, client_message_id: str | None, body: str,
-                      conversation_id: int | None, attempt: Any, attachment_ids: Sequence[int] = ()) -> Sent:
+async def _idempotent(
+    services: Services,
+    actor: Actor,
+    client_message_id: str | None,
+    body: str,
+    conversation_id: int | None,
+    attempt: Any,
+    attachment_ids: Sequence[int] = (),
+) -> Sent:
     """Run a send; if a concurrent retry won the race for the same client id, answer with its message."""
     try:
         async with services.db.write() as tx:
@@ -210,8 +333,16 @@ async def _idempotent(services: Services, actor: Actor, client_message_id: str |
 # ---- public actions ------------------------------------------------------------------------------------------
 
 
-async def send(services: Services, actor: Actor, conversation_id: int, body: str, client_message_id: str | None,
-               *, forwarded: Forwarded | None = None, attachment_ids: Sequence[int] = ()) -> Sent:
+async def send(
+    services: Services,
+    actor: Actor,
+    conversation_id: int,
+    body: str,
+    client_message_id: str | None,
+    *,
+    forwarded: Forwarded | None = None,
+    attachment_ids: Sequence[int] = (),
+) -> Sent:
     """§5.2: send into an existing conversation, with files uploaded beforehand (or without text, with files)."""
     file_ids = _file_ids(attachment_ids, forwarded)
     body = message_body(body, services.settings.max_message_length, allow_empty=bool(file_ids))
@@ -220,18 +351,33 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
         checked = await conversation_queries.access_for_send(tx.conn, actor.id, conversation_id)
         access, disabled = checked.access, checked.disabled
         conversation = access.conversation
-        require(may_send(SendFacts(
-            kind=access.kind, status=conversation.status, sender_disabled=actor.messaging_disabled,
-            sender_is_active_member=access.active,
-            sender_is_creator=conversation.created_by == actor.id,
-            disabled_direct_partner=_direct_partner(access.kind, disabled),
-            space_disabled=access.space_disabled,
-        )))
+        require(
+            may_send(
+                SendFacts(
+                    kind=access.kind,
+                    status=conversation.status,
+                    sender_disabled=actor.messaging_disabled,
+                    sender_is_active_member=access.active,
+                    sender_is_creator=conversation.created_by == actor.id,
+                    disabled_direct_partner=_direct_partner(access.kind, disabled),
+                    space_disabled=access.space_disabled,
+                )
+            )
+        )
         now = utcnow()
         files = await _files(tx, actor, attachment_ids, forwarded)
-        wire = await append_message(tx, conversation_id, access.kind, actor, body,
-                                    client_message_id=client_message_id, now=now, forwarded=forwarded, files=files,
-                                    message_id=checked.message_id)
+        wire = await append_message(
+            tx,
+            conversation_id,
+            access.kind,
+            actor,
+            body,
+            client_message_id=client_message_id,
+            now=now,
+            forwarded=forwarded,
+            files=files,
+            message_id=checked.message_id,
+        )
         if access.kind == "individual":
             targets = await conversation_queries.individual_targets(tx.conn, conversation_id)
             feedback = await _fan_out(tx, actor, wire.id, targets, body, now, forwarded, files)
@@ -242,29 +388,56 @@ async def send(services: Services, actor: Actor, conversation_id: int, body: str
     return await _idempotent(services, actor, client_message_id, body, conversation_id, attempt, file_ids)
 
 
-async def send_new(services: Services, actor: Actor, recipients: Recipients, *, mode: Mode | None,
-                   name: str | None, body: str, client_message_id: str | None,
-                   forwarded: Forwarded | None = None, attachment_ids: Sequence[int] = ()) -> Sent:
+async def send_new(
+    services: Services,
+    actor: Actor,
+    recipients: Recipients,
+    *,
+    mode: Mode | None,
+    name: str | None,
+    body: str,
+    client_message_id: str | None,
+    forwarded: Forwarded | None = None,
+    attachment_ids: Sequence[int] = (),
+) -> Sent:
     """§5.1: send to a selection of recipients, opening the conversation §6.3 decides on."""
     file_ids = _file_ids(attachment_ids, forwarded)
     body = message_body(body, services.settings.max_message_length, allow_empty=bool(file_ids))
 
     async def attempt(tx: Tx) -> Sent:
-        chosen_people, spaces = await selection.resolve(tx.conn, actor.id, recipients.people, recipients.courses,
-                                                        recipients.projects)
+        chosen_people, spaces = await selection.resolve(
+            tx.conn, actor.id, recipients.people, recipients.courses, recipients.projects
+        )
         plan = plan_send(actor.id, chosen_people, spaces, mode)
         if isinstance(plan, Denied):
             raise plan.error()
         now = utcnow()
         opened = await conversation_writes.open_for_plan(tx, actor, plan, name, now)
         access = await conversation_queries.get_access(tx.conn, actor.id, opened.conversation_id)
-        require(may_send(SendFacts(kind=access.kind, status=access.conversation.status,
-                                   sender_disabled=actor.messaging_disabled, sender_is_active_member=True,
-                                   sender_is_creator=True,
-                                   space_disabled=access.space_disabled)))
+        require(
+            may_send(
+                SendFacts(
+                    kind=access.kind,
+                    status=access.conversation.status,
+                    sender_disabled=actor.messaging_disabled,
+                    sender_is_active_member=True,
+                    sender_is_creator=True,
+                    space_disabled=access.space_disabled,
+                )
+            )
+        )
         files = await _files(tx, actor, attachment_ids, forwarded)
-        wire = await append_message(tx, opened.conversation_id, access.kind, actor, body,
-                                    client_message_id=client_message_id, now=now, forwarded=forwarded, files=files)
+        wire = await append_message(
+            tx,
+            opened.conversation_id,
+            access.kind,
+            actor,
+            body,
+            client_message_id=client_message_id,
+            now=now,
+            forwarded=forwarded,
+            files=files,
+        )
         feedback = list(opened.feedback)
         if opened.direct_targets:
             await _fan_out(tx, actor, wire.id, opened.direct_targets, body, now, forwarded, files)
@@ -290,8 +463,13 @@ async def edit(services: Services, actor: Actor, message_id: int, body: str) -> 
     async with services.db.write() as tx:
         row = await queries.get_visible(tx.conn, actor.id, message_id)
         access = await conversation_queries.get_access(tx.conn, actor.id, row.conversation_id)
-        require(may_edit(is_author=row.sender_id == actor.id, deleted=row.deleted_at is not None,
-                         conversation_status=access.conversation.status))
+        require(
+            may_edit(
+                is_author=row.sender_id == actor.id,
+                deleted=row.deleted_at is not None,
+                conversation_status=access.conversation.status,
+            )
+        )
         return await erasure.replace_text(tx, row, access.kind, body)
 
 
@@ -303,9 +481,17 @@ async def delete_own(services: Services, actor: Actor, message_id: int) -> Messa
         return (await erasure.erase(tx, services, [row.id], by=actor.id))[row.id]
 
 
-async def forward(services: Services, actor: Actor, message_id: int, *, conversation_id: int | None,
-                  recipients: Recipients | None, mode: Mode | None, name: str | None,
-                  client_message_id: str | None) -> Sent:
+async def forward(
+    services: Services,
+    actor: Actor,
+    message_id: int,
+    *,
+    conversation_id: int | None,
+    recipients: Recipients | None,
+    mode: Mode | None,
+    name: str | None,
+    client_message_id: str | None,
+) -> Sent:
     """§4.3: forward a message you can see, to a conversation you are in or to new recipients; it is attributed."""
     async with services.db.read() as conn:
         source = await queries.get_visible(conn, actor.id, message_id)
@@ -313,13 +499,30 @@ async def forward(services: Services, actor: Actor, message_id: int, *, conversa
     require(may_forward(deleted=source.deleted_at is not None))
     forwarded = Forwarded(source.id, source.forwarded_from_name or source.sender_name, tuple(files))
     if conversation_id is not None:
-        return await send(services, actor, conversation_id, source.body, client_message_id, forwarded=forwarded)
+        return await send(
+            services, actor, conversation_id, source.body, client_message_id, forwarded=forwarded
+        )
     if recipients is None:
-        raise ApiError(422, "invalid_request", text("messages.forward_target_required"),
-                       {"fields": [{"field": "conversation_id",
-                                    "message": text("messages.forward_target_required.field")}]})
-    return await send_new(services, actor, recipients, mode=mode, name=name, body=source.body,
-                          client_message_id=client_message_id, forwarded=forwarded)
+        raise ApiError(
+            422,
+            "invalid_request",
+            text("messages.forward_target_required"),
+            {
+                "fields": [
+                    {"field": "conversation_id", "message": text("messages.forward_target_required.field")}
+                ]
+            },
+        )
+    return await send_new(
+        services,
+        actor,
+        recipients,
+        mode=mode,
+        name=name,
+        body=source.body,
+        client_message_id=client_message_id,
+        forwarded=forwarded,
+    )
 
 
 async def _move_cursor(services: Services, actor: Actor, conversation_id: int, target: Any) -> UnreadState:
@@ -328,23 +531,30 @@ async def _move_cursor(services: Services, actor: Actor, conversation_id: int, t
         access = await conversation_queries.get_access(tx.conn, actor.id, conversation_id)
         new_seq = max(0, min(await target(tx, access), access.conversation.last_seq))
         if new_seq != access.last_read_seq:
-            await tx.conn.execute(update(memberships).where(memberships.c.conversation_id == conversation_id,
-                                                            memberships.c.user_id == actor.id)
-                                  .values(last_read_seq=new_seq))
+            await tx.conn.execute(
+                update(memberships)
+                .where(memberships.c.conversation_id == conversation_id, memberships.c.user_id == actor.id)
+                .values(last_read_seq=new_seq)
+            )
         counts, total = await conversation_queries.badge(tx.conn, actor.id)
         state = UnreadState(conversation_id, counts.get(conversation_id, 0), total)
         if new_seq != access.last_read_seq:
-            await log.append(tx, EventType.UNREAD_CHANGED,
-                             UnreadChanged(conversation_id=conversation_id, read_seq=new_seq,
-                                           unread=state.unread, total=state.total),
-                             conversation_id=conversation_id, user_id=actor.id)
-            await _tell_watching_senders(tx, access.conversation, actor.id,
-                                         sorted((access.last_read_seq, new_seq)))
+            await log.append(
+                tx,
+                EventType.UNREAD_CHANGED,
+                UnreadChanged(
+                    conversation_id=conversation_id, read_seq=new_seq, unread=state.unread, total=state.total
+                ),
+                conversation_id=conversation_id,
+                user_id=actor.id,
+            )
+            await _tell_watching_senders(
+                tx, access.conversation, actor.id, sorted((access.last_read_seq, new_seq))
+            )
     return state
 
 
-async def _tell_watching_senders(tx: Tx, conversation: Any, reader_id: int,
-                                 moved: list[int]) -> None:
+async def _tell_watching_senders(tx: Tx, conversation: Any, reader_id: int, moved: list[int]) -> None:
     """A cursor moved across messages whose senders see read counts: tell each sender which of theirs changed.
 
     The event names the messages but carries no counts: a count walks the conversation's memberships (~3 ms of
@@ -355,12 +565,18 @@ async def _tell_watching_senders(tx: Tx, conversation: Any, reader_id: int,
         return
     watched = await reads.watched_between(tx.conn, conversation, reader_id, moved[0], moved[1])
     for sender_id, message_ids in watched.items():
-        await log.append(tx, EventType.READS_CHANGED,
-                         ReadsChanged(conversation_id=conversation.id, message_ids=message_ids[:reads.MAX_COUNTED]),
-                         conversation_id=conversation.id, user_id=sender_id)
+        await log.append(
+            tx,
+            EventType.READS_CHANGED,
+            ReadsChanged(conversation_id=conversation.id, message_ids=message_ids[: reads.MAX_COUNTED]),
+            conversation_id=conversation.id,
+            user_id=sender_id,
+        )
 
 
-async def mark_read(services: Services, actor: Actor, conversation_id: int, up_to_seq: int | None) -> UnreadState:
+async def mark_read(
+    services: Services, actor: Actor, conversation_id: int, up_to_seq: int | None
+) -> UnreadState:
     """Reading moves the cursor forward (never back): up to ``up_to_seq``, or to the newest message; never past the
     newest, so a seq from the future cannot mark messages read before they are written."""
 

@@ -34,17 +34,20 @@ from schoolchat.realtime.schemas import MessageChanged
 from schoolchat.search import index as search_index
 from schoolchat.services import Services
 
-_PREVIEW_OF_LAST = (update(conversations)
-                    .where(conversations.c.id == bindparam("cid"), conversations.c.last_seq == bindparam("seq"))
-                    .values(last_message_preview=bindparam("text")))
+_PREVIEW_OF_LAST = (
+    update(conversations)
+    .where(conversations.c.id == bindparam("cid"), conversations.c.last_seq == bindparam("seq"))
+    .values(last_message_preview=bindparam("text"))
+)
 
 
 def _event(wire: MessageOut) -> MessageChanged:
     return MessageChanged(conversation_id=wire.conversation_id, message=wire)
 
 
-async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: int | None
-                ) -> dict[int, MessageOut]:
+async def erase(
+    tx: Tx, services: Services, message_ids: Sequence[int], *, by: int | None
+) -> dict[int, MessageOut]:
     """Delete these messages' content from every copy, in ``tx``: the row keeps its place with a notice ("This
     message was deleted." when ``by`` is the author or nobody, "This message was removed by NAME" otherwise), and
     its text, HTML and files go, as do its search entry and the preview showing it; every logged event about it
@@ -60,23 +63,44 @@ async def erase(tx: Tx, services: Services, message_ids: Sequence[int], *, by: i
     if not ids:
         return {}
     ids = sorted({*ids, *(await _copies(tx, ids))})
-    ids = list((await tx.conn.execute(
-        update(messages).where(messages.c.id.in_(ids), messages.c.deleted_at.is_(None))
-        .values(body="", body_html="", deleted_at=utcnow(), deleted_by=by).returning(messages.c.id)
-    )).scalars().all())
+    ids = list(
+        (
+            await tx.conn.execute(
+                update(messages)
+                .where(messages.c.id.in_(ids), messages.c.deleted_at.is_(None))
+                .values(body="", body_html="", deleted_at=utcnow(), deleted_by=by)
+                .returning(messages.c.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
     if not ids:
         return {}
     await attachment_writes.discard_for_messages(tx, services, ids)
     await versions.forget(tx, ids)
     await search_index.forget_messages(tx, ids)
     wires = [queries.to_wire(row) for row in await queries.by_ids(tx.conn, ids)]
-    await tx.conn.execute(_PREVIEW_OF_LAST, [
-        {"cid": wire.conversation_id, "seq": wire.seq, "text": wire.deleted.notice if wire.deleted else ""}
-        for wire in wires])
+    await tx.conn.execute(
+        _PREVIEW_OF_LAST,
+        [
+            {
+                "cid": wire.conversation_id,
+                "seq": wire.seq,
+                "text": wire.deleted.notice if wire.deleted else "",
+            }
+            for wire in wires
+        ],
+    )
     await relog(tx, wires)
     for wire in wires:
-        await log.append(tx, EventType.MESSAGE_DELETED, _event(wire),
-                         conversation_id=wire.conversation_id, message_id=wire.id)
+        await log.append(
+            tx,
+            EventType.MESSAGE_DELETED,
+            _event(wire),
+            conversation_id=wire.conversation_id,
+            message_id=wire.id,
+        )
     return {wire.id: wire for wire in wires}
 
 
@@ -87,10 +111,14 @@ async def replace_text(tx: Tx, row: Any, kind: str, body: str) -> MessageOut:
     members. A "Sent to X people" message's copies in the recipients' 1:1s are edited with it. Returns the
     message as clients see it.
     """
-    copies = (await tx.conn.execute(
-        select(messages.c.id, messages.c.conversation_id, messages.c.seq, conversations.c.kind)
-        .join(conversations, conversations.c.id == messages.c.conversation_id)
-        .where(messages.c.copy_of_id == row.id, messages.c.deleted_at.is_(None)).order_by(messages.c.id))).all()
+    copies = (
+        await tx.conn.execute(
+            select(messages.c.id, messages.c.conversation_id, messages.c.seq, conversations.c.kind)
+            .join(conversations, conversations.c.id == messages.c.conversation_id)
+            .where(messages.c.copy_of_id == row.id, messages.c.deleted_at.is_(None))
+            .order_by(messages.c.id)
+        )
+    ).all()
     for copy in copies:
         await _replace_one(tx, copy, copy.kind, body)
     return await _replace_one(tx, row, kind, body)
@@ -104,21 +132,28 @@ async def relog(tx: Tx, wires: Sequence[MessageOut]) -> None:
 
 async def _copies(tx: Tx, message_ids: Sequence[int]) -> list[int]:
     """The recipients' 1:1 copies of these messages (when they are "Sent to X people" messages)."""
-    return list((await tx.conn.execute(select(messages.c.id).where(messages.c.copy_of_id.in_(message_ids))))
-                .scalars())
+    return list(
+        (await tx.conn.execute(select(messages.c.id).where(messages.c.copy_of_id.in_(message_ids)))).scalars()
+    )
 
 
 async def _replace_one(tx: Tx, row: Any, kind: str, body: str) -> MessageOut:
     now = utcnow()
     await versions.keep_current(tx, row.id, now)
-    await tx.conn.execute(update(messages).where(messages.c.id == row.id)
-                          .values(body=body, body_html=render(body), edited_at=now))
-    await tx.conn.execute(_PREVIEW_OF_LAST, [{"cid": row.conversation_id, "seq": row.seq, "text": preview(body)}])
+    await tx.conn.execute(
+        update(messages)
+        .where(messages.c.id == row.id)
+        .values(body=body, body_html=render(body), edited_at=now)
+    )
+    await tx.conn.execute(
+        _PREVIEW_OF_LAST, [{"cid": row.conversation_id, "seq": row.seq, "text": preview(body)}]
+    )
     wire = (await queries.to_wire_many(tx.conn, list(await queries.by_ids(tx.conn, [row.id]))))[0]
-    await search_index.index_message(tx, row.id, row.conversation_id, kind, body,
-                                     [file.name for file in wire.attachments])
+    await search_index.index_message(
+        tx, row.id, row.conversation_id, kind, body, [file.name for file in wire.attachments]
+    )
     await relog(tx, [wire])
-    await log.append(tx, EventType.MESSAGE_EDITED, _event(wire),
-                     conversation_id=row.conversation_id, message_id=row.id)
+    await log.append(
+        tx, EventType.MESSAGE_EDITED, _event(wire), conversation_id=row.conversation_id, message_id=row.id
+    )
     return wire
-

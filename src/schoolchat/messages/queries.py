@@ -22,14 +22,20 @@ from schoolchat.people.models import users
 from schoolchat.policy import texts
 
 _deleter = users.alias("deleter")
-_COLUMNS = (messages, users.c.name.label("sender_name"), users.c.avatar_url.label("sender_avatar_url"),
-            _deleter.c.name.label("deleted_by_name"))
+_COLUMNS = (
+    messages,
+    users.c.name.label("sender_name"),
+    users.c.avatar_url.label("sender_avatar_url"),
+    _deleter.c.name.label("deleted_by_name"),
+)
 
 
 def _joined() -> Any:
-    return (select(*_COLUMNS)
-            .join(users, users.c.id == messages.c.sender_id)
-            .outerjoin(_deleter, _deleter.c.id == messages.c.deleted_by))
+    return (
+        select(*_COLUMNS)
+        .join(users, users.c.id == messages.c.sender_id)
+        .outerjoin(_deleter, _deleter.c.id == messages.c.deleted_by)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,18 +66,27 @@ def to_wire(row: Any, attachments: list[dict[str, Any]] | None = None) -> Messag
     its send wrote; a deleted message keeps its place but not its content (nor its files)."""
     deleted = row.deleted_at is not None
     return MessageOut(
-        id=row.id, conversation_id=row.conversation_id, seq=row.seq,
+        id=row.id,
+        conversation_id=row.conversation_id,
+        seq=row.seq,
         sender=SenderOut(id=row.sender_id, name=row.sender_name, avatar_url=row.sender_avatar_url),
         client_message_id=row.client_message_id,
-        body=None if deleted else row.body, html=None if deleted else row.body_html,
-        created_at=row.created_at, edited_at=row.edited_at,
+        body=None if deleted else row.body,
+        html=None if deleted else row.body_html,
+        created_at=row.created_at,
+        edited_at=row.edited_at,
         # ``by_name`` lets each reader's notice be written in their language (the event log keeps no notice).
-        deleted=DeletedOut(at=row.deleted_at, by=row.deleted_by,
-                           by_name=row.deleted_by_name if row.deleted_by != row.sender_id else None,
-                           notice=texts.deletion_notice(row.sender_id, row.deleted_by, row.deleted_by_name))
-        if deleted else None,
+        deleted=DeletedOut(
+            at=row.deleted_at,
+            by=row.deleted_by,
+            by_name=row.deleted_by_name if row.deleted_by != row.sender_id else None,
+            notice=texts.deletion_notice(row.sender_id, row.deleted_by, row.deleted_by_name),
+        )
+        if deleted
+        else None,
         forwarded_from=ForwardedOut(message_id=row.forwarded_from_id, sender_name=row.forwarded_from_name)
-        if row.forwarded_from_name else None,
+        if row.forwarded_from_name
+        else None,
         attachments=[] if deleted else [AttachmentOut(**file) for file in attachments or ()],
     )
 
@@ -83,34 +98,51 @@ async def to_wire_many(conn: AsyncConnection, rows: list[Any]) -> list[MessageOu
 
 
 _NO_BOUND = 2**31 - 1  # above every seq: the first page
-_PAGE_WHERE = (messages.c.conversation_id == bindparam("conversation_id"), messages.c.seq < bindparam("before_seq"))
+_PAGE_WHERE = (
+    messages.c.conversation_id == bindparam("conversation_id"),
+    messages.c.seq < bindparam("before_seq"),
+)
 _PAGE = Prepared(_joined().where(*_PAGE_WHERE).order_by(messages.c.seq.desc()).limit(bindparam("limit")))
 _PAGE_FILES = Prepared(
     select(message_attachments.c.message_id, attachments)
     .join(attachments, attachments.c.id == message_attachments.c.attachment_id)
-    .where(message_attachments.c.message_id.in_(
-        select(messages.c.id).where(*_PAGE_WHERE).order_by(messages.c.seq.desc()).limit(bindparam("limit"))))
-    .order_by(message_attachments.c.message_id, message_attachments.c.position))
+    .where(
+        message_attachments.c.message_id.in_(
+            select(messages.c.id)
+            .where(*_PAGE_WHERE)
+            .order_by(messages.c.seq.desc())
+            .limit(bindparam("limit"))
+        )
+    )
+    .order_by(message_attachments.c.message_id, message_attachments.c.position)
+)
 
 
 def _page(conversation_id: int, before_seq: int | None, limit: int) -> dict[str, Any]:
-    return {"conversation_id": conversation_id, "before_seq": _NO_BOUND if before_seq is None else before_seq,
-            "limit": limit}
+    return {
+        "conversation_id": conversation_id,
+        "before_seq": _NO_BOUND if before_seq is None else before_seq,
+        "limit": limit,
+    }
 
 
-async def history(conn: AsyncConnection, conversation_id: int, before_seq: int | None, limit: int) -> list[Any]:
+async def history(
+    conn: AsyncConnection, conversation_id: int, before_seq: int | None, limit: int
+) -> list[Any]:
     """Newest first, keyset-paginated on ``seq``; for callers that have checked access themselves."""
     return await _PAGE.all(conn, **_page(conversation_id, before_seq, limit))
 
 
-async def history_page(conn: AsyncConnection, user_id: int, conversation_id: int, before_seq: int | None,
-                       limit: int) -> list[MessageOut]:
+async def history_page(
+    conn: AsyncConnection, user_id: int, conversation_id: int, before_seq: int | None, limit: int
+) -> list[MessageOut]:
     """A page of the conversation's messages as the caller sees them, newest first, keyset-paginated on ``seq``;
     404 unless the caller is in the conversation. The access check, the page and its files are one round trip
     (rows read for a caller without access are dropped unseen)."""
     page = _page(conversation_id, before_seq, limit)
-    access, rows, files = await together(conn, access_statement(user_id, conversation_id), (_PAGE, page),
-                                         (_PAGE_FILES, page))
+    access, rows, files = await together(
+        conn, access_statement(user_id, conversation_id), (_PAGE, page), (_PAGE_FILES, page)
+    )
     access_from(access)
     by_message: dict[int, list[dict[str, Any]]] = {}
     for row in files:
@@ -120,11 +152,15 @@ async def history_page(conn: AsyncConnection, user_id: int, conversation_id: int
 
 async def get_visible(conn: AsyncConnection, user_id: int, message_id: int) -> Any:
     """One message, if the caller is an active member of its conversation; else 404."""
-    row = (await conn.execute(
-        _joined()
-        .join(memberships, memberships.c.conversation_id == messages.c.conversation_id)
-        .where(messages.c.id == message_id, memberships.c.user_id == user_id, memberships.c.active.is_(True))
-    )).first()
+    row = (
+        await conn.execute(
+            _joined()
+            .join(memberships, memberships.c.conversation_id == messages.c.conversation_id)
+            .where(
+                messages.c.id == message_id, memberships.c.user_id == user_id, memberships.c.active.is_(True)
+            )
+        )
+    ).first()
     if row is None:
         raise not_found("message")
     return row
@@ -132,19 +168,30 @@ async def get_visible(conn: AsyncConnection, user_id: int, message_id: int) -> A
 
 async def by_ids(conn: AsyncConnection, message_ids: list[int]) -> list[Any]:
     """Messages regardless of who asks, in id order: only for actions that have already checked access."""
-    return list((await conn.execute(_joined().where(messages.c.id.in_(message_ids)).order_by(messages.c.id))).all())
+    return list(
+        (await conn.execute(_joined().where(messages.c.id.in_(message_ids)).order_by(messages.c.id))).all()
+    )
 
 
 async def live_by_ids(conn: AsyncConnection, message_ids: list[int]) -> list[Any]:
     """Messages not deleted, by id; for callers that have already limited the ids to what the caller may see."""
     if not message_ids:
         return []
-    return list((await conn.execute(_joined().where(messages.c.id.in_(message_ids),
-                                                    messages.c.deleted_at.is_(None)))).all())
+    return list(
+        (
+            await conn.execute(
+                _joined().where(messages.c.id.in_(message_ids), messages.c.deleted_at.is_(None))
+            )
+        ).all()
+    )
 
 
-_BY_CLIENT_ID = Prepared(_joined().where(messages.c.sender_id == bindparam("sender_id"),
-                                         messages.c.client_message_id == bindparam("client_message_id")))
+_BY_CLIENT_ID = Prepared(
+    _joined().where(
+        messages.c.sender_id == bindparam("sender_id"),
+        messages.c.client_message_id == bindparam("client_message_id"),
+    )
+)
 
 
 async def by_client_id(conn: AsyncConnection, sender_id: int, client_message_id: str) -> Any | None:
@@ -152,6 +199,11 @@ async def by_client_id(conn: AsyncConnection, sender_id: int, client_message_id:
 
 
 async def latest_seq_from_others(conn: AsyncConnection, conversation_id: int, user_id: int) -> int | None:
-    return (await conn.execute(
-        select(messages.c.seq).where(messages.c.conversation_id == conversation_id, messages.c.sender_id != user_id)
-        .order_by(messages.c.seq.desc()).limit(1))).scalar_one_or_none()
+    return (
+        await conn.execute(
+            select(messages.c.seq)
+            .where(messages.c.conversation_id == conversation_id, messages.c.sender_id != user_id)
+            .order_by(messages.c.seq.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()

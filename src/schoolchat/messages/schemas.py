@@ -14,13 +14,21 @@ CLIENT_ID_PATTERN = r"^[A-Za-z0-9._:\-]{1,64}$"
 
 
 class NewMessage(Body):
-    body: str = Field("", max_length=100_000, description="Plain text; web links are shown as links. May be "
-                      "empty when the message carries files.")
+    body: str = Field(
+        "",
+        max_length=100_000,
+        description="Plain text; web links are shown as links. May be empty when the message carries files.",
+    )
     client_message_id: str | None = Field(
-        default=None, pattern=CLIENT_ID_PATTERN,
-        description="Chosen by the client; a retry with the same id returns the original message.")
-    attachment_ids: list[Id] = Field(default_factory=list, max_length=10,
-                                      description="Files uploaded with POST /api/attachments, in display order.")
+        default=None,
+        pattern=CLIENT_ID_PATTERN,
+        description="Chosen by the client; a retry with the same id returns the original message.",
+    )
+    attachment_ids: list[Id] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Files uploaded with POST /api/attachments, in display order.",
+    )
 
 
 class EditMessage(Body):
@@ -35,11 +43,16 @@ class SenderOut(BaseModel):
 
 class DeletedOut(BaseModel):
     at: datetime
-    by: int | None = Field(description="Who deleted it: the sender, a moderator, or nobody (an erasure or "
-                                       "retention job).")
-    by_name: str | None = Field(description="The moderator's name when someone other than the sender removed it.")
-    notice: str = Field(description="\"This message was deleted.\" or \"This message was removed by NAME\", in "
-                                    "the reader's language.")
+    by: int | None = Field(
+        description="Who deleted it: the sender, a moderator, or nobody (an erasure or retention job)."
+    )
+    by_name: str | None = Field(
+        description="The moderator's name when someone other than the sender removed it."
+    )
+    notice: str = Field(
+        description="\"This message was deleted.\" or \"This message was removed by NAME\", in "
+        "the reader's language."
+    )
 
 
 class ForwardedOut(BaseModel):
@@ -62,15 +75,21 @@ class MessageOut(BaseModel):
     sender: SenderOut
     client_message_id: str | None
     body: str | None = Field(description="The text as typed; null once deleted.")
-    html: str | None = Field(description="The text rendered (links as links, everything else escaped); null once "
-                                         "deleted.")
+    html: str | None = Field(
+        description="The text rendered (links as links, everything else escaped); null once deleted."
+    )
     created_at: datetime
     edited_at: datetime | None
-    deleted: DeletedOut | None = Field(description="Set once deleted: the message keeps its place, not its content.")
+    deleted: DeletedOut | None = Field(
+        description="Set once deleted: the message keeps its place, not its content."
+    )
     forwarded_from: ForwardedOut | None
     attachments: list[AttachmentOut] = Field(description="In display order; empty once deleted.")
-    read_by: ReadByOut | None = Field(default=None, description="Only on history pages asked with `read_by=true`, on the "
-                                                        "caller's own messages where they may see it.")
+    read_by: ReadByOut | None = Field(
+        default=None,
+        description="Only on history pages asked with `read_by=true`, on the "
+        "caller's own messages where they may see it.",
+    )
 
 
 class FeedbackOut(BaseModel):
@@ -90,7 +109,9 @@ class SentOut(BaseModel):
     conversation_id: int
     conversation_created: bool
     duplicate: bool = Field(description="True when this answers a retry: nothing new was written.")
-    feedback: list[FeedbackOut] = Field(default_factory=list, description="§6.4 feedback on disabled recipients.")
+    feedback: list[FeedbackOut] = Field(
+        default_factory=list, description="§6.4 feedback on disabled recipients."
+    )
 
 
 class HistoryPage(BaseModel):

@@ -24,9 +24,12 @@ Category = Annotated[ReportCategory, EnumText]
 
 class ReportIn(Body):
     reason: str = Field("", max_length=2000)
-    category: Category = Field(ReportCategory.OTHER, description="Chosen by the reporter; clients that send none report "
-                                                    "`other`. A `self_harm` concern alerts the school's "
-                                                    "safeguarding lead at once, outside digests and quiet hours.")
+    category: Category = Field(
+        ReportCategory.OTHER,
+        description="Chosen by the reporter; clients that send none report "
+        "`other`. A `self_harm` concern alerts the school's "
+        "safeguarding lead at once, outside digests and quiet hours.",
+    )
 
 
 class ReportCreated(BaseModel):
@@ -42,15 +45,21 @@ class VersionOut(BaseModel):
 class EvidenceMessageOut(MessageOut):
     """A message as it was when the report froze it, with what only the report's reviewers see."""
 
-    versions: list[VersionOut] = Field(default_factory=list, description="Its earlier texts, oldest first, with "
-                                                                         "when each was written and replaced.")
-    kept_as_evidence: str | None = Field(default=None, description="Set when the message was deleted from the "
-                                                           "conversation since: it is kept only here.")
+    versions: list[VersionOut] = Field(
+        default_factory=list,
+        description="Its earlier texts, oldest first, with when each was written and replaced.",
+    )
+    kept_as_evidence: str | None = Field(
+        default=None,
+        description="Set when the message was deleted from the conversation since: it is kept only here.",
+    )
 
 
 class EvidenceOut(BaseModel):
     conversation: ConversationRef
-    reported_seq: int | None = Field(description="The reported message's place; null for a whole conversation.")
+    reported_seq: int | None = Field(
+        description="The reported message's place; null for a whole conversation."
+    )
     messages: list[EvidenceMessageOut]
 
 
@@ -66,13 +75,19 @@ class ReportOut(BaseModel):
     message_id: int | None
     reporter: PersonRef | None = Field(description="Named only when the reported conversation is a 1:1.")
     reason: str
-    category: str = Field(description="bullying, inappropriate_content, self_harm or other (reports made before "
-                                      "categories: other).")
-    status: str = Field(description="open, escalated (by the safeguarding lead; still open), reviewed or dismissed.")
+    category: str = Field(
+        description="bullying, inappropriate_content, self_harm or other (reports made before "
+        "categories: other)."
+    )
+    status: str = Field(
+        description="open, escalated (by the safeguarding lead; still open), reviewed or dismissed."
+    )
     escalation: EscalationOut | None = Field(description="Once the safeguarding lead escalated it.")
     evidence: EvidenceOut = Field(description="What the conversation looked like when it was reported.")
-    conversation_status: str = Field(description="The reported conversation's status now (open, closed or deleted): "
-                                                 "a deleted one can be restored from the report (§5.7 note).")
+    conversation_status: str = Field(
+        description="The reported conversation's status now (open, closed or deleted): "
+        "a deleted one can be restored from the report (§5.7 note)."
+    )
     created_at: datetime
     reviewed_by: int | None
     reviewed_at: datetime | None
@@ -82,8 +97,11 @@ class ReportOut(BaseModel):
 class ReportPage(BaseModel):
     reports: list[ReportOut]
     next_before: int | None
-    safeguarding_lead: bool = Field(False, description="The caller is a school's safeguarding lead: they may "
-                                                       "escalate and read a pupil's report history.")
+    safeguarding_lead: bool = Field(
+        False,
+        description="The caller is a school's safeguarding lead: they may "
+        "escalate and read a pupil's report history.",
+    )
 
 
 class ReviewIn(Body):

@@ -42,7 +42,9 @@ def compose(settings: Settings, send_id: int, digest: Digest, now: datetime) -> 
     mail = EmailMessage()
     mail["From"] = settings.smtp_from
     mail["To"] = digest.email
-    mail["Subject"] = texts.alert_subject() if digest.alerts else texts.subject(digest.unread, len(digest.entries))
+    mail["Subject"] = (
+        texts.alert_subject() if digest.alerts else texts.subject(digest.unread, len(digest.entries))
+    )
     mail["Date"] = format_datetime(now)
     mail["Message-ID"] = message_id(settings, send_id)
     mail["Auto-Submitted"] = "auto-generated"
@@ -56,7 +58,12 @@ def compose(settings: Settings, send_id: int, digest: Digest, now: datetime) -> 
         if entry.text is not None:
             lines.extend(f"> {line}" for line in entry.text.splitlines())
         lines.extend([conversation_url(settings, entry.conversation_id), ""])
-    lines += ["--", texts.email_footer(), texts.email_settings_line(), f"{texts.email_unsubscribe_line()} {unsubscribe}"]
+    lines += [
+        "--",
+        texts.email_footer(),
+        texts.email_settings_line(),
+        f"{texts.email_unsubscribe_line()} {unsubscribe}",
+    ]
     mail.set_content("\n".join(lines))
     return mail
 
@@ -73,11 +80,15 @@ class Transport:
         if self._client is None or not self._client.is_connected:
             settings = self.settings
             assert settings.smtp_host is not None
-            client = aiosmtplib.SMTP(hostname=settings.smtp_host, port=settings.smtp_port,
-                                     use_tls=settings.smtp_security == "tls",
-                                     start_tls=settings.smtp_security == "starttls",
-                                     username=settings.smtp_username, password=settings.smtp_password,
-                                     timeout=settings.smtp_timeout_seconds)
+            client = aiosmtplib.SMTP(
+                hostname=settings.smtp_host,
+                port=settings.smtp_port,
+                use_tls=settings.smtp_security == "tls",
+                start_tls=settings.smtp_security == "starttls",
+                username=settings.smtp_username,
+                password=settings.smtp_password,
+                timeout=settings.smtp_timeout_seconds,
+            )
             await client.connect()
             self._client = client
         return self._client

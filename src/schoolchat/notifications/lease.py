@@ -15,10 +15,14 @@ from sqlalchemy import ColumnElement, Table, select, update
 from schoolchat.db import Tx
 
 
-async def claim_oldest(tx: Tx, table: Table, claimable: ColumnElement[bool], values: Mapping[str, Any],
-                       limit: int = 1) -> list[Any]:
+async def claim_oldest(
+    tx: Tx, table: Table, claimable: ColumnElement[bool], values: Mapping[str, Any], limit: int = 1
+) -> list[Any]:
     """Mark the (up to ``limit``) oldest claimable rows with ``values`` and return them, oldest first."""
     oldest = select(table.c.id).where(claimable).order_by(table.c.id).limit(limit)
-    rows = (await tx.conn.execute(update(table).where(table.c.id.in_(oldest), claimable).values(**values)
-                                  .returning(*table.c))).all()
+    rows = (
+        await tx.conn.execute(
+            update(table).where(table.c.id.in_(oldest), claimable).values(**values).returning(*table.c)
+        )
+    ).all()
     return sorted(rows, key=lambda row: row.id)

@@ -10,17 +10,17 @@ sends hold ids only, never message text: an email is rendered from the current r
 from __future__ import annotations
 
 from sqlalchemy import (
-                        Boolean,
-                        CheckConstraint,
-                        Column,
-                        ForeignKey,
-                        Index,
-                        Integer,
-                        SmallInteger,
-                        String,
-                        Table,
-                        Text,
-                        UniqueConstraint,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
 )
 
 from schoolchat.db.metadata import metadata

@@ -39,20 +39,32 @@ def generate_vapid_keys() -> tuple[str, str]:
     browser's ``applicationServerKey`` takes, base64url)."""
     key = ec.generate_private_key(ec.SECP256R1())
     private = key.private_numbers().private_value.to_bytes(32, "big")
-    public = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    public = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
     return _b64url(private), _b64url(public)
 
 
 def payload(settings: Settings, digest: Digest) -> dict[str, Any]:
     if digest.alerts:
-        return {"title": texts.alert_subject(), "body": texts.alert_line(), "url": reports_url(settings),
-                "tag": "safeguarding", "unread": digest.unread}
+        return {
+            "title": texts.alert_subject(),
+            "body": texts.alert_line(),
+            "url": reports_url(settings),
+            "tag": "safeguarding",
+            "unread": digest.unread,
+        }
     newest = digest.entries[0]
     body = texts.push_body(newest.senders[0], newest.name, digest.unread)
     if newest.text is not None:
         body = f"{body}\n{newest.text}"
-    return {"title": texts.PUSH_TITLE, "body": body, "url": conversation_url(settings, newest.conversation_id),
-            "tag": f"conversation-{newest.conversation_id}", "unread": digest.unread}
+    return {
+        "title": texts.PUSH_TITLE,
+        "body": body,
+        "url": conversation_url(settings, newest.conversation_id),
+        "tag": f"conversation-{newest.conversation_id}",
+        "unread": digest.unread,
+    }
 
 
 @dataclass(frozen=True)
@@ -66,18 +78,29 @@ async def deliver(services: Services, digest: Digest) -> Outcome:
     service failed otherwise (the whole send is retried; devices already reached replace it by its tag)."""
     settings = services.settings
     async with services.db.read() as conn:
-        subscriptions = (await conn.execute(select(push_subscriptions)
-                                            .where(push_subscriptions.c.user_id == digest.user_id))).all()
+        subscriptions = (
+            await conn.execute(
+                select(push_subscriptions).where(push_subscriptions.c.user_id == digest.user_id)
+            )
+        ).all()
     data = json.dumps(payload(settings, digest))
     delivered, expired, failures = 0, [], []
     async with aiohttp.ClientSession() as session:
         for subscription in subscriptions:
-            info = {"endpoint": subscription.endpoint,
-                    "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
+            info = {
+                "endpoint": subscription.endpoint,
+                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+            }
             try:
-                await webpush_async(info, data, vapid_private_key=settings.vapid_private_key,
-                                    vapid_claims={"sub": settings.vapid_subject}, ttl=TTL_SECONDS,
-                                    aiohttp_session=session, timeout=settings.smtp_timeout_seconds)
+                await webpush_async(
+                    info,
+                    data,
+                    vapid_private_key=settings.vapid_private_key,
+                    vapid_claims={"sub": settings.vapid_subject},
+                    ttl=TTL_SECONDS,
+                    aiohttp_session=session,
+                    timeout=settings.smtp_timeout_seconds,
+                )
                 delivered += 1
             except WebPushException as exc:
                 status = getattr(exc.response, "status", None)

@@ -53,8 +53,17 @@ def clock_text(minutes: int | None) -> str | None:
 async def settings_rows(conn: AsyncConnection) -> dict[int, SchoolSettings]:
     """Every org's own settings (a handful of rows: one per school that changed anything)."""
     rows = (await conn.execute(select(org_notification_settings))).all()
-    return {row.org_id: SchoolSettings(row.org_id, row.email_default, row.include_text, row.quiet_start,
-                                       row.quiet_end, row.quiet_weekends) for row in rows}
+    return {
+        row.org_id: SchoolSettings(
+            row.org_id,
+            row.email_default,
+            row.include_text,
+            row.quiet_start,
+            row.quiet_end,
+            row.quiet_weekends,
+        )
+        for row in rows
+    }
 
 
 def settings_for(tree: OrgTree, rows: Mapping[int, SchoolSettings], org_ids: Iterable[int]) -> SchoolSettings:
@@ -68,20 +77,31 @@ def settings_for(tree: OrgTree, rows: Mapping[int, SchoolSettings], org_ids: Ite
 
 async def roles_of(conn: AsyncConnection, user_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
     held: dict[int, list[tuple[int, str]]] = {}
-    for user_id, org_id, role in await conn.execute(select(org_roles.c.user_id, org_roles.c.org_id, org_roles.c.role)
-                                                    .where(org_roles.c.user_id.in_(list(user_ids)))):
+    for user_id, org_id, role in await conn.execute(
+        select(org_roles.c.user_id, org_roles.c.org_id, org_roles.c.role).where(
+            org_roles.c.user_id.in_(list(user_ids))
+        )
+    ):
         held.setdefault(user_id, []).append((org_id, role))
     return held
 
 
 async def own_preference(conn: AsyncConnection, user_id: int) -> EmailMode | None:
-    return (await conn.execute(select(notification_preferences.c.email)
-                               .where(notification_preferences.c.user_id == user_id))).scalar_one_or_none()
+    return (
+        await conn.execute(
+            select(notification_preferences.c.email).where(notification_preferences.c.user_id == user_id)
+        )
+    ).scalar_one_or_none()
 
 
-async def recipient_facts(conn: AsyncConnection, conversation_id: int, user_ids: Sequence[int], tree: OrgTree,
-                          schools: Mapping[int, SchoolSettings], channels: frozenset[str]
-                          ) -> dict[int, RecipientFacts]:
+async def recipient_facts(
+    conn: AsyncConnection,
+    conversation_id: int,
+    user_ids: Sequence[int],
+    tree: OrgTree,
+    schools: Mapping[int, SchoolSettings],
+    channels: frozenset[str],
+) -> dict[int, RecipientFacts]:
     """What the policy needs about each member of a conversation, on the channels the service can deliver on.
 
     Settings are inherited (``settings_for``), the clock is not: quiet hours and the digest hour are read on each
@@ -90,15 +110,41 @@ async def recipient_facts(conn: AsyncConnection, conversation_id: int, user_ids:
     wanted = sorted(set(user_ids))
     if not wanted:
         return {}
-    people = {row.id: row for row in await conn.execute(select(users.c.id, users.c.email, users.c.is_active)
-                                                        .where(users.c.id.in_(wanted)))}
-    muted = set((await conn.execute(select(memberships.c.user_id).where(
-        memberships.c.conversation_id == conversation_id, memberships.c.user_id.in_(wanted),
-        memberships.c.muted.is_(True)))).scalars())
-    chosen = dict((await conn.execute(select(notification_preferences.c.user_id, notification_preferences.c.email)
-                                      .where(notification_preferences.c.user_id.in_(wanted)))).all())
-    pushing = set((await conn.execute(select(push_subscriptions.c.user_id).distinct()
-                                      .where(push_subscriptions.c.user_id.in_(wanted)))).scalars())
+    people = {
+        row.id: row
+        for row in await conn.execute(
+            select(users.c.id, users.c.email, users.c.is_active).where(users.c.id.in_(wanted))
+        )
+    }
+    muted = set(
+        (
+            await conn.execute(
+                select(memberships.c.user_id).where(
+                    memberships.c.conversation_id == conversation_id,
+                    memberships.c.user_id.in_(wanted),
+                    memberships.c.muted.is_(True),
+                )
+            )
+        ).scalars()
+    )
+    chosen = dict(
+        (
+            await conn.execute(
+                select(notification_preferences.c.user_id, notification_preferences.c.email).where(
+                    notification_preferences.c.user_id.in_(wanted)
+                )
+            )
+        ).all()
+    )
+    pushing = set(
+        (
+            await conn.execute(
+                select(push_subscriptions.c.user_id)
+                .distinct()
+                .where(push_subscriptions.c.user_id.in_(wanted))
+            )
+        ).scalars()
+    )
     disabled = await disabled_among(conn, wanted, tree)
     held = await roles_of(conn, wanted)
     zones = await time_zones_of(conn, wanted)

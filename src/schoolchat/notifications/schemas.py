@@ -26,15 +26,23 @@ class PreferencesOut(BaseModel):
 
 class SchoolSettingsIn(Body):
     email_default: EmailMode = "soon"
-    include_text: bool = Field(False, description="Put the newest unread message's text in emails and pushes.")
-    quiet_start: str | None = Field(default=None, pattern=CLOCK, description="When quiet hours begin, e.g. 21:00, on the school's clock (the org's time_zone).")
+    include_text: bool = Field(
+        False, description="Put the newest unread message's text in emails and pushes."
+    )
+    quiet_start: str | None = Field(
+        default=None,
+        pattern=CLOCK,
+        description="When quiet hours begin, e.g. 21:00, on the school's clock (the org's time_zone).",
+    )
     quiet_end: str | None = Field(default=None, pattern=CLOCK, description="When they end, e.g. 07:00.")
     quiet_weekends: bool = Field(False, description="Saturdays and Sundays are quiet all day.")
 
 
 class SchoolSettingsOut(SchoolSettingsIn):
     org_id: int
-    inherited_from: int | None = Field(description="The org whose settings apply (this one, one above, or none).")
+    inherited_from: int | None = Field(
+        description="The org whose settings apply (this one, one above, or none)."
+    )
 
 
 class PushKeys(Body):
@@ -46,8 +54,12 @@ class PushSubscriptionIn(Body):
     """What ``PushSubscription.toJSON()`` gives in the browser."""
 
     endpoint: str = Field(max_length=2000, pattern=r"^https?://")
-    expirationTime: float | None = Field(default=None, ge=0, description="when the browser says the subscription ends "
-                                         "(milliseconds since 1970), if ever; not used")
+    expirationTime: float | None = Field(
+        default=None,
+        ge=0,
+        description="when the browser says the subscription ends "
+        "(milliseconds since 1970), if ever; not used",
+    )
     keys: PushKeys
 
 

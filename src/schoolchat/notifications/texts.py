@@ -85,8 +85,11 @@ def subject(unread: int, conversations: int) -> str:
 
 
 def conversation_line(senders: list[str], conversation: str, unread: int) -> str:
-    who = senders[0] if len(senders) == 1 else text("notifications.and", first=", ".join(senders[:-1]),
-                                                    last=senders[-1])
+    who = (
+        senders[0]
+        if len(senders) == 1
+        else text("notifications.and", first=", ".join(senders[:-1]), last=senders[-1])
+    )
     return plural_text("notifications.conversation_line", unread, who=who, conversation=conversation)
 
 

@@ -41,8 +41,15 @@ def _stop_if_cancelled() -> None:
 class NotificationWorker(BackgroundLoop):
     task_name = "notification-worker"
 
-    def __init__(self, services: Services, *, batch_size: int = BATCH_SIZE, lease: timedelta = LEASE,
-                 poll_seconds: float = POLL_SECONDS, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        batch_size: int = BATCH_SIZE,
+        lease: timedelta = LEASE,
+        poll_seconds: float = POLL_SECONDS,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         super().__init__()
         self.services = services
         self.batch_size = batch_size
@@ -87,9 +94,13 @@ class NotificationWorker(BackgroundLoop):
         async with self.services.db.read() as conn:
             # The rest of this send (conversation names, the email, the push) is written in the recipient's language.
             set_reader_language(await recipient_language(conn, send.user_id))
-            digest = await content.compose(conn, send.user_id, send.channel,
-                                           [item.conversation_id for item in carried if item.report_id is None],
-                                           [item.report_id for item in carried if item.report_id is not None])
+            digest = await content.compose(
+                conn,
+                send.user_id,
+                send.channel,
+                [item.conversation_id for item in carried if item.report_id is None],
+                [item.report_id for item in carried if item.report_id is not None],
+            )
         if digest is None or send.channel not in jobs.channels(settings):
             await sends.finish(self.services, send.id, self.name, "cancelled", now)
             return 0
@@ -97,10 +108,18 @@ class NotificationWorker(BackgroundLoop):
             if send.channel == "email":
                 await transport.deliver(email.compose(settings, send.id, digest, now))
             elif not (await push.deliver(self.services, digest)).delivered:
-                await sends.finish(self.services, send.id, self.name, "cancelled", now)  # every device expired
+                await sends.finish(
+                    self.services, send.id, self.name, "cancelled", now
+                )  # every device expired
                 return 0
         except email.DeliveryFailed as exc:
-            log.warning("notification %s to user %s failed (attempt %s): %s", send.id, send.user_id, send.attempts, exc)
+            log.warning(
+                "notification %s to user %s failed (attempt %s): %s",
+                send.id,
+                send.user_id,
+                send.attempts,
+                exc,
+            )
             await sends.retry_later(self.services, send, self.name, str(exc), now)
             return 0
         # Accepted: recorded at once, so that only a crash in the next few milliseconds can repeat it.

@@ -57,12 +57,20 @@ async def _orgs_of(tx: Tx, user_id: int) -> list[int]:
     return [chain[0] for chain in await queries.user_org_chains(tx.conn, user_id) if chain]
 
 
-async def _audit_switches(tx: Tx, actor: Actor, object_type: str, object_id: int, org_ids: list[int],
-                          values: dict[str, Any]) -> None:
+async def _audit_switches(
+    tx: Tx, actor: Actor, object_type: str, object_id: int, org_ids: list[int], values: dict[str, Any]
+) -> None:
     for switch in AUDITED_SWITCHES:
         if switch in values:
-            await audit.record(tx, actor, f"{object_type}.{switch}", object_type, object_id, org_ids=org_ids,
-                               details={switch: values[switch]})
+            await audit.record(
+                tx,
+                actor,
+                f"{object_type}.{switch}",
+                object_type,
+                object_id,
+                org_ids=org_ids,
+                details={switch: values[switch]},
+            )
 
 
 async def update_org(services: Services, actor: Actor, org_id: int, changes: dict[str, Any]) -> None:
@@ -74,15 +82,33 @@ async def update_org(services: Services, actor: Actor, org_id: int, changes: dic
         await _audit_switches(tx, actor, "org", org_id, [org_id], changes)
 
 
-async def create_user(services: Services, actor: Actor, *, username: str, email: str | None, password: str,
-                      name: str, title: str, avatar_url: str | None, org_id: int, role: str) -> int:
+async def create_user(
+    services: Services,
+    actor: Actor,
+    *,
+    username: str,
+    email: str | None,
+    password: str,
+    name: str,
+    title: str,
+    avatar_url: str | None,
+    org_id: int,
+    role: str,
+) -> int:
     async with services.db.read() as conn:  # refuse strangers before spending a password hash on them
         await queries.require_administered(conn, actor.roles, org_id)
     password_hash = await hash_off_loop(password, concurrency=services.settings.password_hash_concurrency)
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
-        user_id = await writes.insert_user(tx, username=username, password_hash=password_hash, name=name, title=title,
-                                    avatar_url=avatar_url, email=email)
+        user_id = await writes.insert_user(
+            tx,
+            username=username,
+            password_hash=password_hash,
+            name=name,
+            title=title,
+            avatar_url=avatar_url,
+            email=email,
+        )
         await writes.put_role(tx, user_id, org_id, role)
         await _audit_role(tx, actor, user_id, org_id, role, None)
         return user_id
@@ -94,10 +120,13 @@ async def update_user(services: Services, actor: Actor, user_id: int, changes: d
     if "password" in values:
         async with services.db.read() as conn:  # refuse strangers before spending a password hash on them
             require(may_administer_user(actor.roles, await queries.user_org_chains(conn, user_id)))
-        values["password_hash"] = await hash_off_loop(values.pop("password"),
-                                                      concurrency=services.settings.password_hash_concurrency)
+        values["password_hash"] = await hash_off_loop(
+            values.pop("password"), concurrency=services.settings.password_hash_concurrency
+        )
     async with services.db.write() as tx:
-        await (_require_grantor if PRIVILEGES.intersection(values) else _require_user_admin)(tx, actor, user_id)
+        await (_require_grantor if PRIVILEGES.intersection(values) else _require_user_admin)(
+            tx, actor, user_id
+        )
         await writes.change_user(tx, user_id, values)
         await _audit_switches(tx, actor, "user", user_id, await _orgs_of(tx, user_id), values)
 
@@ -106,8 +135,11 @@ async def set_working_hours(services: Services, actor: Actor, hours: WorkingHour
     """A teacher's own working hours (``None`` clears them)."""
     require(may_set_working_hours(is_staff=actor.is_staff))
     async with services.db.write() as tx:
-        await tx.conn.execute(update(users).where(users.c.id == actor.id)
-                              .values(working_hours=hours.stored() if hours is not None else None))
+        await tx.conn.execute(
+            update(users)
+            .where(users.c.id == actor.id)
+            .values(working_hours=hours.stored() if hours is not None else None)
+        )
 
 
 async def set_language(services: Services, actor: Actor, language: str | None) -> None:
@@ -122,8 +154,11 @@ async def set_role(services: Services, actor: Actor, user_id: int, org_id: int, 
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
         await _require_grantor(tx, actor, user_id)
-        before = (await tx.conn.execute(select(org_roles.c.role).where(
-            org_roles.c.user_id == user_id, org_roles.c.org_id == org_id))).scalar_one_or_none()
+        before = (
+            await tx.conn.execute(
+                select(org_roles.c.role).where(org_roles.c.user_id == user_id, org_roles.c.org_id == org_id)
+            )
+        ).scalar_one_or_none()
         if role == before:
             return
         if role is None:
@@ -133,16 +168,24 @@ async def set_role(services: Services, actor: Actor, user_id: int, org_id: int, 
         await _audit_role(tx, actor, user_id, org_id, role, before)
 
 
-async def _audit_role(tx: Tx, actor: Actor, user_id: int, org_id: int, role: str | None,
-                      before: str | None) -> None:
+async def _audit_role(
+    tx: Tx, actor: Actor, user_id: int, org_id: int, role: str | None, before: str | None
+) -> None:
     """Every role given or taken away is in the audit log, readable by the admins of that org and the person's."""
-    await audit.record(tx, actor, "user.role_revoked" if role is None else "user.role_granted", "user", user_id,
-                       org_ids=[org_id, *await _orgs_of(tx, user_id)],
-                       details={"org_id": org_id, "role": role, "previous": before})
+    await audit.record(
+        tx,
+        actor,
+        "user.role_revoked" if role is None else "user.role_granted",
+        "user",
+        user_id,
+        org_ids=[org_id, *await _orgs_of(tx, user_id)],
+        details={"org_id": org_id, "role": role, "previous": before},
+    )
 
 
-async def create_space(services: Services, actor: Actor, *, kind: str, name: str, org_id: int,
-                       description: str) -> int:
+async def create_space(
+    services: Services, actor: Actor, *, kind: str, name: str, org_id: int, description: str
+) -> int:
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, org_id)
         return await writes.insert_space(tx, kind=kind, name=name, org_id=org_id, description=description)
@@ -158,8 +201,15 @@ async def update_space(services: Services, actor: Actor, space_id: int, changes:
         await _audit_switches(tx, actor, "space", space_id, [org_id], changes)
         if "ends_on" in changes:
             ends_on = changes["ends_on"]
-            await audit.record(tx, actor, "space.ends_on", "space", space_id, org_ids=[org_id],
-                               details={"ends_on": ends_on.isoformat() if ends_on else None})
+            await audit.record(
+                tx,
+                actor,
+                "space.ends_on",
+                "space",
+                space_id,
+                org_ids=[org_id],
+                details={"ends_on": ends_on.isoformat() if ends_on else None},
+            )
 
 
 async def set_rules(services: Services, actor: Actor, org_id: int, rules: list[tuple[str, str, str]]) -> None:
@@ -168,14 +218,27 @@ async def set_rules(services: Services, actor: Actor, org_id: int, rules: list[t
         await _require_org_admin(tx, actor, org_id)
         await tx.conn.execute(delete(communication_rules).where(communication_rules.c.org_id == org_id))
         if rules:
-            await tx.conn.execute(insert(communication_rules), [
-                {"org_id": org_id, "sender_role": sender, "recipient_role": recipient, "scope": scope}
-                for sender, recipient, scope in rules])
-        await audit.record(tx, actor, "rules.changed", "org", org_id, org_ids=[org_id],
-                           details={"rules": [list(rule) for rule in rules]})
+            await tx.conn.execute(
+                insert(communication_rules),
+                [
+                    {"org_id": org_id, "sender_role": sender, "recipient_role": recipient, "scope": scope}
+                    for sender, recipient, scope in rules
+                ],
+            )
+        await audit.record(
+            tx,
+            actor,
+            "rules.changed",
+            "org",
+            org_id,
+            org_ids=[org_id],
+            details={"rules": [list(rule) for rule in rules]},
+        )
 
 
-async def set_space_member(services: Services, actor: Actor, space_id: int, user_id: int, role: str | None) -> None:
+async def set_space_member(
+    services: Services, actor: Actor, space_id: int, user_id: int, role: str | None
+) -> None:
     """Enrol someone in a course or project with a role, or (``None``) take them out."""
     async with services.db.write() as tx:
         await _require_org_admin(tx, actor, await _space_org(tx, space_id), "course or project")

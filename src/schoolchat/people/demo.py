@@ -47,10 +47,22 @@ PEOPLE = (
 
 # name, kind, school, teachers, students
 SPACES = (
-    ("Biology 101", "course", "high", ["maria.jensen"], ["emma.hansen", "noah.olsen", "liam.dahl", "sofia.moen"]),
+    (
+        "Biology 101",
+        "course",
+        "high",
+        ["maria.jensen"],
+        ["emma.hansen", "noah.olsen", "liam.dahl", "sofia.moen"],
+    ),
     ("History 9B", "course", "high", ["tom.berg"], ["emma.hansen", "noah.olsen"]),
     ("Mathematics 7A", "course", "middle", ["sara.lind"], ["olivia.berg", "lucas.strand"]),
-    ("Year 10 Assembly", "course", "high", ["david.chen", "tom.berg"], ["emma.hansen", "noah.olsen", "liam.dahl"]),
+    (
+        "Year 10 Assembly",
+        "course",
+        "high",
+        ["david.chen", "tom.berg"],
+        ["emma.hansen", "noah.olsen", "liam.dahl"],
+    ),
     ("Science Fair Team", "project", "high", ["maria.jensen"], ["emma.hansen", "liam.dahl"]),
     ("School Newspaper", "project", "middle", ["sara.lind"], ["olivia.berg", "lucas.strand"]),
 )
@@ -75,23 +87,43 @@ async def seed(services: Services) -> list[DemoPerson]:
     password_hash = hash_password(DEMO_PASSWORD)
     ids: dict[str, int] = {}
     async with services.db.write() as tx:
-        district = await writes.insert_org(tx, name="Northfield School District", kind="district", parent_id=None)
+        district = await writes.insert_org(
+            tx, name="Northfield School District", kind="district", parent_id=None
+        )
         schools = {
             "district": district,
-            "high": await writes.insert_org(tx, name="Northfield High School", kind="school", parent_id=district),
-            "middle": await writes.insert_org(tx, name="Riverside Middle School", kind="school", parent_id=district),
+            "high": await writes.insert_org(
+                tx, name="Northfield High School", kind="school", parent_id=district
+            ),
+            "middle": await writes.insert_org(
+                tx, name="Riverside Middle School", kind="school", parent_id=district
+            ),
         }
         for person in PEOPLE:
-            ids[person.username] = await writes.insert_user(tx, username=person.username,
-                                                             password_hash=password_hash, name=person.name,
-                                                             title=person.title, email=demo_email(person.username))
+            ids[person.username] = await writes.insert_user(
+                tx,
+                username=person.username,
+                password_hash=password_hash,
+                name=person.name,
+                title=person.title,
+                email=demo_email(person.username),
+            )
             await writes.put_role(tx, ids[person.username], schools[person.school], person.role)
-        await tx.conn.execute(update(users).where(users.c.id == ids["ingrid.solberg"]).values(mass_messaging=True))
-        await tx.conn.execute(update(users).where(users.c.id == ids["sofia.moen"]).values(messaging_disabled=True))
+        await tx.conn.execute(
+            update(users).where(users.c.id == ids["ingrid.solberg"]).values(mass_messaging=True)
+        )
+        await tx.conn.execute(
+            update(users).where(users.c.id == ids["sofia.moen"]).values(messaging_disabled=True)
+        )
         extra = []
         for number in range(1, LARGE_COURSE_EXTRA_STUDENTS + 1):
-            user_id = await writes.insert_user(tx, username=f"student{number:03d}", password_hash=password_hash,
-                                                name=f"Student {number:03d}", title="Student, Year 10")
+            user_id = await writes.insert_user(
+                tx,
+                username=f"student{number:03d}",
+                password_hash=password_hash,
+                name=f"Student {number:03d}",
+                title="Student, Year 10",
+            )
             await writes.put_role(tx, user_id, schools["high"], "student")
             extra.append(user_id)
         space_ids = {}
@@ -107,16 +139,43 @@ async def seed(services: Services) -> list[DemoPerson]:
 async def _seed_conversations(services: Services, ids: dict[str, int], space_ids: dict[str, int]) -> None:
     async with services.db.read() as conn:
         actors = {username: await load_actor(conn, user_id) for username, user_id in ids.items()}
-    maria, emma, noah, tom = actors["maria.jensen"], actors["emma.hansen"], actors["noah.olsen"], actors["tom.berg"]
+    maria, emma, noah, tom = (
+        actors["maria.jensen"],
+        actors["emma.hansen"],
+        actors["noah.olsen"],
+        actors["tom.berg"],
+    )
     assert maria and emma and noah and tom
     biology = await message_actions.send_new(
-        services, maria, Recipients(courses=(space_ids["Biology 101"],)), mode=Mode.GROUP, name=None,
-        body="Welcome to Biology 101! Our reading list is at https://example.org/biology-101", client_message_id=None)
-    await message_actions.send(services, emma, biology.conversation_id, "Thank you! Is the lab on Friday?", None)
-    direct = await message_actions.send_new(services, emma, Recipients(people=(noah.id,)), mode=None, name=None,
-                                            body="Hi Noah, shall we do the history homework together?",
-                                            client_message_id=None)
-    await message_actions.send(services, noah, direct.conversation_id, "Sure, after lunch in the library.", None)
-    await message_actions.send_new(services, tom, Recipients(people=(emma.id, noah.id)), mode=Mode.GROUP,
-                                   name="History project group", body="Please send me your topic by Monday.",
-                                   client_message_id=None)
+        services,
+        maria,
+        Recipients(courses=(space_ids["Biology 101"],)),
+        mode=Mode.GROUP,
+        name=None,
+        body="Welcome to Biology 101! Our reading list is at https://example.org/biology-101",
+        client_message_id=None,
+    )
+    await message_actions.send(
+        services, emma, biology.conversation_id, "Thank you! Is the lab on Friday?", None
+    )
+    direct = await message_actions.send_new(
+        services,
+        emma,
+        Recipients(people=(noah.id,)),
+        mode=None,
+        name=None,
+        body="Hi Noah, shall we do the history homework together?",
+        client_message_id=None,
+    )
+    await message_actions.send(
+        services, noah, direct.conversation_id, "Sure, after lunch in the library.", None
+    )
+    await message_actions.send_new(
+        services,
+        tom,
+        Recipients(people=(emma.id, noah.id)),
+        mode=Mode.GROUP,
+        name="History project group",
+        body="Please send me your topic by Monday.",
+        client_message_id=None,
+    )

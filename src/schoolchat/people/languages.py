@@ -31,11 +31,19 @@ async def org_default_languages(conn: AsyncConnection, org_ids: Iterable[int]) -
     for _ in range(MAX_ORG_DEPTH):
         if not frontier:
             break
-        fetched = (await conn.execute(select(orgs.c.id, orgs.c.parent_id, orgs.c.default_language)
-                                      .where(orgs.c.id.in_(sorted(frontier))))).all()
+        fetched = (
+            await conn.execute(
+                select(orgs.c.id, orgs.c.parent_id, orgs.c.default_language).where(
+                    orgs.c.id.in_(sorted(frontier))
+                )
+            )
+        ).all()
         rows.update({row.id: (row.parent_id, row.default_language) for row in fetched})
-        frontier = {row.parent_id for row in fetched
-                    if row.default_language is None and row.parent_id is not None and row.parent_id not in rows}
+        frontier = {
+            row.parent_id
+            for row in fetched
+            if row.default_language is None and row.parent_id is not None and row.parent_id not in rows
+        }
     for org_id in wanted:
         current: int | None = org_id
         language: str | None = None
@@ -57,13 +65,23 @@ async def language_settings_of(conn: AsyncConnection, user_ids: Iterable[int]) -
     if not wanted:
         return {}
     own = dict((await conn.execute(select(users.c.id, users.c.language).where(users.c.id.in_(wanted)))).all())
-    first_org = dict((await conn.execute(select(org_roles.c.user_id, func.min(org_roles.c.org_id))
-                                         .where(org_roles.c.user_id.in_(wanted))
-                                         .group_by(org_roles.c.user_id))).all())
+    first_org = dict(
+        (
+            await conn.execute(
+                select(org_roles.c.user_id, func.min(org_roles.c.org_id))
+                .where(org_roles.c.user_id.in_(wanted))
+                .group_by(org_roles.c.user_id)
+            )
+        ).all()
+    )
     defaults = await org_default_languages(conn, first_org.values())
-    return {user_id: LanguageSettings(own[user_id], defaults.get(first_org[user_id]) if user_id in first_org
-                                      else None)
-            for user_id in wanted if user_id in own}
+    return {
+        user_id: LanguageSettings(
+            own[user_id], defaults.get(first_org[user_id]) if user_id in first_org else None
+        )
+        for user_id in wanted
+        if user_id in own
+    }
 
 
 async def recipient_language(conn: AsyncConnection, user_id: int) -> Language:

@@ -36,8 +36,11 @@ async def user_summaries(conn: AsyncConnection, ids: Iterable[int]) -> dict[int,
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    rows = (await conn.execute(select(users.c.id, users.c.name, users.c.title, users.c.avatar_url)
-                               .where(users.c.id.in_(wanted)))).all()
+    rows = (
+        await conn.execute(
+            select(users.c.id, users.c.name, users.c.title, users.c.avatar_url).where(users.c.id.in_(wanted))
+        )
+    ).all()
     disabled = await reach.disabled_among(conn, wanted)
     return {row.id: UserSummary(*row, messaging_disabled=row.id in disabled) for row in rows}
 
@@ -57,7 +60,9 @@ async def org_chain(conn: AsyncConnection, org_id: int) -> list[int]:
 
 async def user_org_chains(conn: AsyncConnection, user_id: int) -> list[list[int]]:
     """For each org the user holds a role in, that org with its ancestors."""
-    org_ids = (await conn.execute(select(org_roles.c.org_id).where(org_roles.c.user_id == user_id))).scalars().all()
+    org_ids = (
+        (await conn.execute(select(org_roles.c.org_id).where(org_roles.c.user_id == user_id))).scalars().all()
+    )
     return [await org_chain(conn, org_id) for org_id in org_ids]
 
 
@@ -75,20 +80,29 @@ async def school_roles(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[i
 
 async def space_roles_of(conn: AsyncConnection, user_id: int) -> dict[int, str]:
     """Every course and project the user takes part in, with their role there."""
-    rows = await conn.execute(select(space_members.c.space_id, space_members.c.role)
-                              .where(space_members.c.user_id == user_id))
+    rows = await conn.execute(
+        select(space_members.c.space_id, space_members.c.role).where(space_members.c.user_id == user_id)
+    )
     return dict(rows.all())
 
 
 async def space_selection(conn: AsyncConnection, space_id: int) -> SpaceSelection | None:
-    space = (await conn.execute(select(spaces.c.id, spaces.c.kind, spaces.c.name).where(spaces.c.id == space_id))).first()
+    space = (
+        await conn.execute(select(spaces.c.id, spaces.c.kind, spaces.c.name).where(spaces.c.id == space_id))
+    ).first()
     if space is None:
         return None
-    members = (await conn.execute(
-        select(space_members.c.user_id)
-        .join(users, users.c.id == space_members.c.user_id)
-        .where(space_members.c.space_id == space_id, users.c.is_active.is_(True))
-    )).scalars().all()
+    members = (
+        (
+            await conn.execute(
+                select(space_members.c.user_id)
+                .join(users, users.c.id == space_members.c.user_id)
+                .where(space_members.c.space_id == space_id, users.c.is_active.is_(True))
+            )
+        )
+        .scalars()
+        .all()
+    )
     return SpaceSelection(space.id, space.kind, space.name, frozenset(members))
 
 
@@ -96,14 +110,18 @@ async def _visible_to(conn: AsyncConnection, viewer_id: int) -> ColumnElement[bo
     """People the viewer may find: active, with a role in the viewer's orgs or below them (a district admin sees
     the district), or sharing a course or project. The communication rules then decide whom they may address."""
     tree = await reach.org_tree(conn)
-    own = set((await conn.execute(select(org_roles.c.org_id).where(org_roles.c.user_id == viewer_id))).scalars())
+    own = set(
+        (await conn.execute(select(org_roles.c.org_id).where(org_roles.c.user_id == viewer_id))).scalars()
+    )
     below = sorted(org for org in tree.parent if own.intersection(tree.chain(org)))
     viewer_spaces = select(space_members.c.space_id).where(space_members.c.user_id == viewer_id)
     return and_(
         users.c.is_active.is_(True),
         or_(
             users.c.id.in_(select(org_roles.c.user_id).where(org_roles.c.org_id.in_(below))),
-            users.c.id.in_(select(space_members.c.user_id).where(space_members.c.space_id.in_(viewer_spaces))),
+            users.c.id.in_(
+                select(space_members.c.user_id).where(space_members.c.space_id.in_(viewer_spaces))
+            ),
         ),
     )
 
@@ -113,35 +131,53 @@ async def visible_people(conn: AsyncConnection, viewer_id: int, ids: Iterable[in
     wanted = sorted(set(ids))
     if not wanted:
         return set()
-    rows = await conn.execute(select(users.c.id).where(users.c.id.in_(wanted), await _visible_to(conn, viewer_id)))
+    rows = await conn.execute(
+        select(users.c.id).where(users.c.id.in_(wanted), await _visible_to(conn, viewer_id))
+    )
     return set(rows.scalars())
 
 
 async def search_people(conn: AsyncConnection, viewer_id: int, term: str, limit: int) -> list[UserSummary]:
     """People by name whom the viewer may start a conversation with under the communication rules."""
-    candidates = (await conn.execute(
-        select(users.c.id)
-        .where(users.c.id != viewer_id, func.lower(users.c.name).contains(term.lower(), autoescape=True),
-               await _visible_to(conn, viewer_id))
-        .order_by(users.c.name, users.c.id)
-        .limit(limit * 5)
-    )).scalars().all()
+    candidates = (
+        (
+            await conn.execute(
+                select(users.c.id)
+                .where(
+                    users.c.id != viewer_id,
+                    func.lower(users.c.name).contains(term.lower(), autoescape=True),
+                    await _visible_to(conn, viewer_id),
+                )
+                .order_by(users.c.name, users.c.id)
+                .limit(limit * 5)
+            )
+        )
+        .scalars()
+        .all()
+    )
     decisions = await reach.decide_many(conn, viewer_id, candidates)
     allowed = [user_id for user_id in candidates if isinstance(decisions[user_id], Allowed)][:limit]
     summaries = await user_summaries(conn, allowed)
     return [summaries[user_id] for user_id in allowed]
 
 
-async def search_spaces(conn: AsyncConnection, viewer_id: int, term: str, limit: int) -> list[tuple[int, str, str, int]]:
+async def search_spaces(
+    conn: AsyncConnection, viewer_id: int, term: str, limit: int
+) -> list[tuple[int, str, str, int]]:
     """The viewer's courses and projects whose name matches: (id, kind, name, participant count)."""
-    counts = (select(space_members.c.space_id, func.count().label("n"))
-              .group_by(space_members.c.space_id).subquery())
+    counts = (
+        select(space_members.c.space_id, func.count().label("n"))
+        .group_by(space_members.c.space_id)
+        .subquery()
+    )
     rows = await conn.execute(
         select(spaces.c.id, spaces.c.kind, spaces.c.name, counts.c.n)
         .join(space_members, space_members.c.space_id == spaces.c.id)
         .join(counts, counts.c.space_id == spaces.c.id)
-        .where(space_members.c.user_id == viewer_id,
-               func.lower(spaces.c.name).contains(term.lower(), autoescape=True))
+        .where(
+            space_members.c.user_id == viewer_id,
+            func.lower(spaces.c.name).contains(term.lower(), autoescape=True),
+        )
         .order_by(spaces.c.name, spaces.c.id)
         .limit(limit)
     )
@@ -167,25 +203,49 @@ async def administered_orgs(conn: AsyncConnection, actor_roles: dict[int, str]) 
 
 async def org_people(conn: AsyncConnection, org_id: int, term: str, after_id: int, limit: int) -> list[Any]:
     """People with a role in the org, by id (keyset), optionally filtered by name."""
-    query = (select(users.c.id, users.c.username, users.c.email, users.c.name, users.c.title, users.c.avatar_url,
-                    users.c.messaging_disabled, users.c.mass_messaging, users.c.is_active, org_roles.c.role)
-             .join(org_roles, org_roles.c.user_id == users.c.id)
-             .where(org_roles.c.org_id == org_id, users.c.id > after_id)
-             .order_by(users.c.id).limit(limit))
+    query = (
+        select(
+            users.c.id,
+            users.c.username,
+            users.c.email,
+            users.c.name,
+            users.c.title,
+            users.c.avatar_url,
+            users.c.messaging_disabled,
+            users.c.mass_messaging,
+            users.c.is_active,
+            org_roles.c.role,
+        )
+        .join(org_roles, org_roles.c.user_id == users.c.id)
+        .where(org_roles.c.org_id == org_id, users.c.id > after_id)
+        .order_by(users.c.id)
+        .limit(limit)
+    )
     if term:
         query = query.where(func.lower(users.c.name).contains(term.lower(), autoescape=True))
     return list((await conn.execute(query)).all())
 
 
 async def org_spaces(conn: AsyncConnection, org_id: int) -> list[Any]:
-    counts = (select(space_members.c.space_id, func.count().label("participant_count"))
-              .group_by(space_members.c.space_id).subquery())
+    counts = (
+        select(space_members.c.space_id, func.count().label("participant_count"))
+        .group_by(space_members.c.space_id)
+        .subquery()
+    )
     rows = await conn.execute(
-        select(spaces.c.id, spaces.c.kind, spaces.c.name, spaces.c.description,
-               func.coalesce(counts.c.participant_count, 0).label("participant_count"), spaces.c.messaging_disabled,
-               spaces.c.ends_on)
+        select(
+            spaces.c.id,
+            spaces.c.kind,
+            spaces.c.name,
+            spaces.c.description,
+            func.coalesce(counts.c.participant_count, 0).label("participant_count"),
+            spaces.c.messaging_disabled,
+            spaces.c.ends_on,
+        )
         .outerjoin(counts, counts.c.space_id == spaces.c.id)
-        .where(spaces.c.org_id == org_id).order_by(spaces.c.name, spaces.c.id))
+        .where(spaces.c.org_id == org_id)
+        .order_by(spaces.c.name, spaces.c.id)
+    )
     return list(rows.all())
 
 
@@ -197,12 +257,15 @@ async def space_participants(conn: AsyncConnection, space_id: int) -> list[Any]:
     rows = await conn.execute(
         select(users.c.id, users.c.name, users.c.title, space_members.c.role)
         .join(space_members, space_members.c.user_id == users.c.id)
-        .where(space_members.c.space_id == space_id).order_by(space_members.c.role, users.c.name, users.c.id))
+        .where(space_members.c.space_id == space_id)
+        .order_by(space_members.c.role, users.c.name, users.c.id)
+    )
     return list(rows.all())
 
 
-async def require_administered(conn: AsyncConnection, actor_roles: dict[int, str], org_id: int,
-                               what: str = "organisation") -> None:
+async def require_administered(
+    conn: AsyncConnection, actor_roles: dict[int, str], org_id: int, what: str = "organisation"
+) -> None:
     """404 unless the actor administers this org (directly or from above)."""
     require(may_administer(actor_roles, await org_chain(conn, org_id), what))
 
@@ -215,9 +278,12 @@ async def time_zones_of(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[
     wanted = sorted(set(user_ids))
     if not wanted:
         return {}
-    rows = await conn.execute(select(org_roles.c.user_id, orgs.c.time_zone)
-                              .join(orgs, orgs.c.id == org_roles.c.org_id)
-                              .where(org_roles.c.user_id.in_(wanted)).order_by(org_roles.c.org_id.desc()))
+    rows = await conn.execute(
+        select(org_roles.c.user_id, orgs.c.time_zone)
+        .join(orgs, orgs.c.id == org_roles.c.org_id)
+        .where(org_roles.c.user_id.in_(wanted))
+        .order_by(org_roles.c.org_id.desc())
+    )
     zones = dict(rows.all())  # the last row per person wins: their lowest org id
     return {user_id: zones.get(user_id, DEFAULT_TIME_ZONE) for user_id in wanted}
 
@@ -233,15 +299,23 @@ class Answering:
 
 async def working_hours_of(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[int, Answering]:
     """The people among ``user_ids`` who have set working hours."""
-    rows = (await conn.execute(select(users.c.id, users.c.name, users.c.working_hours)
-                               .where(users.c.id.in_(sorted(set(user_ids))), users.c.working_hours.is_not(None))
-                               )).all()
+    rows = (
+        await conn.execute(
+            select(users.c.id, users.c.name, users.c.working_hours).where(
+                users.c.id.in_(sorted(set(user_ids))), users.c.working_hours.is_not(None)
+            )
+        )
+    ).all()
     zones = await time_zones_of(conn, [row.id for row in rows])
-    return {row.id: Answering(row.name, WorkingHours.from_stored(row.working_hours), zones[row.id])
-            for row in rows}
+    return {
+        row.id: Answering(row.name, WorkingHours.from_stored(row.working_hours), zones[row.id])
+        for row in rows
+    }
 
 
-async def working_hours_notices(conn: AsyncConnection, user_ids: Iterable[int], moment: datetime) -> dict[int, str]:
+async def working_hours_notices(
+    conn: AsyncConnection, user_ids: Iterable[int], moment: datetime
+) -> dict[int, str]:
     """For each of ``user_ids`` whose working hours ``moment`` is outside of: "Maria Jensen usually answers
     between 08:00 and 16:00" (a notice for whoever writes to them, never a refusal)."""
     notices = {}

@@ -45,9 +45,14 @@ class OrgTree:
 
 
 async def org_tree(conn: AsyncConnection) -> OrgTree:
-    rows = (await conn.execute(select(orgs.c.id, orgs.c.parent_id, orgs.c.name, orgs.c.messaging_disabled))).all()
-    return OrgTree({r.id: r.parent_id for r in rows}, {r.id: r.name for r in rows},
-                   frozenset(r.id for r in rows if r.messaging_disabled))
+    rows = (
+        await conn.execute(select(orgs.c.id, orgs.c.parent_id, orgs.c.name, orgs.c.messaging_disabled))
+    ).all()
+    return OrgTree(
+        {r.id: r.parent_id for r in rows},
+        {r.id: r.name for r in rows},
+        frozenset(r.id for r in rows if r.messaging_disabled),
+    )
 
 
 # A row when messaging is off for any org (for callers that run it together with other statements).
@@ -59,19 +64,27 @@ async def any_org_disabled(conn: AsyncConnection) -> bool:
     return await ANY_ORG_DISABLED.first(conn) is not None
 
 
-async def disabled_among(conn: AsyncConnection, user_ids: Iterable[int], tree: OrgTree | None = None) -> set[int]:
+async def disabled_among(
+    conn: AsyncConnection, user_ids: Iterable[int], tree: OrgTree | None = None
+) -> set[int]:
     """Those whose messaging is off: switched off for them, or for an org they have a role in (or above it)."""
     wanted = sorted(set(user_ids))
     if not wanted:
         return set()
-    disabled = set((await conn.execute(select(users.c.id).where(users.c.id.in_(wanted),
-                                                                users.c.messaging_disabled.is_(True)))).scalars())
+    disabled = set(
+        (
+            await conn.execute(
+                select(users.c.id).where(users.c.id.in_(wanted), users.c.messaging_disabled.is_(True))
+            )
+        ).scalars()
+    )
     if tree is None and not await any_org_disabled(conn):
         return disabled
     tree = tree or await org_tree(conn)
     if tree.disabled:
-        rows = await conn.execute(select(org_roles.c.user_id, org_roles.c.org_id)
-                                  .where(org_roles.c.user_id.in_(wanted)))
+        rows = await conn.execute(
+            select(org_roles.c.user_id, org_roles.c.org_id).where(org_roles.c.user_id.in_(wanted))
+        )
         disabled |= {user_id for user_id, org_id in rows if tree.is_disabled(org_id)}
     return disabled
 
@@ -87,7 +100,9 @@ async def _rules_by_org(conn: AsyncConnection) -> dict[int, dict[tuple[str, str]
     return rules
 
 
-def rules_in_force(tree: OrgTree, rules_by_org: dict[int, dict[tuple[str, str], Scope]], org_id: int) -> Rules:
+def rules_in_force(
+    tree: OrgTree, rules_by_org: dict[int, dict[tuple[str, str], Scope]], org_id: int
+) -> Rules:
     """An org's own rules, or its nearest ancestor's; none means the defaults."""
     for org in tree.chain(org_id):
         if org in rules_by_org:
@@ -101,24 +116,41 @@ async def rules_of(conn: AsyncConnection, org_id: int) -> tuple[bool, Rules]:
     return org_id in rules_by_org, rules_in_force(await org_tree(conn), rules_by_org, org_id)
 
 
-async def decide_many(conn: AsyncConnection, sender_id: int, recipient_ids: Iterable[int]) -> dict[int, Decision]:
+async def decide_many(
+    conn: AsyncConnection, sender_id: int, recipient_ids: Iterable[int]
+) -> dict[int, Decision]:
     """For each recipient: may the sender start a conversation with them under the rules in force?"""
     wanted = sorted(set(recipient_ids) - {sender_id})
     if not wanted:
         return {}
     tree = await org_tree(conn)
     rules_by_org = await _rules_by_org(conn)
-    sender_roles = (await conn.execute(select(org_roles.c.org_id, org_roles.c.role)
-                                       .where(org_roles.c.user_id == sender_id))).all()
-    schools = [SenderSchool(org_id, tree.name.get(org_id, ""), role, rules_in_force(tree, rules_by_org, org_id))
-               for org_id, role in sender_roles]
+    sender_roles = (
+        await conn.execute(
+            select(org_roles.c.org_id, org_roles.c.role).where(org_roles.c.user_id == sender_id)
+        )
+    ).all()
+    schools = [
+        SenderSchool(org_id, tree.name.get(org_id, ""), role, rules_in_force(tree, rules_by_org, org_id))
+        for org_id, role in sender_roles
+    ]
     recipient_roles: dict[int, list[tuple[int, str]]] = {}
     for user_id, org_id, role in await conn.execute(
-            select(org_roles.c.user_id, org_roles.c.org_id, org_roles.c.role).where(org_roles.c.user_id.in_(wanted))):
+        select(org_roles.c.user_id, org_roles.c.org_id, org_roles.c.role).where(
+            org_roles.c.user_id.in_(wanted)
+        )
+    ):
         recipient_roles.setdefault(user_id, []).append((org_id, role))
     mine = select(space_members.c.space_id).where(space_members.c.user_id == sender_id)
-    sharing = set((await conn.execute(select(space_members.c.user_id).where(
-        space_members.c.user_id.in_(wanted), space_members.c.space_id.in_(mine)))).scalars())
+    sharing = set(
+        (
+            await conn.execute(
+                select(space_members.c.user_id).where(
+                    space_members.c.user_id.in_(wanted), space_members.c.space_id.in_(mine)
+                )
+            )
+        ).scalars()
+    )
     sender_orgs = {school.org_id for school in schools}
     decisions: dict[int, Decision] = {}
     for user_id in wanted:
@@ -134,17 +166,24 @@ async def spaces_with_messaging_off(conn: AsyncConnection, space_ids: Iterable[i
     wanted = sorted(set(space_ids))
     if not wanted:
         return set()
-    return set((await conn.execute(select(spaces.c.id).where(
-        spaces.c.id.in_(wanted), spaces.c.messaging_disabled.is_(True)))).scalars())
+    return set(
+        (
+            await conn.execute(
+                select(spaces.c.id).where(spaces.c.id.in_(wanted), spaces.c.messaging_disabled.is_(True))
+            )
+        ).scalars()
+    )
 
 
-async def explain(conn: AsyncConnection, sender_id: int, sender_disabled: bool, person_id: int, person_name: str
-                  ) -> Decision:
-    """"Why can't I message this person?": the first of disabled messaging (theirs or the sender's) and the
+async def explain(
+    conn: AsyncConnection, sender_id: int, sender_disabled: bool, person_id: int, person_name: str
+) -> Decision:
+    """ "Why can't I message this person?": the first of disabled messaging (theirs or the sender's) and the
     communication rules that stops the sender starting a conversation with them."""
     if sender_disabled:
         return may_use_messaging(True)
     if await is_disabled(conn, person_id):
-        return Denied("recipient_messaging_disabled", texts.cannot_deliver(person_name), 403,
-                      {"user_id": person_id})
+        return Denied(
+            "recipient_messaging_disabled", texts.cannot_deliver(person_name), 403, {"user_id": person_id}
+        )
     return (await decide_many(conn, sender_id, [person_id])).get(person_id, ALLOWED)

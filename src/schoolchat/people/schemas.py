@@ -57,17 +57,22 @@ class MeOut(BaseModel):
     mass_messaging: bool
     roles: dict[int, SchoolRole]
     spaces: dict[int, SpaceRole]
-    language: Language = Field(description="The language the server speaks to you: your setting, else your "
-                               "school's default, else your browser's Accept-Language, else en.")
+    language: Language = Field(
+        description="The language the server speaks to you: your setting, else your "
+        "school's default, else your browser's Accept-Language, else en."
+    )
     language_setting: Language | None = Field(description="Your own choice (PUT /api/me/language), or null.")
     time_zone: str = Field(description="Your school's time zone (IANA name): its clock for dates and times.")
-    may_set_working_hours: bool = Field(description="Whether you may say when you usually answer (teachers and "
-                                        "admins): the server's decision, for the settings menu.")
+    may_set_working_hours: bool = Field(
+        description="Whether you may say when you usually answer (teachers and "
+        "admins): the server's decision, for the settings menu."
+    )
 
 
 class LanguageIn(Body):
-    language: Language | None = Field(description="nb (bokmål), nn (nynorsk) or en; null: follow the school's "
-                                      "default, else the browser.")
+    language: Language | None = Field(
+        description="nb (bokmål), nn (nynorsk) or en; null: follow the school's default, else the browser."
+    )
 
 
 class OrgIn(Body):
@@ -79,10 +84,15 @@ class OrgIn(Body):
 class OrgChanges(Body):
     name: str = omittable(max_length=1000)
     messaging_disabled: bool = omittable(description="§6.4: off for everyone with a role here or below")
-    time_zone: str = omittable(max_length=64, description="IANA name, e.g. Europe/Oslo: the school's clock for "
-                               "working hours (and quiet hours).")
-    default_language: Language | None = Field(default=None, description="The language of people here and below who chose "
-                                              "none (nb, nn or en); null: the parent org's, else their browser's.")
+    time_zone: str = omittable(
+        max_length=64,
+        description="IANA name, e.g. Europe/Oslo: the school's clock for working hours (and quiet hours).",
+    )
+    default_language: Language | None = Field(
+        default=None,
+        description="The language of people here and below who chose "
+        "none (nb, nn or en); null: the parent org's, else their browser's.",
+    )
 
     @field_validator("time_zone")
     @classmethod
@@ -97,10 +107,15 @@ CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 class WorkingHoursIn(Body):
     start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM on the school's clock", examples=["08:00"])
-    end: str = Field(pattern=CLOCK_PATTERN, description="HH:MM; earlier than start runs over midnight",
-                     examples=["16:00"])
-    days: list[Annotated[int, Field(ge=1, le=7)]] = Field([1, 2, 3, 4, 5], min_length=1, max_length=7,
-                            description="ISO weekdays (Monday = 1) the hours apply to.")
+    end: str = Field(
+        pattern=CLOCK_PATTERN, description="HH:MM; earlier than start runs over midnight", examples=["16:00"]
+    )
+    days: list[Annotated[int, Field(ge=1, le=7)]] = Field(
+        [1, 2, 3, 4, 5],
+        min_length=1,
+        max_length=7,
+        description="ISO weekdays (Monday = 1) the hours apply to.",
+    )
 
     @field_validator("days")
     @classmethod
@@ -130,8 +145,12 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 class UserIn(Body):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9._@\-]+$")
-    email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN,
-                              description="an identity provider may sign the person in by it once it verified it")
+    email: str | None = Field(
+        default=None,
+        max_length=254,
+        pattern=EMAIL_PATTERN,
+        description="an identity provider may sign the person in by it once it verified it",
+    )
     password: str = Field(min_length=8, max_length=256)
     name: str = Field(max_length=1000)
     title: str = Field("", max_length=1000)
@@ -143,10 +162,16 @@ class UserIn(Body):
 class UserChanges(Body):
     name: str = omittable(max_length=1000)
     title: str | None = Field(default=None, max_length=1000, description="null or empty: no title")
-    avatar_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://", description="null: no picture")
-    email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN,
-                              description="Where notification emails go (null: none); an identity provider may "
-                              "sign the person in by it once it verified it.")
+    avatar_url: str | None = Field(
+        default=None, max_length=500, pattern=r"^https?://", description="null: no picture"
+    )
+    email: str | None = Field(
+        default=None,
+        max_length=254,
+        pattern=EMAIL_PATTERN,
+        description="Where notification emails go (null: none); an identity provider may "
+        "sign the person in by it once it verified it.",
+    )
     messaging_disabled: bool = omittable()
     mass_messaging: bool = omittable()
     is_active: bool = omittable()
@@ -167,7 +192,9 @@ class SpaceIn(Body):
 class SpaceChanges(Body):
     name: str = omittable(max_length=1000)
     messaging_disabled: bool = omittable(description="§6.4: the course's conversation refuses messages")
-    ends_on: date | None = Field(default=None, strict=False, description="The day it ended (null: not ended); retention counts from it")
+    ends_on: date | None = Field(
+        default=None, strict=False, description="The day it ended (null: not ended); retention counts from it"
+    )
 
 
 Scope = Annotated[communication.Scope, EnumText]
@@ -204,7 +231,9 @@ class OrgOut(BaseModel):
     kind: str
     parent_id: int | None
     time_zone: str
-    default_language: Language | None = Field(description="Set on this org; null: inherited from above (or none).")
+    default_language: Language | None = Field(
+        description="Set on this org; null: inherited from above (or none)."
+    )
     messaging_disabled: bool = Field(description="§6.4: switched off for everyone with a role here or below")
 
 

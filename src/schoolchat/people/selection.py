@@ -20,7 +20,9 @@ async def require_rules_allow(conn: AsyncConnection, sender_id: int, people: Ite
     """403 with the rule's explanation when the communication rules stop the sender starting with someone."""
     for person_id, decision in sorted((await reach.decide_many(conn, sender_id, people)).items()):
         if isinstance(decision, Denied):
-            raise ApiError(decision.status, decision.code, decision.message, {**decision.details, "user_id": person_id})
+            raise ApiError(
+                decision.status, decision.code, decision.message, {**decision.details, "user_id": person_id}
+            )
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,13 @@ class Recipients:
     projects: Sequence[int] = ()
 
 
-async def resolve(conn: AsyncConnection, sender_id: int, people: Sequence[int], courses: Sequence[int],
-                  projects: Sequence[int]) -> tuple[frozenset[int], list[SpaceSelection]]:
+async def resolve(
+    conn: AsyncConnection,
+    sender_id: int,
+    people: Sequence[int],
+    courses: Sequence[int],
+    projects: Sequence[int],
+) -> tuple[frozenset[int], list[SpaceSelection]]:
     """People must be ones the sender may address; courses and projects ones the sender takes part in.
 
     Anything else is reported as not found, so a selection never reveals who or what exists.
@@ -55,12 +62,18 @@ async def resolve(conn: AsyncConnection, sender_id: int, people: Sequence[int], 
                 raise space_messaging_disabled(kind).error()
             selections.append(found)
     if missing_people or missing_spaces:
-        raise ApiError(404, "recipient_not_found", text("people.recipients_not_found"),
-                       {"user_ids": missing_people, "space_ids": missing_spaces})
+        raise ApiError(
+            404,
+            "recipient_not_found",
+            text("people.recipients_not_found"),
+            {"user_ids": missing_people, "space_ids": missing_spaces},
+        )
     return frozenset(wanted), selections
 
 
 async def options_for(conn: AsyncConnection, sender_id: int, recipients: Recipients) -> RecipientOptions:
     """§6.3's answer for what the sender has picked so far."""
-    people, spaces = await resolve(conn, sender_id, recipients.people, recipients.courses, recipients.projects)
+    people, spaces = await resolve(
+        conn, sender_id, recipients.people, recipients.courses, recipients.projects
+    )
     return recipient_options(sender_id, people, spaces)

@@ -55,21 +55,45 @@ async def insert_users(tx: Tx, people: Sequence[NewUser]) -> list[int]:
     if not people:
         return []
     now = utcnow()
-    rows = [user_fields({"username": person.username, "password_hash": person.password_hash, "name": person.name,
-                          "title": person.title, "avatar_url": person.avatar_url, "email": person.email or None,
-                          "is_active": person.is_active, "created_at": now}) for person in people]
+    rows = [
+        user_fields(
+            {
+                "username": person.username,
+                "password_hash": person.password_hash,
+                "name": person.name,
+                "title": person.title,
+                "avatar_url": person.avatar_url,
+                "email": person.email or None,
+                "is_active": person.is_active,
+                "created_at": now,
+            }
+        )
+        for person in people
+    ]
     try:
         async with tx.conn.begin_nested():
-            made = await tx.conn.execute(insert(users).returning(users.c.id, sort_by_parameter_order=True), rows)
+            made = await tx.conn.execute(
+                insert(users).returning(users.c.id, sort_by_parameter_order=True), rows
+            )
             return list(made.scalars())
     except IntegrityError as exc:
         if is_unique_violation(exc):
-            raise ApiError(409, "username_taken", text("people.username_taken"), {"field": "username"}) from exc
+            raise ApiError(
+                409, "username_taken", text("people.username_taken"), {"field": "username"}
+            ) from exc
         raise
 
 
-async def insert_user(tx: Tx, *, username: str, password_hash: str, name: str, title: str = "",
-                      avatar_url: str | None = None, email: str | None = None) -> int:
+async def insert_user(
+    tx: Tx,
+    *,
+    username: str,
+    password_hash: str,
+    name: str,
+    title: str = "",
+    avatar_url: str | None = None,
+    email: str | None = None,
+) -> int:
     (user_id,) = await insert_users(tx, [NewUser(username, password_hash, name, title, avatar_url, email)])
     return user_id
 
@@ -89,8 +113,13 @@ async def change_user(tx: Tx, user_id: int, values: dict[str, Any]) -> None:
 
 
 async def insert_org(tx: Tx, *, name: str, kind: str, parent_id: int | None) -> int:
-    org_id: int = (await tx.conn.execute(insert(orgs).values(
-        name=display_name(name, "name", 200), kind=kind, parent_id=parent_id).returning(orgs.c.id))).scalar_one()
+    org_id: int = (
+        await tx.conn.execute(
+            insert(orgs)
+            .values(name=display_name(name, "name", 200), kind=kind, parent_id=parent_id)
+            .returning(orgs.c.id)
+        )
+    ).scalar_one()
     return org_id
 
 
@@ -104,9 +133,13 @@ async def change_org(tx: Tx, org_id: int, values: dict[str, Any]) -> None:
 
 async def put_roles(tx: Tx, roles: Sequence[tuple[int, int, str]]) -> None:
     """Give each (user, org, role), replacing the role the person held in that org."""
-    await upsert(tx.conn, org_roles, [{"user_id": user_id, "org_id": org_id, "role": role}
-                                      for user_id, org_id, role in roles],
-                 key=["user_id", "org_id"], update=["role"])
+    await upsert(
+        tx.conn,
+        org_roles,
+        [{"user_id": user_id, "org_id": org_id, "role": role} for user_id, org_id, role in roles],
+        key=["user_id", "org_id"],
+        update=["role"],
+    )
 
 
 async def put_role(tx: Tx, user_id: int, org_id: int, role: str) -> None:
@@ -115,13 +148,19 @@ async def put_role(tx: Tx, user_id: int, org_id: int, role: str) -> None:
 
 async def drop_roles(tx: Tx, user_ids: Sequence[int], org_ids: Sequence[int]) -> None:
     """Take away every role these people hold in these orgs."""
-    await tx.conn.execute(delete(org_roles).where(org_roles.c.user_id.in_(user_ids), org_roles.c.org_id.in_(org_ids)))
+    await tx.conn.execute(
+        delete(org_roles).where(org_roles.c.user_id.in_(user_ids), org_roles.c.org_id.in_(org_ids))
+    )
 
 
 async def insert_space(tx: Tx, *, kind: str, name: str, org_id: int, description: str = "") -> int:
-    space_id: int = (await tx.conn.execute(insert(spaces).values(
-        kind=kind, name=display_name(name, "name", 200), org_id=org_id, description=description)
-        .returning(spaces.c.id))).scalar_one()
+    space_id: int = (
+        await tx.conn.execute(
+            insert(spaces)
+            .values(kind=kind, name=display_name(name, "name", 200), org_id=org_id, description=description)
+            .returning(spaces.c.id)
+        )
+    ).scalar_one()
     return space_id
 
 
@@ -136,12 +175,15 @@ async def change_space(tx: Tx, space_id: int, values: dict[str, Any], *, by: int
         await conversation_writes.set_name(tx, live.id, values["name"], by=by)
 
 
-async def enroll(tx: Tx, space_id: int, user_ids: list[int], role: str, *,
-                 by: int | None) -> None:
+async def enroll(tx: Tx, space_id: int, user_ids: list[int], role: str, *, by: int | None) -> None:
     """Put people in a course or project (or change their role); they join its live conversation at once."""
-    await upsert(tx.conn, space_members, [{"space_id": space_id, "user_id": user_id, "role": role}
-                                          for user_id in user_ids],
-                 key=["space_id", "user_id"], update=["role"])
+    await upsert(
+        tx.conn,
+        space_members,
+        [{"space_id": space_id, "user_id": user_id, "role": role} for user_id in user_ids],
+        key=["space_id", "user_id"],
+        update=["role"],
+    )
     live = await conversation_queries.live_space_conversation(tx.conn, space_id)
     if live is not None:
         await conversation_writes.add_members(tx, live.id, user_ids, by=by, now=utcnow())
@@ -149,12 +191,14 @@ async def enroll(tx: Tx, space_id: int, user_ids: list[int], role: str, *,
 
 async def unenroll(tx: Tx, space_id: int, user_id: int, *, by: int | None) -> None:
     """Take someone out of a course or project; they leave its live conversation at once."""
-    await tx.conn.execute(delete(space_members).where(space_members.c.space_id == space_id,
-                                                      space_members.c.user_id == user_id))
+    await tx.conn.execute(
+        delete(space_members).where(space_members.c.space_id == space_id, space_members.c.user_id == user_id)
+    )
     live = await conversation_queries.live_space_conversation(tx.conn, space_id)
     if live is not None:
-        await conversation_writes.remove_members(tx, live.id, [user_id], by=by, reason="unenrolled",
-                                                  now=utcnow())
+        await conversation_writes.remove_members(
+            tx, live.id, [user_id], by=by, reason="unenrolled", now=utcnow()
+        )
 
 
 async def deactivate(tx: Tx, user_ids: Sequence[int]) -> list[int]:
@@ -162,9 +206,18 @@ async def deactivate(tx: Tx, user_ids: Sequence[int]) -> list[int]:
     inactive, every session ended, so their sockets close at once in every process. Returns who was active."""
     ended: list[int] = []
     for chunk in range(0, len(user_ids), 500):
-        ended += (await tx.conn.execute(
-            update(users).where(users.c.id.in_(user_ids[chunk:chunk + 500]), users.c.is_active.is_(True))
-            .values(is_active=False).returning(users.c.id))).scalars().all()
+        ended += (
+            (
+                await tx.conn.execute(
+                    update(users)
+                    .where(users.c.id.in_(user_ids[chunk : chunk + 500]), users.c.is_active.is_(True))
+                    .values(is_active=False)
+                    .returning(users.c.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
     for user_id in ended:
         await revoke_all(tx, user_id)
     return ended

@@ -14,7 +14,9 @@ def administers(actor_roles: Mapping[int, str], org_chain: Sequence[int]) -> boo
     return any(actor_roles.get(org_id) == "admin" for org_id in org_chain)
 
 
-def may_administer(actor_roles: Mapping[int, str], org_chain: Sequence[int], what: str = "organisation") -> Decision:
+def may_administer(
+    actor_roles: Mapping[int, str], org_chain: Sequence[int], what: str = "organisation"
+) -> Decision:
     """Objects outside the admin's orgs are reported as not found, like any object the caller cannot see."""
     if org_chain and administers(actor_roles, org_chain):
         return ALLOWED
@@ -36,8 +38,12 @@ def may_enrol(actor_roles: Mapping[int, str], user_org_chains: Sequence[Sequence
     return Denied("not_found", error_texts.not_found("user"), 404, {"object": "user"})
 
 
-def may_grant(actor_id: int, actor_roles: Mapping[int, str], grantee_id: int,
-              grantee_org_chains: Sequence[Sequence[int]]) -> Decision:
+def may_grant(
+    actor_id: int,
+    actor_roles: Mapping[int, str],
+    grantee_id: int,
+    grantee_org_chains: Sequence[Sequence[int]],
+) -> Decision:
     """Privileges (mass messaging) and roles are granted and taken away by another administrator: one who
     administers every org the grantee holds a role in (an admin of that org or of one above it), never by the
     grantee. Otherwise one admin could make himself a mass messenger, or an admin of a further school."""

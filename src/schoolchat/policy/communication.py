@@ -81,13 +81,21 @@ def may_start_conversation(schools: Sequence[SenderSchool], recipient: Recipient
     stopping: Denied | None = None
     for school in schools:
         scope = scope_for(school.rules, school.role, recipient.role)
-        if (scope is Scope.ANYONE
-                or (scope is Scope.SAME_SCHOOL and school.org_id in recipient.within_sender_org)
-                or (scope is Scope.SHARED_SPACE and recipient.shares_space)):
+        if (
+            scope is Scope.ANYONE
+            or (scope is Scope.SAME_SCHOOL and school.org_id in recipient.within_sender_org)
+            or (scope is Scope.SHARED_SPACE and recipient.shares_space)
+        ):
             return ALLOWED
         stopping = stopping or Denied(
-            "communication_rule", _rule_text(scope, school.org_name, school.role, recipient.role), 403,
-            {"org_id": school.org_id, "sender_role": school.role, "recipient_role": recipient.role,
-             "scope": str(scope)},
+            "communication_rule",
+            _rule_text(scope, school.org_name, school.role, recipient.role),
+            403,
+            {
+                "org_id": school.org_id,
+                "sender_role": school.role,
+                "recipient_role": recipient.role,
+                "scope": str(scope),
+            },
         )
     return stopping or Denied("communication_rule", text("policy.rule.no_school_role"), 403, {})

@@ -24,8 +24,7 @@ def may_add_participants(kind: str, status: str) -> Decision:
 
 def may_leave(kind: str) -> Decision:
     if kind in ("course", "project"):
-        return Denied("membership_follows_enrollment",
-                      text("policy.membership_follows_enrollment"), 409)
+        return Denied("membership_follows_enrollment", text("policy.membership_follows_enrollment"), 409)
     if kind == "direct":
         return _group_only()
     return ALLOWED

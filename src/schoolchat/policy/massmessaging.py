@@ -14,8 +14,9 @@ from schoolchat.policy.admin import may_administer
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 
 
-def may_send_mass(has_privilege: bool, actor_roles: Mapping[int, str],
-                  org_chains: Sequence[Sequence[int]]) -> Decision:
+def may_send_mass(
+    has_privilege: bool, actor_roles: Mapping[int, str], org_chains: Sequence[Sequence[int]]
+) -> Decision:
     """``org_chains``: for each picked org, the org followed by its ancestors (empty when it does not exist)."""
     if not has_privilege or "admin" not in actor_roles.values():
         return Denied("mass_messaging_not_allowed", text("policy.mass.no_privilege"), 403)

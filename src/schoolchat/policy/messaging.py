@@ -46,7 +46,9 @@ def may_send(facts: SendFacts) -> Decision:
     if facts.kind == "individual" and not facts.sender_is_creator:
         return Denied("read_only", texts.individual_read_only_for_recipients(), 403)
     if facts.disabled_direct_partner is not None:
-        return Denied("recipient_messaging_disabled", texts.cannot_deliver(facts.disabled_direct_partner), 403)
+        return Denied(
+            "recipient_messaging_disabled", texts.cannot_deliver(facts.disabled_direct_partner), 403
+        )
     return ALLOWED
 
 
@@ -68,7 +70,10 @@ def send_feedback(kind: str, disabled: Iterable[tuple[int, str]]) -> list[Feedba
     delivered to them, a group goes on without them, a course or project conversation does not reach them. A
     1:1 gives none (the send itself is refused)."""
     if kind == "group":
-        return [Feedback(user_id, "cannot_participate", texts.cannot_participate(name)) for user_id, name in disabled]
+        return [
+            Feedback(user_id, "cannot_participate", texts.cannot_participate(name))
+            for user_id, name in disabled
+        ]
     if kind in ("course", "project"):
         return [Feedback(user_id, "cannot_receive", texts.cannot_receive(name)) for user_id, name in disabled]
     if kind == "individual":

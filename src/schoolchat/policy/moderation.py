@@ -38,22 +38,28 @@ class DeleteFacts:
     held_as_evidence: bool  # a report froze it: its reviewers keep a copy
 
 
-def may_moderator_delete(facts: ModeratorFacts, message: DeleteFacts, *, moderator_name: str, confirmed: bool
-                         ) -> Decision:
+def may_moderator_delete(
+    facts: ModeratorFacts, message: DeleteFacts, *, moderator_name: str, confirmed: bool
+) -> Decision:
     if not _may_moderate(facts):
         return Denied("forbidden", text("policy.moderate.delete_others_staff_only"), 403)
     if message.deleted:
         return Denied("message_deleted", text("policy.message_already_deleted"), 409)
     if confirmed:
         return ALLOWED
-    return Denied("confirmation_required",
-                  texts.moderator_delete_confirmation(message.author_name, moderator_name,
-                                                      kept_as_evidence=message.held_as_evidence),
-                  409, {"confirm": True, "kept_as_evidence": message.held_as_evidence})
+    return Denied(
+        "confirmation_required",
+        texts.moderator_delete_confirmation(
+            message.author_name, moderator_name, kept_as_evidence=message.held_as_evidence
+        ),
+        409,
+        {"confirm": True, "kept_as_evidence": message.held_as_evidence},
+    )
 
 
-def may_remove_participant(facts: ModeratorFacts, *, kind: str, target_formal: bool, target_is_self: bool
-                           ) -> Decision:
+def may_remove_participant(
+    facts: ModeratorFacts, *, kind: str, target_formal: bool, target_is_self: bool
+) -> Decision:
     """§5.6: group conversations only; a teacher present through a report is not a participant to remove."""
     if not _may_moderate(facts):
         return Denied("forbidden", text("policy.moderate.remove_staff_only"), 403)
@@ -62,8 +68,7 @@ def may_remove_participant(facts: ModeratorFacts, *, kind: str, target_formal: b
     if target_is_self:
         return Denied("use_leave", text("policy.moderate.use_leave"), 409)
     if not target_formal:
-        return Denied("not_a_formal_participant",
-                      text("policy.moderate.not_a_formal_participant"), 409)
+        return Denied("not_a_formal_participant", text("policy.moderate.not_a_formal_participant"), 409)
     return ALLOWED
 
 
@@ -99,6 +104,5 @@ def may_restore_conversation(status: str, *, newer_live_exists: bool) -> Decisio
     if status != "deleted":
         return Denied("not_deleted", text("policy.restore.not_deleted"), 409)
     if newer_live_exists:
-        return Denied("newer_conversation_exists",
-                      text("policy.restore.newer_conversation_exists"), 409)
+        return Denied("newer_conversation_exists", text("policy.restore.newer_conversation_exists"), 409)
     return ALLOWED

@@ -52,13 +52,17 @@ def email_due(created: datetime, mode: EmailMode, timing: Timing, tz: ZoneInfo) 
     return None
 
 
-def due_times(facts: RecipientFacts, created: datetime, now: datetime, urgent: bool, timing: Timing
-              ) -> dict[str, datetime]:
+def due_times(
+    facts: RecipientFacts, created: datetime, now: datetime, urgent: bool, timing: Timing
+) -> dict[str, datetime]:
     """For each channel that should carry the message to this person, the moment it may be sent: what their
     preference says (not before ``now``), then after quiet hours for students, unless urgent."""
     wanted: dict[str, datetime | None] = {
         "email": email_due(created, facts.email_mode, timing, facts.timezone) if facts.has_email else None,
         "push": created + timing.push_delay if facts.has_push else None,
     }
-    return {channel: earliest_send(max(at, now), facts.quiet, facts.role, urgent)
-            for channel, at in wanted.items() if at is not None}
+    return {
+        channel: earliest_send(max(at, now), facts.quiet, facts.role, urgent)
+        for channel, at in wanted.items()
+        if at is not None
+    }

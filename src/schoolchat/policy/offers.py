@@ -60,21 +60,38 @@ def _yes(decision: Decision) -> bool:
 def offers(facts: MemberFacts) -> Offers:
     moderator = ModeratorFacts(staff_here=facts.staff_here, via_report=not facts.formal)
     return Offers(
-        send=_yes(may_send(SendFacts(kind=facts.kind, status=facts.status, sender_disabled=facts.sender_disabled,
-                                     sender_is_active_member=True, sender_is_creator=facts.is_creator,
-                                     space_disabled=facts.space_disabled))),
+        send=_yes(
+            may_send(
+                SendFacts(
+                    kind=facts.kind,
+                    status=facts.status,
+                    sender_disabled=facts.sender_disabled,
+                    sender_is_active_member=True,
+                    sender_is_creator=facts.is_creator,
+                    space_disabled=facts.space_disabled,
+                )
+            )
+        ),
         edit_own=_yes(may_edit(is_author=True, deleted=False, conversation_status=facts.status)),
-        moderate=_yes(may_moderator_delete(moderator, DeleteFacts(deleted=False, author_name="",
-                                                                  held_as_evidence=False),
-                                           moderator_name="", confirmed=True)),
+        moderate=_yes(
+            may_moderator_delete(
+                moderator,
+                DeleteFacts(deleted=False, author_name="", held_as_evidence=False),
+                moderator_name="",
+                confirmed=True,
+            )
+        ),
         see_reads=_yes(may_see_reads(kind=facts.kind, is_sender=True, space_role=facts.space_role)),
         rename=_yes(may_rename(facts.kind)),
         add_participants=_yes(may_add_participants(facts.kind, facts.status)),
-        remove_participants=_yes(may_remove_participant(moderator, kind=facts.kind, target_formal=True,
-                                                        target_is_self=False)),
+        remove_participants=_yes(
+            may_remove_participant(moderator, kind=facts.kind, target_formal=True, target_is_self=False)
+        ),
         leave=_yes(may_leave(facts.kind)),
-        close=facts.status != "deleted" and _yes(may_close(facts.kind, is_staff_here=facts.staff_here,
-                                                           is_creator=facts.is_creator)),
-        delete=_yes(may_delete_conversation(facts.kind, facts.status, staff_here=facts.staff_here, confirmed=True)),
+        close=facts.status != "deleted"
+        and _yes(may_close(facts.kind, is_staff_here=facts.staff_here, is_creator=facts.is_creator)),
+        delete=_yes(
+            may_delete_conversation(facts.kind, facts.status, staff_here=facts.staff_here, confirmed=True)
+        ),
         report=_yes(may_report_conversation(facts.kind)),
     )

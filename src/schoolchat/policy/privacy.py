@@ -18,8 +18,9 @@ def held_until(status: str, reviewed_at: datetime | None, hold_days: int) -> dat
     return reviewed_at + timedelta(days=hold_days)
 
 
-def may_erase_person(*, is_self: bool, erased: bool, confirmed: bool, name: str, messages: int,
-                     held_reports: int) -> Decision:
+def may_erase_person(
+    *, is_self: bool, erased: bool, confirmed: bool, name: str, messages: int, held_reports: int
+) -> Decision:
     """An admin of the person (``may_administer_user``, checked first) erases them after confirming what goes and
     what legal hold keeps; nobody erases themself, and nobody twice."""
     if is_self:
@@ -27,6 +28,10 @@ def may_erase_person(*, is_self: bool, erased: bool, confirmed: bool, name: str,
     if erased:
         return Denied("already_erased", texts.already_erased(), 409)
     if not confirmed:
-        return Denied("confirmation_required", texts.erase_confirmation(name, messages, held_reports), 409,
-                      {"confirm": True, "messages": messages, "kept_as_evidence": held_reports})
+        return Denied(
+            "confirmation_required",
+            texts.erase_confirmation(name, messages, held_reports),
+            409,
+            {"confirm": True, "messages": messages, "kept_as_evidence": held_reports},
+        )
     return ALLOWED

@@ -78,8 +78,12 @@ class Plan:
 
 
 def _too_many(unique_count: int) -> Denied:
-    return Denied("too_many_recipients", texts.too_many_recipients(), 422,
-                  {"limit": MAX_RECIPIENTS, "unique_count": unique_count})
+    return Denied(
+        "too_many_recipients",
+        texts.too_many_recipients(),
+        422,
+        {"limit": MAX_RECIPIENTS, "unique_count": unique_count},
+    )
 
 
 def _unique(sender_id: int, people: frozenset[int], spaces: Sequence[SpaceSelection]) -> frozenset[int]:
@@ -90,12 +94,16 @@ def _unique(sender_id: int, people: frozenset[int], spaces: Sequence[SpaceSelect
     return frozenset(everyone)
 
 
-def recipient_options(sender_id: int, people: frozenset[int], spaces: Sequence[SpaceSelection]) -> RecipientOptions:
+def recipient_options(
+    sender_id: int, people: frozenset[int], spaces: Sequence[SpaceSelection]
+) -> RecipientOptions:
     people = people - {sender_id}
     unique = len(_unique(sender_id, people, spaces))
     selected = len(people) + len(spaces)
     if selected == 0:
-        return RecipientOptions(Scenario.SINGLE_PERSON, False, 0, Denied("no_recipients", texts.no_recipients(), 422))
+        return RecipientOptions(
+            Scenario.SINGLE_PERSON, False, 0, Denied("no_recipients", texts.no_recipients(), 422)
+        )
     if any(space.is_large_for(sender_id) for space in spaces):
         if selected == 1:
             return RecipientOptions(Scenario.LARGE_SPACE, False, unique)
@@ -109,8 +117,9 @@ def recipient_options(sender_id: int, people: frozenset[int], spaces: Sequence[S
     return RecipientOptions(Scenario.SEVERAL_PEOPLE, True, unique)
 
 
-def plan_send(sender_id: int, people: frozenset[int], spaces: Sequence[SpaceSelection],
-              mode: Mode | None) -> Plan | Denied:
+def plan_send(
+    sender_id: int, people: frozenset[int], spaces: Sequence[SpaceSelection], mode: Mode | None
+) -> Plan | Denied:
     """Decide what a send to this selection creates; the errors of the table come back as ``Denied``."""
     options = recipient_options(sender_id, people, spaces)
     denied = options.error or options.error_on_send
@@ -119,14 +128,17 @@ def plan_send(sender_id: int, people: frozenset[int], spaces: Sequence[SpaceSele
     people = people - {sender_id}
     if options.scenario is Scenario.LARGE_SPACE:
         if mode is Mode.INDIVIDUAL:
-            return Denied("course_conversation_only", texts.course_conversation_only(), 422,
-                          {"modes": [Mode.GROUP], "limit": MAX_RECIPIENTS})
+            return Denied(
+                "course_conversation_only",
+                texts.course_conversation_only(),
+                422,
+                {"modes": [Mode.GROUP], "limit": MAX_RECIPIENTS},
+            )
         return Plan("space", (), spaces[0])
     if options.scenario is Scenario.SINGLE_PERSON:
         return Plan("direct", tuple(people))
     if mode is None:
-        return Denied("mode_required", texts.choose_mode(), 422,
-                      {"modes": [Mode.GROUP, Mode.INDIVIDUAL]})
+        return Denied("mode_required", texts.choose_mode(), 422, {"modes": [Mode.GROUP, Mode.INDIVIDUAL]})
     recipients = tuple(sorted(_unique(sender_id, people, spaces)))
     if mode is Mode.INDIVIDUAL:
         if not recipients:

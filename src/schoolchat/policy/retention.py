@@ -73,12 +73,19 @@ def bands(periods: Mapping[int, Days]) -> list[Band]:
     several schools keeps the longest of their periods, so nothing of theirs goes while any of their schools
     still keeps it; someone with no school at all is in no band (kept)."""
     finite = sorted({days for days in periods.values() if days is not None})
-    return [Band(days, frozenset(org for org, held in periods.items() if held == days),
-                 frozenset(org for org, held in periods.items() if held is None or held > days))
-            for days in finite]
+    return [
+        Band(
+            days,
+            frozenset(org for org, held in periods.items() if held == days),
+            frozenset(org for org, held in periods.items() if held is None or held > days),
+        )
+        for days in finite
+    ]
 
 
-def report_removable(status: str, reviewed_at: datetime | None, days: Days, hold_days: int, now: datetime) -> bool:
+def report_removable(
+    status: str, reviewed_at: datetime | None, days: Days, hold_days: int, now: datetime
+) -> bool:
     """A closed report goes once its retention period and its legal hold have both passed since it was closed;
     an open (or escalated) report never goes."""
     hold_ends = held_until(status, reviewed_at, hold_days)
@@ -90,6 +97,10 @@ def report_removable(status: str, reviewed_at: datetime | None, days: Days, hold
 def may_run(*, confirmed: bool, org_name: str, counts: Mapping[str, int]) -> Decision:
     """A real run removes content for good: the admin confirms, told how much goes."""
     if not confirmed:
-        return Denied("confirmation_required", texts.retention_confirmation(org_name, counts), 409,
-                      {"confirm": True, "counts": dict(counts)})
+        return Denied(
+            "confirmation_required",
+            texts.retention_confirmation(org_name, counts),
+            409,
+            {"confirm": True, "counts": dict(counts)},
+        )
     return ALLOWED

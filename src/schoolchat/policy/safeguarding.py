@@ -12,8 +12,13 @@ from schoolchat.policy.decision import ALLOWED, Decision, Denied
 LEAD_ROLES = ("teacher", "admin")
 
 
-def may_designate_lead(actor_id: int, actor_roles: Mapping[int, str], grantee_id: int,
-                       grantee_org_chains: Sequence[Sequence[int]], role_in_school: str | None) -> Decision:
+def may_designate_lead(
+    actor_id: int,
+    actor_roles: Mapping[int, str],
+    grantee_id: int,
+    grantee_org_chains: Sequence[Sequence[int]],
+    role_in_school: str | None,
+) -> Decision:
     """Like any privilege (``policy.admin.may_grant``): given and taken away by another admin of every org the
     person holds a role in, never by the person. The lead reads pupils' reports, so only staff of that school
     (a teacher or an admin there) can be one."""

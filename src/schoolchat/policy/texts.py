@@ -50,8 +50,11 @@ def admins_only() -> str:
 
 def space_messaging_disabled(kind: str) -> str:
     """§6.4: an admin switched messaging off for a whole course or project."""
-    return text("policy.space_messaging_disabled.project" if kind == "project"
-                else "policy.space_messaging_disabled.course")
+    return text(
+        "policy.space_messaging_disabled.project"
+        if kind == "project"
+        else "policy.space_messaging_disabled.course"
+    )
 
 
 def sent_to(count: int) -> str:
@@ -92,9 +95,13 @@ def kept_as_evidence() -> str:
 def moderator_delete_confirmation(author: str, moderator: str, *, kept_as_evidence: bool) -> str:
     """§5.5's confirmation step: what the delete does, and — when a report froze the message — that its reviewers
     keep it (the one copy a delete leaves), instead of claiming it is gone."""
-    return text("policy.moderator_delete_confirmation.kept" if kept_as_evidence
-                else "policy.moderator_delete_confirmation.deleted",
-                author=author, notice=removed_by(moderator))
+    return text(
+        "policy.moderator_delete_confirmation.kept"
+        if kept_as_evidence
+        else "policy.moderator_delete_confirmation.deleted",
+        author=author,
+        notice=removed_by(moderator),
+    )
 
 
 def usually_answers(name: str, start: str, end: str) -> str:
@@ -139,17 +146,27 @@ def erase_confirmation(name: str, messages: int, held_reports: int) -> str:
     return plural_text("privacy.erase_confirmation", messages, name=name, former_user=FORMER_USER, kept=kept)
 
 
-_KIND_NAMES: dict[str, Callable[[], str]] = {  # each key written out in its own call: the catalog test reads them
-    "course": lambda: text("privacy.retention_kind.course"), "project": lambda: text("privacy.retention_kind.project"),
-    "direct": lambda: text("privacy.retention_kind.direct"), "group": lambda: text("privacy.retention_kind.group"),
-    "individual": lambda: text("privacy.retention_kind.individual"), "mass": lambda: text("privacy.retention_kind.mass"),
+_KIND_NAMES: dict[
+    str, Callable[[], str]
+] = {  # each key written out in its own call: the catalog test reads them
+    "course": lambda: text("privacy.retention_kind.course"),
+    "project": lambda: text("privacy.retention_kind.project"),
+    "direct": lambda: text("privacy.retention_kind.direct"),
+    "group": lambda: text("privacy.retention_kind.group"),
+    "individual": lambda: text("privacy.retention_kind.individual"),
+    "mass": lambda: text("privacy.retention_kind.mass"),
 }
 
 
 def retention_confirmation(org_name: str, counts: Mapping[str, int]) -> str:
     """What an admin confirms before a retention run removes content for good."""
-    listed = ", ".join(text("privacy.retention_from_kind", count=count, kind=_KIND_NAMES[kind]())
-                       for kind, count in counts.items() if count and kind != "reports")
+    listed = ", ".join(
+        text("privacy.retention_from_kind", count=count, kind=_KIND_NAMES[kind]())
+        for kind, count in counts.items()
+        if count and kind != "reports"
+    )
     messages = sum(count for kind, count in counts.items() if kind != "reports")
     what = plural_text("privacy.retention_messages", messages) + (f" ({listed})" if listed else "")
-    return plural_text("privacy.retention_confirmation", counts.get("reports", 0), org=org_name, messages=what)
+    return plural_text(
+        "privacy.retention_confirmation", counts.get("reports", 0), org=org_name, messages=what
+    )

@@ -26,11 +26,18 @@ class WorkingHours:
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> WorkingHours:
-        return cls(time.fromisoformat(stored["start"]), time.fromisoformat(stored["end"]),
-                   tuple(stored.get("days", WEEKDAYS)))
+        return cls(
+            time.fromisoformat(stored["start"]),
+            time.fromisoformat(stored["end"]),
+            tuple(stored.get("days", WEEKDAYS)),
+        )
 
     def stored(self) -> dict[str, Any]:
-        return {"start": self.start.strftime("%H:%M"), "end": self.end.strftime("%H:%M"), "days": list(self.days)}
+        return {
+            "start": self.start.strftime("%H:%M"),
+            "end": self.end.strftime("%H:%M"),
+            "days": list(self.days),
+        }
 
 
 def is_outside_working_hours(hours: WorkingHours, moment: datetime, time_zone: str) -> bool:

@@ -31,11 +31,17 @@ from schoolchat.wire import timestamp
 
 def to_wire(row: Any) -> dict[str, Any]:
     ready = row.status == "ready"
-    return {"id": row.id, "user_id": row.user_id, "status": row.status, "progress": row.progress,
-            "requested_at": timestamp(row.requested_at),
-            "finished_at": timestamp(row.finished_at) if row.finished_at else None,
-            "expires_at": timestamp(row.expires_at) if row.expires_at else None, "size": row.size,
-            "download_url": f"/api/privacy/exports/{row.id}/download" if ready else None}
+    return {
+        "id": row.id,
+        "user_id": row.user_id,
+        "status": row.status,
+        "progress": row.progress,
+        "requested_at": timestamp(row.requested_at),
+        "finished_at": timestamp(row.finished_at) if row.finished_at else None,
+        "expires_at": timestamp(row.expires_at) if row.expires_at else None,
+        "size": row.size,
+        "download_url": f"/api/privacy/exports/{row.id}/download" if ready else None,
+    }
 
 
 async def start(services: Services, actor: Actor, user_id: int) -> dict[str, Any]:
@@ -44,19 +50,35 @@ async def start(services: Services, actor: Actor, user_id: int) -> dict[str, Any
         chains = await people_queries.user_org_chains(tx.conn, user_id)
         if user_id != actor.id:
             require(may_administer_user(actor.roles, chains))
-        row = (await tx.conn.execute(insert(data_exports).values(
-            user_id=user_id, requested_by=actor.id, requested_at=utcnow(), status="queued")
-            .returning(*data_exports.c))).one()
-        await audit.record(tx, actor, "user.exported", "user", user_id, org_ids=[chain[0] for chain in chains],
-                           details={"export_id": row.id})
+        row = (
+            await tx.conn.execute(
+                insert(data_exports)
+                .values(user_id=user_id, requested_by=actor.id, requested_at=utcnow(), status="queued")
+                .returning(*data_exports.c)
+            )
+        ).one()
+        await audit.record(
+            tx,
+            actor,
+            "user.exported",
+            "user",
+            user_id,
+            org_ids=[chain[0] for chain in chains],
+            details={"export_id": row.id},
+        )
     return to_wire(row)
 
 
 async def get(services: Services, actor: Actor, export_id: int) -> Any:
     """An export, for its requester only (404 alike for everyone else)."""
     async with services.db.read() as conn:
-        row = (await conn.execute(select(data_exports).where(data_exports.c.id == export_id,
-                                                             data_exports.c.requested_by == actor.id))).first()
+        row = (
+            await conn.execute(
+                select(data_exports).where(
+                    data_exports.c.id == export_id, data_exports.c.requested_by == actor.id
+                )
+            )
+        ).first()
     if row is None:
         raise not_found("export")
     return row
@@ -72,13 +94,24 @@ def require_downloadable(row: Any, now: datetime) -> None:
 async def build_next(services: Services) -> int:
     """Claim and build one queued export; 1 when one was built (or failed), 0 when none was waiting."""
     async with services.db.write() as tx:
-        queued: int | None = (await tx.conn.execute(select(data_exports.c.id).where(data_exports.c.status == "queued")
-                                                    .order_by(data_exports.c.id).limit(1))).scalar_one_or_none()
+        queued: int | None = (
+            await tx.conn.execute(
+                select(data_exports.c.id)
+                .where(data_exports.c.status == "queued")
+                .order_by(data_exports.c.id)
+                .limit(1)
+            )
+        ).scalar_one_or_none()
         if queued is None:
             return 0
-        claimed: int | None = (await tx.conn.execute(
-            update(data_exports).where(data_exports.c.id == queued, data_exports.c.status == "queued")
-            .values(status="running", progress=10).returning(data_exports.c.user_id))).scalar_one_or_none()
+        claimed: int | None = (
+            await tx.conn.execute(
+                update(data_exports)
+                .where(data_exports.c.id == queued, data_exports.c.status == "queued")
+                .values(status="running", progress=10)
+                .returning(data_exports.c.user_id)
+            )
+        ).scalar_one_or_none()
     if claimed is None:
         return 0
     store = attachment_actions.storage(services)
@@ -94,20 +127,31 @@ async def build_next(services: Services) -> int:
         await store.delete(key)
         await _finish(services, queued, status="failed")
         raise
-    await _finish(services, queued, status="ready", storage_key=key, size=size,
-                  expires_at=utcnow() + timedelta(hours=services.settings.export_download_hours))
+    await _finish(
+        services,
+        queued,
+        status="ready",
+        storage_key=key,
+        size=size,
+        expires_at=utcnow() + timedelta(hours=services.settings.export_download_hours),
+    )
     return 1
 
 
 async def _progress(services: Services, export_id: int, percent: int) -> None:
     async with services.db.write() as tx:
-        await tx.conn.execute(update(data_exports).where(data_exports.c.id == export_id).values(progress=percent))
+        await tx.conn.execute(
+            update(data_exports).where(data_exports.c.id == export_id).values(progress=percent)
+        )
 
 
 async def _finish(services: Services, export_id: int, **values: Any) -> None:
     async with services.db.write() as tx:
-        await tx.conn.execute(update(data_exports).where(data_exports.c.id == export_id)
-                              .values(progress=100, finished_at=utcnow(), **values))
+        await tx.conn.execute(
+            update(data_exports)
+            .where(data_exports.c.id == export_id)
+            .values(progress=100, finished_at=utcnow(), **values)
+        )
 
 
 async def build_all(services: Services) -> int:
@@ -120,18 +164,42 @@ async def build_all(services: Services) -> int:
 async def discard_of(tx: Tx, services: Services, user_id: int) -> None:
     """A person's erasure ends every export of their data: none is built any more, and stored zips are deleted
     once ``tx`` has committed."""
-    attachment_writes.delete_bytes_after_commit(tx, services, [key for key in (await tx.conn.execute(
-        update(data_exports).where(data_exports.c.user_id == user_id,
-                                   data_exports.c.status.in_(("queued", "running", "ready")))
-        .values(status="expired").returning(data_exports.c.storage_key))).scalars() if key])
+    attachment_writes.delete_bytes_after_commit(
+        tx,
+        services,
+        [
+            key
+            for key in (
+                await tx.conn.execute(
+                    update(data_exports)
+                    .where(
+                        data_exports.c.user_id == user_id,
+                        data_exports.c.status.in_(("queued", "running", "ready")),
+                    )
+                    .values(status="expired")
+                    .returning(data_exports.c.storage_key)
+                )
+            ).scalars()
+            if key
+        ],
+    )
 
 
 async def delete_expired(services: Services, *, now: datetime | None = None) -> int:
     """Delete the zips whose download link has expired (rows stay, marked expired, for the record)."""
     async with services.db.write() as tx:
-        keys = (await tx.conn.execute(
-            update(data_exports).where(data_exports.c.status == "ready", data_exports.c.expires_at <= (now or utcnow()))
-            .values(status="expired").returning(data_exports.c.storage_key))).scalars().all()
+        keys = (
+            (
+                await tx.conn.execute(
+                    update(data_exports)
+                    .where(data_exports.c.status == "ready", data_exports.c.expires_at <= (now or utcnow()))
+                    .values(status="expired")
+                    .returning(data_exports.c.storage_key)
+                )
+            )
+            .scalars()
+            .all()
+        )
     store = attachment_actions.storage(services)
     for key in keys:
         await store.delete(key)

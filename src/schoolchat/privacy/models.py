@@ -64,8 +64,9 @@ retention_settings = Table(
     Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
     Column("kind", String(24), primary_key=True),
     Column("days", Integer, nullable=True),
-    CheckConstraint("kind in ('space_messages', 'conversation_messages', 'mass_messages', 'closed_reports')",
-                    name="kind"),
+    CheckConstraint(
+        "kind in ('space_messages', 'conversation_messages', 'mass_messages', 'closed_reports')", name="kind"
+    ),
     CheckConstraint("days is null or days >= 1", name="days"),
 )
 

@@ -52,58 +52,117 @@ async def settings_of(services: Services, actor: Actor, org_id: int) -> list[dic
     answer = []
     for kind in Kind:
         found = in_force(tree.chain(org_id), settings, kind)
-        answer.append({"kind": str(kind), "days": found.days, "set_by_org_id": found.set_by,
-                       "source": "default" if found.set_by is None else
-                       "this org" if found.set_by == org_id else "inherited"})
+        answer.append(
+            {
+                "kind": str(kind),
+                "days": found.days,
+                "set_by_org_id": found.set_by,
+                "source": "default"
+                if found.set_by is None
+                else "this org"
+                if found.set_by == org_id
+                else "inherited",
+            }
+        )
     return answer
 
 
-async def set_settings(services: Services, actor: Actor, org_id: int, settings: list[tuple[str, int | None]]
-                       ) -> None:
+async def set_settings(
+    services: Services, actor: Actor, org_id: int, settings: list[tuple[str, int | None]]
+) -> None:
     """Replace an org's own periods; the kinds left out follow the org above it (audited)."""
     async with services.db.write() as tx:
         await people_queries.require_administered(tx.conn, actor.roles, org_id)
         await tx.conn.execute(delete(retention_settings).where(retention_settings.c.org_id == org_id))
         if settings:
-            await tx.conn.execute(insert(retention_settings), [{"org_id": org_id, "kind": kind, "days": days}
-                                                               for kind, days in settings])
-        await audit.record(tx, actor, "retention.changed", "org", org_id, org_ids=[org_id],
-                           details={"settings": {kind: days for kind, days in settings}})
+            await tx.conn.execute(
+                insert(retention_settings),
+                [{"org_id": org_id, "kind": kind, "days": days} for kind, days in settings],
+            )
+        await audit.record(
+            tx,
+            actor,
+            "retention.changed",
+            "org",
+            org_id,
+            org_ids=[org_id],
+            details={"settings": {kind: days for kind, days in settings}},
+        )
 
 
 async def dry_run(services: Services, actor: Actor, org_id: int) -> dict[str, int]:
     """What a run over the org would remove now: messages per conversation kind, and closed reports."""
     async with services.db.read() as conn:
         await people_queries.require_administered(conn, actor.roles, org_id)
-        return await queries.counts(conn, await queries.run_over(conn, org_id, utcnow(),
-                                                                 services.settings.legal_hold_days))
+        return await queries.counts(
+            conn, await queries.run_over(conn, org_id, utcnow(), services.settings.legal_hold_days)
+        )
 
 
-async def start_run(services: Services, actor: Actor, org_id: int, *, confirmed: bool, reason: str | None
-                    ) -> dict[str, Any]:
+async def start_run(
+    services: Services, actor: Actor, org_id: int, *, confirmed: bool, reason: str | None
+) -> dict[str, Any]:
     """Start a run over the org, for an admin of it who confirmed what goes."""
     async with services.db.write() as tx:
         await people_queries.require_administered(tx.conn, actor.roles, org_id)
         return await _start(tx, services, actor, org_id, confirmed=confirmed, reason=reason)
 
 
-async def _start(tx: Tx, services: Services, actor: Actor | None, org_id: int, *, confirmed: bool,
-                 reason: str | None, unless_since: datetime | None = None) -> dict[str, Any]:
+async def _start(
+    tx: Tx,
+    services: Services,
+    actor: Actor | None,
+    org_id: int,
+    *,
+    confirmed: bool,
+    reason: str | None,
+    unless_since: datetime | None = None,
+) -> dict[str, Any]:
     """The run's row and its audit entry, judged now. The org's row is locked first, so with ``unless_since``
     (the daily round) a second process starting the same org waits, sees the run, and starts none (``{}``)."""
-    name = (await tx.conn.execute(select(orgs.c.name).where(orgs.c.id == org_id).with_for_update())).scalar_one()
-    if unless_since is not None and (await tx.conn.execute(select(retention_runs.c.id).where(
-            retention_runs.c.org_id == org_id, retention_runs.c.requested_at > unless_since).limit(1))).first():
+    name = (
+        await tx.conn.execute(select(orgs.c.name).where(orgs.c.id == org_id).with_for_update())
+    ).scalar_one()
+    if (
+        unless_since is not None
+        and (
+            await tx.conn.execute(
+                select(retention_runs.c.id)
+                .where(retention_runs.c.org_id == org_id, retention_runs.c.requested_at > unless_since)
+                .limit(1)
+            )
+        ).first()
+    ):
         return {}
     now = utcnow()
-    planned = await queries.counts(tx.conn, await queries.run_over(tx.conn, org_id, now,
-                                                                   services.settings.legal_hold_days))
+    planned = await queries.counts(
+        tx.conn, await queries.run_over(tx.conn, org_id, now, services.settings.legal_hold_days)
+    )
     require(may_run(confirmed=confirmed, org_name=name, counts=planned))
-    row = (await tx.conn.execute(insert(retention_runs).values(
-        org_id=org_id, requested_by=actor.id if actor else None, requested_at=now, as_of=now, planned=planned,
-        removed={kind: 0 for kind in planned}).returning(*retention_runs.c))).one()
-    await audit.record(tx, actor, "retention.started", "org", org_id, org_ids=[org_id], reason=reason,
-                       details={"run_id": row.id, "planned": planned})
+    row = (
+        await tx.conn.execute(
+            insert(retention_runs)
+            .values(
+                org_id=org_id,
+                requested_by=actor.id if actor else None,
+                requested_at=now,
+                as_of=now,
+                planned=planned,
+                removed={kind: 0 for kind in planned},
+            )
+            .returning(*retention_runs.c)
+        )
+    ).one()
+    await audit.record(
+        tx,
+        actor,
+        "retention.started",
+        "org",
+        org_id,
+        org_ids=[org_id],
+        reason=reason,
+        details={"run_id": row.id, "planned": planned},
+    )
     return to_wire(row)
 
 
@@ -111,8 +170,11 @@ async def run_of(services: Services, actor: Actor, org_id: int, run_id: int) -> 
     """A run over the org and its progress, for an admin of the org."""
     async with services.db.read() as conn:
         await people_queries.require_administered(conn, actor.roles, org_id)
-        row = (await conn.execute(select(retention_runs).where(retention_runs.c.id == run_id,
-                                                               retention_runs.c.org_id == org_id))).first()
+        row = (
+            await conn.execute(
+                select(retention_runs).where(retention_runs.c.id == run_id, retention_runs.c.org_id == org_id)
+            )
+        ).first()
     if row is None:
         raise ApiError(404, "not_found", texts.retention_run_not_found(), {"object": "retention run"})
     return to_wire(row)
@@ -120,19 +182,34 @@ async def run_of(services: Services, actor: Actor, org_id: int, run_id: int) -> 
 
 def to_wire(row: Any) -> dict[str, Any]:
     planned, removed = sum(row.planned.values()), sum(row.removed.values())
-    return {"id": row.id, "org_id": row.org_id, "status": "finished" if row.finished_at else "running",
-            "requested_at": timestamp(row.requested_at), "as_of": timestamp(row.as_of),
-            "finished_at": timestamp(row.finished_at) if row.finished_at else None,
-            "planned": row.planned, "removed": row.removed,
-            "progress": 100 if row.finished_at or not planned else min(99, removed * 100 // planned)}
+    return {
+        "id": row.id,
+        "org_id": row.org_id,
+        "status": "finished" if row.finished_at else "running",
+        "requested_at": timestamp(row.requested_at),
+        "as_of": timestamp(row.as_of),
+        "finished_at": timestamp(row.finished_at) if row.finished_at else None,
+        "planned": row.planned,
+        "removed": row.removed,
+        "progress": 100 if row.finished_at or not planned else min(99, removed * 100 // planned),
+    }
 
 
 async def continue_runs(services: Services, *, batch_size: int = BATCH) -> int:
     """Work on every unfinished run until it is done, ``batch_size`` per transaction. Returns how many messages
     and reports were removed."""
     async with services.db.read() as conn:
-        running = (await conn.execute(select(retention_runs.c.id).where(retention_runs.c.finished_at.is_(None))
-                                      .order_by(retention_runs.c.id))).scalars().all()
+        running = (
+            (
+                await conn.execute(
+                    select(retention_runs.c.id)
+                    .where(retention_runs.c.finished_at.is_(None))
+                    .order_by(retention_runs.c.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
     removed = 0
     for run_id in running:
         while (done := await _batch(services, run_id, batch_size)) is not None:
@@ -150,7 +227,9 @@ async def _batch(services: Services, run_id: int, size: int) -> int | None:
         removed = dict(row.removed)
         ids = await queries.next_messages(tx.conn, run, size)
         if ids:
-            for kind in await queries.kinds_of(tx.conn, list(await erasure.erase(tx, services, ids, by=None))):
+            for kind in await queries.kinds_of(
+                tx.conn, list(await erasure.erase(tx, services, ids, by=None))
+            ):
                 removed[kind] = removed.get(kind, 0) + 1
         else:
             due = (await queries.reports_due(tx.conn, run))[:size]
@@ -159,7 +238,9 @@ async def _batch(services: Services, run_id: int, size: int) -> int | None:
                 return None
             await _remove_reports(tx, services, due)
             removed["reports"] = removed.get("reports", 0) + len(due)
-        await tx.conn.execute(update(retention_runs).where(retention_runs.c.id == run_id).values(removed=removed))
+        await tx.conn.execute(
+            update(retention_runs).where(retention_runs.c.id == run_id).values(removed=removed)
+        )
         return int(sum(removed.values()) - sum(row.removed.values()))
 
 
@@ -167,16 +248,34 @@ async def _remove_reports(tx: Tx, services: Services, report_ids: list[int]) -> 
     """Delete closed reports past their period and legal hold: their reason and frozen evidence go, and the
     evidence's files that no message or other report holds (their bytes once ``tx`` has committed)."""
     for report_id in report_ids:
-        files = (await tx.conn.execute(select(evidence_attachments.c.attachment_id)
-                                       .where(evidence_attachments.c.report_id == report_id))).scalars().all()
+        files = (
+            (
+                await tx.conn.execute(
+                    select(evidence_attachments.c.attachment_id).where(
+                        evidence_attachments.c.report_id == report_id
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
         await attachment_writes.release_evidence(tx, services, report_id, list(files))
     await tx.conn.execute(delete(reports).where(reports.c.id.in_(report_ids)))
 
 
 async def _finish(tx: Tx, row: Any) -> None:
-    await tx.conn.execute(update(retention_runs).where(retention_runs.c.id == row.id).values(finished_at=utcnow()))
-    await audit.record(tx, None, "retention.finished", "org", row.org_id, org_ids=[row.org_id],
-                       details={"run_id": row.id, "planned": row.planned, "removed": row.removed})
+    await tx.conn.execute(
+        update(retention_runs).where(retention_runs.c.id == row.id).values(finished_at=utcnow())
+    )
+    await audit.record(
+        tx,
+        None,
+        "retention.finished",
+        "org",
+        row.org_id,
+        org_ids=[row.org_id],
+        details={"run_id": row.id, "planned": row.planned, "removed": row.removed},
+    )
 
 
 async def daily(services: Services, *, now: datetime | None = None) -> int:
@@ -184,8 +283,11 @@ async def daily(services: Services, *, now: datetime | None = None) -> int:
     unfinished run. Returns how much was removed."""
     now = now or utcnow()
     async with services.db.read() as conn:
-        tops = (await conn.execute(select(orgs.c.id).where(orgs.c.parent_id.is_(None)).order_by(orgs.c.id))
-                ).scalars().all()
+        tops = (
+            (await conn.execute(select(orgs.c.id).where(orgs.c.parent_id.is_(None)).order_by(orgs.c.id)))
+            .scalars()
+            .all()
+        )
     for org_id in tops:
         async with services.db.write() as tx:
             await _start(tx, services, None, org_id, confirmed=True, reason=None, unless_since=now - DAILY)

@@ -37,8 +37,9 @@ COUNTED = ("course", "project", "direct", "group", "individual", "mass", "report
 async def settings_by_org(conn: AsyncConnection) -> dict[int, Setting]:
     """Every org's own settings (kinds it has set)."""
     found: dict[int, dict[Kind, int | None]] = {}
-    for org_id, kind, days in await conn.execute(select(retention_settings.c.org_id, retention_settings.c.kind,
-                                                        retention_settings.c.days)):
+    for org_id, kind, days in await conn.execute(
+        select(retention_settings.c.org_id, retention_settings.c.kind, retention_settings.c.days)
+    ):
         found.setdefault(org_id, {})[Kind(kind)] = days
     return {org_id: kinds for org_id, kinds in found.items()}
 
@@ -63,8 +64,10 @@ class Run:
 
     def people(self, person: Any, band: Band) -> ColumnElement[bool]:
         """``person`` (a column) has a role in this run's orgs and falls in ``band``."""
+
         def role_in(orgs: Iterable[int]) -> Any:
             return person.in_(select(org_roles.c.user_id).where(org_roles.c.org_id.in_(sorted(orgs))))
+
         condition = and_(role_in(self.orgs), role_in(band.orgs))
         return and_(condition, ~role_in(band.longer)) if band.longer else condition
 
@@ -75,20 +78,29 @@ class Run:
         due: list[ColumnElement[bool]] = []
         space_periods = self.periods(Kind.SPACE_MESSAGES)
         for band in bands({org: days for org, days in space_periods.items() if org in mine}):
-            due.append(and_(conversations.c.kind.in_(CONVERSATION_KINDS[Kind.SPACE_MESSAGES]),
-                            spaces.c.org_id.in_(sorted(band.orgs)),
-                            spaces.c.ends_on < self.as_of.date() - timedelta(days=band.days)))
+            due.append(
+                and_(
+                    conversations.c.kind.in_(CONVERSATION_KINDS[Kind.SPACE_MESSAGES]),
+                    spaces.c.org_id.in_(sorted(band.orgs)),
+                    spaces.c.ends_on < self.as_of.date() - timedelta(days=band.days),
+                )
+            )
         for kind in (Kind.CONVERSATION_MESSAGES, Kind.MASS_MESSAGES):
             for band in bands(self.periods(kind)):
-                due.append(and_(conversations.c.kind.in_(CONVERSATION_KINDS[kind]),
-                                messages.c.created_at < self.as_of - timedelta(days=band.days),
-                                self.people(messages.c.sender_id, band)))
+                due.append(
+                    and_(
+                        conversations.c.kind.in_(CONVERSATION_KINDS[kind]),
+                        messages.c.created_at < self.as_of - timedelta(days=band.days),
+                        self.people(messages.c.sender_id, band),
+                    )
+                )
         return and_(messages.c.deleted_at.is_(None), or_(false(), *due))
 
 
 def _messages_with_kind() -> Any:
-    return (messages.join(conversations, conversations.c.id == messages.c.conversation_id)
-            .outerjoin(spaces, spaces.c.id == conversations.c.space_id))
+    return messages.join(conversations, conversations.c.id == messages.c.conversation_id).outerjoin(
+        spaces, spaces.c.id == conversations.c.space_id
+    )
 
 
 async def run_over(conn: AsyncConnection, org_id: int, as_of: datetime, hold_days: int) -> Run:
@@ -98,20 +110,40 @@ async def run_over(conn: AsyncConnection, org_id: int, as_of: datetime, hold_day
 
 async def count_messages(conn: AsyncConnection, run: Run) -> dict[str, int]:
     """How many messages the run removes, per conversation kind."""
-    rows = await conn.execute(select(conversations.c.kind, func.count()).select_from(_messages_with_kind())
-                              .where(run.messages_due()).group_by(conversations.c.kind))
+    rows = await conn.execute(
+        select(conversations.c.kind, func.count())
+        .select_from(_messages_with_kind())
+        .where(run.messages_due())
+        .group_by(conversations.c.kind)
+    )
     return {kind: count for kind, count in rows}
 
 
 async def next_messages(conn: AsyncConnection, run: Run, size: int) -> list[int]:
-    return list((await conn.execute(select(messages.c.id).select_from(_messages_with_kind())
-                                    .where(run.messages_due()).order_by(messages.c.id).limit(size))).scalars())
+    return list(
+        (
+            await conn.execute(
+                select(messages.c.id)
+                .select_from(_messages_with_kind())
+                .where(run.messages_due())
+                .order_by(messages.c.id)
+                .limit(size)
+            )
+        ).scalars()
+    )
 
 
 async def kinds_of(conn: AsyncConnection, message_ids: Sequence[int]) -> list[str]:
     """The conversation kind of each of these messages."""
-    return list((await conn.execute(select(conversations.c.kind).select_from(_messages_with_kind())
-                                    .where(messages.c.id.in_(sorted(message_ids))))).scalars())
+    return list(
+        (
+            await conn.execute(
+                select(conversations.c.kind)
+                .select_from(_messages_with_kind())
+                .where(messages.c.id.in_(sorted(message_ids)))
+            )
+        ).scalars()
+    )
 
 
 async def reports_due(conn: AsyncConnection, run: Run) -> list[int]:
@@ -119,15 +151,24 @@ async def reports_due(conn: AsyncConnection, run: Run) -> list[int]:
     closed, and whose legal hold has passed too."""
     due: list[int] = []
     for band in bands(run.periods(Kind.CLOSED_REPORTS)):
-        rows = await conn.execute(select(reports.c.id, reports.c.status, reports.c.reviewed_at).where(
-            reports.c.status.in_(CLOSED), reports.c.reviewed_at < run.as_of - timedelta(days=band.days),
-            run.people(reports.c.reporter_id, band)))
-        due += [row.id for row in rows
-                if report_removable(row.status, row.reviewed_at, band.days, run.hold_days, run.as_of)]
+        rows = await conn.execute(
+            select(reports.c.id, reports.c.status, reports.c.reviewed_at).where(
+                reports.c.status.in_(CLOSED),
+                reports.c.reviewed_at < run.as_of - timedelta(days=band.days),
+                run.people(reports.c.reporter_id, band),
+            )
+        )
+        due += [
+            row.id
+            for row in rows
+            if report_removable(row.status, row.reviewed_at, band.days, run.hold_days, run.as_of)
+        ]
     return sorted(due)
 
 
 async def counts(conn: AsyncConnection, run: Run) -> dict[str, int]:
     """What the run removes: messages per conversation kind, and closed reports (every kind named, 0 or more)."""
     found = await count_messages(conn, run)
-    return {kind: found.get(kind, 0) for kind in COUNTED[:-1]} | {"reports": len(await reports_due(conn, run))}
+    return {kind: found.get(kind, 0) for kind in COUNTED[:-1]} | {
+        "reports": len(await reports_due(conn, run))
+    }

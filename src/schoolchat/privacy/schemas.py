@@ -22,7 +22,9 @@ class ErasureOut(BaseModel):
     status: Literal["running", "finished"]
     requested_at: str
     finished_at: str | None
-    messages_total: int = Field(description="The person's messages with content when the erasure was asked for.")
+    messages_total: int = Field(
+        description="The person's messages with content when the erasure was asked for."
+    )
     messages_erased: int
     kept: list[HeldReport] = Field(description="What legal hold keeps, and why.")
 
@@ -53,7 +55,8 @@ class RetentionSettingIn(Body):
 
 class RetentionSettingsIn(Body):
     settings: list[RetentionSettingIn] = Field(
-        max_length=4, description="The org's own periods; kinds left out follow the org above it.")
+        max_length=4, description="The org's own periods; kinds left out follow the org above it."
+    )
 
 
 class RetentionSettingOut(BaseModel):

@@ -16,8 +16,9 @@ def export_expired() -> str:
 
 def hold_reason(report_id: int, closed: bool, hold_days: int) -> str:
     """Why an erasure kept a report's evidence (GDPR Art. 17(3)(b) and (e))."""
-    return plural_text("privacy.hold_reason.closed" if closed else "privacy.hold_reason.open", hold_days,
-                       report_id=report_id)
+    return plural_text(
+        "privacy.hold_reason.closed" if closed else "privacy.hold_reason.open", hold_days, report_id=report_id
+    )
 
 
 def retention_run_not_found() -> str:

@@ -73,9 +73,9 @@ async def password_attempt(request: Request, settings: Settings, username: str) 
     await limiter.clear(Rule.LOGIN_FAILURES_PER_USERNAME, user_key)
 
 
-
-async def metered(request: Request, rule: Rule, key: str | int, chunks: AsyncIterable[bytes]
-                  ) -> AsyncIterator[bytes]:
+async def metered(
+    request: Request, rule: Rule, key: str | int, chunks: AsyncIterable[bytes]
+) -> AsyncIterator[bytes]:
     """``chunks``, counted in bytes against ``rule``: refused (429) before the first byte when nothing is left,
     and as soon as the stream passes what is left; the whole size is counted once the stream has ended."""
     limiter = limiter_of(request)

@@ -34,8 +34,13 @@ class RateLimited(ApiError):
     """429 in the one error shape, with ``Retry-After`` (seconds) and the rule in ``details.limit``."""
 
     def __init__(self, rule: Rule, retry_after: int) -> None:
-        super().__init__(429, "rate_limited", texts.try_again_in(retry_after),
-                         {"limit": str(rule), "retry_after": retry_after}, {"Retry-After": str(retry_after)})
+        super().__init__(
+            429,
+            "rate_limited",
+            texts.try_again_in(retry_after),
+            {"limit": str(rule), "retry_after": retry_after},
+            {"Retry-After": str(retry_after)},
+        )
         self.rule = rule
         self.retry_after = retry_after
 
@@ -59,11 +64,20 @@ class Limiter:
         self._items = items(settings)
         self._on_refused = on_refused
         self._memory = _Counters(MemoryStorage())
-        self._shared = (_Counters(RedisStorage(f"async+{settings.redis_url}", implementation="redispy",
-                                               wrap_exceptions=True, key_prefix="schoolchat-limits",
-                                               socket_timeout=REDIS_TIMEOUT_SECONDS,
-                                               socket_connect_timeout=REDIS_TIMEOUT_SECONDS))
-                        if settings.redis_url else None)
+        self._shared = (
+            _Counters(
+                RedisStorage(
+                    f"async+{settings.redis_url}",
+                    implementation="redispy",
+                    wrap_exceptions=True,
+                    key_prefix="schoolchat-limits",
+                    socket_timeout=REDIS_TIMEOUT_SECONDS,
+                    socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+                )
+            )
+            if settings.redis_url
+            else None
+        )
         self._outage = False
         self._retry_at = 0.0  # while Redis is down: when to try it again
 
@@ -73,7 +87,9 @@ class Limiter:
         if not self.enabled or cost <= 0:
             return
         for item in self._items[rule]:
-            if not await self._call(rule, item, lambda limiter, item: limiter.hit(item, rule, str(key), cost=cost)):
+            if not await self._call(
+                rule, item, lambda limiter, item: limiter.hit(item, rule, str(key), cost=cost)
+            ):
                 raise await self._refusal(rule, item, key)
 
     async def record(self, rule: Rule, key: str | int) -> None:
@@ -96,14 +112,23 @@ class Limiter:
             return None
         left = []
         for item in self._items[rule]:
-            stats = await self._call(rule, item, lambda limiter, item: limiter.get_window_stats(item, rule, str(key)))
+            stats = await self._call(
+                rule, item, lambda limiter, item: limiter.get_window_stats(item, rule, str(key))
+            )
             left.append(stats.remaining)
         return min(left)
 
     async def refuse(self, rule: Rule, key: str | int) -> RateLimited:
         """The refusal for a rule found full by the caller (e.g. more bytes than ``remaining`` said)."""
-        stats = [(await self._call(rule, item, lambda limiter, item: limiter.get_window_stats(item, rule, str(key))),
-                  item) for item in self._items[rule]]
+        stats = [
+            (
+                await self._call(
+                    rule, item, lambda limiter, item: limiter.get_window_stats(item, rule, str(key))
+                ),
+                item,
+            )
+            for item in self._items[rule]
+        ]
         return await self._refusal(rule, min(stats, key=lambda pair: pair[0].remaining)[1], key)
 
     def note_refusal(self, rule: Rule) -> None:
@@ -115,12 +140,15 @@ class Limiter:
             await self._call(rule, item, lambda limiter, item: limiter.clear(item, rule, str(key)))
 
     async def _refusal(self, rule: Rule, item: RateLimitItem, key: str | int) -> RateLimited:
-        stats = await self._call(rule, item, lambda limiter, item: limiter.get_window_stats(item, rule, str(key)))
+        stats = await self._call(
+            rule, item, lambda limiter, item: limiter.get_window_stats(item, rule, str(key))
+        )
         self._on_refused(rule)
         return RateLimited(rule, max(1, math.ceil(stats.reset_time - time.time())))
 
-    async def _call(self, rule: Rule, item: RateLimitItem,
-                    op: Callable[[RateLimiter, RateLimitItem], Awaitable[T]]) -> T:
+    async def _call(
+        self, rule: Rule, item: RateLimitItem, op: Callable[[RateLimiter, RateLimitItem], Awaitable[T]]
+    ) -> T:
         """``op(strategy, item)`` on the rule's strategy over Redis, or over memory when Redis is out (or the rule
         is local)."""
         if self._shared is not None and not rule.is_local and time.monotonic() >= self._retry_at:

@@ -24,7 +24,9 @@ class Rule(StrEnum):
     HUB_INVOCATIONS = "hub_invocations"  # calls on one hub connection
     HUB_CONNECTIONS = "hub_connections"  # hub connections one person opens
     PRIVACY_REQUESTS = "privacy_requests"  # data exports one person starts and erasures they ask for
-    CHANGES = "changes"  # every write request of one person (edits, renames, participants, read cursors, settings…)
+    CHANGES = (
+        "changes"  # every write request of one person (edits, renames, participants, read cursors, settings…)
+    )
     SAFEGUARDING = "safeguarding"  # escalations and safeguarding-lead designations one person makes
     SETTINGS_CHANGES = "settings_changes"  # changes one person makes to their own settings (language)
 

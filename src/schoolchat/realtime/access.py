@@ -58,8 +58,9 @@ async def credential_expiry(services: Services, token_id: int | None) -> datetim
     if token_id is None:
         return None
     async with services.db.read() as conn:
-        return (await conn.execute(select(auth_tokens.c.expires_at).where(auth_tokens.c.id == token_id))
-                ).scalar_one_or_none()
+        return (
+            await conn.execute(select(auth_tokens.c.expires_at).where(auth_tokens.c.id == token_id))
+        ).scalar_one_or_none()
 
 
 async def revoked_tokens(db: Database, token_ids: Collection[int]) -> set[int]:
@@ -70,6 +71,14 @@ async def revoked_tokens(db: Database, token_ids: Collection[int]) -> set[int]:
         return revoked
     async with db.read() as conn:
         for chunk in range(0, len(wanted), 500):
-            revoked.update((await conn.execute(select(auth_tokens.c.id).where(
-                auth_tokens.c.id.in_(wanted[chunk:chunk + 500]), auth_tokens.c.revoked_at.is_not(None)))).scalars())
+            revoked.update(
+                (
+                    await conn.execute(
+                        select(auth_tokens.c.id).where(
+                            auth_tokens.c.id.in_(wanted[chunk : chunk + 500]),
+                            auth_tokens.c.revoked_at.is_not(None),
+                        )
+                    )
+                ).scalars()
+            )
     return revoked

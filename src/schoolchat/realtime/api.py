@@ -15,8 +15,12 @@ from schoolchat.services import ServicesDep
 router = APIRouter(prefix="/api/events", tags=["events"])
 
 
-@router.get("", response_model=EventsPage, response_model_exclude_unset=True,
-            summary="Events after a given id that the caller may see, in order, or a request to reload")
+@router.get(
+    "",
+    response_model=EventsPage,
+    response_model_exclude_unset=True,
+    summary="Events after a given id that the caller may see, in order, or a request to reload",
+)
 async def list_events(
     request: Request,
     actor: MessagingActor,

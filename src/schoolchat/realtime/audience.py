@@ -15,8 +15,9 @@ from schoolchat.realtime.events import Event
 from schoolchat.realtime.membership import Membership
 
 
-async def recipients(conn: AsyncConnection, membership: Membership,
-                     events: Sequence[Event]) -> dict[int, frozenset[int]]:
+async def recipients(
+    conn: AsyncConnection, membership: Membership, events: Sequence[Event]
+) -> dict[int, frozenset[int]]:
     """Event id -> the user ids allowed to see it."""
     conversation_ids = sorted({e.conversation_id for e in events if e.user_id is None and e.conversation_id})
     members = await membership.members_of(conn, conversation_ids)

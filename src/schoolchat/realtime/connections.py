@@ -73,12 +73,16 @@ class Connection:
     token_id: int | None
     limit: int
     send: Send
-    language: Language = DEFAULT_LANGUAGE  # the person's, when it opened: what its events' sentences are written in
+    language: Language = (
+        DEFAULT_LANGUAGE  # the person's, when it opened: what its events' sentences are written in
+    )
     pending: deque[str] = field(default_factory=deque)
     reason: CloseReason | None = None
     last_sent: float = field(default_factory=time.monotonic)
     last_received: float = field(default_factory=time.monotonic)
-    writing_since: float | None = None  # when the write under way began; the sweep enforces the deadline on it
+    writing_since: float | None = (
+        None  # when the write under way began; the sweep enforces the deadline on it
+    )
     expires_at: datetime | None = None  # when the credential it opened with runs out
     reader: asyncio.Task[Any] | None = None  # the task serving the socket; stopping the connection cancels it
     writer: asyncio.Task[None] | None = None
@@ -131,8 +135,15 @@ class Registry:
     thousands of members. A write past its deadline is therefore noticed up to half an interval late.
     """
 
-    def __init__(self, db: Database, membership: Membership, *, keepalive_seconds: float, client_timeout_seconds: float,
-                 write_timeout_seconds: float) -> None:
+    def __init__(
+        self,
+        db: Database,
+        membership: Membership,
+        *,
+        keepalive_seconds: float,
+        client_timeout_seconds: float,
+        write_timeout_seconds: float,
+    ) -> None:
         self._db = db
         self._membership = membership
         self._keepalive = keepalive_seconds
@@ -160,8 +171,10 @@ class Registry:
         self._inbox.put_nowait(events)
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._run(), name="realtime-delivery"),
-                       asyncio.create_task(self._sweep(), name="realtime-keepalive")]
+        self._tasks = [
+            asyncio.create_task(self._run(), name="realtime-delivery"),
+            asyncio.create_task(self._sweep(), name="realtime-keepalive"),
+        ]
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -182,7 +195,9 @@ class Registry:
         while True:
             await asyncio.sleep(min(self._keepalive, self._client_timeout, self._write_timeout) / 2)
             try:
-                revoked = await revoked_tokens(self._db, {c.token_id for c in self._all() if c.token_id is not None})
+                revoked = await revoked_tokens(
+                    self._db, {c.token_id for c in self._all() if c.token_id is not None}
+                )
             except Exception:  # the database is away for a moment: keep pinging, check again next round
                 log.warning("could not check the open sockets' credentials", exc_info=True)
                 revoked = set()

@@ -57,7 +57,9 @@ def _event_id(arguments: list[Any]) -> int:
     if isinstance(value, float) and value.is_integer():  # False for infinities and NaN
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or value > MAX_EVENT_ID:
-        raise ValueError("GetEventsSince takes one argument: the last event id you processed (0 for none).")  # i18n-exempt: a client's programmer
+        raise ValueError(
+            "GetEventsSince takes one argument: the last event id you processed (0 for none)."
+        )  # i18n-exempt: a client's programmer
     return max(0, value)
 
 
@@ -74,16 +76,25 @@ METHODS: dict[str, HubMethod] = {"GetEventsSince": get_events_since}
 class Hub:
     """This process's hub: its connections, fed by the bus."""
 
-    def __init__(self, services: Services, limiter: Limiter, membership: Membership,
-                 on_slow_consumer: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        limiter: Limiter,
+        membership: Membership,
+        on_slow_consumer: Callable[[], None] = lambda: None,
+    ) -> None:
         self.services = services
         self.membership = membership
         self.limiter = limiter
         self.on_slow_consumer = on_slow_consumer
         settings = services.settings
-        self.registry = Registry(services.db, membership, keepalive_seconds=settings.realtime_keepalive_seconds,
-                                 client_timeout_seconds=settings.realtime_client_timeout_seconds,
-                                 write_timeout_seconds=settings.realtime_write_timeout_seconds)
+        self.registry = Registry(
+            services.db,
+            membership,
+            keepalive_seconds=settings.realtime_keepalive_seconds,
+            client_timeout_seconds=settings.realtime_client_timeout_seconds,
+            write_timeout_seconds=settings.realtime_write_timeout_seconds,
+        )
         self._sockets: Counter[int] = Counter()  # admitted sockets per person, from admission to close
         self._unsubscribe: Callable[[], None] | None = None
 
@@ -94,8 +105,13 @@ class Hub:
         most = self.services.settings.realtime_max_connections_per_user
         if self._sockets[user_id] >= most:
             self.limiter.note_refusal(Rule.HUB_CONNECTIONS)
-            raise ApiError(429, "too_many_connections", limit_texts.too_many_connections(),
-                           {"limit": str(Rule.HUB_CONNECTIONS), "max": most}, {"Retry-After": "60"})
+            raise ApiError(
+                429,
+                "too_many_connections",
+                limit_texts.too_many_connections(),
+                {"limit": str(Rule.HUB_CONNECTIONS), "max": most},
+                {"Retry-After": "60"},
+            )
         if opening:
             await self.limiter.hit(Rule.HUB_CONNECTIONS, user_id)
         else:
@@ -120,14 +136,17 @@ class Hub:
             self._unsubscribe()
         await self.registry.stop()
 
-    async def serve(self, receive: Receive, send: Send, conn: Connection,
-                    reset: Callable[[], None] | None = None) -> None:
+    async def serve(
+        self, receive: Receive, send: Send, conn: Connection, reset: Callable[[], None] | None = None
+    ) -> None:
         settings = self.services.settings
         set_reader_language(conn.language)  # its answers (GetEventsSince, errors) in the person's language
         await send({"type": "websocket.accept"})
         try:
-            rest = await asyncio.wait_for(_handshake(receive, settings.realtime_max_message_bytes),
-                                          settings.realtime_handshake_timeout_seconds)
+            rest = await asyncio.wait_for(
+                _handshake(receive, settings.realtime_max_message_bytes),
+                settings.realtime_handshake_timeout_seconds,
+            )
         except (protocol.ProtocolError, TimeoutError) as exc:
             error = str(exc) if isinstance(exc, protocol.ProtocolError) else text("realtime.no_handshake")
             with contextlib.suppress(Exception):
@@ -192,13 +211,14 @@ class Hub:
         try:
             await self.limiter.hit(Rule.HUB_INVOCATIONS, conn.id)
             if call.stream:
-                raise ValueError(f"'{call.target}' is not a streaming method.")  # i18n-exempt: a client's programmer
+                raise ValueError(
+                    f"'{call.target}' is not a streaming method."
+                )  # i18n-exempt: a client's programmer
             if method is None:
                 raise ValueError(f"Unknown hub method '{call.target}'.")  # i18n-exempt: a client's programmer
             if call.too_deep:
                 raise ValueError(text("realtime.too_deep"))
-            return protocol.completion(invocation_id, result=await method(self, conn.user_id,
-                                                                          call.arguments))
+            return protocol.completion(invocation_id, result=await method(self, conn.user_id, call.arguments))
         except (ValueError, ApiError) as exc:
             return protocol.completion(invocation_id, error=str(exc))
         except Exception:
@@ -234,9 +254,15 @@ class HubSocket:
         except ApiError as exc:
             return await _deny(scope, send, exc.status, exc.code, exc.message, exc.details, exc.headers)
         with self.hub.holding_socket(actor.id):
-            conn = Connection(connection_id, actor.id, actor.token_id, settings.realtime_send_queue, send,
-                              language=language_of(actor, request.headers.get("accept-language")),
-                              expires_at=await credential_expiry(self.hub.services, actor.token_id))
+            conn = Connection(
+                connection_id,
+                actor.id,
+                actor.token_id,
+                settings.realtime_send_queue,
+                send,
+                language=language_of(actor, request.headers.get("accept-language")),
+                expires_at=await credential_expiry(self.hub.services, actor.token_id),
+            )
             del request, actor  # an idle connection keeps only what it needs
             if (await receive())["type"] != "websocket.connect":
                 return
@@ -288,8 +314,15 @@ async def _close(send: Send, reason: CloseReason, reset: Callable[[], None] | No
                 reset()
 
 
-async def _deny(scope: Scope, send: Send, status: int, code: str, message: str,
-                details: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> None:
+async def _deny(
+    scope: Scope,
+    send: Send,
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
     """Refuse the upgrade with an HTTP answer in the one error shape where the server can send one, else 403."""
     if "websocket.http.response" in scope.get("extensions", {}):
         answer = JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
@@ -309,11 +342,16 @@ def _hub(request: Request) -> Hub:
 router = APIRouter(tags=["realtime"])
 
 
-@router.post(f"{PATH}/negotiate", response_model=NegotiateOut,
-             summary="SignalR negotiate (versions 0 and 1); WebSockets is the transport",
-             responses={401: {"description": "No valid credential (the bearer token, `access_token` or the cookie)."},
-                        403: {"description": "A browser page of a foreign origin (`foreign_origin`)."},
-                        429: {"description": "Too many hub connections (`rate_limited`)."}})
+@router.post(
+    f"{PATH}/negotiate",
+    response_model=NegotiateOut,
+    summary="SignalR negotiate (versions 0 and 1); WebSockets is the transport",
+    responses={
+        401: {"description": "No valid credential (the bearer token, `access_token` or the cookie)."},
+        403: {"description": "A browser page of a foreign origin (`foreign_origin`)."},
+        429: {"description": "Too many hub connections (`rate_limited`)."},
+    },
+)
 async def negotiate(request: Request) -> JSONResponse:
     hub = _hub(request)
     settings = hub.services.settings

@@ -24,8 +24,10 @@ from schoolchat.realtime.models import events
 def event_insert(**columns: ColumnElement[Any]) -> Prepared:
     """The statement that writes an event row, with some columns computed by the database instead of bound (a
     message's event written before its ``seq`` came back takes it from the message row; ``append(written_by=)``)."""
-    values: dict[str, Any] = {column: bindparam(column) for column in
-                              ("type", "conversation_id", "user_id", "message_id", "payload", "created_at")}
+    values: dict[str, Any] = {
+        column: bindparam(column)
+        for column in ("type", "conversation_id", "user_id", "message_id", "payload", "created_at")
+    }
     return Prepared(insert(events).values({**values, **columns}).returning(events.c.id))
 
 
@@ -79,18 +81,35 @@ async def append(
             await lock_event_order(tx)
             now = utcnow()
             for item in tx.outbox:
-                written.append((item, now, await (item.written_by or _INSERT).later(
-                    tx, type=str(item.type), conversation_id=item.conversation_id, user_id=item.user_id,
-                    message_id=item.message_id, payload=item.payload, created_at=now)))
+                written.append(
+                    (
+                        item,
+                        now,
+                        await (item.written_by or _INSERT).later(
+                            tx,
+                            type=str(item.type),
+                            conversation_id=item.conversation_id,
+                            user_id=item.user_id,
+                            message_id=item.message_id,
+                            payload=item.payload,
+                            created_at=now,
+                        ),
+                    )
+                )
 
         async def _publish() -> None:
-            await publish([Event(row.scalar(), item.type, item.conversation_id, item.user_id, item.published(), at)
-                               for item, at, row in written])
+            await publish(
+                [
+                    Event(row.scalar(), item.type, item.conversation_id, item.user_id, item.published(), at)
+                    for item, at, row in written
+                ]
+            )
 
         tx.on_before_commit(_write)
         tx.on_commit(_publish)
-    tx.outbox.append(_Pending(type, for_log(as_json(payload)), conversation_id, user_id, message_id, written_by,
-                              payload))
+    tx.outbox.append(
+        _Pending(type, for_log(as_json(payload)), conversation_id, user_id, message_id, written_by, payload)
+    )
 
 
 def as_json(payload: BaseModel) -> dict[str, Any]:
@@ -108,18 +127,22 @@ async def rewrite_message_events(tx: Tx, payloads: Sequence[tuple[int, BaseModel
     if not payloads:
         return
     current = {message_id: for_log(as_json(payload)) for message_id, payload in payloads}
-    await tx.conn.execute(_REWRITE, [{"mid": message_id, "content": payload}
-                                     for message_id, payload in current.items()])
-    tx.outbox[:] = [replace(item, payload=current[item.message_id]) if item.message_id in current else item
-                    for item in tx.outbox]
+    await tx.conn.execute(
+        _REWRITE, [{"mid": message_id, "content": payload} for message_id, payload in current.items()]
+    )
+    tx.outbox[:] = [
+        replace(item, payload=current[item.message_id]) if item.message_id in current else item
+        for item in tx.outbox
+    ]
 
 
 def _row_to_event(row: Any) -> Event:
     return Event(row.id, EventType(row.type), row.conversation_id, row.user_id, row.payload, row.created_at)
 
 
-async def events_since(conn: AsyncConnection, membership: Membership, user_id: int, after_id: int,
-                       limit: int = 500) -> list[Event]:
+async def events_since(
+    conn: AsyncConnection, membership: Membership, user_id: int, after_id: int, limit: int = 500
+) -> list[Event]:
     """The events after ``after_id`` that ``user_id`` may see: their own, and those of conversations they are in now."""
     member_of = membership.conversations_of(user_id)
     query = (
@@ -163,8 +186,14 @@ class Resync:
     reload: bool
 
 
-async def resync(conn: AsyncConnection, membership: Membership, user_id: int, after_id: int, limit: int,
-                 max_chars: int = 512 * 1024) -> Resync:
+async def resync(
+    conn: AsyncConnection,
+    membership: Membership,
+    user_id: int,
+    after_id: int,
+    limit: int,
+    max_chars: int = 512 * 1024,
+) -> Resync:
     """Everything after ``after_id`` for ``user_id`` in order, a page at a time, or a request to reload.
 
     A page holds at most ``limit`` events and stops before ``max_chars`` of payload (some clients refuse

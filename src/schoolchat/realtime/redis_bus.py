@@ -41,16 +41,37 @@ MAX_UNSENT_BATCHES = 10_000
 
 
 def encode(origin: str, events: Sequence[Event]) -> str:
-    return json.dumps({"origin": origin, "events": [
-        {"id": e.id, "type": str(e.type), "conversation_id": e.conversation_id, "user_id": e.user_id,
-         "payload": e.payload, "created_at": e.created_at.isoformat()} for e in events]})
+    return json.dumps(
+        {
+            "origin": origin,
+            "events": [
+                {
+                    "id": e.id,
+                    "type": str(e.type),
+                    "conversation_id": e.conversation_id,
+                    "user_id": e.user_id,
+                    "payload": e.payload,
+                    "created_at": e.created_at.isoformat(),
+                }
+                for e in events
+            ],
+        }
+    )
 
 
 def decode(data: str | bytes) -> tuple[str, list[Event]]:
     message: dict[str, Any] = json.loads(data)
     return message["origin"], [
-        Event(e["id"], EventType(e["type"]), e["conversation_id"], e["user_id"], e["payload"],
-              datetime.fromisoformat(e["created_at"])) for e in message["events"]]
+        Event(
+            e["id"],
+            EventType(e["type"]),
+            e["conversation_id"],
+            e["user_id"],
+            e["payload"],
+            datetime.fromisoformat(e["created_at"]),
+        )
+        for e in message["events"]
+    ]
 
 
 class RecentIds:
@@ -100,8 +121,10 @@ class RedisBus:
     async def start(self) -> None:
         async with self._db.read() as conn:
             self._floor = self._seen.highest = await event_log.latest_event_id(conn)
-        self._tasks = [asyncio.create_task(self._publish_forever(), name="redis-bus-publish"),
-                       asyncio.create_task(self._listen_forever(), name="redis-bus-listen")]
+        self._tasks = [
+            asyncio.create_task(self._publish_forever(), name="redis-bus-publish"),
+            asyncio.create_task(self._listen_forever(), name="redis-bus-listen"),
+        ]
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -129,9 +152,13 @@ class RedisBus:
                 self._wakeup.clear()
                 while self._unsent:
                     try:
-                        await asyncio.wait_for(redis.publish(self._channel, encode(self._origin, self._unsent[0])), 5)
+                        await asyncio.wait_for(
+                            redis.publish(self._channel, encode(self._origin, self._unsent[0])), 5
+                        )
                     except (RedisError, OSError, TimeoutError) as exc:
-                        log.warning("publishing to Redis failed (%s); %d batches wait", exc, len(self._unsent))
+                        log.warning(
+                            "publishing to Redis failed (%s); %d batches wait", exc, len(self._unsent)
+                        )
                         await asyncio.sleep(RETRY_SECONDS)
                         continue
                     self._unsent.popleft()

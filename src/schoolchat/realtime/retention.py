@@ -23,5 +23,7 @@ async def prune(db: Database, retention: timedelta) -> int:
         newest = (await tx.conn.execute(select(func.max(events.c.id)))).scalar_one_or_none()
         if newest is None:
             return 0
-        result = await tx.conn.execute(delete(events).where(events.c.created_at < cutoff, events.c.id < newest))
+        result = await tx.conn.execute(
+            delete(events).where(events.c.created_at < cutoff, events.c.id < newest)
+        )
     return result.rowcount or 0

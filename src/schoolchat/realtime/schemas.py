@@ -23,7 +23,9 @@ from schoolchat.realtime.log import Resync
 
 
 class ConversationCreated(BaseModel):
-    conversation: ConversationRef = Field(description="Ask `GET /api/conversations/{id}` for your view of it.")
+    conversation: ConversationRef = Field(
+        description="Ask `GET /api/conversations/{id}` for your view of it."
+    )
     member_ids: list[int] = Field(description="Its first members (a mass message's recipient: only you).")
 
 
@@ -43,7 +45,9 @@ class ConversationChanges(BaseModel):
 
     name: str | None = Field(default=None, description="Renamed (to everyone in it).")
     muted: bool | None = Field(default=None, description="Muted or unmuted by you (to you alone).")
-    receipt: MassReceipt | None = Field(default=None, description="A mass message was delivered (to its sender alone).")
+    receipt: MassReceipt | None = Field(
+        default=None, description="A mass message was delivered (to its sender alone)."
+    )
 
 
 class ConversationUpdated(BaseModel):
@@ -115,8 +119,9 @@ class SessionEnded(BaseModel):
 
 
 class _Envelope(BaseModel):
-    id: int = Field(description="The event log's id: increasing; pass the last one you processed to "
-                                "`GetEventsSince`.")
+    id: int = Field(
+        description="The event log's id: increasing; pass the last one you processed to `GetEventsSince`."
+    )
     conversation_id: int | None
     created_at: datetime
 
@@ -192,9 +197,19 @@ class SessionEndedEvent(_Envelope):
 
 
 AnyEvent = Annotated[
-    ConversationCreatedEvent | ConversationUpdatedEvent | ConversationClosedEvent | ConversationReopenedEvent
-    | ConversationDeletedEvent | ParticipantsAddedEvent | ParticipantsRemovedEvent | MessageCreatedEvent
-    | MessageEditedEvent | MessageDeletedEvent | ReportCreatedEvent | UnreadChangedEvent | ReadsChangedEvent
+    ConversationCreatedEvent
+    | ConversationUpdatedEvent
+    | ConversationClosedEvent
+    | ConversationReopenedEvent
+    | ConversationDeletedEvent
+    | ParticipantsAddedEvent
+    | ParticipantsRemovedEvent
+    | MessageCreatedEvent
+    | MessageEditedEvent
+    | MessageDeletedEvent
+    | ReportCreatedEvent
+    | UnreadChangedEvent
+    | ReadsChangedEvent
     | SessionEndedEvent,
     Field(discriminator="type"),
 ]
@@ -242,5 +257,9 @@ class EventsPage(BaseModel):
 
 
 def events_page(found: Resync) -> EventsPage:
-    return EventsPage(events=[event_out(event) for event in found.events], latest_id=found.latest_id,
-                      more=found.more, reload=found.reload)
+    return EventsPage(
+        events=[event_out(event) for event in found.events],
+        latest_id=found.latest_id,
+        more=found.more,
+        reload=found.reload,
+    )

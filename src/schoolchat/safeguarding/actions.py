@@ -21,10 +21,16 @@ from schoolchat.services import Services
 
 async def _require_designator(tx: Tx, actor: Actor, org_id: int, user_id: int) -> None:
     await people_queries.require_administered(tx.conn, actor.roles, org_id)
-    role = (await tx.conn.execute(select(org_roles.c.role).where(
-        org_roles.c.user_id == user_id, org_roles.c.org_id == org_id))).scalar_one_or_none()
-    require(may_designate_lead(actor.id, actor.roles, user_id,
-                               await people_queries.user_org_chains(tx.conn, user_id), role))
+    role = (
+        await tx.conn.execute(
+            select(org_roles.c.role).where(org_roles.c.user_id == user_id, org_roles.c.org_id == org_id)
+        )
+    ).scalar_one_or_none()
+    require(
+        may_designate_lead(
+            actor.id, actor.roles, user_id, await people_queries.user_org_chains(tx.conn, user_id), role
+        )
+    )
 
 
 async def designate(services: Services, actor: Actor, org_id: int, user_id: int) -> None:
@@ -34,11 +40,21 @@ async def designate(services: Services, actor: Actor, org_id: int, user_id: int)
         await _require_designator(tx, actor, org_id, user_id)
         if await safeguarding_queries.leads_any_of(tx.conn, user_id, [org_id]):
             return
-        await insert_ignoring_conflicts(tx.conn, safeguarding_leads, [
-            {"org_id": org_id, "user_id": user_id, "granted_by": actor.id, "granted_at": utcnow()}],
-            key=["org_id", "user_id"])
-        await audit.record(tx, actor, "safeguarding_lead.designated", "user", user_id, org_ids=[org_id],
-                               details={"org_id": org_id})
+        await insert_ignoring_conflicts(
+            tx.conn,
+            safeguarding_leads,
+            [{"org_id": org_id, "user_id": user_id, "granted_by": actor.id, "granted_at": utcnow()}],
+            key=["org_id", "user_id"],
+        )
+        await audit.record(
+            tx,
+            actor,
+            "safeguarding_lead.designated",
+            "user",
+            user_id,
+            org_ids=[org_id],
+            details={"org_id": org_id},
+        )
 
 
 async def stand_down(services: Services, actor: Actor, org_id: int, user_id: int) -> None:
@@ -46,9 +62,23 @@ async def stand_down(services: Services, actor: Actor, org_id: int, user_id: int
     already received stay in their inbox, as for a teacher who leaves a course)."""
     async with services.db.write() as tx:
         await people_queries.require_administered(tx.conn, actor.roles, org_id)
-        require(may_grant(actor.id, actor.roles, user_id, await people_queries.user_org_chains(tx.conn, user_id)))
-        removed = (await tx.conn.execute(delete(safeguarding_leads).where(
-            safeguarding_leads.c.org_id == org_id, safeguarding_leads.c.user_id == user_id))).rowcount
+        require(
+            may_grant(actor.id, actor.roles, user_id, await people_queries.user_org_chains(tx.conn, user_id))
+        )
+        removed = (
+            await tx.conn.execute(
+                delete(safeguarding_leads).where(
+                    safeguarding_leads.c.org_id == org_id, safeguarding_leads.c.user_id == user_id
+                )
+            )
+        ).rowcount
         if removed:
-            await audit.record(tx, actor, "safeguarding_lead.stood_down", "user", user_id, org_ids=[org_id],
-                               details={"org_id": org_id})
+            await audit.record(
+                tx,
+                actor,
+                "safeguarding_lead.stood_down",
+                "user",
+                user_id,
+                org_ids=[org_id],
+                details={"org_id": org_id},
+            )

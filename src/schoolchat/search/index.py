@@ -24,8 +24,17 @@ def document(body: str, attachment_names: Sequence[str]) -> list[str]:
     return tokens("\n".join([body, *attachment_names]))
 
 
-async def index_message(tx: Tx, message_id: int, conversation_id: int, conversation_kind: str, body: str,
-                        attachment_names: Sequence[str], *, system_notice: bool = False, new: bool = False) -> None:
+async def index_message(
+    tx: Tx,
+    message_id: int,
+    conversation_id: int,
+    conversation_kind: str,
+    body: str,
+    attachment_names: Sequence[str],
+    *,
+    system_notice: bool = False,
+    new: bool = False,
+) -> None:
     """Index a new (``new``) or edited message, or take it out when it may not be searched."""
     searchable = is_searchable(conversation_kind, system_notice=system_notice)
     words = document(body, attachment_names) if searchable else []
@@ -45,13 +54,18 @@ def backfill(conn: Connection, batch: int = 20_000) -> int:
     many were indexed. Runs synchronously, a batch at a time, in the caller's transaction."""
     names: dict[int, list[str]] = {}
     for message_id, name in conn.execute(
-            select(message_attachments.c.message_id, attachments.c.name)
-            .join(attachments, attachments.c.id == message_attachments.c.attachment_id)
-            .order_by(message_attachments.c.message_id, message_attachments.c.position)):
+        select(message_attachments.c.message_id, attachments.c.name)
+        .join(attachments, attachments.c.id == message_attachments.c.attachment_id)
+        .order_by(message_attachments.c.message_id, message_attachments.c.position)
+    ):
         names.setdefault(message_id, []).append(name)
-    query = (select(messages.c.id, messages.c.conversation_id, conversations.c.kind, messages.c.body)
-             .join(conversations, conversations.c.id == messages.c.conversation_id)
-             .where(messages.c.deleted_at.is_(None)).order_by(messages.c.id).execution_options(yield_per=batch))
+    query = (
+        select(messages.c.id, messages.c.conversation_id, conversations.c.kind, messages.c.body)
+        .join(conversations, conversations.c.id == messages.c.conversation_id)
+        .where(messages.c.deleted_at.is_(None))
+        .order_by(messages.c.id)
+        .execution_options(yield_per=batch)
+    )
     count, rows = 0, []
     for message_id, conversation_id, kind, body in conn.execute(query):
         if is_searchable(kind, system_notice=False):

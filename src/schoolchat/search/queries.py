@@ -32,13 +32,24 @@ async def _searchable_conversations(conn: AsyncConnection, user_id: int) -> list
     rows = await conn.execute(
         select(memberships.c.conversation_id)
         .join(conversations, conversations.c.id == memberships.c.conversation_id)
-        .where(memberships.c.user_id == user_id, memberships.c.active.is_(True),
-               conversations.c.kind.not_in(UNSEARCHABLE_KINDS)))
+        .where(
+            memberships.c.user_id == user_id,
+            memberships.c.active.is_(True),
+            conversations.c.kind.not_in(UNSEARCHABLE_KINDS),
+        )
+    )
     return list(rows.scalars())
 
 
-async def search(conn: AsyncConnection, user_id: int, query: str, *, conversation_id: int | None = None,
-                 before_id: int | None = None, limit: int = 20) -> SearchPage:
+async def search(
+    conn: AsyncConnection,
+    user_id: int,
+    query: str,
+    *,
+    conversation_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = 20,
+) -> SearchPage:
     """Messages holding every word of ``query`` (the last may be the start of a word), in the caller's
     conversations or in one of them (404 when it is not theirs)."""
     scope: list[int]
@@ -62,22 +73,33 @@ async def search(conn: AsyncConnection, user_id: int, query: str, *, conversatio
         if wire is None:
             continue
         shown = snippet(wire.body or "", terms)
-        hits.append({
-            "message": wire,
-            "conversation": names[wire.conversation_id],
-            "snippet": shown if shown is not None else snippet(", ".join(f.name for f in wire.attachments),
-                                                                terms),
-        })
+        hits.append(
+            {
+                "message": wire,
+                "conversation": names[wire.conversation_id],
+                "snippet": shown
+                if shown is not None
+                else snippet(", ".join(f.name for f in wire.attachments), terms),
+            }
+        )
     return SearchPage(hits, ids[-1] if more else None)
 
 
-async def _conversation_names(conn: AsyncConnection, user_id: int, ids: set[int]) -> dict[int, dict[str, Any]]:
+async def _conversation_names(
+    conn: AsyncConnection, user_id: int, ids: set[int]
+) -> dict[int, dict[str, Any]]:
     """How the caller sees each conversation a hit is in (``ConversationRef``): its name as in their list."""
     if not ids:
         return {}
-    rows = (await conn.execute(
-        select(conversations, memberships.c.last_read_seq, memberships.c.formal, memberships.c.muted)
-        .join(memberships, memberships.c.conversation_id == conversations.c.id)
-        .where(memberships.c.user_id == user_id, conversations.c.id.in_(sorted(ids))))).all()
+    rows = (
+        await conn.execute(
+            select(conversations, memberships.c.last_read_seq, memberships.c.formal, memberships.c.muted)
+            .join(memberships, memberships.c.conversation_id == conversations.c.id)
+            .where(memberships.c.user_id == user_id, conversations.c.id.in_(sorted(ids)))
+        )
+    ).all()
     names = await conversation_queries.display_names(conn, rows, user_id)
-    return {row.id: {"id": row.id, "kind": row.kind, "name": names[row.id], "space_id": row.space_id} for row in rows}
+    return {
+        row.id: {"id": row.id, "kind": row.kind, "name": names[row.id], "space_id": row.space_id}
+        for row in rows
+    }

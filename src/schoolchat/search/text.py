@@ -25,8 +25,11 @@ def _fold(word: str) -> str:
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, folded word) for every word of the (NFC) text."""
-    return [(m.start(), m.end(), folded) for m in _WORD.finditer(text)
-            if (folded := _fold(m.group())) and len(folded) <= MAX_TERM_LENGTH]
+    return [
+        (m.start(), m.end(), folded)
+        for m in _WORD.finditer(text)
+        if (folded := _fold(m.group())) and len(folded) <= MAX_TERM_LENGTH
+    ]
 
 
 def tokens(text: str) -> list[str]:
@@ -55,7 +58,10 @@ def snippet(text: str, terms: Sequence[str], *, before: int = 6, after: int = 14
     if not hits:
         return None
     first, last = max(0, hits[0] - before), min(len(spans) - 1, hits[0] + after)
-    start, end = (0 if first == 0 else spans[first][0]), (len(text) if last == len(spans) - 1 else spans[last][1])
+    start, end = (
+        (0 if first == 0 else spans[first][0]),
+        (len(text) if last == len(spans) - 1 else spans[last][1]),
+    )
     marked = set(hits)
     out, cursor = ["…" if start > 0 else ""], start
     for i in range(first, last + 1):

@@ -39,36 +39,60 @@ RelyingPartyDep = Annotated[RelyingParty, Depends(_relying_party)]
 def _base_url(request: Request, services: Services) -> str:
     """SCHOOLCHAT_PUBLIC_URL when it is set; else the address this request came to (a demo, a test server)."""
     settings = services.settings
-    return (settings.public_url if "public_url" in settings.model_fields_set else str(request.base_url)).rstrip("/")
+    return (
+        settings.public_url if "public_url" in settings.model_fields_set else str(request.base_url)
+    ).rstrip("/")
 
 
 def redirect_uri(request: Request, services: Services, org_id: int) -> str:
     return f"{_base_url(request, services)}/sso/{org_id}/callback"
 
 
-async def _notice(services: Services, status: int, title: str, message: str, hint: str = "",
-                  org_id: int | None = None) -> HTMLResponse:
+async def _notice(
+    services: Services, status: int, title: str, message: str, hint: str = "", org_id: int | None = None
+) -> HTMLResponse:
     """A page for a person whose sign-in ended here, in words, with the way back to the login page."""
-    page = _NOTICE.substitute({key: escape(value, quote=True) for key, value in {
-        "title": title, "message": message, "hint": hint, "back": texts.back_to_login(),
-        "login_url": f"/login?org={org_id}" if org_id is not None else "/login", "lang": reader_language()}.items()})
+    page = _NOTICE.substitute(
+        {
+            key: escape(value, quote=True)
+            for key, value in {
+                "title": title,
+                "message": message,
+                "hint": hint,
+                "back": texts.back_to_login(),
+                "login_url": f"/login?org={org_id}" if org_id is not None else "/login",
+                "lang": reader_language(),
+            }.items()
+        }
+    )
     return HTMLResponse(page, status_code=status, headers=await page_headers(services))
 
 
 def _choice(provider: IdentityProvider) -> SignInChoice:
-    return SignInChoice(org_id=provider.org_id, org_name=provider.org_name, provider=provider.name,
-                        button=texts.sign_in_with(provider.name), login_url=f"/sso/{provider.org_id}/login")
+    return SignInChoice(
+        org_id=provider.org_id,
+        org_name=provider.org_name,
+        provider=provider.name,
+        button=texts.sign_in_with(provider.name),
+        login_url=f"/sso/{provider.org_id}/login",
+    )
 
 
-@router.get("/api/sso/orgs", response_model=list[SignInChoice],
-            summary="The login page's school picker: every org that signs in with an identity provider")
+@router.get(
+    "/api/sso/orgs",
+    response_model=list[SignInChoice],
+    summary="The login page's school picker: every org that signs in with an identity provider",
+)
 async def sign_in_choices(services: ServicesDep) -> list[SignInChoice]:
     async with services.db.read() as conn:
         return [_choice(provider) for provider in await queries.all_providers(conn)]
 
 
-@router.get("/api/sso/orgs/{org_id}", response_model=SignInChoice,
-            summary="How the people of an org sign in (its own provider, or the nearest one above it): ?org= links")
+@router.get(
+    "/api/sso/orgs/{org_id}",
+    response_model=SignInChoice,
+    summary="How the people of an org sign in (its own provider, or the nearest one above it): ?org= links",
+)
 async def sign_in_choice(org_id: Id, services: ServicesDep) -> SignInChoice:
     async with services.db.read() as conn:
         provider = await queries.provider_for(conn, org_id)
@@ -82,14 +106,22 @@ def _page(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
-PAGES: dict[int | str, dict[str, Any]] = {404: _page("The org signs in with no identity provider of its own: a page saying so."),
-         502: _page("The provider could not be reached: a page saying so.")}
+PAGES: dict[int | str, dict[str, Any]] = {
+    404: _page(description="The org signs in with no identity provider of its own: a page saying so."),
+    502: _page(description="The provider could not be reached: a page saying so."),
+}
 
 
-@router.get("/sso/{org_id}/login", response_class=RedirectResponse, status_code=302, responses=PAGES,
-            summary="Start signing in: a redirect to the org's provider (code flow with PKCE, state and nonce)")
-async def sso_login(org_id: Id, request: Request, services: ServicesDep, relying_party: RelyingPartyDep
-                    ) -> Response:
+@router.get(
+    "/sso/{org_id}/login",
+    response_class=RedirectResponse,
+    status_code=302,
+    responses=PAGES,
+    summary="Start signing in: a redirect to the org's provider (code flow with PKCE, state and nonce)",
+)
+async def sso_login(
+    org_id: Id, request: Request, services: ServicesDep, relying_party: RelyingPartyDep
+) -> Response:
     provider = await _browser_provider(services, org_id)
     if not isinstance(provider, IdentityProvider):
         return provider
@@ -106,12 +138,22 @@ async def _browser_provider(services: Services, org_id: int) -> IdentityProvider
     return provider or await _notice(services, 404, texts.failed_title(), texts.no_provider())
 
 
-@router.get("/sso/{org_id}/callback", response_class=RedirectResponse, status_code=303, responses={
-    **PAGES, 400: _page("The provider's answer was refused (its id_token, state or nonce): a page saying so."),
-    403: _page("Nobody to sign in (no linked person, or deactivated): a page saying why.")},
-            summary="The provider's answer: verified, linked to an existing person, and a session cookie made")
-async def sso_callback(org_id: Id, request: Request, services: ServicesDep, relying_party: RelyingPartyDep
-                       ) -> Response:
+@router.get(
+    "/sso/{org_id}/callback",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses={
+        **PAGES,
+        400: _page(
+            description="The provider's answer was refused (its id_token, state or nonce): a page saying so."
+        ),
+        403: _page(description="Nobody to sign in (no linked person, or deactivated): a page saying why."),
+    },
+    summary="The provider's answer: verified, linked to an existing person, and a session cookie made",
+)
+async def sso_callback(
+    org_id: Id, request: Request, services: ServicesDep, relying_party: RelyingPartyDep
+) -> Response:
     provider = await _browser_provider(services, org_id)
     if not isinstance(provider, IdentityProvider):
         return provider
@@ -130,10 +172,18 @@ async def sso_callback(org_id: Id, request: Request, services: ServicesDep, rely
     return response
 
 
-@router.post("/api/sso/logout", response_model=LogoutOut,
-             summary="Log out; for a session a provider signed in, also its end-session URL to offer")
-async def sso_logout(actor: CurrentActor, request: Request, response: Response, services: ServicesDep,
-                     relying_party: RelyingPartyDep) -> LogoutOut:
+@router.post(
+    "/api/sso/logout",
+    response_model=LogoutOut,
+    summary="Log out; for a session a provider signed in, also its end-session URL to offer",
+)
+async def sso_logout(
+    actor: CurrentActor,
+    request: Request,
+    response: Response,
+    services: ServicesDep,
+    relying_party: RelyingPartyDep,
+) -> LogoutOut:
     assert actor.token_id is not None
     async with services.db.read() as conn:
         provider = await queries.session_provider(conn, actor.token_id)
@@ -148,17 +198,26 @@ admin = APIRouter(prefix="/api/admin/orgs/{org_id}/identity-provider", tags=["ad
 
 
 def _out(provider: IdentityProvider, request: Request, services: Services) -> IdentityProviderOut:
-    return IdentityProviderOut(org_id=provider.org_id, name=provider.name, issuer=provider.issuer,
-                               client_id=provider.client_id, client_secret_set=bool(provider.client_secret),
-                               link_by=provider.link_by, link_claim=provider.link_claim,
-                               extra_scopes=provider.extra_scopes,
-                               password_login=provider.password_login,
-                               redirect_uri=redirect_uri(request, services, provider.org_id))
+    return IdentityProviderOut(
+        org_id=provider.org_id,
+        name=provider.name,
+        issuer=provider.issuer,
+        client_id=provider.client_id,
+        client_secret_set=bool(provider.client_secret),
+        link_by=provider.link_by,
+        link_claim=provider.link_claim,
+        extra_scopes=provider.extra_scopes,
+        password_login=provider.password_login,
+        redirect_uri=redirect_uri(request, services, provider.org_id),
+    )
 
 
-@admin.get("", response_model=IdentityProviderOut, summary="The org's own identity provider (never its secret)")
-async def get_provider(org_id: Id, actor: CurrentActor, request: Request, services: ServicesDep
-                       ) -> IdentityProviderOut:
+@admin.get(
+    "", response_model=IdentityProviderOut, summary="The org's own identity provider (never its secret)"
+)
+async def get_provider(
+    org_id: Id, actor: CurrentActor, request: Request, services: ServicesDep
+) -> IdentityProviderOut:
     async with services.db.read() as conn:
         await require_administered(conn, actor.roles, org_id)
         provider = await queries.provider_of(conn, org_id)
@@ -167,10 +226,19 @@ async def get_provider(org_id: Id, actor: CurrentActor, request: Request, servic
     return _out(provider, request, services)
 
 
-@admin.put("", response_model=IdentityProviderOut,
-           summary="Sign the org's people in with an OpenID provider (checked by reading its discovery document)")
-async def put_provider(org_id: Id, body: IdentityProviderIn, actor: CurrentActor, request: Request,
-                       services: ServicesDep, relying_party: RelyingPartyDep) -> IdentityProviderOut:
+@admin.put(
+    "",
+    response_model=IdentityProviderOut,
+    summary="Sign the org's people in with an OpenID provider (checked by reading its discovery document)",
+)
+async def put_provider(
+    org_id: Id,
+    body: IdentityProviderIn,
+    actor: CurrentActor,
+    request: Request,
+    services: ServicesDep,
+    relying_party: RelyingPartyDep,
+) -> IdentityProviderOut:
     await actions.set_provider(services, relying_party, actor, org_id, body.model_dump())
     return await get_provider(org_id, actor, request, services)
 

@@ -71,12 +71,22 @@ class RelyingParty:
             return held[1]
         # A changed configuration is a new client (new discovery, new JWKS); its name keys the login state, so a
         # login begun under the old configuration cannot finish under the new one.
-        digest = hashlib.sha256(f"{config.issuer}\x00{config.client_id}\x00{config.client_secret}\x00{config.scope}".encode())
+        digest = hashlib.sha256(
+            f"{config.issuer}\x00{config.client_id}\x00{config.client_secret}\x00{config.scope}".encode()
+        )
         name = f"org{config.org_id}-{digest.hexdigest()[:16]}"
         client = StarletteOAuth2App(
-            StarletteIntegration(name), name, client_id=config.client_id, client_secret=config.client_secret,
+            StarletteIntegration(name),
+            name,
+            client_id=config.client_id,
+            client_secret=config.client_secret,
             server_metadata_url=discovery_url(config.issuer),
-            client_kwargs={"scope": config.scope, "code_challenge_method": "S256", "timeout": HTTP_TIMEOUT_SECONDS})
+            client_kwargs={
+                "scope": config.scope,
+                "code_challenge_method": "S256",
+                "timeout": HTTP_TIMEOUT_SECONDS,
+            },
+        )
         self._clients[config.org_id] = (config, client)
         return client
 
@@ -100,11 +110,15 @@ class RelyingParty:
         """Redirect to the provider's authorization endpoint; state, nonce and the PKCE verifier go in the session."""
         await self.metadata(config)
         redirect = await self.client(config).authorize_redirect(request, redirect_uri)
-        if not isinstance(redirect, RedirectResponse):  # Authlib ships no types; its Starlette client makes one
+        if not isinstance(
+            redirect, RedirectResponse
+        ):  # Authlib ships no types; its Starlette client makes one
             raise TypeError(f"Authlib answered {type(redirect).__name__}, not a RedirectResponse")
         return redirect
 
-    async def finish(self, config: ProviderConfig, request: Request, wanted: tuple[str, ...]) -> dict[str, Any]:
+    async def finish(
+        self, config: ProviderConfig, request: Request, wanted: tuple[str, ...]
+    ) -> dict[str, Any]:
         """Exchange the callback's code for tokens and return the id_token's verified claims; when one of the
         ``wanted`` claims is not in it, with the UserInfo endpoint's claims about the same subject added.
 
@@ -121,8 +135,9 @@ class RelyingParty:
             "nonce": {"essential": True},
         }
         try:
-            token = await self.client(config).authorize_access_token(request, claims_options=claims_options,
-                                                                      leeway=LEEWAY_SECONDS)
+            token = await self.client(config).authorize_access_token(
+                request, claims_options=claims_options, leeway=LEEWAY_SECONDS
+            )
         except httpx2.HTTPError as exc:
             raise DiscoveryFailed(texts.unavailable()) from exc
         except OAuthError as exc:
@@ -157,6 +172,7 @@ class RelyingParty:
             return None
         if not metadata.get("end_session_endpoint"):
             return None
-        created = await self.client(config).create_logout_url(post_logout_redirect_uri=post_logout_redirect_uri,
-                                                              client_id=config.client_id)
+        created = await self.client(config).create_logout_url(
+            post_logout_redirect_uri=post_logout_redirect_uri, client_id=config.client_id
+        )
         return str(created["url"])

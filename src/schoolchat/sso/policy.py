@@ -23,8 +23,9 @@ def link_value(claims: Mapping[str, Any], link_by: LinkBy, link_claim: str) -> s
     return value.strip()
 
 
-def may_use_password(roles: Mapping[int, str], org_chains: Sequence[Sequence[int]],
-                     password_off: Mapping[int, str]) -> Decision:
+def may_use_password(
+    roles: Mapping[int, str], org_chains: Sequence[Sequence[int]], password_off: Mapping[int, str]
+) -> Decision:
     """``password_off``: org id -> provider name, for the orgs whose provider switched password login off.
 
     Refused when an org the person belongs to, or one above it, switched password login off — except for an
@@ -35,7 +36,11 @@ def may_use_password(roles: Mapping[int, str], org_chains: Sequence[Sequence[int
         if not switched_off:
             continue
         nearest = switched_off[0]
-        if not any(roles.get(org_id) == "admin" for org_id in chain[chain.index(nearest):]):
-            return Denied("password_login_disabled", texts.password_login_off(password_off[nearest]), 403,
-                          {"org_id": nearest})
+        if not any(roles.get(org_id) == "admin" for org_id in chain[chain.index(nearest) :]):
+            return Denied(
+                "password_login_disabled",
+                texts.password_login_off(password_off[nearest]),
+                403,
+                {"org_id": nearest},
+            )
     return ALLOWED

@@ -37,8 +37,9 @@ class IdentityProvider:
 
     @property
     def config(self) -> ProviderConfig:
-        return ProviderConfig(self.org_id, self.name, self.issuer, self.client_id, self.client_secret,
-                              self.extra_scopes)
+        return ProviderConfig(
+            self.org_id, self.name, self.issuer, self.client_id, self.client_secret, self.extra_scopes
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +49,18 @@ class LinkedPerson:
 
 
 def _providers() -> Select[Any]:
-    return (select(identity_providers.c.org_id, orgs.c.name.label("org_name"), identity_providers.c.name,
-                   identity_providers.c.issuer, identity_providers.c.client_id, identity_providers.c.client_secret,
-                   identity_providers.c.link_by, identity_providers.c.link_claim,
-                   identity_providers.c.extra_scopes, identity_providers.c.password_login)
-            .join(orgs, orgs.c.id == identity_providers.c.org_id))
+    return select(
+        identity_providers.c.org_id,
+        orgs.c.name.label("org_name"),
+        identity_providers.c.name,
+        identity_providers.c.issuer,
+        identity_providers.c.client_id,
+        identity_providers.c.client_secret,
+        identity_providers.c.link_by,
+        identity_providers.c.link_claim,
+        identity_providers.c.extra_scopes,
+        identity_providers.c.password_login,
+    ).join(orgs, orgs.c.id == identity_providers.c.org_id)
 
 
 async def provider_of(conn: AsyncConnection, org_id: int) -> IdentityProvider | None:
@@ -71,13 +79,16 @@ async def provider_for(conn: AsyncConnection, org_id: int) -> IdentityProvider |
 
 async def all_providers(conn: AsyncConnection) -> list[IdentityProvider]:
     """For the login page's school picker."""
-    return [IdentityProvider(*row) for row in await conn.execute(_providers().order_by(orgs.c.name, orgs.c.id))]
+    return [
+        IdentityProvider(*row) for row in await conn.execute(_providers().order_by(orgs.c.name, orgs.c.id))
+    ]
 
 
 async def _candidates(conn: AsyncConnection, link_by: LinkBy, value: str) -> list[int]:
     if link_by == "sourced_id":
-        query = select(roster_ids.c.local_id).where(roster_ids.c.kind == "user", roster_ids.c.sourced_id == value,
-                                                    roster_ids.c.local_id.is_not(None))
+        query = select(roster_ids.c.local_id).where(
+            roster_ids.c.kind == "user", roster_ids.c.sourced_id == value, roster_ids.c.local_id.is_not(None)
+        )
     elif link_by == "username":
         query = select(users.c.id).where(users.c.username == value)
     else:
@@ -102,15 +113,28 @@ async def password_login(conn: AsyncConnection, user_id: int) -> Decision:
     """May this person log in with a password? Not when a provider above them switched it off (sso/policy.py)."""
     chains = await user_org_chains(conn, user_id)
     in_chains = sorted({org_id for chain in chains for org_id in chain})
-    password_off = dict((await conn.execute(
-        select(identity_providers.c.org_id, identity_providers.c.name)
-        .where(identity_providers.c.org_id.in_(in_chains), identity_providers.c.password_login.is_(False)))).all())
-    roles = dict((await conn.execute(select(org_roles.c.org_id, org_roles.c.role)
-                                     .where(org_roles.c.user_id == user_id))).all())
+    password_off = dict(
+        (
+            await conn.execute(
+                select(identity_providers.c.org_id, identity_providers.c.name).where(
+                    identity_providers.c.org_id.in_(in_chains), identity_providers.c.password_login.is_(False)
+                )
+            )
+        ).all()
+    )
+    roles = dict(
+        (
+            await conn.execute(
+                select(org_roles.c.org_id, org_roles.c.role).where(org_roles.c.user_id == user_id)
+            )
+        ).all()
+    )
     return may_use_password(roles, chains, password_off)
 
 
 async def session_provider(conn: AsyncConnection, token_id: int) -> IdentityProvider | None:
     """The provider that signed in this session, if one did."""
-    org_id = (await conn.execute(select(sso_sessions.c.org_id).where(sso_sessions.c.token_id == token_id))).scalar()
+    org_id = (
+        await conn.execute(select(sso_sessions.c.org_id).where(sso_sessions.c.token_id == token_id))
+    ).scalar()
     return await provider_of(conn, org_id) if org_id is not None else None

@@ -15,19 +15,39 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 class IdentityProviderIn(Body):
     name: str = Field(min_length=1, max_length=100, description='shown as "Sign in with <name>", e.g. Feide')
-    issuer: str = Field(min_length=8, max_length=500, description="the provider's issuer URL, exactly as its "
-                        "discovery document names it")
+    issuer: str = Field(
+        min_length=8,
+        max_length=500,
+        description="the provider's issuer URL, exactly as its discovery document names it",
+    )
     client_id: str = Field(min_length=1, max_length=255)
-    client_secret: str | None = Field(default=None, min_length=1, max_length=1000,
-                                      description="write-only; leave out on a change to keep the stored one")
-    link_by: LinkBy = Field(description="what the linking claim holds: a roster sourcedId, a username, or an "
-                            "email address (used only when the provider sets email_verified)")
-    link_claim: str | None = Field(default=None, min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$",
-                                   description="the id_token claim to read; by default sub, preferred_username "
-                                   "or email for the three kinds of link")
-    extra_scopes: str = Field("", max_length=500, pattern=r"^[\x21-\x7e ]*$",
-                              description='scopes to ask for besides "openid profile email", space-separated')
-    password_login: bool = Field(True, description="whether this org's people may still log in with a password")
+    client_secret: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="write-only; leave out on a change to keep the stored one",
+    )
+    link_by: LinkBy = Field(
+        description="what the linking claim holds: a roster sourcedId, a username, or an "
+        "email address (used only when the provider sets email_verified)"
+    )
+    link_claim: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="the id_token claim to read; by default sub, preferred_username "
+        "or email for the three kinds of link",
+    )
+    extra_scopes: str = Field(
+        "",
+        max_length=500,
+        pattern=r"^[\x21-\x7e ]*$",
+        description='scopes to ask for besides "openid profile email", space-separated',
+    )
+    password_login: bool = Field(
+        True, description="whether this org's people may still log in with a password"
+    )
 
     @field_validator("issuer")
     @classmethod
@@ -65,4 +85,6 @@ class SignInChoice(BaseModel):
 
 
 class LogoutOut(BaseModel):
-    end_session_url: str | None = Field(description="the provider's end-session URL, for a session it signed in")
+    end_session_url: str | None = Field(
+        description="the provider's end-session URL, for a session it signed in"
+    )

@@ -23,8 +23,15 @@ class LoginStateSessions:
         self.app = app
         # A key of its own, so the login cookie's signature can never pass for any other signed value.
         key = hmac.new(secret_key.encode(), b"schoolchat sso login state", hashlib.sha256).hexdigest()
-        self.sessions = SessionMiddleware(app, secret_key=key, session_cookie=COOKIE, max_age=MAX_AGE_SECONDS,
-                                          path=PREFIX.rstrip("/"), same_site="lax", https_only=https_only)
+        self.sessions = SessionMiddleware(
+            app,
+            secret_key=key,
+            session_cookie=COOKIE,
+            max_age=MAX_AGE_SECONDS,
+            path=PREFIX.rstrip("/"),
+            same_site="lax",
+            https_only=https_only,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(PREFIX):

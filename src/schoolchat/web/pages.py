@@ -32,8 +32,10 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css", ".map": "application/json"}
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors ")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors "
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,8 +43,12 @@ router = APIRouter(include_in_schema=False)
 async def page_headers(services: Services) -> dict[str, str]:
     async with services.db.read() as conn:
         ancestors = " ".join(await frame_origins(conn)) or "'none'"
-    return {"Content-Security-Policy": CSP + ancestors, "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "same-origin", "Cache-Control": "no-store"}
+    return {
+        "Content-Security-Policy": CSP + ancestors,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "Cache-Control": "no-store",
+    }
 
 
 async def _page(services: Services, name: str) -> Response:
@@ -51,9 +57,9 @@ async def _page(services: Services, name: str) -> Response:
 
 async def notice_page(services: Services, title: str, message: str, status: int) -> Response:
     """A page that only says something (why a launch from a platform was refused), also inside a frame."""
-    text = Template((TEMPLATES / "notice.html").read_text()).substitute(title=html.escape(title),
-                                                                        message=html.escape(message),
-                                                                        lang=reader_language())
+    text = Template((TEMPLATES / "notice.html").read_text()).substitute(
+        title=html.escape(title), message=html.escape(message), lang=reader_language()
+    )
     return HTMLResponse(text, status_code=status, headers=await page_headers(services))
 
 
@@ -71,14 +77,26 @@ async def embed(request: Request, services: ServicesDep) -> Response:
     """The messages panel alone, in a platform's frame. The session's CSRF token comes in the page (a launch sets
     only the cookie), for the UI to send on writes."""
     token = request.cookies.get(SESSION_COOKIE)
-    found = await authenticate(services.db, services.settings.secret_key, token, via_cookie=True,
-                               cache=cache_for(services)) if token else None
+    found = (
+        await authenticate(
+            services.db, services.settings.secret_key, token, via_cookie=True, cache=cache_for(services)
+        )
+        if token
+        else None
+    )
     if found is None:
-        if request.headers.get("sec-fetch-dest") == "iframe":  # the login page's cookie would not reach the frame
-            return await notice_page(services, lti_texts.refused_title(), lti_texts.framed_session_ended(), 401)
+        if (
+            request.headers.get("sec-fetch-dest") == "iframe"
+        ):  # the login page's cookie would not reach the frame
+            return await notice_page(
+                services, lti_texts.refused_title(), lti_texts.framed_session_ended(), 401
+            )
         return RedirectResponse("/login", status_code=303)
-    page = (TEMPLATES / "app.html").read_text().replace(
-        "<body>", f'<body class="embedded" data-csrf="{html.escape(found.csrf_token or "")}">', 1)
+    page = (
+        (TEMPLATES / "app.html")
+        .read_text()
+        .replace("<body>", f'<body class="embedded" data-csrf="{html.escape(found.csrf_token or "")}">', 1)
+    )
     return HTMLResponse(page, headers=await page_headers(services))
 
 
@@ -106,5 +124,8 @@ def _built(name: str) -> Response:
     path = STATIC / name
     if "/" in name or name.startswith(".") or not path.is_file():
         raise ApiError(404, "not_found", text("web.no_such_file"))
-    return FileResponse(path, media_type=MEDIA_TYPES.get(path.suffix, "application/octet-stream"),
-                        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES.get(path.suffix, "application/octet-stream"),
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )

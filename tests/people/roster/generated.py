@@ -9,14 +9,37 @@ from pathlib import Path
 
 HEADERS = {
     "orgs": ["sourcedId", "status", "dateLastModified", "name", "type", "identifier", "parentSourcedId"],
-    "users": ["sourcedId", "status", "dateLastModified", "enabledUser", "orgSourcedIds", "role", "username",
-              "userIds", "givenName", "familyName"],
+    "users": [
+        "sourcedId",
+        "status",
+        "dateLastModified",
+        "enabledUser",
+        "orgSourcedIds",
+        "role",
+        "username",
+        "userIds",
+        "givenName",
+        "familyName",
+    ],
     "classes": ["sourcedId", "status", "dateLastModified", "title", "courseSourcedId", "schoolSourcedId"],
-    "enrollments": ["sourcedId", "status", "dateLastModified", "classSourcedId", "schoolSourcedId",
-                    "userSourcedId", "role"],
+    "enrollments": [
+        "sourcedId",
+        "status",
+        "dateLastModified",
+        "classSourcedId",
+        "schoolSourcedId",
+        "userSourcedId",
+        "role",
+    ],
 }
-MANIFEST = [["propertyName", "value"], ["oneroster.version", "1.1"], ["file.orgs", "bulk"], ["file.users", "bulk"],
-            ["file.classes", "bulk"], ["file.enrollments", "bulk"]]
+MANIFEST = [
+    ["propertyName", "value"],
+    ["oneroster.version", "1.1"],
+    ["file.orgs", "bulk"],
+    ["file.users", "bulk"],
+    ["file.classes", "bulk"],
+    ["file.enrollments", "bulk"],
+]
 
 
 def _csv(rows: list[list[str]]) -> str:
@@ -29,14 +52,22 @@ def roster_files(students: int, prefix: str = "gen") -> dict[str, str]:
     """The CSV files by name: one school, a teacher per class, ``students`` students in classes of 25."""
     school = f"{prefix}-school"
     classes = max(1, (students + 24) // 25)
-    users = [[f"{prefix}-t{c}", "", "", "true", school, "teacher", f"{prefix}.teacher{c}", "", "Teacher", str(c)]
-             for c in range(classes)]
-    users += [[f"{prefix}-s{n}", "", "", "true", school, "student", f"{prefix}.student{n}", "", "Student", str(n)]
-              for n in range(students)]
-    enrollments = [[f"{prefix}-et{c}", "", "", f"{prefix}-c{c}", school, f"{prefix}-t{c}", "teacher"]
-                   for c in range(classes)]
-    enrollments += [[f"{prefix}-e{n}", "", "", f"{prefix}-c{n // 25}", school, f"{prefix}-s{n}", "student"]
-                    for n in range(students)]
+    users = [
+        [f"{prefix}-t{c}", "", "", "true", school, "teacher", f"{prefix}.teacher{c}", "", "Teacher", str(c)]
+        for c in range(classes)
+    ]
+    users += [
+        [f"{prefix}-s{n}", "", "", "true", school, "student", f"{prefix}.student{n}", "", "Student", str(n)]
+        for n in range(students)
+    ]
+    enrollments = [
+        [f"{prefix}-et{c}", "", "", f"{prefix}-c{c}", school, f"{prefix}-t{c}", "teacher"]
+        for c in range(classes)
+    ]
+    enrollments += [
+        [f"{prefix}-e{n}", "", "", f"{prefix}-c{n // 25}", school, f"{prefix}-s{n}", "student"]
+        for n in range(students)
+    ]
     tables = {
         "orgs": [[school, "", "", "Generated High", "school", "", ""]],
         "users": users,

@@ -22,10 +22,14 @@ from tests.people.roster.generated import roster_files, zipped, zipped_folder
 from tests.people.roster.test_import import SAMPLE
 
 
-async def _upload(client: httpx.AsyncClient, who: Person, org_id: int, body: bytes,
-                  name: str = "roster.zip") -> httpx.Response:
-    return await client.post(f"/api/admin/orgs/{org_id}/roster-imports", headers=who.headers,
-                             files={"file": (name, body, "application/zip")})
+async def _upload(
+    client: httpx.AsyncClient, who: Person, org_id: int, body: bytes, name: str = "roster.zip"
+) -> httpx.Response:
+    return await client.post(
+        f"/api/admin/orgs/{org_id}/roster-imports",
+        headers=who.headers,
+        files={"file": (name, body, "application/zip")},
+    )
 
 
 async def _job(client: httpx.AsyncClient, who: Person, job_id: int) -> dict[str, Any]:
@@ -45,47 +49,64 @@ async def _people(services: Services) -> int:
 
 
 async def test_an_uploaded_roster_is_imported_in_the_background_with_progress(
-        client: httpx.AsyncClient, app: FastAPI, make: Factory, services: Services) -> None:
+    client: httpx.AsyncClient, app: FastAPI, make: Factory, services: Services
+) -> None:
     admin = await make.person("Dina District", "admin", school=make.district)
     accepted = await _upload(client, admin, make.district, zipped_folder(SAMPLE), "fjord-valley.zip")
     assert accepted.status_code == 202, accepted.text
     assert accepted.headers["location"] == f"/api/admin/roster-imports/{accepted.json()['id']}"
     assert accepted.json()["status"] in ("validating", "writing")
     job = await _finished(client, app, admin, accepted.json()["id"])
-    assert (job["status"], job["filename"], job["error_count"], job["progress"]) == ("done", "fjord-valley.zip", 0, 1.0)
+    assert (job["status"], job["filename"], job["error_count"], job["progress"]) == (
+        "done",
+        "fjord-valley.zip",
+        0,
+        1.0,
+    )
     assert job["rows_validated"] == job["rows_written"] == job["rows_total"] > 0
     assert job["summary"]["created"] == {"orgs": 3, "users": 9, "classes": 3, "enrollments": 9}
     async with services.db.read() as conn:
-        assert (await conn.execute(select(users.c.name).where(users.c.username == "ella.nygaard"))).scalar_one() \
-            == "Ella Nygaard"
-    listed = (await client.get(f"/api/admin/orgs/{make.district}/roster-imports", headers=admin.headers)).json()
+        assert (
+            await conn.execute(select(users.c.name).where(users.c.username == "ella.nygaard"))
+        ).scalar_one() == "Ella Nygaard"
+    listed = (
+        await client.get(f"/api/admin/orgs/{make.district}/roster-imports", headers=admin.headers)
+    ).json()
     assert [entry["id"] for entry in listed] == [job["id"]]
 
 
-async def test_the_roster_may_sit_in_a_folder_inside_the_zip(client: httpx.AsyncClient, app: FastAPI,
-                                                              make: Factory) -> None:
+async def test_the_roster_may_sit_in_a_folder_inside_the_zip(
+    client: httpx.AsyncClient, app: FastAPI, make: Factory
+) -> None:
     admin = await make.person("Ada Admin", "admin")
     accepted = await _upload(client, admin, make.school, zipped(roster_files(3), folder="export-2026/"))
     assert (await _finished(client, app, admin, accepted.json()["id"]))["status"] == "done"
 
 
 async def test_a_roster_with_errors_reports_file_line_and_column_and_writes_nothing(
-        client: httpx.AsyncClient, app: FastAPI, make: Factory, services: Services) -> None:
+    client: httpx.AsyncClient, app: FastAPI, make: Factory, services: Services
+) -> None:
     admin = await make.person("Ada Admin", "admin")
     files = roster_files(30)
     files["users.csv"] = files["users.csv"].replace(",student,gen.student7,", ",pupil,gen.student7,")
-    files["enrollments.csv"] = files["enrollments.csv"].replace("gen-c0,gen-school,gen-s3,", "gen-c0,gen-school,nobody,")
+    files["enrollments.csv"] = files["enrollments.csv"].replace(
+        "gen-c0,gen-school,gen-s3,", "gen-c0,gen-school,nobody,"
+    )
     before = await _people(services)
     accepted = await _upload(client, admin, make.school, zipped(files))
     job = await _finished(client, app, admin, accepted.json()["id"])
     assert (job["status"], job["error_count"], job["rows_written"], job["summary"]) == ("failed", 2, 0, None)
     assert {(e["file"], e["line"], e["column"]) for e in job["errors"]} == {
-        ("users.csv", 11, "role"), ("enrollments.csv", 7, "userSourcedId")}
+        ("users.csv", 11, "role"),
+        ("enrollments.csv", 7, "userSourcedId"),
+    }
     assert "'pupil' is not a OneRoster role" in {e["message"] for e in job["errors"]}
     assert await _people(services) == before
 
 
-async def test_a_file_that_is_not_a_roster_zip_is_refused_at_once(client: httpx.AsyncClient, make: Factory) -> None:
+async def test_a_file_that_is_not_a_roster_zip_is_refused_at_once(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
     admin = await make.person("Ada Admin", "admin")
     for body in (b"sourcedId,name\n", zipped({"readme.txt": "hello"})):
         refused = await _upload(client, admin, make.school, body)
@@ -95,7 +116,8 @@ async def test_a_file_that_is_not_a_roster_zip_is_refused_at_once(client: httpx.
 
 
 async def test_a_roster_may_not_reach_outside_the_org_it_is_uploaded_to(
-        client: httpx.AsyncClient, app: FastAPI, make: Factory) -> None:
+    client: httpx.AsyncClient, app: FastAPI, make: Factory
+) -> None:
     district_admin = await make.person("Dina District", "admin", school=make.district)
     first = await _upload(client, district_admin, make.district, zipped(roster_files(3)))
     assert (await _finished(client, app, district_admin, first.json()["id"]))["status"] == "done"
@@ -108,7 +130,8 @@ async def test_a_roster_may_not_reach_outside_the_org_it_is_uploaded_to(
 
 
 async def test_a_second_upload_for_the_same_org_waits_for_the_first(
-        client: httpx.AsyncClient, app: FastAPI, make: Factory) -> None:
+    client: httpx.AsyncClient, app: FastAPI, make: Factory
+) -> None:
     admin = await make.person("Ada Admin", "admin")
     first = await _upload(client, admin, make.school, zipped(roster_files(600)))
     assert first.status_code == 202, first.text
@@ -122,7 +145,8 @@ async def test_a_second_upload_for_the_same_org_waits_for_the_first(
 
 
 async def test_other_requests_are_served_while_a_large_roster_is_written(
-        client: httpx.AsyncClient, app: FastAPI, make: Factory) -> None:
+    client: httpx.AsyncClient, app: FastAPI, make: Factory
+) -> None:
     admin = await make.person("Ada Admin", "admin")
     teacher, student = await make.person("Tara Teacher", "teacher"), await make.person("Sia Student")
     conversation = (await started(client, teacher, people=[student.id], body="first"))["conversation"]["id"]
@@ -139,24 +163,34 @@ async def test_other_requests_are_served_while_a_large_roster_is_written(
 
 
 async def test_an_import_whose_process_stopped_is_marked_failed_and_frees_the_org(
-        client: httpx.AsyncClient, app: FastAPI, make: Factory, services: Services) -> None:
+    client: httpx.AsyncClient, app: FastAPI, make: Factory, services: Services
+) -> None:
     admin = await make.person("Ada Admin", "admin")
     orphan = await jobs.start(services, make.school, admin.id, "lost.zip")  # its process is gone
     refused = await _upload(client, admin, make.school, zipped(roster_files(3)))
     assert refused.status_code == 409
     async with services.db.write() as tx:  # the dead process's last heartbeat, long ago
-        await tx.conn.execute(update(roster_jobs).where(roster_jobs.c.id == orphan.id)
-                              .values(heartbeat_at=utcnow() - jobs.STALE_AFTER - timedelta(seconds=1)))
+        await tx.conn.execute(
+            update(roster_jobs)
+            .where(roster_jobs.c.id == orphan.id)
+            .values(heartbeat_at=utcnow() - jobs.STALE_AFTER - timedelta(seconds=1))
+        )
     accepted = await _upload(client, admin, make.school, zipped(roster_files(3)))
     assert accepted.status_code == 202, accepted.text
     lost = await _job(client, admin, orphan.id)
-    assert (lost["status"], lost["failure"]) == ("failed", ("The import stopped when the service did. Upload the "
-                                                 "roster again: what was already imported is matched, not repeated."))
+    assert (lost["status"], lost["failure"]) == (
+        "failed",
+        (
+            "The import stopped when the service did. Upload the "
+            "roster again: what was already imported is matched, not repeated."
+        ),
+    )
     await app.state.roster_imports.wait()
 
 
-async def test_only_admins_of_the_org_upload_and_follow_rosters(client: httpx.AsyncClient, app: FastAPI,
-                                                                 make: Factory) -> None:
+async def test_only_admins_of_the_org_upload_and_follow_rosters(
+    client: httpx.AsyncClient, app: FastAPI, make: Factory
+) -> None:
     admin, teacher = await make.person("Ada Admin", "admin"), await make.person("Tara Teacher", "teacher")
     other_admin = await make.person("Olga Other", "admin", school=make.other_school)
     for who in (teacher, other_admin):
@@ -169,17 +203,23 @@ async def test_only_admins_of_the_org_upload_and_follow_rosters(client: httpx.As
         assert hidden.status_code == 404
 
 
-async def test_an_import_given_up_as_stale_stops_writing(client: httpx.AsyncClient, app: FastAPI, make: Factory,
-                                                         services: Services) -> None:
+async def test_an_import_given_up_as_stale_stops_writing(
+    client: httpx.AsyncClient, app: FastAPI, make: Factory, services: Services
+) -> None:
     admin = await make.person("Ada Admin", "admin")
     accepted = await _upload(client, admin, make.school, zipped(roster_files(1500)))
     job_id = accepted.json()["id"]
     while (await _job(client, admin, job_id))["rows_written"] == 0:
         pass
-    for _ in range(50):  # its heartbeat made old, as if this process had seemed dead (a batch may renew it first)
+    for _ in range(
+        50
+    ):  # its heartbeat made old, as if this process had seemed dead (a batch may renew it first)
         async with services.db.write() as tx:
-            await tx.conn.execute(update(roster_jobs).where(roster_jobs.c.id == job_id)
-                                  .values(heartbeat_at=utcnow() - jobs.STALE_AFTER - timedelta(seconds=1)))
+            await tx.conn.execute(
+                update(roster_jobs)
+                .where(roster_jobs.c.id == job_id)
+                .values(heartbeat_at=utcnow() - jobs.STALE_AFTER - timedelta(seconds=1))
+            )
         if await jobs.fail_stale(services) == 1:  # another process's housekeeping gives it up
             break
     else:
@@ -187,4 +227,7 @@ async def test_an_import_given_up_as_stale_stops_writing(client: httpx.AsyncClie
     given_up = await _job(client, admin, job_id)
     await app.state.roster_imports.wait()
     stopped = await _job(client, admin, job_id)
-    assert stopped["status"] == "failed" and stopped["rows_written"] == given_up["rows_written"] < stopped["rows_total"]
+    assert (
+        stopped["status"] == "failed"
+        and stopped["rows_written"] == given_up["rows_written"] < stopped["rows_total"]
+    )

@@ -82,7 +82,7 @@ class _Mapping:
 
 
 def _chunks(items: Sequence[T]) -> list[Sequence[T]]:
-    return [items[start:start + BATCH] for start in range(0, len(items), BATCH)]
+    return [items[start : start + BATCH] for start in range(0, len(items), BATCH)]
 
 
 async def _load_mapping(services: Services) -> _Mapping:
@@ -91,11 +91,20 @@ async def _load_mapping(services: Services) -> _Mapping:
     after: tuple[str, str] = ("", "")
     while True:
         async with services.db.read() as conn:
-            page = (await conn.execute(
-                select(roster_ids.c.kind, roster_ids.c.sourced_id, roster_ids.c.local_id, roster_ids.c.parent_id,
-                       roster_ids.c.deleted)
-                .where(tuple_(roster_ids.c.kind, roster_ids.c.sourced_id) > tuple_(*after))
-                .order_by(roster_ids.c.kind, roster_ids.c.sourced_id).limit(BATCH * 4))).all()
+            page = (
+                await conn.execute(
+                    select(
+                        roster_ids.c.kind,
+                        roster_ids.c.sourced_id,
+                        roster_ids.c.local_id,
+                        roster_ids.c.parent_id,
+                        roster_ids.c.deleted,
+                    )
+                    .where(tuple_(roster_ids.c.kind, roster_ids.c.sourced_id) > tuple_(*after))
+                    .order_by(roster_ids.c.kind, roster_ids.c.sourced_id)
+                    .limit(BATCH * 4)
+                )
+            ).all()
         for kind, sourced_id, local_id, parent_id, deleted in page:
             if not (deleted and kind == "enrollment"):  # an ended enrollment has nothing left to end
                 ids[kind][sourced_id] = (local_id, parent_id)
@@ -109,8 +118,15 @@ async def _noop(_: str, __: int, ___: int) -> None:
     pass
 
 
-async def import_roster(services: Services, folder: Path, *, by: int | None = None, dry_run: bool = False,
-                        within: int | None = None, progress: Progress = _noop) -> Imported:
+async def import_roster(
+    services: Services,
+    folder: Path,
+    *,
+    by: int | None = None,
+    dry_run: bool = False,
+    within: int | None = None,
+    progress: Progress = _noop,
+) -> Imported:
     """Check the folder and, when it has no error (and this is not a dry run), import it batch by batch.
 
     Progress reports ``("validated", rows, rows)`` once the roster is known to be valid, then each step's rows
@@ -134,14 +150,25 @@ async def _username_clashes(services: Services, roster: Roster, mapping: _Mappin
     taken: dict[str, int] = {}
     for chunk in _chunks([user.username for user in roster.users]):
         async with services.db.read() as conn:
-            taken.update((await conn.execute(select(users.c.username, users.c.id)
-                                             .where(users.c.username.in_(list(chunk))))).all())
+            taken.update(
+                (
+                    await conn.execute(
+                        select(users.c.username, users.c.id).where(users.c.username.in_(list(chunk)))
+                    )
+                ).all()
+            )
     errors = []
     for user in roster.users:
         holder = taken.get(user.username)
         if holder is not None and holder != mapping.local("user", user.sourced_id):
-            errors.append(RosterError("users.csv", user.line, "username",
-                                      f"username {user.username!r} belongs to another account"))
+            errors.append(
+                RosterError(
+                    "users.csv",
+                    user.line,
+                    "username",
+                    f"username {user.username!r} belongs to another account",
+                )
+            )
     return errors
 
 
@@ -154,11 +181,27 @@ async def _outside(services: Services, roster: Roster, mapping: _Mapping, within
         known_users = [(u, local) for u in roster.users if (local := mapping.local("user", u.sourced_id))]
         elsewhere: set[int] = set()
         for chunk in _chunks([local for _, local in known_users]):
-            elsewhere.update((await conn.execute(select(org_roles.c.user_id).where(
-                org_roles.c.user_id.in_(list(chunk)), org_roles.c.org_id.not_in(reached)))).scalars())
-        known_classes = [(c, local) for c in roster.classes if (local := mapping.local("class", c.sourced_id))]
-        class_orgs: dict[int, int] = dict((await conn.execute(select(spaces.c.id, spaces.c.org_id).where(
-            spaces.c.id.in_([local for _, local in known_classes])))).all())
+            elsewhere.update(
+                (
+                    await conn.execute(
+                        select(org_roles.c.user_id).where(
+                            org_roles.c.user_id.in_(list(chunk)), org_roles.c.org_id.not_in(reached)
+                        )
+                    )
+                ).scalars()
+            )
+        known_classes = [
+            (c, local) for c in roster.classes if (local := mapping.local("class", c.sourced_id))
+        ]
+        class_orgs: dict[int, int] = dict(
+            (
+                await conn.execute(
+                    select(spaces.c.id, spaces.c.org_id).where(
+                        spaces.c.id.in_([local for _, local in known_classes])
+                    )
+                )
+            ).all()
+        )
 
     def outside(what: str) -> str:
         return f"{what} is outside {where}, which this upload is for"
@@ -170,41 +213,72 @@ async def _outside(services: Services, roster: Roster, mapping: _Mapping, within
         if local is not None and local not in reached:
             errors.append(RosterError("orgs.csv", org.line, "sourcedId", outside(f"org {org.sourced_id!r}")))
         elif parent is not None and parent not in reached:
-            errors.append(RosterError("orgs.csv", org.line, "parentSourcedId", outside(f"org {org.parent!r}")))
-    errors += [RosterError("users.csv", user.line, "sourcedId", outside(f"user {user.sourced_id!r}"))
-               for user, local in known_users if local in elsewhere]
-    errors += [RosterError("classes.csv", cls.line, "sourcedId", outside(f"class {cls.sourced_id!r}"))
-               for cls, local in known_classes if class_orgs.get(local) not in reached]
+            errors.append(
+                RosterError("orgs.csv", org.line, "parentSourcedId", outside(f"org {org.parent!r}"))
+            )
+    errors += [
+        RosterError("users.csv", user.line, "sourcedId", outside(f"user {user.sourced_id!r}"))
+        for user, local in known_users
+        if local in elsewhere
+    ]
+    errors += [
+        RosterError("classes.csv", cls.line, "sourcedId", outside(f"class {cls.sourced_id!r}"))
+        for cls, local in known_classes
+        if class_orgs.get(local) not in reached
+    ]
     for user in roster.users:
-        errors += [RosterError("users.csv", user.line, "orgSourcedIds", outside(f"org {org!r}"))
-                   for org in user.orgs if (local := mapping.local("org", org)) is not None and local not in reached]
+        errors += [
+            RosterError("users.csv", user.line, "orgSourcedIds", outside(f"org {org!r}"))
+            for org in user.orgs
+            if (local := mapping.local("org", org)) is not None and local not in reached
+        ]
     return errors
 
 
 async def _remember(tx: Tx, kind: str, rows: list[dict[str, object]]) -> None:
-    await upsert(tx.conn, roster_ids, [{"kind": kind, "parent_id": None, **row} for row in rows],
-                 key=["kind", "sourced_id"], update=["local_id", "parent_id", "deleted"])
+    await upsert(
+        tx.conn,
+        roster_ids,
+        [{"kind": kind, "parent_id": None, **row} for row in rows],
+        key=["kind", "sourced_id"],
+        update=["local_id", "parent_id", "deleted"],
+    )
 
 
-async def _apply(services: Services, roster: Roster, mapping: _Mapping, result: Imported, by: int | None,
-                 root: int | None, progress: Progress) -> None:
+async def _apply(
+    services: Services,
+    roster: Roster,
+    mapping: _Mapping,
+    result: Imported,
+    by: int | None,
+    root: int | None,
+    progress: Progress,
+) -> None:
     async with services.db.write() as tx:
         org_ids = await _apply_orgs(tx, roster, mapping, result, root)
     await progress("orgs", len(roster.orgs), len(roster.orgs))
-    plain = [(kind, sourced_id, deleted) for kind, entries in roster.plain.items() for sourced_id, deleted in entries]
+    plain = [
+        (kind, sourced_id, deleted)
+        for kind, entries in roster.plain.items()
+        for sourced_id, deleted in entries
+    ]
     for done, chunk in enumerate(_chunks(plain), 1):
         async with services.db.write() as tx:
             for kind in dict.fromkeys(k for k, _, _ in chunk):
-                await _remember(tx, kind, [{"sourced_id": s, "local_id": None, "deleted": d}
-                                           for k, s, d in chunk if k == kind])
+                await _remember(
+                    tx,
+                    kind,
+                    [{"sourced_id": s, "local_id": None, "deleted": d} for k, s, d in chunk if k == kind],
+                )
         await progress("ids", min(done * BATCH, len(plain)), len(plain))
     user_ids = await _apply_users(services, roster, mapping, org_ids, result, progress)
     space_ids = await _apply_classes(services, roster, mapping, org_ids, result, by, progress)
     await _apply_enrollments(services, roster, mapping, user_ids, space_ids, result, by, progress)
 
 
-async def _apply_orgs(tx: Tx, roster: Roster, mapping: _Mapping, result: Imported, root: int | None
-                      ) -> dict[str, int]:
+async def _apply_orgs(
+    tx: Tx, roster: Roster, mapping: _Mapping, result: Imported, root: int | None
+) -> dict[str, int]:
     """Parents before children (top-level orgs under ``root``); returns every org's local id by sourcedId."""
     local = mapping.locals("org")
     pending = list(roster.orgs)
@@ -215,17 +289,25 @@ async def _apply_orgs(tx: Tx, roster: Roster, mapping: _Mapping, result: Importe
         for org in ready:
             parent_id = local.get(org.parent) if org.parent else root
             if org.sourced_id in local:
-                await writes.change_org(tx, local[org.sourced_id],
-                                         {"name": org.name, "kind": org.kind, "parent_id": parent_id})
+                await writes.change_org(
+                    tx, local[org.sourced_id], {"name": org.name, "kind": org.kind, "parent_id": parent_id}
+                )
                 result.updated["orgs"] += 1
             else:
-                local[org.sourced_id] = await writes.insert_org(tx, name=org.name, kind=org.kind,
-                                                                 parent_id=parent_id)
+                local[org.sourced_id] = await writes.insert_org(
+                    tx, name=org.name, kind=org.kind, parent_id=parent_id
+                )
                 result.created["orgs"] += 1
             result.deactivated["orgs"] += org.deleted
         pending = [org for org in pending if org not in ready]
-    await _remember(tx, "org", [{"sourced_id": o.sourced_id, "local_id": local[o.sourced_id], "deleted": o.deleted}
-                                for o in roster.orgs])
+    await _remember(
+        tx,
+        "org",
+        [
+            {"sourced_id": o.sourced_id, "local_id": local[o.sourced_id], "deleted": o.deleted}
+            for o in roster.orgs
+        ],
+    )
     return local
 
 
@@ -233,8 +315,14 @@ def _active(user: User) -> bool:
     return user.enabled and not user.deleted
 
 
-async def _apply_users(services: Services, roster: Roster, mapping: _Mapping, org_ids: dict[str, int],
-                       result: Imported, progress: Progress) -> dict[str, int]:
+async def _apply_users(
+    services: Services,
+    roster: Roster,
+    mapping: _Mapping,
+    org_ids: dict[str, int],
+    result: Imported,
+    progress: Progress,
+) -> dict[str, int]:
     local = mapping.locals("user")
     roster_orgs = sorted(set(org_ids.values()))
     total, done = len(roster.users), 0
@@ -244,76 +332,134 @@ async def _apply_users(services: Services, roster: Roster, mapping: _Mapping, or
             new = [user for user in chunk if user.sourced_id not in local]
             for user in known:  # switched off through the building block, which also ends their sessions
                 email = {"email": user.email} if user.email else {}  # none in the file: the admin's stays
-                await writes.change_user(tx, local[user.sourced_id], {
-                    "username": user.username, "name": user.name, "is_active": _active(user), **email})
-            made = await writes.insert_users(tx, [
-                writes.NewUser(u.username, NO_PASSWORD, u.name, email=u.email, is_active=_active(u)) for u in new])
+                await writes.change_user(
+                    tx,
+                    local[user.sourced_id],
+                    {"username": user.username, "name": user.name, "is_active": _active(user), **email},
+                )
+            made = await writes.insert_users(
+                tx,
+                [
+                    writes.NewUser(u.username, NO_PASSWORD, u.name, email=u.email, is_active=_active(u))
+                    for u in new
+                ],
+            )
             local.update({u.sourced_id: user_id for u, user_id in zip(new, made, strict=True)})
             result.created["users"] += len(new)
             result.updated["users"] += len(known)
             result.deactivated["users"] += sum(not _active(user) for user in chunk)
-            imported = [local[u.sourced_id] for u in chunk]  # roles in roster orgs follow the file; others stay
+            imported = [
+                local[u.sourced_id] for u in chunk
+            ]  # roles in roster orgs follow the file; others stay
             await writes.drop_roles(tx, imported, roster_orgs)
-            await writes.put_roles(tx, [(local[u.sourced_id], org_ids[o], u.role)
-                                         for u in chunk for o in dict.fromkeys(u.orgs)])
-            await _remember(tx, "user", [{"sourced_id": u.sourced_id, "local_id": local[u.sourced_id],
-                                          "deleted": u.deleted} for u in chunk])
+            await writes.put_roles(
+                tx, [(local[u.sourced_id], org_ids[o], u.role) for u in chunk for o in dict.fromkeys(u.orgs)]
+            )
+            await _remember(
+                tx,
+                "user",
+                [
+                    {"sourced_id": u.sourced_id, "local_id": local[u.sourced_id], "deleted": u.deleted}
+                    for u in chunk
+                ],
+            )
         done += len(chunk)
         await progress("users", done, total)
     return local
 
 
-async def _apply_classes(services: Services, roster: Roster, mapping: _Mapping, org_ids: dict[str, int],
-                         result: Imported, by: int | None, progress: Progress) -> dict[str, int]:
+async def _apply_classes(
+    services: Services,
+    roster: Roster,
+    mapping: _Mapping,
+    org_ids: dict[str, int],
+    result: Imported,
+    by: int | None,
+    progress: Progress,
+) -> dict[str, int]:
     local = mapping.locals("class")
     total, done = len(roster.classes), 0
     for chunk in _chunks(roster.classes):
         async with services.db.write() as tx:
             for cls in chunk:
                 if cls.sourced_id in local:
-                    await writes.change_space(tx, local[cls.sourced_id],
-                                               {"name": cls.title, "org_id": org_ids[cls.school]}, by=by)
+                    await writes.change_space(
+                        tx, local[cls.sourced_id], {"name": cls.title, "org_id": org_ids[cls.school]}, by=by
+                    )
                     result.updated["classes"] += 1
                 else:
-                    local[cls.sourced_id] = await writes.insert_space(tx, kind="course", name=cls.title,
-                                                                       org_id=org_ids[cls.school])
+                    local[cls.sourced_id] = await writes.insert_space(
+                        tx, kind="course", name=cls.title, org_id=org_ids[cls.school]
+                    )
                     result.created["classes"] += 1
                 if cls.deleted:
-                    members = (await tx.conn.execute(select(space_members.c.user_id).where(
-                        space_members.c.space_id == local[cls.sourced_id]))).scalars().all()
+                    members = (
+                        (
+                            await tx.conn.execute(
+                                select(space_members.c.user_id).where(
+                                    space_members.c.space_id == local[cls.sourced_id]
+                                )
+                            )
+                        )
+                        .scalars()
+                        .all()
+                    )
                     for user_id in members:
                         await writes.unenroll(tx, local[cls.sourced_id], user_id, by=by)
                     result.deactivated["classes"] += 1
-            await _remember(tx, "class", [{"sourced_id": c.sourced_id, "local_id": local[c.sourced_id],
-                                           "deleted": c.deleted} for c in chunk])
+            await _remember(
+                tx,
+                "class",
+                [
+                    {"sourced_id": c.sourced_id, "local_id": local[c.sourced_id], "deleted": c.deleted}
+                    for c in chunk
+                ],
+            )
         done += len(chunk)
         await progress("classes", done, total)
     return local
 
 
 async def _current_members(conn: AsyncConnection, space_ids: list[int]) -> set[tuple[int, int, str]]:
-    rows = await conn.execute(select(space_members.c.space_id, space_members.c.user_id, space_members.c.role)
-                              .where(space_members.c.space_id.in_(space_ids)))
+    rows = await conn.execute(
+        select(space_members.c.space_id, space_members.c.user_id, space_members.c.role).where(
+            space_members.c.space_id.in_(space_ids)
+        )
+    )
     return {(space, user, role) for space, user, role in rows}
 
 
-async def _apply_enrollments(services: Services, roster: Roster, mapping: _Mapping,
-                             user_ids: dict[str, int], space_ids: dict[str, int], result: Imported,
-                             by: int | None, progress: Progress) -> None:
+async def _apply_enrollments(
+    services: Services,
+    roster: Roster,
+    mapping: _Mapping,
+    user_ids: dict[str, int],
+    space_ids: dict[str, int],
+    result: Imported,
+    by: int | None,
+    progress: Progress,
+) -> None:
     """End enrollments that moved, were deleted or (bulk) disappeared; then enrol everyone listed, per class."""
     before = mapping.ids.get("enrollment", {})
     deleted_classes = {c.sourced_id for c in roster.classes if c.deleted}
     wanted: dict[str, tuple[int, int, str]] = {}  # sourcedId -> (space, user, role)
     for enrollment in roster.enrollments:
         if not enrollment.deleted and enrollment.class_id not in deleted_classes:
-            wanted[enrollment.sourced_id] = (space_ids[enrollment.class_id], user_ids[enrollment.user],
-                                             enrollment.role)
+            wanted[enrollment.sourced_id] = (
+                space_ids[enrollment.class_id],
+                user_ids[enrollment.user],
+                enrollment.role,
+            )
     listed = {e.sourced_id for e in roster.enrollments}
     bulk = roster.modes.get("enrollments") == "bulk"
     keep = {(space, user) for space, user, _ in wanted.values()}
-    ending = [(sourced_id, space, user) for sourced_id, (user, space) in before.items()
-              if (sourced_id in listed or bulk) and sourced_id not in wanted or
-              (sourced_id in wanted and wanted[sourced_id][:2] != (space, user))]
+    ending = [
+        (sourced_id, space, user)
+        for sourced_id, (user, space) in before.items()
+        if (sourced_id in listed or bulk)
+        and sourced_id not in wanted
+        or (sourced_id in wanted and wanted[sourced_id][:2] != (space, user))
+    ]
     for chunk in _chunks(ending):
         async with services.db.write() as tx:
             for sourced_id, space, user in chunk:
@@ -323,7 +469,9 @@ async def _apply_enrollments(services: Services, roster: Roster, mapping: _Mappi
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for space, user, role in wanted.values():
         groups[(space, role)].append(user)
-    batches: list[list[tuple[tuple[int, str], list[int]]]] = [[]]  # whole classes, about BATCH enrollments each
+    batches: list[list[tuple[tuple[int, str], list[int]]]] = [
+        []
+    ]  # whole classes, about BATCH enrollments each
     size = 0
     for group in sorted(groups.items()):
         if size >= BATCH:
@@ -345,14 +493,26 @@ async def _apply_enrollments(services: Services, roster: Roster, mapping: _Mappi
     result.updated["enrollments"] += sum(1 for s in wanted if s in before)
     for enrollments in _chunks(roster.enrollments):
         async with services.db.write() as tx:
-            await _remember(tx, "enrollment", [
-                {"sourced_id": e.sourced_id, "deleted": e.sourced_id not in wanted,
-                 "local_id": user_ids.get(e.user), "parent_id": space_ids.get(e.class_id)} for e in enrollments])
+            await _remember(
+                tx,
+                "enrollment",
+                [
+                    {
+                        "sourced_id": e.sourced_id,
+                        "deleted": e.sourced_id not in wanted,
+                        "local_id": user_ids.get(e.user),
+                        "parent_id": space_ids.get(e.class_id),
+                    }
+                    for e in enrollments
+                ],
+            )
     if bulk:
         gone = [s for s in before if s not in listed]
         for sourced_ids in _chunks(gone):
             async with services.db.write() as tx:
-                await tx.conn.execute(update(roster_ids).where(roster_ids.c.kind == "enrollment",
-                                                               roster_ids.c.sourced_id.in_(list(sourced_ids)))
-                                      .values(deleted=True))
+                await tx.conn.execute(
+                    update(roster_ids)
+                    .where(roster_ids.c.kind == "enrollment", roster_ids.c.sourced_id.in_(list(sourced_ids)))
+                    .values(deleted=True)
+                )
     await progress("enrollments", total, total)

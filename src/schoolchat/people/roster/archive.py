@@ -25,13 +25,21 @@ def unpack(archive: Path, folder: Path, max_unpacked_bytes: int) -> None:
     """Unpack the CSV files of ``archive`` into ``folder`` (which exists and is empty). Runs in a worker thread."""
     try:
         with zipfile.ZipFile(archive) as zipped:
-            members = [info for info in zipped.infolist()
-                       if not info.is_dir() and PurePosixPath(info.filename).suffix.lower() == ".csv"
-                       and not PurePosixPath(info.filename).name.startswith(".")]
+            members = [
+                info
+                for info in zipped.infolist()
+                if not info.is_dir()
+                and PurePosixPath(info.filename).suffix.lower() == ".csv"
+                and not PurePosixPath(info.filename).name.startswith(".")
+            ]
             if not members:
-                raise _bad("The zip holds no CSV files; upload the OneRoster CSV files (with manifest.csv) zipped.")
+                raise _bad(
+                    "The zip holds no CSV files; upload the OneRoster CSV files (with manifest.csv) zipped."
+                )
             if len(members) > MAX_MEMBERS:
-                raise _bad(f"The zip holds more than {MAX_MEMBERS} CSV files; a OneRoster roster has at most 13.")
+                raise _bad(
+                    f"The zip holds more than {MAX_MEMBERS} CSV files; a OneRoster roster has at most 13."
+                )
             names = [PurePosixPath(info.filename).name for info in members]
             if len(set(names)) != len(names):
                 raise _bad("The zip holds two CSV files of the same name; put one roster in it.")
@@ -43,8 +51,10 @@ def unpack(archive: Path, folder: Path, max_unpacked_bytes: int) -> None:
                     while block := source.read(CHUNK):
                         written += len(block)
                         if written > max_unpacked_bytes:
-                            raise _bad(f"The roster is larger than {max_unpacked_bytes // (1024 * 1024)} MB "
-                                       "unpacked.")
+                            raise _bad(
+                                f"The roster is larger than {max_unpacked_bytes // (1024 * 1024)} MB "
+                                "unpacked."
+                            )
                         target.write(block)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
         # RuntimeError: an encrypted member; NotImplementedError: a compression method zipfile cannot read

@@ -58,8 +58,11 @@ def read_rows(path: Path, required: tuple[str, ...], errors: list[RosterError]) 
             for record in reader:
                 if any(field.strip() for field in record):
                     if len(record) > len(header):
-                        errors.append(RosterError(name, start, "", f"{len(record)} fields, but the header has "
-                                                                   f"{len(header)}"))
+                        errors.append(
+                            RosterError(
+                                name, start, "", f"{len(record)} fields, but the header has {len(header)}"
+                            )
+                        )
                     rows.append(Row(name, start, dict(zip(header, record))))
                 start = reader.line_num + 1
             return rows
@@ -81,14 +84,18 @@ def read_manifest(folder: Path, errors: list[RosterError]) -> dict[str, str]:
     if version is None:
         errors.append(RosterError("manifest.csv", 1, "propertyName", "oneroster.version is missing"))
     elif version["value"] != "1.1":
-        errors.append(version.error("value", f"oneroster.version is {version['value']!r}; this import reads 1.1"))
+        errors.append(
+            version.error("value", f"oneroster.version is {version['value']!r}; this import reads 1.1")
+        )
     modes: dict[str, str] = {}
     for file in FILES:
         row = properties.get(f"file.{file}")
         mode = row["value"].lower() if row is not None else "absent"
         if mode not in MODES:
             assert row is not None
-            errors.append(row.error("value", f"file.{file} is {row['value']!r}; expected bulk, delta or absent"))
+            errors.append(
+                row.error("value", f"file.{file} is {row['value']!r}; expected bulk, delta or absent")
+            )
             continue
         if mode == "absent":
             continue

@@ -31,13 +31,15 @@ MAX_REPORTED_ERRORS = 1000  # the error report keeps the first ones; error_count
 async def fail_stale(services: Services, org_id: int | None = None) -> int:
     """Mark failed the running jobs whose process stopped moving them; returns how many."""
     now = utcnow()
-    query = update(roster_jobs).where(roster_jobs.c.status.in_(RUNNING),
-                                      roster_jobs.c.heartbeat_at < now - STALE_AFTER)
+    query = update(roster_jobs).where(
+        roster_jobs.c.status.in_(RUNNING), roster_jobs.c.heartbeat_at < now - STALE_AFTER
+    )
     if org_id is not None:
         query = query.where(roster_jobs.c.org_id == org_id)
     async with services.db.write() as tx:
-        result = await tx.conn.execute(query.values(status="failed", failure=texts.roster_import_interrupted(),
-                                                    finished_at=now))
+        result = await tx.conn.execute(
+            query.values(status="failed", failure=texts.roster_import_interrupted(), finished_at=now)
+        )
     return result.rowcount or 0
 
 
@@ -51,9 +53,20 @@ async def start(services: Services, org_id: int, by: int, filename: str) -> Any:
     now = utcnow()
     try:
         async with services.db.write() as tx:
-            job_id = (await tx.conn.execute(insert(roster_jobs).values(
-                org_id=org_id, created_by=by, filename=filename[:255], status="validating", created_at=now,
-                heartbeat_at=now).returning(roster_jobs.c.id))).scalar_one()
+            job_id = (
+                await tx.conn.execute(
+                    insert(roster_jobs)
+                    .values(
+                        org_id=org_id,
+                        created_by=by,
+                        filename=filename[:255],
+                        status="validating",
+                        created_at=now,
+                        heartbeat_at=now,
+                    )
+                    .returning(roster_jobs.c.id)
+                )
+            ).scalar_one()
             return (await tx.conn.execute(select(roster_jobs).where(roster_jobs.c.id == job_id))).one()
     except IntegrityError as exc:
         if is_unique_violation(exc):
@@ -65,8 +78,9 @@ class JobLost(Exception):
     """The job is no longer running (it was marked failed as stale): its import must stop writing."""
 
 
-async def record_progress(services: Services, job_id: int, *, written: int | None = None,
-                          validated: int | None = None) -> None:
+async def record_progress(
+    services: Services, job_id: int, *, written: int | None = None, validated: int | None = None
+) -> None:
     """Progress, which is also the job's heartbeat; ``JobLost`` when the job was given up meanwhile."""
     values: dict[str, Any] = {"heartbeat_at": utcnow()}
     if validated is not None:
@@ -74,8 +88,11 @@ async def record_progress(services: Services, job_id: int, *, written: int | Non
     if written is not None:
         values["rows_written"] = written
     async with services.db.write() as tx:
-        moved = await tx.conn.execute(update(roster_jobs).where(roster_jobs.c.id == job_id,
-                                                                roster_jobs.c.status.in_(RUNNING)).values(**values))
+        moved = await tx.conn.execute(
+            update(roster_jobs)
+            .where(roster_jobs.c.id == job_id, roster_jobs.c.status.in_(RUNNING))
+            .values(**values)
+        )
     if not moved.rowcount:
         raise JobLost(job_id)
 
@@ -85,19 +102,36 @@ async def finish(services: Services, job_id: int, result: Imported) -> None:
     A job given up meanwhile keeps its failure."""
     values: dict[str, Any] = {"finished_at": utcnow(), "heartbeat_at": utcnow()}
     if result.ok:
-        values.update(status="done", summary={"created": dict(result.created), "updated": dict(result.updated),
-                                              "deactivated": dict(result.deactivated),
-                                              "skipped_guardians": result.skipped_guardians})
+        values.update(
+            status="done",
+            summary={
+                "created": dict(result.created),
+                "updated": dict(result.updated),
+                "deactivated": dict(result.deactivated),
+                "skipped_guardians": result.skipped_guardians,
+            },
+        )
     else:
-        values.update(status="failed", error_count=len(result.errors), errors=[
-            {"file": e.file, "line": e.line, "column": e.column, "message": e.message}
-            for e in result.errors[:MAX_REPORTED_ERRORS]])
+        values.update(
+            status="failed",
+            error_count=len(result.errors),
+            errors=[
+                {"file": e.file, "line": e.line, "column": e.column, "message": e.message}
+                for e in result.errors[:MAX_REPORTED_ERRORS]
+            ],
+        )
     async with services.db.write() as tx:
-        await tx.conn.execute(update(roster_jobs).where(roster_jobs.c.id == job_id, roster_jobs.c.status.in_(RUNNING))
-                              .values(**values))
+        await tx.conn.execute(
+            update(roster_jobs)
+            .where(roster_jobs.c.id == job_id, roster_jobs.c.status.in_(RUNNING))
+            .values(**values)
+        )
 
 
 async def fail(services: Services, job_id: int, failure: str) -> None:
     async with services.db.write() as tx:
-        await tx.conn.execute(update(roster_jobs).where(roster_jobs.c.id == job_id, roster_jobs.c.status.in_(RUNNING))
-                              .values(status="failed", failure=failure[:2000], finished_at=utcnow()))
+        await tx.conn.execute(
+            update(roster_jobs)
+            .where(roster_jobs.c.id == job_id, roster_jobs.c.status.in_(RUNNING))
+            .values(status="failed", failure=failure[:2000], finished_at=utcnow())
+        )

@@ -53,15 +53,23 @@ roster_jobs = Table(
     Column("rows_validated", Integer, nullable=False, server_default="0"),
     Column("rows_written", Integer, nullable=False, server_default="0"),
     Column("error_count", Integer, nullable=False, server_default="0"),
-    Column("errors", JSON(none_as_null=True), nullable=True),  # [{file, line, column, message}], the first ones
-    Column("summary", JSON(none_as_null=True), nullable=True),  # {created, updated, deactivated, skipped_guardians}
+    Column(
+        "errors", JSON(none_as_null=True), nullable=True
+    ),  # [{file, line, column, message}], the first ones
+    Column(
+        "summary", JSON(none_as_null=True), nullable=True
+    ),  # {created, updated, deactivated, skipped_guardians}
     Column("failure", Text, nullable=True),  # why a job stopped, when it was not the roster's rows
     Column("created_at", UTCDateTime, nullable=False),
     Column("heartbeat_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime, nullable=True),
     CheckConstraint("status in ('validating', 'writing', 'done', 'failed')", name="status"),
-    Index("uq_roster_jobs_running", "org_id", unique=True,
-          sqlite_where=text("status in ('validating', 'writing')"),
-          postgresql_where=text("status in ('validating', 'writing')")),
+    Index(
+        "uq_roster_jobs_running",
+        "org_id",
+        unique=True,
+        sqlite_where=text("status in ('validating', 'writing')"),
+        postgresql_where=text("status in ('validating', 'writing')"),
+    ),
     Index("ix_roster_jobs_org", "org_id", "id"),
 )

@@ -17,14 +17,30 @@ from schoolchat.people.schemas import EMAIL_PATTERN
 from schoolchat.validation import display_name
 
 # OneRoster org types and the org kind each becomes.
-ORG_KINDS = {"national": "district", "state": "district", "local": "district", "district": "district",
-             "school": "school", "department": "department"}
+ORG_KINDS = {
+    "national": "district",
+    "state": "district",
+    "local": "district",
+    "district": "district",
+    "school": "school",
+    "department": "department",
+}
 # OneRoster user roles and the school role each becomes; guardians are not people here (see GUARDIANS).
-USER_ROLES = {"student": "student", "teacher": "teacher", "aide": "teacher", "proctor": "teacher",
-              "administrator": "admin"}
+USER_ROLES = {
+    "student": "student",
+    "teacher": "teacher",
+    "aide": "teacher",
+    "proctor": "teacher",
+    "administrator": "admin",
+}
 # Enrollment roles and the course role each becomes.
-ENROLLMENT_ROLES = {"student": "student", "teacher": "teacher", "aide": "teacher", "proctor": "teacher",
-                    "administrator": "teacher"}
+ENROLLMENT_ROLES = {
+    "student": "student",
+    "teacher": "teacher",
+    "aide": "teacher",
+    "proctor": "teacher",
+    "administrator": "teacher",
+}
 # Valid OneRoster roles for people schoolchat does not hold: their rows are skipped and counted, not refused.
 GUARDIANS = frozenset({"guardian", "parent", "relative"})
 STATUSES = ("", "active", "tobedeleted")
@@ -94,15 +110,22 @@ class Roster:
     @property
     def rows(self) -> int:
         """The rows this roster writes (each a sourcedId to remember)."""
-        return (len(self.orgs) + len(self.users) + len(self.classes) + len(self.enrollments)
-                + sum(len(entries) for entries in self.plain.values()))
+        return (
+            len(self.orgs)
+            + len(self.users)
+            + len(self.classes)
+            + len(self.enrollments)
+            + sum(len(entries) for entries in self.plain.values())
+        )
 
 
 def _status(row: Row, errors: list[RosterError]) -> bool:
     """Whether the row says ``tobedeleted``."""
     status = row["status"].lower()
     if status not in STATUSES:
-        errors.append(row.error("status", f"{row['status']!r} is not a status; expected active or tobedeleted"))
+        errors.append(
+            row.error("status", f"{row['status']!r} is not a status; expected active or tobedeleted")
+        )
     return status == "tobedeleted"
 
 
@@ -123,8 +146,11 @@ def _unique(rows: list[Row], errors: list[RosterError]) -> list[Row]:
         if not sourced_id:
             errors.append(row.error("sourcedId", "the sourcedId is empty"))
         elif sourced_id in first:
-            errors.append(row.error("sourcedId", f"duplicate sourcedId {sourced_id!r} (first on line "
-                                                 f"{first[sourced_id]})"))
+            errors.append(
+                row.error(
+                    "sourcedId", f"duplicate sourcedId {sourced_id!r} (first on line {first[sourced_id]})"
+                )
+            )
         else:
             first[sourced_id] = row.line
             kept.append(row)
@@ -141,8 +167,12 @@ class _Checks:
 
     def reference(self, row: Row, column: str, kind: str, file: str, sourced_id: str) -> None:
         if sourced_id not in self.ids[file] and not self.known(kind, sourced_id):
-            self.errors.append(row.error(column, f"refers to {kind} {sourced_id!r}, which is neither in {file}.csv "
-                                                 "nor imported before"))
+            self.errors.append(
+                row.error(
+                    column,
+                    f"refers to {kind} {sourced_id!r}, which is neither in {file}.csv nor imported before",
+                )
+            )
 
 
 def parse(folder: Path, known: Callable[[str, str], bool]) -> tuple[Roster | None, list[RosterError]]:
@@ -151,9 +181,14 @@ def parse(folder: Path, known: Callable[[str, str], bool]) -> tuple[Roster | Non
     modes = read_manifest(folder, errors)
     if errors:
         return None, errors
-    rows = {file: _unique(read_rows(folder / f"{file}.csv", COLUMNS[file], errors), errors)
-            for file in FILES if file in modes}
-    checks = _Checks(errors, {file: {row["sourcedId"] for row in rows.get(file, [])} for file in FILES}, known)
+    rows = {
+        file: _unique(read_rows(folder / f"{file}.csv", COLUMNS[file], errors), errors)
+        for file in FILES
+        if file in modes
+    }
+    checks = _Checks(
+        errors, {file: {row["sourcedId"] for row in rows.get(file, [])} for file in FILES}, known
+    )
     orgs = _orgs(rows.get("orgs", []), checks)
     plain = _plain(rows, checks)
     users, guardians = _users(rows.get("users", []), checks)
@@ -161,7 +196,9 @@ def parse(folder: Path, known: Callable[[str, str], bool]) -> tuple[Roster | Non
     enrollments, guardian_enrollments = _enrollments(rows.get("enrollments", []), checks, guardians)
     if errors:
         return None, errors
-    return Roster(modes, orgs, users, classes, enrollments, plain, len(guardians) + guardian_enrollments), errors
+    return Roster(
+        modes, orgs, users, classes, enrollments, plain, len(guardians) + guardian_enrollments
+    ), errors
 
 
 def _orgs(rows: list[Row], checks: _Checks) -> list[Org]:
@@ -170,15 +207,26 @@ def _orgs(rows: list[Row], checks: _Checks) -> list[Org]:
         deleted = _status(row, checks.errors)
         kind = ORG_KINDS.get(row["type"].lower())
         if kind is None:
-            checks.errors.append(row.error("type", f"{row['type']!r} is not an org type; expected one of "
-                                                   f"{', '.join(ORG_KINDS)}"))
+            checks.errors.append(
+                row.error(
+                    "type", f"{row['type']!r} is not an org type; expected one of {', '.join(ORG_KINDS)}"
+                )
+            )
         parent = row["parentSourcedId"] or None
         if parent == row["sourcedId"]:
             checks.errors.append(row.error("parentSourcedId", "an org cannot be its own parent"))
         elif parent is not None:
             checks.reference(row, "parentSourcedId", "org", "orgs", parent)
-        found.append(Org(row["sourcedId"], deleted, _name(row, "name", row["name"], checks.errors),
-                         kind or "school", parent, row.line))
+        found.append(
+            Org(
+                row["sourcedId"],
+                deleted,
+                _name(row, "name", row["name"], checks.errors),
+                kind or "school",
+                parent,
+                row.line,
+            )
+        )
     return found
 
 
@@ -216,7 +264,9 @@ def _users(rows: list[Row], checks: _Checks) -> tuple[list[User], set[str]]:
         elif len(username) > 64:
             errors.append(row.error("username", "the username is longer than 64 characters"))
         elif username.lower() in usernames:
-            errors.append(row.error("username", f"username {username!r} is also on line {usernames[username.lower()]}"))
+            errors.append(
+                row.error("username", f"username {username!r} is also on line {usernames[username.lower()]}")
+            )
         usernames.setdefault(username.lower(), row.line)
         orgs = tuple(part.strip() for part in row["orgSourcedIds"].split(",") if part.strip())
         if not orgs:
@@ -227,8 +277,19 @@ def _users(rows: list[Row], checks: _Checks) -> tuple[list[User], set[str]]:
         email = row["email"].lower() or None  # an optional column of users.csv
         if email and (len(email) > 254 or not re.fullmatch(EMAIL_PATTERN, email)):
             errors.append(row.error("email", f"{row['email']!r} is not an email address"))
-        found.append(User(row["sourcedId"], deleted, enabled != "false", orgs, USER_ROLES.get(role, "student"),
-                          username, _name(row, "givenName", name, errors, 120), row.line, email))
+        found.append(
+            User(
+                row["sourcedId"],
+                deleted,
+                enabled != "false",
+                orgs,
+                USER_ROLES.get(role, "student"),
+                username,
+                _name(row, "givenName", name, errors, 120),
+                row.line,
+                email,
+            )
+        )
     return found, guardians
 
 
@@ -239,8 +300,15 @@ def _classes(rows: list[Row], checks: _Checks, *, courses_listed: bool) -> list[
         if courses_listed or row["courseSourcedId"]:
             checks.reference(row, "courseSourcedId", "course", "courses", row["courseSourcedId"])
         checks.reference(row, "schoolSourcedId", "org", "orgs", row["schoolSourcedId"])
-        found.append(Class(row["sourcedId"], deleted, _name(row, "title", row["title"], checks.errors),
-                           row["schoolSourcedId"], row.line))
+        found.append(
+            Class(
+                row["sourcedId"],
+                deleted,
+                _name(row, "title", row["title"], checks.errors),
+                row["schoolSourcedId"],
+                row.line,
+            )
+        )
     return found
 
 
@@ -258,6 +326,13 @@ def _enrollments(rows: list[Row], checks: _Checks, guardians: set[str]) -> tuple
             checks.errors.append(row.error("role", f"{row['role']!r} is not a OneRoster enrollment role"))
         checks.reference(row, "classSourcedId", "class", "classes", row["classSourcedId"])
         checks.reference(row, "userSourcedId", "user", "users", row["userSourcedId"])
-        found.append(Enrollment(row["sourcedId"], deleted, row["classSourcedId"], row["userSourcedId"],
-                                ENROLLMENT_ROLES.get(role, "student")))
+        found.append(
+            Enrollment(
+                row["sourcedId"],
+                deleted,
+                row["classSourcedId"],
+                row["userSourcedId"],
+                ENROLLMENT_ROLES.get(role, "student"),
+            )
+        )
     return found, skipped

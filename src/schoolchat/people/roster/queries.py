@@ -21,6 +21,10 @@ async def job_of(conn: AsyncConnection, actor_roles: dict[int, str], job_id: int
 
 async def jobs_of_org(conn: AsyncConnection, org_id: int, limit: int) -> list[Any]:
     """The org's uploads, newest first (the caller's right to the org is checked by the route)."""
-    rows = await conn.execute(select(roster_jobs).where(roster_jobs.c.org_id == org_id)
-                              .order_by(roster_jobs.c.id.desc()).limit(limit))
+    rows = await conn.execute(
+        select(roster_jobs)
+        .where(roster_jobs.c.org_id == org_id)
+        .order_by(roster_jobs.c.id.desc())
+        .limit(limit)
+    )
     return list(rows.all())

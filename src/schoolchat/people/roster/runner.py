@@ -50,7 +50,9 @@ class RosterImports:
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
-        self._tasks[job.id] = asyncio.create_task(self._run(job.id, work, org_id, by), name=f"roster-import-{job.id}")
+        self._tasks[job.id] = asyncio.create_task(
+            self._run(job.id, work, org_id, by), name=f"roster-import-{job.id}"
+        )
         return job
 
     async def _run(self, job_id: int, work: Path, org_id: int, by: int) -> None:
@@ -64,7 +66,9 @@ class RosterImports:
                 await jobs.record_progress(self.services, job_id, written=sum(written.values()))
 
         try:
-            result = await import_roster(self.services, work / "roster", by=by, within=org_id, progress=progress)
+            result = await import_roster(
+                self.services, work / "roster", by=by, within=org_id, progress=progress
+            )
             await jobs.finish(self.services, job_id, result)
         except asyncio.CancelledError:
             await jobs.fail(self.services, job_id, texts.roster_import_interrupted())

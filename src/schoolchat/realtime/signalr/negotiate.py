@@ -36,8 +36,12 @@ def negotiate_response(secret_key: str, version: int) -> dict[str, Any]:
     token = f"{connection_id}.{_signature(secret_key, connection_id)}"
     if version == 0:
         return {"connectionId": token, "negotiateVersion": 0, "availableTransports": TRANSPORTS}
-    return {"connectionToken": token, "connectionId": connection_id, "negotiateVersion": version,
-            "availableTransports": TRANSPORTS}
+    return {
+        "connectionToken": token,
+        "connectionId": connection_id,
+        "negotiateVersion": version,
+        "availableTransports": TRANSPORTS,
+    }
 
 
 def connection_id_of(secret_key: str, token: str | None) -> str | None:

@@ -32,7 +32,9 @@ class ProtocolError(ValueError):
     """The peer broke the protocol; the connection is closed with this text as the Close message's error."""
 
 
-MAX_DEPTH = 32  # arrays and objects nested deeper than this in a message are not parsed (Python's parser recurses)
+MAX_DEPTH = (
+    32  # arrays and objects nested deeper than this in a message are not parsed (Python's parser recurses)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +95,9 @@ def parse_handshake(record: str) -> None:
     if request["protocol"] != PROTOCOL_NAME:
         raise ProtocolError(f"Requested protocol '{request['protocol']}' is not available.")
     if request.get("version") != PROTOCOL_VERSION:
-        raise ProtocolError(f"The server does not support version {request.get('version')} of the "
-                            f"'{PROTOCOL_NAME}' protocol.")
+        raise ProtocolError(
+            f"The server does not support version {request.get('version')} of the '{PROTOCOL_NAME}' protocol."
+        )
 
 
 def parse_message(record: str) -> Invocation | MessageType:
@@ -112,15 +115,20 @@ def parse_message(record: str) -> Invocation | MessageType:
         raise ProtocolError(f"Unknown message type {message['type']}.") from exc
     if kind not in (MessageType.INVOCATION, MessageType.STREAM_INVOCATION):
         return kind
-    target, arguments, invocation_id = message.get("target"), message.get("arguments", []), message.get("invocationId")
+    target, arguments, invocation_id = (
+        message.get("target"),
+        message.get("arguments", []),
+        message.get("invocationId"),
+    )
     if not isinstance(target, str) or not isinstance(arguments, list):
         raise ProtocolError("An invocation needs a target and an arguments array.")
     if invocation_id is not None and not isinstance(invocation_id, str):
         raise ProtocolError("An invocation id must be a string.")
     if kind is MessageType.STREAM_INVOCATION and invocation_id is None:
         raise ProtocolError("A stream invocation needs an invocation id.")
-    return Invocation(target, arguments, invocation_id, stream=kind is MessageType.STREAM_INVOCATION,
-                      too_deep=too_deep)
+    return Invocation(
+        target, arguments, invocation_id, stream=kind is MessageType.STREAM_INVOCATION, too_deep=too_deep
+    )
 
 
 def handshake_response(error: str | None = None) -> str:

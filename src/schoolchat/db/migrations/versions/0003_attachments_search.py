@@ -24,35 +24,50 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('attachments',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('uploader_id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=255), nullable=False),
-    sa.Column('size', sa.Integer(), nullable=False),
-    sa.Column('content_type', sa.String(length=100), nullable=False),
-    sa.Column('storage_key', sa.String(length=64), nullable=False),
-    sa.Column('sha256', sa.String(length=64), nullable=False),
-    sa.Column('created_at', schoolchat.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['uploader_id'], ['users.id'], name=op.f('fk_attachments_uploader_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments')),
-    sa.UniqueConstraint('storage_key', name=op.f('uq_attachments_storage_key'))
+    op.create_table(
+        'attachments',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('uploader_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=255), nullable=False),
+        sa.Column('size', sa.Integer(), nullable=False),
+        sa.Column('content_type', sa.String(length=100), nullable=False),
+        sa.Column('storage_key', sa.String(length=64), nullable=False),
+        sa.Column('sha256', sa.String(length=64), nullable=False),
+        sa.Column('created_at', schoolchat.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['uploader_id'], ['users.id'], name=op.f('fk_attachments_uploader_id_users'), ondelete='CASCADE'
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments')),
+        sa.UniqueConstraint('storage_key', name=op.f('uq_attachments_storage_key')),
     )
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.create_index('ix_attachments_uploader', ['uploader_id', 'id'], unique=False)
 
-    op.create_table('attachment_blobs',
-    sa.Column('storage_key', sa.String(length=64), nullable=False),
-    sa.Column('chunk', sa.Integer(), nullable=False),
-    sa.Column('data', sa.LargeBinary(), nullable=False),
-    sa.PrimaryKeyConstraint('storage_key', 'chunk', name=op.f('pk_attachment_blobs'))
+    op.create_table(
+        'attachment_blobs',
+        sa.Column('storage_key', sa.String(length=64), nullable=False),
+        sa.Column('chunk', sa.Integer(), nullable=False),
+        sa.Column('data', sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint('storage_key', 'chunk', name=op.f('pk_attachment_blobs')),
     )
-    op.create_table('message_attachments',
-    sa.Column('message_id', sa.Integer(), nullable=False),
-    sa.Column('attachment_id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['attachment_id'], ['attachments.id'], name=op.f('fk_message_attachments_attachment_id_attachments'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['message_id'], ['messages.id'], name=op.f('fk_message_attachments_message_id_messages'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('message_id', 'attachment_id', name=op.f('pk_message_attachments'))
+    op.create_table(
+        'message_attachments',
+        sa.Column('message_id', sa.Integer(), nullable=False),
+        sa.Column('attachment_id', sa.Integer(), nullable=False),
+        sa.Column('position', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['attachment_id'],
+            ['attachments.id'],
+            name=op.f('fk_message_attachments_attachment_id_attachments'),
+            ondelete='CASCADE',
+        ),
+        sa.ForeignKeyConstraint(
+            ['message_id'],
+            ['messages.id'],
+            name=op.f('fk_message_attachments_message_id_messages'),
+            ondelete='CASCADE',
+        ),
+        sa.PrimaryKeyConstraint('message_id', 'attachment_id', name=op.f('pk_message_attachments')),
     )
     with op.batch_alter_table('message_attachments', schema=None) as batch_op:
         batch_op.create_index('ix_message_attachments_attachment', ['attachment_id'], unique=False)
@@ -70,7 +85,8 @@ def upgrade() -> None:
 _EXISTING_MESSAGES = sa.text(
     "SELECT messages.id, messages.conversation_id, messages.body FROM messages"
     " JOIN conversations ON conversations.id = messages.conversation_id"
-    " WHERE messages.deleted_at IS NULL AND conversations.kind <> 'mass' ORDER BY messages.id")
+    " WHERE messages.deleted_at IS NULL AND conversations.kind <> 'mass' ORDER BY messages.id"
+)
 
 
 def _index_existing_messages(connection: sa.Connection, batch: int = 20_000) -> None:

@@ -33,41 +33,57 @@ def _conversation_kinds(check: str) -> None:
 
 def upgrade() -> None:
     _conversation_kinds(_KINDS_AFTER)
-    op.create_table('mass_message_jobs',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('conversation_id', sa.Integer(), nullable=False),
-    sa.Column('message_id', sa.Integer(), nullable=False),
-    sa.Column('sender_id', sa.Integer(), nullable=False),
-    sa.Column('org_ids', sa.JSON(), nullable=False),
-    sa.Column('roles', sa.JSON(), nullable=False),
-    sa.Column('status', sa.String(length=10), server_default='queued', nullable=False),
-    sa.Column('total', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('processed', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('delivered', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('skipped_disabled', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('cursor_user_id', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('worker', sa.String(length=64), nullable=True),
-    sa.Column('lease_until', schoolchat.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('error', sa.Text(), nullable=True),
-    sa.Column('created_at', schoolchat.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', schoolchat.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.CheckConstraint("status in ('queued', 'running', 'done', 'failed')", name=op.f('ck_mass_message_jobs_status')),
-    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_mass_message_jobs_conversation_id_conversations'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['message_id'], ['messages.id'], name=op.f('fk_mass_message_jobs_message_id_messages'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['sender_id'], ['users.id'], name=op.f('fk_mass_message_jobs_sender_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_mass_message_jobs'))
+    op.create_table(
+        'mass_message_jobs',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('conversation_id', sa.Integer(), nullable=False),
+        sa.Column('message_id', sa.Integer(), nullable=False),
+        sa.Column('sender_id', sa.Integer(), nullable=False),
+        sa.Column('org_ids', sa.JSON(), nullable=False),
+        sa.Column('roles', sa.JSON(), nullable=False),
+        sa.Column('status', sa.String(length=10), server_default='queued', nullable=False),
+        sa.Column('total', sa.Integer(), server_default='0', nullable=False),
+        sa.Column('processed', sa.Integer(), server_default='0', nullable=False),
+        sa.Column('delivered', sa.Integer(), server_default='0', nullable=False),
+        sa.Column('skipped_disabled', sa.Integer(), server_default='0', nullable=False),
+        sa.Column('cursor_user_id', sa.Integer(), server_default='0', nullable=False),
+        sa.Column('worker', sa.String(length=64), nullable=True),
+        sa.Column('lease_until', schoolchat.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column('error', sa.Text(), nullable=True),
+        sa.Column('created_at', schoolchat.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('finished_at', schoolchat.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "status in ('queued', 'running', 'done', 'failed')", name=op.f('ck_mass_message_jobs_status')
+        ),
+        sa.ForeignKeyConstraint(
+            ['conversation_id'],
+            ['conversations.id'],
+            name=op.f('fk_mass_message_jobs_conversation_id_conversations'),
+            ondelete='CASCADE',
+        ),
+        sa.ForeignKeyConstraint(
+            ['message_id'],
+            ['messages.id'],
+            name=op.f('fk_mass_message_jobs_message_id_messages'),
+            ondelete='CASCADE',
+        ),
+        sa.ForeignKeyConstraint(
+            ['sender_id'], ['users.id'], name=op.f('fk_mass_message_jobs_sender_id_users')
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_mass_message_jobs')),
     )
     with op.batch_alter_table('mass_message_jobs', schema=None) as batch_op:
         batch_op.create_index('ix_mass_message_jobs_sender', ['sender_id', 'id'], unique=False)
         batch_op.create_index('ix_mass_message_jobs_status', ['status', 'id'], unique=False)
 
-    op.create_table('roster_ids',
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('sourced_id', sa.String(length=255), nullable=False),
-    sa.Column('local_id', sa.Integer(), nullable=True),
-    sa.Column('parent_id', sa.Integer(), nullable=True),
-    sa.Column('deleted', sa.Boolean(), server_default='0', nullable=False),
-    sa.PrimaryKeyConstraint('kind', 'sourced_id', name=op.f('pk_roster_ids'))
+    op.create_table(
+        'roster_ids',
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('sourced_id', sa.String(length=255), nullable=False),
+        sa.Column('local_id', sa.Integer(), nullable=True),
+        sa.Column('parent_id', sa.Integer(), nullable=True),
+        sa.Column('deleted', sa.Boolean(), server_default='0', nullable=False),
+        sa.PrimaryKeyConstraint('kind', 'sourced_id', name=op.f('pk_roster_ids')),
     )
     with op.batch_alter_table('roster_ids', schema=None) as batch_op:
         batch_op.create_index('ix_roster_ids_local', ['kind', 'local_id'], unique=False)

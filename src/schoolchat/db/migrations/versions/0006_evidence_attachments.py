@@ -20,14 +20,23 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('evidence_attachments',
-    sa.Column('report_id', sa.Integer(), nullable=False),
-    sa.Column('attachment_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['attachment_id'], ['attachments.id'],
-                            name=op.f('fk_evidence_attachments_attachment_id_attachments'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_evidence_attachments_report_id_reports'),
-                            ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('report_id', 'attachment_id', name=op.f('pk_evidence_attachments'))
+    op.create_table(
+        'evidence_attachments',
+        sa.Column('report_id', sa.Integer(), nullable=False),
+        sa.Column('attachment_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['attachment_id'],
+            ['attachments.id'],
+            name=op.f('fk_evidence_attachments_attachment_id_attachments'),
+            ondelete='CASCADE',
+        ),
+        sa.ForeignKeyConstraint(
+            ['report_id'],
+            ['reports.id'],
+            name=op.f('fk_evidence_attachments_report_id_reports'),
+            ondelete='CASCADE',
+        ),
+        sa.PrimaryKeyConstraint('report_id', 'attachment_id', name=op.f('pk_evidence_attachments')),
     )
     with op.batch_alter_table('evidence_attachments', schema=None) as batch_op:
         batch_op.create_index('ix_evidence_attachments_attachment', ['attachment_id'], unique=False)

@@ -46,21 +46,39 @@ def _copies_name_their_original() -> None:
         " WHERE recipient.direct_conversation_id = messages.conversation_id"
         " AND original.sender_id = messages.sender_id AND original.created_at = messages.created_at"
         " ORDER BY original.id LIMIT 1)"
-        " WHERE conversation_id IN (SELECT direct_conversation_id FROM individual_recipients)")
+        " WHERE conversation_id IN (SELECT direct_conversation_id FROM individual_recipients)"
+    )
 
 
 def _events_name_their_message() -> None:
     op.add_column('events', sa.Column('message_id', sa.Integer(), nullable=True))
     op.create_index('ix_events_message', 'events', ['message_id'], unique=False)
-    events = sa.table('events', sa.column('id', sa.Integer), sa.column('type', sa.String),
-                      sa.column('payload', sa.JSON), sa.column('message_id', sa.Integer))
+    events = sa.table(
+        'events',
+        sa.column('id', sa.Integer),
+        sa.column('type', sa.String),
+        sa.column('payload', sa.JSON),
+        sa.column('message_id', sa.Integer),
+    )
     conn = op.get_bind()
-    fill = events.update().where(events.c.id == sa.bindparam('event_id')).values(message_id=sa.bindparam('message'))
-    found = conn.execute(sa.select(events.c.id, events.c.payload).where(events.c.type.in_(_MESSAGE_EVENTS))
-                         .order_by(events.c.id)).all()
+    fill = (
+        events.update()
+        .where(events.c.id == sa.bindparam('event_id'))
+        .values(message_id=sa.bindparam('message'))
+    )
+    found = conn.execute(
+        sa.select(events.c.id, events.c.payload)
+        .where(events.c.type.in_(_MESSAGE_EVENTS))
+        .order_by(events.c.id)
+    ).all()
     for start in range(0, len(found), _BATCH):
-        conn.execute(fill, [{'event_id': event_id, 'message': _message_id(payload)}
-                            for event_id, payload in found[start:start + _BATCH]])
+        conn.execute(
+            fill,
+            [
+                {'event_id': event_id, 'message': _message_id(payload)}
+                for event_id, payload in found[start : start + _BATCH]
+            ],
+        )
 
 
 def _message_id(payload: object) -> int:

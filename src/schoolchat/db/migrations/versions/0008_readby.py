@@ -22,8 +22,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table('orgs', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('time_zone', sa.String(length=64), server_default='Europe/Oslo',
-                                      nullable=False))
+        batch_op.add_column(
+            sa.Column('time_zone', sa.String(length=64), server_default='Europe/Oslo', nullable=False)
+        )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('working_hours', sa.JSON(), nullable=True))
 

@@ -23,11 +23,15 @@ MESSAGE = "the audit log is append-only"
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for verb in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER audit_log_orgs_no_{verb.lower()} BEFORE {verb} ON audit_log_orgs "
-                       f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END")
+            op.execute(
+                f"CREATE TRIGGER audit_log_orgs_no_{verb.lower()} BEFORE {verb} ON audit_log_orgs "
+                f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+            )
     else:  # the function 0004 made for audit_log raises the same error
-        op.execute("CREATE TRIGGER audit_log_orgs_no_change BEFORE UPDATE OR DELETE ON audit_log_orgs "
-                   "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()")
+        op.execute(
+            "CREATE TRIGGER audit_log_orgs_no_change BEFORE UPDATE OR DELETE ON audit_log_orgs "
+            "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
+        )
 
 
 def downgrade() -> None:

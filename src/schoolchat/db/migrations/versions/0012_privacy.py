@@ -40,7 +40,9 @@ def upgrade() -> None:
     op.create_table(
         'legal_holds',
         sa.Column('erasure_id', sa.Integer(), sa.ForeignKey('person_erasures.id'), primary_key=True),
-        sa.Column('report_id', sa.Integer(), sa.ForeignKey('reports.id', ondelete='CASCADE'), primary_key=True),
+        sa.Column(
+            'report_id', sa.Integer(), sa.ForeignKey('reports.id', ondelete='CASCADE'), primary_key=True
+        ),
         sa.Column('released_at', _UTC, nullable=True),
     )
     op.create_index('ix_legal_holds_report', 'legal_holds', ['report_id'])
@@ -56,8 +58,10 @@ def upgrade() -> None:
         sa.Column('expires_at', _UTC, nullable=True),
         sa.Column('storage_key', sa.String(length=64), nullable=True),
         sa.Column('size', sa.Integer(), nullable=True),
-        sa.CheckConstraint("status in ('queued', 'running', 'ready', 'expired', 'failed')",
-                           name=op.f('ck_data_exports_status')),
+        sa.CheckConstraint(
+            "status in ('queued', 'running', 'ready', 'expired', 'failed')",
+            name=op.f('ck_data_exports_status'),
+        ),
     )
     op.create_index('ix_data_exports_user_id', 'data_exports', ['user_id'])
     op.create_index('ix_data_exports_status', 'data_exports', ['status', 'id'])

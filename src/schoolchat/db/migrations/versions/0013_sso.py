@@ -21,28 +21,39 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('identity_providers',
-    sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=100), nullable=False),
-    sa.Column('issuer', sa.String(length=500), nullable=False),
-    sa.Column('client_id', sa.String(length=255), nullable=False),
-    sa.Column('client_secret', sa.String(length=1000), nullable=False),
-    sa.Column('link_by', sa.String(length=20), nullable=False),
-    sa.Column('link_claim', sa.String(length=200), nullable=False),
-    sa.Column('extra_scopes', sa.String(length=500), server_default='', nullable=False),
-    sa.Column('password_login', sa.Boolean(), server_default='1', nullable=False),
-    sa.CheckConstraint("link_by in ('sourced_id', 'username', 'email')", name=op.f('ck_identity_providers_link_by')),
-    sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], name=op.f('fk_identity_providers_org_id_orgs'),
-                            ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('org_id', name=op.f('pk_identity_providers'))
+    op.create_table(
+        'identity_providers',
+        sa.Column('org_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=100), nullable=False),
+        sa.Column('issuer', sa.String(length=500), nullable=False),
+        sa.Column('client_id', sa.String(length=255), nullable=False),
+        sa.Column('client_secret', sa.String(length=1000), nullable=False),
+        sa.Column('link_by', sa.String(length=20), nullable=False),
+        sa.Column('link_claim', sa.String(length=200), nullable=False),
+        sa.Column('extra_scopes', sa.String(length=500), server_default='', nullable=False),
+        sa.Column('password_login', sa.Boolean(), server_default='1', nullable=False),
+        sa.CheckConstraint(
+            "link_by in ('sourced_id', 'username', 'email')", name=op.f('ck_identity_providers_link_by')
+        ),
+        sa.ForeignKeyConstraint(
+            ['org_id'], ['orgs.id'], name=op.f('fk_identity_providers_org_id_orgs'), ondelete='CASCADE'
+        ),
+        sa.PrimaryKeyConstraint('org_id', name=op.f('pk_identity_providers')),
     )
-    op.create_table('sso_sessions',
-    sa.Column('token_id', sa.Integer(), nullable=False),
-    sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['token_id'], ['auth_tokens.id'], name=op.f('fk_sso_sessions_token_id_auth_tokens'),
-                            ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], name=op.f('fk_sso_sessions_org_id_orgs'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('token_id', name=op.f('pk_sso_sessions'))
+    op.create_table(
+        'sso_sessions',
+        sa.Column('token_id', sa.Integer(), nullable=False),
+        sa.Column('org_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['token_id'],
+            ['auth_tokens.id'],
+            name=op.f('fk_sso_sessions_token_id_auth_tokens'),
+            ondelete='CASCADE',
+        ),
+        sa.ForeignKeyConstraint(
+            ['org_id'], ['orgs.id'], name=op.f('fk_sso_sessions_org_id_orgs'), ondelete='CASCADE'
+        ),
+        sa.PrimaryKeyConstraint('token_id', name=op.f('pk_sso_sessions')),
     )
     with op.batch_alter_table('sso_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sso_sessions_org_id'), ['org_id'], unique=False)

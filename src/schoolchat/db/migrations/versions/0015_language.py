@@ -25,8 +25,9 @@ def upgrade() -> None:
         batch_op.create_check_constraint(op.f('ck_users_language'), "language in ('nb', 'nn', 'en')")
     with op.batch_alter_table('orgs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('default_language', sa.String(length=2), nullable=True))
-        batch_op.create_check_constraint(op.f('ck_orgs_default_language'),
-                                         "default_language in ('nb', 'nn', 'en')")
+        batch_op.create_check_constraint(
+            op.f('ck_orgs_default_language'), "default_language in ('nb', 'nn', 'en')"
+        )
 
 
 def downgrade() -> None:

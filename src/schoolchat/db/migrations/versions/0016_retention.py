@@ -30,8 +30,10 @@ def upgrade() -> None:
         sa.Column('org_id', sa.Integer(), sa.ForeignKey('orgs.id', ondelete='CASCADE'), primary_key=True),
         sa.Column('kind', sa.String(length=24), primary_key=True),
         sa.Column('days', sa.Integer(), nullable=True),
-        sa.CheckConstraint("kind in ('space_messages', 'conversation_messages', 'mass_messages', 'closed_reports')",
-                           name=op.f('ck_retention_settings_kind')),
+        sa.CheckConstraint(
+            "kind in ('space_messages', 'conversation_messages', 'mass_messages', 'closed_reports')",
+            name=op.f('ck_retention_settings_kind'),
+        ),
         sa.CheckConstraint('days is null or days >= 1', name=op.f('ck_retention_settings_days')),
     )
     op.create_table(
