@@ -152,7 +152,9 @@ async def build_world(client: httpx.AsyncClient, make: Factory) -> World:
     # a roster upload the school admin made earlier (finished with an error report)
     roster_job = await roster_jobs.start(make.services, make.school, school_admin.id, "roster.zip")
     await roster_jobs.finish(
-        make.services, roster_job.id, Imported(errors=[RosterError("users.csv", 2, "role", "?")])
+        make.services,
+        roster_job.id,
+        Imported(errors=[RosterError("users.csv", 2, "role", "role_unknown", {"value": "?"})]),
     )
     ids["roster_job"] = roster_job.id
     platform = await client.post(

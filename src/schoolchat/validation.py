@@ -32,7 +32,7 @@ def message_body(body: str, max_length: int, *, allow_empty: bool = False) -> st
     return body
 
 
-def _label(field: str) -> str:
+def field_label(field: str) -> str:
     """The field as a sentence names it ("The conversation name"); a roster column by its own name."""
     if field == "name":
         return text("validation.field.name")
@@ -50,18 +50,18 @@ def display_name(value: str, field: str, max_length: int = 120) -> str:
         raise ApiError(
             422,
             "invalid_characters",
-            text("validation.name_characters", field=_label(field)),
+            text("validation.name_characters", field=field_label(field)),
             {"field": field},
         )
     if not value:
         raise ApiError(
-            422, "empty_name", text("validation.empty_name", field=_label(field)), {"field": field}
+            422, "empty_name", text("validation.empty_name", field=field_label(field)), {"field": field}
         )
     if len(value) > max_length:
         raise ApiError(
             422,
             "name_too_long",
-            text("validation.name_too_long", field=_label(field), max_length=max_length),
+            text("validation.name_too_long", field=field_label(field), max_length=max_length),
             {"field": field, "max_length": max_length},
         )
     return value

@@ -150,6 +150,17 @@ async def test_individual_messages_appear_to_the_sender_as_sent_to_x_people(
     assert "Sent to 3 people" in [c["name"] for c in await conversation_list(client, teacher)]
 
 
+async def test_sent_to_x_people_follows_the_senders_language_when_they_switch(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
+    teacher = await make.person(role="teacher")
+    students = await make.people(3)
+    await started(client, teacher, people=[s.id for s in students], mode="individual", body="x")
+    chosen = await client.put("/api/me/language", json={"language": "nn"}, headers=teacher.headers)
+    assert chosen.status_code == 200, chosen.text
+    assert "Sendt til 3 personar" in [c["name"] for c in await conversation_list(client, teacher)]
+
+
 async def test_replies_to_individual_messages_stay_private(client: httpx.AsyncClient, make: Factory) -> None:
     teacher = await make.person(role="teacher")
     a, b = await make.person(), await make.person()

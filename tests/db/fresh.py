@@ -14,8 +14,9 @@ from tests.conftest import DATABASE_KIND, POSTGRES_ADMIN_URL, _postgres_database
 
 
 @contextmanager
-def migrated_database(tmp_path: Path, name: str) -> Iterator[str]:
-    """The URL of a fresh database named ``name`` (per process) that every migration has run on."""
+def migrated_database(tmp_path: Path, name: str, revision: str = "heads") -> Iterator[str]:
+    """The URL of a fresh database named ``name`` (per process) that every migration up to ``revision`` has run
+    on."""
     run_db = f"schoolchat_{name}_{os.getpid()}"
     url = (
         _postgres_database(run_db)
@@ -23,7 +24,7 @@ def migrated_database(tmp_path: Path, name: str) -> Iterator[str]:
         else f"sqlite+aiosqlite:///{tmp_path}/{name}.db"
     )
     try:
-        upgrade(url)
+        upgrade(url, revision)
         yield url
     finally:
         if DATABASE_KIND == "postgresql":

@@ -37,10 +37,6 @@ OPERATORS_ONLY = (
     "people/demo.py",  # the demo school's sample people and messages
     "realtime/signalr/",  # the SignalR protocol's violations, for a client library's programmer
 )
-# Not done yet (issue 15): sentences written once and stored, in English, so that turning them into catalog keys
-# means storing a code and its parameters and writing the sentence where it is read. The roster import's error
-# report (people/roster/), and a mass message's conversation name ("Mass message from …").
-NOT_YET = ("people/roster/", "massmessages/actions.py")
 # Tables: their CHECK constraints and ON DELETE rules are SQL.
 TABLES = "models.py"
 DOCUMENTATION = {
@@ -116,7 +112,7 @@ def _product_modules() -> list[Path]:
     return [
         path
         for path in sorted(SOURCE.rglob("*.py"))
-        if not str(path.relative_to(SOURCE)).startswith(OPERATORS_ONLY + NOT_YET) and path.name != TABLES
+        if not str(path.relative_to(SOURCE)).startswith(OPERATORS_ONLY) and path.name != TABLES
     ]
 
 

@@ -417,7 +417,16 @@ def _status_notice(status: str) -> str | None:
     return None
 
 
-def _display_name(row: Any, viewer_id: int, members: list[tuple[int, str]]) -> str:
+def _display_name(row: Any, viewer_id: int, members: list[tuple[int, str]], facts: _NameFacts) -> str:
+    if row.kind == "mass":
+        sender = facts.senders.get(row.id)
+        return (
+            text("conversations.name.mass", sender=sender)
+            if sender
+            else text("conversations.name.mass_alone")
+        )
+    if row.kind == "individual":
+        return texts.sent_to(facts.recipients.get(row.id, 0))
     if row.kind in ("direct", "group") and not (row.kind == "group" and row.name):
         others = [name for member_id, name in members if member_id != viewer_id]
         if not others:
@@ -464,12 +473,44 @@ async def working_hours_notices(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _NameFacts:
+    """What the sentences naming mass messages and "Sent to X people" conversations are written from: they are
+    written in the reader's language when read, so the conversation stores no name."""
+
+    senders: dict[int, str]  # a mass message's sender's name, by conversation
+    recipients: dict[int, int]  # how many people a "Sent to X people" conversation went to
+
+
+async def _name_facts(conn: AsyncConnection, rows: Sequence[Any]) -> _NameFacts:
+    mass = sorted(row.id for row in rows if row.kind == "mass")
+    individual = sorted(row.id for row in rows if row.kind == "individual")
+    senders: dict[int, str] = {}
+    recipients: dict[int, int] = {}
+    if mass:
+        found = await conn.execute(
+            select(conversations.c.id, users.c.name)
+            .join(users, users.c.id == conversations.c.created_by)
+            .where(conversations.c.id.in_(mass))
+        )
+        senders = {conversation_id: name for conversation_id, name in found}
+    if individual:
+        counted = await conn.execute(
+            select(individual_recipients.c.conversation_id, func.count())
+            .where(individual_recipients.c.conversation_id.in_(individual))
+            .group_by(individual_recipients.c.conversation_id)
+        )
+        recipients = {conversation_id: count for conversation_id, count in counted}
+    return _NameFacts(senders, recipients)
+
+
 async def display_names(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -> dict[int, str]:
-    """How the viewer sees each conversation's name (as in their list): 1:1s and unnamed groups by their
-    participants."""
+    """How the viewer sees each conversation's name (as in their list), in their language: 1:1s and unnamed
+    groups by their participants, a mass message by its sender, "Sent to X people" by its number of recipients."""
     unnamed = [row.id for row in rows if row.kind == "direct" or (row.kind == "group" and not row.name)]
     members = await formal_member_names(conn, unnamed)
-    return {row.id: _display_name(row, viewer_id, members.get(row.id, [])) for row in rows}
+    facts = await _name_facts(conn, rows)
+    return {row.id: _display_name(row, viewer_id, members.get(row.id, []), facts) for row in rows}
 
 
 async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer: Actor) -> list[ConversationOut]:

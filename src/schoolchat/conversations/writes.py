@@ -189,7 +189,7 @@ async def open_for_plan(tx: Tx, actor: Actor, plan: Plan, name: str | None, now:
     batch_id = await create_conversation(
         tx,
         kind="individual",
-        name=texts.sent_to(len(reachable)),
+        name=None,  # "Sent to X people", written in the reader's language when read
         created_by=actor.id,
         now=now,
         member_ids=[actor.id],

@@ -19,7 +19,7 @@ from sqlalchemy import insert, select, update
 
 from schoolchat.auth.actor import Actor
 from schoolchat.conversations import writes as conversation_writes
-from schoolchat.conversations.models import conversations, memberships
+from schoolchat.conversations.models import memberships
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import insert_ignoring_conflicts
@@ -40,10 +40,6 @@ from schoolchat.realtime.events import EventType
 from schoolchat.realtime.schemas import ConversationChanges, ConversationUpdated, MassReceipt
 from schoolchat.services import Services
 from schoolchat.validation import message_body
-
-
-def conversation_name(sender_name: str) -> str:
-    return f"Mass message from {sender_name}"
 
 
 @dataclass(frozen=True)
@@ -96,7 +92,7 @@ async def accept(
         conversation_id = await conversation_writes.create_conversation(
             tx,
             kind="mass",
-            name=conversation_name(actor.name),
+            name=None,  # "Mass message from …", written in the reader's language when read
             created_by=actor.id,
             now=now,
             member_ids=[actor.id],
@@ -214,16 +210,11 @@ async def deliver_batch(
             ],
             key=["conversation_id", "user_id"],
         )
-        name = (
-            await tx.conn.execute(
-                select(conversations.c.name).where(conversations.c.id == job.conversation_id)
-            )
-        ).scalar_one()
         for user_id in reached:
             await log.append(
                 tx,
                 EventType.CONVERSATION_CREATED,
-                conversation_writes.conversation_created(job.conversation_id, "mass", name, None, [user_id]),
+                conversation_writes.conversation_created(job.conversation_id, "mass", None, None, [user_id]),
                 conversation_id=job.conversation_id,
                 user_id=user_id,
             )

@@ -104,6 +104,25 @@ async def test_a_roster_with_errors_reports_file_line_and_column_and_writes_noth
     assert await _people(services) == before
 
 
+async def test_a_roster_error_reads_in_the_language_of_whoever_reads_the_report(
+    client: httpx.AsyncClient, app: FastAPI, make: Factory
+) -> None:
+    admin, colleague = await make.person("Ada Admin", "admin"), await make.person("Nils Norsk", "admin")
+    chosen = await client.put("/api/me/language", json={"language": "nb"}, headers=colleague.headers)
+    assert chosen.status_code == 200, chosen.text
+    files = roster_files(3)
+    files["users.csv"] = files["users.csv"].replace(",student,gen.student1,", ",pupil,gen.student1,")
+    accepted = await _upload(client, admin, make.school, zipped(files))
+    in_english = (await _finished(client, app, admin, accepted.json()["id"]))["errors"]
+    in_norwegian = (await _job(client, colleague, accepted.json()["id"]))["errors"]
+    assert [(e["code"], e["message"]) for e in in_english] == [
+        ("role_unknown", "'pupil' is not a OneRoster role")
+    ]
+    assert [(e["code"], e["message"]) for e in in_norwegian] == [
+        ("role_unknown", "«pupil» er ikke en OneRoster-rolle")
+    ]
+
+
 async def test_a_file_that_is_not_a_roster_zip_is_refused_at_once(
     client: httpx.AsyncClient, make: Factory
 ) -> None:

@@ -162,12 +162,7 @@ async def _username_clashes(services: Services, roster: Roster, mapping: _Mappin
         holder = taken.get(user.username)
         if holder is not None and holder != mapping.local("user", user.sourced_id):
             errors.append(
-                RosterError(
-                    "users.csv",
-                    user.line,
-                    "username",
-                    f"username {user.username!r} belongs to another account",
-                )
+                RosterError("users.csv", user.line, "username", "username_taken", {"username": user.username})
             )
     return errors
 
@@ -177,7 +172,7 @@ async def _outside(services: Services, roster: Roster, mapping: _Mapping, within
     async with services.db.read() as conn:
         tree = await reach.org_tree(conn)
         reached = {org for org in tree.parent if within in tree.chain(org)}
-        where = tree.name.get(within, "this org")
+        where = tree.name.get(within, f"#{within}")
         known_users = [(u, local) for u in roster.users if (local := mapping.local("user", u.sourced_id))]
         elsewhere: set[int] = set()
         for chunk in _chunks([local for _, local in known_users]):
@@ -203,32 +198,36 @@ async def _outside(services: Services, roster: Roster, mapping: _Mapping, within
             ).all()
         )
 
-    def outside(what: str) -> str:
-        return f"{what} is outside {where}, which this upload is for"
+    def outside(kind: str, sourced_id: str) -> dict[str, str]:
+        return {"kind": kind, "sourced_id": sourced_id, "org": where}
 
     errors = []
     for org in roster.orgs:
         local = mapping.local("org", org.sourced_id)
         parent = mapping.local("org", org.parent) if org.parent else None
         if local is not None and local not in reached:
-            errors.append(RosterError("orgs.csv", org.line, "sourcedId", outside(f"org {org.sourced_id!r}")))
+            errors.append(
+                RosterError("orgs.csv", org.line, "sourcedId", "outside", outside("org", org.sourced_id))
+            )
         elif parent is not None and parent not in reached:
             errors.append(
-                RosterError("orgs.csv", org.line, "parentSourcedId", outside(f"org {org.parent!r}"))
+                RosterError(
+                    "orgs.csv", org.line, "parentSourcedId", "outside", outside("org", org.parent or "")
+                )
             )
     errors += [
-        RosterError("users.csv", user.line, "sourcedId", outside(f"user {user.sourced_id!r}"))
+        RosterError("users.csv", user.line, "sourcedId", "outside", outside("user", user.sourced_id))
         for user, local in known_users
         if local in elsewhere
     ]
     errors += [
-        RosterError("classes.csv", cls.line, "sourcedId", outside(f"class {cls.sourced_id!r}"))
+        RosterError("classes.csv", cls.line, "sourcedId", "outside", outside("class", cls.sourced_id))
         for cls, local in known_classes
         if class_orgs.get(local) not in reached
     ]
     for user in roster.users:
         errors += [
-            RosterError("users.csv", user.line, "orgSourcedIds", outside(f"org {org!r}"))
+            RosterError("users.csv", user.line, "orgSourcedIds", "outside", outside("org", org))
             for org in user.orgs
             if (local := mapping.local("org", org)) is not None and local not in reached
         ]

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from schoolchat.errors import ApiError
+from schoolchat.i18n.catalog import text
 
 CHUNK = 1024 * 1024
 MAX_MEMBERS = 50
@@ -19,6 +20,10 @@ MAX_MEMBERS = 50
 
 def _bad(message: str) -> ApiError:
     return ApiError(422, "invalid_roster_archive", message, {"field": "file"})
+
+
+def _too_large(max_unpacked_bytes: int) -> ApiError:
+    return _bad(text("roster.archive.too_large", megabytes=max_unpacked_bytes // (1024 * 1024)))
 
 
 def unpack(archive: Path, folder: Path, max_unpacked_bytes: int) -> None:
@@ -33,29 +38,22 @@ def unpack(archive: Path, folder: Path, max_unpacked_bytes: int) -> None:
                 and not PurePosixPath(info.filename).name.startswith(".")
             ]
             if not members:
-                raise _bad(
-                    "The zip holds no CSV files; upload the OneRoster CSV files (with manifest.csv) zipped."
-                )
+                raise _bad(text("roster.archive.no_csv"))
             if len(members) > MAX_MEMBERS:
-                raise _bad(
-                    f"The zip holds more than {MAX_MEMBERS} CSV files; a OneRoster roster has at most 13."
-                )
+                raise _bad(text("roster.archive.too_many_files", max_files=MAX_MEMBERS))
             names = [PurePosixPath(info.filename).name for info in members]
             if len(set(names)) != len(names):
-                raise _bad("The zip holds two CSV files of the same name; put one roster in it.")
+                raise _bad(text("roster.archive.same_name"))
             if sum(info.file_size for info in members) > max_unpacked_bytes:
-                raise _bad(f"The roster is larger than {max_unpacked_bytes // (1024 * 1024)} MB unpacked.")
+                raise _too_large(max_unpacked_bytes)
             written = 0
             for info, name in zip(members, names):
                 with zipped.open(info) as source, (folder / name).open("wb") as target:
                     while block := source.read(CHUNK):
                         written += len(block)
                         if written > max_unpacked_bytes:
-                            raise _bad(
-                                f"The roster is larger than {max_unpacked_bytes // (1024 * 1024)} MB "
-                                "unpacked."
-                            )
+                            raise _too_large(max_unpacked_bytes)
                         target.write(block)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
         # RuntimeError: an encrypted member; NotImplementedError: a compression method zipfile cannot read
-        raise _bad(f"The file is not a zip archive that can be read ({exc}).") from exc
+        raise _bad(text("roster.archive.unreadable", detail=str(exc))) from exc

@@ -21,6 +21,7 @@ from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
 from schoolchat.people.roster.apply import Imported
 from schoolchat.people.roster.models import RUNNING, roster_jobs
+from schoolchat.people.roster.texts import INTERRUPTED
 from schoolchat.policy import texts
 from schoolchat.services import Services
 
@@ -37,9 +38,7 @@ async def fail_stale(services: Services, org_id: int | None = None) -> int:
     if org_id is not None:
         query = query.where(roster_jobs.c.org_id == org_id)
     async with services.db.write() as tx:
-        result = await tx.conn.execute(
-            query.values(status="failed", failure=texts.roster_import_interrupted(), finished_at=now)
-        )
+        result = await tx.conn.execute(query.values(status="failed", failure=INTERRUPTED, finished_at=now))
     return result.rowcount or 0
 
 
@@ -116,7 +115,7 @@ async def finish(services: Services, job_id: int, result: Imported) -> None:
             status="failed",
             error_count=len(result.errors),
             errors=[
-                {"file": e.file, "line": e.line, "column": e.column, "message": e.message}
+                {"file": e.file, "line": e.line, "column": e.column, "code": e.code, "params": e.params}
                 for e in result.errors[:MAX_REPORTED_ERRORS]
             ],
         )
@@ -129,9 +128,10 @@ async def finish(services: Services, job_id: int, result: Imported) -> None:
 
 
 async def fail(services: Services, job_id: int, failure: str) -> None:
+    """Mark the job failed for ``failure``, a code of ``people.roster.texts`` (written as a sentence when read)."""
     async with services.db.write() as tx:
         await tx.conn.execute(
             update(roster_jobs)
             .where(roster_jobs.c.id == job_id, roster_jobs.c.status.in_(RUNNING))
-            .values(status="failed", failure=failure[:2000], finished_at=utcnow())
+            .values(status="failed", failure=failure, finished_at=utcnow())
         )

@@ -55,11 +55,11 @@ roster_jobs = Table(
     Column("error_count", Integer, nullable=False, server_default="0"),
     Column(
         "errors", JSON(none_as_null=True), nullable=True
-    ),  # [{file, line, column, message}], the first ones
+    ),  # [{file, line, column, code, params}], the first ones
     Column(
         "summary", JSON(none_as_null=True), nullable=True
     ),  # {created, updated, deactivated, skipped_guardians}
-    Column("failure", Text, nullable=True),  # why a job stopped, when it was not the roster's rows
+    Column("failure", Text, nullable=True),  # why a job stopped (a code), when it was not the roster's rows
     Column("created_at", UTCDateTime, nullable=False),
     Column("heartbeat_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime, nullable=True),

@@ -123,9 +123,7 @@ def _status(row: Row, errors: list[RosterError]) -> bool:
     """Whether the row says ``tobedeleted``."""
     status = row["status"].lower()
     if status not in STATUSES:
-        errors.append(
-            row.error("status", f"{row['status']!r} is not a status; expected active or tobedeleted")
-        )
+        errors.append(row.error("status", "status_unknown", value=row["status"]))
     return status == "tobedeleted"
 
 
@@ -133,7 +131,7 @@ def _name(row: Row, column: str, value: str, errors: list[RosterError], max_leng
     try:
         return display_name(value, column, max_length)
     except ApiError as exc:
-        errors.append(row.error(column, exc.message))
+        errors.append(row.error(column, exc.code, **exc.details))
         return value
 
 
@@ -144,11 +142,11 @@ def _unique(rows: list[Row], errors: list[RosterError]) -> list[Row]:
     for row in rows:
         sourced_id = row["sourcedId"]
         if not sourced_id:
-            errors.append(row.error("sourcedId", "the sourcedId is empty"))
+            errors.append(row.error("sourcedId", "sourced_id_empty"))
         elif sourced_id in first:
             errors.append(
                 row.error(
-                    "sourcedId", f"duplicate sourcedId {sourced_id!r} (first on line {first[sourced_id]})"
+                    "sourcedId", "sourced_id_repeated", sourced_id=sourced_id, first_line=first[sourced_id]
                 )
             )
         else:
@@ -168,10 +166,7 @@ class _Checks:
     def reference(self, row: Row, column: str, kind: str, file: str, sourced_id: str) -> None:
         if sourced_id not in self.ids[file] and not self.known(kind, sourced_id):
             self.errors.append(
-                row.error(
-                    column,
-                    f"refers to {kind} {sourced_id!r}, which is neither in {file}.csv nor imported before",
-                )
+                row.error(column, "unknown_reference", kind=kind, sourced_id=sourced_id, file=file)
             )
 
 
@@ -208,13 +203,11 @@ def _orgs(rows: list[Row], checks: _Checks) -> list[Org]:
         kind = ORG_KINDS.get(row["type"].lower())
         if kind is None:
             checks.errors.append(
-                row.error(
-                    "type", f"{row['type']!r} is not an org type; expected one of {', '.join(ORG_KINDS)}"
-                )
+                row.error("type", "org_type_unknown", value=row["type"], kinds=", ".join(ORG_KINDS))
             )
         parent = row["parentSourcedId"] or None
         if parent == row["sourcedId"]:
-            checks.errors.append(row.error("parentSourcedId", "an org cannot be its own parent"))
+            checks.errors.append(row.error("parentSourcedId", "own_parent"))
         elif parent is not None:
             checks.reference(row, "parentSourcedId", "org", "orgs", parent)
         found.append(
@@ -254,29 +247,31 @@ def _users(rows: list[Row], checks: _Checks) -> tuple[list[User], set[str]]:
             guardians.add(row["sourcedId"])
             continue
         if role not in USER_ROLES:
-            errors.append(row.error("role", f"{row['role']!r} is not a OneRoster role"))
+            errors.append(row.error("role", "role_unknown", value=row["role"]))
         enabled = row["enabledUser"].lower()
         if enabled not in ("true", "false", ""):
-            errors.append(row.error("enabledUser", f"{row['enabledUser']!r} is neither true nor false"))
+            errors.append(row.error("enabledUser", "enabled_user_invalid", value=row["enabledUser"]))
         username = row["username"]
         if not username:
-            errors.append(row.error("username", "the username is empty"))
+            errors.append(row.error("username", "username_empty"))
         elif len(username) > 64:
-            errors.append(row.error("username", "the username is longer than 64 characters"))
+            errors.append(row.error("username", "username_too_long", max_length=64))
         elif username.lower() in usernames:
             errors.append(
-                row.error("username", f"username {username!r} is also on line {usernames[username.lower()]}")
+                row.error(
+                    "username", "username_repeated", username=username, first_line=usernames[username.lower()]
+                )
             )
         usernames.setdefault(username.lower(), row.line)
         orgs = tuple(part.strip() for part in row["orgSourcedIds"].split(",") if part.strip())
         if not orgs:
-            errors.append(row.error("orgSourcedIds", "a user needs at least one org"))
+            errors.append(row.error("orgSourcedIds", "user_without_org"))
         for org in orgs:
             checks.reference(row, "orgSourcedIds", "org", "orgs", org)
         name = " ".join(part for part in (row["givenName"], row["familyName"]) if part)
         email = row["email"].lower() or None  # an optional column of users.csv
         if email and (len(email) > 254 or not re.fullmatch(EMAIL_PATTERN, email)):
-            errors.append(row.error("email", f"{row['email']!r} is not an email address"))
+            errors.append(row.error("email", "email_invalid", value=row["email"]))
         found.append(
             User(
                 row["sourcedId"],
@@ -323,7 +318,7 @@ def _enrollments(rows: list[Row], checks: _Checks, guardians: set[str]) -> tuple
             skipped += 1
             continue
         if role not in ENROLLMENT_ROLES:
-            checks.errors.append(row.error("role", f"{row['role']!r} is not a OneRoster enrollment role"))
+            checks.errors.append(row.error("role", "enrollment_role_unknown", value=row["role"]))
         checks.reference(row, "classSourcedId", "class", "classes", row["classSourcedId"])
         checks.reference(row, "userSourcedId", "user", "users", row["userSourcedId"])
         found.append(

@@ -19,7 +19,7 @@ from typing import Any
 from schoolchat.people.roster import jobs
 from schoolchat.people.roster.apply import import_roster
 from schoolchat.people.roster.archive import unpack
-from schoolchat.policy import texts
+from schoolchat.people.roster.texts import INTERRUPTED, STOPPED
 from schoolchat.services import Services
 
 log = logging.getLogger(__name__)
@@ -71,13 +71,13 @@ class RosterImports:
             )
             await jobs.finish(self.services, job_id, result)
         except asyncio.CancelledError:
-            await jobs.fail(self.services, job_id, texts.roster_import_interrupted())
+            await jobs.fail(self.services, job_id, INTERRUPTED)
             raise
         except jobs.JobLost:
             log.warning("roster import %s was given up as stale while it ran; it stopped", job_id)
-        except Exception as exc:
-            log.exception("roster import %s failed", job_id)
-            await jobs.fail(self.services, job_id, f"The import stopped: {type(exc).__name__}: {exc}")
+        except Exception:
+            log.exception("roster import %s failed", job_id)  # the job says it stopped; the log says why
+            await jobs.fail(self.services, job_id, STOPPED)
         finally:
             shutil.rmtree(work, ignore_errors=True)
             self._tasks.pop(job_id, None)

@@ -7,12 +7,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from schoolchat.people.roster.texts import error_message, failure_message
+
 
 class RosterErrorOut(BaseModel):
     file: str
     line: int = Field(description="1 is the header line; 0 when the problem is the file as a whole.")
     column: str
-    message: str
+    code: str = Field(description="What the problem is, for a program; ``message`` says it to a person.")
+    message: str = Field(description="The problem in the reader's language.")
 
 
 class RosterJobOut(BaseModel):
@@ -50,9 +53,18 @@ class RosterJobOut(BaseModel):
             rows_written=job.rows_written,
             progress=progress,
             error_count=job.error_count,
-            errors=[RosterErrorOut(**error) for error in job.errors or []],
+            errors=[
+                RosterErrorOut(
+                    file=error["file"],
+                    line=error["line"],
+                    column=error["column"],
+                    code=error["code"],
+                    message=error_message(error["code"], error["params"]),
+                )
+                for error in job.errors or []
+            ],
             summary=job.summary,
-            failure=job.failure,
+            failure=failure_message(job.failure) if job.failure else None,
             created_at=job.created_at,
             finished_at=job.finished_at,
         )
