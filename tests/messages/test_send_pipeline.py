@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from schoolchat.conversations.membership import ACTIVE_MEMBERS
 from schoolchat.db import engine
 from schoolchat.realtime.log import events_since
 from schoolchat.services import Services
@@ -46,7 +47,7 @@ async def test_the_logged_and_answered_message_carry_the_seq_it_was_given(
     async with services.db.read() as conn:
         logged = [
             event.payload["message"]
-            for event in await events_since(conn, noah.id, 0)
+            for event in await events_since(conn, ACTIVE_MEMBERS, noah.id, 0)
             if event.type == "message.created"
         ]
     assert [message["seq"] for message in answers] == [1, 2, 3]
