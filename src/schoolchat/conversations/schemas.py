@@ -8,9 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schoolchat.errors import ErrorDetail
 from schoolchat.inputs import Body, Id
+from schoolchat.kinds import ConversationKind, ConversationStatus, SpaceKind, SpaceRole
 from schoolchat.messages.schemas import FeedbackOut, MessageOut, NewMessage
 from schoolchat.people.selection import Recipients
-from schoolchat.policy.recipients import Mode
+from schoolchat.policy.recipients import Mode, Scenario
 
 MAX_SELECTION = 1000
 
@@ -27,7 +28,7 @@ class RecipientSelection(Body):
 
 
 class RecipientOptionsOut(BaseModel):
-    scenario: str
+    scenario: Scenario
     choice_offered: bool = Field(
         description="Whether to offer 'Group conversation' and 'Individual messages'."
     )
@@ -90,14 +91,12 @@ class ConversationOut(BaseModel):
     """A conversation as the caller sees it: in the list, alone, and in answers to its settings."""
 
     id: int
-    kind: str
+    kind: ConversationKind
     icon: str = Field(description="The icon for the conversation's type; 'megaphone' marks a mass message.")
     name: str = Field(description="The conversation's name, or its participants' names.")
     custom_name: str | None
-    status: str
-    status_notice: str | None = Field(
-        default=None, description="'Closed conversation' and the like, for everyone to see."
-    )
+    status: ConversationStatus
+    status_notice: str | None = Field(description="'Closed conversation' and the like, for everyone to see.")
     space_id: int | None
     created_at: datetime
     last_activity_at: datetime
@@ -136,7 +135,7 @@ class ConversationRef(BaseModel):
     ``conversation.created`` event); the caller's own view of it is ``ConversationOut``."""
 
     id: int
-    kind: str
+    kind: ConversationKind
     name: str | None = Field(description="Its name; in a search hit, as the caller's list shows it.")
     space_id: int | None = Field(default=None, description="Its course or project.")
 
@@ -166,10 +165,10 @@ class RelationshipOut(BaseModel):
     """§4.2: a course or project the caller shares with a participant, and both roles there."""
 
     space_id: int
-    kind: str
+    kind: SpaceKind
     name: str
-    your_role: str
-    their_role: str
+    your_role: SpaceRole
+    their_role: SpaceRole
     text: str = Field(description="\"You are their teacher in Math 7\" and the like.")
 
 

@@ -197,7 +197,7 @@ export class ConversationView implements View {
     this.showRecipients(c);
     this.write.setNotice(c.working_hours_notice ?? null);
     const closed = c.status !== "open" || this.removed;
-    const notice = this.removed ? t("conversation.removed") : c.status_notice ?? null;
+    const notice = this.removed ? t("conversation.removed") : c.status_notice;
     this.showBanner(closed ? notice : null);
     this.write.setClosed(this.removed ? notice
       : c.status === "closed" ? t("conversation.closed_no_send")
@@ -254,27 +254,25 @@ export class ConversationView implements View {
 
   onEvent(event: HubEvent): void {
     if (event.conversation_id !== this.id) return;
-    const message = "message" in event.payload ? (event.payload.message as Message) : undefined;
     switch (event.type) {
-      case "message.created":
-        if (message) {
-          const atEnd = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
-          this.upsert(message);
-          if (atEnd) this.scrollToEnd(); // in view, it is read like any other
-        }
+      case "message.created": {
+        const atEnd = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
+        this.upsert(event.payload.message);
+        if (atEnd) this.scrollToEnd(); // in view, it is read like any other
         break;
+      }
       case "message.edited":
       case "message.deleted":
-        if (message && this.rows.has(message.id)) this.upsert(message);
+        if (this.rows.has(event.payload.message.id)) this.upsert(event.payload.message);
         break;
       case "participants.removed":
-        if ((event.payload.user_ids as number[]).includes(state.me.id)) {
+        if (event.payload.user_ids.includes(state.me.id)) {
           this.removed = true; // the conversation is no longer ours to fetch
           if (this.conversation) this.applyStatus(this.conversation);
         } else void this.reloadHeader();
         break;
       case "reads.changed":
-        (event.payload.message_ids as number[]).forEach((id) => this.readsChanged.add(id));
+        event.payload.message_ids.forEach((id) => this.readsChanged.add(id));
         if (!this.readsTimer) this.readsTimer = window.setTimeout(() => void this.refreshReadBy(), READS_REFRESH_MS);
         break;
       case "conversation.updated":

@@ -5,8 +5,7 @@ import type { components } from "./schema";
 
 type Schemas = components["schemas"];
 
-/** The schema says only "string" for a conversation's kind until the kinds are an enum on the server. */
-export type Kind = "direct" | "group" | "course" | "project" | "individual" | "mass";
+export type Kind = Schemas["ConversationKind"];
 export type Me = Schemas["MeOut"];
 export type Conversation = Schemas["ConversationOut"];
 export type Attachment = Schemas["AttachmentOut"];
