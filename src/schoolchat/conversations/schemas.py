@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schoolchat.answers import Answer
 from schoolchat.errors import ErrorDetail
 from schoolchat.inputs import Body, Id
 from schoolchat.kinds import ConversationKind, ConversationStatus, SpaceKind, SpaceRole
@@ -27,7 +28,7 @@ class RecipientSelection(Body):
         return Recipients(tuple(self.people), tuple(self.courses), tuple(self.projects))
 
 
-class RecipientOptionsOut(BaseModel):
+class RecipientOptionsOut(Answer):
     scenario: Scenario
     choice_offered: bool = Field(
         description="Whether to offer 'Group conversation' and 'Individual messages'."
@@ -87,7 +88,7 @@ class ConversationActions(BaseModel):
     report: bool = Field(description="Report the whole conversation (groups).")
 
 
-class ConversationOut(BaseModel):
+class ConversationOut(Answer):
     """A conversation as the caller sees it: in the list, alone, and in answers to its settings."""
 
     id: int
@@ -145,7 +146,7 @@ class ConversationPage(BaseModel):
     next_cursor: str | None
 
 
-class StartedOut(BaseModel):
+class StartedOut(Answer):
     conversation: ConversationOut
     created: bool
     message: MessageOut | None = None
@@ -184,7 +185,7 @@ class ParticipantOut(BaseModel):
     relationship: list[RelationshipOut]
 
 
-class ParticipantsOut(BaseModel):
+class ParticipantsOut(Answer):
     participants: list[ParticipantOut]
     added: list[int] = Field(default_factory=list)
     feedback: list[FeedbackOut] = Field(default_factory=list)

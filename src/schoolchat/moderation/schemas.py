@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from schoolchat.answers import Answer
 from schoolchat.conversations.schemas import ConversationRef
 from schoolchat.inputs import Body, EnumText
 from schoolchat.kinds import ConversationStatus, ReportCategory, ReportStatus
@@ -89,7 +90,7 @@ class ReportOut(BaseModel):
     review_note: str | None
 
 
-class ReportPage(BaseModel):
+class ReportPage(Answer):
     reports: list[ReportOut]
     next_before: int | None
     safeguarding_lead: bool = Field(
