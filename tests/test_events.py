@@ -221,6 +221,7 @@ async def test_the_hub_frame_is_the_events_model_once_per_language_only_where_it
     import json
     from typing import Any
 
+    from schoolchat.conversations.membership import ACTIVE_MEMBERS
     from schoolchat.i18n.languages import Language
     from schoolchat.realtime.connections import Connection, Registry
     from schoolchat.realtime.schemas import EventOut
@@ -232,7 +233,7 @@ async def test_the_hub_frame_is_the_events_model_once_per_language_only_where_it
     events = [event for event in recorder.events if event.type in ("message.created", "message.deleted")]
     received: dict[Language, list[str]] = {"en": [], "nb": []}
     registry = Registry(
-        services.db, keepalive_seconds=30, client_timeout_seconds=60, write_timeout_seconds=30
+        services.db, ACTIVE_MEMBERS, keepalive_seconds=30, client_timeout_seconds=60, write_timeout_seconds=30
     )
     for person, language in ((b, "en"), (c, "nb")):
 

@@ -39,6 +39,24 @@ class ReportCategory(StrEnum):
     OTHER = "other"
 
 
+class MassJobStatus(StrEnum):
+    """A mass message's delivery (``mass_message_jobs``)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class RosterJobStatus(StrEnum):
+    """A roster import (``roster_jobs``)."""
+
+    VALIDATING = "validating"
+    WRITING = "writing"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class OrgKind(StrEnum):
     DISTRICT = "district"
     SCHOOL = "school"

@@ -234,3 +234,21 @@ async def test_a_one_to_one_stays_usable_after_a_teacher_opens_a_report_in_it(
             f"/api/conversations/{cid}/messages", json={"body": "still here"}, headers=who.headers
         )
         assert answer.status_code == 201, answer.text
+
+
+async def test_the_reports_inbox_is_offered_to_teachers_and_admins(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
+    teacher, admin, student = (
+        await make.person(role="teacher"),
+        await make.person(role="admin"),
+        await make.person(),
+    )
+
+    async def offered(who: Person) -> bool:
+        answer = await client.get("/api/me", headers=who.headers)
+        assert answer.status_code == 200, answer.text
+        return bool(answer.json()["may_review_reports"])
+
+    assert await offered(teacher) and await offered(admin)
+    assert not await offered(student)

@@ -11,6 +11,7 @@ from schoolchat.conversations import queries, writes
 from schoolchat.conversations.models import memberships
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
+from schoolchat.kinds import ConversationKind
 from schoolchat.people import selection
 from schoolchat.people.queries import user_summaries, visible_people
 from schoolchat.people.selection import Recipients
@@ -53,7 +54,7 @@ async def add_participants(
             by=actor.id,
             now=utcnow(),
         )
-    return joined, send_feedback("group", [(p.id, p.name) for p in disabled])
+    return joined, send_feedback(ConversationKind.GROUP, [(p.id, p.name) for p in disabled])
 
 
 async def leave(services: Services, actor: Actor, conversation_id: int) -> None:

@@ -197,18 +197,16 @@ async def _participants(services: ServicesDep, actor_id: int, conversation_id: i
         access = await queries.get_access(conn, actor_id, conversation_id)
         found = await queries.participants(conn, access, actor_id)
     return [
-        ParticipantOut.model_validate(
-            {
-                "id": p.id,
-                "name": p.name,
-                "title": p.title,
-                "avatar_url": p.avatar_url,
-                "initials": UserSummary(p.id, p.name, p.title, p.avatar_url, False).initials,
-                "role": p.role,
-                "formal": p.formal,
-                "messaging_disabled": p.messaging_disabled,
-                "relationship": p.relationship,
-            }
+        ParticipantOut(
+            id=p.id,
+            name=p.name,
+            title=p.title,
+            avatar_url=p.avatar_url,
+            initials=UserSummary(p.id, p.name, p.title, p.avatar_url, False).initials,
+            role=p.role,
+            formal=p.formal,
+            messaging_disabled=p.messaging_disabled,
+            relationship=p.relationship,
         )
         for p in found
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,12 +19,14 @@ from schoolchat.conversations.schemas import (
     ConversationOut,
     IndividualRecipientOut,
     Preview,
+    RelationshipOut,
 )
 from schoolchat.db.expressions import next_id
 from schoolchat.db.prepared import Prepared, together
 from schoolchat.db.types import utcnow
 from schoolchat.errors import not_found
 from schoolchat.i18n.catalog import plural_text, text
+from schoolchat.kinds import ConversationKind, SpaceRole
 from schoolchat.messages.models import messages
 from schoolchat.people.models import space_members, spaces, users
 from schoolchat.people.queries import joined_notices, school_roles, space_roles_of
@@ -56,9 +58,8 @@ class Access:
         return conversation_id
 
     @property
-    def kind(self) -> str:
-        kind: str = self.conversation.kind
-        return kind
+    def kind(self) -> ConversationKind:
+        return ConversationKind(self.conversation.kind)
 
 
 _ACCESS = Prepared(
@@ -314,7 +315,7 @@ class Participant:
     role: str
     formal: bool
     messaging_disabled: bool
-    relationship: list[dict[str, Any]]
+    relationship: list[RelationshipOut]
 
 
 async def participants(conn: AsyncConnection, access: Access, viewer_id: int) -> list[Participant]:
@@ -361,7 +362,7 @@ async def _roles_here(conn: AsyncConnection, space_id: int | None, user_ids: lis
 
 async def _relationships(
     conn: AsyncConnection, viewer_id: int, user_ids: list[int]
-) -> dict[int, list[dict[str, Any]]]:
+) -> dict[int, list[RelationshipOut]]:
     """Courses and projects the viewer shares with each participant, and both roles there."""
     mine = (
         select(space_members.c.space_id, space_members.c.role)
@@ -382,17 +383,17 @@ async def _relationships(
         .where(space_members.c.user_id.in_(user_ids), space_members.c.user_id != viewer_id)
         .order_by(spaces.c.name)
     )
-    relations: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    relations: dict[int, list[RelationshipOut]] = defaultdict(list)
     for user_id, space_id, kind, name, your_role, their_role in rows:
         relations[user_id].append(
-            {
-                "space_id": space_id,
-                "kind": kind,
-                "name": name,
-                "your_role": your_role,
-                "their_role": their_role,
-                "text": _relationship_text(kind, name, your_role, their_role),
-            }
+            RelationshipOut(
+                space_id=space_id,
+                kind=kind,
+                name=name,
+                your_role=your_role,
+                their_role=their_role,
+                text=_relationship_text(kind, name, your_role, their_role),
+            )
         )
     return relations
 
@@ -595,7 +596,7 @@ async def is_staff_in(conn: AsyncConnection, actor: Actor, space_id: int | None)
     return _staff_here(actor, await space_roles_of(conn, actor.id) if space_id is not None else {}, space_id)
 
 
-def _staff_here(actor: Actor, space_roles: dict[int, str], space_id: int | None) -> bool:
+def _staff_here(actor: Actor, space_roles: Mapping[int, SpaceRole], space_id: int | None) -> bool:
     if space_id is None:
         return actor.is_staff
-    return space_roles.get(space_id) == "teacher" or actor.is_admin
+    return space_roles.get(space_id) == SpaceRole.TEACHER or actor.is_admin

@@ -6,11 +6,13 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schoolchat.answers import Answer
 from schoolchat.errors import ErrorDetail
 from schoolchat.inputs import Body, Id
+from schoolchat.kinds import ConversationKind, ConversationStatus, SpaceKind, SpaceRole
 from schoolchat.messages.schemas import FeedbackOut, MessageOut, NewMessage
 from schoolchat.people.selection import Recipients
-from schoolchat.policy.recipients import Mode
+from schoolchat.policy.recipients import Mode, Scenario
 
 MAX_SELECTION = 1000
 
@@ -26,8 +28,8 @@ class RecipientSelection(Body):
         return Recipients(tuple(self.people), tuple(self.courses), tuple(self.projects))
 
 
-class RecipientOptionsOut(BaseModel):
-    scenario: str
+class RecipientOptionsOut(Answer):
+    scenario: Scenario
     choice_offered: bool = Field(
         description="Whether to offer 'Group conversation' and 'Individual messages'."
     )
@@ -86,18 +88,16 @@ class ConversationActions(BaseModel):
     report: bool = Field(description="Report the whole conversation (groups).")
 
 
-class ConversationOut(BaseModel):
+class ConversationOut(Answer):
     """A conversation as the caller sees it: in the list, alone, and in answers to its settings."""
 
     id: int
-    kind: str
+    kind: ConversationKind
     icon: str = Field(description="The icon for the conversation's type; 'megaphone' marks a mass message.")
     name: str = Field(description="The conversation's name, or its participants' names.")
     custom_name: str | None
-    status: str
-    status_notice: str | None = Field(
-        default=None, description="'Closed conversation' and the like, for everyone to see."
-    )
+    status: ConversationStatus
+    status_notice: str | None = Field(description="'Closed conversation' and the like, for everyone to see.")
     space_id: int | None
     created_at: datetime
     last_activity_at: datetime
@@ -136,7 +136,7 @@ class ConversationRef(BaseModel):
     ``conversation.created`` event); the caller's own view of it is ``ConversationOut``."""
 
     id: int
-    kind: str
+    kind: ConversationKind
     name: str | None = Field(description="Its name; in a search hit, as the caller's list shows it.")
     space_id: int | None = Field(default=None, description="Its course or project.")
 
@@ -146,7 +146,7 @@ class ConversationPage(BaseModel):
     next_cursor: str | None
 
 
-class StartedOut(BaseModel):
+class StartedOut(Answer):
     conversation: ConversationOut
     created: bool
     message: MessageOut | None = None
@@ -166,10 +166,10 @@ class RelationshipOut(BaseModel):
     """§4.2: a course or project the caller shares with a participant, and both roles there."""
 
     space_id: int
-    kind: str
+    kind: SpaceKind
     name: str
-    your_role: str
-    their_role: str
+    your_role: SpaceRole
+    their_role: SpaceRole
     text: str = Field(description="\"You are their teacher in Math 7\" and the like.")
 
 
@@ -185,7 +185,7 @@ class ParticipantOut(BaseModel):
     relationship: list[RelationshipOut]
 
 
-class ParticipantsOut(BaseModel):
+class ParticipantsOut(Answer):
     participants: list[ParticipantOut]
     added: list[int] = Field(default_factory=list)
     feedback: list[FeedbackOut] = Field(default_factory=list)

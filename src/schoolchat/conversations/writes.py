@@ -18,6 +18,7 @@ from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import insert_unless_exists, upsert
 from schoolchat.errors import ApiError
+from schoolchat.kinds import ConversationKind
 from schoolchat.people.models import space_members
 from schoolchat.people.queries import user_summaries
 from schoolchat.people.schemas import PersonRef
@@ -53,7 +54,7 @@ def direct_key(a: int, b: int) -> str:
 
 
 def conversation_created(
-    row_id: int, kind: str, name: str | None, space_id: int | None, member_ids: list[int]
+    row_id: int, kind: ConversationKind, name: str | None, space_id: int | None, member_ids: list[int]
 ) -> ConversationCreated:
     return ConversationCreated(
         conversation=ConversationRef(id=row_id, kind=kind, name=name, space_id=space_id),
@@ -64,7 +65,7 @@ def conversation_created(
 async def create_conversation(
     tx: Tx,
     *,
-    kind: str,
+    kind: ConversationKind,
     name: str | None,
     created_by: int | None,
     now: datetime,
@@ -124,7 +125,7 @@ async def get_or_create_direct(tx: Tx, a: int, b: int, now: datetime) -> tuple[i
         await add_members(tx, existing.id, [a, b], by=None, now=now, announce=False)
         return existing.id, False
     created = await create_conversation(
-        tx, kind="direct", name=None, created_by=a, now=now, member_ids=[a, b], key=key
+        tx, kind=ConversationKind.DIRECT, name=None, created_by=a, now=now, member_ids=[a, b], key=key
     )
     if created is None:  # another request created it a moment ago
         row = await queries.direct_conversation(tx.conn, key)
@@ -134,7 +135,7 @@ async def get_or_create_direct(tx: Tx, a: int, b: int, now: datetime) -> tuple[i
 
 
 async def get_or_create_space_conversation(
-    tx: Tx, space_id: int, kind: str, name: str, created_by: int | None, now: datetime
+    tx: Tx, space_id: int, kind: ConversationKind, name: str, created_by: int | None, now: datetime
 ) -> tuple[int, bool]:
     existing = await queries.live_space_conversation(tx.conn, space_id)
     if existing is not None:
@@ -169,7 +170,7 @@ async def open_for_plan(tx: Tx, actor: Actor, plan: Plan, name: str | None, now:
     if plan.kind == "space":
         assert plan.space is not None
         conversation_id, created = await get_or_create_space_conversation(
-            tx, plan.space.id, plan.space.kind, plan.space.name, actor.id, now
+            tx, plan.space.id, ConversationKind(plan.space.kind), plan.space.name, actor.id, now
         )
         return Opened(conversation_id, created)
     if not reachable:
@@ -182,13 +183,20 @@ async def open_for_plan(tx: Tx, actor: Actor, plan: Plan, name: str | None, now:
     if plan.kind == "group":
         group_name = display_name(name, "conversation name", 200) if name else None
         group_id = await create_conversation(
-            tx, kind="group", name=group_name, created_by=actor.id, now=now, member_ids=[actor.id, *reachable]
+            tx,
+            kind=ConversationKind.GROUP,
+            name=group_name,
+            created_by=actor.id,
+            now=now,
+            member_ids=[actor.id, *reachable],
         )
         assert group_id is not None
-        return Opened(group_id, True, feedback=send_feedback("group", [(p.id, p.name) for p in disabled]))
+        return Opened(
+            group_id, True, feedback=send_feedback(ConversationKind.GROUP, [(p.id, p.name) for p in disabled])
+        )
     batch_id = await create_conversation(
         tx,
-        kind="individual",
+        kind=ConversationKind.INDIVIDUAL,
         name=None,  # "Sent to X people", written in the reader's language when read
         created_by=actor.id,
         now=now,
@@ -205,7 +213,12 @@ async def open_for_plan(tx: Tx, actor: Actor, plan: Plan, name: str | None, now:
             for user_id, direct_id in targets
         ],
     )
-    return Opened(batch_id, True, targets, send_feedback("individual", [(p.id, p.name) for p in disabled]))
+    return Opened(
+        batch_id,
+        True,
+        targets,
+        send_feedback(ConversationKind.INDIVIDUAL, [(p.id, p.name) for p in disabled]),
+    )
 
 
 async def add_members(

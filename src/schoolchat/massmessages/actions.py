@@ -25,6 +25,7 @@ from schoolchat.db.types import utcnow
 from schoolchat.db.upsert import insert_ignoring_conflicts
 from schoolchat.errors import ApiError
 from schoolchat.i18n.catalog import text
+from schoolchat.kinds import ConversationKind
 from schoolchat.massmessages import queries
 from schoolchat.massmessages.models import mass_message_jobs as jobs
 from schoolchat.messages import actions as message_actions
@@ -91,7 +92,7 @@ async def accept(
         now = utcnow()
         conversation_id = await conversation_writes.create_conversation(
             tx,
-            kind="mass",
+            kind=ConversationKind.MASS,
             name=None,  # "Mass message from …", written in the reader's language when read
             created_by=actor.id,
             now=now,
@@ -101,7 +102,7 @@ async def accept(
         wire = await message_actions.append_message(
             tx,
             conversation_id,
-            "mass",
+            ConversationKind.MASS,
             actor,
             body,
             client_message_id=client_message_id,
@@ -214,7 +215,9 @@ async def deliver_batch(
             await log.append(
                 tx,
                 EventType.CONVERSATION_CREATED,
-                conversation_writes.conversation_created(job.conversation_id, "mass", None, None, [user_id]),
+                conversation_writes.conversation_created(
+                    job.conversation_id, ConversationKind.MASS, None, None, [user_id]
+                ),
                 conversation_id=job.conversation_id,
                 user_id=user_id,
             )

@@ -9,12 +9,12 @@ stopped after a crash, in whichever process claims it next.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 
+from schoolchat.db.checks import one_of
 from schoolchat.db.metadata import metadata
 from schoolchat.db.types import UTCDateTime
-
-JOB_STATUSES = ("queued", "running", "done", "failed")
+from schoolchat.kinds import MassJobStatus
 
 mass_message_jobs = Table(
     "mass_message_jobs",
@@ -38,7 +38,7 @@ mass_message_jobs = Table(
     Column("error", Text, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime, nullable=True),
-    CheckConstraint("status in ('queued', 'running', 'done', 'failed')", name="status"),
+    one_of("status", MassJobStatus),
     Index("ix_mass_message_jobs_status", "status", "id"),
     Index("ix_mass_message_jobs_sender", "sender_id", "id"),
 )

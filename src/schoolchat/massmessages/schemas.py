@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
 from schoolchat.inputs import Body, EnumText, Id
-from schoolchat.kinds import SchoolRole
+from schoolchat.kinds import MassJobStatus, SchoolRole
 from schoolchat.messages.schemas import CLIENT_ID_PATTERN
 
 # Guardians are not people in schoolchat (the roster import leaves them out), so they cannot be picked.
@@ -38,7 +38,7 @@ class MassMessageJobOut(BaseModel):
     org_ids: list[int]
     roles: list[str]
     urgent: bool
-    status: Literal["queued", "running", "done", "failed"]
+    status: MassJobStatus
     total: int = Field(description="Recipients found when the message was accepted.")
     processed: int
     delivered: int

@@ -28,6 +28,7 @@ from schoolchat.db.prepared import Later, Prepared, together
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
 from schoolchat.i18n.catalog import text
+from schoolchat.kinds import ConversationKind
 from schoolchat.messages import erasure, queries, reads
 from schoolchat.messages.models import messages
 from schoolchat.messages.render import preview, render
@@ -138,7 +139,7 @@ _INSERT_CREATED_EVENT = log.event_insert(
 async def append_message(
     tx: Tx,
     conversation_id: int,
-    kind: str,
+    kind: ConversationKind,
     sender: Actor,
     body: str,
     *,
@@ -241,7 +242,7 @@ async def _fan_out(
             await append_message(
                 tx,
                 direct_id,
-                "direct",
+                ConversationKind.DIRECT,
                 sender,
                 body,
                 client_message_id=None,
@@ -251,7 +252,7 @@ async def _fan_out(
                 copy_of=original_id,
             )
     return send_feedback(
-        "individual",
+        ConversationKind.INDIVIDUAL,
         [
             (user_id, summaries[user_id].name)
             for user_id, _ in targets

@@ -24,6 +24,7 @@ from schoolchat.attachments import writes as attachment_writes
 from schoolchat.conversations.models import conversations
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
+from schoolchat.kinds import ConversationKind
 from schoolchat.messages import queries, versions
 from schoolchat.messages.models import messages
 from schoolchat.messages.render import preview, render
@@ -104,7 +105,7 @@ async def erase(
     return {wire.id: wire for wire in wires}
 
 
-async def replace_text(tx: Tx, row: Any, kind: str, body: str) -> MessageOut:
+async def replace_text(tx: Tx, row: Any, kind: ConversationKind, body: str) -> MessageOut:
     """Edit a message's text (``row`` from ``queries``, in a conversation of ``kind``) in every copy, in ``tx``:
     the row (marked edited; the text it replaces joins the message's edit history), its HTML, its search entry, the preview when it is the conversation's last message,
     and every logged event about it, which now carries the new text only; a ``message.edited`` event tells the
@@ -137,7 +138,7 @@ async def _copies(tx: Tx, message_ids: Sequence[int]) -> list[int]:
     )
 
 
-async def _replace_one(tx: Tx, row: Any, kind: str, body: str) -> MessageOut:
+async def _replace_one(tx: Tx, row: Any, kind: ConversationKind, body: str) -> MessageOut:
     now = utcnow()
     await versions.keep_current(tx, row.id, now)
     await tx.conn.execute(

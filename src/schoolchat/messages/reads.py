@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.models import memberships
 from schoolchat.errors import not_found
+from schoolchat.kinds import SpaceRole
 from schoolchat.messages import queries as message_queries
 from schoolchat.messages.models import messages
 from schoolchat.messages.schemas import MessageOut
@@ -86,16 +87,17 @@ async def people(
     return list((await conn.execute(query.order_by(users.c.name, users.c.id).limit(limit))).all())
 
 
-async def space_role(conn: AsyncConnection, user_id: int, space_id: int | None) -> str | None:
+async def space_role(conn: AsyncConnection, user_id: int, space_id: int | None) -> SpaceRole | None:
     if space_id is None:
         return None
-    return (
+    role = (
         await conn.execute(
             select(space_members.c.role).where(
                 space_members.c.space_id == space_id, space_members.c.user_id == user_id
             )
         )
     ).scalar_one_or_none()
+    return None if role is None else SpaceRole(role)
 
 
 async def may_see_own(conn: AsyncConnection, viewer_id: int, conversation: Any) -> Decision:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schoolchat.answers import Answer
 from schoolchat.attachments.schemas import AttachmentOut
 from schoolchat.inputs import Body, Cursor, Id
 
@@ -102,7 +103,7 @@ class FeedbackOut(BaseModel):
     message: str
 
 
-class SentOut(BaseModel):
+class SentOut(Answer):
     model_config = ConfigDict(from_attributes=True)  # from ``actions.Sent``
 
     message: MessageOut

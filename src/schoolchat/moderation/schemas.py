@@ -7,9 +7,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from schoolchat.answers import Answer
 from schoolchat.conversations.schemas import ConversationRef
 from schoolchat.inputs import Body, EnumText
-from schoolchat.kinds import ReportCategory
+from schoolchat.kinds import ConversationStatus, ReportCategory, ReportStatus
 from schoolchat.messages.schemas import MessageOut
 from schoolchat.people.schemas import PersonRef
 
@@ -75,17 +76,12 @@ class ReportOut(BaseModel):
     message_id: int | None
     reporter: PersonRef | None = Field(description="Named only when the reported conversation is a 1:1.")
     reason: str
-    category: str = Field(
-        description="bullying, inappropriate_content, self_harm or other (reports made before "
-        "categories: other)."
-    )
-    status: str = Field(
-        description="open, escalated (by the safeguarding lead; still open), reviewed or dismissed."
-    )
+    category: ReportCategory = Field(description="Reports made before categories: other.")
+    status: ReportStatus = Field(description="escalated: by the safeguarding lead, and still open.")
     escalation: EscalationOut | None = Field(description="Once the safeguarding lead escalated it.")
     evidence: EvidenceOut = Field(description="What the conversation looked like when it was reported.")
-    conversation_status: str = Field(
-        description="The reported conversation's status now (open, closed or deleted): "
+    conversation_status: ConversationStatus = Field(
+        description="The reported conversation's status now: "
         "a deleted one can be restored from the report (§5.7 note)."
     )
     created_at: datetime
@@ -94,7 +90,7 @@ class ReportOut(BaseModel):
     review_note: str | None
 
 
-class ReportPage(BaseModel):
+class ReportPage(Answer):
     reports: list[ReportOut]
     next_before: int | None
     safeguarding_lead: bool = Field(

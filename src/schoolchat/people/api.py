@@ -45,6 +45,7 @@ from schoolchat.people.schemas import (
 from schoolchat.policy.admin import may_use_admin_tools
 from schoolchat.policy.communication import scope_for
 from schoolchat.policy.decision import Allowed, Denied, require
+from schoolchat.policy.moderation import reviews_reports
 from schoolchat.policy.working_hours import WorkingHours, may_set_working_hours
 from schoolchat.ratelimit.deps import per_account, per_person
 from schoolchat.ratelimit.rules import Rule
@@ -69,6 +70,7 @@ async def me(request: Request, actor: CurrentActor, services: ServicesDep) -> Me
     async with services.db.read() as conn:
         spaces = await queries.space_roles_of(conn, actor.id)
         zone = (await queries.time_zones_of(conn, [actor.id]))[actor.id]
+    roles = {org_id: SchoolRole(role) for org_id, role in actor.roles.items()}
     return MeOut(
         id=actor.id,
         username=actor.username,
@@ -76,12 +78,13 @@ async def me(request: Request, actor: CurrentActor, services: ServicesDep) -> Me
         avatar_url=actor.avatar_url,
         messaging_disabled=actor.messaging_disabled,
         mass_messaging=actor.mass_messaging,
-        roles={org_id: SchoolRole(role) for org_id, role in actor.roles.items()},
-        spaces=spaces,  # type: ignore[arg-type]
+        roles=roles,
+        spaces=spaces,
         language=language_of(actor, request.headers.get("accept-language")),
         language_setting=actor.language_setting,  # type: ignore[arg-type]
         time_zone=zone,
         may_set_working_hours=isinstance(may_set_working_hours(is_staff=actor.is_staff), Allowed),
+        may_review_reports=reviews_reports(roles.values(), spaces.values()),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.kinds import SpaceRole
 from schoolchat.people import reach
 from schoolchat.people.models import ROLE_RANK, org_roles, orgs, space_members, spaces, users
 from schoolchat.policy.admin import may_administer
@@ -78,12 +79,12 @@ async def school_roles(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[i
     return best
 
 
-async def space_roles_of(conn: AsyncConnection, user_id: int) -> dict[int, str]:
+async def space_roles_of(conn: AsyncConnection, user_id: int) -> dict[int, SpaceRole]:
     """Every course and project the user takes part in, with their role there."""
     rows = await conn.execute(
         select(space_members.c.space_id, space_members.c.role).where(space_members.c.user_id == user_id)
     )
-    return dict(rows.all())
+    return {space_id: SpaceRole(role) for space_id, role in rows}
 
 
 async def space_selection(conn: AsyncConnection, space_id: int) -> SpaceSelection | None:

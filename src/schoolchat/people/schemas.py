@@ -67,6 +67,10 @@ class MeOut(BaseModel):
         description="Whether you may say when you usually answer (teachers and "
         "admins): the server's decision, for the settings menu."
     )
+    may_review_reports: bool = Field(
+        description="Whether you review reports (teachers and admins of a school, course or project): the "
+        "server's decision, for the Reports inbox in the menu."
+    )
 
 
 class LanguageIn(Body):

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.errors import ApiError
 from schoolchat.i18n.catalog import text
+from schoolchat.kinds import ConversationKind
 from schoolchat.people import reach
 from schoolchat.people.queries import space_roles_of, space_selection, visible_people
 from schoolchat.policy.decision import Denied
@@ -52,7 +53,7 @@ async def resolve(
     mine = await space_roles_of(conn, sender_id)
     selections: list[SpaceSelection] = []
     missing_spaces: list[int] = []
-    for kind, ids in (("course", courses), ("project", projects)):
+    for kind, ids in ((ConversationKind.COURSE, courses), (ConversationKind.PROJECT, projects)):
         for space_id in dict.fromkeys(ids):
             found = await space_selection(conn, space_id) if space_id in mine else None
             if found is None or found.kind != kind:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from schoolchat.i18n.catalog import text
+from schoolchat.kinds import ConversationStatus
 from schoolchat.policy import texts
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 
 
-def may_edit(*, is_author: bool, deleted: bool, conversation_status: str) -> Decision:
+def may_edit(*, is_author: bool, deleted: bool, conversation_status: ConversationStatus) -> Decision:
     if not is_author:
         return Denied("not_your_message", text("policy.edit_own_only"), 403)
     if deleted:

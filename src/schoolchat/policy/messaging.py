@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from schoolchat.i18n.catalog import text
+from schoolchat.kinds import ConversationKind, ConversationStatus
 from schoolchat.policy import texts
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 from schoolchat.policy.massmessaging import may_reply_to_mass
@@ -13,8 +14,8 @@ from schoolchat.policy.massmessaging import may_reply_to_mass
 
 @dataclass(frozen=True, slots=True)
 class SendFacts:
-    kind: str  # conversation kind
-    status: str  # "open" | "closed" | "deleted"
+    kind: ConversationKind
+    status: ConversationStatus
     sender_disabled: bool
     sender_is_active_member: bool
     sender_is_creator: bool
@@ -52,7 +53,7 @@ def may_send(facts: SendFacts) -> Decision:
     return ALLOWED
 
 
-def space_messaging_disabled(kind: str) -> Denied:
+def space_messaging_disabled(kind: ConversationKind) -> Denied:
     return Denied("space_messaging_disabled", texts.space_messaging_disabled(kind), 403)
 
 
@@ -65,7 +66,7 @@ class Feedback:
     message: str
 
 
-def send_feedback(kind: str, disabled: Iterable[tuple[int, str]]) -> list[Feedback]:
+def send_feedback(kind: ConversationKind, disabled: Iterable[tuple[int, str]]) -> list[Feedback]:
     """§6.4's feedback on members or recipients (id, name) whose messaging is off: individual messages cannot be
     delivered to them, a group goes on without them, a course or project conversation does not reach them. A
     1:1 gives none (the send itself is refused)."""

@@ -6,11 +6,22 @@ Nobody reaches a conversation they are not in; staff reach students' private con
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from schoolchat.i18n.catalog import text
+from schoolchat.kinds import ConversationKind, ConversationStatus, SchoolRole, SpaceRole
 from schoolchat.policy import texts
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
+
+
+def reviews_reports(school_roles: Iterable[SchoolRole], space_roles: Iterable[SpaceRole]) -> bool:
+    """Teachers and admins, of a school or of a course or project, review reports: they get the Reports inbox.
+
+    Which reports each one reads is decided when a report is filed (``moderation.queries.route_report``); this
+    only says whether the inbox is offered at all."""
+    staff = {SchoolRole.TEACHER, SchoolRole.ADMIN, SpaceRole.TEACHER}
+    return any(role in staff for role in (*school_roles, *space_roles))
 
 
 def _confirmation_required() -> Denied:
@@ -58,7 +69,7 @@ def may_moderator_delete(
 
 
 def may_remove_participant(
-    facts: ModeratorFacts, *, kind: str, target_formal: bool, target_is_self: bool
+    facts: ModeratorFacts, *, kind: ConversationKind, target_formal: bool, target_is_self: bool
 ) -> Decision:
     """§5.6: group conversations only; a teacher present through a report is not a participant to remove."""
     if not _may_moderate(facts):
@@ -81,14 +92,16 @@ def may_report_message(*, is_author: bool, deleted: bool) -> Decision:
     return ALLOWED
 
 
-def may_report_conversation(kind: str) -> Decision:
+def may_report_conversation(kind: ConversationKind) -> Decision:
     """§4.2: report abuse is a group conversation setting (messages can be reported in any conversation)."""
     if kind != "group":
         return Denied("not_a_group", text("policy.report.groups_only"), 409)
     return ALLOWED
 
 
-def may_delete_conversation(kind: str, status: str, *, staff_here: bool, confirmed: bool) -> Decision:
+def may_delete_conversation(
+    kind: ConversationKind, status: ConversationStatus, *, staff_here: bool, confirmed: bool
+) -> Decision:
     """§5.7: course and project conversations, by their teachers and admins."""
     if kind not in ("course", "project"):
         return Denied("not_a_course_conversation", text("policy.delete_conversation.course_only"), 409)
@@ -99,7 +112,7 @@ def may_delete_conversation(kind: str, status: str, *, staff_here: bool, confirm
     return ALLOWED if confirmed else _confirmation_required()
 
 
-def may_restore_conversation(status: str, *, newer_live_exists: bool) -> Decision:
+def may_restore_conversation(status: ConversationStatus, *, newer_live_exists: bool) -> Decision:
     """§5.7 note: a reviewer restores a deleted, reported conversation from the original report."""
     if status != "deleted":
         return Denied("not_deleted", text("policy.restore.not_deleted"), 409)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schoolchat.kinds import ConversationKind, ConversationStatus, SpaceRole
 from schoolchat.policy.conversations import may_add_participants, may_close, may_leave, may_rename
 from schoolchat.policy.decision import Allowed, Decision
 from schoolchat.policy.messages import may_edit
@@ -28,13 +29,13 @@ from schoolchat.policy.reads import may_see_reads
 class MemberFacts:
     """A conversation and the caller's standing in it (an active member, or they would not see it)."""
 
-    kind: str
-    status: str
+    kind: ConversationKind
+    status: ConversationStatus
     space_disabled: bool  # messaging switched off for its course or project
     is_creator: bool
     staff_here: bool  # ``conversations.queries.is_staff_in``
     formal: bool  # False: present through a report they opened
-    space_role: str | None  # the caller's role in its course or project
+    space_role: SpaceRole | None  # the caller's role in its course or project
     sender_disabled: bool  # the caller's own messaging is off
 
 

@@ -8,6 +8,7 @@ messages, and nobody sees it in 1:1, group or project conversations.
 from __future__ import annotations
 
 from schoolchat.i18n.catalog import text
+from schoolchat.kinds import ConversationKind, SpaceRole
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 
 COUNTED_KINDS = ("mass", "course")  # the only kinds where anyone sees read counts
@@ -17,7 +18,7 @@ def _reads_hidden() -> Denied:
     return Denied("reads_not_available", text("policy.reads_not_available"), 403)
 
 
-def may_see_reads(*, kind: str, is_sender: bool, space_role: str | None) -> Decision:
+def may_see_reads(*, kind: ConversationKind, is_sender: bool, space_role: SpaceRole | None) -> Decision:
     if not is_sender:
         return _reads_hidden()
     if kind == "mass" or (kind == "course" and space_role == "teacher"):  # COUNTED_KINDS

@@ -4,6 +4,7 @@ from the catalog (schoolchat/locale) in the reader's language."""
 from collections.abc import Callable, Mapping
 
 from schoolchat.i18n.catalog import plural_text, text
+from schoolchat.kinds import ConversationKind
 
 MAX_RECIPIENTS = 300
 
@@ -48,11 +49,11 @@ def admins_only() -> str:
     return text("policy.admins_only")
 
 
-def space_messaging_disabled(kind: str) -> str:
+def space_messaging_disabled(kind: ConversationKind) -> str:
     """§6.4: an admin switched messaging off for a whole course or project."""
     return text(
         "policy.space_messaging_disabled.project"
-        if kind == "project"
+        if kind == ConversationKind.PROJECT
         else "policy.space_messaging_disabled.course"
     )
 

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, RootModel
 
 from schoolchat.conversations.schemas import ConversationRef
+from schoolchat.kinds import MassJobStatus
 from schoolchat.messages.schemas import MessageOut
 from schoolchat.people.schemas import PersonRef
 from schoolchat.realtime.events import Event
@@ -33,7 +34,7 @@ class MassReceipt(BaseModel):
     """A mass message's delivery, for its sender (§6.5)."""
 
     job_id: int
-    status: str
+    status: MassJobStatus
     total: int
     processed: int
     delivered: int

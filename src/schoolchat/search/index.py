@@ -14,6 +14,7 @@ from sqlalchemy import Connection, select
 from schoolchat.attachments.models import attachments, message_attachments
 from schoolchat.conversations.models import conversations
 from schoolchat.db import Tx, fulltext
+from schoolchat.kinds import ConversationKind
 from schoolchat.messages.models import messages
 from schoolchat.policy.search import is_searchable
 from schoolchat.search.text import tokens
@@ -28,7 +29,7 @@ async def index_message(
     tx: Tx,
     message_id: int,
     conversation_id: int,
-    conversation_kind: str,
+    conversation_kind: ConversationKind,
     body: str,
     attachment_names: Sequence[str],
     *,

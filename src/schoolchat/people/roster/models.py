@@ -10,7 +10,6 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Boolean,
-    CheckConstraint,
     Column,
     ForeignKey,
     Index,
@@ -21,8 +20,10 @@ from sqlalchemy import (
     text,
 )
 
+from schoolchat.db.checks import one_of
 from schoolchat.db.metadata import metadata
 from schoolchat.db.types import UTCDateTime
+from schoolchat.kinds import RosterJobStatus
 
 roster_ids = Table(
     "roster_ids",
@@ -38,8 +39,7 @@ roster_ids = Table(
 # Uploads through the admin API, imported in the background: one running job per org at a time (the partial
 # unique index), its progress, and its outcome (the error report, or what was created and updated). A job
 # whose process stopped no longer moves its ``heartbeat_at``; it is then marked failed (see roster/jobs.py).
-ROSTER_JOB_STATUSES = ("validating", "writing", "done", "failed")
-RUNNING = ("validating", "writing")
+RUNNING = (RosterJobStatus.VALIDATING, RosterJobStatus.WRITING)
 
 roster_jobs = Table(
     "roster_jobs",
@@ -63,7 +63,7 @@ roster_jobs = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("heartbeat_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime, nullable=True),
-    CheckConstraint("status in ('validating', 'writing', 'done', 'failed')", name="status"),
+    one_of("status", RosterJobStatus),
     Index(
         "uq_roster_jobs_running",
         "org_id",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
+from schoolchat.kinds import RosterJobStatus
 from schoolchat.people.roster.texts import error_message, failure_message
 
 
@@ -18,20 +19,29 @@ class RosterErrorOut(BaseModel):
     message: str = Field(description="The problem in the reader's language.")
 
 
+class RosterSummaryOut(BaseModel):
+    """What a finished import changed, counted per kind (orgs, users, classes, enrollments)."""
+
+    created: dict[str, int]
+    updated: dict[str, int]
+    deactivated: dict[str, int]
+    skipped_guardians: int = Field(
+        description="Guardian, parent and relative rows: not people here, so not imported."
+    )
+
+
 class RosterJobOut(BaseModel):
     id: int
     org_id: int
     filename: str
-    status: Literal["validating", "writing", "done", "failed"]
+    status: RosterJobStatus
     rows_total: int = Field(description="Rows of the roster, known once it has been read and checked.")
     rows_validated: int
     rows_written: int
     progress: float = Field(description="0 to 1: the share of rows written.")
     error_count: int = Field(description="Problems found; when any, nothing was written.")
     errors: list[RosterErrorOut] = Field(description="The first 1000 problems, each located.")
-    summary: dict[str, Any] | None = Field(
-        description="When done: created, updated and deactivated, per kind."
-    )
+    summary: RosterSummaryOut | None = Field(description="When done.")
     failure: str | None = Field(description="Why the job stopped, when it was not the roster's rows.")
     created_at: datetime
     finished_at: datetime | None
@@ -63,7 +73,7 @@ class RosterJobOut(BaseModel):
                 )
                 for error in job.errors or []
             ],
-            summary=job.summary,
+            summary=None if job.summary is None else RosterSummaryOut.model_validate(job.summary),
             failure=failure_message(job.failure) if job.failure else None,
             created_at=job.created_at,
             finished_at=job.finished_at,

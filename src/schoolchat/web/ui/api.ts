@@ -1,7 +1,7 @@
 // fetch() with the session cookie, the CSRF header on writes, and the API's one error shape.
 
 import { t } from "./i18n";
-import type { ApiErrorBody } from "./types";
+import type { ApiErrorBody, Session } from "./types";
 
 const CSRF_KEY = "schoolchat.csrf";
 
@@ -86,5 +86,5 @@ export function newClientId(): string {
  * page already has it in memory (and may be denied storage). */
 export async function ensureCsrf(): Promise<void> {
   if (csrf ?? storage()?.getItem(CSRF_KEY)) return;
-  rememberCsrf((await get<{ csrf_token: string }>("/api/auth/session")).csrf_token);
+  rememberCsrf((await get<Session>("/api/auth/session")).csrf_token);
 }

@@ -5,10 +5,10 @@ import { announce, byId, h, replace } from "./dom";
 import { newMessageView } from "./compose";
 import { ConversationView } from "./conversation";
 import { Panel, type View } from "./panel";
-import { maySetWorkingHours } from "./permissions";
+import { mayReviewReports, maySetWorkingHours } from "./permissions";
 import { Realtime } from "./realtime";
 import { SettingsView } from "./settings";
-import { isAdmin, isStaff, refresh, state } from "./state";
+import { isAdmin, refresh, state } from "./state";
 import { t, translatePage, useLanguage } from "./i18n";
 import { languageMenu } from "./language";
 import { massMessagingPage } from "./mass";
@@ -42,7 +42,7 @@ async function route(): Promise<void> {
   const main = byId("content");
   const hash = location.hash;
   try {
-    if (hash === "#reports" && isStaff()) await reportsPage(main, (id) => panel.openConversation(id));
+    if (hash === "#reports" && mayReviewReports()) await reportsPage(main, (id) => panel.openConversation(id));
     else if (hash === "#admin" && isAdmin()) await adminPage(main);
     else if (hash === "#settings" && maySetWorkingHours()) await profilePage(main);
     else if (hash === "#mass" && state.me.mass_messaging) await massMessagingPage(main, (id) => panel.openConversation(id));
@@ -70,7 +70,7 @@ function menu(): void {
   const links = byId("menu-links");
   replace(links,
     h("li", {}, h("a", { href: "#home" }, t("menu.home"))),
-    isStaff() ? h("li", {}, h("a", { href: "#reports", id: "reports-link" }, t("menu.reports"))) : null,
+    mayReviewReports() ? h("li", {}, h("a", { href: "#reports", id: "reports-link" }, t("menu.reports"))) : null,
     isAdmin() ? h("li", {}, h("a", { href: "#admin" }, t("menu.admin"))) : null,
     state.me.mass_messaging ? h("li", {}, h("a", { href: "#mass" }, t("menu.mass"))) : null,
     maySetWorkingHours() ? h("li", {}, h("a", { href: "#settings" }, t("menu.settings"))) : null);

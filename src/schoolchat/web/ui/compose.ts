@@ -8,7 +8,7 @@ import { backButton } from "./panel";
 import { maySendTo } from "./permissions";
 import { recipientPicker, selection } from "./picker";
 import { state } from "./state";
-import type { Attachment, Conversation, Feedback, Message, RecipientOptions } from "./types";
+import type { Attachment, Conversation, Feedback, Message, RecipientOptions, Sent } from "./types";
 
 export interface Composer {
   el: HTMLElement;
@@ -132,7 +132,7 @@ export function newMessageView(back: () => void, opened: (conversationId: number
   const write: Composer = forwarding
     ? forwardBar(forwarding.message, async (conversationId, clientId) => {
       if (conversationId === null) checkRecipients();
-      const sent = await post<{ conversation_id: number; feedback: Feedback[] }>(`/api/messages/${forwarding.message.id}/forward`,
+      const sent = await post<Sent>(`/api/messages/${forwarding.message.id}/forward`,
         conversationId !== null ? { conversation_id: conversationId, client_message_id: clientId }
           : { recipients: selection(selected), mode: options?.choice_offered ? mode() : undefined, client_message_id: clientId });
       showFeedback(sent.feedback, t("message.forwarded"));
@@ -170,7 +170,7 @@ export function newMessageView(back: () => void, opened: (conversationId: number
       return;
     }
     note.textContent = options.outcome;
-    write.setNotice(options.working_hours_notice ?? null);
+    write.setNotice(options.working_hours_notice);
     if (options.choice_offered) {
       replace(choice, h("legend", {}, t("compose.send_as")),
         ...options.modes.map((m, i) => h("label", { class: "radio" },

@@ -11,7 +11,7 @@ import { reportDialog } from "./report";
 import { mayEdit, mayModeratorDelete, maySeeReads } from "./permissions";
 import { fetchReadBy, showReadBy } from "./reads";
 import { refresh, state } from "./state";
-import type { Conversation, Feedback, HubEvent, Message, ReadBy } from "./types";
+import type { Conversation, HistoryPage, HubEvent, Message, ReadBy, Sent } from "./types";
 
 const PAGE = 30;
 /** The API's largest history page: used to reach back to the first unread message in fewer requests. */
@@ -73,7 +73,7 @@ export class ConversationView implements View {
 
   constructor(private readonly id: number, private readonly nav: ConversationNav, private readonly focusSeq?: number) {
     this.write = composer(() => (this.conversation ? t("compose.write_to", { name: this.conversation.name }) : t("compose.placeholder")), async (body, attachment_ids, client_message_id) => {
-      const sent = await post<{ message: Message; feedback: Feedback[] }>(`/api/conversations/${this.id}/messages`, { body, attachment_ids, client_message_id });
+      const sent = await post<Sent>(`/api/conversations/${this.id}/messages`, { body, attachment_ids, client_message_id });
       this.upsert(sent.message);
       this.readSeq = Math.max(this.readSeq, sent.message.seq); // the server moved our cursor past it
       showFeedback(sent.feedback);
@@ -138,7 +138,7 @@ export class ConversationView implements View {
 
   /** One page of history older than `before` (the newest page when null), added above what is shown. */
   private async loadPage(before: number | null, limit = PAGE): Promise<void> {
-    const page = await get<{ messages: Message[]; next_before_seq: number | null }>(this.historyUrl(before, limit));
+    const page = await get<HistoryPage>(this.historyUrl(before, limit));
     const fragment = document.createDocumentFragment();
     page.messages.slice().reverse().forEach((m) => {
       if (this.rows.has(m.id)) return;
@@ -195,9 +195,9 @@ export class ConversationView implements View {
   private applyStatus(c: Conversation): void {
     this.title.textContent = c.name;
     this.showRecipients(c);
-    this.write.setNotice(c.working_hours_notice ?? null);
+    this.write.setNotice(c.working_hours_notice);
     const closed = c.status !== "open" || this.removed;
-    const notice = this.removed ? t("conversation.removed") : c.status_notice ?? null;
+    const notice = this.removed ? t("conversation.removed") : c.status_notice;
     this.showBanner(closed ? notice : null);
     this.write.setClosed(this.removed ? notice
       : c.status === "closed" ? t("conversation.closed_no_send")
@@ -254,27 +254,25 @@ export class ConversationView implements View {
 
   onEvent(event: HubEvent): void {
     if (event.conversation_id !== this.id) return;
-    const message = "message" in event.payload ? (event.payload.message as Message) : undefined;
     switch (event.type) {
-      case "message.created":
-        if (message) {
-          const atEnd = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
-          this.upsert(message);
-          if (atEnd) this.scrollToEnd(); // in view, it is read like any other
-        }
+      case "message.created": {
+        const atEnd = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
+        this.upsert(event.payload.message);
+        if (atEnd) this.scrollToEnd(); // in view, it is read like any other
         break;
+      }
       case "message.edited":
       case "message.deleted":
-        if (message && this.rows.has(message.id)) this.upsert(message);
+        if (this.rows.has(event.payload.message.id)) this.upsert(event.payload.message);
         break;
       case "participants.removed":
-        if ((event.payload.user_ids as number[]).includes(state.me.id)) {
+        if (event.payload.user_ids.includes(state.me.id)) {
           this.removed = true; // the conversation is no longer ours to fetch
           if (this.conversation) this.applyStatus(this.conversation);
         } else void this.reloadHeader();
         break;
       case "reads.changed":
-        (event.payload.message_ids as number[]).forEach((id) => this.readsChanged.add(id));
+        event.payload.message_ids.forEach((id) => this.readsChanged.add(id));
         if (!this.readsTimer) this.readsTimer = window.setTimeout(() => void this.refreshReadBy(), READS_REFRESH_MS);
         break;
       case "conversation.updated":

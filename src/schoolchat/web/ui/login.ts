@@ -4,7 +4,7 @@
 
 import { forgetCsrf, get, post, rememberCsrf } from "./api";
 import { byId, h, replace } from "./dom";
-import type { SignInChoice } from "./types";
+import type { Session, SignInChoice } from "./types";
 
 const form = byId<HTMLFormElement>("login-form");
 const error = byId("login-error");
@@ -16,7 +16,7 @@ form.addEventListener("submit", async (e) => {
   error.textContent = "";
   const data = new FormData(form);
   try {
-    const session = await post<{ csrf_token: string }>("/api/auth/login", { username: data.get("username"), password: data.get("password") });
+    const session = await post<Session>("/api/auth/login", { username: data.get("username"), password: data.get("password") });
     rememberCsrf(session.csrf_token);
     const next = params.get("next");
     location.assign(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");

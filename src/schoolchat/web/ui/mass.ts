@@ -4,7 +4,7 @@ import { get, newClientId, post } from "./api";
 import { attempt, h, replace, timeLabel } from "./dom";
 import { orgKindLabel, roleLabel, t, type Key } from "./i18n";
 import { fetchReadBy, showReadBy } from "./reads";
-import type { Message } from "./types";
+import type { HistoryPage } from "./types";
 
 interface Targets { orgs: { id: number; name: string; kind: string }[]; roles: string[]; }
 interface Job {
@@ -30,7 +30,7 @@ function jobLine(job: Job): HTMLElement {
 /** The message itself, as its conversation holds it now (a deleted one shows its notice): the mass conversation
  * has this one message. */
 async function showText(text: HTMLElement, job: Job): Promise<void> {
-  const page = await get<{ messages: Message[] }>(`/api/conversations/${job.conversation_id}/messages?limit=1`).catch(() => null);
+  const page = await get<HistoryPage>(`/api/conversations/${job.conversation_id}/messages?limit=1`).catch(() => null);
   const message = page?.messages.find((m) => m.id === job.message_id);
   if (message) text.textContent = message.deleted?.notice ?? message.body ?? "";
 }

@@ -17,7 +17,7 @@ const KIND_LABEL: Record<Conversation["kind"], Key> = {
   direct: "kind.direct", group: "kind.group", course: "kind.course",
   project: "kind.project", individual: "kind.individual", mass: "kind.mass",
 };
-const KIND_ICON = { group: "group", course: "course", project: "project", individual: "people", mass: "mass" } as const;
+const KIND_ICON = { group: "group", course: "course", project: "project", individual: "people", mass: "mass" } as const satisfies Record<Exclude<Kind, "direct">, string>;
 
 export class Panel {
   private readonly root = byId("panel");
@@ -130,7 +130,7 @@ export class Panel {
   }
 
   private item(c: Conversation): HTMLElement {
-    const kindIcon = c.kind === "direct" ? avatar(c.name, null) : h("span", { class: `avatar kind-${c.kind}`, "aria-hidden": "true" }, icon(KIND_ICON[c.kind as Exclude<Kind, "direct">]));
+    const kindIcon = c.kind === "direct" ? avatar(c.name, null) : h("span", { class: `avatar kind-${c.kind}`, "aria-hidden": "true" }, icon(KIND_ICON[c.kind]));
     const unread = c.unread > 0;
     const status = c.status !== "open" ? h("span", { class: "tag" }, c.status === "closed" ? t("status.closed") : t("status.deleted"))
       : c.muted ? h("span", { class: "tag muted" }, notificationTexts.muted) : null;

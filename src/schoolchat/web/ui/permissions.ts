@@ -35,3 +35,8 @@ export function mayModeratorDelete(c: Conversation | null, m: Message): boolean 
 export function maySetWorkingHours(): boolean {
   return state.me.may_set_working_hours;
 }
+
+/** The Reports inbox in the menu: the server's answer in /api/me. */
+export function mayReviewReports(): boolean {
+  return state.me.may_review_reports;
+}

@@ -12,7 +12,7 @@ import { mayAddParticipants, mayClose, mayDelete, mayLeave, mayRemove, mayRename
 import { refresh } from "./state";
 import { showFeedback } from "./compose";
 import { recipientPicker } from "./picker";
-import type { Conversation, Feedback, HubEvent, Participant } from "./types";
+import type { Conversation, HubEvent, Participant, Participants } from "./types";
 
 export interface SettingsNav {
   back(): void;
@@ -80,7 +80,7 @@ export class SettingsView implements View {
 
   private async loadPeople(): Promise<void> {
     const [{ participants }, c] = await Promise.all([
-      get<{ participants: Participant[] }>(`/api/conversations/${this.c.id}/participants`),
+      get<Participants>(`/api/conversations/${this.c.id}/participants`),
       get<Conversation>(`/api/conversations/${this.c.id}`)]);
     this.c = c;
     this.showTitle();
@@ -100,7 +100,7 @@ export class SettingsView implements View {
       const chosen = [...picker.selected];
       if (!chosen.length) return announce(t("settings.no_person"), "error");
       await attempt(async () => {
-        const answer = await post<{ added: number[]; feedback: Feedback[] }>(`/api/conversations/${this.c.id}/participants`,
+        const answer = await post<Participants>(`/api/conversations/${this.c.id}/participants`,
           { user_ids: chosen.map((s) => s.id) });
         const added = chosen.filter((s) => answer.added.includes(s.id)).map((s) => s.name);
         const done = added.length ? t("settings.added", { name: added.join(", "), count: added.length }) : undefined;

@@ -42,13 +42,6 @@ export function onChange(listener: Listener): void {
   listeners.push(listener);
 }
 
-/** Teachers and admins (of a school, a course or a project) get the Reports inbox; per-conversation actions are in
- * permissions.ts. */
-export function isStaff(): boolean {
-  const roles = [...Object.values(state.me.roles), ...Object.values(state.me.spaces)];
-  return roles.some((role) => role === "teacher" || role === "admin");
-}
-
 export function isAdmin(): boolean {
   return Object.values(state.me.roles).includes("admin");
 }

@@ -10,11 +10,10 @@ import { platformsCard } from "./lti";
 import { erasePerson, retentionCard, startExport } from "./privacy";
 import { participantList } from "./settings";
 import { identityProviderForm } from "./sso";
-import type { Message, Participant, Report } from "./types";
+import type { AdminPeoplePage, AdminPerson, Conversation, Message, Participants, Report, ReportPage } from "./types";
 
 interface Org { id: number; name: string; kind: string; time_zone: string; messaging_disabled: boolean; default_language: Language | null; }
 interface Space { id: number; kind: "course" | "project"; name: string; participant_count: number; messaging_disabled: boolean; }
-interface AdminPerson { id: number; name: string; username: string; title: string; role: string; messaging_disabled: boolean; mass_messaging: boolean; }
 interface Rule { sender_role: string; recipient_role: string; scope: string; source: string; }
 
 const SCOPES: Record<string, Key> = {
@@ -28,14 +27,14 @@ export async function reportsPage(main: HTMLElement, openConversation: (id: numb
   const list = h("ol", { class: "reports", "aria-label": t("menu.reports") });
   const history = h("section", { class: "pupil-history", "aria-live": "polite" });
   replace(main, h("h1", {}, t("reports.title")), h("p", {}, t("reports.intro")), history, list);
-  const { reports, safeguarding_lead } = await get<{ reports: Report[]; safeguarding_lead: boolean }>("/api/reports");
+  const { reports, safeguarding_lead } = await get<ReportPage>("/api/reports");
   if (!reports.length) return replace(list, h("li", { class: "empty" }, t("reports.none")));
   const reload = (): void => void reportsPage(main, openConversation);
   // The safeguarding lead reads a pupil's reports across courses, above the inbox (issue 16).
   const showHistory = async (pupil: { id: number; name: string }): Promise<void> => {
-    let page: { reports: Report[] };
+    let page: ReportPage;
     try {
-      page = await get<{ reports: Report[] }>(`/api/safeguarding/pupils/${pupil.id}/reports`);
+      page = await get<ReportPage>(`/api/safeguarding/pupils/${pupil.id}/reports`);
     } catch (e) {
       return announce((e as Error).message, "error");
     }
@@ -133,7 +132,7 @@ export async function adminPage(main: HTMLElement): Promise<void> {
   const jobs = h("div", { class: "privacy-jobs" });
   const showPeople = async (): Promise<void> => {
     const q = find.value.trim();
-    const page = await get<{ people: AdminPerson[] }>(`/api/admin/orgs/${select.value}/people?limit=100${q ? `&q=${encodeURIComponent(q)}` : ""}`);
+    const page = await get<AdminPeoplePage>(`/api/admin/orgs/${select.value}/people?limit=100${q ? `&q=${encodeURIComponent(q)}` : ""}`);
     replace(people, peopleTable(page.people, () => void showPeople(), jobs));
   };
   let timer = 0;
@@ -163,7 +162,7 @@ interface Lead { id: number; name: string; granted_at: string; }
 async function leadsCard(orgId: number, reload: () => void): Promise<HTMLElement> {
   const [leads, staff] = await Promise.all([
     get<Lead[]>(`/api/admin/orgs/${orgId}/safeguarding-leads`),
-    get<{ people: AdminPerson[] }>(`/api/admin/orgs/${orgId}/people?limit=100`)]);
+    get<AdminPeoplePage>(`/api/admin/orgs/${orgId}/people?limit=100`)]);
   const url = (id: number | string): string => `/api/admin/orgs/${orgId}/safeguarding-leads/${id}`;
   const candidates = staff.people.filter((p) => (p.role === "teacher" || p.role === "admin") && !leads.some((l) => l.id === p.id));
   const pick = h("select", { id: "lead-pick" }, ...candidates.map((p) => h("option", { value: String(p.id) }, `${p.name} (${roleLabel(p.role)})`)));
@@ -287,8 +286,8 @@ function peopleTable(people: AdminPerson[], reload: () => void, jobs: HTMLElemen
 /** The "Link to course participant page" target: the people of a course or project conversation. */
 export async function participantsPage(main: HTMLElement, conversationId: number): Promise<void> {
   const [c, { participants }] = await Promise.all([
-    get<{ name: string }>(`/api/conversations/${conversationId}`),
-    get<{ participants: Participant[] }>(`/api/conversations/${conversationId}/participants`),
+    get<Conversation>(`/api/conversations/${conversationId}`),
+    get<Participants>(`/api/conversations/${conversationId}/participants`),
   ]);
   replace(main, h("h1", {}, t("participants.title", { name: c.name })), participantList(participants));
 }

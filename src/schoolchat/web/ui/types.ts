@@ -5,8 +5,7 @@ import type { components } from "./schema";
 
 type Schemas = components["schemas"];
 
-/** The schema says only "string" for a conversation's kind until the kinds are an enum on the server. */
-export type Kind = "direct" | "group" | "course" | "project" | "individual" | "mass";
+export type Kind = Schemas["ConversationKind"];
 export type Me = Schemas["MeOut"];
 export type Conversation = Schemas["ConversationOut"];
 export type Attachment = Schemas["AttachmentOut"];
@@ -29,5 +28,16 @@ export type ReadBy = Schemas["ReadByOut"];
 export type Message = Schemas["MessageOut"] & Partial<Pick<Schemas["EvidenceMessageOut"], "versions" | "kept_as_evidence">>;
 /** §6.4: someone the message could not reach, and why (`cannot_participate`, `cannot_deliver`, `cannot_receive`). */
 export type Feedback = Schemas["FeedbackOut"];
+/** The answer to a send or a forward: the message, and whom it could not reach. */
+export type Sent = Schemas["SentOut"];
 export type Report = Schemas["ReportOut"];
+export type ReportPage = Schemas["ReportPage"];
+/** A page of a conversation's messages, newest last. */
+export type HistoryPage = Schemas["HistoryPage"];
+export type Participants = Schemas["ParticipantsOut"];
+/** A person in an org's admin list. */
+export type AdminPerson = Schemas["AdminPersonOut"];
+export type AdminPeoplePage = Schemas["AdminPeoplePage"];
+/** A signed-in session: the CSRF token to send with every change. */
+export type Session = Schemas["SessionOut"];
 
