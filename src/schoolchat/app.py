@@ -29,6 +29,7 @@ from schoolchat.lti.api import router as lti_router
 from schoolchat.massmessages.api import router as mass_messages_router
 from schoolchat.massmessages.worker import MassMessageWorker
 from schoolchat.messages.api import router as messages_router
+from schoolchat.messages.search_api import router as search_router
 from schoolchat.metrics import Metrics, MetricsMiddleware
 from schoolchat.moderation.api import router as moderation_router
 from schoolchat.notifications import sends as notification_sends
@@ -54,7 +55,6 @@ from schoolchat.realtime.redis_bus import RedisBus
 from schoolchat.realtime.retention import prune
 from schoolchat.realtime.transport import TransportReset
 from schoolchat.safeguarding.api import router as safeguarding_router
-from schoolchat.search.api import router as search_router
 from schoolchat.services import Services
 from schoolchat.sso.api import router as sso_router
 from schoolchat.sso.oidc import RelyingParty
