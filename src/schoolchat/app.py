@@ -29,6 +29,7 @@ from schoolchat.lti.api import router as lti_router
 from schoolchat.massmessages.api import router as mass_messages_router
 from schoolchat.massmessages.worker import MassMessageWorker
 from schoolchat.messages.api import router as messages_router
+from schoolchat.messages.conversation_api import router as conversation_messages_router
 from schoolchat.messages.search_api import router as search_router
 from schoolchat.metrics import Metrics, MetricsMiddleware
 from schoolchat.moderation.api import router as moderation_router
@@ -215,6 +216,7 @@ def create_app(
     for router in (
         messages_router,
         conversations_router,
+        conversation_messages_router,
         realtime_router,
         hub_router,
         people_router,
