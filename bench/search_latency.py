@@ -35,7 +35,7 @@ from schoolchat.conversations.models import memberships
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
 from schoolchat.messages import search
-from schoolchat.people import writes as people_writes
+from schoolchat.administration import writes as people_writes
 from schoolchat.realtime.bus import MemoryBus
 
 RESULTS = Path(__file__).with_name("results")

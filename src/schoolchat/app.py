@@ -11,6 +11,10 @@ from datetime import timedelta
 from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 
+from schoolchat.administration.api import router as people_router
+from schoolchat.administration.roster.api import router as roster_router
+from schoolchat.administration.roster.jobs import STALE_AFTER, fail_stale
+from schoolchat.administration.roster.runner import RosterImports
 from schoolchat.attachments.actions import UnsentUploads
 from schoolchat.attachments.api import UPLOAD_PATH
 from schoolchat.attachments.api import router as attachments_router
@@ -37,10 +41,6 @@ from schoolchat.notifications import sends as notification_sends
 from schoolchat.notifications.api import router as notifications_router
 from schoolchat.notifications.worker import NotificationWorker
 from schoolchat.openapi import complete_document
-from schoolchat.people.api import router as people_router
-from schoolchat.people.roster.api import router as roster_router
-from schoolchat.people.roster.jobs import STALE_AFTER, fail_stale
-from schoolchat.people.roster.runner import RosterImports
 from schoolchat.periodic import every
 from schoolchat.policy import texts
 from schoolchat.privacy import actions as privacy_actions

@@ -17,16 +17,16 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from schoolchat import logs
+from schoolchat.administration import demo
+from schoolchat.administration import writes as people_writes
+from schoolchat.administration.roster.apply import Imported, import_roster
+from schoolchat.administration.roster.apply import Progress as RosterProgress
 from schoolchat.app import create_app
 from schoolchat.auth.passwords import hash_password
 from schoolchat.config import Settings
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
 from schoolchat.notifications.push import generate_vapid_keys
-from schoolchat.people import demo
-from schoolchat.people import writes as people_writes
-from schoolchat.people.roster.apply import Imported, import_roster
-from schoolchat.people.roster.apply import Progress as RosterProgress
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 

@@ -34,13 +34,13 @@ OPERATORS_ONLY = (
     "periodic.py",
     "statuses.py",  # the success statuses' descriptions in the OpenAPI document
     "db/",  # SQL, and the migrations' comments on columns
-    "people/demo.py",  # the demo school's sample people and messages
+    "administration/demo.py",  # the demo school's sample people and messages
     "realtime/signalr/",  # the SignalR protocol's violations, for a client library's programmer
 )
 # Not done yet (issue 15): sentences written once and stored, in English, so that turning them into catalog keys
 # means storing a code and its parameters and writing the sentence where it is read. The roster import's error
-# report (people/roster/), and a mass message's conversation name ("Mass message from …").
-NOT_YET = ("people/roster/", "massmessages/actions.py")
+# report (administration/roster/), and a mass message's conversation name ("Mass message from …").
+NOT_YET = ("administration/roster/", "massmessages/actions.py")
 # Tables: their CHECK constraints and ON DELETE rules are SQL.
 TABLES = "models.py"
 DOCUMENTATION = {

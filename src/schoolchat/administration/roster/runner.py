@@ -16,9 +16,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from schoolchat.people.roster import jobs
-from schoolchat.people.roster.apply import import_roster
-from schoolchat.people.roster.archive import unpack
+from schoolchat.administration.roster import jobs
+from schoolchat.administration.roster.apply import import_roster
+from schoolchat.administration.roster.archive import unpack
 from schoolchat.policy import texts
 from schoolchat.services import Services
 

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from schoolchat.administration.roster.apply import Imported
+from schoolchat.administration.roster.models import RUNNING, roster_jobs
 from schoolchat.db.engine import is_unique_violation
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
-from schoolchat.people.roster.apply import Imported
-from schoolchat.people.roster.models import RUNNING, roster_jobs
 from schoolchat.policy import texts
 from schoolchat.services import Services
 
