@@ -32,7 +32,7 @@ import timing
 from schoolchat.auth.passwords import hash_password
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
-from schoolchat.people import writes as people
+from schoolchat.administration import writes as people
 from schoolchat.kinds import SchoolRole
 from schoolchat.people.models import communication_rules
 

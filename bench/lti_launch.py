@@ -33,8 +33,8 @@ from schoolchat.db import Database  # noqa: E402
 from schoolchat.db.migrate import upgrade  # noqa: E402
 from schoolchat.lti.actions import register_platform  # noqa: E402
 from schoolchat.lti.schemas import PlatformIn  # noqa: E402
-from schoolchat.people import writes  # noqa: E402
-from schoolchat.people.roster.models import roster_ids  # noqa: E402
+from schoolchat.administration import writes  # noqa: E402
+from schoolchat.administration.roster.models import roster_ids  # noqa: E402
 from schoolchat.realtime.bus import MemoryBus  # noqa: E402
 from schoolchat.services import Services  # noqa: E402
 from tests.lti.platform import Course, LearningPlatform, PlatformServer, PlatformUser  # noqa: E402

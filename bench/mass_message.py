@@ -29,9 +29,9 @@ from schoolchat.auth.passwords import hash_password
 from schoolchat.config import Settings
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
-from schoolchat.people import writes
+from schoolchat.administration import writes
 from schoolchat.people.models import orgs, users
-from schoolchat.people.roster.apply import import_roster
+from schoolchat.administration.roster.apply import import_roster
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 

@@ -29,7 +29,7 @@ from schoolchat.db.migrate import upgrade
 from schoolchat.db.types import utcnow
 from schoolchat.messages import erasure
 from schoolchat.messages.models import messages
-from schoolchat.people import writes
+from schoolchat.administration import writes
 from schoolchat.privacy import actions as privacy_actions
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.realtime.models import events

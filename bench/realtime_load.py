@@ -52,7 +52,7 @@ from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
 from schoolchat.db.types import utcnow
-from schoolchat.people.writes import insert_org, insert_user, put_role
+from schoolchat.administration.writes import insert_org, insert_user, put_role
 
 SECRET = "realtime-bench-secret-key-0123456789"
 RS = b"\x1e"

@@ -19,7 +19,7 @@ from schoolchat.config import Settings
 from timing import one_shot
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
-from schoolchat.people.roster.apply import import_roster
+from schoolchat.administration.roster.apply import import_roster
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 

@@ -20,7 +20,7 @@ from roster_import import generate
 from schoolchat.config import Settings
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
-from schoolchat.people.roster.apply import import_roster
+from schoolchat.administration.roster.apply import import_roster
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 from timing import one_shot, percentile

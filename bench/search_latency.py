@@ -2,7 +2,7 @@
 
 Search runs for the core benchmark's teacher (a member of 150 conversations, two of them courses of several
 hundred) over a mix of queries: common words, rarer words, word prefixes, several words, a link, and a word
-found nowhere. Each query is timed as the route runs it (``search.queries.search``: the index, the messages, their
+found nowhere. Each query is timed as the route runs it (``messages.search.search``: the index, the messages, their
 attachments and the conversations' names), across all the user's conversations and within one of them (drawn
 at random, big courses included); the across-all case is also timed through the whole app (HTTP over ASGI).
 Target: across-all p99 ≤ 50 ms on SQLite.
@@ -34,9 +34,9 @@ from schoolchat.config import Settings
 from schoolchat.conversations.models import memberships
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
-from schoolchat.people import writes as people_writes
+from schoolchat.messages import search
+from schoolchat.administration import writes as people_writes
 from schoolchat.realtime.bus import MemoryBus
-from schoolchat.search import queries
 
 RESULTS = Path(__file__).with_name("results")
 TARGET_MS = 50.0
@@ -66,11 +66,11 @@ async def main() -> None:
 
     async def across_all(i: int) -> object:
         async with db.read() as conn:
-            return await queries.search(conn, user_id, QUERIES[i % len(QUERIES)])
+            return await search.search(conn, user_id, QUERIES[i % len(QUERIES)])
 
     async def within_one(i: int) -> object:
         async with db.read() as conn:
-            return await queries.search(conn, user_id, QUERIES[i % len(QUERIES)], conversation_id=picks[i])
+            return await search.search(conn, user_id, QUERIES[i % len(QUERIES)], conversation_id=picks[i])
 
     token = (await core_target.bearer_tokens(db, [user_id]))[user_id]
     app = create_app(found.settings(), db=db, bus=MemoryBus())
@@ -108,7 +108,7 @@ async def _per_query(db: Database, user_id: int, rounds: int = 30) -> dict[str, 
         for _ in range(rounds):
             started = time.perf_counter()
             async with db.read() as conn:
-                await queries.search(conn, user_id, query)
+                await search.search(conn, user_id, query)
             times.append((time.perf_counter() - started) * 1000)
         medians[query] = round(sorted(times)[len(times) // 2], 2)
     return medians

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from sqlalchemy import insert, update
 
+from schoolchat.administration import writes
 from schoolchat.auth.actions import insert_token
 from schoolchat.auth.passwords import hash_password
 from schoolchat.kinds import SchoolRole
-from schoolchat.people import writes
 from schoolchat.people.models import communication_rules, users
 from schoolchat.services import Services
 

@@ -32,10 +32,10 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import insert, select, text
 
+from schoolchat.administration.roster import jobs as roster_jobs
+from schoolchat.administration.roster.apply import Imported
+from schoolchat.administration.roster.files import RosterError
 from schoolchat.db import Database
-from schoolchat.people.roster import jobs as roster_jobs
-from schoolchat.people.roster.apply import Imported
-from schoolchat.people.roster.files import RosterError
 from schoolchat.search.index import backfill
 from schoolchat.services import Services
 from schoolchat.tables import metadata

@@ -6,10 +6,10 @@ import httpx
 import pytest
 from sqlalchemy import Table, func, select
 
+from schoolchat.administration import demo
 from schoolchat.app import create_app
 from schoolchat.config import InsecureSecretKey, Settings
 from schoolchat.messages.models import messages
-from schoolchat.people import demo
 from schoolchat.people.models import users
 from schoolchat.services import Services
 

@@ -11,6 +11,10 @@ from datetime import timedelta
 from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 
+from schoolchat.administration.api import router as people_router
+from schoolchat.administration.roster.api import router as roster_router
+from schoolchat.administration.roster.jobs import STALE_AFTER, fail_stale
+from schoolchat.administration.roster.runner import RosterImports
 from schoolchat.attachments.actions import UnsentUploads
 from schoolchat.attachments.api import UPLOAD_PATH
 from schoolchat.attachments.api import router as attachments_router
@@ -29,16 +33,14 @@ from schoolchat.lti.api import router as lti_router
 from schoolchat.massmessages.api import router as mass_messages_router
 from schoolchat.massmessages.worker import MassMessageWorker
 from schoolchat.messages.api import router as messages_router
+from schoolchat.messages.conversation_api import router as conversation_messages_router
+from schoolchat.messages.search_api import router as search_router
 from schoolchat.metrics import Metrics, MetricsMiddleware
 from schoolchat.moderation.api import router as moderation_router
 from schoolchat.notifications import sends as notification_sends
 from schoolchat.notifications.api import router as notifications_router
 from schoolchat.notifications.worker import NotificationWorker
 from schoolchat.openapi import complete_document
-from schoolchat.people.api import router as people_router
-from schoolchat.people.roster.api import router as roster_router
-from schoolchat.people.roster.jobs import STALE_AFTER, fail_stale
-from schoolchat.people.roster.runner import RosterImports
 from schoolchat.periodic import every
 from schoolchat.policy import texts
 from schoolchat.privacy import actions as privacy_actions
@@ -54,7 +56,6 @@ from schoolchat.realtime.redis_bus import RedisBus
 from schoolchat.realtime.retention import prune
 from schoolchat.realtime.transport import TransportReset
 from schoolchat.safeguarding.api import router as safeguarding_router
-from schoolchat.search.api import router as search_router
 from schoolchat.services import Services
 from schoolchat.sso.api import router as sso_router
 from schoolchat.sso.oidc import RelyingParty
@@ -215,6 +216,7 @@ def create_app(
     for router in (
         messages_router,
         conversations_router,
+        conversation_messages_router,
         realtime_router,
         hub_router,
         people_router,

@@ -17,16 +17,16 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from schoolchat import logs
+from schoolchat.administration import demo
+from schoolchat.administration import writes as administration_writes
+from schoolchat.administration.roster.apply import Imported, import_roster
+from schoolchat.administration.roster.apply import Progress as RosterProgress
 from schoolchat.app import create_app
 from schoolchat.auth.passwords import hash_password
 from schoolchat.config import Settings
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
 from schoolchat.notifications.push import generate_vapid_keys
-from schoolchat.people import demo
-from schoolchat.people import writes as people_writes
-from schoolchat.people.roster.apply import Imported, import_roster
-from schoolchat.people.roster.apply import Progress as RosterProgress
 from schoolchat.realtime.bus import MemoryBus
 from schoolchat.services import Services
 
@@ -205,11 +205,11 @@ async def _create_admin(settings: Settings, username: str, name: str, org: str, 
     db = Database(settings.effective_database_url)
     try:
         async with db.write() as tx:
-            org_id = await people_writes.insert_org(tx, name=org, kind="district", parent_id=None)
-            user_id = await people_writes.insert_user(
+            org_id = await administration_writes.insert_org(tx, name=org, kind="district", parent_id=None)
+            user_id = await administration_writes.insert_user(
                 tx, username=username, password_hash=hash_password(password), name=name, title="Administrator"
             )
-            await people_writes.put_role(tx, user_id, org_id, "admin")
+            await administration_writes.put_role(tx, user_id, org_id, "admin")
             return user_id
     finally:
         await db.dispose()

@@ -1,5 +1,6 @@
 """Imports every domain's tables so that ``metadata`` knows them all (for Alembic and tests)."""
 
+from schoolchat.administration.roster import models as roster_models
 from schoolchat.attachments import models as attachment_models
 from schoolchat.auth import models as auth_models
 from schoolchat.conversations import models as conversation_models
@@ -10,7 +11,6 @@ from schoolchat.messages import models as message_models
 from schoolchat.moderation import models as moderation_models
 from schoolchat.notifications import models as notification_models
 from schoolchat.people import models as people_models
-from schoolchat.people.roster import models as roster_models
 from schoolchat.privacy import models as privacy_models
 from schoolchat.realtime import models as realtime_models
 from schoolchat.safeguarding import models as safeguarding_models

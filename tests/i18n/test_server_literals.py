@@ -34,7 +34,7 @@ OPERATORS_ONLY = (
     "periodic.py",
     "statuses.py",  # the success statuses' descriptions in the OpenAPI document
     "db/",  # SQL, and the migrations' comments on columns
-    "people/demo.py",  # the demo school's sample people and messages
+    "administration/demo.py",  # the demo school's sample people and messages
     "realtime/signalr/",  # the SignalR protocol's violations, for a client library's programmer
 )
 # Tables: their CHECK constraints and ON DELETE rules are SQL.

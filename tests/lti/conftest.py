@@ -11,8 +11,8 @@ import httpx
 import pytest
 from sqlalchemy import insert
 
+from schoolchat.administration.roster.models import roster_ids
 from schoolchat.config import Settings
-from schoolchat.people.roster.models import roster_ids
 from schoolchat.services import Services
 from tests.calls import started
 from tests.factories import Factory, Person, Space

@@ -15,13 +15,13 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, insert, select, update
 
+from schoolchat.administration.roster.models import roster_ids
 from schoolchat.attachments.models import attachments
 from schoolchat.db.types import utcnow
 from schoolchat.messages.models import messages
 from schoolchat.moderation.models import audit_log
 from schoolchat.notifications.models import push_subscriptions
 from schoolchat.people.models import users
-from schoolchat.people.roster.models import roster_ids
 from schoolchat.privacy import actions
 from schoolchat.realtime import log
 from schoolchat.services import Services

@@ -12,9 +12,9 @@ import pytest
 import websockets
 from sqlalchemy import select
 
+from schoolchat.administration.roster.apply import import_roster
 from schoolchat.auth.actions import insert_token
 from schoolchat.people.models import users
-from schoolchat.people.roster.apply import import_roster
 from tests.factories import Factory
 from tests.realtime.harness import LiveServer, RawHubClient
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import select
 
+from schoolchat.administration.roster.apply import import_roster
 from schoolchat.auth.actions import insert_token
 from schoolchat.people.models import orgs, users
-from schoolchat.people.roster.apply import import_roster
 from schoolchat.services import Services
 from tests.factories import PASSWORD, Factory, Person
 from tests.people.roster.test_import import SAMPLE

@@ -1,4 +1,5 @@
-"""Routes for the conversation list, starting conversations, settings, participants and unread state."""
+"""Routes for the conversation list, recipient options, settings and participants (starting one and its read
+state: ``messages.conversation_api``)."""
 
 from __future__ import annotations
 
@@ -19,24 +20,17 @@ from schoolchat.conversations.schemas import (
     RecipientOptionsOut,
     RecipientSelection,
     Rename,
-    StartConversation,
-    StartedOut,
 )
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError, ErrorDetail
 from schoolchat.i18n.catalog import text
 from schoolchat.inputs import MAX_ID, Id
-from schoolchat.messages import actions as message_actions
-from schoolchat.messages.schemas import BadgeOut, MarkRead, UnreadOut
 from schoolchat.people import selection
 from schoolchat.people.queries import UserSummary, joined_notices, working_hours_notices
 from schoolchat.policy.decision import Denied
 from schoolchat.policy.recipients import Mode, Scenario
 from schoolchat.policy.texts import MAX_RECIPIENTS, choose_mode
-from schoolchat.ratelimit.deps import per_person
-from schoolchat.ratelimit.rules import Rule
 from schoolchat.services import ServicesDep
-from schoolchat.statuses import new_or_not, nothing_new
 
 router = APIRouter(prefix="/api", tags=["conversations"])
 
@@ -124,55 +118,6 @@ async def recipient_options(
         error=_error(options.error),
         error_on_send=_error(options.error_on_send),
         working_hours_notice=joined_notices(notices, people),
-    )
-
-
-@router.post(
-    "/conversations",
-    response_model=StartedOut,
-    status_code=201,
-    responses=nothing_new(StartedOut),
-    dependencies=[per_person(Rule.SENDS)],
-    summary="Start a conversation (§5.1), optionally with a first message",
-)
-async def start_conversation(
-    body: StartConversation, actor: MessagingActor, services: ServicesDep, response: Response
-) -> StartedOut:
-    recipients = body.recipients.to_recipients()
-    if body.message is not None:
-        sent = await message_actions.send_new(
-            services,
-            actor,
-            recipients,
-            mode=body.mode,
-            name=body.name,
-            body=body.message.body,
-            client_message_id=body.message.client_message_id,
-            attachment_ids=body.message.attachment_ids,
-        )
-        new_or_not(response, not sent.duplicate)
-        conversation_id, created, message = sent.conversation_id, sent.conversation_created, sent.message
-        duplicate, feedback = sent.duplicate, sent.feedback
-    else:
-        opened = await actions.start(services, actor, recipients, body.mode, body.name)
-        conversation_id, created, message, duplicate, feedback = (
-            opened.conversation_id,
-            opened.created,
-            None,
-            False,
-            opened.feedback,
-        )
-        new_or_not(response, created)
-    async with services.db.read() as conn:
-        described = await queries.describe_one(conn, actor, conversation_id)
-    return StartedOut.model_validate(
-        {
-            "conversation": described,
-            "created": created,
-            "message": message,
-            "duplicate": duplicate,
-            "feedback": feedback,
-        }
     )
 
 
@@ -279,34 +224,3 @@ async def reopen_conversation(
 ) -> ConversationOut:
     await actions.set_closed(services, actor, conversation_id, False)
     return await get_conversation(conversation_id, actor, services)
-
-
-@router.post(
-    "/conversations/{conversation_id}/read",
-    response_model=UnreadOut,
-    summary="Move the read cursor forward (to the newest message when no seq is given)",
-)
-async def mark_read(
-    conversation_id: Id, actor: MessagingActor, services: ServicesDep, body: MarkRead | None = None
-) -> UnreadOut:
-    state = await message_actions.mark_read(
-        services, actor, conversation_id, body.up_to_seq if body else None
-    )
-    return UnreadOut(conversation_id=state.conversation_id, unread=state.unread, total=state.total)
-
-
-@router.post(
-    "/conversations/{conversation_id}/unread", response_model=UnreadOut, summary="§4.2: mark as unread"
-)
-async def mark_unread(conversation_id: Id, actor: MessagingActor, services: ServicesDep) -> UnreadOut:
-    state = await message_actions.mark_conversation_unread(services, actor, conversation_id)
-    return UnreadOut(conversation_id=state.conversation_id, unread=state.unread, total=state.total)
-
-
-@router.get(
-    "/unread", response_model=BadgeOut, summary="§3.1: the badge total and the unread count per conversation"
-)
-async def badge(actor: MessagingActor, services: ServicesDep) -> BadgeOut:
-    async with services.db.read() as conn:
-        counts, total = await queries.badge(conn, actor.id)
-    return BadgeOut(total=total, conversations=counts)

@@ -1,8 +1,9 @@
-"""API shapes for conversations, recipient options and participants."""
+"""API shapes for conversations, recipient options, participants and §6.4 feedback."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,7 +11,6 @@ from schoolchat.answers import Answer
 from schoolchat.errors import ErrorDetail
 from schoolchat.inputs import Body, Id
 from schoolchat.kinds import ConversationKind, ConversationStatus, SpaceKind, SpaceRole
-from schoolchat.messages.schemas import FeedbackOut, MessageOut, NewMessage
 from schoolchat.people.selection import Recipients
 from schoolchat.policy.recipients import Mode, Scenario
 
@@ -45,17 +45,6 @@ class RecipientOptionsOut(Answer):
         description="For the people chosen: \"Maria Jensen usually answers between 08:00 and 16:00\" while "
         "it is outside a teacher's working hours; sending is still possible.",
     )
-
-
-class StartConversation(Body):
-    recipients: RecipientSelection
-    mode: Mode | None = Field(
-        default=None, strict=False, description="Required when the recipient options offer a choice."
-    )
-    name: str | None = Field(
-        default=None, max_length=1000, description="Optional name of a new group conversation."
-    )
-    message: NewMessage | None = Field(default=None, description="An optional first message.")
 
 
 class Preview(BaseModel):
@@ -146,20 +135,22 @@ class ConversationPage(BaseModel):
     next_cursor: str | None
 
 
-class StartedOut(Answer):
-    conversation: ConversationOut
-    created: bool
-    message: MessageOut | None = None
-    duplicate: bool = False
-    feedback: list[FeedbackOut] = Field(default_factory=list)
-
-
 class Rename(Body):
     name: str = Field(max_length=1000)
 
 
 class AddParticipants(Body):
     user_ids: list[Id] = Field(min_length=1, max_length=300)
+
+
+class FeedbackOut(BaseModel):
+    """§6.4: a recipient who cannot take part, and why, in the reference's words."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    user_id: int = Field(description="The person it is about.")
+    code: Literal["cannot_deliver", "cannot_participate", "cannot_receive"]
+    message: str
 
 
 class RelationshipOut(BaseModel):

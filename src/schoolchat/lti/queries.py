@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.administration.roster.models import roster_ids
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.lti import texts
 from schoolchat.lti.claims import Registration
@@ -15,7 +16,6 @@ from schoolchat.lti.models import lti_platforms
 from schoolchat.lti.refusals import LaunchRefused
 from schoolchat.people.models import space_members, spaces, users
 from schoolchat.people.queries import org_chain, user_org_chains
-from schoolchat.people.roster.models import roster_ids
 
 
 def _registration(row: Any) -> Registration:

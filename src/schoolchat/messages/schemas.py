@@ -1,4 +1,4 @@
-"""API shapes for messages, sends and unread state."""
+"""API shapes for messages, sends (a conversation started with its first message among them) and unread state."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schoolchat.answers import Answer
 from schoolchat.attachments.schemas import AttachmentOut
+from schoolchat.conversations.schemas import ConversationOut, FeedbackOut, RecipientSelection
 from schoolchat.inputs import Body, Cursor, Id
+from schoolchat.policy.recipients import Mode
 
 CLIENT_ID_PATTERN = r"^[A-Za-z0-9._:\-]{1,64}$"
 
@@ -93,16 +95,6 @@ class MessageOut(BaseModel):
     )
 
 
-class FeedbackOut(BaseModel):
-    """§6.4: a recipient who cannot take part, and why, in the reference's words."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    user_id: int = Field(description="The person it is about.")
-    code: Literal["cannot_deliver", "cannot_participate", "cannot_receive"]
-    message: str
-
-
 class SentOut(Answer):
     model_config = ConfigDict(from_attributes=True)  # from ``actions.Sent``
 
@@ -113,6 +105,25 @@ class SentOut(Answer):
     feedback: list[FeedbackOut] = Field(
         default_factory=list, description="§6.4 feedback on disabled recipients."
     )
+
+
+class StartConversation(Body):
+    recipients: RecipientSelection
+    mode: Mode | None = Field(
+        default=None, strict=False, description="Required when the recipient options offer a choice."
+    )
+    name: str | None = Field(
+        default=None, max_length=1000, description="Optional name of a new group conversation."
+    )
+    message: NewMessage | None = Field(default=None, description="An optional first message.")
+
+
+class StartedOut(Answer):
+    conversation: ConversationOut
+    created: bool
+    message: MessageOut | None = None
+    duplicate: bool = False
+    feedback: list[FeedbackOut] = Field(default_factory=list)
 
 
 class HistoryPage(BaseModel):

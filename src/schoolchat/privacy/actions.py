@@ -1,7 +1,7 @@
 """Erasing a person (GDPR Art. 17), and letting evidence under legal hold go once the hold has passed.
 
 An erasure is two steps. At once, in one transaction: the account becomes a tombstone ("Former user", sign-in
-details and roster ids cleared, deactivated through ``people.writes.deactivate``, so sessions and sockets end),
+details and roster ids cleared, deactivated through ``administration.writes.deactivate``, so sessions and sockets end),
 the reports whose evidence holds the person's content are put under legal hold, and the audit log records it.
 Then the job erases the person's messages through ``messages.erasure.erase``, ``BATCH`` per transaction (a person
 with 50,000 messages is a hundred short transactions, each holding SQLite's write lock briefly, rather than one
@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from schoolchat import audit
+from schoolchat.administration import writes as people_writes
+from schoolchat.administration.roster.models import roster_ids
 from schoolchat.attachments import writes as attachment_writes
 from schoolchat.auth.actor import Actor
 from schoolchat.db import Tx
@@ -30,9 +32,7 @@ from schoolchat.messages.models import messages
 from schoolchat.moderation.models import reports
 from schoolchat.notifications.models import notification_preferences, push_subscriptions
 from schoolchat.people import queries as people_queries
-from schoolchat.people import writes as people_writes
 from schoolchat.people.models import users
-from schoolchat.people.roster.models import roster_ids
 from schoolchat.policy.admin import may_administer_user
 from schoolchat.policy.decision import require
 from schoolchat.policy.privacy import may_erase_person

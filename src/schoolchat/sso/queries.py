@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.administration.roster.models import roster_ids
 from schoolchat.people.models import org_roles, orgs, users
 from schoolchat.people.queries import org_chain, user_org_chains
-from schoolchat.people.roster.models import roster_ids
 from schoolchat.policy.decision import Decision
 from schoolchat.sso.models import identity_providers, sso_sessions
 from schoolchat.sso.oidc import ProviderConfig

@@ -11,9 +11,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from schoolchat.administration.roster.apply import Imported, import_roster
 from schoolchat.auth.actions import insert_token
 from schoolchat.people.models import org_roles, orgs, space_members, spaces, users
-from schoolchat.people.roster.apply import Imported, import_roster
 from schoolchat.services import Services
 from tests.calls import conversation_list, error_of, history, send, started
 from tests.factories import Factory, Person

@@ -11,10 +11,10 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select, update
 
+from schoolchat.administration.roster import jobs
+from schoolchat.administration.roster.models import roster_jobs
 from schoolchat.db.types import utcnow
 from schoolchat.people.models import users
-from schoolchat.people.roster import jobs
-from schoolchat.people.roster.models import roster_jobs
 from schoolchat.services import Services
 from tests.calls import error_of, sent, started
 from tests.factories import Factory, Person

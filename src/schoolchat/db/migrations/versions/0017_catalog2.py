@@ -6,7 +6,7 @@ Create Date: 2026-12-02 07:40:00
 
 A mass message's name ("Mass message from …") and a "Sent to X people" conversation's name were stored in the
 sender's language; both are now written when read, in the reader's language, from the sender and the recipients.
-A roster job's errors are now codes and parameters, and its failure a code (``people.roster.texts``): an error
+A roster job's errors are now codes and parameters, and its failure a code (``administration.roster.texts``): an error
 stored as an English sentence becomes the code ``recorded`` that shows it as it was; a failure, ``interrupted``
 (the service stopped) or ``stopped`` (any other).
 """

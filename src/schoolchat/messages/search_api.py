@@ -10,10 +10,10 @@ from pydantic import BaseModel, Field
 from schoolchat.auth.deps import MessagingActor
 from schoolchat.conversations.schemas import ConversationRef
 from schoolchat.inputs import Id
+from schoolchat.messages import search
 from schoolchat.messages.schemas import MessageOut
 from schoolchat.ratelimit.deps import per_person
 from schoolchat.ratelimit.rules import Rule
-from schoolchat.search import queries
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["search"])
@@ -41,7 +41,7 @@ class SearchOut(BaseModel):
     next_before_id: int | None
 
 
-def _out(page: queries.SearchPage) -> SearchOut:
+def _out(page: search.SearchPage) -> SearchOut:
     return SearchOut(hits=[SearchHit(**hit) for hit in page.hits], next_before_id=page.next_before_id)
 
 
@@ -55,7 +55,7 @@ async def search_all(
     q: Q, actor: MessagingActor, services: ServicesDep, before_id: BEFORE = None, limit: LIMIT = 20
 ) -> SearchOut:
     async with services.db.read() as conn:
-        return _out(await queries.search(conn, actor.id, q, before_id=before_id, limit=limit))
+        return _out(await search.search(conn, actor.id, q, before_id=before_id, limit=limit))
 
 
 @router.get(
@@ -74,7 +74,7 @@ async def search_in(
 ) -> SearchOut:
     async with services.db.read() as conn:
         return _out(
-            await queries.search(
+            await search.search(
                 conn, actor.id, q, conversation_id=conversation_id, before_id=before_id, limit=limit
             )
         )

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from schoolchat.administration.roster.texts import error_message, failure_message
 from schoolchat.kinds import RosterJobStatus
-from schoolchat.people.roster.texts import error_message, failure_message
 
 
 class RosterErrorOut(BaseModel):

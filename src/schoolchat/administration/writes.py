@@ -1,5 +1,5 @@
 """Building blocks of people's writes: each takes the caller's ``Tx`` and never commits (also used by the demo
-seed, the roster import and the command line). ``people.actions`` holds the public actions.
+seed, the roster import and the command line). ``administration.actions`` holds the public actions.
 
 Enrolment drives conversation membership: joining a course or project joins its live conversation, leaving it
 leaves the conversation, in the same transaction.

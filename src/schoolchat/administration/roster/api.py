@@ -7,6 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from schoolchat.administration.roster import queries
+from schoolchat.administration.roster.runner import RosterImports
+from schoolchat.administration.roster.schemas import RosterJobOut
 from schoolchat.appstate import state_of
 from schoolchat.attachments.multipart import MULTIPART_OVERHEAD, FileStream
 from schoolchat.auth.deps import CurrentActor
@@ -14,9 +17,6 @@ from schoolchat.errors import ApiError
 from schoolchat.i18n.catalog import text
 from schoolchat.inputs import Id
 from schoolchat.people import queries as people_queries
-from schoolchat.people.roster import queries
-from schoolchat.people.roster.runner import RosterImports
-from schoolchat.people.roster.schemas import RosterJobOut
 from schoolchat.services import ServicesDep
 
 router = APIRouter(prefix="/api/admin", tags=["administration"])

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from schoolchat.people.roster.texts import error_message
+from schoolchat.administration.roster.texts import error_message
 
 # What the manifest may say about each file.
 MODES = ("bulk", "delta", "absent")
@@ -21,7 +21,7 @@ FILES = ("orgs", "academicSessions", "users", "courses", "classes", "enrollments
 @dataclass(frozen=True, slots=True)
 class RosterError:
     """One problem, located: the file, the line (1 is the header) and the column; what it is, as a code and its
-    parameters (``people.roster.texts``), so that it reads in the language of whoever reads the report."""
+    parameters (``administration.roster.texts``), so that it reads in the language of whoever reads the report."""
 
     file: str
     line: int

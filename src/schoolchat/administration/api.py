@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from schoolchat import error_texts
+from schoolchat.administration import actions
 from schoolchat.auth.deps import CurrentActor, MessagingActor, language_of
 from schoolchat.errors import ApiError
 from schoolchat.i18n.catalog import text
@@ -15,7 +16,7 @@ from schoolchat.i18n.context import set_reader_language
 from schoolchat.i18n.languages import effective
 from schoolchat.inputs import Cursor, Id
 from schoolchat.kinds import SchoolRole
-from schoolchat.people import actions, queries, reach
+from schoolchat.people import queries, reach
 from schoolchat.people.schemas import (
     AdminPeoplePage,
     AdminPersonOut,

@@ -1,5 +1,5 @@
 """Public actions on people, organisations, courses and projects: each takes ``services`` and opens its own
-transaction. The building blocks they compose, which take a ``Tx``, are in ``people.writes``.
+transaction. The building blocks they compose, which take a ``Tx``, are in ``administration.writes``.
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from schoolchat import audit
+from schoolchat.administration import writes
 from schoolchat.auth.actor import Actor
 from schoolchat.auth.passwords import hash_off_loop
 from schoolchat.db import Tx
 from schoolchat.errors import not_found
-from schoolchat.people import queries, writes
+from schoolchat.people import queries
 from schoolchat.people.models import communication_rules, org_roles, users
 from schoolchat.policy.admin import may_administer_user, may_enrol, may_grant
 from schoolchat.policy.decision import require

@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from schoolchat.administration.roster.apply import Imported
+from schoolchat.administration.roster.models import RUNNING, roster_jobs
+from schoolchat.administration.roster.texts import INTERRUPTED
 from schoolchat.db.engine import is_unique_violation
 from schoolchat.db.types import utcnow
 from schoolchat.errors import ApiError
-from schoolchat.people.roster.apply import Imported
-from schoolchat.people.roster.models import RUNNING, roster_jobs
-from schoolchat.people.roster.texts import INTERRUPTED
 from schoolchat.policy import texts
 from schoolchat.services import Services
 
@@ -128,7 +128,7 @@ async def finish(services: Services, job_id: int, result: Imported) -> None:
 
 
 async def fail(services: Services, job_id: int, failure: str) -> None:
-    """Mark the job failed for ``failure``, a code of ``people.roster.texts`` (written as a sentence when read)."""
+    """Mark the job failed for ``failure``, a code of ``administration.roster.texts`` (written as a sentence when read)."""
     async with services.db.write() as tx:
         await tx.conn.execute(
             update(roster_jobs)

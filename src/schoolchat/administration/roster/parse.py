@@ -1,7 +1,7 @@
 """Turning a roster folder into checked objects, or into the list of everything wrong with it.
 
 Every reference must point at an object in the same import or one imported before (``known``: the sourcedIds
-already mapped). Nothing is written here; ``people.roster.apply`` writes only a roster without errors.
+already mapped). Nothing is written here; ``administration.roster.apply`` writes only a roster without errors.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from schoolchat.administration.roster.files import FILES, RosterError, Row, read_manifest, read_rows
 from schoolchat.errors import ApiError
-from schoolchat.people.roster.files import FILES, RosterError, Row, read_manifest, read_rows
 from schoolchat.people.schemas import EMAIL_PATTERN
 from schoolchat.validation import display_name
 

@@ -10,7 +10,7 @@ by importing the same roster again: what was written is matched and left as it i
 Objects are matched to what an earlier import made by ``sourcedId`` (``roster_ids``), so importing the same
 folder twice changes nothing, and a changed row updates its object. ``status=tobedeleted`` deactivates a user,
 ends an enrollment, and takes everyone out of a class; orgs, courses and sessions are only marked. Classes become
-courses. People, orgs, roles, classes and enrollments are written only through ``people.writes`` (the batch
+courses. People, orgs, roles, classes and enrollments are written only through ``administration.writes`` (the batch
 building blocks where a batch needs one), so an import does what the same change by an administrator does: a
 deactivated person's sessions end, a renamed class renames its conversation, course conversation membership
 follows the enrollments. In a ``bulk`` enrollments file, enrollments imported before and missing now have ended.
@@ -35,13 +35,14 @@ from typing import TypeVar
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.administration import writes
+from schoolchat.administration.roster.files import RosterError
+from schoolchat.administration.roster.models import roster_ids
+from schoolchat.administration.roster.parse import Roster, User, parse
 from schoolchat.db import Tx
 from schoolchat.db.upsert import upsert
-from schoolchat.people import reach, writes
+from schoolchat.people import reach
 from schoolchat.people.models import org_roles, space_members, spaces, users
-from schoolchat.people.roster.files import RosterError
-from schoolchat.people.roster.models import roster_ids
-from schoolchat.people.roster.parse import Roster, User, parse
 from schoolchat.services import Services
 
 # Accounts made by an import cannot log in with a password until one is set (argon2 refuses this "hash").

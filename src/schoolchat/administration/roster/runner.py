@@ -16,10 +16,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from schoolchat.people.roster import jobs
-from schoolchat.people.roster.apply import import_roster
-from schoolchat.people.roster.archive import unpack
-from schoolchat.people.roster.texts import INTERRUPTED, STOPPED
+from schoolchat.administration.roster import jobs
+from schoolchat.administration.roster.apply import import_roster
+from schoolchat.administration.roster.archive import unpack
+from schoolchat.administration.roster.texts import INTERRUPTED, STOPPED
 from schoolchat.services import Services
 
 log = logging.getLogger(__name__)

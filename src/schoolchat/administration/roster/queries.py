@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.administration.roster.models import roster_jobs
 from schoolchat.errors import not_found
 from schoolchat.people.queries import administered_orgs
-from schoolchat.people.roster.models import roster_jobs
 
 
 async def job_of(conn: AsyncConnection, actor_roles: dict[int, str], job_id: int) -> Any:

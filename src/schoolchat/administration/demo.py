@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
+from schoolchat.administration import writes
 from schoolchat.auth.passwords import hash_password
 from schoolchat.auth.queries import load_actor
 from schoolchat.messages import actions as message_actions
-from schoolchat.people import writes
 from schoolchat.people.models import users
 from schoolchat.people.selection import Recipients
 from schoolchat.policy.recipients import Mode

@@ -1,1 +1,0 @@
-"""OneRoster 1.1 CSV import: read and validate a roster folder, then write it in batches through ``people.actions``."""
