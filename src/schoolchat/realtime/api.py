@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from schoolchat.auth.deps import MessagingActor
 from schoolchat.inputs import Cursor
 from schoolchat.realtime import log
+from schoolchat.realtime.hub import hub_of
 from schoolchat.realtime.schemas import EventsPage, events_page
 from schoolchat.services import ServicesDep
 
@@ -29,5 +30,5 @@ async def list_events(
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> EventsPage:
     async with services.db.read() as conn:
-        found = await log.resync(conn, request.app.state.hub.membership, actor.id, after, limit)
+        found = await log.resync(conn, hub_of(request).membership, actor.id, after, limit)
     return events_page(found)

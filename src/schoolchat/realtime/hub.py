@@ -335,7 +335,7 @@ async def _receive_nothing() -> Message:
     return {"type": "websocket.disconnect"}
 
 
-def _hub(request: Request) -> Hub:
+def hub_of(request: Request) -> Hub:
     return state_of(request, "hub", Hub)
 
 
@@ -353,7 +353,7 @@ router = APIRouter(tags=["realtime"])
     },
 )
 async def negotiate(request: Request) -> JSONResponse:
-    hub = _hub(request)
+    hub = hub_of(request)
     settings = hub.services.settings
     if not origin_allowed(request, settings.allowed_origins):
         raise ApiError(403, "foreign_origin", auth_texts.foreign_origin())
