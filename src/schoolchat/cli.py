@@ -6,6 +6,12 @@ import asyncio
 import getpass
 import json
 import logging
+import multiprocessing
+import multiprocessing.connection
+import signal
+import socket
+import time
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +38,7 @@ from schoolchat.services import Services
 
 app = typer.Typer(help="schoolchat: real-time messaging for schools.", no_args_is_help=True)
 console = Console()
+logger = logging.getLogger(__name__)
 
 
 # How every process serves. uvicorn's own access log is off (it wrote query strings, tokens included):
@@ -53,16 +60,69 @@ UVICORN: dict[str, Any] = {
     "ws_ping_timeout": None,
 }
 
-WORKER_START_SECONDS = 120
+WORKER_RESTART_SECONDS = 1.0  # a worker that died is started again after this pause (no restart storm)
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    """One process, or ``workers`` processes behind the one port (see ``_supervise``)."""
+    logs.configure(settings.log_level, settings.log_format, demo=settings.demo)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level, **UVICORN)
+    else:
+        _supervise(workers, host, port, settings.log_level)
+
+
+def _supervise(workers: int, host: str, port: int, log_level: str) -> None:
+    """Start ``workers`` processes, each listening on its own ``SO_REUSEPORT`` socket on ``host:port``; start
+    again any that dies; stop them all on SIGTERM or SIGINT.
+
+    Not uvicorn's ``--workers``: its processes share one listening socket, and Linux wakes whichever waits
+    first, so under a light load one process took every connection (issue 17). With a socket per process the
+    kernel spreads the connections by a hash of their addresses."""
+    context = multiprocessing.get_context("spawn")
+    stopping = False
+
+    def start() -> BaseProcess:
+        process = context.Process(target=_worker, args=(host, port, log_level), daemon=False)
+        process.start()
+        return process
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    running = [start() for _ in range(workers)]
+    logger.info("serving with %d processes: %s", workers, [p.pid for p in running])
+    while not stopping:
+        multiprocessing.connection.wait([p.sentinel for p in running], timeout=0.5)
+        for n, process in enumerate(running):
+            if process.exitcode is not None and not stopping:
+                logger.warning("process %s exited with %s; starting another", process.pid, process.exitcode)
+                time.sleep(WORKER_RESTART_SECONDS)
+                running[n] = start()
+    for process in running:
+        process.terminate()  # uvicorn in each finishes its requests and closes its sockets
+    for process in running:
+        process.join()
+
+
+def _worker(host: str, port: int, log_level: str) -> None:
+    """One process of ``serve --workers N``: the app on a socket of its own that shares the port."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    config = uvicorn.Config(worker_app(), host=host, port=port, log_level=log_level, **UVICORN)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def worker_app() -> FastAPI:
-    """The app of one process of ``serve --workers N`` (uvicorn starts each and calls this in it)."""
+    """The app of one process of ``serve --workers N``, from the settings in its environment."""
     settings = Settings()
     logs.configure(settings.log_level, settings.log_format, demo=settings.demo)
-    # uvicorn silenced its access log in this process before calling us, and logs.configure let it through
-    # again: silenced once more, as in one process (it writes query strings).
-    logging.getLogger("uvicorn.access").propagate = False
     return create_app(settings)
 
 
@@ -78,27 +138,6 @@ def many_processes_problem(settings: Settings) -> str | None:
     if settings.effective_database_url.startswith("sqlite"):
         return "--workers above 1 needs PostgreSQL (SCHOOLCHAT_DATABASE_URL): SQLite serves one process."
     return None
-
-
-def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
-    """One process, or ``workers`` processes sharing one listening socket (the kernel spreads connections)."""
-    logs.configure(settings.log_level, settings.log_format, demo=settings.demo)
-    if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level, **UVICORN)
-    else:
-        # A worker answers the supervisor's health check only once it has imported and started the app, which
-        # takes longer than uvicorn's 5 s on a busy machine: the supervisor then killed and restarted it
-        # forever.
-        uvicorn.run(
-            f"{__name__}:worker_app",
-            factory=True,
-            workers=workers,
-            host=host,
-            port=port,
-            log_level=settings.log_level,
-            timeout_worker_healthcheck=WORKER_START_SECONDS,
-            **UVICORN,
-        )
 
 
 @app.command()

@@ -72,11 +72,12 @@ class RedisProcess:
 
 
 class ServeProcess(Addressed):
-    """`schoolchat serve` on a free port with the given environment."""
+    """`schoolchat serve` on a free port with the given environment (``--workers`` processes)."""
 
-    def __init__(self, env: dict[str, str], *, log: Path | None = None) -> None:
+    def __init__(self, env: dict[str, str], *, log: Path | None = None, workers: int = 1) -> None:
         self.port = free_port()
         self.env = env
+        self.workers = workers
         self.log = log  # where its log lines (stderr) go; the test's own stderr otherwise
         self.process: asyncio.subprocess.Process | None = None
 
@@ -89,6 +90,8 @@ class ServeProcess(Addressed):
                 "127.0.0.1",
                 "--port",
                 str(self.port),
+                "--workers",
+                str(self.workers),
                 env={**os.environ, **self.env},
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=log if self.log else None,

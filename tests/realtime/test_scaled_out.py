@@ -1,7 +1,9 @@
-"""Two `schoolchat serve` processes sharing PostgreSQL and Redis behave as one, also across a Redis restart."""
+"""Two `schoolchat serve` processes sharing PostgreSQL and Redis behave as one, also across a Redis restart, and
+`schoolchat serve --workers 2` spreads its clients over both of its processes."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -97,6 +99,69 @@ async def test_a_client_of_one_process_receives_what_another_commits_and_a_redis
         assert await _messages(on_first, 1) == after
     await on_first.close()
     await on_second.close()
+
+
+def _tcp_sockets(port: int) -> list[tuple[int, str, int]]:
+    """(inode, state, remote port) of every socket on this machine whose local port is ``port`` (/proc/net)."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local, remote, state, inode = fields[1], fields[2], fields[3], int(fields[9])
+            if int(local.rsplit(":", 1)[1], 16) == port:
+                found.append((inode, state, int(remote.rsplit(":", 1)[1], 16)))
+    return found
+
+
+def _socket_holders(parent_pid: int) -> dict[int, int]:
+    """Socket inode -> pid, over the children of ``parent_pid`` (the processes of `serve --workers`)."""
+    children = Path(f"/proc/{parent_pid}/task/{parent_pid}/children").read_text().split()
+    holders = {}
+    for pid in map(int, children):
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            target = os.readlink(fd) if fd.exists() else ""
+            if target.startswith("socket:["):
+                holders[int(target[8:-1])] = pid
+    return holders
+
+
+async def test_serve_with_two_workers_spreads_clients_over_both_processes_and_each_delivers_what_the_other_commits(
+    postgres_url: str, redis_server: RedisProcess, tmp_path: Path, pg_make: Factory
+) -> None:
+    env = {
+        "SCHOOLCHAT_DATABASE_URL": postgres_url,
+        "SCHOOLCHAT_REDIS_URL": redis_server.url,
+        "SCHOOLCHAT_SECRET_KEY": SECRET,
+        "SCHOOLCHAT_DATA_DIR": str(tmp_path),
+    }
+    server = ServeProcess(env, workers=2)
+    await server.start()
+    clients: list[RawHubClient] = []
+    try:
+        assert server.process is not None
+        async with asyncio.timeout(60):  # /healthz answers once the first process listens
+            while sum(state == "0A" for _, state, _ in _tcp_sockets(server.port)) < 2:
+                await asyncio.sleep(0.1)
+        ada, *members = await pg_make.people(17)
+        async with server_client(server.url, timeout=30) as api:
+            group = await start_group(api, ada, members)
+            clients = [await RawHubClient.connect(server.hub_url, member.token) for member in members]
+            holders = _socket_holders(server.process.pid)
+            ours = {client.ws.local_address[1] for client in clients}
+            serving = {
+                holders[inode]
+                for inode, state, remote in _tcp_sockets(server.port)
+                if state == "01" and remote in ours
+            }
+            # A port hash puts all 16 on one process once in 30,000 runs.
+            assert len(serving) == 2
+            sent = await send(api, ada, group, "to both processes")
+            for client in clients:
+                assert await _messages(client, 1) == [sent["id"]]
+    finally:
+        for client in clients:
+            await client.close()
+        await server.stop()
 
 
 async def test_with_redis_unreachable_sends_succeed_and_the_process_still_delivers_its_own(
