@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import load_average
+
 from schoolchat import logs
 from schoolchat.app import create_app
 from schoolchat.config import Settings
@@ -44,6 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=20_000)
     args = parser.parse_args()
+    before = load_average()
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(Settings(demo=True, data_dir=Path(folder)))
         sys.stderr = open(os.devnull, "w")  # the handler writes here
@@ -54,6 +57,7 @@ def main() -> None:
         sys.stderr = sys.__stderr__
     for (level, log_format), runs in results.items():
         print(f"{level:8} {log_format:8} " + " ".join(f"{run:.1f}" for run in runs) + " µs per request")
+    print(f"load average {before} before, {load_average()} after")
     logging.shutdown()
 
 

@@ -10,14 +10,19 @@ import socket
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import rawhttp
+from sqlalchemy import make_url
+from timing import load_average
+
 from schoolchat.auth.actions import insert_token
 from schoolchat.config import Settings
 from schoolchat.db import Database
@@ -72,13 +77,30 @@ async def bearer_tokens(db: Database, user_ids: list[int]) -> dict[int, str]:
     return tokens
 
 
-def conditions() -> dict[str, object]:
-    """What the figures were measured on: the code (commit, and whether the tree had changes) and the load."""
+def conditions() -> dict[str, Any]:
+    """What the figures were measured on: the code (commit, and whether the tree had changes) and the load when
+    the measurement began; a benchmark adds ``load_average_after`` (timing.load_average) when it ends."""
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], capture_output=True, text=True, cwd=RESULTS.parent).stdout.strip()
 
     return {"commit": git("rev-parse", "--short", "HEAD"), "tree_changed": bool(git("status", "--porcelain", "src")),
-            "load_average": os.getloadavg(), "cpus": os.cpu_count()}
+            "load_average": load_average(), "cpus": os.cpu_count()}
+
+
+@contextmanager
+def fresh_postgresql(server_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of ``server_url`` (an SQLAlchemy URL of any database there,
+    e.g. ``postgresql+psycopg://127.0.0.1/postgres``) for one run; dropped at the end."""
+    server = make_url(server_url)
+    name = f"bench_{os.getpid()}_{time.monotonic_ns()}"
+    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass(frozen=True)
@@ -89,17 +111,26 @@ class Server:
     pid: int
 
     def cpu_seconds(self) -> float:
-        """User + system CPU of the server process, from /proc."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU of the server process and of its processes (``--workers``), from /proc."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        return sum(process_cpu_seconds(int(pid)) for pid in [self.pid, *children])
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU one process has used so far, from /proc (0 once it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @asynccontextmanager
-async def serve(url: str, synchronous: str = "FULL", settings: dict[str, str] | None = None
+async def serve(url: str, synchronous: str = "FULL", settings: dict[str, str] | None = None, workers: int = 1
                 ) -> AsyncIterator[Server]:
     """``schoolchat serve`` exactly as a user starts it (settings from ``SCHOOLCHAT_*``, its log written to
     results/serve.log as a service manager would keep it), on a free port, until the block ends. ``settings``:
-    further ``SCHOOLCHAT_*`` variables."""
+    further ``SCHOOLCHAT_*`` variables; ``workers``: ``serve --workers`` (it needs PostgreSQL and Redis)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -107,14 +138,27 @@ async def serve(url: str, synchronous: str = "FULL", settings: dict[str, str] | 
            "SCHOOLCHAT_DATA_DIR": str(RESULTS), "SCHOOLCHAT_SQLITE_SYNCHRONOUS": synchronous, **(settings or {})}
     RESULTS.mkdir(exist_ok=True)
     with (RESULTS / "serve.log").open("ab") as log:
-        process = subprocess.Popen([str(Path(sys.executable).with_name("schoolchat")), "serve", "--port", str(port)],
+        process = subprocess.Popen([str(Path(sys.executable).with_name("schoolchat")), "serve", "--port", str(port),
+                                    "--workers", str(workers)],
                                    env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         await _wait_until_up(port)
+        while _listening(port) < workers:  # /healthz answers once the first process listens
+            await asyncio.sleep(0.1)
         yield Server(port, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _listening(port: int) -> int:
+    """How many sockets listen on ``port`` (one per process of ``serve --workers``), from /proc/net."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            count += int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A"
+    return count
 
 
 async def _wait_until_up(port: int) -> None:

@@ -19,6 +19,7 @@ from datetime import timedelta
 
 import httpx
 from sqlalchemy import insert
+from timing import load_average
 
 from schoolchat.app import create_app
 from schoolchat.auth.actions import insert_token
@@ -103,4 +104,6 @@ async def run(url: str, count: int) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(run(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 50_000))))
+    before = load_average()
+    result = asyncio.run(run(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 50_000))
+    print(json.dumps({"load_average_before": before, **result, "load_average_after": load_average()}))

@@ -27,38 +27,46 @@ import contextlib
 import json
 import multiprocessing
 import os
-import signal
 import resource
+import signal
 import socket
 import struct
 import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvloop
+import websockets
+from core_target import conditions, fresh_postgresql
+from rich.console import Console
+from rich.table import Table
 from sqlalchemy import insert
-from timing import percentile
+from timing import load_average, load_caption, percentile
 
+from schoolchat.administration.writes import insert_org, insert_user, put_role
 from schoolchat.auth.actions import insert_token
 from schoolchat.auth.passwords import hash_password
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
 from schoolchat.db.types import utcnow
-from schoolchat.administration.writes import insert_org, insert_user, put_role
 
 SECRET = "realtime-bench-secret-key-0123456789"
 RS = b"\x1e"
 MARKER = b'"body":"bench:'
 HUB = "/hubs/messages"
 WARMUP = 5
+# The sender writes far more than a pupil's default limit allows; the limit stays on, sized above what it sends.
+SEND_LIMIT = {"SCHOOLCHAT_RATE_SENDS": "1000000/10 seconds", "SCHOOLCHAT_RATE_CHANGES": "1000000/10 seconds"}
+RESULTS = Path(__file__).with_name("results")
 
 
 @dataclass
@@ -101,17 +109,20 @@ class Server:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         self.env = {**os.environ, "SCHOOLCHAT_DATABASE_URL": url, "SCHOOLCHAT_SECRET_KEY": SECRET,
-                    "SCHOOLCHAT_DATA_DIR": str(data_dir), "TRACED_SNAPSHOT": str(data_dir / "snapshot")}
+                    "SCHOOLCHAT_DATA_DIR": str(data_dir), "TRACED_SNAPSHOT": str(data_dir / "snapshot"), **SEND_LIMIT}
         self.traced = traced
         self.snapshots = 0
         self.process: asyncio.subprocess.Process | None = None
 
-    async def start(self) -> None:
-        schoolchat = [str(Path(sys.executable).with_name("schoolchat"))]
+    def argv(self) -> list[str]:
         if self.traced:
-            schoolchat = [sys.executable, str(Path(__file__).with_name("traced_serve.py"))]
+            return [sys.executable, str(Path(__file__).with_name("traced_serve.py")), "serve", "--port",
+                    str(self.port)]
+        return [str(Path(sys.executable).with_name("schoolchat")), "serve", "--port", str(self.port)]
+
+    async def start(self) -> None:
         self.process = await asyncio.create_subprocess_exec(
-            *schoolchat, "serve", "--port", str(self.port), env=self.env,
+            *self.argv(), env=self.env,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
         async with httpx.AsyncClient() as client:
             for _ in range(300):
@@ -251,10 +262,12 @@ async def keep_alive(members: list[Member], seconds: float = 5) -> None:
 
 
 @contextlib.asynccontextmanager
-async def serving(members: int, *, traced: bool = False) -> AsyncIterator[tuple[Seeded, Server]]:
-    """A fresh SQLite database with ``members`` + 1 people in one conversation, served by its own process."""
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{tmp}/bench.db"
+async def serving(members: int, *, traced: bool = False, postgresql: str | None = None
+                  ) -> AsyncIterator[tuple[Seeded, Server]]:
+    """A fresh database (SQLite; or a PostgreSQL database of its own on the server ``postgresql``, dropped at the
+    end) with ``members`` + 1 people in one conversation, served by its own process."""
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        url = stack.enter_context(fresh_postgresql(postgresql)) if postgresql else f"sqlite+aiosqlite:///{tmp}/bench.db"
         upgrade(url)
         seeded = await seed(url, members)
         server = Server(url, Path(tmp), traced=traced)
@@ -265,46 +278,148 @@ async def serving(members: int, *, traced: bool = False) -> AsyncIterator[tuple[
             await server.stop()
 
 
-async def latency(members: int, rate: float, seconds: float) -> dict[str, object]:
-    async with serving(members) as (seeded, server):
-        latencies: list[float] = []
-        connected = await connect_all(seeded.member_tokens, server.port, latencies)
-        pinger = asyncio.create_task(keep_alive(connected))
-        count = int(rate * seconds)
+class BareServer(Server):
+    """bench/bare_broadcast.py in its own process: the fan-out limit of a bare ``websockets`` server."""
+
+    def __init__(self) -> None:
+        super().__init__("", Path("."))
+
+    def argv(self) -> list[str]:
+        return [sys.executable, str(Path(__file__).with_name("bare_broadcast.py")), str(self.port)]
+
+
+@dataclass
+class Target:
+    """A running server for the fan-out measurement: where its members connect, and how one message is sent."""
+
+    name: str
+    server: Server
+    member_tokens: list[str]
+    send: Callable[[str], Awaitable[None]]
+
+
+@contextlib.asynccontextmanager
+async def schoolchat_target(members: int, postgresql: str | None = None) -> AsyncIterator[Target]:
+    """``schoolchat serve`` with ``members`` online members of one conversation; one more sends over REST."""
+    async with serving(members, postgresql=postgresql) as (seeded, server):
         path = f"/api/conversations/{seeded.conversation_id}/messages"
         headers = {"Authorization": f"Bearer {seeded.sender_token}"}
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", headers=headers,
                                      timeout=30) as api:
-            async def send(n: int) -> None:
-                response = await api.post(path, json={"body": f"bench:{time.time_ns()}:{n}"})
-                response.raise_for_status()
+            async def send(body: str) -> None:
+                (await api.post(path, json={"body": body})).raise_for_status()
 
-            for n in range(WARMUP):  # first requests pay for imports and caches; not measured
-                await send(-1 - n)
-            deadline = time.monotonic() + 60
-            while len(latencies) < WARMUP * members and time.monotonic() < deadline:
-                await asyncio.sleep(0.01)
-            latencies.clear()
-            cpu_before = server.cpu_seconds()
-            began = time.monotonic()
-            sends = []
-            for n in range(count):
-                await asyncio.sleep(max(0.0, began + n / rate - time.monotonic()))
-                sends.append(asyncio.create_task(send(n)))
-            await asyncio.gather(*sends)
-            expected = count * members
-            deadline = time.monotonic() + 30
-            while len(latencies) < expected and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-            elapsed = time.monotonic() - began
-            cpu = server.cpu_seconds() - cpu_before
-        pinger.cancel()
-        ordered = sorted(latencies)
-        return {"members": members, "rate_per_s": rate, "messages": count, "expected": expected,
-                "delivered": len(latencies), "p50_ms": round(percentile(ordered, 0.50), 1),
-                "p99_ms": round(percentile(ordered, 0.99), 1), "max_ms": round(ordered[-1], 1),
-                "deliveries_per_s": round(len(latencies) / elapsed), "server_cpu_s": round(cpu, 1),
-                "deliveries_per_server_cpu_s": round(len(latencies) / cpu) if cpu else None}
+            yield Target("schoolchat serve", server, seeded.member_tokens, send)
+
+
+@contextlib.asynccontextmanager
+async def bare_target(members: int) -> AsyncIterator[Target]:
+    """The bare broadcast server; the sender writes each message as a frame on ``/send``."""
+    server = BareServer()
+    await server.start()
+    try:
+        async with websockets.connect(f"ws://127.0.0.1:{server.port}/send", compression=None) as sender:
+            yield Target("bare websockets", server, [f"member{n}" for n in range(members)], sender.send)
+    finally:
+        await server.stop()
+
+
+async def measure(target: Target, rate: float, count: int,
+                  parts: Callable[[], dict[str, float]] | None = None) -> dict[str, object]:
+    """Connect every member, send ``count`` messages at ``rate`` a second (after a warm-up), and wait until all
+    are delivered (30 s at most): send -> deliver latencies, deliveries/s, and the server's CPU per delivery;
+    ``parts``: CPU seconds so far of each part that serves (service, database, ...), read over the same window."""
+    members = len(target.member_tokens)
+    latencies: list[float] = []
+    connected = await connect_all(target.member_tokens, target.server.port, latencies)
+    pinger = asyncio.create_task(keep_alive(connected))
+    for n in range(WARMUP):  # first requests pay for imports and caches; not measured
+        await target.send(f"bench:{time.time_ns()}:{-1 - n}")
+    deadline = time.monotonic() + 60
+    while len(latencies) < WARMUP * members and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    latencies.clear()
+    load_before = load_average()
+    cpu_before = target.server.cpu_seconds()
+    parts_before = parts() if parts else {}
+    began = time.monotonic()
+    sends = []
+    for n in range(count):
+        await asyncio.sleep(max(0.0, began + n / rate - time.monotonic()))
+        sends.append(asyncio.create_task(target.send(f"bench:{time.time_ns()}:{n}")))
+    await asyncio.gather(*sends)
+    expected = count * members
+    deadline = time.monotonic() + 30
+    while len(latencies) < expected and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    elapsed = time.monotonic() - began
+    cpu = target.server.cpu_seconds() - cpu_before
+    parts_used = {name: round(now - parts_before[name], 3) for name, now in (parts() if parts else {}).items()}
+    pinger.cancel()
+    for member in connected:
+        assert member.transport is not None
+        member.transport.close()
+    ordered = sorted(latencies) or [float("nan")]
+    return {"server": target.name, "members": members, "rate_per_s": rate, "messages": count,
+            "expected": expected, "delivered": len(latencies), "p50_ms": round(percentile(ordered, 0.50), 1),
+            "p99_ms": round(percentile(ordered, 0.99), 1), "max_ms": round(ordered[-1], 1),
+            "deliveries_per_s": round(len(latencies) / elapsed), "server_cpu_s": round(cpu, 2),
+            "server_cpu_us_per_delivery": round(1e6 * cpu / len(latencies), 2) if latencies else None,
+            "load_average_before": load_before, "load_average_after": load_average(),
+            **({"cpu_s": parts_used, "cpu_us_per_delivery": {name: round(1e6 * used / len(latencies), 2)
+                                                            for name, used in parts_used.items()}}
+               if parts and latencies else {})}
+
+
+async def latency(members: int, rate: float, seconds: float, postgresql: str | None = None
+                  ) -> dict[str, object]:
+    async with schoolchat_target(members, postgresql) as target:
+        return await measure(target, rate, int(rate * seconds))
+
+
+FANOUT_CASES = {  # name: (members, messages per second, messages)
+    "burst: 100 messages to 1,000 members": (1000, 1000.0, 100),
+    "steady: 300 members, 10 msg/s for 20 s": (300, 10.0, 200),
+}
+
+
+async def fanout(postgresql: str | None) -> dict[str, object]:
+    """Each case on the bare broadcast server, then on ``schoolchat serve``, with the same clients; the ratios."""
+    before = conditions()
+    cases = []
+    for name, (members, rate, count) in FANOUT_CASES.items():
+        async with bare_target(members) as target:
+            bare = await measure(target, rate, count)
+        async with schoolchat_target(members, postgresql) as target:
+            ours = await measure(target, rate, count)
+        cpu_ratio = None
+        if ours["server_cpu_us_per_delivery"] and bare["server_cpu_us_per_delivery"]:
+            cpu_ratio = round(float(ours["server_cpu_us_per_delivery"])  # type: ignore[arg-type]
+                              / float(bare["server_cpu_us_per_delivery"]), 2)  # type: ignore[arg-type]
+        cases.append({"case": name, "bare": bare, "schoolchat": ours,
+                      "deliveries_per_s_ratio": round(int(ours["deliveries_per_s"])  # type: ignore[call-overload]
+                                                      / int(bare["deliveries_per_s"]), 2),  # type: ignore[call-overload]
+                      "cpu_per_delivery_ratio": cpu_ratio})
+    return {"database": "postgresql" if postgresql else "sqlite", **before, "cases": cases,
+            "load_average_after": load_average()}
+
+
+def fanout_table(result: dict[str, Any]) -> Table:
+    out = Table(title=f"Fan-out, bare websockets vs schoolchat serve ({result['database']}, commit "
+                      f"{result['commit']})", caption=load_caption(result))
+    for column in ("case", "server", "delivered", "p50 ms", "p99 ms", "deliveries/s", "CPU µs/delivery",
+                   "load before → after"):
+        out.add_column(column, justify="left" if column in ("case", "server") else "right")
+    for case in result["cases"]:
+        for key in ("bare", "schoolchat"):
+            run = case[key]
+            out.add_row(case["case"], run["server"], f"{run['delivered']:,} / {run['expected']:,}",
+                        str(run["p50_ms"]), str(run["p99_ms"]), f"{run['deliveries_per_s']:,}",
+                        str(run["server_cpu_us_per_delivery"]),
+                        f"{run['load_average_before'][0]} → {run['load_average_after'][0]}")
+        out.add_row(case["case"], "ratio schoolchat / bare", "", "", "", str(case["deliveries_per_s_ratio"]),
+                    str(case["cpu_per_delivery_ratio"]), "", end_section=True)
+    return out
 
 
 FILES = 65536  # open files allowed to the server and each client process (root may raise the hard limit)
@@ -347,14 +462,10 @@ def _top_allocations(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, 
     return rows
 
 
-def _load_average() -> list[float]:
-    return [round(x, 2) for x in os.getloadavg()]
-
-
 async def idle(connections: int, clients: int, idle_seconds: float, deflate: bool,
                traced: bool) -> dict[str, object]:
     _raise_file_limit()
-    load_before = _load_average()
+    load_before = load_average()
     async with serving(connections, traced=traced) as (seeded, server):
         warm = await connect_all(seeded.member_tokens[:50], server.port, [], deflate=deflate)
         for member in warm:
@@ -379,7 +490,7 @@ async def idle(connections: int, clients: int, idle_seconds: float, deflate: boo
                 opened += await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
             await asyncio.sleep(5)
             after = server.rss_kib()
-            load_idle = _load_average()
+            load_idle = load_average()
             cpu_before, began = server.cpu_seconds(), time.monotonic()
             await asyncio.sleep(idle_seconds)
             cpu = server.cpu_seconds() - cpu_before
@@ -399,7 +510,7 @@ async def idle(connections: int, clients: int, idle_seconds: float, deflate: boo
             "idle_seconds": round(elapsed, 1), "idle_server_cpu_s": round(cpu, 2),
             "keepalive_core_percent": round(100 * cpu / elapsed, 2),
             "load_average_before": load_before, "load_average_idle": load_idle,
-            "load_average_after": _load_average(),
+            "load_average_after": load_average(),
             **({"allocations": allocations} if allocations is not None else {})}
 
 
@@ -410,6 +521,10 @@ def main() -> None:
     lat.add_argument("--members", type=int, default=300)
     lat.add_argument("--rate", type=float, default=10)
     lat.add_argument("--seconds", type=float, default=20)
+    fan = sub.add_parser("fanout", help="the bare websockets server, then schoolchat serve, with the same clients")
+    for command in (lat, fan):
+        command.add_argument("--postgresql", metavar="URL", help="a PostgreSQL server (e.g. "
+                             "postgresql+psycopg://127.0.0.1/postgres): serve a fresh database made on it")
     mem = sub.add_parser("idle")
     mem.add_argument("--connections", type=int, default=5000)
     mem.add_argument("--clients", type=int, default=4, help="client processes sharing the connections")
@@ -417,8 +532,14 @@ def main() -> None:
     mem.add_argument("--deflate", action="store_true", help="offer permessage-deflate, as browsers do")
     mem.add_argument("--traced", action="store_true", help="tracemalloc in the server; the top allocations")
     args = parser.parse_args()
+    if args.command == "fanout":
+        _raise_file_limit()
+        result = uvloop.run(fanout(args.postgresql))
+        Console(width=150).print(fanout_table(result))
+        (RESULTS / f"fanout-{result['database']}.json").write_text(json.dumps(result, indent=2) + "\n")
+        return
     if args.command == "latency":
-        result = uvloop.run(latency(args.members, args.rate, args.seconds))
+        result = uvloop.run(latency(args.members, args.rate, args.seconds, args.postgresql))
     else:
         result = uvloop.run(idle(args.connections, args.clients, args.idle_seconds, args.deflate,
                                  args.traced))

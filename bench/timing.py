@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -74,8 +75,21 @@ async def timed(call: Callable[[int], Awaitable[object]], iterations: int, warmu
     return wall, cpu
 
 
-def table(title: str, summaries: Sequence[Summary]) -> Table:
-    out = Table(title=title)
+def load_average() -> list[float]:
+    """The 1-, 5- and 15-minute load averages, recorded before and after every figure (the cores are shared)."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def load_caption(result: dict[str, Any]) -> str:
+    """The line under a benchmark's table: the load average when it began (``load_average`` of ``conditions()``)
+    and when it ended."""
+    before, after = result["load_average"], result["load_average_after"]
+    return f"load average {' '.join(map(str, before))} before, {' '.join(map(str, after))} after"
+
+
+def table(title: str, summaries: Sequence[Summary], result: dict[str, Any] | None = None) -> Table:
+    """The summaries as a table; with the benchmark's ``result``, the load average before and after under it."""
+    out = Table(title=title, caption=load_caption(result) if result else None)
     for column in ("case", "n", "p50 ms", "p99 ms", "max ms", "cpu p50", "cpu p99", "cpu mean", "target p99",
                    "ok"):
         out.add_column(column, justify="left" if column == "case" else "right")
@@ -92,11 +106,14 @@ def _ms(value: float | None) -> str:
 
 
 def one_shot(doc: str | None, run: Callable[[str], Awaitable[dict[str, Any]]], name: str) -> None:
-    """The command line of a benchmark that runs once against an empty database: run, print, save the JSON."""
+    """The command line of a benchmark that runs once against an empty database: run, print, save the JSON (with
+    the load average before and after the run)."""
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("database_url", help="an empty database (it is migrated here)")
     args = parser.parse_args()
-    result = asyncio.run(run(args.database_url))
+    before = load_average()
+    result = {"load_average_before": before, **asyncio.run(run(args.database_url)),
+              "load_average_after": load_average()}
     print(json.dumps(result, indent=2))
     out = Path(__file__).with_name("results") / f"{name}-{result['database']}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
