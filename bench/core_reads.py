@@ -72,11 +72,13 @@ async def main() -> None:
             wall, cpu = await timing.timed(case, args.iterations, args.warmup)
             summaries.append(timing.summarise(name, wall, None, cpu))
     await db.dispose()
+    after = core_target.conditions()
     console.print(timing.table(f"Reads, {found.url.split(':', 1)[0]}, user in "
-                               f"{found.manifest['bench_conversations']} conversations", summaries))
+                               f"{found.manifest['bench_conversations']} conversations", summaries,
+                               {**before, "load_average_after": after["load_average"]}))
     out = core_target.RESULTS / f"core-reads-{db.dialect}.json"
     out.write_text(json.dumps({"database_url": found.url, "iterations": args.iterations,
-                               "before": before, "after": core_target.conditions(),
+                               "before": before, "after": after,
                                "summaries": [s.as_dict() for s in summaries]}, indent=2))
     console.print(f"Written to {out}")
 

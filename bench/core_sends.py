@@ -89,20 +89,25 @@ async def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each run")
     args = parser.parse_args()
     found = core_target.target(args)
-    outcomes = []
+    outcomes, loads_before = [], []
     for synchronous in args.synchronous or ["FULL", "NORMAL"]:
         for mode in args.mode or ["inprocess", "http"]:
             url = core_target.fresh_copy(found.url, "core-sends.db")
             console.print(f"[dim]{mode}, synchronous={synchronous}, {args.clients} clients, {args.duration:g} s…[/dim]")
             run = _http if mode == "http" else _inprocess
+            loads_before.append(timing.load_average())
             outcomes.append(await run(found, url, synchronous, args))
-    console.print(_table(outcomes))
+    table = _table(outcomes)
+    table.caption = timing.load_caption({"load_average": loads_before[0],
+                                         "load_average_after": outcomes[-1].conditions["load_average"]})
+    console.print(table)
     out = core_target.RESULTS / f"core-sends-{found.url.split(':', 1)[0].split('+')[0]}.json"
     out.write_text(json.dumps([{"mode": o.mode, "synchronous": o.synchronous, "clients": o.clients,
                                 "seconds": o.seconds, "sent": o.sent, "errors": o.errors,
                                 "per_second": round(o.per_second, 1), "latency": o.latency.as_dict(),
                                 "cpu_ms_per_send": o.cpu_ms_per_send, "one_conversation": o.one_conversation,
-                                "conditions": o.conditions} for o in outcomes], indent=2))
+                                "load_average_before": before, "conditions": o.conditions}
+                               for o, before in zip(outcomes, loads_before)], indent=2))
     console.print(f"Written to {out}")
 
 

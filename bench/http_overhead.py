@@ -36,6 +36,7 @@ from typing import Any
 
 import core_target
 import rawhttp
+import timing
 from core_sends import BODIES, _senders
 from rich.console import Console
 from rich.table import Table
@@ -84,10 +85,15 @@ def main() -> None:
     args = parser.parse_args()
     found = core_target.target(args)
     url = core_target.fresh_copy(found.url, "http-overhead.db")
+    before = timing.load_average()
     outcomes = asyncio.run(_run(url, found.manifest["bench_user_id"], args))
-    console.print(_table(outcomes, args.connections))
+    conditions = core_target.conditions()
+    table = _table(outcomes, args.connections)
+    table.caption = timing.load_caption({"load_average": before, "load_average_after": conditions["load_average"]})
+    console.print(table)
     out = core_target.RESULTS / "http-overhead.json"
-    out.write_text(json.dumps({"connections": args.connections, "conditions": core_target.conditions(),
+    out.write_text(json.dumps({"connections": args.connections, "load_average_before": before,
+                               "conditions": conditions,
                                "routes": [{"route": o.route, "answers": o.answers, "errors": o.errors,
                                            "per_second": round(o.per_second, 1),
                                            "cpu_ms_per_request": round(o.cpu_ms_per_request, 3)}
