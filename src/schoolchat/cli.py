@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import getpass
 import json
 import logging
@@ -60,6 +61,7 @@ UVICORN: dict[str, Any] = {
     "ws_ping_timeout": None,
 }
 
+PR_SET_PDEATHSIG = 1  # prctl(2)
 WORKER_RESTART_SECONDS = 1.0  # a worker that died is started again after this pause (no restart storm)
 
 
@@ -110,11 +112,13 @@ def _supervise(workers: int, host: str, port: int, log_level: str) -> None:
 
 def _worker(host: str, port: int, log_level: str) -> None:
     """One process of ``serve --workers N``: the app on a socket of its own that shares the port."""
+    # Ended with the supervisor even when it is killed: an orphan would keep taking a share of the port's
+    # connections from the service started after it.
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    sock.set_inheritable(True)
     config = uvicorn.Config(worker_app(), host=host, port=port, log_level=log_level, **UVICORN)
     uvicorn.Server(config).run(sockets=[sock])
 
