@@ -148,7 +148,11 @@ async def serve(url: str, synchronous: str = "FULL", settings: dict[str, str] | 
         yield Server(port, process.pid)
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # its processes (--workers) die with it
+            process.kill()
+            process.wait()
 
 
 def _listening(port: int) -> int:

@@ -63,6 +63,7 @@ UVICORN: dict[str, Any] = {
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
 WORKER_RESTART_SECONDS = 1.0  # a worker that died is started again after this pause (no restart storm)
+WORKER_STOP_SECONDS = 20  # how long a worker may take to stop before it is killed
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
@@ -106,15 +107,20 @@ def _supervise(workers: int, host: str, port: int, log_level: str) -> None:
                 running[n] = start()
     for process in running:
         process.terminate()  # uvicorn in each finishes its requests and closes its sockets
+    deadline = time.monotonic() + WORKER_STOP_SECONDS
     for process in running:
-        process.join()
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            logger.warning("process %s did not stop in %d s; killed", process.pid, WORKER_STOP_SECONDS)
+            process.kill()
+            process.join()
 
 
 def _worker(host: str, port: int, log_level: str) -> None:
     """One process of ``serve --workers N``: the app on a socket of its own that shares the port."""
-    # Ended with the supervisor even when it is killed: an orphan would keep taking a share of the port's
-    # connections from the service started after it.
-    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    # Killed with the supervisor when that is killed (it stops its processes itself otherwise): an orphan would
+    # keep taking a share of the port's connections from the service started after it.
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
