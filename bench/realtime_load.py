@@ -1,10 +1,15 @@
 """Load generator for the real-time hub: it speaks the SignalR JSON hub protocol over raw WebSockets.
 
-Two measurements against a real ``schoolchat serve`` (uvicorn + uvloop) on a fresh SQLite database:
+Three measurements against a real ``schoolchat serve`` (uvicorn + uvloop) on a fresh SQLite database (or, for
+the first two, a fresh PostgreSQL database with ``--postgresql``):
 
 - ``latency``: N members of one conversation are connected; one more member sends messages over REST at a steady
   rate. Each body carries the wall-clock time of the send; each member records send -> deliver latency for every
   message it receives. Prints p50/p99/max and deliveries per second.
+- ``fanout``: the same clients and sender schedule first against ``bench/bare_broadcast.py`` (a bare
+  ``websockets`` broadcast server), then against ``schoolchat serve``: 100 messages to 1,000 members, and 300
+  members at 10 msg/s for 20 s. Prints both and the ratios of deliveries/s and server CPU per delivery, with the
+  load average before and after each; writes results/fanout-<database>.json.
 - ``idle``: C connections, opened by several client processes, complete the hub handshake and then only
   ping (every 15 s, as the SignalR JavaScript client does); prints the server's resident memory per connection
   (RSS delta / C) and the server's CPU over an idle window (keep-alive cost). ``--deflate`` offers
@@ -12,6 +17,7 @@ Two measurements against a real ``schoolchat serve`` (uvicorn + uvloop) on a fre
   (``bench/traced_serve.py``) and prints the largest allocations the connections added.
 
     .venv/bin/python bench/realtime_load.py latency --members 300 --rate 10 --seconds 20
+    .venv/bin/python bench/realtime_load.py fanout [--postgresql postgresql+psycopg://127.0.0.1/postgres]
     .venv/bin/python bench/realtime_load.py idle --connections 5000 --clients 4 --deflate
 
 The client side is deliberately thin (a bare asyncio protocol that finds the marker in each frame instead of
@@ -40,7 +46,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import uvloop
@@ -160,7 +166,11 @@ class Server:
     async def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
-            await self.process.wait()
+            try:
+                await asyncio.wait_for(self.process.wait(), 30)
+            except TimeoutError:  # a server that does not stop would hold the next run's cores
+                self.process.kill()
+                await self.process.wait()
 
 
 def masked_text(payload: bytes) -> bytes:
@@ -288,12 +298,20 @@ class BareServer(Server):
         return [sys.executable, str(Path(__file__).with_name("bare_broadcast.py")), str(self.port)]
 
 
+class Served(Protocol):
+    """What a measurement needs of a running server (this module's ``Server``, or ``core_target.Server``)."""
+
+    port: int
+
+    def cpu_seconds(self) -> float: ...
+
+
 @dataclass
 class Target:
     """A running server for the fan-out measurement: where its members connect, and how one message is sent."""
 
     name: str
-    server: Server
+    server: Served
     member_tokens: list[str]
     send: Callable[[str], Awaitable[None]]
 
