@@ -103,6 +103,10 @@ def checking_server(url: str) -> AsyncHook:
 
     async def check(response: httpx.Response) -> None:
         await response.aread()
+        if not _DOCUMENT:  # fetched without blocking: the server may be serving on this very event loop
+            async with httpx.AsyncClient(timeout=30) as client:
+                document = (await client.get(f"{url}/openapi.json")).raise_for_status().json()
+            _the_document(lambda: document)
         _the_document(_served(url)).check(response)
 
     return check
