@@ -83,6 +83,15 @@ async def test_mass_messaging_requires_the_privilege(client: httpx.AsyncClient, 
     assert targets.status_code == 403
 
 
+async def test_me_offers_mass_messages_to_an_admin_holding_the_privilege_only(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
+    unprivileged = await make.person("Una Unprivileged", "admin")
+    admin = await _privileged_admin(client, make)
+    assert (await client.get("/api/me", headers=admin.headers)).json()["may_send_mass"] is True
+    assert (await client.get("/api/me", headers=unprivileged.headers)).json()["may_send_mass"] is False
+
+
 async def test_the_privilege_is_granted_and_revoked_by_an_administrator(
     client: httpx.AsyncClient, make: Factory
 ) -> None:

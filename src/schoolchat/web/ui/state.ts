@@ -42,10 +42,6 @@ export function onChange(listener: Listener): void {
   listeners.push(listener);
 }
 
-export function isAdmin(): boolean {
-  return Object.values(state.me.roles).includes("admin");
-}
-
 export function conversation(id: number): Conversation | undefined {
   return state.conversations.find((c) => c.id === id);
 }

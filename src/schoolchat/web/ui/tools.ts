@@ -164,7 +164,7 @@ async function leadsCard(orgId: number, reload: () => void): Promise<HTMLElement
     get<Lead[]>(`/api/admin/orgs/${orgId}/safeguarding-leads`),
     get<AdminPeoplePage>(`/api/admin/orgs/${orgId}/people?limit=100`)]);
   const url = (id: number | string): string => `/api/admin/orgs/${orgId}/safeguarding-leads/${id}`;
-  const candidates = staff.people.filter((p) => (p.role === "teacher" || p.role === "admin") && !leads.some((l) => l.id === p.id));
+  const candidates = staff.people.filter((p) => p.may_lead && !leads.some((l) => l.id === p.id));
   const pick = h("select", { id: "lead-pick" }, ...candidates.map((p) => h("option", { value: String(p.id) }, `${p.name} (${roleLabel(p.role)})`)));
   const designate = async (e: Event): Promise<void> => {
     e.preventDefault();
