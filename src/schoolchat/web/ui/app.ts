@@ -15,7 +15,7 @@ import { massMessagingPage } from "./mass";
 import { loadNotificationTexts, notificationsView } from "./notifications";
 import { profilePage } from "./profile";
 import { adminPage, participantsPage, reportsPage } from "./tools";
-import type { Conversation, Me, Message } from "./types";
+import type { Conversation, LoggedOut, Me, Message } from "./types";
 
 let panel: Panel;
 /** Inside a learning platform's frame (/embed, after an LTI launch): the panel alone, open, and no platform around it. */
@@ -76,7 +76,7 @@ function menu(): void {
     maySetWorkingHours() ? h("li", {}, h("a", { href: "#settings" }, t("menu.settings"))) : null);
   byId("user-name").replaceWith(languageMenu(state.me));
   byId("logout").addEventListener("click", async () => {
-    const ended = await post<{ end_session_url: string | null }>("/api/sso/logout").catch(() => null);
+    const ended = await post<LoggedOut>("/api/sso/logout").catch(() => null);
     forgetCsrf();
     // signed in by the school's provider: end that session too, which comes back to the login page
     location.assign(ended?.end_session_url ?? "/login");

@@ -8,7 +8,7 @@ import { backButton } from "./panel";
 import { maySendMass, maySendTo } from "./permissions";
 import { recipientPicker, selection } from "./picker";
 import { state } from "./state";
-import type { Attachment, Conversation, Feedback, Message, RecipientOptions, Sent } from "./types";
+import type { Attachment, Feedback, Message, RecipientOptions, Sent, Started } from "./types";
 
 export interface Composer {
   el: HTMLElement;
@@ -93,11 +93,6 @@ export function composer(label: () => string, send: (body: string, attachmentIds
     },
     focus: () => textarea.focus(),
   };
-}
-
-interface Started {
-  conversation: Conversation;
-  feedback: Feedback[];
 }
 
 /** What a forward sends: the message, quoted above the Forward button (which takes the composer's place). */
