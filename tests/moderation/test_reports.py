@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from tests.calls import conversation_list, error_of, history, sent, started
 from tests.factories import Factory, Person
+from tests.massmessages.calls import privileged_admin
 
 
 async def _report(client: httpx.AsyncClient, who: Person, message_id: int, reason: str = "mean") -> int:
@@ -26,13 +27,8 @@ async def _inbox(client: httpx.AsyncClient, who: Person) -> list[dict[str, Any]]
 async def test_the_evidence_names_a_mass_message_conversation_as_the_lists_do(
     client: httpx.AsyncClient, app: FastAPI, make: Factory
 ) -> None:
-    sender, reviewer = await make.person("Ada Admin", "admin"), await make.person("Rita Reviewer", "admin")
+    sender, reviewer = await privileged_admin(client, make), await make.person("Rita Reviewer", "admin")
     pupil = await make.person("Emma")
-    district_admin = await make.person("Dina District", "admin", school=make.district)
-    granted = await client.patch(
-        f"/api/admin/users/{sender.id}", json={"mass_messaging": True}, headers=district_admin.headers
-    )
-    assert granted.status_code == 204, granted.text
     accepted = await client.post(
         "/api/mass-messages",
         json={"org_ids": [make.school], "roles": ["student"], "body": "School is closed"},
