@@ -6,20 +6,30 @@ sits beside them rather than inside ``moderation``, which reads the log (its tab
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 from sqlalchemy import insert
 
-from schoolchat.auth.actor import Actor
 from schoolchat.db import Tx
 from schoolchat.db.types import utcnow
 from schoolchat.moderation.models import audit_log, audit_log_orgs
 
 
+class Acting(Protocol):
+    """Who acted, as the log records them: an ``auth.actor.Actor`` is one. Typed by shape, so that the audit log,
+    which sign-in writes too, imports nothing of ``auth``."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def roles(self) -> Mapping[int, str]: ...
+
+
 async def record(
     tx: Tx,
-    actor: Actor | None,
+    actor: Acting | None,
     action: str,
     object_type: str,
     object_id: int | None,

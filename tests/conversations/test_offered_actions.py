@@ -66,3 +66,9 @@ async def test_me_says_whether_working_hours_may_be_set(client: httpx.AsyncClien
     teacher, student = await make.person(role="teacher"), await make.person()
     assert (await client.get("/api/me", headers=teacher.headers)).json()["may_set_working_hours"] is True
     assert (await client.get("/api/me", headers=student.headers)).json()["may_set_working_hours"] is False
+
+
+async def test_me_says_whether_the_admin_tools_are_offered(client: httpx.AsyncClient, make: Factory) -> None:
+    admin, teacher = await make.person(role="admin"), await make.person(role="teacher")
+    assert (await client.get("/api/me", headers=admin.headers)).json()["may_administer"] is True
+    assert (await client.get("/api/me", headers=teacher.headers)).json()["may_administer"] is False

@@ -16,16 +16,7 @@ from schoolchat.messages.models import messages
 from schoolchat.services import Services
 from tests.calls import conversation_list, error_of, history, send
 from tests.factories import Factory, Person
-
-
-async def _privileged_admin(client: httpx.AsyncClient, make: Factory, school: int | None = None) -> Person:
-    admin = await make.person("Ada Admin", "admin", school=school)
-    district_admin = await make.person("Dina District", "admin", school=make.district)
-    granted = await client.patch(
-        f"/api/admin/users/{admin.id}", json={"mass_messaging": True}, headers=district_admin.headers
-    )
-    assert granted.status_code == 204, granted.text
-    return admin
+from tests.massmessages.calls import privileged_admin
 
 
 async def _send(
@@ -57,7 +48,7 @@ def _mass_entries(conversations: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def test_mass_message_reaches_the_chosen_roles_of_an_org_and_everything_below_it(
     client: httpx.AsyncClient, app: FastAPI, make: Factory
 ) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     student, teacher = await make.person("Sia Student"), await make.person("Ted Teacher", "teacher")
     department = await client.post(
         "/api/admin/orgs",
@@ -83,10 +74,19 @@ async def test_mass_messaging_requires_the_privilege(client: httpx.AsyncClient, 
     assert targets.status_code == 403
 
 
+async def test_me_offers_mass_messages_to_an_admin_holding_the_privilege_only(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
+    unprivileged = await make.person("Una Unprivileged", "admin")
+    admin = await privileged_admin(client, make)
+    assert (await client.get("/api/me", headers=admin.headers)).json()["may_send_mass"] is True
+    assert (await client.get("/api/me", headers=unprivileged.headers)).json()["may_send_mass"] is False
+
+
 async def test_the_privilege_is_granted_and_revoked_by_an_administrator(
     client: httpx.AsyncClient, make: Factory
 ) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     assert (await client.get("/api/mass-messages/targets", headers=admin.headers)).status_code == 200
     district_admin = await make.person("Dan District", "admin", school=make.district)
     revoked = await client.patch(
@@ -108,7 +108,7 @@ async def test_a_privileged_teacher_who_is_no_admin_cannot_send_mass_messages(
 async def test_an_org_the_sender_does_not_administer_is_not_found(
     client: httpx.AsyncClient, make: Factory
 ) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     other = await _send(client, admin, [make.other_school], ["student"])
     missing = await _send(client, admin, [987654], ["student"])
     above = await _send(client, admin, [make.district], ["student"])
@@ -119,20 +119,20 @@ async def test_an_org_the_sender_does_not_administer_is_not_found(
 async def test_targets_list_the_administered_orgs_for_new_message(
     client: httpx.AsyncClient, make: Factory
 ) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     answer = (await client.get("/api/mass-messages/targets", headers=admin.headers)).json()
     assert [org["id"] for org in answer["orgs"]] == [make.school]
     assert answer["roles"] == ["student", "teacher", "admin"]
 
 
 async def test_guardians_cannot_be_chosen(client: httpx.AsyncClient, make: Factory) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     answer = await _send(client, admin, [make.school], ["guardian"])
     assert answer.status_code == 422
 
 
 async def test_recipients_cannot_reply(client: httpx.AsyncClient, app: FastAPI, make: Factory) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     student = await make.person("Rita Reader")
     job = await _delivered(
         client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"]
@@ -149,7 +149,7 @@ async def test_recipients_cannot_reply(client: httpx.AsyncClient, app: FastAPI, 
 async def test_mass_message_shows_with_its_own_icon_and_counts_as_unread(
     client: httpx.AsyncClient, app: FastAPI, make: Factory
 ) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     student = await make.person("Ivy Icon")
     await _delivered(
         client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"]
@@ -172,7 +172,7 @@ async def test_mass_message_shows_with_its_own_icon_and_counts_as_unread(
 async def test_recipients_do_not_see_each_other(
     client: httpx.AsyncClient, app: FastAPI, make: Factory
 ) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     one = await make.person("Pam One")
     await make.person("Pat Two")
     job = await _delivered(
@@ -188,7 +188,7 @@ async def test_recipients_do_not_see_each_other(
 async def test_mass_messages_are_not_searchable(
     client: httpx.AsyncClient, app: FastAPI, make: Factory
 ) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     student = await make.person("Sam Searcher")
     job = await _delivered(
         client,
@@ -210,7 +210,7 @@ async def test_mass_messages_are_not_searchable(
 async def test_recipients_with_messaging_disabled_are_skipped_and_counted(
     client: httpx.AsyncClient, app: FastAPI, make: Factory
 ) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     reached = await make.person("Rob Reached")
     disabled = await make.person("Dora Disabled", messaging_disabled=True)
     department = (
@@ -245,7 +245,7 @@ async def test_recipients_with_messaging_disabled_are_skipped_and_counted(
 async def test_sending_returns_at_once_and_delivery_shows_progress(
     client: httpx.AsyncClient, app: FastAPI, make: Factory, services: Services
 ) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     await make.bulk_students(25)
     accepted = await _send(client, admin, [make.school], ["student"])
     assert accepted.status_code == 202
@@ -275,7 +275,7 @@ async def test_a_job_whose_worker_died_is_resumed_by_another_after_its_lease(
 ) -> None:
     from datetime import timedelta
 
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     await make.bulk_students(25)
     job_id = (await _send(client, admin, [make.school], ["student"])).json()["id"]
     crashed = MassMessageWorker(
@@ -302,7 +302,7 @@ async def test_a_job_whose_worker_died_is_resumed_by_another_after_its_lease(
 
 
 async def test_the_text_is_stored_once(client: httpx.AsyncClient, app: FastAPI, make: Factory) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     await make.bulk_students(30)
     await _delivered(
         client,
@@ -319,7 +319,7 @@ async def test_the_text_is_stored_once(client: httpx.AsyncClient, app: FastAPI, 
 
 
 async def test_a_retried_send_answers_with_the_original_job(client: httpx.AsyncClient, make: Factory) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     first = await _send(client, admin, [make.school], ["student"], client_message_id="mass-1")
     again = await _send(client, admin, [make.school], ["student"], client_message_id="mass-1")
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"] and again.json()["duplicate"]
@@ -330,7 +330,7 @@ async def test_a_retried_send_answers_with_the_original_job(client: httpx.AsyncC
 
 
 async def test_only_the_sender_follows_a_job(client: httpx.AsyncClient, make: Factory) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     job_id = (await _send(client, admin, [make.school], ["student"])).json()["id"]
     other_admin = await make.person("Owen Other", "admin")
     answer = await client.get(f"/api/mass-messages/{job_id}", headers=other_admin.headers)
@@ -341,7 +341,7 @@ async def test_only_the_sender_follows_a_job(client: httpx.AsyncClient, make: Fa
 async def test_recipients_are_told_on_their_own_channel(
     client: httpx.AsyncClient, app: FastAPI, make: Factory
 ) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     one, two = await make.person("Eve Events"), await make.person("Ezra Events")
     job = await _delivered(
         client, app, admin, (await _send(client, admin, [make.school], ["student"])).json()["id"]
@@ -369,7 +369,7 @@ async def test_recipients_are_told_on_their_own_channel(
 async def test_a_mass_messages_name_reads_in_the_readers_language(
     client: httpx.AsyncClient, app: FastAPI, make: Factory
 ) -> None:
-    admin = await _privileged_admin(client, make)
+    admin = await privileged_admin(client, make)
     english, norwegian = await make.person("Una English"), await make.person("Nora Norsk")
     chosen = await client.put("/api/me/language", json={"language": "nb"}, headers=norwegian.headers)
     assert chosen.status_code == 200, chosen.text

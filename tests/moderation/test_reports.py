@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
-from tests.calls import error_of, history, sent, started
+from tests.calls import conversation_list, error_of, history, sent, started
 from tests.factories import Factory, Person
+from tests.massmessages.calls import privileged_admin
 
 
 async def _report(client: httpx.AsyncClient, who: Person, message_id: int, reason: str = "mean") -> int:
@@ -20,6 +22,27 @@ async def _report(client: httpx.AsyncClient, who: Person, message_id: int, reaso
 
 async def _inbox(client: httpx.AsyncClient, who: Person) -> list[dict[str, Any]]:
     return (await client.get("/api/reports", headers=who.headers)).json()["reports"]
+
+
+async def test_the_evidence_names_a_mass_message_conversation_as_the_lists_do(
+    client: httpx.AsyncClient, app: FastAPI, make: Factory
+) -> None:
+    sender, reviewer = await privileged_admin(client, make), await make.person("Rita Reviewer", "admin")
+    pupil = await make.person("Emma")
+    accepted = await client.post(
+        "/api/mass-messages",
+        json={"org_ids": [make.school], "roles": ["student"], "body": "School is closed"},
+        headers=sender.headers,
+    )
+    assert accepted.status_code == 202, accepted.text
+    await app.state.mass_messages.drain()
+    (entry,) = [c for c in await conversation_list(client, pupil) if c["kind"] == "mass"]
+    (message,) = (await history(client, pupil, entry["id"]))["messages"]
+    report_id = await _report(client, pupil, message["id"])
+    report = (await client.get(f"/api/reports/{report_id}", headers=reviewer.headers)).json()
+    assert report["evidence"]["conversation"]["name"] == entry["name"] == "Mass message from Ada Admin"
+    (listed,) = await _inbox(client, reviewer)
+    assert listed["evidence"]["conversation"]["name"] == entry["name"]
 
 
 async def test_report_in_a_course_conversation_goes_to_the_course_teachers(

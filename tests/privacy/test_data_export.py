@@ -20,7 +20,7 @@ from schoolchat.privacy.export import SCHEMA_PATH
 from schoolchat.services import Services
 from tests.attachments import samples
 from tests.attachments.calls import sent_files, uploaded
-from tests.calls import error_of, sent, started
+from tests.calls import conversation_list, error_of, sent, started
 from tests.factories import Factory, Person
 
 
@@ -101,6 +101,21 @@ async def test_other_peoples_messages_are_exported_only_as_far_as_the_person_can
     assert readable == {"hi Emma"}
     assert {m["conversation_id"] for m in doc["messages_readable"]} == {direct}
     assert "pupil in the group" in {m["body"] for m in doc["messages_sent"]}  # her own, though she left
+
+
+async def test_conversations_stored_without_a_name_are_exported_with_the_name_the_list_shows(
+    client: httpx.AsyncClient, services: Services, make: Factory
+) -> None:
+    teacher = await make.person("Maria Jensen", "teacher")
+    noah, liam = await make.person("Noah"), await make.person("Liam")
+    batch = (await started(client, teacher, people=[noah.id, liam.id], mode="individual", body="trip"))[
+        "conversation"
+    ]["id"]
+    doc = document(await downloaded(client, teacher, (await exported(client, services, teacher))["id"]))
+    listed = {c["id"]: c["name"] for c in await conversation_list(client, teacher)}
+    exported_names = {m["conversation_id"]: m["name"] for m in doc["memberships"]}
+    assert exported_names[batch] == listed[batch] == "Sent to 2 people"
+    assert sorted(exported_names.values()) == ["Liam", "Noah", "Sent to 2 people"]  # and each 1:1 it went to
 
 
 async def test_the_persons_own_messages_are_exported_with_their_earlier_versions(

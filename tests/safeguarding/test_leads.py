@@ -48,6 +48,20 @@ async def test_a_pupil_cannot_be_a_safeguarding_lead(client: httpx.AsyncClient, 
     assert (answer.status_code, error_of(answer)["code"]) == (409, "not_staff_of_school")
 
 
+async def test_the_people_list_says_who_may_be_designated_lead(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
+    admin = await make.person("Ada Admin", "admin")
+    await make.person("Lena Lead", "teacher")
+    await make.person("Emma")
+    listed = (await client.get(f"/api/admin/orgs/{make.school}/people", headers=admin.headers)).json()
+    assert {row["name"]: row["may_lead"] for row in listed["people"]} == {
+        "Ada Admin": True,
+        "Lena Lead": True,
+        "Emma": False,
+    }
+
+
 async def test_an_admin_of_another_school_cannot_designate_its_lead(
     client: httpx.AsyncClient, make: Factory
 ) -> None:

@@ -46,7 +46,9 @@ from schoolchat.people.schemas import (
 from schoolchat.policy.admin import may_use_admin_tools
 from schoolchat.policy.communication import scope_for
 from schoolchat.policy.decision import Allowed, Denied, require
+from schoolchat.policy.massmessaging import sends_mass
 from schoolchat.policy.moderation import reviews_reports
+from schoolchat.policy.safeguarding import may_lead
 from schoolchat.policy.working_hours import WorkingHours, may_set_working_hours
 from schoolchat.ratelimit.deps import per_account, per_person
 from schoolchat.ratelimit.rules import Rule
@@ -86,6 +88,8 @@ async def me(request: Request, actor: CurrentActor, services: ServicesDep) -> Me
         time_zone=zone,
         may_set_working_hours=isinstance(may_set_working_hours(is_staff=actor.is_staff), Allowed),
         may_review_reports=reviews_reports(roles.values(), spaces.values()),
+        may_administer=isinstance(may_use_admin_tools(actor.roles), Allowed),
+        may_send_mass=sends_mass(actor.mass_messaging, actor.roles),
     )
 
 
@@ -221,7 +225,7 @@ async def list_org_people(
         await queries.require_administered(conn, actor.roles, org_id)
         rows = await queries.org_people(conn, org_id, q, after, limit)
     return AdminPeoplePage(
-        people=[AdminPersonOut(**row._mapping) for row in rows],
+        people=[AdminPersonOut(**row._mapping, may_lead=may_lead(row.role)) for row in rows],
         next_after=rows[-1].id if len(rows) == limit else None,
     )
 

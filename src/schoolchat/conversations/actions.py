@@ -18,7 +18,7 @@ from schoolchat.people.selection import Recipients
 from schoolchat.policy import texts
 from schoolchat.policy.conversations import may_add_participants, may_close, may_leave, may_rename
 from schoolchat.policy.decision import Denied, require
-from schoolchat.policy.messaging import Feedback, may_use_messaging, send_feedback
+from schoolchat.policy.messaging import Feedback, send_feedback
 from schoolchat.policy.recipients import Mode, plan_send
 from schoolchat.realtime import log
 from schoolchat.realtime.events import EventType
@@ -34,7 +34,6 @@ async def add_participants(
     services: Services, actor: Actor, conversation_id: int, user_ids: list[int]
 ) -> tuple[list[int], list[Feedback]]:
     """§5.3: any member adds people to a group; they join at once. Disabled users are refused with §6.4 feedback."""
-    require(may_use_messaging(actor.messaging_disabled))
     async with services.db.write() as tx:
         access = await queries.get_access(tx.conn, actor.id, conversation_id)
         require(may_add_participants(access.kind, access.conversation.status))
@@ -127,7 +126,6 @@ async def start(
     services: Services, actor: Actor, recipients: Recipients, mode: Mode | None, name: str | None
 ) -> writes.Opened:
     """§5.1 without a first message: open the conversation §6.3 decides on (a 1:1 is reused)."""
-    require(may_use_messaging(actor.messaging_disabled))
     async with services.db.write() as tx:
         people, spaces = await selection.resolve(
             tx.conn, actor.id, recipients.people, recipients.courses, recipients.projects

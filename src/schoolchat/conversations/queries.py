@@ -558,7 +558,6 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer: Actor) ->
                         staff_here=_staff_here(viewer, space_roles, row.space_id),
                         formal=row.formal,
                         space_role=space_roles.get(row.space_id) if row.space_id else None,
-                        sender_disabled=viewer.messaging_disabled,
                     )
                 )
             ),

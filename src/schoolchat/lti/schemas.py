@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
+from schoolchat.answers import Answer
 from schoolchat.i18n.catalog import text
 from schoolchat.inputs import Body
 
@@ -102,7 +103,7 @@ class PlatformChanges(Body):
     frame_origins: list[Origin] | None = Field(default=None, min_length=1, max_length=20)
 
 
-class PlatformOut(PlatformFields):
+class PlatformOut(PlatformFields, Answer):
     id: int
     org_id: int
     created_at: datetime

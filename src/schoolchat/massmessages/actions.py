@@ -35,7 +35,6 @@ from schoolchat.people import reach
 from schoolchat.people.queries import org_chain
 from schoolchat.policy.decision import require
 from schoolchat.policy.massmessaging import may_send_mass
-from schoolchat.policy.messaging import may_use_messaging
 from schoolchat.realtime import log
 from schoolchat.realtime.events import EventType
 from schoolchat.realtime.schemas import ConversationChanges, ConversationUpdated, MassReceipt
@@ -79,7 +78,6 @@ async def accept(
 ) -> Accepted:
     """Check the privilege and the orgs, store the message once, and queue its delivery."""
     body = message_body(body, services.settings.max_message_length)
-    require(may_use_messaging(actor.messaging_disabled))
     picked, wanted_roles = sorted(set(org_ids)), sorted(set(roles))
     async with services.db.write() as tx:
         replay = await _replay(tx, actor, client_message_id, body)

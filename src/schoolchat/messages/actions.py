@@ -357,7 +357,6 @@ async def send(
                 SendFacts(
                     kind=access.kind,
                     status=conversation.status,
-                    sender_disabled=actor.messaging_disabled,
                     sender_is_active_member=access.active,
                     sender_is_creator=conversation.created_by == actor.id,
                     disabled_direct_partner=_direct_partner(access.kind, disabled),
@@ -420,7 +419,6 @@ async def send_new(
                 SendFacts(
                     kind=access.kind,
                     status=access.conversation.status,
-                    sender_disabled=actor.messaging_disabled,
                     sender_is_active_member=True,
                     sender_is_creator=True,
                     space_disabled=access.space_disabled,

@@ -120,10 +120,10 @@ async def report_inbox(
 ) -> ReportPage:
     async with services.db.read() as conn:
         rows = await queries.inbox(conn, actor.id, status, before, limit)
-        removed = await queries.removed_since(conn, rows)
+        shown = await queries.reports_to_wire(conn, rows, actor.id)
         lead = await safeguarding_queries.is_lead(conn, actor.id)
     return ReportPage(
-        reports=[ReportOut(**queries.report_to_wire(row, removed)) for row in rows],
+        reports=[ReportOut(**report) for report in shown],
         next_before=rows[-1].id if len(rows) == limit else None,
         safeguarding_lead=lead,
     )
@@ -133,7 +133,7 @@ async def report_inbox(
 async def get_report(report_id: Id, actor: MessagingActor, services: ServicesDep) -> ReportOut:
     async with services.db.read() as conn:
         row = await queries.get_for_reviewer(conn, actor.id, report_id)
-        return ReportOut(**queries.report_to_wire(row, await queries.removed_since(conn, [row])))
+        return ReportOut(**(await queries.reports_to_wire(conn, [row], actor.id))[0])
 
 
 @router.get(

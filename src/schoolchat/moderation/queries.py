@@ -230,11 +230,33 @@ async def removed_since(conn: AsyncConnection, rows: Sequence[Any]) -> set[int]:
     )
 
 
-def report_to_wire(row: Any, removed: set[int]) -> dict[str, Any]:
+async def reports_to_wire(
+    conn: AsyncConnection, rows: Sequence[Any], reviewer_id: int
+) -> list[dict[str, Any]]:
+    """Reports as this reviewer reads them (``report_to_wire``). A conversation whose name is stored null (a 1:1,
+    an unnamed group, a mass message, "Sent to X people") is named at read time, as everywhere else
+    (``conversations.queries.display_names``), as the reviewer sees it and in their language."""
+    unnamed = sorted({row.conversation_id for row in rows if row.evidence["conversation"]["name"] is None})
+    names: dict[int, str] = {}
+    if unnamed:
+        found = await conn.execute(
+            select(conversations.c.id, conversations.c.kind, conversations.c.name).where(
+                conversations.c.id.in_(unnamed)
+            )
+        )
+        names = await conversation_queries.display_names(conn, found.all(), reviewer_id)
+    removed = await removed_since(conn, rows)
+    return [report_to_wire(row, removed, names) for row in rows]
+
+
+def report_to_wire(row: Any, removed: set[int], names: dict[int, str]) -> dict[str, Any]:
     """A report as reviewers see it: the reporter is named only for 1:1 conversations (§5.5 note). Each frozen
-    message deleted from the conversation since (``removed``, from ``removed_since``) says it is kept only here."""
+    message deleted from the conversation since (``removed``, from ``removed_since``) says it is kept only here;
+    a conversation frozen without a name gets the one ``names`` gives it."""
+    frozen = row.evidence["conversation"]
     evidence = {
         **row.evidence,
+        "conversation": {**frozen, "name": frozen["name"] or names.get(row.conversation_id)},
         "messages": [
             {**message, "kept_as_evidence": texts.kept_as_evidence() if message["id"] in removed else None}
             for message in row.evidence["messages"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from schoolchat.answers import Answer
 from schoolchat.inputs import Body
 from schoolchat.policy.notifications import EmailMode
 
@@ -38,7 +39,7 @@ class SchoolSettingsIn(Body):
     quiet_weekends: bool = Field(False, description="Saturdays and Sundays are quiet all day.")
 
 
-class SchoolSettingsOut(SchoolSettingsIn):
+class SchoolSettingsOut(SchoolSettingsIn, Answer):
     org_id: int
     inherited_from: int | None = Field(
         description="The org whose settings apply (this one, one above, or none)."

@@ -71,6 +71,14 @@ class MeOut(BaseModel):
         description="Whether you review reports (teachers and admins of a school, course or project): the "
         "server's decision, for the Reports inbox in the menu."
     )
+    may_administer: bool = Field(
+        description="Whether you use the admin tools (an admin of some org): the server's decision, for the "
+        "Administration page in the menu."
+    )
+    may_send_mass: bool = Field(
+        description="Whether you send mass messages (an admin holding the privilege): the server's decision, "
+        "for the Mass messages page in the menu."
+    )
 
 
 class LanguageIn(Body):
@@ -252,6 +260,10 @@ class AdminPersonOut(BaseModel):
     mass_messaging: bool
     is_active: bool
     role: SchoolRole
+    may_lead: bool = Field(
+        description="Whether the person may be designated this org's safeguarding lead (its staff): the "
+        "server's decision, for the list of candidates."
+    )
 
 
 class AdminPeoplePage(BaseModel):

@@ -14,11 +14,16 @@ from schoolchat.policy.admin import may_administer
 from schoolchat.policy.decision import ALLOWED, Decision, Denied
 
 
+def sends_mass(has_privilege: bool, actor_roles: Mapping[int, str]) -> bool:
+    """An administrator holding the privilege sends mass messages (to the orgs they administer)."""
+    return has_privilege and "admin" in actor_roles.values()
+
+
 def may_send_mass(
     has_privilege: bool, actor_roles: Mapping[int, str], org_chains: Sequence[Sequence[int]]
 ) -> Decision:
     """``org_chains``: for each picked org, the org followed by its ancestors (empty when it does not exist)."""
-    if not has_privilege or "admin" not in actor_roles.values():
+    if not sends_mass(has_privilege, actor_roles):
         return Denied("mass_messaging_not_allowed", text("policy.mass.no_privilege"), 403)
     for chain in org_chains:
         decision = may_administer(actor_roles, chain)

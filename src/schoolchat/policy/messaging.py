@@ -16,7 +16,6 @@ from schoolchat.policy.massmessaging import may_reply_to_mass
 class SendFacts:
     kind: ConversationKind
     status: ConversationStatus
-    sender_disabled: bool
     sender_is_active_member: bool
     sender_is_creator: bool
     # For a 1:1: the other person's name when their messaging is disabled.
@@ -26,14 +25,14 @@ class SendFacts:
 
 
 def may_use_messaging(sender_disabled: bool) -> Decision:
+    """§6.4: a disabled user neither sends nor receives. Decided once, at the door of every messaging route
+    (``auth.deps.MessagingActor``): the actions behind those routes, and ``may_send``, take an actor who passed it."""
     if sender_disabled:
         return Denied("messaging_disabled", texts.sender_messaging_disabled(), 403)
     return ALLOWED
 
 
 def may_send(facts: SendFacts) -> Decision:
-    if facts.sender_disabled:
-        return may_use_messaging(True)
     if not facts.sender_is_active_member:
         return Denied("not_a_participant", text("policy.no_longer_participant"), 403)
     if facts.status == "deleted":

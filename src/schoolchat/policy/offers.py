@@ -36,7 +36,6 @@ class MemberFacts:
     staff_here: bool  # ``conversations.queries.is_staff_in``
     formal: bool  # False: present through a report they opened
     space_role: SpaceRole | None  # the caller's role in its course or project
-    sender_disabled: bool  # the caller's own messaging is off
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +65,6 @@ def offers(facts: MemberFacts) -> Offers:
                 SendFacts(
                     kind=facts.kind,
                     status=facts.status,
-                    sender_disabled=facts.sender_disabled,
                     sender_is_active_member=True,
                     sender_is_creator=facts.is_creator,
                     space_disabled=facts.space_disabled,

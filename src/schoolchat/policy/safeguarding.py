@@ -12,6 +12,11 @@ from schoolchat.policy.decision import ALLOWED, Decision, Denied
 LEAD_ROLES = ("teacher", "admin")
 
 
+def may_lead(role_in_school: str | None) -> bool:
+    """The lead reads pupils' reports, so only staff of that school (a teacher or an admin there) can be one."""
+    return role_in_school in LEAD_ROLES
+
+
 def may_designate_lead(
     actor_id: int,
     actor_roles: Mapping[int, str],
@@ -20,12 +25,11 @@ def may_designate_lead(
     role_in_school: str | None,
 ) -> Decision:
     """Like any privilege (``policy.admin.may_grant``): given and taken away by another admin of every org the
-    person holds a role in, never by the person. The lead reads pupils' reports, so only staff of that school
-    (a teacher or an admin there) can be one."""
+    person holds a role in, never by the person; and only to one who ``may_lead``."""
     decision = may_grant(actor_id, actor_roles, grantee_id, grantee_org_chains)
     if isinstance(decision, Denied):
         return decision
-    if role_in_school not in LEAD_ROLES:
+    if not may_lead(role_in_school):
         return Denied("not_staff_of_school", text("policy.safeguarding.staff_only"), 409)
     return ALLOWED
 

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from schoolchat.attachments import queries as attachment_queries
 from schoolchat.attachments.models import attachments
 from schoolchat.attachments.storage import Storage
+from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.messages import versions
 from schoolchat.messages.models import messages
@@ -60,12 +61,13 @@ async def document(conn: AsyncConnection, user_id: int) -> tuple[dict[str, Any],
     ).all()
     joined = (
         await conn.execute(
-            select(memberships, conversations.c.kind, conversations.c.name)
+            select(memberships, conversations.c.id, conversations.c.kind, conversations.c.name)
             .join(conversations, conversations.c.id == memberships.c.conversation_id)
             .where(memberships.c.user_id == user_id)
             .order_by(memberships.c.conversation_id)
         )
     ).all()
+    names = await conversation_queries.display_names(conn, joined, user_id)  # as in the person's own list
     readable = [row.conversation_id for row in joined if row.active]
     rows = (
         await conn.execute(
@@ -157,7 +159,7 @@ async def document(conn: AsyncConnection, user_id: int) -> tuple[dict[str, Any],
             {
                 "conversation_id": row.conversation_id,
                 "kind": row.kind,
-                "name": row.name,
+                "name": names[row.conversation_id],
                 "joined_at": _at(row.joined_at),
                 "left_at": _at(row.left_at),
                 "active": row.active,

@@ -79,9 +79,9 @@ async def pupil_history(
         rows = await moderation_queries.inbox(
             conn, actor.id, None, before, limit, involving=queries.involving_pupil(user_id)
         )
-        removed = await moderation_queries.removed_since(conn, rows)
+        shown = await moderation_queries.reports_to_wire(conn, rows, actor.id)
     return ReportPage(
-        reports=[ReportOut(**moderation_queries.report_to_wire(row, removed)) for row in rows],
+        reports=[ReportOut(**report) for report in shown],
         next_before=rows[-1].id if len(rows) == limit else None,
         safeguarding_lead=True,
     )

@@ -5,17 +5,17 @@ import { announce, byId, h, replace } from "./dom";
 import { newMessageView } from "./compose";
 import { ConversationView } from "./conversation";
 import { Panel, type View } from "./panel";
-import { mayReviewReports, maySetWorkingHours } from "./permissions";
+import { mayAdminister, mayReviewReports, maySendMass, maySetWorkingHours } from "./permissions";
 import { Realtime } from "./realtime";
 import { SettingsView } from "./settings";
-import { isAdmin, refresh, state } from "./state";
+import { refresh, state } from "./state";
 import { t, translatePage, useLanguage } from "./i18n";
 import { languageMenu } from "./language";
 import { massMessagingPage } from "./mass";
 import { loadNotificationTexts, notificationsView } from "./notifications";
 import { profilePage } from "./profile";
 import { adminPage, participantsPage, reportsPage } from "./tools";
-import type { Conversation, Me, Message } from "./types";
+import type { Conversation, LoggedOut, Me, Message } from "./types";
 
 let panel: Panel;
 /** Inside a learning platform's frame (/embed, after an LTI launch): the panel alone, open, and no platform around it. */
@@ -43,9 +43,9 @@ async function route(): Promise<void> {
   const hash = location.hash;
   try {
     if (hash === "#reports" && mayReviewReports()) await reportsPage(main, (id) => panel.openConversation(id));
-    else if (hash === "#admin" && isAdmin()) await adminPage(main);
+    else if (hash === "#admin" && mayAdminister()) await adminPage(main);
     else if (hash === "#settings" && maySetWorkingHours()) await profilePage(main);
-    else if (hash === "#mass" && state.me.mass_messaging) await massMessagingPage(main, (id) => panel.openConversation(id));
+    else if (hash === "#mass" && maySendMass()) await massMessagingPage(main, (id) => panel.openConversation(id));
     else if (hash.startsWith("#participants-")) await participantsPage(main, Number(hash.slice("#participants-".length)));
     else if (/^#c\d+$/.test(hash)) panel.openConversation(Number(hash.slice(2)));  // a link to a conversation
     else home(main);
@@ -71,12 +71,12 @@ function menu(): void {
   replace(links,
     h("li", {}, h("a", { href: "#home" }, t("menu.home"))),
     mayReviewReports() ? h("li", {}, h("a", { href: "#reports", id: "reports-link" }, t("menu.reports"))) : null,
-    isAdmin() ? h("li", {}, h("a", { href: "#admin" }, t("menu.admin"))) : null,
-    state.me.mass_messaging ? h("li", {}, h("a", { href: "#mass" }, t("menu.mass"))) : null,
+    mayAdminister() ? h("li", {}, h("a", { href: "#admin" }, t("menu.admin"))) : null,
+    maySendMass() ? h("li", {}, h("a", { href: "#mass" }, t("menu.mass"))) : null,
     maySetWorkingHours() ? h("li", {}, h("a", { href: "#settings" }, t("menu.settings"))) : null);
   byId("user-name").replaceWith(languageMenu(state.me));
   byId("logout").addEventListener("click", async () => {
-    const ended = await post<{ end_session_url: string | null }>("/api/sso/logout").catch(() => null);
+    const ended = await post<LoggedOut>("/api/sso/logout").catch(() => null);
     forgetCsrf();
     // signed in by the school's provider: end that session too, which comes back to the login page
     location.assign(ended?.end_session_url ?? "/login");

@@ -5,10 +5,10 @@ import { announce, fileSize, h, icon, replace } from "./dom";
 import { t } from "./i18n";
 import type { View } from "./panel";
 import { backButton } from "./panel";
-import { maySendTo } from "./permissions";
+import { maySendMass, maySendTo } from "./permissions";
 import { recipientPicker, selection } from "./picker";
 import { state } from "./state";
-import type { Attachment, Conversation, Feedback, Message, RecipientOptions, Sent } from "./types";
+import type { Attachment, Feedback, Message, RecipientOptions, Sent, Started } from "./types";
 
 export interface Composer {
   el: HTMLElement;
@@ -93,11 +93,6 @@ export function composer(label: () => string, send: (body: string, attachmentIds
     },
     focus: () => textarea.focus(),
   };
-}
-
-interface Started {
-  conversation: Conversation;
-  feedback: Feedback[];
 }
 
 /** What a forward sends: the message, quoted above the Forward button (which takes the composer's place). */
@@ -186,7 +181,7 @@ export function newMessageView(back: () => void, opened: (conversationId: number
   const el = h("section", { class: "view new-message", "aria-labelledby": titleId },
     h("div", { class: "view-header" }, backButton(back), h("h3", { id: titleId }, forwarding ? t("compose.forward_title") : t("compose.new_message"))),
     picker.el,
-    !forwarding && state.me.mass_messaging ? h("a", { class: "recipients", href: "#mass" }, t("compose.mass_instead")) : null,
+    !forwarding && maySendMass() ? h("a", { class: "recipients", href: "#mass" }, t("compose.mass_instead")) : null,
     choice, note, error,
     h("div", { class: "spacer" }),
     write.el);

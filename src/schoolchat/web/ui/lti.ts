@@ -4,14 +4,10 @@
 import { del, get, post } from "./api";
 import { attempt, h, replace } from "./dom";
 import { t, type Key } from "./i18n";
+import type { LtiPlatform, LtiTool } from "./types";
 
-interface Tool { login_url: string; launch_url: string; jwks_url: string; }
-interface Platform {
-  id: number; name: string; issuer: string; client_id: string; deployment_ids: string[]; jwks_url: string;
-  auth_login_url: string; auth_token_url: string; id_source: "platform" | "lis"; frame_origins: string[];
-}
 
-const FIELDS: [keyof Platform, Key, string][] = [
+const FIELDS: [keyof LtiPlatform, Key, string][] = [
   ["name", "lti.name", "text"], ["issuer", "lti.issuer", "url"], ["client_id", "lti.client_id", "text"],
   ["deployment_ids", "lti.deployment_ids", "lines"], ["jwks_url", "lti.jwks_url", "url"],
   ["auth_login_url", "lti.auth_login_url", "url"], ["auth_token_url", "lti.auth_token_url", "url"],
@@ -21,7 +17,7 @@ const FIELDS: [keyof Platform, Key, string][] = [
 const lines = (value: string): string[] => value.split(/[\n,]/).map((v) => v.trim()).filter(Boolean);
 
 export async function platformsCard(orgId: number): Promise<HTMLElement> {
-  const [tool, platforms] = await Promise.all([get<Tool>("/api/admin/lti/tool"), get<Platform[]>(`/api/admin/orgs/${orgId}/lti-platforms`)]);
+  const [tool, platforms] = await Promise.all([get<LtiTool>("/api/admin/lti/tool"), get<LtiPlatform[]>(`/api/admin/orgs/${orgId}/lti-platforms`)]);
   const card = h("section", { class: "card", "aria-labelledby": "lti-title" });
   const reload = async (): Promise<void> => { card.replaceWith(await platformsCard(orgId)); };
   const inputs = FIELDS.map(([key, label, kind]) => {
@@ -38,7 +34,7 @@ export async function platformsCard(orgId: number): Promise<HTMLElement> {
     for (const { key, input } of inputs) body[key] = input instanceof HTMLTextAreaElement ? lines(input.value) : input.value.trim();
     if (await attempt(() => post(`/api/admin/orgs/${orgId}/lti-platforms`, body), t("lti.registered", { name: String(body.name) }))) await reload();
   };
-  const remove = (p: Platform) => async (): Promise<void> => {
+  const remove = (p: LtiPlatform) => async (): Promise<void> => {
     if (!window.confirm(t("lti.remove_confirm", { name: p.name }))) return;
     if (await attempt(() => del(`/api/admin/lti-platforms/${p.id}`), t("lti.removed", { name: p.name }))) await reload();
   };

@@ -4,13 +4,8 @@ import { get, newClientId, post } from "./api";
 import { attempt, h, replace, timeLabel } from "./dom";
 import { orgKindLabel, roleLabel, t, type Key } from "./i18n";
 import { fetchReadBy, showReadBy } from "./reads";
-import type { HistoryPage } from "./types";
+import type { HistoryPage, MassJob as Job, MassTargets as Targets } from "./types";
 
-interface Targets { orgs: { id: number; name: string; kind: string }[]; roles: string[]; }
-interface Job {
-  id: number; conversation_id: number; message_id: number; status: "queued" | "running" | "done" | "failed"; total: number;
-  delivered: number; skipped_disabled: number; progress: number; error: string | null; created_at: string;
-}
 
 const ROLE_LABEL: Record<string, Key> = { student: "mass.students", teacher: "mass.teachers", admin: "mass.admins" };
 

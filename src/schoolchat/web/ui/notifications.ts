@@ -5,17 +5,8 @@ import { del, get, post, put } from "./api";
 import { announce, attempt, h, replace } from "./dom";
 import type { View } from "./panel";
 import { backButton } from "./panel";
+import type { Preferences, SchoolSettings } from "./types";
 
-export interface Preferences {
-  email: EmailMode;
-  own: EmailMode | null;
-  school_default: EmailMode;
-  has_email_address: boolean;
-  push_available: boolean;
-  vapid_public_key: string | null;
-  texts: Record<string, string>;
-}
-type EmailMode = "off" | "soon" | "hourly" | "daily";
 
 /** The sentences of the notification settings and the mute action, as the server words them. */
 export const notificationTexts: Record<string, string> = {};
@@ -52,11 +43,6 @@ async function turnPushOff(): Promise<void> {
   if (!subscription) return;
   await del(`/api/push/subscriptions?endpoint=${encodeURIComponent(subscription.endpoint)}`);
   await subscription.unsubscribe();
-}
-
-export interface SchoolSettings {
-  email_default: EmailMode; include_text: boolean;
-  quiet_start: string | null; quiet_end: string | null; quiet_weekends: boolean;
 }
 
 /** The admin's control over an organisation's notifications: default, message text, quiet hours (read on the

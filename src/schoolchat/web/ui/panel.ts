@@ -5,7 +5,7 @@ import { avatar, byId, h, icon, replace, timeLabel } from "./dom";
 import { t, type Key } from "./i18n";
 import { notificationTexts } from "./notifications";
 import { onChange, refresh, showMore, state } from "./state";
-import type { Conversation, HubEvent, Kind, Message } from "./types";
+import type { Conversation, HubEvent, Kind, SearchHit, SearchPage } from "./types";
 
 export interface View {
   el: HTMLElement;
@@ -153,7 +153,7 @@ export class Panel {
     };
     this.reset(view);
     try {
-      const found = await get<{ hits: SearchHit[] }>(`/api/search?q=${encodeURIComponent(q)}`);
+      const found = await get<SearchPage>(`/api/search?q=${encodeURIComponent(q)}`);
       renderHits(results, found.hits, (hit) => this.openConversation(hit.conversation.id, hit.message.seq));
     } catch (error) {
       replace(results, h("li", { class: "error", role: "alert" }, (error as Error).message));
@@ -161,11 +161,6 @@ export class Panel {
   }
 }
 
-export interface SearchHit {
-  message: Message;
-  conversation: { id: number; name: string };
-  snippet: string | null;
-}
 
 /** The snippet is server HTML with matches in <mark> and everything else escaped; we rebuild it as nodes. */
 function snippet(html: string): HTMLElement {

@@ -40,3 +40,13 @@ export function maySetWorkingHours(): boolean {
 export function mayReviewReports(): boolean {
   return state.me.may_review_reports;
 }
+
+/** The Administration page in the menu: the server's answer in /api/me. */
+export function mayAdminister(): boolean {
+  return state.me.may_administer;
+}
+
+/** Mass messages (§6.5) in the menu and the composer: the server's answer in /api/me. */
+export function maySendMass(): boolean {
+  return state.me.may_send_mass;
+}

@@ -6,12 +6,9 @@ import { announce, attempt, fileSize, h, replace, timeLabel } from "./dom";
 import { t, type Key } from "./i18n";
 import { confirmDialog } from "./menu";
 
-type RetentionKind = "space_messages" | "conversation_messages" | "mass_messages" | "closed_reports";
-interface RetentionSetting { kind: RetentionKind; days: number | null; source: "this org" | "inherited" | "default"; set_by_org_id: number | null; }  // i18n-exempt: the server's names of where a setting comes from
-type Counts = Record<"course" | "project" | "direct" | "group" | "individual" | "mass" | "reports", number>;
-interface RetentionRun { id: number; status: "running" | "finished"; planned: Counts; removed: Counts; progress: number; }
-interface DataExport { id: number; status: "queued" | "running" | "ready" | "expired" | "failed"; progress: number; expires_at: string | null; size: number | null; download_url: string | null; }
-interface Erasure { status: "running" | "finished"; messages_total: number; messages_erased: number; kept: { report_id: number; reason: string }[]; }
+import type { DataExport, Erasure, RetentionCounts as Counts, RetentionRun, RetentionSetting } from "./types";
+
+type RetentionKind = RetentionSetting["kind"];
 
 const KINDS: Record<RetentionKind, Key> = {
   space_messages: "retention.kind_space_messages", conversation_messages: "retention.kind_conversation_messages",
@@ -141,10 +138,10 @@ export async function startExport(userId: number | null, name: string, where: HT
   const entry = h("div", { class: "export", "aria-live": "polite" });
   where.append(entry);
   await follow<DataExport>(`/api/privacy/exports/${started.id}`, entry, (x) => {
-    if (x.status === "ready") {
+    if (x.status === "ready" && x.download_url !== null && x.expires_at !== null) {
       replace(entry, h("p", {}, t("export.ready", { name })),
-        h("a", { href: x.download_url!, class: "button primary", download: "" }, t("export.download", { size: fileSize(x.size ?? 0) })),
-        h("p", { class: "detail" }, t("export.expires"), " ", timeLabel(x.expires_at!)));
+        h("a", { href: x.download_url, class: "button primary", download: "" }, t("export.download", { size: fileSize(x.size ?? 0) })),
+        h("p", { class: "detail" }, t("export.expires"), " ", timeLabel(x.expires_at)));
       return true;
     }
     if (x.status === "failed" || x.status === "expired") {

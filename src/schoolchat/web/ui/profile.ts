@@ -4,8 +4,7 @@ import { del, get, put } from "./api";
 import { attempt, h, replace } from "./dom";
 import { language, t } from "./i18n";
 
-interface Hours { start: string; end: string; days: number[]; }
-interface WorkingHours { working_hours: Hours | null; time_zone: string; }
+import type { Hours, WorkingHours } from "./types";
 
 /** Monday to Sunday in the reader's language (1 January 2024 was a Monday). */
 const DAYS = (): string[] => Array.from({ length: 7 }, (_, i) =>

@@ -4,12 +4,7 @@ import { get } from "./api";
 import { attempt, h, replace } from "./dom";
 import { t } from "./i18n";
 import { infoDialog } from "./menu";
-import type { ReadBy } from "./types";
-
-interface ReadsPage extends ReadBy {
-  people: { id: number; name: string }[];
-  next_after: number | null;
-}
+import type { ReadBy, ReadsPage } from "./types";
 
 const LIST = 100;
 

@@ -4,13 +4,7 @@ import { get, request } from "./api";
 import { attempt, h, replace, timeLabel } from "./dom";
 import { t, type Key } from "./i18n";
 
-interface RosterError { file: string; line: number; column: string; message: string; }
-interface RosterJob {
-  id: number; filename: string; status: "validating" | "writing" | "done" | "failed"; rows_total: number;
-  rows_validated: number; rows_written: number; progress: number; error_count: number; errors: RosterError[];
-  summary: { created: Record<string, number>; updated: Record<string, number> } | null; failure: string | null;
-  created_at: string;
-}
+import type { RosterJob } from "./types";
 
 const POLL_MS = 1000;
 const STATUS: Record<RosterJob["status"], Key> = {

@@ -6,13 +6,13 @@ import { roleLabel, t } from "./i18n";
 import { confirmDialog, menuButton, promptDialog } from "./menu";
 import { notificationTexts } from "./notifications";
 import type { View } from "./panel";
-import { backButton, renderHits, type SearchHit } from "./panel";
+import { backButton, renderHits } from "./panel";
 import { reportDialog } from "./report";
 import { mayAddParticipants, mayClose, mayDelete, mayLeave, mayRemove, mayRename, mayReportConversation } from "./permissions";
 import { refresh } from "./state";
 import { showFeedback } from "./compose";
 import { recipientPicker } from "./picker";
-import type { Conversation, HubEvent, Participant, Participants } from "./types";
+import type { Conversation, HubEvent, Participant, Participants, SearchPage } from "./types";
 
 export interface SettingsNav {
   back(): void;
@@ -117,7 +117,7 @@ export class SettingsView implements View {
   private async search(q: string, results: HTMLElement): Promise<void> {
     if (!q.trim()) return;
     try {
-      const found = await get<{ hits: SearchHit[] }>(`/api/conversations/${this.c.id}/search?q=${encodeURIComponent(q.trim())}`);
+      const found = await get<SearchPage>(`/api/conversations/${this.c.id}/search?q=${encodeURIComponent(q.trim())}`);
       renderHits(results, found.hits, (hit) => this.nav.openAt(this.c.id, hit.message.seq));
     } catch (e) {
       replace(results, h("li", { class: "error", role: "alert" }, (e as Error).message));

@@ -1,7 +1,7 @@
 // What the whole page shares: who is logged in, the conversation list and the badge.
 
 import { get } from "./api";
-import type { Conversation, Me } from "./types";
+import type { Badge, Conversation, ConversationPage, Me } from "./types";
 
 export const state = {
   me: null as unknown as Me,
@@ -11,11 +11,6 @@ export const state = {
   pages: 1,
   more: false,
 };
-
-interface ConversationPage {
-  conversations: Conversation[];
-  next_cursor: string | null;
-}
 
 async function listPages(): Promise<Conversation[]> {
   const found: Conversation[] = [];
@@ -42,10 +37,6 @@ export function onChange(listener: Listener): void {
   listeners.push(listener);
 }
 
-export function isAdmin(): boolean {
-  return Object.values(state.me.roles).includes("admin");
-}
-
 export function conversation(id: number): Conversation | undefined {
   return state.conversations.find((c) => c.id === id);
 }
@@ -62,7 +53,7 @@ export function refresh(): Promise<void> {
   pending = (async () => {
     do {
       again = false;
-      const [conversations, badge] = await Promise.all([listPages(), get<{ total: number }>("/api/unread")]);
+      const [conversations, badge] = await Promise.all([listPages(), get<Badge>("/api/unread")]);
       state.conversations = conversations;
       state.unreadTotal = badge.total;
       listeners.forEach((listener) => listener());

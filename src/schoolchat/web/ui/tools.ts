@@ -3,18 +3,15 @@
 import { del, get, patch, post, put } from "./api";
 import { announce, attachmentList, attempt, h, replace, timeLabel } from "./dom";
 import { LANGUAGES, languageName, orgKindLabel, roleLabel, t, type Key, type Language } from "./i18n";
-import { schoolNotificationsForm, type SchoolSettings } from "./notifications";
+import { schoolNotificationsForm } from "./notifications";
 import { CATEGORIES } from "./report";
 import { rosterCard } from "./roster";
 import { platformsCard } from "./lti";
 import { erasePerson, retentionCard, startExport } from "./privacy";
 import { participantList } from "./settings";
 import { identityProviderForm } from "./sso";
-import type { AdminPeoplePage, AdminPerson, Conversation, Message, Participants, Report, ReportPage } from "./types";
+import type { AdminPeoplePage, AdminPerson, Conversation, Lead, Message, Org, Participants, Report, ReportPage, Rule, SchoolSettings, Space } from "./types";
 
-interface Org { id: number; name: string; kind: string; time_zone: string; messaging_disabled: boolean; default_language: Language | null; }
-interface Space { id: number; kind: "course" | "project"; name: string; participant_count: number; messaging_disabled: boolean; }
-interface Rule { sender_role: string; recipient_role: string; scope: string; source: string; }
 
 const SCOPES: Record<string, Key> = {
   nobody: "rules.nobody", shared_space: "rules.shared_space", same_school: "rules.same_school", anyone: "rules.anyone",
@@ -155,8 +152,6 @@ export async function adminPage(main: HTMLElement): Promise<void> {
   if (orgs.length) await show();
 }
 
-interface Lead { id: number; name: string; granted_at: string; }
-
 /** Issue 16: the school's designated safeguarding leads, who receive every report of the school, escalate
  * reports and read a pupil's report history. Designated by another admin (never oneself); audited. */
 async function leadsCard(orgId: number, reload: () => void): Promise<HTMLElement> {
@@ -164,7 +159,7 @@ async function leadsCard(orgId: number, reload: () => void): Promise<HTMLElement
     get<Lead[]>(`/api/admin/orgs/${orgId}/safeguarding-leads`),
     get<AdminPeoplePage>(`/api/admin/orgs/${orgId}/people?limit=100`)]);
   const url = (id: number | string): string => `/api/admin/orgs/${orgId}/safeguarding-leads/${id}`;
-  const candidates = staff.people.filter((p) => (p.role === "teacher" || p.role === "admin") && !leads.some((l) => l.id === p.id));
+  const candidates = staff.people.filter((p) => p.may_lead && !leads.some((l) => l.id === p.id));
   const pick = h("select", { id: "lead-pick" }, ...candidates.map((p) => h("option", { value: String(p.id) }, `${p.name} (${roleLabel(p.role)})`)));
   const designate = async (e: Event): Promise<void> => {
     e.preventDefault();

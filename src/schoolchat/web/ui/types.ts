@@ -40,4 +40,33 @@ export type AdminPerson = Schemas["AdminPersonOut"];
 export type AdminPeoplePage = Schemas["AdminPeoplePage"];
 /** A signed-in session: the CSRF token to send with every change. */
 export type Session = Schemas["SessionOut"];
+/** POST /api/sso/logout: where to end the session at the school's identity provider, if it has one. */
+export type LoggedOut = Schemas["LogoutOut"];
+export type ConversationPage = Schemas["ConversationPage"];
+/** GET /api/unread: the badge. */
+export type Badge = Schemas["BadgeOut"];
+/** The answer to starting a conversation (with or without its first message). */
+export type Started = Schemas["StartedOut"];
+export type SearchHit = Schemas["SearchHit"];
+export type SearchPage = Schemas["SearchOut"];
+/** "Read by X of Y" with one page of the readers (or of those who have not read it). */
+export type ReadsPage = Schemas["ReadsOut"];
+export type WorkingHours = Schemas["WorkingHoursOut"];
+export type Hours = Schemas["WorkingHoursIn"];
+export type Preferences = Schemas["PreferencesOut"];
+export type SchoolSettings = Schemas["SchoolSettingsOut"];
+export type MassTargets = Schemas["MassTargetsOut"];
+export type MassJob = Schemas["MassMessageJobOut"];
+export type Org = Schemas["OrgOut"];
+export type Space = Schemas["SpaceOut"];
+export type Rule = Schemas["RuleOut"];
+export type Lead = Schemas["LeadOut"];
+export type RosterJob = Schemas["RosterJobOut"];
+export type LtiTool = Schemas["ToolOut"];
+export type LtiPlatform = Schemas["PlatformOut"];
+export type RetentionSetting = Schemas["RetentionSettingOut"];
+export type RetentionCounts = Schemas["RetentionCounts"];
+export type RetentionRun = Schemas["RetentionRunOut"];
+export type DataExport = Schemas["ExportOut"];
+export type Erasure = Schemas["ErasureOut"];
 
