@@ -54,7 +54,6 @@ from schoolchat.realtime.hub import Hub, HubSocket
 from schoolchat.realtime.hub import router as hub_router
 from schoolchat.realtime.redis_bus import RedisBus
 from schoolchat.realtime.retention import prune
-from schoolchat.realtime.transport import TransportReset
 from schoolchat.safeguarding.api import router as safeguarding_router
 from schoolchat.services import Services
 from schoolchat.sso.api import router as sso_router
@@ -190,7 +189,6 @@ def create_app(
     app.add_middleware(LoginStateSessions, secret_key=settings.secret_key, https_only=settings.cookie_secure)
     app.add_middleware(ReaderLanguage)  # the language of every answer, BodyGuard's and the login page's too
     app.add_middleware(HubSocket, hub=hub)  # the hub's sockets skip every layer inside (realtime/hub.py)
-    app.add_middleware(TransportReset)  # outermost: it needs the server's own send (realtime/transport.py)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -35,6 +35,7 @@ from schoolchat.db import Database
 from schoolchat.db.migrate import upgrade
 from schoolchat.notifications.push import generate_vapid_keys
 from schoolchat.realtime.bus import MemoryBus
+from schoolchat.realtime.transport import HubWebSocketProtocol
 from schoolchat.services import Services
 
 app = typer.Typer(help="schoolchat: real-time messaging for schools.", no_args_is_help=True)
@@ -56,6 +57,7 @@ UVICORN: dict[str, Any] = {
     "log_config": None,
     "access_log": False,
     "proxy_headers": False,
+    "ws": HubWebSocketProtocol,  # the hub takes its sockets over after the handshake (realtime/transport.py)
     "ws_per_message_deflate": False,
     "ws_ping_interval": None,
     "ws_ping_timeout": None,

@@ -14,6 +14,7 @@ import websockets
 
 from schoolchat.app import create_app
 from schoolchat.config import Settings
+from schoolchat.realtime.transport import HubWebSocketProtocol
 from tests.factories import Person
 
 RS = "\x1e"
@@ -95,7 +96,7 @@ class LiveServer(Addressed):
             port=self.port,
             log_level="warning",
             lifespan="on",
-            ws="websockets-sansio",
+            ws=HubWebSocketProtocol,
             timeout_graceful_shutdown=2,
         )
         self._server = uvicorn.Server(config)

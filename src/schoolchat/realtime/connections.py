@@ -1,6 +1,7 @@
 """The hub's open connections in this process, and delivering committed events to them.
 
-Each connection has a bounded queue of encoded messages, drained by its own writer. Delivery only appends to
+Each connection has a bounded queue of encoded messages, drained by its own writer task while there is something
+to send. Delivery only appends to
 queues, so one client that stops reading never delays another: when its queue is full, or a write to it has not
 been taken within the write deadline, it is disconnected with the Close message and 1013 (it resyncs from its
 last event id when it comes back). Batches from the bus are delivered in order by one task.
@@ -17,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from starlette.types import Send
-
 from schoolchat.db import Database
 from schoolchat.db.types import utcnow
 from schoolchat.i18n.catalog import text
@@ -30,6 +29,7 @@ from schoolchat.realtime.events import Event, EventType, in_reader_language
 from schoolchat.realtime.membership import Membership
 from schoolchat.realtime.schemas import event_json
 from schoolchat.realtime.signalr import protocol
+from schoolchat.realtime.transport import FrameSocket
 
 log = logging.getLogger(__name__)
 
@@ -64,19 +64,20 @@ CLIENT_TIMEOUT = CloseReason(lambda: text("realtime.client_timeout"), True, 1001
 class Connection:
     """One hub connection: its queue of encoded messages and the writer that drains it into the socket.
 
-    The writer task exists only while there is something to send, and the queue is a plain deque: an idle
-    connection (most of them, most of the time) holds no task, timer, lock or future of its own.
+    The writer task exists only while there is something to send, and the queue only once something was queued:
+    an idle connection (most of them, most of the time) holds no task, timer, lock, future or deque of its own.
     """
 
     id: str
     user_id: int
     token_id: int | None
     limit: int
-    send: Send
+    ended: Callable[[Connection], None]  # called once, when it stops: the hub closes the socket
     language: Language = (
         DEFAULT_LANGUAGE  # the person's, when it opened: what its events' sentences are written in
     )
-    pending: deque[str] = field(default_factory=deque)
+    socket: FrameSocket | None = None  # set once the hub has taken the socket over
+    pending: deque[str] | None = None
     reason: CloseReason | None = None
     last_sent: float = field(default_factory=time.monotonic)
     last_received: float = field(default_factory=time.monotonic)
@@ -84,19 +85,29 @@ class Connection:
         None  # when the write under way began; the sweep enforces the deadline on it
     )
     expires_at: datetime | None = None  # when the credential it opened with runs out
-    reader: asyncio.Task[Any] | None = None  # the task serving the socket; stopping the connection cancels it
+    reader: asyncio.Task[Any] | None = None  # the task answering its calls, while there are some
     writer: asyncio.Task[None] | None = None
 
     def push(self, frame: str) -> bool:
         """Queue one encoded message; False when the queue is full (the caller disconnects the client)."""
         if self.reason is not None:
             return True
-        if len(self.pending) >= self.limit:
+        if self.pending is None:
+            self.pending = deque()
+        elif len(self.pending) >= self.limit:
             return False
         self.pending.append(frame)
         if self.writer is None:
             self.writer = asyncio.create_task(self._write())
         return True
+
+    def keep_alive(self) -> None:
+        """A Ping, written at once when nothing is being written (no task for it), else queued behind it."""
+        if self.writer is None and self.socket is not None and self.socket.writable:
+            self.socket.send_text(protocol.PING)
+            self.last_sent = time.monotonic()
+        else:
+            self.push(protocol.PING)
 
     def stop(self, reason: CloseReason) -> None:
         """End the connection for ``reason`` (the first reason given wins)."""
@@ -106,23 +117,24 @@ class Connection:
                 self.writer.cancel()
             if self.reader is not None and self.reader is not asyncio.current_task():
                 self.reader.cancel()
+            self.ended(self)
 
     async def _write(self) -> None:
         """Send what is queued, several messages per frame (the protocol allows it) up to ``COALESCE_CHARS``, so
         no frame grows past what clients accept (1 MiB in some); end when the queue is empty."""
         try:
-            while self.pending:
+            while self.pending and self.socket is not None:
                 parts: list[str] = []
                 size = 0
                 while self.pending and (not parts or size < COALESCE_CHARS):
                     parts.append(self.pending.popleft())
                     size += len(parts[-1])
                 self.writing_since = time.monotonic()
-                await self.send({"type": "websocket.send", "text": "".join(parts)})
+                await self.socket.drained()
+                self.socket.send_text("".join(parts))
                 self.last_sent = time.monotonic()
                 self.writing_since = None
-        except (OSError, RuntimeError):  # the socket went away under the writer (uvicorn raises either)
-            self.stop(CLIENT_CLOSED)
+            self.pending = None
         finally:
             self.writer = None
 
@@ -130,9 +142,14 @@ class Connection:
 class Registry:
     """Connections by user; delivers bus batches in order, and keeps connections alive or times them out.
 
-    Keep-alive, client timeouts and the write deadline are one sweep over all connections every half interval,
-    rather than a timer per connection and per message: a timer per message cost more than the send itself at
-    thousands of members. A write past its deadline is therefore noticed up to half an interval late.
+    Keep-alive, client timeouts and the write deadline are one sweep over all connections, rather than a timer
+    per connection and per message: a timer per message cost more than the send itself at thousands of members.
+    The sweep runs every quarter of the keep-alive interval (or half the client timeout or write deadline, when
+    shorter) and pings the sockets that would otherwise go quiet for longer than the interval before the next
+    round: a quiet socket gets a Ping every three quarters of the interval to the whole interval (11.25-15 s at
+    the default 15 s; the clients' own timeout is twice the interval), where pinging everything quiet for half
+    the interval, every half interval, sent one every 7.5 s. A write past its deadline is noticed up to one
+    round late.
     """
 
     def __init__(
@@ -186,21 +203,30 @@ class Registry:
     def _all(self) -> list[Connection]:
         return [conn for conns in self._by_user.values() for conn in conns]
 
+    def _rounds(self) -> tuple[float, float]:
+        """Seconds between sweeps, and how long a socket may have been quiet before a sweep pings it."""
+        every = min(self._keepalive / 4, self._client_timeout / 2, self._write_timeout / 2)
+        return every, max(0.0, self._keepalive - every)
+
     async def _sweep(self) -> None:
-        """Ping connections that were quiet for half the keep-alive interval; drop clients silent too long,
-        clients that have not taken a write within the deadline, and sockets whose credential has expired or was
-        revoked. Revocations normally arrive at once as ``session.ended`` on the bus; the sweep also catches those
-        made where no bus reaches (the command line, a roster import, Redis down), at the cost of one indexed query
-        per 500 open credentials."""
+        """Ping quiet connections; drop clients silent too long, clients that have not taken a write within the
+        deadline, and sockets whose credential has expired or was revoked. Revocations normally arrive at once as
+        ``session.ended`` on the bus; the sweep also catches those made where no bus reaches (the command line, a
+        roster import, Redis down), at the cost of one indexed query per 500 open credentials, every half
+        keep-alive interval at most."""
+        every, quiet = self._rounds()
+        checked = 0.0
         while True:
-            await asyncio.sleep(min(self._keepalive, self._client_timeout, self._write_timeout) / 2)
-            try:
-                revoked = await revoked_tokens(
-                    self._db, {c.token_id for c in self._all() if c.token_id is not None}
-                )
-            except Exception:  # the database is away for a moment: keep pinging, check again next round
-                log.warning("could not check the open sockets' credentials", exc_info=True)
-                revoked = set()
+            await asyncio.sleep(every)
+            revoked: set[int] = set()
+            if time.monotonic() - checked >= self._keepalive / 2 - every / 2:
+                checked = time.monotonic()
+                try:
+                    revoked = await revoked_tokens(
+                        self._db, {c.token_id for c in self._all() if c.token_id is not None}
+                    )
+                except Exception:  # the database is away for a moment: keep pinging, check again next round
+                    log.warning("could not check the open sockets' credentials", exc_info=True)
             now, wall = time.monotonic(), utcnow()
             for conn in self._all():
                 if conn.token_id in revoked or (conn.expires_at is not None and conn.expires_at <= wall):
@@ -209,8 +235,8 @@ class Registry:
                     conn.stop(SLOW_CONSUMER)
                 elif now - conn.last_received > self._client_timeout:
                     conn.stop(CLIENT_TIMEOUT)
-                elif now - conn.last_sent >= self._keepalive / 2 and not conn.pending:
-                    conn.push(protocol.PING)
+                elif now - conn.last_sent >= quiet and not conn.pending:
+                    conn.keep_alive()
 
     async def _run(self) -> None:
         while True:

@@ -9,10 +9,9 @@ has already seen: live events and the answer can overlap, but together they miss
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,18 +25,24 @@ from schoolchat.auth import texts as auth_texts
 from schoolchat.auth.deps import language_of
 from schoolchat.errors import ApiError, error_body
 from schoolchat.i18n.catalog import text
-from schoolchat.i18n.context import set_reader_language
+from schoolchat.i18n.context import reading_in, set_reader_language
 from schoolchat.ratelimit import texts as limit_texts
 from schoolchat.ratelimit.limiter import Limiter
 from schoolchat.ratelimit.rules import Rule
 from schoolchat.realtime import log
 from schoolchat.realtime.access import credential_expiry, hub_actor, origin_allowed
-from schoolchat.realtime.connections import CLIENT_CLOSED, SLOW_CONSUMER, CloseReason, Connection, Registry
+from schoolchat.realtime.connections import (
+    CLIENT_CLOSED,
+    SLOW_CONSUMER,
+    CloseReason,
+    Connection,
+    Registry,
+)
 from schoolchat.realtime.membership import Membership
 from schoolchat.realtime.schemas import NegotiateOut, events_page
 from schoolchat.realtime.signalr import protocol
 from schoolchat.realtime.signalr.negotiate import connection_id_of, negotiate_response, negotiate_version
-from schoolchat.realtime.transport import reset_of
+from schoolchat.realtime.transport import TakeOver, take_over_of
 from schoolchat.services import Services
 
 logger = logging.getLogger(__name__)
@@ -46,6 +51,10 @@ PATH = "/hubs/messages"
 RESYNC_PAGE = 500
 MAX_EVENT_ID = 2**63 - 1  # the largest id the event log's column holds
 TOO_LARGE = CloseReason(lambda: text("realtime.message_too_large"), False, 1009)
+HANDSHAKE_FAILED = CloseReason(None, False, 1002)  # after the handshake's own error answer
+# The server is stopping: 1012 and no Close message, as uvicorn closes the sockets it serves, which every client
+# takes for a dropped connection and reconnects (pysignalr takes a Close message as final, whatever it says).
+SERVER_STOPPING = CloseReason(None, True, 1012)
 
 HubMethod = Callable[["Hub", int, list[Any]], Awaitable[Any]]  # (the hub, caller's user id, arguments)
 
@@ -97,6 +106,9 @@ class Hub:
         )
         self._sockets: Counter[int] = Counter()  # admitted sockets per person, from admission to close
         self._unsubscribe: Callable[[], None] | None = None
+        self._finishing: set[asyncio.Task[None]] = (
+            set()
+        )  # closing sockets' tasks (the loop keeps weak references)
 
     async def admit(self, user_id: int, *, opening: bool) -> None:
         """429 when the person already holds ``realtime_max_connections_per_user`` sockets in this process, or
@@ -117,15 +129,14 @@ class Hub:
         else:
             await self.limiter.check(Rule.HUB_CONNECTIONS, user_id)
 
-    @contextlib.contextmanager
-    def holding_socket(self, user_id: int) -> Any:
+    def hold(self, user_id: int) -> None:
+        """Count an admitted socket of the person's, until ``release``."""
         self._sockets[user_id] += 1
-        try:
-            yield
-        finally:
-            self._sockets[user_id] -= 1
-            if not self._sockets[user_id]:
-                del self._sockets[user_id]
+
+    def release(self, user_id: int) -> None:
+        self._sockets[user_id] -= 1
+        if not self._sockets[user_id]:
+            del self._sockets[user_id]
 
     async def start(self) -> None:
         await self.registry.start()
@@ -135,68 +146,50 @@ class Hub:
         if self._unsubscribe is not None:
             self._unsubscribe()
         await self.registry.stop()
+        await asyncio.gather(*self._finishing, return_exceptions=True)
 
-    async def serve(
-        self, receive: Receive, send: Send, conn: Connection, reset: Callable[[], None] | None = None
-    ) -> None:
-        settings = self.services.settings
+    def open(self, conn: Connection, take_over: TakeOver) -> None:
+        """Take the accepted socket over (realtime/transport.py): from now on its frames arrive as calls to a
+        ``Session``, and the ASGI call that admitted it can return, leaving no task behind."""
+        session = Session(self, conn)
+        conn.socket = take_over(session, 4 * self.services.settings.realtime_max_message_bytes)
+        session.timer = asyncio.get_running_loop().call_later(
+            self.services.settings.realtime_handshake_timeout_seconds, session.no_handshake
+        )
+
+    def end(self, conn: Connection) -> None:
+        """``Connection.ended``: close the socket once its tasks have stopped."""
+        task = asyncio.create_task(self._finish(conn))
+        self._finishing.add(task)
+        task.add_done_callback(self._finishing.discard)
+
+    async def _finish(self, conn: Connection) -> None:
+        """Say why (a Close message) when it was not the client that left, then the close frame; the socket resets
+        the TCP connection of a client that takes neither within a few seconds (realtime/transport.py)."""
+        set_reader_language(conn.language)
+        self.registry.remove(conn)
+        running = [task for task in (conn.writer, conn.reader) if task is not None]
+        if running:
+            await asyncio.gather(*running, return_exceptions=True)
+        reason = conn.reason or CLIENT_CLOSED
+        if reason is SLOW_CONSUMER:
+            self.on_slow_consumer()
+        if conn.socket is not None:
+            if reason.sentence is not None:
+                conn.socket.send_text(protocol.close(reason.error, allow_reconnect=reason.allow_reconnect))
+            conn.socket.close(reason.code)
+        self.release(conn.user_id)
+
+    async def _answer_calls(self, session: Session) -> None:
+        """The connection's reader while it has calls to answer: one at a time, in the order they came."""
+        conn = session.conn
         set_reader_language(conn.language)  # its answers (GetEventsSince, errors) in the person's language
-        await send({"type": "websocket.accept"})
         try:
-            rest = await asyncio.wait_for(
-                _handshake(receive, settings.realtime_max_message_bytes),
-                settings.realtime_handshake_timeout_seconds,
-            )
-        except (protocol.ProtocolError, TimeoutError) as exc:
-            error = str(exc) if isinstance(exc, protocol.ProtocolError) else text("realtime.no_handshake")
-            with contextlib.suppress(Exception):
-                await _send_text(send, protocol.handshake_response(error))
-                await send({"type": "websocket.close", "code": 1002})
-            return
-        except _Disconnected:
-            return
-        await _send_text(send, protocol.handshake_response())
-        conn.reader = asyncio.current_task()
-        self.registry.add(conn)
-        try:
-            conn.stop(await self._read(receive, conn, rest))
-        except asyncio.CancelledError:
-            if conn.reason is None:  # not our own stop: let the cancellation through
-                raise
-            if conn.reader is not None:
-                conn.reader.uncancel()
-        except protocol.ProtocolError as exc:
-            broken = str(exc)  # the protocol's own words, for the client's programmer (signalr/protocol.py)
-            conn.stop(CloseReason(lambda: broken, False, 1002))
+            while session.calls and conn.reason is None:
+                await self._invoke(conn, session.calls.popleft())
         finally:
-            self.registry.remove(conn)
-            conn.stop(CLIENT_CLOSED)  # cancels a writer still running; keeps an earlier reason
-            if conn.writer is not None:
-                await asyncio.gather(conn.writer, return_exceptions=True)
-            if conn.reason is SLOW_CONSUMER:
-                self.on_slow_consumer()
-            await _close(send, conn.reason or CLIENT_CLOSED, reset)
-
-    async def _read(self, receive: Receive, conn: Connection, buffer: str) -> CloseReason:
-        limit = self.services.settings.realtime_max_message_bytes
-        records, buffer = protocol.split_records(buffer)
-        while True:
-            for record in records:
-                message = protocol.parse_message(record)
-                if message is protocol.MessageType.CLOSE:
-                    return CLIENT_CLOSED
-                if isinstance(message, protocol.Invocation):
-                    await self._invoke(conn, message)
-                    if conn.reason is not None:  # the reply found the queue full
-                        return conn.reason
-            try:
-                data = await _receive_text(receive)
-            except _Disconnected:
-                return CLIENT_CLOSED
-            conn.last_received = time.monotonic()
-            if len(data) > limit or len(buffer) + len(data) > limit:
-                return TOO_LARGE
-            records, buffer = protocol.split_records(buffer + data)
+            session.calls = None
+            conn.reader = None
 
     async def _invoke(self, conn: Connection, call: protocol.Invocation) -> None:
         reply = await self._answer(conn, call)
@@ -253,65 +246,112 @@ class HubSocket:
             await self.hub.admit(actor.id, opening=True)
         except ApiError as exc:
             return await _deny(scope, send, exc.status, exc.code, exc.message, exc.details, exc.headers)
-        with self.hub.holding_socket(actor.id):
-            conn = Connection(
-                connection_id,
-                actor.id,
-                actor.token_id,
-                settings.realtime_send_queue,
-                send,
-                language=language_of(actor, request.headers.get("accept-language")),
-                expires_at=await credential_expiry(self.hub.services, actor.token_id),
-            )
-            del request, actor  # an idle connection keeps only what it needs
-            if (await receive())["type"] != "websocket.connect":
-                return
-            await self.hub.serve(receive, send, conn, reset_of(scope))
-
-
-class _Disconnected(Exception):
-    """The client has gone."""
-
-
-async def _send_text(send: Send, text: str) -> None:
-    await send({"type": "websocket.send", "text": text})
-
-
-async def _receive_text(receive: Receive) -> str:
-    """The next frame's text; _Disconnected once the client has gone."""
-    message = await receive()
-    if message["type"] == "websocket.disconnect":
-        raise _Disconnected
-    if message.get("text") is not None:
-        return str(message["text"])
-    return bytes(message.get("bytes") or b"").decode("utf-8", errors="replace")
-
-
-async def _handshake(receive: Receive, limit: int) -> str:
-    """Read up to the handshake's record separator; return whatever followed it in the same frame."""
-    buffer = ""
-    while protocol.RS not in buffer:
-        buffer += await _receive_text(receive)
-        if len(buffer) > limit:
-            raise protocol.ProtocolError("The handshake request is too large.")  # i18n-exempt: the protocol's
-    record, _, rest = buffer.partition(protocol.RS)
-    protocol.parse_handshake(record)
-    return rest
-
-
-async def _close(send: Send, reason: CloseReason, reset: Callable[[], None] | None) -> None:
-    """Say why (a Close message) when the client can still hear it, then close; never wait long on a stuck peer.
-    A client that takes neither within a few seconds has its TCP connection reset (realtime/transport.py), so
-    that it holds no buffers on the server from then on."""
-    with contextlib.suppress(Exception):  # the client may have gone already
+        take_over = take_over_of(scope)
+        if take_over is None:
+            logger.error("the hub needs schoolchat's WebSocket protocol: serve it with `schoolchat serve`")
+            return await send({"type": "websocket.close", "code": 1011})
+        conn = Connection(
+            connection_id,
+            actor.id,
+            actor.token_id,
+            settings.realtime_send_queue,
+            self.hub.end,
+            language=language_of(actor, request.headers.get("accept-language")),
+            expires_at=await credential_expiry(self.hub.services, actor.token_id),
+        )
+        del request, actor  # an idle connection keeps only what it needs
+        if (await receive())["type"] != "websocket.connect":
+            return
+        self.hub.hold(conn.user_id)
         try:
-            if reason is not CLIENT_CLOSED:
-                message = protocol.close(reason.error, allow_reconnect=reason.allow_reconnect)
-                await asyncio.wait_for(_send_text(send, message), 1)
-            await asyncio.wait_for(send({"type": "websocket.close", "code": reason.code}), 2)
-        except TimeoutError:
-            if reset is not None:
-                reset()
+            await send({"type": "websocket.accept"})
+        except BaseException:
+            self.hub.release(conn.user_id)
+            raise
+        self.hub.open(conn, take_over)
+
+
+def _broken(words: str) -> CloseReason:
+    """Closing for a record that breaks the protocol, with the protocol's own words (signalr/protocol.py)."""
+    return CloseReason(lambda: words, False, 1002)
+
+
+class Session:
+    """One hub socket after the WebSocket handshake, as its socket calls it: the SignalR handshake, then records.
+
+    It keeps the text of a record not yet whole, and the calls not yet answered; a task answers them
+    (``Connection.reader``) only while there are some."""
+
+    __slots__ = ("buffer", "calls", "conn", "handshaken", "hub", "timer")
+
+    def __init__(self, hub: Hub, conn: Connection) -> None:
+        self.hub = hub
+        self.conn = conn
+        self.buffer = ""
+        self.handshaken = False
+        self.timer: asyncio.TimerHandle | None = None  # the handshake's deadline, until it came
+        self.calls: deque[protocol.Invocation] | None = None
+
+    def received(self, text: str) -> None:
+        conn = self.conn
+        if conn.reason is not None:
+            return
+        conn.last_received = time.monotonic()
+        limit = self.hub.services.settings.realtime_max_message_bytes
+        if len(text) > limit or len(self.buffer) + len(text) > limit:
+            if not self.handshaken:
+                return self._refuse("The handshake request is too large.")  # i18n-exempt: the protocol's
+            return conn.stop(TOO_LARGE)
+        records, self.buffer = protocol.split_records(self.buffer + text)
+        if not records:
+            return
+        if not self.handshaken:
+            try:
+                protocol.parse_handshake(records.pop(0))
+            except protocol.ProtocolError as exc:
+                return self._refuse(str(exc))
+            self._handshaken()
+        for record in records:
+            try:
+                message = protocol.parse_message(record)
+            except protocol.ProtocolError as exc:
+                return conn.stop(_broken(str(exc)))
+            if message is protocol.MessageType.CLOSE:
+                return conn.stop(CLIENT_CLOSED)
+            if isinstance(message, protocol.Invocation):
+                if self.calls is None:
+                    self.calls = deque()
+                self.calls.append(message)
+                if conn.reader is None:
+                    conn.reader = asyncio.create_task(self.hub._answer_calls(self))
+
+    def closed(self) -> None:
+        self.conn.stop(CLIENT_CLOSED)
+
+    def shutdown(self) -> None:
+        self.conn.stop(SERVER_STOPPING)
+
+    def no_handshake(self) -> None:
+        self.timer = None
+        if not self.handshaken and self.conn.reason is None:
+            with reading_in(self.conn.language):
+                self._refuse(text("realtime.no_handshake"))
+
+    def _handshaken(self) -> None:
+        self.handshaken = True
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        assert self.conn.socket is not None
+        self.conn.socket.send_text(protocol.handshake_response())
+        self.hub.registry.add(self.conn)
+
+    def _refuse(self, error: str) -> None:
+        """The handshake's error answer, then 1002: the client never joined."""
+        socket = self.conn.socket
+        if socket is not None:
+            socket.send_text(protocol.handshake_response(error))
+        self.conn.stop(HANDSHAKE_FAILED)
 
 
 async def _deny(
