@@ -13,7 +13,7 @@ from schoolchat.attachments import queries as attachment_queries
 from schoolchat.attachments.models import attachments, message_attachments
 from schoolchat.attachments.schemas import AttachmentOut
 from schoolchat.conversations.models import memberships
-from schoolchat.conversations.queries import access_from, access_statement
+from schoolchat.conversations.queries import Access, access_from, access_statement
 from schoolchat.db.prepared import Prepared, together
 from schoolchat.errors import not_found
 from schoolchat.messages.models import messages
@@ -133,21 +133,30 @@ async def history(
     return await _PAGE.all(conn, **_page(conversation_id, before_seq, limit))
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryRead:
+    """A page of history and the caller's access to its conversation, read with it: what the route decides
+    next (auditing a reader who is not a formal participant, read counts) needs no statement of its own."""
+
+    access: Access
+    messages: list[MessageOut]
+
+
 async def history_page(
     conn: AsyncConnection, user_id: int, conversation_id: int, before_seq: int | None, limit: int
-) -> list[MessageOut]:
+) -> HistoryRead:
     """A page of the conversation's messages as the caller sees them, newest first, keyset-paginated on ``seq``;
     404 unless the caller is in the conversation. The access check, the page and its files are one round trip
     (rows read for a caller without access are dropped unseen)."""
     page = _page(conversation_id, before_seq, limit)
-    access, rows, files = await together(
+    access_rows, rows, files = await together(
         conn, access_statement(user_id, conversation_id), (_PAGE, page), (_PAGE_FILES, page)
     )
-    access_from(access)
+    access = access_from(access_rows)
     by_message: dict[int, list[dict[str, Any]]] = {}
     for row in files:
         by_message.setdefault(row.message_id, []).append(attachment_queries.to_wire(row))
-    return [to_wire(row, by_message.get(row.id)) for row in rows]
+    return HistoryRead(access, [to_wire(row, by_message.get(row.id)) for row in rows])
 
 
 async def get_visible(conn: AsyncConnection, user_id: int, message_id: int) -> Any:
