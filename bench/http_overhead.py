@@ -122,7 +122,7 @@ def _py_spy(pid: int, out: Path) -> subprocess.Popen[bytes]:
 async def _calls(url: str, teacher_id: int, connections: int) -> dict[str, Calls]:
     """Each route's requests, with tokens for the bench teacher and for one sender per connection."""
     db = Database(url)
-    senders = await _senders(db, connections)
+    senders = await _senders(db, connections, one_conversation=False)
     tokens = await core_target.bearer_tokens(db, [teacher_id, *(s.user_id for s in senders)])
     await db.dispose()
     teacher = tokens[teacher_id]

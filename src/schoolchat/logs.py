@@ -15,6 +15,7 @@ the session cookie, and any field named like a secret become ``[redacted]``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import secrets
@@ -46,18 +47,29 @@ _SECRET_KEY = re.compile(
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
+# Each alternative of _SECRET_TEXT needs one of these characters: text without any (an access line's fields, a
+# timestamp) is left alone without running the pattern: that was half the cost of an access line (77 → 41 µs).
+_MAY_HOLD_SECRET = re.compile(r"[=\"\s]")
+
+
 def _scrub(match: re.Match[str]) -> str:
     return (match.group("name") or match.group("json") or match.group("scheme")) + REDACTED
 
 
 def redact_text(text: str) -> str:
-    return _SECRET_TEXT.sub(_scrub, text)
+    return _SECRET_TEXT.sub(_scrub, text) if _MAY_HOLD_SECRET.search(text) else text
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_secret_key(key: str) -> bool:
+    """Field names repeat on every line: each is matched once."""
+    return _SECRET_KEY.match(key) is not None
 
 
 def redact(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """structlog processor: secrets out of every field of every line (the message, an exception, extras)."""
     for key, value in event.items():
-        if _SECRET_KEY.match(key):
+        if _is_secret_key(key):
             event[key] = REDACTED
         elif isinstance(value, str):
             event[key] = redact_text(value)

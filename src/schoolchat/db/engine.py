@@ -42,6 +42,7 @@ Publish = Callable[[list[Any]], Awaitable[None]]
 
 PING_AFTER_IDLE = 1.0  # seconds a pooled PostgreSQL connection may sit unused before checkout pings it
 _IDLE_SINCE = "schoolchat_idle_since"  # key in a pooled connection's record: when it was last handed back
+SQLITE_MMAP_BYTES = 1 << 30  # how much of a SQLite file its connections read through a memory map
 MAX_BATCH = 64  # writers sharing one SQLite commit at most (bounds the first one's wait)
 _WRITER_SAVEPOINT = "group_writer"  # each writer's savepoint in a shared SQLite transaction but the first
 _TOUCHED = "schoolchat_touched_tables"  # key in a connection's info: tables its open transaction wrote to
@@ -444,6 +445,10 @@ def _configure_sqlite(engine: AsyncEngine, synchronous: str) -> None:
             f"synchronous={synchronous}",
             "foreign_keys=ON",
             "busy_timeout=10000",
+            # Read the file through a memory map instead of read() calls into each connection's own 2 MB
+            # page cache: a history page 0.46 → 0.27 ms in SQLite over a 120 MB file. Address space, not
+            # memory: the pages are the operating system's file cache, shared by every connection.
+            f"mmap_size={SQLITE_MMAP_BYTES}",
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()

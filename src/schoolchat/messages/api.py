@@ -70,11 +70,12 @@ async def history(
     ] = False,
 ) -> HistoryPage:
     async with services.db.read() as conn:
-        items = await queries.history_page(conn, actor.id, conversation_id, before_seq, limit)
-        counted = await reads.on_page(conn, actor.id, conversation_id, items) if read_by else {}
-    if (
-        before_seq is None
-    ):  # an opening of the conversation, not a scroll: staff present via a report are audited
+        page = await queries.history_page(conn, actor.id, conversation_id, before_seq, limit)
+        items = page.messages
+        counted = await reads.on_page(conn, actor.id, page.access, items) if read_by else {}
+    if before_seq is None and not page.access.formal:
+        # An opening of the conversation, not a scroll, by someone present without being a participant: staff
+        # who joined through a report are audited. Participants' openings need no write at all.
         await moderation_actions.record_read_through_report(services, actor, conversation_id)
     for item in items:
         if item.id in counted:

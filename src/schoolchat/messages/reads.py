@@ -138,17 +138,16 @@ async def watched_between(
 
 
 async def on_page(
-    conn: AsyncConnection, viewer_id: int, conversation_id: int, page: list[MessageOut]
+    conn: AsyncConnection, viewer_id: int, access: conversation_queries.Access, page: list[MessageOut]
 ) -> dict[int, ReadCount]:
     """The counts of the viewer's own messages on a history page (as clients see it); none where they may not
     see them."""
     own = [item.id for item in page if item.sender.id == viewer_id and item.deleted is None]
     if not own:
         return {}
-    conversation = (await conversation_queries.get_access(conn, viewer_id, conversation_id)).conversation
-    if not isinstance(await may_see_own(conn, viewer_id, conversation), Allowed):
+    if not isinstance(await may_see_own(conn, viewer_id, access.conversation), Allowed):
         return {}
-    return await counts(conn, conversation.kind, own)
+    return await counts(conn, access.conversation.kind, own)
 
 
 async def of_message(
