@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from typing import Any
 
 import pytest
@@ -216,3 +217,26 @@ async def test_if_a_failed_writer_cannot_be_undone_no_writer_of_its_batch_report
     assert await _usernames(db, "rb-") == []
     assert await _writer(db, "rb-2") == "rb-2"  # the next write starts afresh
     assert await _usernames(db, "rb-") == ["rb-2"]
+
+
+async def test_a_writer_waits_for_another_processs_write_lock_without_stopping_the_loop(
+    services: Services,
+) -> None:
+    db = services.db
+    if not db.is_sqlite:
+        pytest.skip("SQLite's write lock; PostgreSQL writers wait on rows")
+    await _writer(db, "locked-before")  # the service is running: its connection is open
+    other = sqlite3.connect(db.url.split(":///", 1)[1], isolation_level=None)  # as another process would
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        writer = asyncio.create_task(_writer(db, "locked-out"))
+        ticks = 0
+        while ticks < 20:  # the loop runs on while the writer waits for the lock
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert not writer.done()
+        other.execute("COMMIT")
+        assert await writer == "locked-out"
+    finally:
+        other.close()
+    assert await _usernames(db, "locked-") == ["locked-before", "locked-out"]

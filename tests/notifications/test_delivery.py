@@ -208,3 +208,17 @@ async def test_finished_notifications_are_forgotten_after_the_retention(
             for table in (notification_sends, notification_items, notification_jobs)
         ]
     assert left == [0, 0, 0]
+
+
+async def test_with_no_channel_configured_jobs_are_done_and_nobody_is_queued(
+    client: httpx.AsyncClient, make: Factory, services: Services
+) -> None:
+    await _course_of(client, make, 5)
+    unconfigured = services.settings.model_copy(update={"smtp_host": None, "vapid_private_key": None})
+    await NotificationWorker(Services(unconfigured, services.db, services.bus)).tick(
+        utcnow() + timedelta(minutes=11)
+    )
+    async with services.db.read() as conn:
+        jobs = (await conn.execute(select(notification_jobs.c.status))).scalars().all()
+        items = (await conn.execute(select(func.count()).select_from(notification_items))).scalar_one()
+    assert (jobs, items) == (["done"], 0)

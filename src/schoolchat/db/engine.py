@@ -3,8 +3,8 @@
 SQLite and PostgreSQL differ here and nowhere else:
 - SQLite runs in WAL mode with foreign keys on; write transactions start with ``BEGIN IMMEDIATE`` and are
   serialised by an in-process lock, so a writer never fails half-way on a lock upgrade. Statements run on the
-  event loop's own thread (``_LoopConnection``); only the calls that may wait — ``BEGIN IMMEDIATE`` (another
-  process may hold the write lock) and ``COMMIT`` (the fsync, a WAL checkpoint) — go to a worker thread.
+  event loop's own thread (``_LoopConnection``); only the calls that may wait go to a worker thread: ``COMMIT``
+  (the fsync, a WAL checkpoint), and ``BEGIN IMMEDIATE`` when another process holds the write lock.
   Writes are group-committed: writers that queue up while one runs share its transaction, each in a savepoint of
   its own, and one ``COMMIT`` (one fsync) makes them all durable before any of them returns.
 - PostgreSQL relies on row locks (``UPDATE … RETURNING`` on the conversation row serialises sends to one
@@ -43,6 +43,7 @@ Publish = Callable[[list[Any]], Awaitable[None]]
 PING_AFTER_IDLE = 1.0  # seconds a pooled PostgreSQL connection may sit unused before checkout pings it
 _IDLE_SINCE = "schoolchat_idle_since"  # key in a pooled connection's record: when it was last handed back
 SQLITE_MMAP_BYTES = 1 << 30  # how much of a SQLite file its connections read through a memory map
+BUSY_TIMEOUT_MS = 10_000  # how long a SQLite writer waits for another process's write lock
 MAX_BATCH = 64  # writers sharing one SQLite commit at most (bounds the first one's wait)
 _WRITER_SAVEPOINT = "group_writer"  # each writer's savepoint in a shared SQLite transaction but the first
 _TOUCHED = "schoolchat_touched_tables"  # key in a connection's info: tables its open transaction wrote to
@@ -359,13 +360,10 @@ async def _run_after_commit(tx: Tx) -> None:
             log.exception("after-commit callback failed")
 
 
-def _may_wait(fn: Any, args: tuple[Any, ...]) -> bool:
-    """Calls that can block: taking the write lock (another process may hold it) and committing (fsync)."""
-    name = getattr(fn, "__name__", "")
-    if name == "commit":
-        return True
+def _begins_write(fn: Any, args: tuple[Any, ...]) -> bool:
+    """The call that takes SQLite's write lock, which another process may hold."""
     return (
-        name == "execute"
+        getattr(fn, "__name__", "") == "execute"
         and bool(args)
         and isinstance(args[0], str)
         and args[0].startswith("BEGIN IMMEDIATE")
@@ -377,7 +375,10 @@ class _LoopConnection(aiosqlite.Connection):
 
     A statement costs ~15 µs this way instead of ~160 µs of CPU for the two thread switches and the loop wake-up.
     SQLite reads in WAL mode never wait for a lock, and writes inside a ``BEGIN IMMEDIATE`` transaction do not
-    either, so only ``BEGIN IMMEDIATE`` and ``COMMIT`` are sent to a worker thread (``_may_wait``).
+    either. ``COMMIT`` (the fsync, a checkpoint) is sent to a worker thread; ``BEGIN IMMEDIATE`` is tried inline
+    without waiting first (this process's writers are serialised by ``Database``'s lock, so it only finds the lock
+    taken when another process writes) and goes to a worker thread, to wait there, only then: a thread hop less
+    for a write transaction.
     """
 
     def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
@@ -395,16 +396,36 @@ class _LoopConnection(aiosqlite.Connection):
     async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        if _may_wait(fn, args):
-            call = asyncio.ensure_future(asyncio.to_thread(fn, *args, **kwargs))
-            try:
-                return await asyncio.shield(call)
-            except asyncio.CancelledError:
-                await asyncio.wait(
-                    [call]
-                )  # the thread still uses the connection: let it finish before anyone else
-                raise
+        if _begins_write(fn, args):
+            began = self._begin_without_waiting(fn, args, kwargs)
+            return began if began is not None else await self._on_thread(fn, args, kwargs)
+        if getattr(fn, "__name__", "") == "commit":
+            return await self._on_thread(fn, args, kwargs)
         return fn(*args, **kwargs)
+
+    async def _on_thread(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        call = asyncio.ensure_future(asyncio.to_thread(fn, *args, **kwargs))
+        try:
+            return await asyncio.shield(call)
+        except asyncio.CancelledError:
+            await asyncio.wait(
+                [call]
+            )  # the thread still uses the connection: let it finish before anyone else
+            raise
+
+    def _begin_without_waiting(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any | None:
+        """Run ``BEGIN IMMEDIATE`` (``fn``: the cursor's ``execute``, which returns the cursor) at once if the
+        write lock is free; None, with nothing begun, if another process holds it."""
+        assert self._connection is not None
+        self._connection.execute("PRAGMA busy_timeout=0")
+        try:
+            return fn(*args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+            return None
+        finally:
+            self._connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
     def run_now(self, sql: str, parameters: Any) -> list[Any]:
         """A statement that cannot wait (see the class docstring), run inline; its rows as tuples."""
@@ -444,7 +465,7 @@ def _configure_sqlite(engine: AsyncEngine, synchronous: str) -> None:
             "journal_mode=WAL",
             f"synchronous={synchronous}",
             "foreign_keys=ON",
-            "busy_timeout=10000",
+            f"busy_timeout={BUSY_TIMEOUT_MS}",
             # Read the file through a memory map instead of read() calls into each connection's own 2 MB
             # page cache: a history page 0.46 → 0.27 ms in SQLite over a 120 MB file. Address space, not
             # memory: the pages are the operating system's file cache, shared by every connection.

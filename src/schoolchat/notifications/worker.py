@@ -60,9 +60,14 @@ class NotificationWorker(BackgroundLoop):
     async def tick(self, now: datetime) -> int:
         """One round at ``now``: expand every job, group what is due, deliver every send due; returns how many
         sends this worker delivered."""
-        while (job_id := await jobs.claim(self.services, self.name, self.lease, now)) is not None:
-            while await jobs.expand_batch(self.services, job_id, self.name, self.lease, self.batch_size, now):
-                pass
+        if not jobs.channels(self.services.settings):
+            await jobs.close_undeliverable(self.services, now)  # nothing can be delivered: nothing to expand
+        else:
+            while (job_id := await jobs.claim(self.services, self.name, self.lease, now)) is not None:
+                while await jobs.expand_batch(
+                    self.services, job_id, self.name, self.lease, self.batch_size, now
+                ):
+                    pass
         while await sends.group_due(self.services, now):
             pass
         delivered = 0
