@@ -219,7 +219,6 @@ async def test_the_hub_frame_is_the_events_model_once_per_language_only_where_it
 ) -> None:
     import asyncio
     import json
-    from typing import Any
 
     from schoolchat.conversations.membership import ACTIVE_MEMBERS
     from schoolchat.i18n.languages import Language
@@ -235,12 +234,25 @@ async def test_the_hub_frame_is_the_events_model_once_per_language_only_where_it
     registry = Registry(
         services.db, ACTIVE_MEMBERS, keepalive_seconds=30, client_timeout_seconds=60, write_timeout_seconds=30
     )
+
+    class Written:
+        """What the hub writes into a socket it took over (``FrameSocket``'s writing side), kept as text."""
+
+        writable = True
+
+        def __init__(self, into: list[str]) -> None:
+            self.into = into
+
+        async def drained(self) -> None:
+            return None
+
+        def send_text(self, text: str) -> None:
+            self.into.append(text)
+
     for person, language in ((b, "en"), (c, "nb")):
-
-        async def send(frame: Any, into: list[str] = received[language]) -> None:
-            into.append(frame["text"])
-
-        registry.add(Connection(f"c{person.id}", person.id, None, 10, send, language=language))
+        connection = Connection(f"c{person.id}", person.id, None, 10, lambda _: None, language=language)
+        connection.socket = Written(received[language])  # type: ignore[assignment]
+        registry.add(connection)
     await registry.deliver(events)
 
     def records(language: Language) -> list[str]:
