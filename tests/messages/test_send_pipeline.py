@@ -28,7 +28,7 @@ async def test_a_send_takes_the_conversation_lock_in_the_commits_pipeline(
     commit = engine._commit_with_queued
 
     async def recorded(conn: Any, queued: list[engine.Queued]) -> None:
-        pipelines.append([" ".join(statement.sql.split()[:3]) for statement in queued])
+        pipelines.append([" ".join(statement.sql.decode().split()[:3]) for statement in queued])
         await commit(conn, queued)
 
     monkeypatch.setattr(engine, "_commit_with_queued", recorded)

@@ -11,7 +11,7 @@ SQLite and PostgreSQL differ here and nowhere else:
   conversation) and runs at READ COMMITTED. Reads run in autocommit (at READ COMMITTED each statement sees its own
   snapshot anyway, so a transaction around them would only add its ``BEGIN`` and ``ROLLBACK`` round trips).
   Statements whose rows nobody needs before the commit (``Tx.queue``, ``Prepared.later``) are sent with the
-  ``COMMIT`` in one pipeline (psycopg's pipeline mode): one round trip for the transaction's tail, so the locks it
+  ``COMMIT`` in one pipeline (libpq's pipeline mode, ``db.libpq``): one round trip for the transaction's tail, so the locks it
   took are held for the server's own time, not for a round trip through a busy event loop each.
 """
 
@@ -21,7 +21,7 @@ import asyncio
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from queue import SimpleQueue
@@ -32,6 +32,8 @@ import psycopg
 from sqlalchemy import Connection, event, make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction, create_async_engine
+
+from schoolchat.db import libpq
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +81,8 @@ class Tx:
 class Queued:
     """A statement waiting to be sent with its transaction's commit, and its rows (raw tuples) once it has run."""
 
-    sql: str
-    values: Any
+    sql: bytes  # PostgreSQL's own form, ``$n`` placeholders (``libpq.numbered``)
+    values: Sequence[Any]
     on_rows: Callable[[list[Any]], None]
 
 
@@ -106,7 +108,11 @@ class Database:
         if self.is_sqlite:
             kwargs["async_creator"] = self._connect_sqlite
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size)
+            # psycopg prepares nothing itself: db/libpq.py prepares the hot statements by name, and psycopg would
+            # drop them with its own (DEALLOCATE ALL after any rollback of a connection it had prepared on).
+            kwargs.update(
+                pool_size=pool_size, max_overflow=pool_size, connect_args={"prepare_threshold": None}
+            )
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if not self.is_sqlite:
             _ping_idle_connections(self.engine)
@@ -313,18 +319,14 @@ async def _commit_with_queued(conn: AsyncConnection, queued: list[Queued]) -> No
     driver = (await conn.get_raw_connection()).driver_connection
     if not isinstance(driver, psycopg.AsyncConnection):
         raise TypeError(f"statements queued for the commit need psycopg, not {type(driver).__name__}")
-    cursors = []
     try:
-        async with driver.pipeline():
-            for statement in queued:
-                cursor = driver.cursor()
-                await cursor.execute(statement.sql, statement.values)
-                cursors.append(cursor)
-            await driver.commit()
+        answers = await libpq.run(
+            driver, [(statement.sql, statement.values) for statement in queued], commit=True
+        )
     except psycopg.Error as exc:
         raise DBAPIError.instance("COMMIT", None, exc, psycopg.Error) from exc
-    for statement, cursor in zip(queued, cursors):
-        statement.on_rows(await cursor.fetchall() if cursor.description else [])
+    for statement, rows in zip(queued, answers):
+        statement.on_rows(rows)
 
 
 def note_written(conn: Connection, table: str) -> None:

@@ -15,13 +15,12 @@ than SQLite's and psycopg run a ``Prepared`` through ``conn.execute``: correct, 
 
 Round trips are what a PostgreSQL statement costs most: each is a wait through the event loop, ~0.1–0.3 ms of CPU
 (the loop's wake-up, psycopg's result handling) and, under load, milliseconds of wall time during which the
-transaction holds its locks. So on psycopg:
-- the statement that begins a transaction goes out in one pipeline with psycopg's ``BEGIN`` (one round trip);
+transaction holds its locks. So on psycopg (through ``db.libpq``, beneath psycopg's cursors):
+- the statement that begins a transaction goes out in one pipeline with its ``BEGIN`` (one round trip);
 - ``together`` sends several statements at once and waits once (on SQLite they simply run one after another);
 - ``later`` queues a statement whose rows nobody needs before the commit; it goes out with the ``COMMIT``
   (``Tx.queue``), and its rows are there afterwards. On SQLite it runs at once.
-psycopg prepares a statement on the server after its fifth execution on a connection (``prepare_threshold``),
-so these run as server-side prepared statements too.
+Each is prepared on the server by name the first time a connection sends it, and executed by name after that.
 """
 
 from __future__ import annotations
@@ -41,6 +40,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.expression import ClauseElement, Executable
 
+from schoolchat.db import libpq
 from schoolchat.db.engine import Queued, Tx, note_written, run_on_sqlite, sync_of
 
 Processor = Callable[[Any], Any]
@@ -55,6 +55,9 @@ class _Compiled:
     row: Any  # the named tuple class of a result row
     results: tuple[tuple[int, Processor], ...]  # columns that need converting back
     table: str | None  # the table an INSERT, UPDATE or DELETE writes
+    numbered: (
+        tuple[bytes, tuple[str, ...]] | None
+    )  # psycopg: the ``$n`` form and its parameters' order (libpq)
 
 
 class Prepared:
@@ -74,7 +77,7 @@ class Prepared:
             return Later(None, await self.all(conn, **params))
         compiled = self._for(conn.dialect)
         handle = Later(compiled)
-        tx.queue(Queued(compiled.sql, _values(compiled, params), handle.receive))
+        tx.queue(Queued(*_numbered(compiled, params), handle.receive))
         if compiled.table is not None:
             note_written(sync_of(conn), compiled.table)
         return handle
@@ -147,37 +150,26 @@ async def together(conn: AsyncConnection, *calls: tuple[Prepared, dict[str, Any]
 async def _on_psycopg(
     conn: AsyncConnection, driver: psycopg.AsyncConnection, calls: Sequence[tuple[Prepared, dict[str, Any]]]
 ) -> list[list[Any]]:
-    statements = [
-        (compiled, _values(compiled, params))
-        for compiled, params in ((prepared._for(conn.dialect), params) for prepared, params in calls)
-    ]
-    # A pipeline also carries the BEGIN psycopg sends before a transaction's first statement.
-    pipelined = len(statements) > 1 or (
-        not driver.autocommit and driver.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-    )
-    cursors = [driver.cursor() for _ in statements]
-    compiled = statements[0][0]
+    compiled = [prepared._for(conn.dialect) for prepared, _ in calls]
     try:
-        if pipelined:
-            async with driver.pipeline():
-                for cursor, (compiled, values) in zip(cursors, statements):
-                    await cursor.execute(compiled.sql, values)
-        else:
-            await cursors[0].execute(compiled.sql, statements[0][1])
-        raws = [await cursor.fetchall() if _has_rows(cursor) else [] for cursor in cursors]
+        raws = await libpq.run(
+            driver, [_numbered(each, params) for each, (_, params) in zip(compiled, calls)]
+        )
     except psycopg.Error as exc:
-        raise DBAPIError.instance(compiled.sql, None, exc, psycopg.Error) from exc
-    finally:
-        for cursor in cursors:
-            await cursor.close()
-    return [_finish(conn, compiled, raw) for (compiled, _), raw in zip(statements, raws)]
+        raise DBAPIError.instance(
+            ";\n".join(each.sql for each in compiled), None, exc, psycopg.Error
+        ) from exc
+    return [_finish(conn, each, raw) for each, raw in zip(compiled, raws)]
 
 
-def _has_rows(cursor: psycopg.AsyncCursor[Any]) -> bool:
-    """Whether the statement answered with rows; ``cursor.description`` says the same but builds an object for
-    each column first (~5 µs a statement of 20 columns)."""
-    result = cursor.pgresult
-    return result is not None and result.status == psycopg.pq.ExecStatus.TUPLES_OK
+def _numbered(compiled: _Compiled, params: dict[str, Any]) -> tuple[bytes, list[Any]]:
+    """The statement and its values as ``libpq.run`` sends them."""
+    if compiled.numbered is None:
+        raise TypeError("not compiled for psycopg")
+    sql, order = compiled.numbered
+    values = _values(compiled, params)
+    assert isinstance(values, dict)  # psycopg's placeholders are named
+    return sql, [values[name] for name in order]
 
 
 def _finish(conn: AsyncConnection, compiled: _Compiled, raw: list[Any]) -> list[Any]:
@@ -220,6 +212,7 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
         namedtuple("Row", [column.key for column in columns] or ["_"], rename=True),
         tuple(results),
         None if table is None else table.name,
+        libpq.numbered(compiled.string) if dialect.driver == "psycopg" else None,
     )
 
 
