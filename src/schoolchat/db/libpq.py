@@ -3,7 +3,7 @@
 psycopg's own pipeline (a cursor per statement, its query conversion, its generators and waits through the
 event loop for every statement sent) costs ~0.40 ms of CPU for a transaction of three statements and ~0.76 ms for
 nine on this machine; the same work on the connection's libpq object, with psycopg's compiled ``Transformer``
-converting parameters and rows, ~0.07 and ~0.12 ms (bench/wakeup_cost.py's machine, docs/performance.md). A send
+converting parameters and rows, ~0.07 and ~0.12 ms (docs/performance.md, issue 17's fourth session). A send
 makes three such round trips. So ``db.prepared`` runs its statements here: each already in PostgreSQL's own
 ``$1`` form with its parameters in order, all sent before one wait, then each one's rows read back. Each
 statement is prepared on the connection by name the first time it is sent with those parameter types (in the
@@ -62,10 +62,8 @@ async def run(
     pgconn = driver.pgconn
     state = _state(driver)
     begin = not driver.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE
-    parsing: dict[
-        int, tuple[tuple[bytes, tuple[int, ...]], bytes]
-    ] = {}  # result index → the name it prepares
-    preparing: dict[tuple[bytes, tuple[int, ...]], bytes] = {}  # the same, by statement
+    # Statements prepared in this pipeline: their name, and the index of the preparation's result.
+    preparing: dict[tuple[bytes, tuple[int, ...]], tuple[bytes, int]] = {}
     answers: list[int] = []  # result index of each statement's answer
     async with driver.lock:
         pgconn.enter_pipeline_mode()
@@ -77,12 +75,12 @@ async def run(
             for sql, values in statements:
                 dumped = state.transformer.dump_sequence(values, [PyFormat.AUTO] * len(values))
                 types = tuple(state.transformer.types or ())
-                name = state.names.get((sql, types)) or preparing.get((sql, types))
+                name = state.names.get((sql, types)) or preparing.get((sql, types), (None, 0))[0]
                 if name is None:
                     state.made += 1
-                    name = preparing[sql, types] = f"schoolchat_{state.made}".encode()
+                    name = f"schoolchat_{state.made}".encode()
                     pgconn.send_prepare(name, sql, types)
-                    parsing[sent] = ((sql, types), name)
+                    preparing[sql, types] = (name, sent)
                     sent += 1
                 pgconn.send_query_prepared(name, dumped, state.transformer.formats)
                 answers.append(sent)
@@ -95,7 +93,7 @@ async def run(
         except BaseException:
             _recover(pgconn, len(statements))
             raise
-    for index, (key, name) in parsing.items():  # an aborted pipeline skipped its later preparations
+    for key, (name, index) in preparing.items():  # an aborted pipeline skipped its later preparations
         if results[index].status == pq.ExecStatus.COMMAND_OK:
             state.names[key] = name
     failed = next((result for result in results if result.status == pq.ExecStatus.FATAL_ERROR), None)
@@ -180,7 +178,9 @@ def _rows(transformer: abc.Transformer, result: pq.abc.PGresult) -> list[tuple[A
     if result.status != pq.ExecStatus.TUPLES_OK or not result.ntuples:
         return []
     transformer.set_pgresult(result)
-    return transformer.load_rows(0, result.ntuples, _row)
+    rows = transformer.load_rows(0, result.ntuples, _row)
+    transformer.set_pgresult(None)  # the connection keeps no answer (message text) once it has been read
+    return rows
 
 
 def _row(values: Sequence[Any]) -> tuple[Any, ...]:

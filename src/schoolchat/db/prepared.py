@@ -55,9 +55,8 @@ class _Compiled:
     row: Any  # the named tuple class of a result row
     results: tuple[tuple[int, Processor], ...]  # columns that need converting back
     table: str | None  # the table an INSERT, UPDATE or DELETE writes
-    numbered: (
-        tuple[bytes, tuple[str, ...]] | None
-    )  # psycopg: the ``$n`` form and its parameters' order (libpq)
+    # psycopg: the statement in ``$n`` form and its parameters' names in that order (``libpq.run`` sends it)
+    numbered: tuple[bytes, tuple[str, ...]] | None
 
 
 class Prepared:
