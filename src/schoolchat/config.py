@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     # SQLite's journal sync: FULL (the default) makes an acknowledged message survive a power cut; NORMAL only a
     # crash of the process (WAL mode), at a lower cost per commit.
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"
-    # PostgreSQL: connections this process keeps open (as many again are opened under bursts); docs/operations.md
+    # The most database connections this process opens (and keeps); a request beyond them waits for one to be
+    # handed back. docs/operations.md
     database_pool_size: int = Field(default=16, ge=1, le=500)
     secret_key: str = DEFAULT_SECRET_KEY
     demo: bool = False

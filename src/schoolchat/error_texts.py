@@ -47,6 +47,10 @@ def http_refusal(status: int) -> str | None:
     return None
 
 
+def busy() -> str:
+    return text("errors.busy")
+
+
 def invalid_request() -> str:
     return text("errors.invalid_request")
 

@@ -8,9 +8,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schoolchat import error_texts
+
+BUSY_RETRY_AFTER = 5  # seconds a client is asked to wait when the process has no database connection free
 
 
 class ErrorDetail(BaseModel):
@@ -91,6 +94,15 @@ def install_error_handlers(app: FastAPI) -> None:
         first = fields[0] if fields else {"field": "", "message": error_texts.invalid_request()}
         message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         return JSONResponse(error_body("invalid_request", message, {"fields": fields}), status_code=422)
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(_: Request, _exc: PoolTimeout) -> JSONResponse:
+        """Every database connection of the process stayed in use for the pool's whole wait (30 s)."""
+        return JSONResponse(
+            error_body("busy", error_texts.busy()),
+            status_code=503,
+            headers={"Retry-After": str(BUSY_RETRY_AFTER)},
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -10,7 +10,8 @@ Two things are added once, here, from the routes' own facts, when the document i
   dependency, the validation of the input, ``bodies.BodyGuard``); FastAPI would document a 422 as its own
   ``{"detail": …}``. Each operation lists the statuses it can answer with, by what it is: authenticated (401,
   403), a write (409, and 429: every write has a rate), rated (429), naming an object (404: by its path, or by an
-  id in its input), taking input (422) or a body (413; 415 for a body other than JSON, such as a file). A status
+  id in its input), taking input (422) or a body (413; 415 for a body other than JSON, such as a file), and
+  under the API at all (503: the process had no database connection free for the pool's whole wait). A status
   only a few routes answer with (a 410 for an expired link) is declared by the route,
   ``responses={410: {"description": …}}``, and given the one shape here (unless it names its own content, as the
   pages a browser is sent to are HTML).
@@ -57,6 +58,8 @@ ERRORS = {
     422: "Bad input (`invalid_request`, with `details.fields` naming each field), or a rule refused it.",
     429: "Over a rate (`rate_limited`): the `Retry-After` header and `details.retry_after` say how many seconds "
     "to wait.",
+    503: "Busy (`busy`): every database connection of the process stayed in use for the pool's whole wait; the "
+    "`Retry-After` header says how many seconds to wait.",
 }
 RETRY_AFTER = {
     "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}
@@ -100,6 +103,8 @@ def error_statuses(
         statuses.add(404)  # an object named by its id, in the path, a query or the body
     if parameters or body or "422" in operation.get("responses", {}):  # FastAPI's: it validates something
         statuses.add(422)
+    if path.startswith("/api/"):
+        statuses.add(503)
     if body:
         statuses.add(413)
         if set(body.get("content", {})) - {"application/json"}:
@@ -112,7 +117,7 @@ def _error_response(status: int) -> dict[str, Any]:
         "description": ERRORS[status],
         "content": {"application/json": {"schema": ERROR_REF}},
     }
-    if status == 429:
+    if status in (429, 503):
         response["headers"] = RETRY_AFTER
     return response
 
