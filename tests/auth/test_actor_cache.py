@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import collections
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.app import create_app
 from schoolchat.auth import cache as auth_cache
+from schoolchat.auth import queries as auth_queries
 from schoolchat.db import Database
 from schoolchat.people.models import users
 from schoolchat.services import Services
@@ -18,14 +21,16 @@ from tests.factories import Factory
 from tests.openapi_check import app_client
 
 
-def _count_token_queries(db: Database) -> collections.Counter[str]:
+def _count_token_queries(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
+    """How often the tokens table is asked (``auth.queries``' token lookup) from now on."""
     seen: collections.Counter[str] = collections.Counter()
+    lookup = auth_queries._TOKEN.all
 
-    @event.listens_for(db.engine.sync_engine, "before_cursor_execute")
-    def _on_execute(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        if "FROM auth_tokens" in statement:
-            seen["token"] += 1
+    async def counted(conn: AsyncConnection, **params: Any) -> list[Any]:
+        seen["token"] += 1
+        return await lookup(conn, **params)
 
+    monkeypatch.setattr(auth_queries._TOKEN, "all", counted)
     return seen
 
 
@@ -41,10 +46,10 @@ async def second_app(services: Services) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_a_known_token_is_answered_without_a_query(
-    services: Services, client: httpx.AsyncClient, make: Factory
+    client: httpx.AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     person = await make.person()
-    seen = _count_token_queries(services.db)
+    seen = _count_token_queries(monkeypatch)
     for _ in range(3):
         assert (await client.get("/api/me", headers=person.headers)).status_code == 200
     assert seen["token"] == 1

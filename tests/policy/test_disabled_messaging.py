@@ -117,6 +117,19 @@ async def test_admin_disables_messaging_for_a_whole_school(client: httpx.AsyncCl
     assert (await client.get("/api/conversations", headers=teacher.headers)).status_code == 200
 
 
+async def test_messaging_disabled_for_a_district_is_disabled_for_its_schools_people(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
+    district_admin = await make.person(role="admin", school=make.district)
+    student = await make.person()
+    assert (await client.get("/api/conversations", headers=student.headers)).status_code == 200
+    answer = await client.patch(
+        f"/api/admin/orgs/{make.district}", json={"messaging_disabled": True}, headers=district_admin.headers
+    )
+    assert answer.status_code == 204
+    assert (await client.get("/api/conversations", headers=student.headers)).status_code == 403
+
+
 async def test_admin_disables_messaging_for_a_course(client: httpx.AsyncClient, make: Factory) -> None:
     admin, teacher, student = (
         await make.person(role="admin"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -22,10 +22,23 @@ class LanguageSettings:
     school_default: str | None  # their school's (the first org they hold a role in, by id), or an ancestor's
 
 
+def nearest_default_language(orgs: Mapping[int, tuple[int | None, str | None]], org_id: int) -> str | None:
+    """The default language of ``org_id``: its own, else its nearest ancestor's that has one, else None, among
+    ``orgs`` (id → (parent id, default language))."""
+    current: int | None = org_id
+    for _ in range(MAX_ORG_DEPTH):
+        if current is None or current not in orgs:
+            return None
+        parent_id, language = orgs[current]
+        if language is not None:
+            return language
+        current = parent_id
+    return None
+
+
 async def org_default_languages(conn: AsyncConnection, org_ids: Iterable[int]) -> dict[int, str | None]:
     """Each org's default language: its own, else the nearest ancestor's that has one, else None."""
     wanted = sorted(set(org_ids))
-    found: dict[int, str | None] = {}
     rows: dict[int, tuple[int | None, str | None]] = {}
     frontier = set(wanted)
     for _ in range(MAX_ORG_DEPTH):
@@ -44,18 +57,7 @@ async def org_default_languages(conn: AsyncConnection, org_ids: Iterable[int]) -
             for row in fetched
             if row.default_language is None and row.parent_id is not None and row.parent_id not in rows
         }
-    for org_id in wanted:
-        current: int | None = org_id
-        language: str | None = None
-        for _ in range(MAX_ORG_DEPTH):
-            if current is None or current not in rows:
-                break
-            parent_id, language = rows[current]
-            if language is not None:
-                break
-            current = parent_id
-        found[org_id] = language
-    return found
+    return {org_id: nearest_default_language(rows, org_id) for org_id in wanted}
 
 
 async def language_settings_of(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[int, LanguageSettings]:

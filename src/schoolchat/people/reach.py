@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.db.prepared import Prepared
@@ -43,16 +44,42 @@ class OrgTree:
     def is_disabled(self, org_id: int) -> bool:
         return any(org in self.disabled for org in self.chain(org_id))
 
+    @classmethod
+    def of(cls, rows: Iterable[Any]) -> OrgTree:
+        """The tree of ``rows`` of orgs (``id``, ``parent_id``, ``name``, ``messaging_disabled``): all of them, or
+        a person's (``ORGS_OF_PERSON``)."""
+        rows = list(rows)
+        return cls(
+            {r.id: r.parent_id for r in rows},
+            {r.id: r.name for r in rows},
+            frozenset(r.id for r in rows if r.messaging_disabled),
+        )
+
+
+_ORG_COLUMNS = (orgs.c.id, orgs.c.parent_id, orgs.c.name, orgs.c.messaging_disabled, orgs.c.default_language)
+
 
 async def org_tree(conn: AsyncConnection) -> OrgTree:
-    rows = (
-        await conn.execute(select(orgs.c.id, orgs.c.parent_id, orgs.c.name, orgs.c.messaging_disabled))
-    ).all()
-    return OrgTree(
-        {r.id: r.parent_id for r in rows},
-        {r.id: r.name for r in rows},
-        frozenset(r.id for r in rows if r.messaging_disabled),
+    return OrgTree.of((await conn.execute(select(*_ORG_COLUMNS))).all())
+
+
+def _orgs_of_person() -> Select[Any]:
+    held = (
+        select(*_ORG_COLUMNS)
+        .join(org_roles, org_roles.c.org_id == orgs.c.id)
+        .where(org_roles.c.user_id == bindparam("user_id"))
+        .cte("held", recursive=True)
     )
+    above = select(*_ORG_COLUMNS).join(held, orgs.c.id == held.c.parent_id)
+    held = held.union(above)  # UNION, not UNION ALL: a loop in the hierarchy ends once its orgs repeat
+    return select(
+        held.c.id, held.c.parent_id, held.c.name, held.c.messaging_disabled, held.c.default_language
+    )
+
+
+# The orgs a person holds a role in and every org above them: what their disabled messaging (OrgTree) and their
+# school's language (languages.nearest_default_language) are decided from, in one statement.
+ORGS_OF_PERSON = Prepared(_orgs_of_person())
 
 
 # A row when messaging is off for any org (for callers that run it together with other statements).
