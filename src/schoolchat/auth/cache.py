@@ -1,4 +1,4 @@
-"""A short-lived cache of who is behind a token, so a request does not spend five statements on authentication.
+"""A short-lived cache of who is behind a token, so a request does not spend two round trips on authentication.
 
 What could make a cached answer wrong, and what removes it:
 - **logout** (`auth.actions.revoke`) appends `session.ended {token_id}`; every process's cache subscribes to the
