@@ -94,7 +94,7 @@ async def test_a_load_above_the_pool_reuses_its_connections_and_opens_no_more(se
 async def test_a_request_that_finds_every_connection_in_use_is_answered_busy(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine, "POOL_WAIT", 0.2)
+    monkeypatch.setattr(engine, "POOL_WAIT", 1.0)  # long enough for the background jobs to hand it back
     db = Database(settings.effective_database_url, pool_size=1)
     services = Services(settings, db, MemoryBus())
     make = Factory(services)
