@@ -56,7 +56,7 @@ class OrgTree:
         )
 
 
-_ORG_COLUMNS = (orgs.c.id, orgs.c.parent_id, orgs.c.name, orgs.c.messaging_disabled, orgs.c.default_language)
+_ORG_COLUMNS = (orgs.c.id, orgs.c.parent_id, orgs.c.name, orgs.c.messaging_disabled)  # what OrgTree.of reads
 
 
 async def org_tree(conn: AsyncConnection) -> OrgTree:
@@ -65,16 +65,14 @@ async def org_tree(conn: AsyncConnection) -> OrgTree:
 
 def _orgs_of_person() -> Select[Any]:
     held = (
-        select(*_ORG_COLUMNS)
+        select(*_ORG_COLUMNS, orgs.c.default_language)
         .join(org_roles, org_roles.c.org_id == orgs.c.id)
         .where(org_roles.c.user_id == bindparam("user_id"))
         .cte("held", recursive=True)
     )
-    above = select(*_ORG_COLUMNS).join(held, orgs.c.id == held.c.parent_id)
+    above = select(*_ORG_COLUMNS, orgs.c.default_language).join(held, orgs.c.id == held.c.parent_id)
     held = held.union(above)  # UNION, not UNION ALL: a loop in the hierarchy ends once its orgs repeat
-    return select(
-        held.c.id, held.c.parent_id, held.c.name, held.c.messaging_disabled, held.c.default_language
-    )
+    return select(held)
 
 
 # The orgs a person holds a role in and every org above them: what their disabled messaging (OrgTree) and their
