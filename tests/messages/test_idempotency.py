@@ -54,3 +54,16 @@ async def test_concurrent_sends_get_distinct_consecutive_seqs(
     )
     assert all(a.status_code == 201 for a in answers)
     assert sorted(a.json()["message"]["seq"] for a in answers) == list(range(1, 13))
+
+
+async def test_a_retry_after_leaving_the_conversation_returns_the_original_message(
+    client: httpx.AsyncClient, make: Factory
+) -> None:
+    emma, noah, sara = await make.person(), await make.person(), await make.person()
+    group = (await started(client, emma, people=[noah.id, sara.id], mode="group"))["conversation"]["id"]
+    first = await send(client, emma, group, "see you there", cmid="leave-1")
+    assert (await client.post(f"/api/conversations/{group}/leave", headers=emma.headers)).status_code == 204
+    retry = await send(client, emma, group, "see you there", cmid="leave-1")
+    assert retry.status_code == 200
+    assert retry.json()["message"]["id"] == first.json()["message"]["id"]
+    assert len((await history(client, noah, group))["messages"]) == 1

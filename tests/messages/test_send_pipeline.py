@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from schoolchat.conversations.membership import ACTIVE_MEMBERS
-from schoolchat.db import engine
+from schoolchat.db import engine, libpq
 from schoolchat.realtime.log import events_since
 from schoolchat.services import Services
 from tests.calls import sent, started
@@ -52,3 +52,23 @@ async def test_the_logged_and_answered_message_carry_the_seq_it_was_given(
         ]
     assert [message["seq"] for message in answers] == [1, 2, 3]
     assert [(m["id"], m["seq"]) for m in logged] == [(m["id"], m["seq"]) for m in answers]
+
+
+async def test_a_send_makes_two_round_trips_its_checks_with_a_retrys_lookup_and_its_commit(
+    services: Services, client: httpx.AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if services.db.is_sqlite:
+        pytest.skip("SQLite runs in the process: there are no round trips")
+    emma, noah = await make.person(), await make.person()
+    conversation = (await started(client, emma, people=[noah.id]))["conversation"]["id"]
+    await sent(client, emma, conversation, "first")  # the sender's token is in the actor cache now
+    trips: list[int] = []
+    run = libpq.run
+
+    async def counted(driver: Any, statements: Any, **kwargs: Any) -> Any:
+        trips.append(len(statements))
+        return await run(driver, statements, **kwargs)
+
+    monkeypatch.setattr(libpq, "run", counted)
+    await sent(client, emma, conversation, "second", cmid="trips-1")
+    assert len(trips) == 2

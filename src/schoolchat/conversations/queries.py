@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -112,23 +112,40 @@ class SendAccess:
     message_id: int | None  # reserved for the message (PostgreSQL); None where the insert assigns it (SQLite)
 
 
-async def access_for_send(conn: AsyncConnection, user_id: int, conversation_id: int) -> SendAccess:
+async def access_for_send(
+    conn: AsyncConnection,
+    user_id: int,
+    conversation_id: int,
+    *,
+    ahead: tuple[Prepared, dict[str, Any]] | None = None,
+) -> tuple[list[Any], Callable[[], Awaitable[SendAccess]]]:
     """What a send into a conversation checks, read in one round trip: the sender's access (former members
     admitted, so the send can say why it fails) and the other active members whose messaging is off (none are
     looked at in an individual-messages conversation, whose only member is the sender); in the same round trip,
-    an id for the message (``db.expressions.next_id``), so the write can go out whole with the commit."""
-    access_rows, orgs_off, members_off, [(message_id,)] = await together(
-        conn,
+    an id for the message (``db.expressions.next_id``), so the write can go out whole with the commit.
+
+    ``ahead``: the caller's own statement, sent first in that round trip (a send's lookup of a retried
+    ``client_message_id``). Its rows come back at once; the access is decided when the caller asks for it, so
+    that a retry is answered before the access is checked (the original answer stands, also for a sender who
+    has left since)."""
+    calls = [
         access_statement(user_id, conversation_id),
         (ANY_ORG_DISABLED, {}),
         (_OTHER_MEMBERS_OFF, {"conversation_id": conversation_id, "except_id": user_id}),
         (_RESERVE_MESSAGE_ID, {}),
-    )
-    access = access_from(access_rows, allow_former=True)
-    if access.kind == "individual":
-        return SendAccess(access, [], message_id)
-    disabled = await _disabled_under_orgs(conn, conversation_id, user_id) if orgs_off else members_off
-    return SendAccess(access, disabled, message_id)
+    ]
+    answers = await together(conn, *([ahead] if ahead is not None else []), *calls)
+    ahead_rows = answers.pop(0) if ahead is not None else []
+    access_rows, orgs_off, members_off, [(message_id,)] = answers
+
+    async def decided() -> SendAccess:
+        access = access_from(access_rows, allow_former=True)
+        if access.kind == "individual":
+            return SendAccess(access, [], message_id)
+        disabled = await _disabled_under_orgs(conn, conversation_id, user_id) if orgs_off else members_off
+        return SendAccess(access, disabled, message_id)
+
+    return ahead_rows, decided
 
 
 def _only_own_individual_copies(user_id: int) -> ColumnElement[bool]:

@@ -7,7 +7,7 @@ restart: the pair is unique in the database).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -261,37 +261,51 @@ async def _fan_out(
     )
 
 
-async def _replay(
-    tx: Tx,
-    actor: Actor,
-    client_message_id: str | None,
-    body: str,
-    conversation_id: int | None,
-    attachment_ids: Sequence[int] = (),
-) -> Sent | None:
-    """The original answer to a retried send, or 409 when the id was used for something else."""
-    if client_message_id is None:
-        return None
-    original = await queries.by_client_id(tx.conn, actor.id, client_message_id)
-    if original is None:
-        return None
-    other_files = original.deleted_at is None and list(dict.fromkeys(attachment_ids)) != (
-        await attachment_queries.ids_of_message(tx.conn, original.id)
-    )
-    if (
-        original.body != body
-        or other_files
-        or (conversation_id is not None and original.conversation_id != conversation_id)
-    ):
-        raise ApiError(
-            409,
-            "client_message_id_reused",
-            text("messages.client_message_id_reused"),
-            {"client_message_id": client_message_id, "message_id": original.id},
+@dataclass(frozen=True)
+class _Retry:
+    """A send as its retry would repeat it: a retry (the same ``client_message_id``) is answered with the
+    original, or 409 when the id was used for something else."""
+
+    actor: Actor
+    client_message_id: str | None
+    body: str
+    conversation_id: int | None
+    attachment_ids: Sequence[int] = ()
+
+    def lookup(self) -> tuple[Prepared, dict[str, Any]] | None:
+        """The statement that finds the original, for a caller to send in a round trip it makes anyway."""
+        if self.client_message_id is None:
+            return None
+        return queries.BY_CLIENT_ID, {"sender_id": self.actor.id, "client_message_id": self.client_message_id}
+
+    async def replay(self, tx: Tx) -> Sent | None:
+        found = self.lookup()
+        if found is None:
+            return None
+        statement, params = found
+        return await self.answer(tx, await statement.first(tx.conn, **params))
+
+    async def answer(self, tx: Tx, original: Any | None) -> Sent | None:
+        """The original answer, given what ``lookup`` found (None: this is no retry)."""
+        if original is None:
+            return None
+        other_files = original.deleted_at is None and list(dict.fromkeys(self.attachment_ids)) != (
+            await attachment_queries.ids_of_message(tx.conn, original.id)
         )
-    return Sent(
-        (await queries.to_wire_many(tx.conn, [original]))[0], original.conversation_id, duplicate=True
-    )
+        if (
+            original.body != self.body
+            or other_files
+            or (self.conversation_id is not None and original.conversation_id != self.conversation_id)
+        ):
+            raise ApiError(
+                409,
+                "client_message_id_reused",
+                text("messages.client_message_id_reused"),
+                {"client_message_id": self.client_message_id, "message_id": original.id},
+            )
+        return Sent(
+            (await queries.to_wire_many(tx.conn, [original]))[0], original.conversation_id, duplicate=True
+        )
 
 
 async def _files(
@@ -307,25 +321,17 @@ def _file_ids(attachment_ids: Sequence[int], forwarded: Forwarded | None) -> tup
     return forwarded.attachment_ids if forwarded is not None else tuple(attachment_ids)
 
 
-async def _idempotent(
-    services: Services,
-    actor: Actor,
-    client_message_id: str | None,
-    body: str,
-    conversation_id: int | None,
-    attempt: Any,
-    attachment_ids: Sequence[int] = (),
-) -> Sent:
-    """Run a send; if a concurrent retry won the race for the same client id, answer with its message."""
+async def _idempotent(services: Services, retry: _Retry, attempt: Callable[[Tx], Awaitable[Sent]]) -> Sent:
+    """Run a send (``attempt`` answers a retry itself, first); if a concurrent retry won the race for the same
+    client id, answer with its message."""
     try:
         async with services.db.write() as tx:
-            replay = await _replay(tx, actor, client_message_id, body, conversation_id, attachment_ids)
-            return replay if replay is not None else await attempt(tx)
+            return await attempt(tx)
     except IntegrityError as exc:
-        if client_message_id is None or not is_unique_violation(exc):
+        if retry.client_message_id is None or not is_unique_violation(exc):
             raise
         async with services.db.write() as tx:
-            replay = await _replay(tx, actor, client_message_id, body, conversation_id, attachment_ids)
+            replay = await retry.replay(tx)
         if replay is None:
             raise
         return replay
@@ -348,8 +354,17 @@ async def send(
     file_ids = _file_ids(attachment_ids, forwarded)
     body = message_body(body, services.settings.max_message_length, allow_empty=bool(file_ids))
 
+    retry = _Retry(actor, client_message_id, body, conversation_id, file_ids)
+
     async def attempt(tx: Tx) -> Sent:
-        checked = await conversation_queries.access_for_send(tx.conn, actor.id, conversation_id)
+        # A retry is looked up in the access check's round trip, and answered before the access is decided.
+        found, decide = await conversation_queries.access_for_send(
+            tx.conn, actor.id, conversation_id, ahead=retry.lookup()
+        )
+        replay = await retry.answer(tx, found[0] if found else None)
+        if replay is not None:
+            return replay
+        checked = await decide()
         access, disabled = checked.access, checked.disabled
         conversation = access.conversation
         require(
@@ -385,7 +400,7 @@ async def send(
             feedback = send_feedback(access.kind, [(member.id, member.name) for member in disabled])
         return Sent(wire, conversation_id, feedback=feedback)
 
-    return await _idempotent(services, actor, client_message_id, body, conversation_id, attempt, file_ids)
+    return await _idempotent(services, retry, attempt)
 
 
 async def send_new(
@@ -404,7 +419,12 @@ async def send_new(
     file_ids = _file_ids(attachment_ids, forwarded)
     body = message_body(body, services.settings.max_message_length, allow_empty=bool(file_ids))
 
+    retry = _Retry(actor, client_message_id, body, None, file_ids)
+
     async def attempt(tx: Tx) -> Sent:
+        replay = await retry.replay(tx)
+        if replay is not None:
+            return replay
         chosen_people, spaces = await selection.resolve(
             tx.conn, actor.id, recipients.people, recipients.courses, recipients.projects
         )
@@ -445,7 +465,7 @@ async def send_new(
             feedback += send_feedback(access.kind, [(member.id, member.name) for member in disabled])
         return Sent(wire, opened.conversation_id, conversation_created=opened.created, feedback=feedback)
 
-    return await _idempotent(services, actor, client_message_id, body, None, attempt, file_ids)
+    return await _idempotent(services, retry, attempt)
 
 
 def _direct_partner(kind: str, disabled_members: Sequence[Any]) -> str | None:

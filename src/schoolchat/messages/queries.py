@@ -210,7 +210,8 @@ async def live_by_ids(conn: AsyncConnection, message_ids: list[int]) -> list[Any
     )
 
 
-_BY_CLIENT_ID = Prepared(
+# A sender's message by the client_message_id they gave it (a retried send's original).
+BY_CLIENT_ID = Prepared(
     _joined().where(
         messages.c.sender_id == bindparam("sender_id"),
         messages.c.client_message_id == bindparam("client_message_id"),
@@ -219,7 +220,7 @@ _BY_CLIENT_ID = Prepared(
 
 
 async def by_client_id(conn: AsyncConnection, sender_id: int, client_message_id: str) -> Any | None:
-    return await _BY_CLIENT_ID.first(conn, sender_id=sender_id, client_message_id=client_message_id)
+    return await BY_CLIENT_ID.first(conn, sender_id=sender_id, client_message_id=client_message_id)
 
 
 async def latest_seq_from_others(conn: AsyncConnection, conversation_id: int, user_id: int) -> int | None:
