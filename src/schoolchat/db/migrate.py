@@ -40,7 +40,7 @@ def upgrade(url: str, revision: str = "heads") -> None:
     before = _applied(url)
     command.upgrade(alembic_config(url), revision)
     if _applied(url) != before:
-        _analyse(url)
+        analyse(url)
 
 
 def _applied(url: str) -> set[str]:
@@ -52,7 +52,8 @@ def _applied(url: str) -> set[str]:
         engine.dispose()
 
 
-def _analyse(url: str) -> None:
+def analyse(url: str) -> None:
+    """Gather PostgreSQL's planner statistics for every table now (on SQLite, nothing)."""
     if url.startswith("sqlite"):
         return
     engine = create_engine(sync_url(url))
