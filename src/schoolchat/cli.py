@@ -9,6 +9,7 @@ import json
 import logging
 import multiprocessing
 import multiprocessing.connection
+import resource
 import signal
 import socket
 import time
@@ -68,9 +69,36 @@ WORKER_RESTART_SECONDS = 1.0  # a worker that died is started again after this p
 WORKER_STOP_SECONDS = 20  # how long a worker may take to stop before it is killed
 
 
+OPEN_FILES_CEILING = 1_048_576  # Linux's default fs.nr_open: what an unlimited hard limit allows at most
+OPEN_FILES_WARNING = 10_000  # below this, a school's pupils online at once can use up the sockets
+
+
+def raise_open_files_limit() -> int:
+    """Let this process (and the processes it starts) open as many files as its hard limit allows, and return how
+    many that is. Every hub connection is a socket, and a service manager's soft limit is often far below the
+    hard one (systemd's 1,024 against 524,288): with it, the 1,021st pupil online would find the service
+    silent, their connection waiting unanswered in the listen queue."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = OPEN_FILES_CEILING if hard == resource.RLIM_INFINITY else hard
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            logger.warning("could not raise the open files limit from %d to %d", soft, wanted)
+    if soft < OPEN_FILES_WARNING:
+        logger.warning(
+            "a process may hold only %d sockets (open files); raise LimitNOFILE (docs/operations.md)", soft
+        )
+    else:
+        logger.info("a process may hold %d sockets (open files)", soft)
+    return int(soft)
+
+
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     """One process, or ``workers`` processes behind the one port (see ``_supervise``)."""
     logs.configure(settings.log_level, settings.log_format, demo=settings.demo)
+    raise_open_files_limit()  # before ``_supervise`` starts its processes: they inherit it
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level, **UVICORN)
     else:

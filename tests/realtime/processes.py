@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import shutil
 import sys
 from pathlib import Path
@@ -74,12 +75,20 @@ class RedisProcess:
 class ServeProcess(Addressed):
     """`schoolchat serve` on a free port with the given environment (``--workers`` processes)."""
 
-    def __init__(self, env: dict[str, str], *, log: Path | None = None, workers: int = 1) -> None:
+    def __init__(
+        self, env: dict[str, str], *, log: Path | None = None, workers: int = 1, open_files: int | None = None
+    ) -> None:
         self.port = free_port()
         self.env = env
         self.workers = workers
         self.log = log  # where its log lines (stderr) go; the test's own stderr otherwise
+        self.open_files = open_files  # the soft open files limit it starts with (a service manager's)
         self.process: asyncio.subprocess.Process | None = None
+
+    def _limit_open_files(self) -> None:
+        if self.open_files is not None:
+            hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+            resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, hard))
 
     async def start(self) -> None:
         with open(self.log, "ab") if self.log else open(os.devnull, "rb") as log:
@@ -95,6 +104,7 @@ class ServeProcess(Addressed):
                 env={**os.environ, **self.env},
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=log if self.log else None,
+                preexec_fn=self._limit_open_files,
             )
         async with httpx.AsyncClient(base_url=self.url) as client, asyncio.timeout(30):
             while True:
