@@ -8,9 +8,12 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 
+from schoolchat.auth import deps
 from schoolchat.config import Settings
+from tests.calls import started
 from tests.factories import Factory, Person
 from tests.openapi_check import server_client
 from tests.realtime.harness import LiveServer
@@ -125,3 +128,20 @@ async def test_uploads_keep_their_own_limit_above_the_json_cap(live: LiveServer,
         )
     assert answer.status_code == 201, answer.text
     assert answer.json()["size"] == 4 * CAP
+
+
+async def test_a_request_with_a_body_is_authenticated_once(
+    client: httpx.AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The body guard authenticates it before reading the body; the route takes that answer as it is."""
+    emma, noah = await make.person(), await make.person()
+    calls: list[str] = []
+    authenticate = deps.authenticate
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append("authenticate")
+        return await authenticate(*args, **kwargs)
+
+    monkeypatch.setattr(deps, "authenticate", counted)
+    await started(client, emma, people=[noah.id], body="hello")
+    assert calls == ["authenticate"]

@@ -24,7 +24,9 @@ from schoolchat.services import services_of
 SESSION_COOKIE = "schoolchat_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-COUNTED = "schoolchat.change_counted"  # in the ASGI scope: this write request has been counted once
+# In the ASGI scope: who this request was authenticated as. The body guard authenticates a request with a body
+# before reading it, and the route's dependency then finds the answer here (and does not count it twice).
+AUTHENTICATED = "schoolchat.actor"
 
 
 def presented_token(request: Request) -> tuple[str, bool] | None:
@@ -40,6 +42,9 @@ def presented_token(request: Request) -> tuple[str, bool] | None:
 async def current_actor(request: Request) -> Actor:
     """The signed-in caller. Every write request they make is counted once against ``Rule.CHANGES``, so that each
     thing a person can do has a rate, also where no rule of its own kind applies (edits, renames, read cursors)."""
+    known: Actor | None = request.scope.get(AUTHENTICATED)
+    if known is not None:
+        return known
     services = services_of(request)
     presented = presented_token(request)
     if presented is None:
@@ -58,9 +63,9 @@ async def current_actor(request: Request) -> Actor:
         raise ApiError(403, "csrf_failed", auth_texts.csrf_missing(CSRF_HEADER))
     note_user(request.scope, found.actor.id)
     set_reader_language(language_of(found.actor, request.headers.get("accept-language")))
-    if request.method not in SAFE_METHODS and not request.scope.get(COUNTED):
-        request.scope[COUNTED] = True  # the body guard and the route both authenticate one request
+    if request.method not in SAFE_METHODS:
         await state_of(request, "limiter", Limiter).hit(Rule.CHANGES, found.actor.id)
+    request.scope[AUTHENTICATED] = found.actor
     return found.actor
 
 
