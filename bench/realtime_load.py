@@ -484,9 +484,17 @@ def _top_allocations(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, 
     return rows
 
 
+SERVER_FILES_RESERVE = 100  # the server's own open files beside the sockets: database, log, listening socket, epoll
+
+
 async def idle(connections: int, clients: int, idle_seconds: float, deflate: bool,
                traced: bool) -> dict[str, object]:
     _raise_file_limit()
+    allowed = resource.getrlimit(resource.RLIMIT_NOFILE)[1]  # the server raises its own soft limit to this
+    if allowed != resource.RLIM_INFINITY and connections + SERVER_FILES_RESERVE > allowed:
+        # Past its limit the server accepts nothing more, and the clients would wait for it forever.
+        raise SystemExit(f"the server may open {allowed} files here: at most {allowed - SERVER_FILES_RESERVE} "
+                         f"connections (the hard limit of open files; raise it as root, e.g. prlimit)")
     load_before = load_average()
     async with serving(connections, traced=traced) as (seeded, server):
         warm = await connect_all(seeded.member_tokens[:50], server.port, [], deflate=deflate)
