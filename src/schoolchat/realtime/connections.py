@@ -62,10 +62,11 @@ CLIENT_TIMEOUT = CloseReason(lambda: text("realtime.client_timeout"), True, 1001
 
 @dataclass(eq=False, slots=True)
 class Connection:
-    """One hub connection: its queue of encoded messages and the writer that drains it into the socket.
+    """One hub connection: its queue of encoded messages, written into the socket at once while it takes them,
+    and the writer task that drains the queue while it does not (a client reading slowly).
 
-    The writer task exists only while there is something to send, and the queue only once something was queued:
-    an idle connection (most of them, most of the time) holds no task, timer, lock, future or deque of its own.
+    The writer exists only while a write waits, and the queue only once something was queued: an idle
+    connection (most of them, most of the time) holds no task, timer, lock, future or deque of its own.
     """
 
     id: str
@@ -89,7 +90,16 @@ class Connection:
     writer: asyncio.Task[None] | None = None
 
     def push(self, frame: str) -> bool:
-        """Queue one encoded message; False when the queue is full (the caller disconnects the client)."""
+        """Queue one encoded message and write it (``flush``); False when the queue is full (the caller
+        disconnects the client)."""
+        if not self.enqueue(frame):
+            return False
+        self.flush()
+        return True
+
+    def enqueue(self, frame: str) -> bool:
+        """Queue one encoded message to be written by the next ``flush``, with whatever else is queued by then;
+        False when the queue is full."""
         if self.reason is not None:
             return True
         if self.pending is None:
@@ -97,17 +107,26 @@ class Connection:
         elif len(self.pending) >= self.limit:
             return False
         self.pending.append(frame)
-        if self.writer is None:
-            self.writer = asyncio.create_task(self._write())
         return True
+
+    def flush(self) -> None:
+        """Write what is queued: at once while the socket takes it and no write is under way (a message to a
+        class online costs no task per member), else through the writer, which waits for a slow reader."""
+        if self.writer is not None or not self.pending or self.reason is not None:
+            return
+        socket = self.socket
+        if socket is not None:
+            while self.pending and socket.writable:
+                socket.send_text(self._take())
+                self.last_sent = time.monotonic()
+            if not self.pending:
+                self.pending = None
+                return
+        self.writer = asyncio.create_task(self._write())
 
     def keep_alive(self) -> None:
         """A Ping, written at once when nothing is being written (no task for it), else queued behind it."""
-        if self.writer is None and self.socket is not None and self.socket.writable:
-            self.socket.send_text(protocol.PING)
-            self.last_sent = time.monotonic()
-        else:
-            self.push(protocol.PING)
+        self.push(protocol.PING)
 
     def stop(self, reason: CloseReason) -> None:
         """End the connection for ``reason`` (the first reason given wins)."""
@@ -124,19 +143,24 @@ class Connection:
         no frame grows past what clients accept (1 MiB in some); end when the queue is empty."""
         try:
             while self.pending and self.socket is not None:
-                parts: list[str] = []
-                size = 0
-                while self.pending and (not parts or size < COALESCE_CHARS):
-                    parts.append(self.pending.popleft())
-                    size += len(parts[-1])
                 self.writing_since = time.monotonic()
                 await self.socket.drained()
-                self.socket.send_text("".join(parts))
+                self.socket.send_text(self._take())
                 self.last_sent = time.monotonic()
                 self.writing_since = None
             self.pending = None
         finally:
             self.writer = None
+
+    def _take(self) -> str:
+        """The next frame's text: queued messages joined up to ``COALESCE_CHARS`` (at least one)."""
+        assert self.pending
+        parts = [self.pending.popleft()]
+        size = len(parts[0])
+        while self.pending and size < COALESCE_CHARS:
+            parts.append(self.pending.popleft())
+            size += len(parts[-1])
+        return "".join(parts)
 
 
 class Registry:
@@ -253,12 +277,14 @@ class Registry:
             return
         async with self._db.read() as conn:
             allowed = await audience.recipients(conn, self._membership, events)
+        touched: set[Connection] = set()
         for event in events:
             if event.type is EventType.SESSION_ENDED:
                 self._end_session(event)
             targets = [c for user_id in allowed[event.id] for c in self._by_user.get(user_id, ())]
             if not targets:
                 continue
+            touched.update(targets)
             # Encoded once, or once per language among the targets when it carries a sentence.
             frames: dict[Language | None, str] = {}
             per_language = in_reader_language(event.payload)
@@ -267,8 +293,10 @@ class Registry:
                 if language not in frames:
                     with reading_in(target.language):
                         frames[language] = protocol.invocation(CLIENT_METHOD, event_json(event))
-                if not target.push(frames[language]):
+                if not target.enqueue(frames[language]):
                     target.stop(SLOW_CONSUMER)
+        for target in touched:  # each socket's share of the batch, written together
+            target.flush()
 
     def _end_session(self, event: Event) -> None:
         token_id = event.payload.get("token_id")
