@@ -37,7 +37,7 @@ from typing import Any
 import core_target
 import rawhttp
 import timing
-from core_sends import BODIES, _senders
+from core_sends import BODIES, SEND_LIMIT, _senders
 from rich.console import Console
 from rich.table import Table
 
@@ -103,7 +103,7 @@ def main() -> None:
 
 async def _run(url: str, teacher_id: int, args: argparse.Namespace) -> list[Outcome]:
     calls = await _calls(url, teacher_id, args.connections)
-    async with core_target.serve(url) as server:
+    async with core_target.serve(url, settings=SEND_LIMIT) as server:  # the send route measures sends, not 429s
         spy = _py_spy(server.pid, args.py_spy) if args.py_spy else None
         try:
             return [await _measure(server, route, calls[route], args) for route in args.route or ROUTES]
