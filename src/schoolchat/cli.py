@@ -73,26 +73,26 @@ OPEN_FILES_CEILING = 1_048_576  # Linux's default fs.nr_open: what an unlimited 
 OPEN_FILES_WARNING = 10_000  # below this, a school's pupils online at once can use up the sockets
 
 
-def raise_open_files_limit() -> int:
-    """Let this process (and the processes it starts) open as many files as its hard limit allows, and return how
+def raise_open_files_limit() -> None:
+    """Let this process (and the processes it starts) open as many files as its hard limit allows, and log how
     many that is. Every hub connection is a socket, and a service manager's soft limit is often far below the
     hard one (systemd's 1,024 against 524,288): with it, the 1,021st pupil online would find the service
     silent, their connection waiting unanswered in the listen queue."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = OPEN_FILES_CEILING if hard == resource.RLIM_INFINITY else hard
-    if soft != resource.RLIM_INFINITY and soft < wanted:
+    allowed = OPEN_FILES_CEILING if hard == resource.RLIM_INFINITY else hard
+    held = allowed if soft == resource.RLIM_INFINITY else soft
+    if held < allowed:
         try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-            soft = wanted
+            resource.setrlimit(resource.RLIMIT_NOFILE, (allowed, hard))
+            held = allowed
         except (ValueError, OSError):
-            logger.warning("could not raise the open files limit from %d to %d", soft, wanted)
-    if soft < OPEN_FILES_WARNING:
+            logger.warning("could not raise the open files limit from %d to %d", held, allowed)
+    if held < OPEN_FILES_WARNING:
         logger.warning(
-            "a process may hold only %d sockets (open files); raise LimitNOFILE (docs/operations.md)", soft
+            "a process may hold only %d sockets (open files); raise LimitNOFILE (docs/operations.md)", held
         )
     else:
-        logger.info("a process may hold %d sockets (open files)", soft)
-    return int(soft)
+        logger.info("a process may hold %d sockets (open files)", held)
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
