@@ -17,6 +17,7 @@ from tests.calls import started
 from tests.factories import Factory, Person
 from tests.openapi_check import server_client
 from tests.realtime.harness import LiveServer
+from tests.spies import calls_of
 
 CAP = 64 * 1024
 HUNDRED_MB = 100 * 1024 * 1024
@@ -135,13 +136,6 @@ async def test_a_request_with_a_body_is_authenticated_once(
 ) -> None:
     """The body guard authenticates it before reading the body; the route takes that answer as it is."""
     emma, noah = await make.person(), await make.person()
-    calls: list[str] = []
-    authenticate = deps.authenticate
-
-    async def counted(*args: Any, **kwargs: Any) -> Any:
-        calls.append("authenticate")
-        return await authenticate(*args, **kwargs)
-
-    monkeypatch.setattr(deps, "authenticate", counted)
+    authentications = calls_of(monkeypatch, deps, "authenticate")
     await started(client, emma, people=[noah.id], body="hello")
-    assert calls == ["authenticate"]
+    assert len(authentications) == 1

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import collections
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.app import create_app
 from schoolchat.auth import cache as auth_cache
@@ -19,19 +16,7 @@ from schoolchat.people.models import users
 from schoolchat.services import Services
 from tests.factories import Factory
 from tests.openapi_check import app_client
-
-
-def _count_token_queries(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
-    """How often the tokens table is asked (``auth.queries``' token lookup) from now on."""
-    seen: collections.Counter[str] = collections.Counter()
-    lookup = auth_queries._TOKEN.all
-
-    async def counted(conn: AsyncConnection, **params: Any) -> list[Any]:
-        seen["token"] += 1
-        return await lookup(conn, **params)
-
-    monkeypatch.setattr(auth_queries._TOKEN, "all", counted)
-    return seen
+from tests.spies import calls_of
 
 
 @pytest.fixture
@@ -49,10 +34,10 @@ async def test_a_known_token_is_answered_without_a_query(
     client: httpx.AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     person = await make.person()
-    seen = _count_token_queries(monkeypatch)
+    token_lookups = calls_of(monkeypatch, auth_queries._TOKEN, "all")
     for _ in range(3):
         assert (await client.get("/api/me", headers=person.headers)).status_code == 200
-    assert seen["token"] == 1
+    assert len(token_lookups) == 1
 
 
 async def test_logout_in_one_instance_ends_the_session_in_the_other_at_once(

@@ -4,8 +4,6 @@ publishes carries the seq the database gave the message, on either dialect."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 
@@ -15,6 +13,7 @@ from schoolchat.realtime.log import events_since
 from schoolchat.services import Services
 from tests.calls import sent, started
 from tests.factories import Factory
+from tests.spies import calls_of
 
 
 async def test_a_send_takes_the_conversation_lock_in_the_commits_pipeline(
@@ -24,16 +23,10 @@ async def test_a_send_takes_the_conversation_lock_in_the_commits_pipeline(
         pytest.skip("SQLite serialises writers with its write lock; there is no row lock")
     emma, noah = await make.person(), await make.person()
     conversation = (await started(client, emma, people=[noah.id]))["conversation"]["id"]
-    pipelines: list[list[str]] = []
-    commit = engine._commit_with_queued
-
-    async def recorded(conn: Any, queued: list[engine.Queued]) -> None:
-        pipelines.append([" ".join(statement.sql.decode().split()[:3]) for statement in queued])
-        await commit(conn, queued)
-
-    monkeypatch.setattr(engine, "_commit_with_queued", recorded)
+    commits = calls_of(monkeypatch, engine, "_commit_with_queued")
     await sent(client, emma, conversation, "second")
-    [tail] = pipelines
+    [((_, queued), _)] = commits
+    tail = [" ".join(statement.sql.decode().split()[:3]) for statement in queued]
     assert tail[:2] == ["UPDATE conversations SET", "INSERT INTO messages"]
     assert "INSERT INTO events" in tail
 
@@ -62,13 +55,6 @@ async def test_a_send_makes_two_round_trips_its_checks_with_a_retrys_lookup_and_
     emma, noah = await make.person(), await make.person()
     conversation = (await started(client, emma, people=[noah.id]))["conversation"]["id"]
     await sent(client, emma, conversation, "first")  # the sender's token is in the actor cache now
-    trips: list[int] = []
-    run = libpq.run
-
-    async def counted(driver: Any, statements: Any, **kwargs: Any) -> Any:
-        trips.append(len(statements))
-        return await run(driver, statements, **kwargs)
-
-    monkeypatch.setattr(libpq, "run", counted)
+    trips = calls_of(monkeypatch, libpq, "run")
     await sent(client, emma, conversation, "second", cmid="trips-1")
     assert len(trips) == 2
