@@ -71,8 +71,7 @@ def _person(summary: queries.UserSummary) -> PersonOut:
 @router.get("/me", response_model=MeOut)
 async def me(request: Request, actor: CurrentActor, services: ServicesDep) -> MeOut:
     async with services.db.read() as conn:
-        spaces = await queries.space_roles_of(conn, actor.id)
-        zone = (await queries.time_zones_of(conn, [actor.id]))[actor.id]
+        spaces, zone = await queries.own_spaces_and_time_zone(conn, actor.id)
     roles = {org_id: SchoolRole(role) for org_id, role in actor.roles.items()}
     return MeOut(
         id=actor.id,

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.db.prepared import Prepared, together
 from schoolchat.kinds import SpaceRole
 from schoolchat.people import reach
 from schoolchat.people.models import ROLE_RANK, org_roles, orgs, space_members, spaces, users
@@ -79,12 +80,29 @@ async def school_roles(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[i
     return best
 
 
+_SPACE_ROLES = Prepared(
+    select(space_members.c.space_id, space_members.c.role).where(
+        space_members.c.user_id == bindparam("user_id")
+    )
+)
+
+
 async def space_roles_of(conn: AsyncConnection, user_id: int) -> dict[int, SpaceRole]:
     """Every course and project the user takes part in, with their role there."""
-    rows = await conn.execute(
-        select(space_members.c.space_id, space_members.c.role).where(space_members.c.user_id == user_id)
-    )
+    return _space_roles(await _SPACE_ROLES.all(conn, user_id=user_id))
+
+
+def _space_roles(rows: Iterable[Any]) -> dict[int, SpaceRole]:
     return {space_id: SpaceRole(role) for space_id, role in rows}
+
+
+async def own_spaces_and_time_zone(conn: AsyncConnection, user_id: int) -> tuple[dict[int, SpaceRole], str]:
+    """What a person's own page shows of them (``GET /api/me``): ``space_roles_of`` and their time zone
+    (``time_zones_of``), in one round trip."""
+    spaces_found, zones = await together(
+        conn, (_SPACE_ROLES, {"user_id": user_id}), (_OWN_ZONES, {"user_id": user_id})
+    )
+    return _space_roles(spaces_found), _zones_by_person([user_id], zones)[user_id]
 
 
 async def space_selection(conn: AsyncConnection, space_id: int) -> SpaceSelection | None:
@@ -279,13 +297,24 @@ async def time_zones_of(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[
     wanted = sorted(set(user_ids))
     if not wanted:
         return {}
-    rows = await conn.execute(
+    rows = await conn.execute(_zones_of(org_roles.c.user_id.in_(wanted)))
+    return _zones_by_person(wanted, rows.all())
+
+
+def _zones_of(people: ColumnElement[bool]) -> Select[tuple[int, str]]:
+    return (
         select(org_roles.c.user_id, orgs.c.time_zone)
         .join(orgs, orgs.c.id == org_roles.c.org_id)
-        .where(org_roles.c.user_id.in_(wanted))
+        .where(people)
         .order_by(org_roles.c.org_id.desc())
     )
-    zones = dict(rows.all())  # the last row per person wins: their lowest org id
+
+
+_OWN_ZONES = Prepared(_zones_of(org_roles.c.user_id == bindparam("user_id")))
+
+
+def _zones_by_person(wanted: list[int], rows: Iterable[Any]) -> dict[int, str]:
+    zones = {user_id: zone for user_id, zone in rows}  # the last row per person wins: their lowest org id
     return {user_id: zones.get(user_id, DEFAULT_TIME_ZONE) for user_id in wanted}
 
 
