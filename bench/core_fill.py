@@ -27,6 +27,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine, Table, create_engine, event, func, insert, select, text
 
 import core_dataset as dataset
+import core_target
 from schoolchat.auth.passwords import hash_password
 from schoolchat.conversations.models import conversations, individual_recipients, memberships
 from schoolchat.db.migrate import sync_url, upgrade
@@ -66,6 +67,7 @@ def main() -> None:
         writer.conversations(plan, numbered)  # before the messages: PostgreSQL checks the foreign keys
         writer.messages(plan, numbered)
         writer.finish()
+    core_target.settle(url)
     manifest = _manifest(args, url, plan, time.perf_counter() - started)
     manifest_path = args.path.with_suffix(".json") if url.startswith("sqlite") else RESULTS / "core-postgresql.json"
     manifest_path.parent.mkdir(parents=True, exist_ok=True)

@@ -51,7 +51,7 @@ from typing import Any, Protocol
 import httpx
 import uvloop
 import websockets
-from core_target import conditions, fresh_postgresql
+from core_target import conditions, fresh_postgresql, settle
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import insert
@@ -62,7 +62,7 @@ from schoolchat.auth.actions import insert_token
 from schoolchat.auth.passwords import hash_password
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Database
-from schoolchat.db.migrate import analyse, upgrade
+from schoolchat.db.migrate import upgrade
 from schoolchat.db.types import utcnow
 
 SECRET = "realtime-bench-secret-key-0123456789"
@@ -107,7 +107,7 @@ async def seed(url: str, members: int) -> Seeded:
             {"conversation_id": conversation_id, "user_id": user_id, "formal": True, "active": True,
              "joined_at": now, "last_read_seq": 0} for user_id in user_ids])
     await db.dispose()
-    analyse(url)
+    settle(url)
     return Seeded(conversation_id, tokens[0], tokens[1:])
 
 

@@ -40,7 +40,7 @@ def upgrade(url: str, revision: str = "heads") -> None:
     before = _applied(url)
     command.upgrade(alembic_config(url), revision)
     if _applied(url) != before:
-        analyse(url)
+        _analyse(url)
 
 
 def _applied(url: str) -> set[str]:
@@ -52,7 +52,7 @@ def _applied(url: str) -> set[str]:
         engine.dispose()
 
 
-def analyse(url: str) -> None:
+def _analyse(url: str) -> None:
     """Gather PostgreSQL's planner statistics for every table now (on SQLite, nothing)."""
     if url.startswith("sqlite"):
         return
