@@ -39,6 +39,22 @@ async def test_members_receive_a_message_sent_over_rest_and_a_non_member_does_no
     await dee_hub.close()
 
 
+async def test_a_new_messages_event_carries_the_conversations_preview_as_the_list_shows_it(
+    server: LiveServer, api: httpx.AsyncClient, make: Factory, send: Send, start_group: StartGroup
+) -> None:
+    ada, ben = await make.people(2)
+    group = await start_group(ada, [ben])
+    ben_hub = await RawHubClient.connect(server.hub_url, ben.token)
+    await send(ada, group, "Bring   your lab\ncoats tomorrow")
+
+    event = await ben_hub.next_event()
+    assert event["type"] == "message.created"
+    listed = (await api.get("/api/conversations", headers=ben.headers)).json()["conversations"]
+    assert event["payload"]["preview"] == next(c for c in listed if c["id"] == group)["preview"]
+    assert event["payload"]["preview"] == {"text": "Bring your lab coats tomorrow", "sender_id": ada.id}
+    await ben_hub.close()
+
+
 async def test_a_participant_who_leaves_stops_receiving_at_once_on_an_open_socket(
     server: LiveServer, api: httpx.AsyncClient, make: Factory, send: Send, start_group: StartGroup
 ) -> None:

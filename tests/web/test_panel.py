@@ -8,7 +8,9 @@ import re
 from playwright.sync_api import expect
 
 from tests.web.conftest import Login
-from tests.web.steps import badge, message, new_message_to, open_conversation, screenshot, send
+from tests.web.steps import api_as, badge, message, new_message_to, open_conversation, screenshot, send
+
+LIST_OR_BADGE = re.compile(r"/api/(unread|conversations)(\?|$)")
 
 
 def test_a_message_arrives_live_and_the_badge_follows(login: Login) -> None:
@@ -30,6 +32,30 @@ def test_a_message_arrives_live_and_the_badge_follows(login: Login) -> None:
     expect(teacher.locator(".body a[href='https://example.org/biology-101']")).to_be_visible()
     expect(teacher.locator("#chat-badge")).to_be_hidden()
     screenshot(teacher, "conversation")
+
+
+def test_a_message_arriving_updates_the_list_and_the_badge_without_asking_for_them_again(
+    login: Login, base_url: str
+) -> None:
+    """With a class online, asking for the list and the badge again on every message would be 300 requests of
+    each for every message written; the event carries what they show."""
+    teacher = login("maria.jensen")
+    teacher.wait_for_load_state("networkidle")
+    before = int(badge(teacher))
+    asked: list[str] = []
+    teacher.on("request", lambda request: asked.append(request.url))
+    with api_as(base_url, "emma.hansen") as emma:
+        listed = emma.get("/api/conversations").json()["conversations"]
+        biology = next(c["id"] for c in listed if c["name"] == "Biology 101")
+        emma.post(
+            f"/api/conversations/{biology}/messages", json={"body": "Which   chapters are on the test?"}
+        ).raise_for_status()
+
+    expect(teacher.locator("#chat-badge")).to_have_text(str(before + 1))
+    newest = teacher.locator("#panel .conv-item").first
+    expect(newest).to_have_class(re.compile("unread"))
+    expect(newest.locator(".preview")).to_have_text("Which chapters are on the test?")
+    assert [url for url in asked if LIST_OR_BADGE.search(url)] == []
 
 
 def test_own_message_options_edit_and_keyboard(login: Login) -> None:

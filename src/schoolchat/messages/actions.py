@@ -21,6 +21,7 @@ from schoolchat.auth.actor import Actor
 from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations import writes as conversation_writes
 from schoolchat.conversations.models import conversations, memberships
+from schoolchat.conversations.schemas import Preview
 from schoolchat.db import Tx
 from schoolchat.db.engine import is_unique_violation
 from schoolchat.db.expressions import json_set, next_id
@@ -161,10 +162,11 @@ async def append_message(
     id come back in a round trip first. On SQLite every statement runs at once either way."""
     names = [row.name for row in files]
     html = render(body)
+    shown = preview(body or ", ".join(names))
     seq_params = {
         "conversation_id": conversation_id,
         "now": now,
-        "preview": preview(body or ", ".join(names)),
+        "preview": shown,
         "sender_id": sender.id,
     }
     message_params = {
@@ -213,7 +215,11 @@ async def append_message(
     await log.append(
         tx,
         EventType.MESSAGE_CREATED,
-        MessageChanged(conversation_id=conversation_id, message=wire),
+        MessageChanged(
+            conversation_id=conversation_id,
+            message=wire,
+            preview=Preview(text=shown, sender_id=sender.id),
+        ),
         conversation_id=conversation_id,
         message_id=message_id,
         written_by=None if inserted is None else _INSERT_CREATED_EVENT,

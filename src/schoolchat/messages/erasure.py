@@ -2,7 +2,7 @@
 
 A message's text is copied, at write time, into more places than its row: the rendered HTML, its earlier texts
 (``message_versions``, the edit history), the search index, the conversation list's preview, the event log
-(``message.created``/``message.edited`` carry the text for as long as the log keeps them), and its files live in storage. Whatever removes or replaces content — a sender's delete,
+(``message.created``/``message.edited`` carry the text, the first with its preview, for as long as the log keeps them), and its files live in storage. Whatever removes or replaces content — a sender's delete,
 a moderator's delete (§5.5), an edit, and later the erasure and retention jobs — goes through here, in the caller's
 transaction, so every reader afterwards (history, a single message, search, the list, ``GET /api/events``, the
 hub's resync, another process's catch-up) sees only what the message is now.

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, RootModel
 
-from schoolchat.conversations.schemas import ConversationRef
+from schoolchat.conversations.schemas import ConversationRef, Preview
 from schoolchat.kinds import MassJobStatus
 from schoolchat.messages.schemas import MessageOut
 from schoolchat.people.schemas import PersonRef
@@ -85,6 +85,12 @@ class MessageChanged(BaseModel):
 
     conversation_id: int
     message: MessageOut
+    preview: Preview | None = Field(
+        default=None,
+        description="On `message.created`: the conversation's preview in the list now, so that a client can "
+        "update its list and badge from the event without asking for them again. Left out of an event rewritten "
+        "since (an edit or a delete of the message).",
+    )
 
 
 class ReportWaiting(BaseModel):

@@ -8,7 +8,7 @@ import { Panel, type View } from "./panel";
 import { mayAdminister, mayReviewReports, maySendMass, maySetWorkingHours } from "./permissions";
 import { Realtime } from "./realtime";
 import { SettingsView } from "./settings";
-import { refresh, state } from "./state";
+import { apply, refresh, state } from "./state";
 import { t, translatePage, useLanguage } from "./i18n";
 import { languageMenu } from "./language";
 import { massMessagingPage } from "./mass";
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       panel.dispatch(event);
       if (event.type === "report.created" && location.hash === "#reports") void route();
       else if (event.type === "report.created") announce(t("reports.new_waiting"));
-      void refresh();
+      if (!apply(event)) void refresh();
     },
     reload: () => { void refresh(); panel.reset(); },
     state: (s) => {

@@ -1,7 +1,7 @@
 // What the whole page shares: who is logged in, the conversation list and the badge.
 
 import { get } from "./api";
-import type { Badge, Conversation, ConversationPage, Me } from "./types";
+import type { Badge, Conversation, ConversationPage, HubEvent, Me, Unread } from "./types";
 
 export const state = {
   me: null as unknown as Me,
@@ -56,8 +56,52 @@ export function refresh(): Promise<void> {
       const [conversations, badge] = await Promise.all([listPages(), get<Badge>("/api/unread")]);
       state.conversations = conversations;
       state.unreadTotal = badge.total;
-      listeners.forEach((listener) => listener());
+      changed();
     } while (again);
   })().finally(() => { pending = null; });
   return pending;
+}
+
+/** Apply what an event changes in the list and the badge when the event itself says it all: a message written
+ * into a listed conversation (its preview, time and unread count; the list stays newest first), a read cursor
+ * moved, and events that change neither. So a class of 300 online does not ask the server for the list and the
+ * badge again, 300 times, for every message written. False when the event needs them asked for: `refresh()`. */
+export function apply(event: HubEvent): boolean {
+  switch (event.type) {
+    case "message.created": {
+      const { message, preview } = event.payload;
+      const found = conversation(event.payload.conversation_id);
+      if (!found || !preview) return false; // new to this list, or an event rewritten since (an edit, a delete)
+      if (message.seq <= found.last_seq) return true; // already in the list (a resync replays it)
+      const own = message.sender.id === state.me.id;
+      const unread = own ? 0 : found.unread + 1; // the sender's own cursor moves past what they write
+      if (!found.muted) state.unreadTotal += unread - found.unread;
+      Object.assign(found, { unread, preview, last_seq: message.seq, last_activity_at: message.created_at });
+      if (own) found.read_seq = message.seq;
+      state.conversations = [found, ...state.conversations.filter((c) => c !== found)];
+      break;
+    }
+    case "unread.changed":
+      setUnread(event.payload);
+      return true;
+    case "reads.changed":
+    case "report.created":
+      return true;
+    default:
+      return false;
+  }
+  changed();
+  return true;
+}
+
+/** A conversation's unread count and the badge, as the server answered them (marking read, `unread.changed`). */
+export function setUnread(answer: Unread): void {
+  const found = conversation(answer.conversation_id);
+  if (found) found.unread = answer.unread;
+  state.unreadTotal = answer.total;
+  changed();
+}
+
+function changed(): void {
+  listeners.forEach((listener) => listener());
 }
