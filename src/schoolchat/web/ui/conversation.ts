@@ -10,8 +10,8 @@ import { backButton } from "./panel";
 import { reportDialog } from "./report";
 import { mayEdit, mayModeratorDelete, maySeeReads } from "./permissions";
 import { fetchReadBy, showReadBy } from "./reads";
-import { refresh, setUnread, state } from "./state";
-import type { Conversation, HistoryPage, HubEvent, Message, ReadBy, Sent, Unread } from "./types";
+import { refresh, state } from "./state";
+import type { Conversation, HistoryPage, HubEvent, Message, ReadBy, Sent } from "./types";
 
 const PAGE = 30;
 /** The API's largest history page: used to reach back to the first unread message in fewer requests. */
@@ -249,7 +249,7 @@ export class ConversationView implements View {
     if (this.seenSeq <= this.readSeq || this.removed || this.keepUnread || document.visibilityState !== "visible") return;
     const upTo = this.seenSeq;
     this.readSeq = upTo; // the server keeps the highest cursor it was sent, so requests may cross
-    this.readRequest = post<Unread>(`/api/conversations/${this.id}/read`, { up_to_seq: upTo }).then(setUnread).catch(() => undefined);
+    this.readRequest = post(`/api/conversations/${this.id}/read`, { up_to_seq: upTo }).catch(() => undefined); // unread.changed follows
   }
 
   onEvent(event: HubEvent): void {

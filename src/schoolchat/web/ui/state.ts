@@ -1,7 +1,7 @@
 // What the whole page shares: who is logged in, the conversation list and the badge.
 
 import { get } from "./api";
-import type { Badge, Conversation, ConversationPage, HubEvent, Me, Unread } from "./types";
+import type { Badge, Conversation, ConversationPage, HubEvent, Me } from "./types";
 
 export const state = {
   me: null as unknown as Me,
@@ -81,9 +81,12 @@ export function apply(event: HubEvent): boolean {
       state.conversations = [found, ...state.conversations.filter((c) => c !== found)];
       break;
     }
-    case "unread.changed":
-      setUnread(event.payload);
-      return true;
+    case "unread.changed": { // in the hub's order with the messages, unlike the answer to marking read
+      const found = conversation(event.payload.conversation_id);
+      if (found) Object.assign(found, { unread: event.payload.unread, read_seq: event.payload.read_seq });
+      state.unreadTotal = event.payload.total;
+      break;
+    }
     case "reads.changed":
     case "report.created":
       return true;
@@ -92,14 +95,6 @@ export function apply(event: HubEvent): boolean {
   }
   changed();
   return true;
-}
-
-/** A conversation's unread count and the badge, as the server answered them (marking read, `unread.changed`). */
-export function setUnread(answer: Unread): void {
-  const found = conversation(answer.conversation_id);
-  if (found) found.unread = answer.unread;
-  state.unreadTotal = answer.total;
-  changed();
 }
 
 function changed(): void {

@@ -7,8 +7,6 @@ type Schemas = components["schemas"];
 
 export type Kind = Schemas["ConversationKind"];
 export type Me = Schemas["MeOut"];
-/** A conversation's unread count and the badge, after marking it read. */
-export type Unread = Schemas["UnreadOut"];
 export type Conversation = Schemas["ConversationOut"];
 export type Attachment = Schemas["AttachmentOut"];
 export type Person = Schemas["PersonOut"];
