@@ -20,7 +20,7 @@ from typing import Any
 
 import psycopg
 import rawhttp
-from sqlalchemy import make_url
+from sqlalchemy import URL, make_url
 from timing import load_average
 
 from schoolchat.auth.actions import insert_token
@@ -84,8 +84,14 @@ def settle(url: str) -> None:
     PostgreSQL's time instead of 3.3 (the planner read every message's row for its sender). SQLite: nothing."""
     if url.startswith("sqlite"):
         return
-    with psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(False), autocommit=True) as conn:
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
+
+
+def libpq_url(url: str | URL, **parts: Any) -> str:
+    """An SQLAlchemy PostgreSQL URL (``postgresql+psycopg://…``) as libpq takes it, with ``parts`` changed (such as
+    ``database``), for the benchmarks' own connections beside the service's."""
+    return make_url(url).set(drivername="postgresql", **parts).render_as_string(hide_password=False)
 
 
 def conditions() -> dict[str, Any]:
@@ -104,7 +110,7 @@ def fresh_postgresql(server_url: str) -> Iterator[str]:
     e.g. ``postgresql+psycopg://127.0.0.1/postgres``) for one run; dropped at the end."""
     server = make_url(server_url)
     name = f"bench_{os.getpid()}_{time.monotonic_ns()}"
-    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    admin = libpq_url(server)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:

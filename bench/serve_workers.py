@@ -70,7 +70,7 @@ def backends_cpu(database_url: str) -> Callable[[], float]:
     """CPU so far of the PostgreSQL backends that have served the database of ``database_url`` (the service's
     pool): each backend's last reading is kept, so one that has gone since still counts what it used until then."""
     url = make_url(database_url)
-    admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    admin = core_target.libpq_url(url, database="postgres")
     seen: dict[int, float] = {}
 
     def read() -> float:

@@ -76,8 +76,8 @@ export function apply(event: HubEvent): boolean {
       const own = message.sender.id === state.me.id;
       const unread = own ? 0 : found.unread + 1; // the sender's own cursor moves past what they write
       if (!found.muted) state.unreadTotal += unread - found.unread;
-      Object.assign(found, { unread, preview, last_seq: message.seq, last_activity_at: message.created_at });
-      if (own) found.read_seq = message.seq;
+      const read_seq = own ? message.seq : found.read_seq;
+      Object.assign(found, { unread, read_seq, preview, last_seq: message.seq, last_activity_at: message.created_at });
       state.conversations = [found, ...state.conversations.filter((c) => c !== found)];
       break;
     }
