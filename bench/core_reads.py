@@ -19,12 +19,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
-from rich.console import Console
-from sqlalchemy import select
-
 import core_target
 import rawhttp
 import timing
+from rich.console import Console
+from sqlalchemy import select
+
+from schoolchat.auth.queries import load_actor
 from schoolchat.conversations import queries as conversation_queries
 from schoolchat.conversations.api import _decode_cursor as decode_cursor
 from schoolchat.conversations.models import conversations, memberships
@@ -135,8 +136,10 @@ def _query_cases(db: Database, user_id: int, cursor: str, pages: list[tuple[int,
 
     async def conversation_list(position: tuple[Any, int] | None) -> None:
         async with db.read() as conn:
+            viewer = await load_actor(conn, user_id)
+            assert viewer is not None
             rows = await conversation_queries.list_page(conn, user_id, PAGE + 1, position)
-            await conversation_queries.describe(conn, rows[:PAGE], user_id)
+            await conversation_queries.describe(conn, rows[:PAGE], viewer)
 
     async def history(conversation_id: int, before_seq: int | None) -> None:
         async with db.read() as conn:

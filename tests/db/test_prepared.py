@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from schoolchat.db.engine import is_unique_violation
+from schoolchat.db.expressions import among
 from schoolchat.db.prepared import Prepared, together
 from schoolchat.db.types import utcnow
 from schoolchat.people.models import users
@@ -189,3 +190,20 @@ async def test_a_queued_statement_that_fails_undoes_the_whole_write(services: Se
     assert is_unique_violation(raised.value)
     async with services.db.read() as conn:
         assert (await _USER.first(conn, username="prep.nine")).display_name == "Prep.Nine"
+
+
+_NAMED_AMONG = Prepared(select(users.c.username).where(among(users.c.id, "ids")).order_by(users.c.username))
+
+
+@pytest.mark.parametrize("wanted", [0, 1, 3])
+async def test_one_prepared_statement_matches_any_number_of_ids(services: Services, wanted: int) -> None:
+    ids = [await _add(services, f"among.{n}") for n in range(4)]
+    async with services.db.read() as conn:
+        fast = await _NAMED_AMONG.all(conn, ids=ids[:wanted])
+        core = (await conn.execute(_NAMED_AMONG.statement, {"ids": ids[:wanted]})).all()
+    assert (
+        [row.username for row in fast]
+        == [row.username for row in core]
+        == [f"among.{n}" for n in range(wanted)]
+    )
+    assert len(_NAMED_AMONG._compiled) == 1  # one compiled statement for every length

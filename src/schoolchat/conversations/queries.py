@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, false, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.auth.actor import Actor
@@ -21,23 +21,25 @@ from schoolchat.conversations.schemas import (
     Preview,
     RelationshipOut,
 )
-from schoolchat.db.expressions import next_id
+from schoolchat.db.expressions import among, next_id
 from schoolchat.db.prepared import Prepared, together
-from schoolchat.db.types import utcnow
+from schoolchat.db.types import UTCDateTime, utcnow
 from schoolchat.errors import not_found
 from schoolchat.i18n.catalog import plural_text, text
 from schoolchat.kinds import ConversationKind, SpaceRole
 from schoolchat.messages.models import messages
-from schoolchat.people.models import space_members, spaces, users
-from schoolchat.people.queries import joined_notices, school_roles, space_roles_of
-from schoolchat.people.queries import working_hours_notices as people_working_hours_notices
-from schoolchat.people.reach import (
-    ANY_ORG_DISABLED,
-    any_org_disabled,
-    disabled_among,
-    org_tree,
-    spaces_with_messaging_off,
+from schoolchat.people.models import org_roles, space_members, spaces, users
+from schoolchat.people.queries import (
+    SPACE_ROLES,
+    answering,
+    joined_notices,
+    notices_at,
+    school_roles,
+    space_roles_from,
+    space_roles_of,
+    zones_of,
 )
+from schoolchat.people.reach import ANY_ORG_DISABLED, SPACES_OFF, any_org_disabled, disabled_among, org_tree
 from schoolchat.policy import texts
 from schoolchat.policy.offers import MemberFacts, offers
 
@@ -148,7 +150,7 @@ async def access_for_send(
     return ahead_rows, decided
 
 
-def _only_own_individual_copies(user_id: int) -> ColumnElement[bool]:
+def _only_own_individual_copies(user_id: ColumnElement[int]) -> ColumnElement[bool]:
     """A 1:1 that holds nothing but the caller's own copies of "Sent to X people" messages: the sender sees those
     through the one "Sent to X people" entry (the reference: it "appears as 'Sent to X people' in the conversation
     list"), and the 1:1 joins the list on its own once anything else is written in it — an answer, or a message
@@ -164,64 +166,48 @@ def _only_own_individual_copies(user_id: int) -> ColumnElement[bool]:
     return and_(conversations.c.kind == "direct", conversations.c.last_seq > 0, ~other)
 
 
+_LISTED = (
+    select(conversations, memberships.c.last_read_seq, memberships.c.formal, memberships.c.muted)
+    .join(memberships, memberships.c.conversation_id == conversations.c.id)
+    .where(
+        memberships.c.user_id == bindparam("user_id"),
+        memberships.c.active.is_(True),
+        ~_only_own_individual_copies(bindparam("user_id")),
+    )
+    .order_by(conversations.c.last_activity_at.desc(), conversations.c.id.desc())
+    .limit(bindparam("limit"))
+)
+_FIRST_PAGE = Prepared(_LISTED)
+_LATER_PAGE = Prepared(
+    _LISTED.where(
+        tuple_(conversations.c.last_activity_at, conversations.c.id)
+        < tuple_(bindparam("before_at", type_=UTCDateTime()), bindparam("before_id", type_=Integer()))
+    )
+)
+
+
 async def list_page(
     conn: AsyncConnection, user_id: int, limit: int, before: tuple[datetime, int] | None
 ) -> list[Any]:
     """The caller's conversations, newest activity first, keyset-paginated on (last activity, id); a 1:1 the
     caller wrote to only through Individual messages is reached through its "Sent to X people" entry."""
-    query = (
-        select(conversations, memberships.c.last_read_seq, memberships.c.formal, memberships.c.muted)
-        .join(memberships, memberships.c.conversation_id == conversations.c.id)
-        .where(
-            memberships.c.user_id == user_id,
-            memberships.c.active.is_(True),
-            ~_only_own_individual_copies(user_id),
-        )
-        .order_by(conversations.c.last_activity_at.desc(), conversations.c.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        query = query.where(tuple_(conversations.c.last_activity_at, conversations.c.id) < tuple_(*before))
-    return list((await conn.execute(query)).all())
+    if before is None:
+        return await _FIRST_PAGE.all(conn, user_id=user_id, limit=limit)
+    return await _LATER_PAGE.all(conn, user_id=user_id, limit=limit, before_at=before[0], before_id=before[1])
 
 
-async def muted_among(conn: AsyncConnection, user_id: int, conversation_ids: Iterable[int]) -> set[int]:
-    """Which of these conversations the person muted (their badge leaves them out)."""
-    wanted = sorted(set(conversation_ids))
-    if not wanted:
-        return set()
-    return set(
-        (
-            await conn.execute(
-                select(memberships.c.conversation_id).where(
-                    memberships.c.user_id == user_id,
-                    memberships.c.conversation_id.in_(wanted),
-                    memberships.c.muted.is_(True),
-                )
-            )
-        ).scalars()
-    )
-
-
-async def badge(conn: AsyncConnection, user_id: int) -> tuple[dict[int, int], int]:
-    """Unread per conversation, and the badge: their sum over the conversations the person has not muted."""
-    counts = await unread_counts(conn, user_id)
-    muted = await muted_among(conn, user_id, counts)
-    return counts, sum(count for conversation_id, count in counts.items() if conversation_id not in muted)
-
-
-async def unread_counts(
-    conn: AsyncConnection, user_id: int, conversation_ids: Iterable[int] | None = None
-) -> dict[int, int]:
-    """Messages by others after the caller's read cursor, per conversation (only those with any)."""
-    conditions = [
-        memberships.c.user_id == user_id,
+_MUTED = Prepared(
+    select(memberships.c.conversation_id).where(
+        memberships.c.user_id == bindparam("user_id"),
         memberships.c.active.is_(True),
-        conversations.c.last_seq > memberships.c.last_read_seq,
-    ]
-    if conversation_ids is not None:
-        conditions.append(memberships.c.conversation_id.in_(sorted(set(conversation_ids))))
-    query = (
+        memberships.c.muted.is_(True),
+    )
+)
+
+
+def _unread(conditions: Sequence[ColumnElement[bool]]) -> Prepared:
+    """Messages by others after the caller's read cursor, per conversation (only those with any)."""
+    return Prepared(
         select(messages.c.conversation_id, func.count())
         .select_from(memberships)
         .join(conversations, conversations.c.id == memberships.c.conversation_id)
@@ -232,10 +218,38 @@ async def unread_counts(
                 messages.c.seq > memberships.c.last_read_seq,
             ),
         )
-        .where(*conditions, messages.c.sender_id != user_id)
+        .where(
+            memberships.c.user_id == bindparam("user_id"),
+            memberships.c.active.is_(True),
+            conversations.c.last_seq > memberships.c.last_read_seq,
+            messages.c.sender_id != bindparam("user_id"),
+            *conditions,
+        )
         .group_by(messages.c.conversation_id)
     )
-    return dict((await conn.execute(query)).all())
+
+
+_UNREAD = _unread(())
+_UNREAD_AMONG = _unread((among(memberships.c.conversation_id, "conversation_ids"),))
+
+
+async def badge(conn: AsyncConnection, user_id: int) -> tuple[dict[int, int], int]:
+    """Unread per conversation, and the badge: their sum over the conversations the person has not muted."""
+    counted, muted_rows = await together(
+        conn, (_UNREAD, {"user_id": user_id}), (_MUTED, {"user_id": user_id})
+    )
+    counts: dict[int, int] = dict(counted)
+    muted = {conversation_id for (conversation_id,) in muted_rows}
+    return counts, sum(count for conversation_id, count in counts.items() if conversation_id not in muted)
+
+
+async def unread_counts(
+    conn: AsyncConnection, user_id: int, conversation_ids: Iterable[int] | None = None
+) -> dict[int, int]:
+    """Messages by others after the caller's read cursor, per conversation (only those with any)."""
+    if conversation_ids is None:
+        return dict(await _UNREAD.all(conn, user_id=user_id))
+    return dict(await _UNREAD_AMONG.all(conn, user_id=user_id, conversation_ids=conversation_ids))
 
 
 _OTHER_MEMBERS = (
@@ -277,22 +291,26 @@ async def active_member_ids(conn: AsyncConnection, conversation_id: int) -> list
     return list(rows.scalars())
 
 
+_FORMAL_NAMES = Prepared(
+    select(memberships.c.conversation_id, users.c.id, users.c.name)
+    .join(users, users.c.id == memberships.c.user_id)
+    .where(
+        among(memberships.c.conversation_id, "conversation_ids"),
+        memberships.c.active.is_(True),
+        memberships.c.formal.is_(True),
+    )
+    .order_by(memberships.c.conversation_id, users.c.name, users.c.id)
+)
+
+
 async def formal_member_names(
     conn: AsyncConnection, conversation_ids: Sequence[int]
 ) -> dict[int, list[tuple[int, str]]]:
     """Formal, active members (id, name) of each conversation, for naming 1:1s and unnamed groups."""
-    if not conversation_ids:
-        return {}
-    rows = await conn.execute(
-        select(memberships.c.conversation_id, users.c.id, users.c.name)
-        .join(users, users.c.id == memberships.c.user_id)
-        .where(
-            memberships.c.conversation_id.in_(sorted(set(conversation_ids))),
-            memberships.c.active.is_(True),
-            memberships.c.formal.is_(True),
-        )
-        .order_by(memberships.c.conversation_id, users.c.name, users.c.id)
-    )
+    return _by_conversation(await _FORMAL_NAMES.all(conn, conversation_ids=conversation_ids))
+
+
+def _by_conversation(rows: Iterable[Any]) -> dict[int, list[tuple[int, str]]]:
     names: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for conversation_id, member_id, name in rows:
         names[conversation_id].append((member_id, name))
@@ -458,32 +476,38 @@ def _display_name(row: Any, viewer_id: int, members: list[tuple[int, str]], fact
     return row.name or ""
 
 
-async def working_hours_notices(
-    conn: AsyncConnection, rows: Sequence[Any], viewer_id: int, moment: datetime
-) -> dict[int, str]:
-    """For 1:1 and group conversations, the working hours notices of the other participants (see
-    ``people.queries.working_hours_notices``), by conversation."""
-    ids = [row.id for row in rows if row.kind in ("direct", "group")]
-    if not ids:
-        return {}
-    members = (
-        await conn.execute(
-            select(memberships.c.conversation_id, memberships.c.user_id)
+_ANSWERING_MEMBER = and_(
+    among(memberships.c.conversation_id, "talk_ids"),
+    memberships.c.active.is_(True),
+    memberships.c.formal.is_(True),
+    memberships.c.user_id != bindparam("viewer_id"),
+    users.c.working_hours.is_not(None),
+)
+# The other formal participants of 1:1s and groups who have set working hours, and their clocks.
+_ANSWERING = Prepared(
+    select(memberships.c.conversation_id, users.c.id, users.c.name, users.c.working_hours)
+    .join(users, users.c.id == memberships.c.user_id)
+    .where(_ANSWERING_MEMBER)
+    .order_by(memberships.c.conversation_id, users.c.name)
+)
+_ANSWERING_ZONES = Prepared(
+    zones_of(
+        org_roles.c.user_id.in_(
+            select(memberships.c.user_id)
             .join(users, users.c.id == memberships.c.user_id)
-            .where(
-                memberships.c.conversation_id.in_(ids),
-                memberships.c.active.is_(True),
-                memberships.c.formal.is_(True),
-                memberships.c.user_id != viewer_id,
-                users.c.working_hours.is_not(None),
-            )
-            .order_by(memberships.c.conversation_id, users.c.name)
+            .where(_ANSWERING_MEMBER)
         )
-    ).all()
-    notices = await people_working_hours_notices(conn, [user_id for _, user_id in members], moment)
+    )
+)
+
+
+def _answering_notices(members: Sequence[Any], zones: Sequence[Any], moment: datetime) -> dict[int, str]:
+    """For 1:1 and group conversations, the working hours notices of the other participants (see
+    ``people.queries.working_hours_notices``), by conversation: from ``_ANSWERING`` and ``_ANSWERING_ZONES``."""
+    notices = notices_at(answering(members, zones), moment)
     by_conversation: dict[int, list[int]] = defaultdict(list)
-    for conversation_id, user_id in members:
-        by_conversation[conversation_id].append(user_id)
+    for member in members:
+        by_conversation[member.conversation_id].append(member.id)
     return {
         conversation_id: text
         for conversation_id, user_ids in by_conversation.items()
@@ -491,55 +515,83 @@ async def working_hours_notices(
     }
 
 
+_MASS_SENDERS = Prepared(
+    select(conversations.c.id, users.c.name)
+    .join(users, users.c.id == conversations.c.created_by)
+    .where(among(conversations.c.id, "conversation_ids"))
+)
+_RECIPIENT_COUNTS = Prepared(
+    select(individual_recipients.c.conversation_id, func.count())
+    .where(among(individual_recipients.c.conversation_id, "conversation_ids"))
+    .group_by(individual_recipients.c.conversation_id)
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _NameFacts:
-    """What the sentences naming mass messages and "Sent to X people" conversations are written from: they are
-    written in the reader's language when read, so the conversation stores no name."""
+    """What the names of 1:1s, unnamed groups, mass messages and "Sent to X people" conversations are written
+    from: they are written in the reader's language when read, so the conversation stores no name."""
 
+    members: dict[int, list[tuple[int, str]]]  # formal participants (id, name) by name, by conversation
     senders: dict[int, str]  # a mass message's sender's name, by conversation
     recipients: dict[int, int]  # how many people a "Sent to X people" conversation went to
 
+    @staticmethod
+    def reads(rows: Sequence[Any]) -> list[tuple[Prepared, dict[str, Any]]]:
+        """The statements ``of`` takes the rows of, in that order."""
+        unnamed = [row.id for row in rows if row.kind == "direct" or (row.kind == "group" and not row.name)]
+        return [
+            (_FORMAL_NAMES, {"conversation_ids": unnamed}),
+            (_MASS_SENDERS, {"conversation_ids": [row.id for row in rows if row.kind == "mass"]}),
+            (_RECIPIENT_COUNTS, {"conversation_ids": [row.id for row in rows if row.kind == "individual"]}),
+        ]
 
-async def _name_facts(conn: AsyncConnection, rows: Sequence[Any]) -> _NameFacts:
-    mass = sorted(row.id for row in rows if row.kind == "mass")
-    individual = sorted(row.id for row in rows if row.kind == "individual")
-    senders: dict[int, str] = {}
-    recipients: dict[int, int] = {}
-    if mass:
-        found = await conn.execute(
-            select(conversations.c.id, users.c.name)
-            .join(users, users.c.id == conversations.c.created_by)
-            .where(conversations.c.id.in_(mass))
-        )
-        senders = {conversation_id: name for conversation_id, name in found}
-    if individual:
-        counted = await conn.execute(
-            select(individual_recipients.c.conversation_id, func.count())
-            .where(individual_recipients.c.conversation_id.in_(individual))
-            .group_by(individual_recipients.c.conversation_id)
-        )
-        recipients = {conversation_id: count for conversation_id, count in counted}
-    return _NameFacts(senders, recipients)
+    @staticmethod
+    def of(members: Iterable[Any], senders: Iterable[Any], recipients: Iterable[Any]) -> _NameFacts:
+        return _NameFacts(_by_conversation(members), dict(senders), dict(recipients))
+
+
+def _display_names(rows: Sequence[Any], viewer_id: int, facts: _NameFacts) -> dict[int, str]:
+    return {row.id: _display_name(row, viewer_id, facts.members.get(row.id, []), facts) for row in rows}
 
 
 async def display_names(conn: AsyncConnection, rows: Sequence[Any], viewer_id: int) -> dict[int, str]:
     """How the viewer sees each conversation's name (as in their list), in their language: 1:1s and unnamed
     groups by their participants, a mass message by its sender, "Sent to X people" by its number of recipients."""
-    unnamed = [row.id for row in rows if row.kind == "direct" or (row.kind == "group" and not row.name)]
-    members = await formal_member_names(conn, unnamed)
-    facts = await _name_facts(conn, rows)
-    return {row.id: _display_name(row, viewer_id, members.get(row.id, []), facts) for row in rows}
+    facts = _NameFacts.of(*await together(conn, *_NameFacts.reads(rows)))
+    return _display_names(rows, viewer_id, facts)
 
 
 async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer: Actor) -> list[ConversationOut]:
     """Conversation rows (joined with the viewer's membership) as the viewer sees them: name, preview, unread,
-    and what they may do there (``policy.offers``). The one place a ``ConversationOut`` is built."""
-    ids = [row.id for row in rows]
-    answering = await working_hours_notices(conn, rows, viewer.id, utcnow())
-    names = await display_names(conn, rows, viewer.id)
-    unread = await unread_counts(conn, viewer.id, ids)
-    switched_off = await spaces_with_messaging_off(conn, [row.space_id for row in rows if row.space_id])
-    space_roles = await space_roles_of(conn, viewer.id) if any(row.space_id for row in rows) else {}
+    and what they may do there (``policy.offers``). The one place a ``ConversationOut`` is built; every fact it
+    needs is read in one round trip."""
+    if not rows:
+        return []
+    talks = {"talk_ids": [row.id for row in rows if row.kind in ("direct", "group")], "viewer_id": viewer.id}
+    (
+        members,
+        senders,
+        recipients,
+        unread_rows,
+        off_rows,
+        role_rows,
+        answering_rows,
+        zone_rows,
+    ) = await together(
+        conn,
+        *_NameFacts.reads(rows),
+        (_UNREAD_AMONG, {"user_id": viewer.id, "conversation_ids": [row.id for row in rows]}),
+        (SPACES_OFF, {"space_ids": [row.space_id for row in rows if row.space_id]}),
+        (SPACE_ROLES, {"user_id": viewer.id}),
+        (_ANSWERING, talks),
+        (_ANSWERING_ZONES, talks),
+    )
+    names = _display_names(rows, viewer.id, _NameFacts.of(members, senders, recipients))
+    unread: dict[int, int] = dict(unread_rows)
+    switched_off = {space_id for (space_id,) in off_rows}
+    space_roles = space_roles_from(role_rows)
+    answering = _answering_notices(answering_rows, zone_rows, utcnow())
     return [
         ConversationOut(
             id=row.id,

@@ -7,17 +7,23 @@
 - ``json_set(document, path, value)``: ``document`` with the value at ``path`` (keys from the top) set to
   ``value``, computed by the database: a row written in the same round trip as the one it reads from
   (``jsonb_set`` on PostgreSQL, ``json_set`` on SQLite).
+- ``among(column, name)``: ``column`` is one of the ids given as the one parameter ``name`` (a list). An ``IN``
+  list has one placeholder per id, so its statement is compiled anew for every length and cannot be a
+  ``Prepared``; this one is the same statement for any number of ids. PostgreSQL takes the list as an array
+  (``= ANY``), SQLite as a JSON array it reads with ``json_each``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Integer, Table
+from sqlalchemy import JSON, Boolean, Integer, Table, bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
+
+from schoolchat.db.types import IdList
 
 
 class next_id(FunctionElement[int]):
@@ -38,6 +44,16 @@ class json_set(FunctionElement[Any]):
     ) -> None:
         self.path = path
         super().__init__(document, value)
+
+
+class _Among(FunctionElement[bool]):
+    type = Boolean()
+    inherit_cache = True
+
+
+def among(column: ColumnElement[int], name: str) -> ColumnElement[bool]:
+    """``column`` is one of the ids bound to ``name`` (see the module's docstring)."""
+    return _Among(column, bindparam(name, type_=IdList()))
 
 
 @compiles(next_id, "postgresql")
@@ -61,3 +77,15 @@ def _json_set_postgresql(element: json_set, compiler: SQLCompiler, **kw: Any) ->
 def _json_set_sqlite(element: json_set, compiler: SQLCompiler, **kw: Any) -> str:
     document, value = (compiler.process(clause, **kw) for clause in element.clauses)
     return f"json_set({document}, '$.{'.'.join(element.path)}', {value})"
+
+
+@compiles(_Among, "postgresql")
+def _among_postgresql(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
+    column, ids = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"{column} = ANY({ids})"
+
+
+@compiles(_Among, "sqlite")
+def _among_sqlite(element: _Among, compiler: SQLCompiler, **kw: Any) -> str:
+    column, ids = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"{column} IN (SELECT value FROM json_each({ids}))"

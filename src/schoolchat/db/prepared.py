@@ -10,7 +10,8 @@ caller's transaction, and hands back rows as named tuples (attribute access, lik
 surface as SQLAlchemy's exceptions (``IntegrityError`` …), as a Core execution raises them, and writes are noted
 for ``Database.on_committed_write`` like any other.
 
-Statements with expanding ``IN`` lists cannot be compiled once; they stay ``conn.execute`` calls. Drivers other
+Statements with expanding ``IN`` lists cannot be compiled once (one placeholder per id); a list of ids is one
+parameter with ``db.expressions.among`` instead, whatever its length. Drivers other
 than SQLite's and psycopg run a ``Prepared`` through ``conn.execute``: correct, only not faster.
 
 Round trips are what a PostgreSQL statement costs most: each is a wait through the event loop, ~0.1–0.3 ms of CPU

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.db.expressions import among
 from schoolchat.db.prepared import Prepared, together
 from schoolchat.kinds import SpaceRole
 from schoolchat.people import reach
@@ -80,7 +81,7 @@ async def school_roles(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[i
     return best
 
 
-_SPACE_ROLES = Prepared(
+SPACE_ROLES = Prepared(
     select(space_members.c.space_id, space_members.c.role).where(
         space_members.c.user_id == bindparam("user_id")
     )
@@ -89,10 +90,11 @@ _SPACE_ROLES = Prepared(
 
 async def space_roles_of(conn: AsyncConnection, user_id: int) -> dict[int, SpaceRole]:
     """Every course and project the user takes part in, with their role there."""
-    return _space_roles(await _SPACE_ROLES.all(conn, user_id=user_id))
+    return space_roles_from(await SPACE_ROLES.all(conn, user_id=user_id))
 
 
-def _space_roles(rows: Iterable[Any]) -> dict[int, SpaceRole]:
+def space_roles_from(rows: Iterable[Any]) -> dict[int, SpaceRole]:
+    """``SPACE_ROLES``'s rows as ``space_roles_of`` answers."""
     return {space_id: SpaceRole(role) for space_id, role in rows}
 
 
@@ -100,9 +102,9 @@ async def own_spaces_and_time_zone(conn: AsyncConnection, user_id: int) -> tuple
     """What a person's own page shows of them (``GET /api/me``): ``space_roles_of`` and their time zone
     (``time_zones_of``), in one round trip."""
     spaces_found, zones = await together(
-        conn, (_SPACE_ROLES, {"user_id": user_id}), (_OWN_ZONES, {"user_id": user_id})
+        conn, (SPACE_ROLES, {"user_id": user_id}), (_OWN_ZONES, {"user_id": user_id})
     )
-    return _space_roles(spaces_found), _zones_by_person([user_id], zones)[user_id]
+    return space_roles_from(spaces_found), zones_by_person([user_id], zones)[user_id]
 
 
 async def space_selection(conn: AsyncConnection, space_id: int) -> SpaceSelection | None:
@@ -295,13 +297,11 @@ DEFAULT_TIME_ZONE = "Europe/Oslo"
 async def time_zones_of(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[int, str]:
     """Each person's school clock: the time zone of the first org (by id) they hold a role in."""
     wanted = sorted(set(user_ids))
-    if not wanted:
-        return {}
-    rows = await conn.execute(_zones_of(org_roles.c.user_id.in_(wanted)))
-    return _zones_by_person(wanted, rows.all())
+    return zones_by_person(wanted, await _ZONES.all(conn, user_ids=wanted))
 
 
-def _zones_of(people: ColumnElement[bool]) -> Select[tuple[int, str]]:
+def zones_of(people: ColumnElement[bool]) -> Select[tuple[int, str]]:
+    """The statement ``zones_by_person`` reads the time zones of the people ``people`` selects from."""
     return (
         select(org_roles.c.user_id, orgs.c.time_zone)
         .join(orgs, orgs.c.id == org_roles.c.org_id)
@@ -310,10 +310,11 @@ def _zones_of(people: ColumnElement[bool]) -> Select[tuple[int, str]]:
     )
 
 
-_OWN_ZONES = Prepared(_zones_of(org_roles.c.user_id == bindparam("user_id")))
+_OWN_ZONES = Prepared(zones_of(org_roles.c.user_id == bindparam("user_id")))
+_ZONES = Prepared(zones_of(among(org_roles.c.user_id, "user_ids")))
 
 
-def _zones_by_person(wanted: list[int], rows: Iterable[Any]) -> dict[int, str]:
+def zones_by_person(wanted: Iterable[int], rows: Iterable[Any]) -> dict[int, str]:
     zones = {user_id: zone for user_id, zone in rows}  # the last row per person wins: their lowest org id
     return {user_id: zones.get(user_id, DEFAULT_TIME_ZONE) for user_id in wanted}
 
@@ -327,19 +328,28 @@ class Answering:
     time_zone: str
 
 
+_WORKING_HOURS = Prepared(
+    select(users.c.id, users.c.name, users.c.working_hours).where(
+        among(users.c.id, "user_ids"), users.c.working_hours.is_not(None)
+    )
+)
+
+
 async def working_hours_of(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[int, Answering]:
     """The people among ``user_ids`` who have set working hours."""
-    rows = (
-        await conn.execute(
-            select(users.c.id, users.c.name, users.c.working_hours).where(
-                users.c.id.in_(sorted(set(user_ids))), users.c.working_hours.is_not(None)
-            )
-        )
-    ).all()
-    zones = await time_zones_of(conn, [row.id for row in rows])
+    wanted = sorted(set(user_ids))
+    params = {"user_ids": wanted}
+    hours, zones = await together(conn, (_WORKING_HOURS, params), (_ZONES, params))
+    return answering(hours, zones)
+
+
+def answering(hours: Iterable[Any], zones: Iterable[Any]) -> dict[int, Answering]:
+    """People with working hours (rows of id, name, stored hours) and their time zones (``zones_of``'s rows)."""
+    people = list(hours)
+    clocks = zones_by_person([person.id for person in people], zones)
     return {
-        row.id: Answering(row.name, WorkingHours.from_stored(row.working_hours), zones[row.id])
-        for row in rows
+        person.id: Answering(person.name, WorkingHours.from_stored(person.working_hours), clocks[person.id])
+        for person in people
     }
 
 
@@ -348,8 +358,13 @@ async def working_hours_notices(
 ) -> dict[int, str]:
     """For each of ``user_ids`` whose working hours ``moment`` is outside of: "Maria Jensen usually answers
     between 08:00 and 16:00" (a notice for whoever writes to them, never a refusal)."""
+    return notices_at(await working_hours_of(conn, user_ids), moment)
+
+
+def notices_at(people: dict[int, Answering], moment: datetime) -> dict[int, str]:
+    """The working hours notices of those of ``people`` whose hours ``moment`` is outside of, by person."""
     notices = {}
-    for user_id, who in (await working_hours_of(conn, user_ids)).items():
+    for user_id, who in people.items():
         notice = working_hours_notice(who.name, who.hours, moment, who.time_zone)
         if notice is not None:
             notices[user_id] = notice

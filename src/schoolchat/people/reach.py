@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from schoolchat.db.expressions import among
 from schoolchat.db.prepared import Prepared
 from schoolchat.people.models import (
     ROLE_RANK,
@@ -186,18 +187,14 @@ async def decide_many(
     return decisions
 
 
+SPACES_OFF = Prepared(
+    select(spaces.c.id).where(among(spaces.c.id, "space_ids"), spaces.c.messaging_disabled.is_(True))
+)
+
+
 async def spaces_with_messaging_off(conn: AsyncConnection, space_ids: Iterable[int]) -> set[int]:
     """Which of these courses and projects an admin switched messaging off for (§6.4)."""
-    wanted = sorted(set(space_ids))
-    if not wanted:
-        return set()
-    return set(
-        (
-            await conn.execute(
-                select(spaces.c.id).where(spaces.c.id.in_(wanted), spaces.c.messaging_disabled.is_(True))
-            )
-        ).scalars()
-    )
+    return {space_id for (space_id,) in await SPACES_OFF.all(conn, space_ids=space_ids)}
 
 
 async def explain(
