@@ -134,7 +134,9 @@ export async function adminPage(main: HTMLElement): Promise<void> {
   };
   let timer = 0;
   find.addEventListener("input", () => { window.clearTimeout(timer); timer = window.setTimeout(() => void showPeople(), 250); });
+  let shown = "";  // the org whose page is shown or on the way
   const show = async (): Promise<void> => {
+    shown = select.value;
     const org = orgs.find((o) => String(o.id) === select.value)!;
     const [rules, roster, notifications, identityProvider, spaces, retention, leads, platforms] = await Promise.all([
       get<Rule[]>(`/api/admin/orgs/${org.id}/rules`), rosterCard(org.id),
@@ -148,7 +150,8 @@ export async function adminPage(main: HTMLElement): Promise<void> {
       platforms);
     await showPeople();
   };
-  select.addEventListener("change", () => void show());
+  // Choosing the org already shown changes nothing (its page is not drawn again under the admin's hands).
+  select.addEventListener("change", () => { if (select.value !== shown) void show(); });
   if (orgs.length) await show();
 }
 
