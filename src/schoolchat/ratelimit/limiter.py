@@ -110,7 +110,7 @@ class Limiter:
             if not await self._call(
                 rule, item, lambda limiter, item: limiter.hit(item, rule, str(key), cost=cost)
             ):
-                raise await self._refusal(rule, item, key)
+                raise await self._refusal(rule, key)
 
     async def record(self, rule: Rule, key: str | int) -> None:
         """Count one use after the fact (a failed login), whether or not the windows had room."""
@@ -124,7 +124,7 @@ class Limiter:
             return
         for item in self._items[rule]:
             if not await self._call(rule, item, lambda limiter, item: limiter.test(item, rule, str(key))):
-                raise await self._refusal(rule, item, key)
+                raise await self._refusal(rule, key)
 
     async def remaining(self, rule: Rule, key: str | int) -> int | None:
         """Units left in the fullest window; None when limits are off."""
@@ -140,16 +140,7 @@ class Limiter:
 
     async def refuse(self, rule: Rule, key: str | int) -> RateLimited:
         """The refusal for a rule found full by the caller (e.g. more bytes than ``remaining`` said)."""
-        stats = [
-            (
-                await self._call(
-                    rule, item, lambda limiter, item: limiter.get_window_stats(item, rule, str(key))
-                ),
-                item,
-            )
-            for item in self._items[rule]
-        ]
-        return await self._refusal(rule, min(stats, key=lambda pair: pair[0].remaining)[1], key)
+        return await self._refusal(rule, key)
 
     def note_refusal(self, rule: Rule) -> None:
         """Count a refusal of ``rule`` decided elsewhere (the hub's cap on open sockets)."""
@@ -159,12 +150,19 @@ class Limiter:
         for item in self._items[rule]:
             await self._call(rule, item, lambda limiter, item: limiter.clear(item, rule, str(key)))
 
-    async def _refusal(self, rule: Rule, item: RateLimitItem, key: str | int) -> RateLimited:
-        stats = await self._call(
-            rule, item, lambda limiter, item: limiter.get_window_stats(item, rule, str(key))
-        )
+    async def _refusal(self, rule: Rule, key: str | int) -> RateLimited:
+        """The refusal of ``rule``, with the wait until its fullest windows all have room again: with "2/10
+        seconds;3/hour" both full, the wait is the hour's, not the ten seconds after which the hour still
+        refuses. (A window with room left does not hold anyone up; when none is found full, the fullest
+        decides, as for a caller that found the rule too full for its own cost.)"""
+        stats = [
+            await self._call(rule, item, lambda limiter, item: limiter.get_window_stats(item, rule, str(key)))
+            for item in self._items[rule]
+        ]
+        least = min(window.remaining for window in stats)
+        reset = max(window.reset_time for window in stats if window.remaining == least)
         self._on_refused(rule)
-        return RateLimited(rule, max(1, math.ceil(stats.reset_time - time.time())))
+        return RateLimited(rule, max(1, math.ceil(reset - time.time())))
 
     async def _call(
         self, rule: Rule, item: RateLimitItem, op: Callable[[RateLimiter, RateLimitItem], Awaitable[T]]
