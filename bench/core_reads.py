@@ -149,14 +149,14 @@ def _query_cases(db: Database, user_id: int, cursor: str, pages: list[tuple[int,
 
     async def badge(_: int) -> None:
         async with db.read() as conn:
-            await conversation_queries.unread_counts(conn, user_id)
+            await conversation_queries.badge(conn, user_id)
 
     return [
         ("query conversation list, first page", lambda i: conversation_list(None)),
         ("query conversation list, 4th page", lambda i: conversation_list(before)),
         ("query history, latest page", lambda i: history(pages[i][0], None)),
         ("query history, older page", lambda i: history(*older[i % len(older)])),
-        ("query badge (unread_counts)", badge),
+        ("query badge (conversations.queries.badge)", badge),
     ]
 
 

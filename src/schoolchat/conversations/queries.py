@@ -243,15 +243,6 @@ async def badge(conn: AsyncConnection, user_id: int) -> tuple[dict[int, int], in
     return counts, sum(count for conversation_id, count in counts.items() if conversation_id not in muted)
 
 
-async def unread_counts(
-    conn: AsyncConnection, user_id: int, conversation_ids: Iterable[int] | None = None
-) -> dict[int, int]:
-    """Messages by others after the caller's read cursor, per conversation (only those with any)."""
-    if conversation_ids is None:
-        return dict(await _UNREAD.all(conn, user_id=user_id))
-    return dict(await _UNREAD_AMONG.all(conn, user_id=user_id, conversation_ids=conversation_ids))
-
-
 _OTHER_MEMBERS = (
     select(users.c.id, users.c.name, memberships.c.formal)
     .join(users, users.c.id == memberships.c.user_id)
@@ -301,13 +292,6 @@ _FORMAL_NAMES = Prepared(
     )
     .order_by(memberships.c.conversation_id, users.c.name, users.c.id)
 )
-
-
-async def formal_member_names(
-    conn: AsyncConnection, conversation_ids: Sequence[int]
-) -> dict[int, list[tuple[int, str]]]:
-    """Formal, active members (id, name) of each conversation, for naming 1:1s and unnamed groups."""
-    return _by_conversation(await _FORMAL_NAMES.all(conn, conversation_ids=conversation_ids))
 
 
 def _by_conversation(rows: Iterable[Any]) -> dict[int, list[tuple[int, str]]]:

@@ -328,18 +328,16 @@ class Answering:
     time_zone: str
 
 
-_WORKING_HOURS = Prepared(
-    select(users.c.id, users.c.name, users.c.working_hours).where(
-        among(users.c.id, "user_ids"), users.c.working_hours.is_not(None)
-    )
-)
+_WITH_HOURS = (among(users.c.id, "user_ids"), users.c.working_hours.is_not(None))
+_WORKING_HOURS = Prepared(select(users.c.id, users.c.name, users.c.working_hours).where(*_WITH_HOURS))
+_WORKING_HOURS_ZONES = Prepared(zones_of(org_roles.c.user_id.in_(select(users.c.id).where(*_WITH_HOURS))))
 
 
 async def working_hours_of(conn: AsyncConnection, user_ids: Iterable[int]) -> dict[int, Answering]:
     """The people among ``user_ids`` who have set working hours."""
     wanted = sorted(set(user_ids))
     params = {"user_ids": wanted}
-    hours, zones = await together(conn, (_WORKING_HOURS, params), (_ZONES, params))
+    hours, zones = await together(conn, (_WORKING_HOURS, params), (_WORKING_HOURS_ZONES, params))
     return answering(hours, zones)
 
 
