@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 from tests.web.conftest import Login
 from tests.web.steps import api_as, badge, message, new_message_to, open_conversation, screenshot, send
 
 LIST_OR_BADGE = re.compile(r"/api/(unread|conversations)(\?|$)")
+LIST_PAGE = re.compile(r"/api/conversations\?")
 
 
 def test_a_message_arrives_live_and_the_badge_follows(login: Login) -> None:
@@ -56,6 +57,38 @@ def test_a_message_arriving_updates_the_list_and_the_badge_without_asking_for_th
     expect(newest).to_have_class(re.compile("unread"))
     expect(newest.locator(".preview")).to_have_text("Which chapters are on the test?")
     assert [url for url in asked if LIST_OR_BADGE.search(url)] == []
+
+
+def test_a_list_answer_read_before_a_message_arrived_does_not_undo_it(login: Login, base_url: str) -> None:
+    """Back asks for the whole list again, and an event can be applied while that answer is on its way. The answer
+    was read before the event, so it is asked for once more rather than put in place over it."""
+    teacher = login("maria.jensen")
+    open_conversation(teacher, "Biology 101")
+    with api_as(base_url, "emma.hansen") as emma:
+        listed = emma.get("/api/conversations").json()["conversations"]
+        biology = next(c["id"] for c in listed if c["name"] == "Biology 101")
+        held: list[Route] = []
+
+        def answer_after_a_message(route: Route) -> None:
+            if held:
+                route.continue_()
+                return
+            held.append(route)
+            stale = route.fetch()  # the list as it is before the message below
+            emma.post(
+                f"/api/conversations/{biology}/messages", json={"body": "Sent while the list was on its way"}
+            ).raise_for_status()
+            expect(teacher.locator("#panel .conv-item .preview").first).to_have_text(
+                "Sent while the list was on its way"
+            )  # the event is applied
+            route.fulfill(response=stale)
+
+        teacher.route(LIST_PAGE, answer_after_a_message)
+        with teacher.expect_request(lambda request: bool(LIST_PAGE.search(request.url)) and bool(held)):
+            teacher.get_by_role("button", name="Back").click()
+    expect(teacher.locator("#panel .conv-item .preview").first).to_have_text(
+        "Sent while the list was on its way"
+    )
 
 
 def test_own_message_options_edit_and_keyboard(login: Login) -> None:

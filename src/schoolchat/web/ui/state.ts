@@ -44,7 +44,8 @@ export function conversation(id: number): Conversation | undefined {
 let pending: Promise<void> | null = null;
 let again = false;
 
-/** Reload the list and the badge; calls that arrive while one is running are folded into one more. */
+/** Reload the list and the badge; calls that arrive while one is running are folded into one more, and so are
+ * events applied meanwhile, since the answer replaces the whole list and may have been read before them. */
 export function refresh(): Promise<void> {
   if (pending) {
     again = true;
@@ -93,6 +94,7 @@ export function apply(event: HubEvent): boolean {
     default:
       return false;
   }
+  if (pending) again = true; // the answer on its way may have been read before this event: ask once more
   changed();
   return true;
 }
