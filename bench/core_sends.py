@@ -8,7 +8,10 @@ Two ways, each with SQLite ``synchronous`` FULL (the engine's default) and NORMA
   ``--one-conversation`` all into one course conversation, as a class does in a lesson;
 - ``inprocess``: the same sends as direct calls of ``messages.actions.send``: the database and action cost
   without HTTP, JSON and the framework.
-Each run starts from a fresh copy of the filled file, so runs do not see each other's messages.
+Each run starts from a fresh copy of the filled file, so runs do not see each other's messages. CPU a send, over
+the measured window: the service's (``cpu ms/send``; in-process, this process's), and over HTTP also PostgreSQL's
+backends' (``db cpu``) and the clients' (``client cpu``, this process): on a machine that holds all three, their
+sum bounds the rate.
 
     .venv/bin/python bench/core_sends.py                  # all four runs, 20 s each
     .venv/bin/python bench/core_sends.py --mode http --synchronous NORMAL --duration 60
@@ -24,13 +27,13 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import core_target
+import rawhttp
+import timing
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 
-import core_target
-import rawhttp
-import timing
 from schoolchat.auth.actor import Actor
 from schoolchat.auth.queries import load_actor
 from schoolchat.conversations.models import conversations, memberships
@@ -68,6 +71,10 @@ class Outcome:
     conditions: dict[str, object]
     cpu_ms_per_send: float | None = None  # CPU of the process that serves the sends, over the measured window
     one_conversation: bool = False
+    # Over HTTP, the rest of what a send costs the machine: PostgreSQL's backends (None on SQLite, which runs in
+    # the service), and the clients (this process).
+    database_cpu_ms_per_send: float | None = None
+    client_cpu_ms_per_send: float | None = None
 
     @property
     def per_second(self) -> float:
@@ -106,6 +113,8 @@ async def main() -> None:
                                 "seconds": o.seconds, "sent": o.sent, "errors": o.errors,
                                 "per_second": round(o.per_second, 1), "latency": o.latency.as_dict(),
                                 "cpu_ms_per_send": o.cpu_ms_per_send, "one_conversation": o.one_conversation,
+                                "database_cpu_ms_per_send": o.database_cpu_ms_per_send,
+                                "client_cpu_ms_per_send": o.client_cpu_ms_per_send,
                                 "load_average_before": before, "conditions": o.conditions}
                                for o, before in zip(outcomes, loads_before)], indent=2))
     console.print(f"Written to {out}")
@@ -142,21 +151,21 @@ async def _senders(db: Database, count: int, one_conversation: bool) -> list[Sen
 
 
 async def _load(senders: list[Sender], send: SendOne, duration: float, warmup: float, label: str,
-                cpu: Callable[[], float] = time.process_time) -> tuple[int, int, list[float], float]:
-    """Every sender writes as fast as answers come back; (sent, errors, latencies, CPU seconds) within the
-    measured window."""
+                meters: dict[str, Callable[[], float]]) -> tuple[int, int, list[float], dict[str, float]]:
+    """Every sender writes as fast as answers come back; (sent, errors, latencies, CPU seconds of each of
+    ``meters``) within the measured window."""
     start = time.perf_counter() + warmup
     nonce = f"{time.time_ns():x}"  # client ids unique across runs on the same database
     end = start + duration
     latencies: list[float] = []
     errors = 0
-    cpu_used = [0.0]
+    cpu_used: dict[str, float] = {}
 
     async def meter() -> None:
         await asyncio.sleep(max(0.0, start - time.perf_counter()))
-        began = cpu()
+        began = {name: read() for name, read in meters.items()}
         await asyncio.sleep(max(0.0, end - time.perf_counter()))
-        cpu_used[0] = cpu() - began
+        cpu_used.update({name: read() - began[name] for name, read in meters.items()})
 
     async def client(number: int, sender: Sender) -> None:
         nonlocal errors
@@ -170,7 +179,7 @@ async def _load(senders: list[Sender], send: SendOne, duration: float, warmup: f
                 errors += not ok
 
     await asyncio.gather(meter(), *(client(n, s) for n, s in enumerate(senders)))
-    return len(latencies) - errors, errors, latencies, cpu_used[0]
+    return len(latencies) - errors, errors, latencies, cpu_used
 
 
 async def _inprocess(found: core_target.Target, url: str, synchronous: str, args: argparse.Namespace) -> Outcome:
@@ -186,10 +195,11 @@ async def _inprocess(found: core_target.Target, url: str, synchronous: str, args
         await actions.send(services, sender.actor, conversation_id, body, client_id)
         return True
 
-    sent, errors, latencies, cpu = await _load(senders, send, args.duration, args.warmup, "in")
+    sent, errors, latencies, cpu = await _load(senders, send, args.duration, args.warmup, "in",
+                                               {"service": time.process_time})
     await db.dispose()
     return Outcome("inprocess", synchronous, args.clients, args.duration, sent, errors,
-                   timing.summarise("send", latencies), core_target.conditions(), _per_send(cpu, sent),
+                   timing.summarise("send", latencies), core_target.conditions(), _per_send(cpu["service"], sent),
                    args.one_conversation)
 
 
@@ -213,28 +223,32 @@ async def _http(found: core_target.Target, url: str, synchronous: str, args: arg
                     headers={"Authorization": f"Bearer {sender.token}"})
                 return answer.status == 201
 
-            sent, errors, latencies, cpu = await _load(senders, send, args.duration, args.warmup, "http",
-                                                       server.cpu_seconds)
+            meters = {"service": server.cpu_seconds, "client": time.process_time}
+            if not url.startswith("sqlite"):
+                meters["database"] = core_target.backends_cpu(url)
+            sent, errors, latencies, cpu = await _load(senders, send, args.duration, args.warmup, "http", meters)
         finally:
             for connection in connections:
                 await connection.close()
     return Outcome("http", synchronous, args.clients, args.duration, sent, errors,
-                   timing.summarise("send", latencies), core_target.conditions(), _per_send(cpu, sent),
-                   args.one_conversation)
+                   timing.summarise("send", latencies), core_target.conditions(), _per_send(cpu["service"], sent),
+                   args.one_conversation, _per_send(cpu.get("database"), sent), _per_send(cpu["client"], sent))
 
 
-def _per_send(cpu_seconds: float, sent: int) -> float | None:
-    return cpu_seconds * 1000 / sent if sent else None
+def _per_send(cpu_seconds: float | None, sent: int) -> float | None:
+    return cpu_seconds * 1000 / sent if sent and cpu_seconds is not None else None
 
 
 def _table(outcomes: list[Outcome]) -> Table:
     out = Table(title=f"Sustained sends (target ≥ {TARGET_PER_SECOND:,}/s)")
-    for column in ("mode", "synchronous", "clients", "sends/s", "cpu ms/send", "p50 ms", "p99 ms", "max ms",
-                   "errors", "ok"):
+    for column in ("mode", "synchronous", "clients", "sends/s", "cpu ms/send", "db cpu", "client cpu", "p50 ms",
+                   "p99 ms", "max ms", "errors", "ok"):
         out.add_column(column, justify="left" if column in ("mode", "synchronous") else "right")
     for o in outcomes:
         out.add_row(o.mode, o.synchronous, str(o.clients), f"{o.per_second:,.0f}",
-                    "" if o.cpu_ms_per_send is None else f"{o.cpu_ms_per_send:.2f}", f"{o.latency.p50_ms:.1f}",
+                    *("" if ms is None else f"{ms:.2f}"
+                      for ms in (o.cpu_ms_per_send, o.database_cpu_ms_per_send, o.client_cpu_ms_per_send)),
+                    f"{o.latency.p50_ms:.1f}",
                     f"{o.latency.p99_ms:.1f}", f"{o.latency.max_ms:.1f}", str(o.errors),
                     "yes" if o.per_second >= TARGET_PER_SECOND else "NO")
     return out

@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -140,6 +140,24 @@ def process_cpu_seconds(pid: int) -> float:
     except FileNotFoundError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backends_cpu(database_url: str) -> Callable[[], float]:
+    """CPU so far of the PostgreSQL backends that have served the database of ``database_url`` (the service's
+    pool): each backend's last reading is kept, so one that has gone since still counts what it used until then."""
+    url = make_url(database_url)
+    admin = libpq_url(url, database="postgres")
+    seen: dict[int, float] = {}
+
+    def read() -> float:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            pids = [row[0] for row in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s",
+                                                   (url.database,))]
+        for pid in pids:
+            seen[pid] = max(seen.get(pid, 0.0), process_cpu_seconds(pid))
+        return sum(seen.values())
+
+    return read
 
 
 @asynccontextmanager

@@ -34,7 +34,6 @@ from typing import Any
 
 import core_target
 import httpx
-import psycopg
 import rawhttp
 import realtime_load
 import redis.asyncio as redis
@@ -42,7 +41,7 @@ import timing
 import uvloop
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import insert, make_url, select
+from sqlalchemy import insert, select
 
 from schoolchat.conversations.models import conversations, memberships
 from schoolchat.db import Database
@@ -64,24 +63,6 @@ class Meters:
 
     def since(self, before: dict[str, float]) -> dict[str, float]:
         return {name: round(now - before[name], 3) for name, now in self.read().items()}
-
-
-def backends_cpu(database_url: str) -> Callable[[], float]:
-    """CPU so far of the PostgreSQL backends that have served the database of ``database_url`` (the service's
-    pool): each backend's last reading is kept, so one that has gone since still counts what it used until then."""
-    url = make_url(database_url)
-    admin = core_target.libpq_url(url, database="postgres")
-    seen: dict[int, float] = {}
-
-    def read() -> float:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            pids = [row[0] for row in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s",
-                                                   (url.database,))]
-        for pid in pids:
-            seen[pid] = max(seen.get(pid, 0.0), core_target.process_cpu_seconds(pid))
-        return sum(seen.values())
-
-    return read
 
 
 @contextlib.asynccontextmanager
@@ -201,7 +182,7 @@ async def one(workers: int, args: argparse.Namespace) -> dict[str, Any]:
             settings = {**realtime_load.SEND_LIMIT, "SCHOOLCHAT_REDIS_URL": redis_url,
                         "SCHOOLCHAT_SECRET_KEY": realtime_load.SECRET}
             async with core_target.serve(url, settings=settings, workers=workers) as server:
-                meters = Meters({"service": server.cpu_seconds, "postgresql": backends_cpu(url),
+                meters = Meters({"service": server.cpu_seconds, "postgresql": core_target.backends_cpu(url),
                                  "redis": lambda: core_target.process_cpu_seconds(redis_pid)})
                 load_before = timing.load_average()
                 spread = await sends(server.port, seeded.member_tokens, spread_ids, meters, args.seconds,
