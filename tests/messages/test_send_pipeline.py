@@ -4,11 +4,21 @@ publishes carries the seq the database gave the message, on either dialect."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from schoolchat.conversations.membership import ACTIVE_MEMBERS
+from schoolchat.conversations.models import conversations, memberships
+from schoolchat.conversations.queries import _OTHER_MEMBERS_OFF
 from schoolchat.db import engine, libpq
+from schoolchat.db.prepared import Prepared
+from schoolchat.db.types import utcnow
+from schoolchat.people.models import orgs, users
+from schoolchat.people.reach import ANY_ORG_DISABLED
 from schoolchat.realtime.log import events_since
 from schoolchat.services import Services
 from tests.calls import sent, started
@@ -58,3 +68,43 @@ async def test_a_send_makes_two_round_trips_its_checks_with_a_retrys_lookup_and_
     trips = calls_of(monkeypatch, libpq, "run")
     await sent(client, emma, conversation, "second", cmid="trips-1")
     assert len(trips) == 2
+
+
+async def _plan(conn: AsyncConnection, statement: Prepared, **params: Any) -> str:
+    sql = str(
+        statement.statement.params(**params).compile(
+            dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+        )
+    )
+    explain = "EXPLAIN QUERY PLAN " if conn.dialect.name == "sqlite" else "EXPLAIN "
+    return "\n".join(str(row[-1]) for row in await conn.execute(text(explain + sql)))
+
+
+async def test_a_sends_messaging_off_checks_look_up_only_the_people_and_orgs_with_messaging_off(
+    services: Services,
+) -> None:
+    """Every send asks which other members have messaging off and whether any org has (§6.4); in a district of
+    thousands, with a course of 300, neither reads every person, every member or every org."""
+    now = utcnow()
+    async with services.db.write() as tx:
+        await tx.conn.execute(
+            insert(users),
+            [
+                {"id": i, "username": f"p{i}", "password_hash": "-", "name": f"Person {i}", "created_at": now}
+                for i in range(1, 5_001)
+            ],
+        )
+        await tx.conn.execute(insert(orgs), [{"name": f"School {i}", "kind": "school"} for i in range(2_000)])
+        await tx.conn.execute(
+            insert(conversations).values(id=1, kind="group", created_at=now, last_activity_at=now)
+        )
+        await tx.conn.execute(
+            insert(memberships),
+            [{"conversation_id": 1, "user_id": i, "joined_at": now} for i in range(1, 301)],
+        )
+    async with services.db.read() as conn:
+        await conn.execute(text("ANALYZE"))
+        members_off = await _plan(conn, _OTHER_MEMBERS_OFF, conversation_id=1, except_id=1)
+        orgs_off = await _plan(conn, ANY_ORG_DISABLED)
+    assert "ix_users_messaging_off" in members_off, members_off
+    assert "ix_orgs_messaging_off" in orgs_off, orgs_off
