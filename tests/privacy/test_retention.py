@@ -17,11 +17,14 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
+from schoolchat.administration import writes
 from schoolchat.attachments.models import attachments
 from schoolchat.db.types import utcnow
 from schoolchat.messages.models import messages
 from schoolchat.moderation.models import reports
-from schoolchat.privacy import retention
+from schoolchat.people.reach import org_tree
+from schoolchat.policy.retention import Kind, in_force
+from schoolchat.privacy import retention, retention_queries
 from schoolchat.privacy.models import retention_runs
 from schoolchat.realtime import log
 from schoolchat.services import Services
@@ -30,6 +33,7 @@ from tests.attachments.calls import sent_files, uploaded
 from tests.calls import conversation_list, error_of, history, sent, started
 from tests.factories import Factory, Person
 from tests.privacy.conftest import School, audited, report
+from tests.spies import calls_of
 
 SECRET_TEXT = "The zebra password is under the mat"
 NONE = {"course": 0, "project": 0, "direct": 0, "group": 0, "individual": 0, "mass": 0, "reports": 0}
@@ -289,7 +293,11 @@ async def test_a_run_works_in_batches_reports_progress_and_records_a_summary_in_
         )
     ).json()
     assert started_run["status"] == "running" and started_run["progress"] == 0
-    assert await retention._batch(services, started_run["id"], 2) == 2  # one batch: the job stops here
+    async with services.db.read() as conn:
+        policies = await retention_queries.policies(conn)
+    assert (
+        await retention._batch(services, policies, started_run["id"], 2) == 2
+    )  # one batch: the job stops here
     halfway = (
         await client.get(
             f"/api/admin/orgs/{make.school}/retention/runs/{started_run['id']}", headers=school.admin.headers
@@ -319,6 +327,41 @@ async def test_the_daily_round_runs_over_every_top_org_once_a_day(
     assert await retention.daily(services) == 0  # not again the same day
     assert await retention.daily(services, now=utcnow() + timedelta(days=1)) == 1
     assert SECRET_TEXT not in json.dumps(await history(client, school.classmate, direct_chat))
+
+
+async def test_the_daily_round_reads_the_org_tree_and_works_out_each_orgs_periods_once_for_all_top_orgs(
+    client: httpx.AsyncClient,
+    services: Services,
+    make: Factory,
+    school: School,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A country's deployment has hundreds of top orgs (municipalities) over thousands of schools: a round that
+    read the tree and worked out every org's periods again for each run did O(top orgs × orgs) on the event loop."""
+    async with services.db.write() as tx:
+        for n in range(20):
+            top = await writes.insert_org(tx, name=f"Municipality {n}", kind="district", parent_id=None)
+            await writes.insert_org(tx, name=f"School {n}", kind="school", parent_id=top)
+    await put_settings(client, school.admin, make.school, conversation_messages=30)
+    trees = calls_of(monkeypatch, retention_queries, "org_tree")
+    worked_out: list[int] = []
+    monkeypatch.setattr(
+        retention_queries,
+        "in_force",
+        lambda chain, *rest: worked_out.append(chain[0]) or in_force(chain, *rest),
+    )
+    async with services.db.read() as conn:
+        orgs_in_all = len((await org_tree(conn)).parent)
+    runs = await started_runs(services)
+    await retention.daily(services)
+    assert await started_runs(services) - runs == 22  # the factory's two top orgs, and these twenty
+    assert len(trees) == 1
+    assert len(worked_out) <= orgs_in_all * len(Kind)
+
+
+async def started_runs(services: Services) -> int:
+    async with services.db.read() as conn:
+        return len((await conn.execute(select(retention_runs.c.id))).all())
 
 
 async def test_two_processes_working_on_one_run_at_once_remove_each_message_once(

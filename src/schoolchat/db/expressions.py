@@ -9,12 +9,15 @@
   (``jsonb_set`` on PostgreSQL, ``json_set`` on SQLite).
 - ``among(column, name)``: ``column`` is one of the ids given as the one parameter ``name`` (a list). An ``IN``
   list has one placeholder per id, so its statement is compiled anew for every length and cannot be a
-  ``Prepared``; this one is the same statement for any number of ids. PostgreSQL takes the list as an array
+  ``Prepared``; this one is the same statement for any number of ids. ``among(column, ids)`` binds the ids
+  themselves, for a statement built once with them: thousands of ids are one parameter, not thousands that
+  SQLAlchemy and the driver each write into the SQL. PostgreSQL takes the list as an array
   (``= ANY``), SQLite as a JSON array it reads with ``json_each``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Integer, Table, bindparam
@@ -51,9 +54,12 @@ class _Among(FunctionElement[bool]):
     inherit_cache = True
 
 
-def among(column: ColumnElement[int], name: str) -> ColumnElement[bool]:
-    """``column`` is one of the ids bound to ``name`` (see the module's docstring)."""
-    return _Among(column, bindparam(name, type_=IdList()))
+def among(column: ColumnElement[int], ids: str | Iterable[int]) -> ColumnElement[bool]:
+    """``column`` is one of the ids bound to the parameter named ``ids`` at each execution, or one of these ``ids``
+    (see the module's docstring)."""
+    if isinstance(ids, str):
+        return _Among(column, bindparam(ids, type_=IdList()))
+    return _Among(column, bindparam(None, sorted(ids), type_=IdList()))
 
 
 @compiles(next_id, "postgresql")

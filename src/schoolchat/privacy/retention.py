@@ -94,8 +94,9 @@ async def dry_run(services: Services, actor: Actor, org_id: int) -> dict[str, in
     """What a run over the org would remove now: messages per conversation kind, and closed reports."""
     async with services.db.read() as conn:
         await people_queries.require_administered(conn, actor.roles, org_id)
+        policies = await queries.policies(conn)
         return await queries.counts(
-            conn, await queries.run_over(conn, org_id, utcnow(), services.settings.legal_hold_days)
+            conn, queries.run_over(policies, org_id, utcnow(), services.settings.legal_hold_days)
         )
 
 
@@ -105,12 +106,14 @@ async def start_run(
     """Start a run over the org, for an admin of it who confirmed what goes."""
     async with services.db.write() as tx:
         await people_queries.require_administered(tx.conn, actor.roles, org_id)
-        return await _start(tx, services, actor, org_id, confirmed=confirmed, reason=reason)
+        policies = await queries.policies(tx.conn)
+        return await _start(tx, services, policies, actor, org_id, confirmed=confirmed, reason=reason)
 
 
 async def _start(
     tx: Tx,
     services: Services,
+    policies: queries.Policies,
     actor: Actor | None,
     org_id: int,
     *,
@@ -136,7 +139,7 @@ async def _start(
         return {}
     now = utcnow()
     planned = await queries.counts(
-        tx.conn, await queries.run_over(tx.conn, org_id, now, services.settings.legal_hold_days)
+        tx.conn, queries.run_over(policies, org_id, now, services.settings.legal_hold_days)
     )
     require(may_run(confirmed=confirmed, org_name=name, counts=planned))
     row = (
@@ -195,10 +198,14 @@ def to_wire(row: Any) -> dict[str, Any]:
     }
 
 
-async def continue_runs(services: Services, *, batch_size: int = BATCH) -> int:
-    """Work on every unfinished run until it is done, ``batch_size`` per transaction. Returns how many messages
-    and reports were removed."""
+async def continue_runs(
+    services: Services, *, batch_size: int = BATCH, policies: queries.Policies | None = None
+) -> int:
+    """Work on every unfinished run until it is done, ``batch_size`` per transaction, all judged by the periods
+    as they were read at the start (``policies``, else now). Returns how many messages and reports were
+    removed."""
     async with services.db.read() as conn:
+        policies = policies or await queries.policies(conn)
         running = (
             (
                 await conn.execute(
@@ -212,18 +219,18 @@ async def continue_runs(services: Services, *, batch_size: int = BATCH) -> int:
         )
     removed = 0
     for run_id in running:
-        while (done := await _batch(services, run_id, batch_size)) is not None:
+        while (done := await _batch(services, policies, run_id, batch_size)) is not None:
             removed += done
     return removed
 
 
-async def _batch(services: Services, run_id: int, size: int) -> int | None:
+async def _batch(services: Services, policies: queries.Policies, run_id: int, size: int) -> int | None:
     """Remove one batch of the run; None once the run is finished."""
     async with services.db.write() as tx:
         row = await jobs.claim_unfinished(tx, retention_runs, run_id)
         if row is None:
             return None
-        run = await queries.run_over(tx.conn, row.org_id, row.as_of, services.settings.legal_hold_days)
+        run = queries.run_over(policies, row.org_id, row.as_of, services.settings.legal_hold_days)
         removed = dict(row.removed)
         ids = await queries.next_messages(tx.conn, run, size)
         if ids:
@@ -280,9 +287,10 @@ async def _finish(tx: Tx, row: Any) -> None:
 
 async def daily(services: Services, *, now: datetime | None = None) -> int:
     """The daily round: start a run over every top org that has not had one for a day, and work on every
-    unfinished run. Returns how much was removed."""
+    unfinished run, all judged by the periods as they were read at its start. Returns how much was removed."""
     now = now or utcnow()
     async with services.db.read() as conn:
+        policies = await queries.policies(conn)
         tops = (
             (await conn.execute(select(orgs.c.id).where(orgs.c.parent_id.is_(None)).order_by(orgs.c.id)))
             .scalars()
@@ -290,5 +298,7 @@ async def daily(services: Services, *, now: datetime | None = None) -> int:
         )
     for org_id in tops:
         async with services.db.write() as tx:
-            await _start(tx, services, None, org_id, confirmed=True, reason=None, unless_since=now - DAILY)
-    return await continue_runs(services)
+            await _start(
+                tx, services, policies, None, org_id, confirmed=True, reason=None, unless_since=now - DAILY
+            )
+    return await continue_runs(services, policies=policies)
