@@ -205,7 +205,6 @@ async def continue_runs(
     as they were read at the start (``policies``, else now). Returns how many messages and reports were
     removed."""
     async with services.db.read() as conn:
-        policies = policies or await queries.policies(conn)
         running = (
             (
                 await conn.execute(
@@ -217,6 +216,9 @@ async def continue_runs(
             .scalars()
             .all()
         )
+        if not running:  # the privacy round comes by often, and usually finds no run
+            return 0
+        policies = policies or await queries.policies(conn)
     removed = 0
     for run_id in running:
         while (done := await _batch(services, policies, run_id, batch_size)) is not None:

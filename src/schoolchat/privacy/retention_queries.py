@@ -7,7 +7,7 @@ reports) for a run judged ``as_of`` a fixed moment, so a dry run counts exactly 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,41 +48,32 @@ async def settings_by_org(conn: AsyncConnection) -> dict[int, Setting]:
 
 @dataclass(frozen=True)
 class Policies:
-    """The org tree and every org's own settings, read once, with the period in force in each org worked out
-    once per kind: what all the runs of a round (the daily round over every top org, the job's batches) are judged
-    by. Worked out again for each run, the daily round cost O(top orgs × orgs) on the event loop: 300
-    municipalities over 3,000 schools held it for over half a minute."""
+    """The org tree and every org's own settings, read once, with the period in force in each org and its bands
+    worked out once per kind: what all the runs of a round (the daily round over every top org, the job's
+    batches) are judged by. Worked out again for each run, the daily round cost O(top orgs × orgs) on the event
+    loop: 300 municipalities over 3,000 schools held it for over half a minute."""
 
     tree: OrgTree
-    settings: Mapping[int, Setting]
-    _periods: dict[Kind, dict[int, Days]] = field(default_factory=dict, repr=False)
-    _bands: dict[Kind, list[Band]] = field(default_factory=dict, repr=False)
-    _children: dict[int | None, list[int]] = field(default_factory=dict, repr=False)
+    periods: Mapping[Kind, Mapping[int, Days]]  # per kind, the period in force in every org
+    bands: Mapping[Kind, list[Band]]  # per kind, ``policy.retention.bands`` over those periods
+    children: Mapping[int | None, list[int]]  # the orgs right under each org (None: the top orgs)
 
-    def periods(self, kind: Kind) -> dict[int, Days]:
-        """The period in force for ``kind`` in every org."""
-        found = self._periods.get(kind)
-        if found is None:
-            found = self._periods[kind] = {
-                org: in_force(self.tree.chain(org), self.settings, kind).days for org in self.tree.parent
-            }
-        return found
-
-    def bands(self, kind: Kind) -> list[Band]:
-        """``policy.retention.bands`` over every org's period for ``kind``."""
-        found = self._bands.get(kind)
-        if found is None:
-            found = self._bands[kind] = bands(self.periods(kind))
-        return found
+    @classmethod
+    def of(cls, tree: OrgTree, settings: Mapping[int, Setting]) -> Policies:
+        periods = {
+            kind: {org: in_force(tree.chain(org), settings, kind).days for org in tree.parent}
+            for kind in Kind
+        }
+        children: dict[int | None, list[int]] = {}
+        for org, parent in tree.parent.items():
+            children.setdefault(parent, []).append(org)
+        return cls(tree, periods, {kind: bands(found) for kind, found in periods.items()}, children)
 
     def below(self, org_id: int) -> list[int]:
         """The org and every org under it."""
-        if not self._children:
-            for org, parent in self.tree.parent.items():
-                self._children.setdefault(parent, []).append(org)
         found, waiting = {org_id} if org_id in self.tree.parent else set(), [org_id]
         while waiting:
-            for child in self._children.get(waiting.pop(), []):
+            for child in self.children.get(waiting.pop(), []):
                 if child not in found:  # a loop in the hierarchy ends once its orgs repeat
                     found.add(child)
                     waiting.append(child)
@@ -90,7 +81,7 @@ class Policies:
 
 
 async def policies(conn: AsyncConnection) -> Policies:
-    return Policies(await org_tree(conn), await settings_by_org(conn))
+    return Policies.of(await org_tree(conn), await settings_by_org(conn))
 
 
 @dataclass(frozen=True)
@@ -115,7 +106,7 @@ class Run:
         """Messages with content that this run removes (over ``messages`` joined with their conversation and,
         outer, its space)."""
         due: list[ColumnElement[bool]] = []
-        space_periods = self.policies.periods(Kind.SPACE_MESSAGES)
+        space_periods = self.policies.periods[Kind.SPACE_MESSAGES]
         for band in bands({org: space_periods[org] for org in self.orgs}):
             due.append(
                 and_(
@@ -125,7 +116,7 @@ class Run:
                 )
             )
         for kind in (Kind.CONVERSATION_MESSAGES, Kind.MASS_MESSAGES):
-            for band in self.policies.bands(kind):
+            for band in self.policies.bands[kind]:
                 due.append(
                     and_(
                         conversations.c.kind.in_(CONVERSATION_KINDS[kind]),
@@ -188,7 +179,7 @@ async def reports_due(conn: AsyncConnection, run: Run) -> list[int]:
     """The closed reports the run removes: made by someone under a period that has passed since the report was
     closed, and whose legal hold has passed too."""
     due: list[int] = []
-    for band in run.policies.bands(Kind.CLOSED_REPORTS):
+    for band in run.policies.bands[Kind.CLOSED_REPORTS]:
         rows = await conn.execute(
             select(reports.c.id, reports.c.status, reports.c.reviewed_at).where(
                 reports.c.status.in_(CLOSED),
