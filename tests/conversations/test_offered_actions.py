@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
-from tests.calls import send, started
+from schoolchat.conversations import queries
+from tests.calls import conversation_list, send, started
 from tests.factories import Factory, Person
+from tests.spies import calls_of
 
 
 async def _actions(client: httpx.AsyncClient, who: Person, conversation_id: int) -> dict[str, bool]:
@@ -60,6 +63,19 @@ async def test_the_list_carries_the_same_actions_as_the_conversation(
     cid = (await started(client, a, people=[b.id], body="hi"))["conversation"]["id"]
     listed = (await client.get("/api/conversations", headers=b.headers)).json()["conversations"]
     assert [entry["actions"] for entry in listed if entry["id"] == cid] == [await _actions(client, b, cid)]
+
+
+async def test_entries_in_the_same_standing_share_actions_worked_out_once(
+    client: httpx.AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = await make.person()
+    for _ in range(3):
+        await started(client, a, people=[(await make.person()).id], body="hi")
+    queries._actions.cache_clear()
+    decided = calls_of(monkeypatch, queries, "offers")
+    listed = await conversation_list(client, a)
+    assert len(listed) == 3 and len(decided) == 1
+    assert all(entry["actions"] == listed[0]["actions"] for entry in listed) and listed[0]["actions"]["send"]
 
 
 async def test_me_says_whether_working_hours_may_be_set(client: httpx.AsyncClient, make: Factory) -> None:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, bindparam, false, func, or_, select, tuple_
@@ -607,22 +608,28 @@ async def describe(conn: AsyncConnection, rows: Sequence[Any], viewer: Actor) ->
             preview=Preview(text=row.last_message_preview, sender_id=row.last_message_sender_id)
             if row.last_message_preview is not None
             else None,
-            actions=ConversationActions.model_validate(
-                offers(
-                    MemberFacts(
-                        kind=row.kind,
-                        status=row.status,
-                        space_disabled=row.space_id in switched_off,
-                        is_creator=row.created_by == viewer.id,
-                        staff_here=_staff_here(viewer, space_roles, row.space_id),
-                        formal=row.formal,
-                        space_role=space_roles.get(row.space_id) if row.space_id else None,
-                    )
+            actions=_actions(
+                MemberFacts(
+                    kind=row.kind,
+                    status=row.status,
+                    space_disabled=row.space_id in switched_off,
+                    is_creator=row.created_by == viewer.id,
+                    staff_here=_staff_here(viewer, space_roles, row.space_id),
+                    formal=row.formal,
+                    space_role=space_roles.get(row.space_id) if row.space_id else None,
                 )
             ),
         )
         for row in rows
     ]
+
+
+@cache
+def _actions(facts: MemberFacts) -> ConversationActions:
+    """The actions offered for these facts. They are a few hundred combinations of kinds, statuses, roles and
+    flags, and ``offers`` is pure, so each is worked out once a process (it was a fifth of a list page's CPU);
+    the answer is frozen, as every entry with the same facts shares it."""
+    return ConversationActions.model_validate(offers(facts))
 
 
 async def describe_one(conn: AsyncConnection, viewer: Actor, conversation_id: int) -> ConversationOut:

@@ -62,7 +62,7 @@ class ConversationActions(BaseModel):
     """What the caller may do here, decided by the same policy functions that decide the request itself (the
     settings and message menus offer exactly these; the server still decides each request afresh)."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, frozen=True)
 
     send: bool = Field(description="Write or forward a message into it.")
     edit_own: bool = Field(description="Edit one's own messages (§4.3).")
