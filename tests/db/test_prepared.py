@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from schoolchat.db import Database
 from schoolchat.db.engine import is_unique_violation
 from schoolchat.db.expressions import among
 from schoolchat.db.prepared import Prepared, together
@@ -207,3 +208,27 @@ async def test_one_prepared_statement_matches_any_number_of_ids(services: Servic
         == [f"among.{n}" for n in range(wanted)]
     )
     assert len(_NAMED_AMONG._compiled) == 1  # one compiled statement for every length
+
+
+async def test_postgresql_sessions_run_in_utc_keeping_the_urls_own_options(database_url: str) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite keeps no session time zone: its times are given the UTC zone as they are read")
+    db = Database(f"{database_url}?options=-c%20statement_timeout%3D4321")
+    try:
+        async with db.write() as tx:
+            await _NEW_USER.scalar(
+                tx.conn,
+                username="in.utc",
+                password_hash="x",
+                name="In UTC",
+                messaging_disabled=False,
+                created_at=datetime(2026, 3, 1, 12, 0, tzinfo=timezone(timedelta(hours=2))),
+            )
+        async with db.read() as conn:
+            zone = (await conn.execute(text("SHOW TimeZone"))).scalar()
+            timeout = (await conn.execute(text("SHOW statement_timeout"))).scalar()
+            read = await _USER.first(conn, username="in.utc")
+    finally:
+        await db.dispose()
+    assert zone == "UTC" and timeout == "4321ms"
+    assert read is not None and read.created_at.tzinfo is UTC and read.created_at.hour == 10

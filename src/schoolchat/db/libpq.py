@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,11 @@ _PLACEHOLDER = re.compile(r"%\(([^)]+)\)s|%%")
 _BEGIN = b"BEGIN"
 _COMMIT = b"COMMIT"
 _STATE = "schoolchat_libpq"  # psycopg connection attribute holding its _State
+
+MakeRow = Callable[[Sequence[Any]], Any]
+# A statement as ``run`` sends it: its SQL in ``$n`` form, its values in that order, and what makes each of its
+# rows from psycopg's tuple of loaded values (the caller's row type, built once a row).
+Statement = tuple[bytes, Sequence[Any], MakeRow]
 
 
 def numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
@@ -52,13 +57,13 @@ def numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
 
 async def run(
     driver: psycopg.AsyncConnection[Any],
-    statements: Sequence[tuple[bytes, Sequence[Any]]],
+    statements: Sequence[Statement],
     *,
     commit: bool = False,
-) -> list[list[tuple[Any, ...]]]:
+) -> list[list[Any]]:
     """Send ``statements`` (and ``COMMIT`` with ``commit``) in one pipeline, behind a ``BEGIN`` when the
-    connection is in no transaction and not in autocommit, as psycopg would send it; each statement's rows as
-    tuples. The first failure raises once every answer has been read."""
+    connection is in no transaction and not in autocommit, as psycopg would send it; each statement's rows, each
+    made by its ``MakeRow``. The first failure raises once every answer has been read."""
     pgconn = driver.pgconn
     state = _state(driver)
     begin = not driver.autocommit and pgconn.transaction_status == pq.TransactionStatus.IDLE
@@ -72,7 +77,7 @@ async def run(
             if begin:
                 pgconn.send_query_params(_BEGIN, None)
                 sent += 1
-            for sql, values in statements:
+            for sql, values, _ in statements:
                 dumped = state.transformer.dump_sequence(values, [PyFormat.AUTO] * len(values))
                 types = tuple(state.transformer.types or ())
                 name = state.names.get((sql, types)) or preparing.get((sql, types), (None, 0))[0]
@@ -99,7 +104,10 @@ async def run(
     failed = next((result for result in results if result.status == pq.ExecStatus.FATAL_ERROR), None)
     if failed is not None:
         raise error_from_result(failed, driver.info.encoding)
-    return [_rows(state.transformer, results[index]) for index in answers]
+    return [
+        _rows(state.transformer, results[index], make_row)
+        for index, (_, _, make_row) in zip(answers, statements)
+    ]
 
 
 @dataclass
@@ -174,14 +182,10 @@ def _recover(pgconn: pq.abc.PGconn, statements: int) -> None:
     pgconn.finish()
 
 
-def _rows(transformer: abc.Transformer, result: pq.abc.PGresult) -> list[tuple[Any, ...]]:
+def _rows(transformer: abc.Transformer, result: pq.abc.PGresult, make_row: MakeRow) -> list[Any]:
     if result.status != pq.ExecStatus.TUPLES_OK or not result.ntuples:
         return []
     transformer.set_pgresult(result)
-    rows = transformer.load_rows(0, result.ntuples, _row)
+    rows = transformer.load_rows(0, result.ntuples, make_row)
     transformer.set_pgresult(None)  # the connection keeps no answer (message text) once it has been read
     return rows
-
-
-def _row(values: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(values)

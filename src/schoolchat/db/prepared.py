@@ -53,8 +53,7 @@ class _Compiled:
     order: tuple[str, ...] | None  # parameter names in placeholder order (qmark), None for named placeholders
     defaults: dict[str, Any]  # values bound inside the statement itself (``last_seq + 1``, a LIMIT)
     binds: tuple[tuple[str, Processor], ...]  # parameters that need converting for this driver
-    row: Any  # the named tuple class of a result row
-    results: tuple[tuple[int, Processor], ...]  # columns that need converting back
+    make_row: libpq.MakeRow  # a result row (a named tuple) from the driver's values, converted where needed
     table: str | None  # the table an INSERT, UPDATE or DELETE writes
     # psycopg: the statement in ``$n`` form and its parameters' names in that order (``libpq.run`` sends it)
     numbered: tuple[bytes, tuple[str, ...]] | None
@@ -74,9 +73,9 @@ class Prepared:
         """Run with the transaction's commit on PostgreSQL, at once elsewhere; see the module's docstring."""
         conn = tx.conn
         if not isinstance(sync_of(conn).connection.driver_connection, psycopg.AsyncConnection):
-            return Later(None, await self.all(conn, **params))
+            return Later(await self.all(conn, **params))
         compiled = self._for(conn.dialect)
-        handle = Later(compiled)
+        handle = Later()
         tx.queue(Queued(*_numbered(compiled, params), handle.receive))
         if compiled.table is not None:
             note_written(sync_of(conn), compiled.table)
@@ -100,16 +99,14 @@ class Prepared:
 class Later:
     """The rows of a statement sent with its transaction's commit: ``rows`` once the write has committed."""
 
-    __slots__ = ("_compiled", "_waiting", "rows")
+    __slots__ = ("_waiting", "rows")
 
-    def __init__(self, compiled: _Compiled | None, rows: list[Any] | None = None) -> None:
-        self._compiled = compiled
+    def __init__(self, rows: list[Any] | None = None) -> None:
         self._waiting: list[Callable[[list[Any]], None]] = []
         self.rows = rows
 
-    def receive(self, raw: list[Any]) -> None:
-        assert self._compiled is not None
-        self.rows = [_row(self._compiled, values) for values in raw]
+    def receive(self, rows: list[Any]) -> None:
+        self.rows = rows
         for callback in self._waiting:
             callback(self.rows)
 
@@ -143,7 +140,8 @@ async def together(conn: AsyncConnection, *calls: tuple[Prepared, dict[str, Any]
             raw = run_on_sqlite(driver, compiled.sql, values)
         except sqlite3.Error as exc:
             raise DBAPIError.instance(compiled.sql, values, exc, sqlite3.Error) from exc
-        results.append(_finish(conn, compiled, raw))
+        _note(conn, compiled)
+        results.append([compiled.make_row(each) for each in raw])
     return results
 
 
@@ -159,23 +157,24 @@ async def _on_psycopg(
         raise DBAPIError.instance(
             ";\n".join(each.sql for each in compiled), None, exc, psycopg.Error
         ) from exc
-    return [_finish(conn, each, raw) for each, raw in zip(compiled, raws)]
+    for each in compiled:
+        _note(conn, each)
+    return raws
 
 
-def _numbered(compiled: _Compiled, params: dict[str, Any]) -> tuple[bytes, list[Any]]:
-    """The statement and its values as ``libpq.run`` sends them."""
+def _numbered(compiled: _Compiled, params: dict[str, Any]) -> libpq.Statement:
+    """The statement as ``libpq.run`` sends it."""
     if compiled.numbered is None:
         raise TypeError("not compiled for psycopg")
     sql, order = compiled.numbered
     values = _values(compiled, params)
     assert isinstance(values, dict)  # psycopg's placeholders are named
-    return sql, [values[name] for name in order]
+    return sql, [values[name] for name in order], compiled.make_row
 
 
-def _finish(conn: AsyncConnection, compiled: _Compiled, raw: list[Any]) -> list[Any]:
+def _note(conn: AsyncConnection, compiled: _Compiled) -> None:
     if compiled.table is not None:
         note_written(sync_of(conn), compiled.table)
-    return [_row(compiled, values) for values in raw]
 
 
 def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
@@ -200,6 +199,7 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
         processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
         if processor is not None:
             results.append((index, processor))
+    row = namedtuple("Row", [column.key for column in columns] or ["_"], rename=True)  # type: ignore[misc]
     table = (
         statement.table if isinstance(statement, UpdateBase) and isinstance(statement.table, Table) else None
     )
@@ -209,8 +209,7 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
         order,
         defaults,
         tuple(binds),
-        namedtuple("Row", [column.key for column in columns] or ["_"], rename=True),
-        tuple(results),
+        _converting(row._make, tuple(results)) if results else row._make,
         None if table is None else table.name,
         libpq.numbered(compiled.string) if dialect.driver == "psycopg" else None,
     )
@@ -223,9 +222,13 @@ def _values(compiled: _Compiled, params: dict[str, Any]) -> Sequence[Any] | dict
     return values if compiled.order is None else [values[name] for name in compiled.order]
 
 
-def _row(compiled: _Compiled, values: Sequence[Any]) -> Any:
-    if compiled.results:
-        values = list(values)
-        for index, processor in compiled.results:
-            values[index] = processor(values[index])
-    return compiled.row._make(values)
+def _converting(make: libpq.MakeRow, results: tuple[tuple[int, Processor], ...]) -> libpq.MakeRow:
+    """``make``, after converting the columns that need it."""
+
+    def converted(values: Sequence[Any]) -> Any:
+        converting = list(values)
+        for index, processor in results:
+            converting[index] = processor(converting[index])
+        return make(converting)
+
+    return converted

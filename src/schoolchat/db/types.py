@@ -18,7 +18,9 @@ def utcnow() -> datetime:
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Always hands back timezone-aware UTC datetimes (SQLite forgets the zone; PostgreSQL keeps it)."""
+    """Always hands back timezone-aware UTC datetimes: SQLite forgets the zone, and is given it back here;
+    PostgreSQL keeps it, and its sessions run in UTC (``engine._session_options``), so psycopg's own values are
+    handed back as they are."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -30,6 +32,11 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError("naive datetime given to a UTCDateTime column")
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        if dialect.name == "postgresql":
+            return None
+        return super().result_processor(dialect, coltype)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
