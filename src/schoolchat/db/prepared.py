@@ -77,8 +77,7 @@ class Prepared:
         compiled = self._for(conn.dialect)
         handle = Later()
         tx.queue(Queued(*_numbered(compiled, params), handle.receive))
-        if compiled.table is not None:
-            note_written(sync_of(conn), compiled.table)
+        _note(conn, compiled)
         return handle
 
     async def first(self, conn: AsyncConnection, **params: Any) -> Any | None:
